@@ -1,0 +1,106 @@
+//! Every environment variable ssoenv reads or writes, named once, and `Env`,
+//! a snapshot of the environment passed into the core as a parameter so that
+//! tests never mutate the process environment.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+// --- read ---
+pub const HOME: &str = "HOME";
+pub const USERPROFILE: &str = "USERPROFILE";
+pub const AWS_CONFIG_FILE: &str = "AWS_CONFIG_FILE";
+pub const AWS_ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
+pub const AWS_ENDPOINT_URL_SSO: &str = "AWS_ENDPOINT_URL_SSO";
+pub const AWS_ENDPOINT_URL_SSO_OIDC: &str = "AWS_ENDPOINT_URL_SSO_OIDC";
+pub const AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: &str = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
+pub const AWS_CA_BUNDLE: &str = "AWS_CA_BUNDLE";
+pub const SHELL: &str = "SHELL";
+pub const SSOENV_SHELL: &str = "SSOENV_SHELL";
+pub const SSOENV_NO_BROWSER: &str = "SSOENV_NO_BROWSER";
+pub const SSOENV_LOCK_TIMEOUT: &str = "SSOENV_LOCK_TIMEOUT";
+pub const SSOENV_PROMPT: &str = "SSOENV_PROMPT";
+pub const SSOENV_AUTO_RENEW: &str = "SSOENV_AUTO_RENEW";
+pub const NO_COLOR: &str = "NO_COLOR";
+pub const DISPLAY: &str = "DISPLAY";
+pub const WAYLAND_DISPLAY: &str = "WAYLAND_DISPLAY";
+pub const SSH_CONNECTION: &str = "SSH_CONNECTION";
+pub const SSH_TTY: &str = "SSH_TTY";
+pub const WSL_DISTRO_NAME: &str = "WSL_DISTRO_NAME";
+pub const XDG_CACHE_HOME: &str = "XDG_CACHE_HOME";
+
+// --- written by `use` (and removed by `unset`) ---
+pub const AWS_PROFILE: &str = "AWS_PROFILE";
+pub const AWS_ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
+pub const AWS_SECRET_ACCESS_KEY: &str = "AWS_SECRET_ACCESS_KEY";
+pub const AWS_SESSION_TOKEN: &str = "AWS_SESSION_TOKEN";
+/// botocore reads this before AWS_SESSION_TOKEN (spec §7), so `use` always removes it.
+pub const AWS_SECURITY_TOKEN: &str = "AWS_SECURITY_TOKEN";
+pub const AWS_CREDENTIAL_EXPIRATION: &str = "AWS_CREDENTIAL_EXPIRATION";
+pub const AWS_REGION: &str = "AWS_REGION";
+pub const AWS_DEFAULT_REGION: &str = "AWS_DEFAULT_REGION";
+pub const SSOENV_PROFILE: &str = "SSOENV_PROFILE";
+/// Unix seconds; the prompt computes the countdown from it without starting a process.
+pub const SSOENV_EXPIRATION: &str = "SSOENV_EXPIRATION";
+
+/// Every variable `use` sets or unsets, in the order it emits them; `unset` removes all of them.
+pub const SESSION_VARS: &[&str] = &[
+    AWS_PROFILE,
+    AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY,
+    AWS_SESSION_TOKEN,
+    AWS_SECURITY_TOKEN,
+    AWS_CREDENTIAL_EXPIRATION,
+    AWS_REGION,
+    AWS_DEFAULT_REGION,
+    SSOENV_PROFILE,
+    SSOENV_EXPIRATION,
+];
+
+/// A snapshot of the environment. Values that are not UTF-8 are dropped:
+/// nothing ssoenv reads can meaningfully hold them.
+#[derive(Debug, Clone, Default)]
+pub struct Env {
+    vars: HashMap<String, String>,
+}
+
+impl Env {
+    pub fn from_process() -> Self {
+        Env {
+            vars: std::env::vars_os()
+                .filter_map(|(k, v)| Some((k.into_string().ok()?, v.into_string().ok()?)))
+                .collect(),
+        }
+    }
+
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+        Env {
+            vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+        }
+    }
+
+    /// The value, or None when unset. An empty value counts as set.
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.vars.get(name).map(String::as_str)
+    }
+
+    /// The value when set and not empty.
+    pub fn non_empty(&self, name: &str) -> Option<&str> {
+        self.get(name).filter(|v| !v.is_empty())
+    }
+
+    /// botocore-style truthiness: "true" (any case) or "1".
+    pub fn flag(&self, name: &str) -> bool {
+        matches!(self.get(name), Some(v) if v.eq_ignore_ascii_case("true") || v == "1")
+    }
+
+    pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
+        self.vars.insert(name.into(), value.into());
+    }
+
+    /// The user's home directory: `HOME`, else `USERPROFILE` (Windows).
+    pub fn home(&self) -> Option<PathBuf> {
+        self.non_empty(HOME)
+            .or_else(|| self.non_empty(USERPROFILE))
+            .map(PathBuf::from)
+    }
+}
