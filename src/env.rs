@@ -16,7 +16,7 @@ pub const AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: &str = "AWS_IGNORE_CONFIGURED_END
 pub const AWS_CA_BUNDLE: &str = "AWS_CA_BUNDLE";
 pub const SHELL: &str = "SHELL";
 pub const SSOENV_SHELL: &str = "SSOENV_SHELL";
-pub const SSOENV_NO_BROWSER: &str = "SSOENV_NO_BROWSER";
+pub const SSOENV_INTERACTIVE: &str = "SSOENV_INTERACTIVE";
 pub const SSOENV_LOCK_TIMEOUT: &str = "SSOENV_LOCK_TIMEOUT";
 pub const SSOENV_PROMPT: &str = "SSOENV_PROMPT";
 pub const SSOENV_AUTO_RENEW: &str = "SSOENV_AUTO_RENEW";
@@ -72,9 +72,14 @@ impl Env {
         }
     }
 
-    pub fn from_pairs<K: Into<String>, V: Into<String>>(pairs: impl IntoIterator<Item = (K, V)>) -> Self {
+    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+        pairs: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
         Env {
-            vars: pairs.into_iter().map(|(k, v)| (k.into(), v.into())).collect(),
+            vars: pairs
+                .into_iter()
+                .map(|(k, v)| (k.into(), v.into()))
+                .collect(),
         }
     }
 

@@ -1,8 +1,16 @@
 //! ssoenv: AWS IAM Identity Center credentials for the shell.
 //! The binary (`main.rs`) is thin; everything lives here so tests can reach it.
 
+pub mod browser;
+pub mod cache;
+pub mod cli;
+pub mod cmd;
 pub mod config;
+pub mod demo;
 pub mod emulator;
 pub mod env;
 pub mod error;
+pub mod exports;
+pub mod session;
 pub mod shell;
+pub mod sso;

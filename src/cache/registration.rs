@@ -1,0 +1,159 @@
+//! Client-registration cache (spec §4.2): the OIDC client ssoenv registers is
+//! stored where and how the AWS CLI stores it, and reused until 15 minutes
+//! before it expires.
+
+use super::{
+    PyFormatter, Read, format_timestamp, parse_timestamp, py_json, read_json, sha1_hex,
+    sso_cache_dir, write_atomic,
+};
+use crate::config::SsoSession;
+use crate::error::Result;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use time::{Duration, OffsetDateTime};
+
+/// A registration is reused only while more than this remains (spec §4.2).
+pub const REUSE_MARGIN: Duration = Duration::minutes(15);
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase")]
+pub struct RegistrationFile {
+    pub client_id: String,
+    pub client_secret: String,
+    pub expires_at: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub scopes: Option<Vec<String>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub grant_types: Option<Vec<String>>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Registration {
+    pub client_id: String,
+    pub client_secret: String,
+    pub expires_at: OffsetDateTime,
+}
+
+/// `sha1(json.dumps({"tool","startUrl","region","scopes","session_name"}, sort_keys=True))`.
+pub fn key(session: &SsoSession) -> String {
+    #[derive(Serialize)]
+    struct Args<'a> {
+        region: &'a str,
+        scopes: Option<&'a [String]>,
+        session_name: Option<&'a str>,
+        #[serde(rename = "startUrl")]
+        start_url: &'a str,
+        tool: &'a str,
+    }
+    let args = Args {
+        region: &session.region,
+        scopes: session.scopes.as_deref(),
+        session_name: session.name.as_deref(),
+        start_url: &session.start_url,
+        tool: "botocore",
+    };
+    sha1_hex(&py_json(&args, PyFormatter::DEFAULT))
+}
+
+pub fn path(home: &Path, session: &SsoSession) -> PathBuf {
+    sso_cache_dir(home).join(format!("{}.json", key(session)))
+}
+
+/// A cached device-flow registration with more than 15 minutes left.
+/// Auth-code (PKCE) registrations share the key but not the flow: not reused.
+pub fn load_reusable(
+    home: &Path,
+    session: &SsoSession,
+    now: OffsetDateTime,
+) -> Option<Registration> {
+    let Read::Present(f) =
+        read_json::<RegistrationFile>(&path(home, session), "client registration cache file")
+    else {
+        return None;
+    };
+    let pkce = f
+        .grant_types
+        .as_ref()
+        .is_some_and(|g| g.iter().any(|t| t == "authorization_code"));
+    let expires_at = parse_timestamp(&f.expires_at)?;
+    if pkce || expires_at - now <= REUSE_MARGIN {
+        return None;
+    }
+    Some(Registration {
+        client_id: f.client_id,
+        client_secret: f.client_secret,
+        expires_at,
+    })
+}
+
+pub fn save(home: &Path, session: &SsoSession, reg: &Registration) -> Result<()> {
+    let f = RegistrationFile {
+        client_id: reg.client_id.clone(),
+        client_secret: reg.client_secret.clone(),
+        expires_at: format_timestamp(reg.expires_at),
+        scopes: session.scopes.clone(),
+        grant_types: None,
+    };
+    write_atomic(
+        &path(home, session),
+        py_json(&f, PyFormatter::DEFAULT).as_bytes(),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_matches_the_spec_vector() {
+        let s = SsoSession {
+            name: Some("my-sso".into()),
+            start_url: "https://d-1234567890.awsapps.com/start".into(),
+            region: "us-east-1".into(),
+            scopes: Some(vec!["sso:account:access".into()]),
+        };
+        assert_eq!(key(&s), "a8343d65418848d0bc13a5f25cbb32508ceec5d1");
+    }
+
+    #[test]
+    fn legacy_key_uses_nulls() {
+        let s = SsoSession {
+            name: None,
+            start_url: "https://x.awsapps.com/start".into(),
+            region: "eu-west-1".into(),
+            scopes: None,
+        };
+        assert_eq!(
+            key(&s),
+            sha1_hex(
+                r#"{"region": "eu-west-1", "scopes": null, "session_name": null, "startUrl": "https://x.awsapps.com/start", "tool": "botocore"}"#
+            )
+        );
+    }
+
+    #[test]
+    fn expiring_or_pkce_registrations_are_not_reused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = SsoSession {
+            name: Some("a".into()),
+            start_url: "u".into(),
+            region: "r".into(),
+            scopes: None,
+        };
+        let now = parse_timestamp("2025-01-01T00:00:00Z").unwrap();
+        let reg = Registration {
+            client_id: "c".into(),
+            client_secret: "s".into(),
+            expires_at: now + Duration::minutes(16),
+        };
+        save(tmp.path(), &s, &reg).unwrap();
+        assert!(load_reusable(tmp.path(), &s, now).is_some());
+        assert!(load_reusable(tmp.path(), &s, now + Duration::minutes(2)).is_none());
+        std::fs::write(
+            path(tmp.path(), &s),
+            r#"{"clientId": "c", "clientSecret": "s", "expiresAt": "2030-01-01T00:00:00Z", "grantTypes": ["authorization_code", "refresh_token"]}"#,
+        )
+        .unwrap();
+        assert!(load_reusable(tmp.path(), &s, now).is_none());
+    }
+}

@@ -1,0 +1,160 @@
+//! Role-credential cache in the AWS CLI v2 format and key (spec §4.3), so the
+//! CLI and ssoenv reuse each other's role credentials.
+
+use super::{
+    PyFormatter, Read, cli_cache_dir, format_timestamp, parse_timestamp, py_json, read_json,
+    sha1_hex, write_atomic,
+};
+use crate::config::ResolvedProfile;
+use crate::error::Result;
+use serde::{Deserialize, Serialize};
+use std::path::{Path, PathBuf};
+use time::{Duration, OffsetDateTime};
+
+/// Cached credentials are reused only while more than this remains (the CLI's rule).
+pub const REUSE_MARGIN: Duration = Duration::minutes(15);
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+pub struct RoleFile {
+    #[serde(rename = "ProviderType")]
+    pub provider_type: String,
+    #[serde(rename = "Credentials")]
+    pub credentials: CredentialsFile,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "PascalCase")]
+pub struct CredentialsFile {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    pub expiration: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub account_id: Option<String>,
+}
+
+/// Temporary credentials for one role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    pub expiration: OffsetDateTime,
+}
+
+/// `sha1(json.dumps({"accountId","roleName","sessionName"|"startUrl"}, sort_keys=True, separators=(',',':')))`.
+pub fn key(profile: &ResolvedProfile) -> String {
+    let mut args = serde_json::Map::new();
+    args.insert("accountId".into(), profile.account_id.clone().into());
+    args.insert("roleName".into(), profile.role_name.clone().into());
+    match &profile.sso.name {
+        Some(n) => args.insert("sessionName".into(), n.clone().into()),
+        None => args.insert("startUrl".into(), profile.sso.start_url.clone().into()),
+    };
+    // serde_json's default Map is a BTreeMap: keys come out sorted, as sort_keys=True.
+    sha1_hex(&py_json(&args, PyFormatter::COMPACT))
+}
+
+pub fn path(home: &Path, profile: &ResolvedProfile) -> PathBuf {
+    cli_cache_dir(home).join(format!("{}.json", key(profile)))
+}
+
+/// Any cached credentials for the profile (expired or not).
+pub fn load(home: &Path, profile: &ResolvedProfile) -> Option<Credentials> {
+    let Read::Present(f) =
+        read_json::<RoleFile>(&path(home, profile), "role credential cache file")
+    else {
+        return None;
+    };
+    let c = f.credentials;
+    Some(Credentials {
+        expiration: parse_timestamp(&c.expiration)?,
+        access_key_id: c.access_key_id,
+        secret_access_key: c.secret_access_key,
+        session_token: c.session_token,
+    })
+}
+
+/// Cached credentials with more than 15 minutes left.
+pub fn load_fresh(
+    home: &Path,
+    profile: &ResolvedProfile,
+    now: OffsetDateTime,
+) -> Option<Credentials> {
+    load(home, profile).filter(|c| c.expiration - now > REUSE_MARGIN)
+}
+
+pub fn render(profile: &ResolvedProfile, c: &Credentials) -> String {
+    let f = RoleFile {
+        provider_type: "sso".into(),
+        credentials: CredentialsFile {
+            access_key_id: c.access_key_id.clone(),
+            secret_access_key: c.secret_access_key.clone(),
+            session_token: c.session_token.clone(),
+            expiration: format_timestamp(c.expiration),
+            account_id: Some(profile.account_id.clone()),
+        },
+    };
+    py_json(&f, PyFormatter::DEFAULT)
+}
+
+pub fn save(home: &Path, profile: &ResolvedProfile, c: &Credentials) -> Result<()> {
+    write_atomic(&path(home, profile), render(profile, c).as_bytes())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::{ConfiguredEndpoints, SsoSession};
+
+    fn profile(session: Option<&str>) -> ResolvedProfile {
+        ResolvedProfile {
+            name: "p".into(),
+            sso: SsoSession {
+                name: session.map(str::to_owned),
+                start_url: "https://x.awsapps.com/start".into(),
+                region: "us-east-1".into(),
+                scopes: None,
+            },
+            account_id: "123456789012".into(),
+            role_name: "ReadOnly".into(),
+            region: None,
+            endpoints: ConfiguredEndpoints::default(),
+        }
+    }
+
+    #[test]
+    fn key_matches_the_spec_vector() {
+        assert_eq!(
+            key(&profile(Some("my-sso"))),
+            "31b260dab331b2af063485cea75f7b8b3cf54c71"
+        );
+        assert_eq!(
+            key(&profile(None)),
+            sha1_hex(
+                r#"{"accountId":"123456789012","roleName":"ReadOnly","startUrl":"https://x.awsapps.com/start"}"#
+            )
+        );
+    }
+
+    #[test]
+    fn file_matches_the_cli_format_and_reuse_needs_15_minutes() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = profile(Some("s"));
+        let now = parse_timestamp("2025-01-01T00:00:00Z").unwrap();
+        let c = Credentials {
+            access_key_id: "AK".into(),
+            secret_access_key: "SK".into(),
+            session_token: "ST".into(),
+            expiration: now + Duration::minutes(16),
+        };
+        assert_eq!(
+            render(&p, &c),
+            r#"{"ProviderType": "sso", "Credentials": {"AccessKeyId": "AK", "SecretAccessKey": "SK", "SessionToken": "ST", "Expiration": "2025-01-01T00:16:00Z", "AccountId": "123456789012"}}"#
+        );
+        save(tmp.path(), &p, &c).unwrap();
+        assert_eq!(load_fresh(tmp.path(), &p, now), Some(c.clone()));
+        assert_eq!(load_fresh(tmp.path(), &p, now + Duration::minutes(1)), None);
+        assert_eq!(load(tmp.path(), &p), Some(c));
+    }
+}

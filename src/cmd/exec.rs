@@ -1,0 +1,99 @@
+//! `ssoenv exec PROFILE -- CMD ARGS…`: run one command with the profile's
+//! credentials. The child's exit status passes through; death by signal N
+//! gives 128+N, as a shell reports it; a missing command gives 127.
+
+use crate::cli::ExecArgs;
+use crate::config::Config;
+use crate::env::Env;
+use crate::error::{Error, Kind, Result};
+use crate::session::{self, Ctx, LoginOptions};
+use std::process::Command;
+
+pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
+    let config = Config::load(env)?;
+    let profile = config.resolve(&args.profile)?;
+    let ctx = Ctx::new(env)?;
+    let opts = LoginOptions {
+        no_browser: args.login.no_browser,
+        force: false,
+    };
+    let creds = session::role_credentials(&ctx, &profile, opts)?;
+    let region = args.region.as_deref().or(profile.region.as_deref());
+    let (program, rest) = args.command.split_first().ok_or_else(|| {
+        Error::config("no command given").hint("ssoenv exec PROFILE -- CMD [ARGS...]")
+    })?;
+    let mut cmd = Command::new(program);
+    cmd.args(rest);
+    for (name, value) in crate::exports::session_changes(&profile.name, &creds, region) {
+        match value {
+            Some(v) => cmd.env(name, v),
+            None => cmd.env_remove(name),
+        };
+    }
+    let shown = program.to_string_lossy();
+    let mut child = cmd.spawn().map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => {
+            Error::new(Kind::CommandNotFound, format!("command not found: {shown}"))
+                .hint("check the command's name and your PATH")
+        }
+        std::io::ErrorKind::PermissionDenied => Error::new(
+            Kind::CommandNotExecutable,
+            format!("could not run {shown}: permission denied"),
+        ),
+        _ => Error::runtime(format!("could not run {shown}")).cause(e),
+    })?;
+    // While the child runs, Ctrl-C and Ctrl-\ are for it (it shares our
+    // process group and receives them); we wait and report its status.
+    let _guard = IgnoreInterrupts::new();
+    let status = child
+        .wait()
+        .map_err(|e| Error::runtime(format!("could not wait for {shown}")).cause(e))?;
+    Ok(exit_code(status))
+}
+
+#[cfg(unix)]
+fn exit_code(status: std::process::ExitStatus) -> i32 {
+    use std::os::unix::process::ExitStatusExt;
+    status
+        .code()
+        .or_else(|| status.signal().map(|s| 128 + s))
+        .unwrap_or(1)
+}
+
+#[cfg(not(unix))]
+fn exit_code(status: std::process::ExitStatus) -> i32 {
+    status.code().unwrap_or(1)
+}
+
+struct IgnoreInterrupts {
+    #[cfg(unix)]
+    saved: [libc::sighandler_t; 2],
+}
+
+impl IgnoreInterrupts {
+    fn new() -> Self {
+        #[cfg(unix)]
+        // SAFETY: signal(2) with SIG_IGN installs no Rust code as a handler.
+        unsafe {
+            IgnoreInterrupts {
+                saved: [
+                    libc::signal(libc::SIGINT, libc::SIG_IGN),
+                    libc::signal(libc::SIGQUIT, libc::SIG_IGN),
+                ],
+            }
+        }
+        #[cfg(not(unix))]
+        IgnoreInterrupts {}
+    }
+}
+
+impl Drop for IgnoreInterrupts {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        // SAFETY: restores the dispositions saved above.
+        unsafe {
+            libc::signal(libc::SIGINT, self.saved[0]);
+            libc::signal(libc::SIGQUIT, self.saved[1]);
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! One file per subcommand; `run` dispatches. Each returns the exit code or an Error.
+
+pub mod exec;
+pub mod unset;
+#[path = "use.rs"]
+pub mod use_;
+
+use crate::cli::{Cli, Command};
+use crate::env::Env;
+use crate::error::{Error, Result};
+use std::io::Write;
+
+pub fn run(cli: Cli, env: &Env) -> Result<i32> {
+    match cli.command {
+        Command::Use(a) => use_::run(a, env),
+        Command::Unset(a) => unset::run(a, env),
+        Command::Exec(a) => exec::run(a, env),
+        Command::Emulator(a) => crate::emulator::run_cli(a).map(|_| 0),
+        Command::Demo => crate::demo::run(env),
+    }
+}
+
+/// Write what the shell will evaluate, in one write. A closed pipe (the
+/// reader went away) is not an error worth a message.
+pub fn emit(script: &str) -> Result<()> {
+    let mut out = std::io::stdout().lock();
+    match out.write_all(script.as_bytes()).and_then(|_| out.flush()) {
+        Ok(()) => Ok(()),
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
+        Err(e) => Err(Error::runtime("could not write to standard output").cause(e)),
+    }
+}

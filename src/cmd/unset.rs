@@ -1,0 +1,12 @@
+//! `ssoenv unset`: code that removes every variable `use` sets.
+
+use crate::cli::UnsetArgs;
+use crate::env::Env;
+use crate::error::Result;
+use crate::shell::Shell;
+
+pub fn run(args: UnsetArgs, env: &Env) -> Result<i32> {
+    let shell = Shell::detect(args.shell.map(Into::into), env)?;
+    super::emit(&shell.render(&crate::exports::unset_changes())?)?;
+    Ok(0)
+}

@@ -1,0 +1,65 @@
+//! `ssoenv use PROFILE`: shell code exporting the profile's credentials.
+//! stdout carries only that code, written once; on any error it stays empty
+//! so `eval` does nothing. Every human message goes to stderr.
+
+use crate::cli::UseArgs;
+use crate::config::Config;
+use crate::env::Env;
+use crate::error::Result;
+use crate::session::{self, Ctx, LoginOptions};
+use crate::shell::Shell;
+use std::io::IsTerminal;
+
+pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
+    let shell = Shell::detect(args.shell.map(Into::into), env)?;
+    let config = Config::load(env)?;
+    let profile = config.resolve(&args.profile)?;
+    let ctx = Ctx::new(env)?;
+    let opts = LoginOptions {
+        no_browser: args.login.no_browser,
+        force: args.force_login,
+    };
+    let creds = session::role_credentials(&ctx, &profile, opts)?;
+    let region = args.region.as_deref().or(profile.region.as_deref());
+    let script = shell.render(&crate::exports::session_changes(
+        &profile.name,
+        &creds,
+        region,
+    ))?;
+    if std::io::stdout().is_terminal() {
+        // Never print secrets to a terminal: say how to use the output instead.
+        eprintln!(
+            "ssoenv: credentials for profile \"{}\" are ready (valid until {}).\n\
+             ssoenv use prints shell code to evaluate; nothing was changed in this shell.\n\
+             hint: run `{}`, or add `{}` to your shell's startup file and then run `ssoenv use {}`",
+            profile.name,
+            crate::cache::format_timestamp(creds.expiration),
+            eval_hint(shell, &profile.name),
+            init_hint(shell),
+            shell_words::quote(&profile.name),
+        );
+        return Ok(0);
+    }
+    super::emit(&script)?;
+    Ok(0)
+}
+
+fn eval_hint(shell: Shell, profile: &str) -> String {
+    let p = shell_words::quote(profile);
+    match shell {
+        Shell::Bash | Shell::Zsh => format!("eval \"$(ssoenv use {p})\""),
+        Shell::Fish => format!("ssoenv use {p} | source"),
+        Shell::PowerShell => {
+            format!("ssoenv use {p} --shell powershell | Out-String | Invoke-Expression")
+        }
+    }
+}
+
+pub fn init_hint(shell: Shell) -> &'static str {
+    match shell {
+        Shell::Bash => "eval \"$(ssoenv init bash)\"",
+        Shell::Zsh => "eval \"$(ssoenv init zsh)\"",
+        Shell::Fish => "ssoenv init fish | source",
+        Shell::PowerShell => "Invoke-Expression (& ssoenv init powershell | Out-String)",
+    }
+}

@@ -1,0 +1,50 @@
+//! The variables a session sets, as `(name, Some(value) | None)` changes
+//! (design: direnv's export contract), shared by `use`, `exec` and the prompt.
+
+use crate::cache::role::Credentials;
+use crate::env;
+use crate::shell::Change;
+
+/// The changes for one profile's credentials. A region is exported as both
+/// AWS_REGION (CLI v2) and AWS_DEFAULT_REGION (boto3); with none known both
+/// are removed so a previous profile's region never leaks (spec §7).
+/// AWS_SECURITY_TOKEN is removed: botocore reads it before AWS_SESSION_TOKEN.
+pub fn session_changes(profile: &str, creds: &Credentials, region: Option<&str>) -> Vec<Change> {
+    let set = |n: &str, v: &str| (n.to_owned(), Some(v.to_owned()));
+    let unset = |n: &str| (n.to_owned(), None);
+    let region_change = |n: &str| match region {
+        Some(r) => set(n, r),
+        None => unset(n),
+    };
+    vec![
+        set(env::AWS_PROFILE, profile),
+        set(env::AWS_ACCESS_KEY_ID, &creds.access_key_id),
+        set(env::AWS_SECRET_ACCESS_KEY, &creds.secret_access_key),
+        set(env::AWS_SESSION_TOKEN, &creds.session_token),
+        unset(env::AWS_SECURITY_TOKEN),
+        set(
+            env::AWS_CREDENTIAL_EXPIRATION,
+            &crate::cache::format_timestamp(creds.expiration),
+        ),
+        region_change(env::AWS_REGION),
+        region_change(env::AWS_DEFAULT_REGION),
+        set(env::SSOENV_PROFILE, profile),
+        set(
+            env::SSOENV_EXPIRATION,
+            &creds.expiration.unix_timestamp().to_string(),
+        ),
+    ]
+}
+
+/// The changes `unset` makes: every variable `use` touches.
+pub fn unset_changes() -> Vec<Change> {
+    env::SESSION_VARS
+        .iter()
+        .map(|n| ((*n).to_owned(), None))
+        .collect()
+}
+
+/// Whether a change carries a secret (masked in the demo, never logged).
+pub fn is_secret(name: &str) -> bool {
+    matches!(name, env::AWS_SECRET_ACCESS_KEY | env::AWS_SESSION_TOKEN)
+}

@@ -1,0 +1,473 @@
+//! From a resolved profile to role credentials: reuse cached credentials,
+//! else (under a lock) reuse, refresh or obtain an SSO token through the
+//! device-code flow, then call GetRoleCredentials and cache the result.
+//! Every path shares the AWS CLI's caches (spec §4).
+
+use crate::cache::{self, lock, registration, role, token};
+use crate::config::{ResolvedProfile, SsoSession};
+use crate::env::{self, Env};
+use crate::error::{Error, Result};
+use crate::sso::endpoint::{self, Endpoints};
+use crate::sso::http::{ApiError, Http, HttpError};
+use crate::sso::oidc::Oidc;
+use crate::sso::portal::Portal;
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::time::Duration as StdDuration;
+use time::{Duration, OffsetDateTime};
+
+/// Refresh an sso-session token when less than this remains (botocore's
+/// advisory window, spec §4.1).
+pub const REFRESH_WINDOW: Duration = Duration::minutes(15);
+
+/// The message AWS users know (botocore UnauthorizedSSOTokenError), with our command.
+pub const EXPIRED_MESSAGE: &str =
+    "The SSO session associated with this profile has expired or is otherwise invalid.";
+
+#[derive(Debug, Clone, Copy, Default)]
+pub struct LoginOptions {
+    /// Never open a browser; print the URL and code only.
+    pub no_browser: bool,
+    /// Ignore cached tokens and role credentials; always run the device flow.
+    pub force: bool,
+}
+
+/// What the core needs from the outside world, passed in (design: the clock
+/// and the environment are parameters).
+pub struct Ctx<'a> {
+    pub env: &'a Env,
+    pub home: PathBuf,
+    pub http: Http,
+    pub now: fn() -> OffsetDateTime,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(env: &'a Env) -> Result<Ctx<'a>> {
+        Ok(Ctx {
+            env,
+            home: home(env)?,
+            http: Http::new(env)?,
+            now: OffsetDateTime::now_utc,
+        })
+    }
+}
+
+pub fn home(env: &Env) -> Result<PathBuf> {
+    env.home().ok_or_else(|| {
+        Error::config("could not find your home directory (HOME is not set)")
+            .hint("set HOME to your home directory")
+    })
+}
+
+/// The name to give in "run `ssoenv login …`" hints.
+#[derive(Debug, Clone)]
+pub enum Subject<'p> {
+    Profile(&'p str),
+    Session(&'p str),
+}
+
+impl Subject<'_> {
+    fn login_command(&self) -> String {
+        match self {
+            Subject::Profile(p) => format!("ssoenv login {}", shell_words::quote(p)),
+            Subject::Session(s) => format!("ssoenv login --sso-session {}", shell_words::quote(s)),
+        }
+    }
+}
+
+/// Role credentials for a profile: cached ones with more than 15 minutes
+/// left, else fresh ones (logging in or refreshing as needed).
+pub fn role_credentials(
+    ctx: &Ctx,
+    profile: &ResolvedProfile,
+    opts: LoginOptions,
+) -> Result<role::Credentials> {
+    let now = (ctx.now)();
+    if !opts.force
+        && let Some(c) = role::load_fresh(&ctx.home, profile, now)
+    {
+        return Ok(c);
+    }
+    let endpoints = endpoint::resolve(&profile.sso.region, &profile.endpoints, ctx.env)?;
+    let _lock = lock::acquire(ctx.env, &token::key(&profile.sso), "logging in")?;
+    // Another process may have done the work while we waited for the lock.
+    if !opts.force
+        && let Some(c) = role::load_fresh(&ctx.home, profile, (ctx.now)())
+    {
+        return Ok(c);
+    }
+    let subject = Subject::Profile(&profile.name);
+    let (tok, mut fresh_login) =
+        ensure_token_locked(ctx, &profile.sso, &endpoints, opts, &subject)?;
+    let portal = Portal {
+        http: &ctx.http,
+        base: &endpoints.portal,
+    };
+    let mut access_token = tok.access_token;
+    loop {
+        match portal.get_role_credentials(&access_token, &profile.account_id, &profile.role_name) {
+            Ok(rc) => {
+                let c = role::Credentials {
+                    access_key_id: rc.access_key_id,
+                    secret_access_key: rc.secret_access_key,
+                    session_token: rc.session_token,
+                    expiration: OffsetDateTime::from_unix_timestamp_nanos(
+                        rc.expiration as i128 * 1_000_000,
+                    )
+                    .map_err(|_| {
+                        Error::runtime("GetRoleCredentials returned an invalid expiration")
+                    })?,
+                };
+                role::save(&ctx.home, profile, &c)?;
+                return Ok(c);
+            }
+            // The token was revoked or expired server-side: a fresh login, once.
+            Err(HttpError::Api(e)) if e.status == 401 && !fresh_login => {
+                eprintln!(
+                    "ssoenv: the SSO session for {} was rejected by the portal ({e}); logging in again",
+                    describe(&profile.sso)
+                );
+                require_interactive(ctx, opts, &subject, true)?;
+                access_token = device_login(ctx, &profile.sso, &endpoints, opts)?.access_token;
+                fresh_login = true;
+            }
+            Err(e) => return Err(role_error(profile, &endpoints, e, &subject)),
+        }
+    }
+}
+
+fn role_error(
+    profile: &ResolvedProfile,
+    endpoints: &Endpoints,
+    e: HttpError,
+    subject: &Subject,
+) -> Error {
+    let what = format!(
+        "could not get credentials for role {} in account {} (profile \"{}\")",
+        profile.role_name, profile.account_id, profile.name
+    );
+    match e {
+        HttpError::Api(ref a) if a.status == 401 => Error::runtime(what)
+            .cause(format!("{EXPIRED_MESSAGE} ({a})"))
+            .hint(format!("run `{}`", subject.login_command())),
+        HttpError::Api(ref a) if a.status == 403 || a.error_type == "ForbiddenException" => Error::runtime(what)
+            .cause(a)
+            .hint("the role is not assigned to you in this account; check sso_account_id and sso_role_name, or ask your administrator"),
+        HttpError::Api(ref a) if a.status == 404 => Error::runtime(what)
+            .cause(a)
+            .hint("check sso_account_id and sso_role_name in the profile"),
+        e => unreachable_error(what, &endpoints.portal, e),
+    }
+}
+
+fn unreachable_error(what: String, url: &str, e: HttpError) -> Error {
+    match e {
+        HttpError::Transport(t) => Error::runtime(what)
+            .cause(format!("{url} could not be reached: {t}"))
+            .hint("check your network connection, HTTPS_PROXY/NO_PROXY and AWS_CA_BUNDLE"),
+        HttpError::Api(a) => Error::runtime(what).cause(format!("{url} answered {a}")),
+    }
+}
+
+fn describe(s: &SsoSession) -> String {
+    match &s.name {
+        Some(n) => format!("sso-session \"{n}\""),
+        None => s.start_url.clone(),
+    }
+}
+
+/// A usable SSO token for the session (taking the session lock). Used by
+/// `login`; `role_credentials` takes the lock itself.
+pub fn ensure_token(
+    ctx: &Ctx,
+    session: &SsoSession,
+    endpoints: &Endpoints,
+    opts: LoginOptions,
+    subject: &Subject,
+) -> Result<(token::Token, bool)> {
+    let _lock = lock::acquire(ctx.env, &token::key(session), "logging in")?;
+    ensure_token_locked(ctx, session, endpoints, opts, subject)
+}
+
+/// The token logic, with the lock held. Returns the token and whether a
+/// device-code login just produced it.
+fn ensure_token_locked(
+    ctx: &Ctx,
+    session: &SsoSession,
+    endpoints: &Endpoints,
+    opts: LoginOptions,
+    subject: &Subject,
+) -> Result<(token::Token, bool)> {
+    let now = (ctx.now)();
+    let mut had_token = false;
+    if !opts.force
+        && let Some(tok) = token::load(&ctx.home, session)
+    {
+        had_token = true;
+        let remaining = tok.expires_at - now;
+        if remaining > REFRESH_WINDOW {
+            return Ok((tok, false));
+        }
+        // Refresh: sso-session profiles only, as botocore (spec §4.1).
+        if session.name.is_some() && tok.refresh_material(now).is_some() {
+            match refresh(ctx, session, endpoints, &tok) {
+                Ok(t) => return Ok((t, false)),
+                Err(RefreshError::Refused(e)) => {
+                    eprintln!(
+                        "ssoenv: the SSO session for {} could not be refreshed ({e})",
+                        describe(session)
+                    );
+                }
+                Err(RefreshError::Failed(err)) => {
+                    if remaining > Duration::ZERO {
+                        eprintln!("ssoenv: warning: {}", err.message);
+                        return Ok((tok, false));
+                    }
+                    return Err(err);
+                }
+            }
+        } else if remaining > Duration::ZERO {
+            return Ok((tok, false));
+        }
+    }
+    require_interactive(ctx, opts, subject, had_token)?;
+    if had_token && !opts.force {
+        eprintln!(
+            "ssoenv: the SSO session for {} has expired; logging in",
+            describe(session)
+        );
+    }
+    Ok((device_login(ctx, session, endpoints, opts)?, true))
+}
+
+enum RefreshError {
+    /// The service said no (invalid_grant, revoked client …): log in again.
+    Refused(ApiError),
+    /// Could not ask (network, 5xx): keep the old token while it lasts.
+    Failed(Error),
+}
+
+fn refresh(
+    ctx: &Ctx,
+    session: &SsoSession,
+    endpoints: &Endpoints,
+    tok: &token::Token,
+) -> Result<token::Token, RefreshError> {
+    let now = (ctx.now)();
+    let (refresh_token, client_id, client_secret) = tok
+        .refresh_material(now)
+        .expect("caller checked refresh_material");
+    let oidc = Oidc {
+        http: &ctx.http,
+        base: &endpoints.oidc,
+    };
+    let resp = match oidc.create_token_refresh(client_id, client_secret, refresh_token) {
+        Ok(r) => r,
+        Err(HttpError::Api(a)) if (400..500).contains(&a.status) && a.status != 429 => {
+            return Err(RefreshError::Refused(a));
+        }
+        Err(e) => {
+            return Err(RefreshError::Failed(unreachable_error(
+                format!(
+                    "could not refresh the SSO session for {}",
+                    describe(session)
+                ),
+                &endpoints.oidc,
+                e,
+            )));
+        }
+    };
+    let mut file = tok.file.clone();
+    file.start_url = Some(session.start_url.clone());
+    file.region = Some(session.region.clone());
+    file.access_token = Some(resp.access_token.clone());
+    let expires_at = now + Duration::seconds(resp.expires_in);
+    file.expires_at = Some(cache::format_timestamp(expires_at));
+    // Refresh tokens rotate: store the new one; never drop the one we have.
+    if let Some(rt) = resp.refresh_token {
+        file.refresh_token = Some(rt);
+    }
+    token::save(&ctx.home, session, &file).map_err(RefreshError::Failed)?;
+    Ok(token::Token {
+        access_token: resp.access_token,
+        expires_at,
+        file,
+    })
+}
+
+/// Whether a device-code login may start: someone can see the code (stderr
+/// is a terminal) or a browser will open. `SSOENV_INTERACTIVE=1|0` overrides.
+pub fn interactive(env: &Env, opts: LoginOptions) -> bool {
+    match env.get(env::SSOENV_INTERACTIVE) {
+        Some("1") | Some("true") => true,
+        Some("0") | Some("false") => false,
+        _ => {
+            std::io::stderr().is_terminal() || (!opts.no_browser && crate::browser::available(env))
+        }
+    }
+}
+
+fn require_interactive(
+    ctx: &Ctx,
+    opts: LoginOptions,
+    subject: &Subject,
+    had_token: bool,
+) -> Result<()> {
+    if interactive(ctx.env, opts) {
+        return Ok(());
+    }
+    let msg = if had_token {
+        EXPIRED_MESSAGE.to_owned()
+    } else {
+        "You are not logged in to this SSO session.".to_owned()
+    };
+    Err(Error::runtime(msg)
+        .cause("no terminal and no browser to log in with (non-interactive use)")
+        .hint(format!(
+            "To refresh this SSO session run `{}` in a terminal",
+            subject.login_command()
+        )))
+}
+
+/// The OIDC device-code flow (spec §2.5), writing the token where the AWS
+/// CLI writes it.
+pub fn device_login(
+    ctx: &Ctx,
+    session: &SsoSession,
+    endpoints: &Endpoints,
+    opts: LoginOptions,
+) -> Result<token::Token> {
+    let oidc = Oidc {
+        http: &ctx.http,
+        base: &endpoints.oidc,
+    };
+    let fail = |what: &str, e: HttpError| {
+        unreachable_error(
+            format!("could not {what} for {}", describe(session)),
+            &endpoints.oidc,
+            e,
+        )
+    };
+    let mut reg = match registration::load_reusable(&ctx.home, session, (ctx.now)()) {
+        Some(r) => (r, true),
+        None => (
+            register(ctx, &oidc, session).map_err(|e| fail("register the client", e))?,
+            false,
+        ),
+    };
+    let auth = loop {
+        match oidc.start_device_authorization(
+            &reg.0.client_id,
+            &reg.0.client_secret,
+            &session.start_url,
+        ) {
+            Ok(a) => break a,
+            // A cached registration the service no longer knows: register again, once.
+            Err(HttpError::Api(a)) if reg.1 && (a.is("invalid_client") || a.status == 401) => {
+                reg = (
+                    register(ctx, &oidc, session).map_err(|e| fail("register the client", e))?,
+                    false,
+                );
+            }
+            Err(e) => return Err(fail("start the device authorization", e)),
+        }
+    };
+    let reg = reg.0;
+    let mut interval = auth.interval.unwrap_or(5);
+    let mut shown = false;
+    let resp = loop {
+        match oidc.create_token_device(&reg.client_id, &reg.client_secret, &auth.device_code) {
+            Ok(t) => break t,
+            Err(HttpError::Api(a)) if a.is("authorization_pending") => {}
+            Err(HttpError::Api(a)) if a.is("slow_down") => interval += 5,
+            Err(HttpError::Api(a)) if a.is("expired_token") => {
+                return Err(Error::runtime(
+                    "The pending authorization to retrieve an SSO token has expired. The login flow to retrieve an SSO token must be restarted.",
+                )
+                .cause(a)
+                .hint("run the command again and approve the request in the browser sooner"));
+            }
+            Err(HttpError::Api(a)) if a.is("access_denied") => {
+                return Err(Error::runtime(format!(
+                    "the login for {} was denied in the browser",
+                    describe(session)
+                ))
+                .cause(a)
+                .hint("run the command again and choose Allow on the authorization page"));
+            }
+            Err(e) => return Err(fail("complete the login", e)),
+        }
+        // The CLI makes one attempt before printing: the client may already be authorized.
+        if !shown {
+            show_instructions(ctx.env, &auth, opts);
+            shown = true;
+        }
+        std::thread::sleep(StdDuration::from_secs(interval));
+    };
+    let now = (ctx.now)();
+    let file = token::new_file(
+        session,
+        resp.access_token,
+        now + Duration::seconds(resp.expires_in),
+        &reg.client_id,
+        &reg.client_secret,
+        reg.expires_at,
+        resp.refresh_token,
+        Default::default(),
+    );
+    token::save(&ctx.home, session, &file)?;
+    eprintln!("Successfully logged into Start URL: {}", session.start_url);
+    token::parse_file(file, &token::path(&ctx.home, session))
+        .ok_or_else(|| Error::runtime("the new SSO token could not be read back"))
+}
+
+fn register(
+    ctx: &Ctx,
+    oidc: &Oidc,
+    session: &SsoSession,
+) -> Result<registration::Registration, HttpError> {
+    let now = (ctx.now)();
+    let name = match &session.name {
+        Some(n) => format!("botocore-client-{n}"),
+        None => format!("botocore-client-{}", now.unix_timestamp()),
+    };
+    let r = oidc.register_client(&name, session.scopes.as_deref())?;
+    let reg = registration::Registration {
+        client_id: r.client_id,
+        client_secret: r.client_secret,
+        expires_at: OffsetDateTime::from_unix_timestamp(r.client_secret_expires_at).map_err(
+            |_| {
+                HttpError::Transport(
+                    "RegisterClient returned an invalid clientSecretExpiresAt".into(),
+                )
+            },
+        )?,
+    };
+    if let Err(e) = registration::save(&ctx.home, session, &reg) {
+        eprintln!("ssoenv: warning: {}", e.message);
+    }
+    Ok(reg)
+}
+
+/// The device-flow instructions on stderr: URL, code and the autofill URL
+/// each on a line of its own with no trailing punctuation (so terminals make
+/// them clickable), in the AWS CLI's words (spec §6).
+fn show_instructions(env: &Env, auth: &crate::sso::oidc::DeviceAuthorization, opts: LoginOptions) {
+    let open = !opts.no_browser && crate::browser::available(env);
+    let mut text = String::new();
+    if open {
+        text.push_str("Attempting to open your default browser.\nIf the browser does not open or you wish to use a different device to authorize this request, open the following URL:\n\n");
+    } else {
+        text.push_str(
+            "Browser will not be automatically opened.\nPlease visit the following URL:\n\n",
+        );
+    }
+    text.push_str(&format!(
+        "{}\n\nThen enter the code:\n\n{}\n\nAlternatively, you may visit the following URL which will autofill the code upon loading:\n{}\n",
+        auth.verification_uri, auth.user_code, auth.verification_uri_complete
+    ));
+    eprint!("{text}");
+    if open && !crate::browser::open(env, &auth.verification_uri_complete) {
+        eprintln!("ssoenv: could not open a browser; open the URL above yourself");
+    }
+}

@@ -1,0 +1,144 @@
+//! SSO portal client (spec §3): GetRoleCredentials, ListAccounts,
+//! ListAccountRoles and Logout, authenticated by `x-amz-sso_bearer_token`.
+
+use crate::sso::http::{Http, HttpError, Method, Request};
+use serde::Deserialize;
+
+pub const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct RoleCredentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    /// Epoch milliseconds (spec §9.4).
+    pub expiration: i64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub account_id: String,
+    #[serde(default)]
+    pub account_name: Option<String>,
+    #[serde(default)]
+    pub email_address: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Role {
+    pub role_name: String,
+    pub account_id: String,
+}
+
+pub struct Portal<'a> {
+    pub http: &'a Http,
+    pub base: &'a str,
+}
+
+fn decode<T: for<'de> Deserialize<'de>>(body: &str, what: &str) -> Result<T, HttpError> {
+    serde_json::from_str(body)
+        .map_err(|e| HttpError::Transport(format!("unexpected {what} response: {e}")))
+}
+
+impl Portal<'_> {
+    fn get(&self, path: &str, token: &str, query: Vec<(&str, &str)>) -> Result<String, HttpError> {
+        self.http.send(&Request {
+            method: Method::Get,
+            url: format!("{}{}", self.base, path),
+            query,
+            headers: vec![(BEARER_HEADER, token)],
+            body: None,
+        })
+    }
+
+    pub fn get_role_credentials(
+        &self,
+        token: &str,
+        account_id: &str,
+        role_name: &str,
+    ) -> Result<RoleCredentials, HttpError> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Out {
+            role_credentials: RoleCredentials,
+        }
+        let body = self.get(
+            "/federation/credentials",
+            token,
+            vec![("role_name", role_name), ("account_id", account_id)],
+        )?;
+        Ok(decode::<Out>(&body, "GetRoleCredentials")?.role_credentials)
+    }
+
+    pub fn list_accounts(&self, token: &str) -> Result<Vec<Account>, HttpError> {
+        self.paginate(
+            "/assignment/accounts",
+            token,
+            vec![],
+            "accountList",
+            "ListAccounts",
+        )
+    }
+
+    pub fn list_account_roles(
+        &self,
+        token: &str,
+        account_id: &str,
+    ) -> Result<Vec<Role>, HttpError> {
+        self.paginate(
+            "/assignment/roles",
+            token,
+            vec![("account_id", account_id)],
+            "roleList",
+            "ListAccountRoles",
+        )
+    }
+
+    /// Follow `nextToken` until it is absent (spec §3), collecting `list_key`.
+    fn paginate<T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        token: &str,
+        query: Vec<(&str, &str)>,
+        list_key: &str,
+        what: &str,
+    ) -> Result<Vec<T>, HttpError> {
+        let mut all = Vec::new();
+        let mut next: Option<String> = None;
+        loop {
+            let mut q = query.clone();
+            q.push(("max_result", "100"));
+            if let Some(n) = &next {
+                q.push(("next_token", n.as_str()));
+            }
+            let mut page: serde_json::Value = decode(&self.get(path, token, q)?, what)?;
+            if let Some(items) = page.get_mut(list_key).map(serde_json::Value::take)
+                && !items.is_null()
+            {
+                let items: Vec<T> = serde_json::from_value(items).map_err(|e| {
+                    HttpError::Transport(format!("unexpected {what} response: {e}"))
+                })?;
+                all.extend(items);
+            }
+            match page.get("nextToken").and_then(|v| v.as_str()) {
+                Some(n) if !n.is_empty() => next = Some(n.to_owned()),
+                _ => return Ok(all),
+            }
+        }
+    }
+
+    pub fn logout(&self, token: &str) -> Result<(), HttpError> {
+        self.http
+            .send(&Request {
+                method: Method::Post,
+                url: format!("{}/logout", self.base),
+                query: vec![],
+                headers: vec![(BEARER_HEADER, token)],
+                body: None,
+            })
+            .map(|_| ())
+    }
+}
