@@ -37,8 +37,9 @@ pub struct LoginOptions {
 pub struct Ctx<'a> {
     pub env: &'a Env,
     pub home: PathBuf,
-    pub http: Http,
     pub now: fn() -> OffsetDateTime,
+    /// Built on first use: the cached path never pays for TLS setup.
+    http: std::cell::OnceCell<Http>,
 }
 
 impl<'a> Ctx<'a> {
@@ -46,9 +47,17 @@ impl<'a> Ctx<'a> {
         Ok(Ctx {
             env,
             home: home(env)?,
-            http: Http::new(env)?,
             now: OffsetDateTime::now_utc,
+            http: std::cell::OnceCell::new(),
         })
+    }
+
+    pub fn http(&self) -> Result<&Http> {
+        if let Some(h) = self.http.get() {
+            return Ok(h);
+        }
+        let h = Http::new(self.env)?;
+        Ok(self.http.get_or_init(|| h))
     }
 }
 
@@ -100,7 +109,7 @@ pub fn role_credentials(
     let (tok, mut fresh_login) =
         ensure_token_locked(ctx, &profile.sso, &endpoints, opts, &subject)?;
     let portal = Portal {
-        http: &ctx.http,
+        http: ctx.http()?,
         base: &endpoints.portal,
     };
     let mut access_token = tok.access_token;
@@ -258,7 +267,7 @@ fn refresh(
         .refresh_material(now)
         .expect("caller checked refresh_material");
     let oidc = Oidc {
-        http: &ctx.http,
+        http: ctx.http().map_err(RefreshError::Failed)?,
         base: &endpoints.oidc,
     };
     let resp = match oidc.create_token_refresh(client_id, client_secret, refresh_token) {
@@ -338,7 +347,7 @@ pub fn device_login(
     opts: LoginOptions,
 ) -> Result<token::Token> {
     let oidc = Oidc {
-        http: &ctx.http,
+        http: ctx.http()?,
         base: &endpoints.oidc,
     };
     let fail = |what: &str, e: HttpError| {

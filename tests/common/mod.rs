@@ -1,0 +1,204 @@
+//! Test sandbox: a temporary HOME with a config, the emulator on 127.0.0.1,
+//! and the real ssoenv binary run with a cleared environment.
+#![allow(dead_code)]
+
+use ssoenv::emulator::{Emulator, EmulatorConfig};
+use std::ffi::OsStr;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_ssoenv");
+
+pub const CONFIG: &str = "\
+[default]
+region = us-east-1
+
+[sso-session corp]
+sso_start_url = https://d-1234567890.awsapps.com/start
+sso_region = us-east-1
+sso_registration_scopes = sso:account:access
+
+[profile dev]
+sso_session = corp
+sso_account_id = 111111111111
+sso_role_name = AdministratorAccess
+region = eu-west-1
+s3 =
+  max_concurrent_requests = 10
+
+[profile prod]
+sso_session = corp
+sso_account_id = 333333333333
+sso_role_name = ReadOnly
+
+[profile legacy]
+sso_start_url = https://legacy.awsapps.com/start
+sso_region = us-east-1
+sso_account_id = 222222222222
+sso_role_name = ReadOnly
+region = us-west-2
+
+[profile static]
+aws_access_key_id = AKIAEXAMPLE
+";
+
+pub struct Sandbox {
+    pub dir: tempfile::TempDir,
+    pub home: PathBuf,
+    pub emu: Emulator,
+    pub extra_env: Vec<(String, String)>,
+}
+
+impl Sandbox {
+    pub fn new() -> Sandbox {
+        Self::with(EmulatorConfig {
+            interval: 0,
+            ..EmulatorConfig::default()
+        })
+    }
+
+    pub fn with(cfg: EmulatorConfig) -> Sandbox {
+        let dir = tempfile::tempdir().unwrap();
+        let home = dir.path().join("home");
+        std::fs::create_dir_all(home.join(".aws")).unwrap();
+        std::fs::write(home.join(".aws/config"), CONFIG).unwrap();
+        let emu = Emulator::start(cfg).unwrap();
+        Sandbox {
+            dir,
+            home,
+            emu,
+            extra_env: Vec::new(),
+        }
+    }
+
+    pub fn write_config(&self, text: &str) {
+        std::fs::write(self.home.join(".aws/config"), text).unwrap();
+    }
+
+    pub fn env(mut self, k: &str, v: &str) -> Self {
+        self.extra_env.push((k.into(), v.into()));
+        self
+    }
+
+    /// The ssoenv binary with a cleared environment pointing at the emulator.
+    pub fn cmd<I, S>(&self, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut c = Command::new(BIN);
+        c.args(args)
+            .env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", self.emu.url())
+            .env("AWS_ENDPOINT_URL_SSO", self.emu.url())
+            .env("SSOENV_INTERACTIVE", "1")
+            .env("SSOENV_SHELL", "bash")
+            .stdin(Stdio::null());
+        for (k, v) in &self.extra_env {
+            c.env(k, v);
+        }
+        c
+    }
+
+    pub fn run<I, S>(&self, args: I) -> Output
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.cmd(args).output().unwrap()
+    }
+
+    pub fn token_path(&self, name: &str) -> PathBuf {
+        self.home
+            .join(".aws/sso/cache")
+            .join(format!("{}.json", ssoenv::cache::sha1_hex(name)))
+    }
+
+    pub fn cli_cache(&self) -> PathBuf {
+        self.home.join(".aws/cli/cache")
+    }
+}
+
+pub fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Whether `shell` can be used; a missing shell skips locally but fails under CI.
+pub fn have(shell: &str) -> bool {
+    let ok = Command::new(shell)
+        .arg("-c")
+        .arg("exit 0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .map(|s| s.success())
+        .unwrap_or(false);
+    if !ok && std::env::var_os("CI").is_some() {
+        panic!("{shell} is required under CI but is not installed");
+    }
+    if !ok {
+        eprintln!("skipping: {shell} is not installed");
+    }
+    ok
+}
+
+/// Evaluate `script` in a real shell, then print the named variables as
+/// NAME=<hex of value> or NAME unset, one per line.
+pub fn eval_in(shell: &str, script: &str, names: &[&str], dir: &Path) -> String {
+    let script_path = dir.join(format!("script.{shell}"));
+    std::fs::write(&script_path, script).unwrap();
+    let (prog, args, body): (&str, Vec<&str>, String) = match shell {
+        "bash" => (
+            "bash",
+            vec!["--noprofile", "--norc", "-c"],
+            format!(
+                "set -eu; source \"$1\"; for n in {}; do if [ -n \"${{!n+x}}\" ]; then printf '%s=' \"$n\"; printf '%s' \"${{!n}}\" | od -An -tx1 -v | tr -d ' \\n'; echo; else echo \"$n unset\"; fi; done",
+                names.join(" ")
+            ),
+        ),
+        "zsh" => (
+            "zsh",
+            vec!["-f", "-c"],
+            format!(
+                "setopt err_exit no_unset; source \"$1\"; for n in {}; do if (( ${{(P)+n}} )); then printf '%s=' \"$n\"; printf '%s' \"${{(P)n}}\" | od -An -tx1 -v | tr -d ' \\n'; echo; else echo \"$n unset\"; fi; done",
+                names.join(" ")
+            ),
+        ),
+        "fish" => (
+            "fish",
+            vec!["--no-config", "-c"],
+            format!(
+                "source $argv[1]; or exit 1; for n in {}; if set -q $n; printf '%s=' $n; printf '%s' \"$$n\" | od -An -tx1 -v | tr -d ' \\n'; echo; else; echo \"$n unset\"; end; end",
+                names.join(" ")
+            ),
+        ),
+        _ => unreachable!(),
+    };
+    let mut c = Command::new(prog);
+    c.args(&args).arg(&body);
+    if shell == "fish" {
+        c.arg(&script_path);
+    } else {
+        c.arg(shell).arg(&script_path);
+    }
+    let out = c
+        .current_dir(dir)
+        .env("AWS_SECURITY_TOKEN", "stale")
+        .env("AWS_REGION", "stale-region")
+        .env("AWS_DEFAULT_REGION", "stale-region")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{shell} failed: {}", stderr(&out));
+    assert_eq!(stderr(&out), "", "{shell} wrote to stderr");
+    stdout(&out)
+}
+
+pub fn hex(s: &str) -> String {
+    s.bytes().map(|b| format!("{b:02x}")).collect()
+}
