@@ -39,6 +39,20 @@ pub enum Command {
         after_help = "Examples:\n  ssoenv exec dev -- terraform plan\n  ssoenv exec prod --region eu-west-1 -- aws s3 ls"
     )]
     Exec(ExecArgs),
+    /// Log in to an SSO session (reuses a valid token unless --force)
+    #[command(
+        after_help = "Examples:\n  ssoenv login prod\n  ssoenv login --sso-session corp --no-browser"
+    )]
+    Login(LoginArgs),
+    /// Revoke an SSO session and remove its cached token and role credentials
+    #[command(
+        after_help = "Examples:\n  ssoenv logout prod\n  ssoenv logout --sso-session corp\n  ssoenv logout --all"
+    )]
+    Logout(LogoutArgs),
+    /// Show SSO sessions, token states and profiles (no network)
+    Status(StatusArgs),
+    /// List the SSO profiles of ~/.aws/config
+    Profiles(ProfilesArgs),
     /// Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)
     Emulator(EmulatorArgs),
     /// Walk through login, use and exec against the local emulator, with no AWS account
@@ -139,4 +153,46 @@ pub struct EmulatorArgs {
     /// Inject a fault, e.g. `token:500:2`, `credentials:429:1`, `any:slow=3000:1` (repeatable)
     #[arg(long = "fail", value_name = "SPEC")]
     pub faults: Vec<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct LoginArgs {
+    /// Profile whose SSO session to log in (default: AWS_PROFILE, else `default`)
+    #[arg(conflicts_with = "sso_session")]
+    pub profile: Option<String>,
+    /// Log in this [sso-session NAME] directly
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: Option<String>,
+    #[command(flatten)]
+    pub login: LoginFlags,
+    /// Log in again even if a valid token is cached
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct LogoutArgs {
+    /// Profile whose SSO session to end (default: AWS_PROFILE, else `default`)
+    #[arg(conflicts_with_all = ["sso_session", "all"])]
+    pub profile: Option<String>,
+    /// End this [sso-session NAME]
+    #[arg(long, value_name = "NAME", conflicts_with = "all")]
+    pub sso_session: Option<String>,
+    /// End every cached SSO session, like `aws sso logout`
+    #[arg(long)]
+    pub all: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct StatusArgs {
+    /// Machine-readable output (stable format, see README)
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct ProfilesArgs {
+    /// Machine-readable output
+    #[arg(long)]
+    pub json: bool,
 }

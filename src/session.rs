@@ -127,6 +127,17 @@ pub fn role_credentials(
                         Error::runtime("GetRoleCredentials returned an invalid expiration")
                     })?,
                 };
+                let now = (ctx.now)();
+                if c.expiration <= now {
+                    return Err(Error::runtime(format!(
+                        "the credentials for profile \"{}\" expire at {}, which is already past by this machine's clock ({})",
+                        profile.name,
+                        cache::format_timestamp(c.expiration),
+                        cache::format_timestamp(now)
+                    ))
+                    .cause("this machine's clock is probably wrong (clock skew)")
+                    .hint("synchronize the clock (for example `sudo timedatectl set-ntp true`) and try again"));
+                }
                 role::save(&ctx.home, profile, &c)?;
                 return Ok(c);
             }
@@ -178,7 +189,7 @@ fn unreachable_error(what: String, url: &str, e: HttpError) -> Error {
     }
 }
 
-fn describe(s: &SsoSession) -> String {
+pub fn describe(s: &SsoSession) -> String {
     match &s.name {
         Some(n) => format!("sso-session \"{n}\""),
         None => s.start_url.clone(),
@@ -395,6 +406,14 @@ pub fn device_login(
                 )
                 .cause(a)
                 .hint("run the command again and approve the request in the browser sooner"));
+            }
+            Err(HttpError::Api(a)) if a.is("invalid_grant") => {
+                return Err(Error::runtime(format!(
+                    "the login for {} was refused (invalid_grant)",
+                    describe(session)
+                ))
+                .cause(a)
+                .hint("run the command again to start a new login"));
             }
             Err(HttpError::Api(a)) if a.is("access_denied") => {
                 return Err(Error::runtime(format!(

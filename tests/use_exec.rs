@@ -41,7 +41,10 @@ fn use_logs_in_once_and_exports_credentials_in_every_shell() {
         serde_json::from_slice(&std::fs::read(sb.token_path("corp")).unwrap()).unwrap();
     assert_eq!(token["startUrl"], "https://d-1234567890.awsapps.com/start");
     assert_eq!(token["region"], "us-east-1");
-    assert!(token["refreshToken"].is_string(), "scoped registrations get refresh tokens");
+    assert!(
+        token["refreshToken"].is_string(),
+        "scoped registrations get refresh tokens"
+    );
 
     for shell in ["bash", "zsh", "fish"] {
         if !have(shell) {
@@ -52,10 +55,19 @@ fn use_logs_in_once_and_exports_credentials_in_every_shell() {
         let env = parse_eval(&eval_in(shell, &stdout(&out), VARS, sb.dir.path()));
         assert_eq!(env["AWS_PROFILE"], Some(hex("dev")), "{shell}");
         assert_eq!(env["SSOENV_PROFILE"], Some(hex("dev")), "{shell}");
-        assert!(env["AWS_ACCESS_KEY_ID"].as_ref().unwrap().starts_with(&hex("ASIA")), "{shell}");
+        assert!(
+            env["AWS_ACCESS_KEY_ID"]
+                .as_ref()
+                .unwrap()
+                .starts_with(&hex("ASIA")),
+            "{shell}"
+        );
         assert!(env["AWS_SECRET_ACCESS_KEY"].is_some());
         assert!(env["AWS_SESSION_TOKEN"].is_some());
-        assert_eq!(env["AWS_SECURITY_TOKEN"], None, "{shell}: a stale AWS_SECURITY_TOKEN is removed");
+        assert_eq!(
+            env["AWS_SECURITY_TOKEN"], None,
+            "{shell}: a stale AWS_SECURITY_TOKEN is removed"
+        );
         assert_eq!(env["AWS_REGION"], Some(hex("eu-west-1")), "{shell}");
         assert_eq!(env["AWS_DEFAULT_REGION"], Some(hex("eu-west-1")), "{shell}");
         assert!(env["SSOENV_EXPIRATION"].is_some());
@@ -98,7 +110,8 @@ fn credential_expiration_is_rfc3339_utc_and_matches_the_epoch() {
         .trim_end_matches("';")
         .parse()
         .unwrap();
-    let t = time::OffsetDateTime::parse(exp, &time::format_description::well_known::Rfc3339).unwrap();
+    let t =
+        time::OffsetDateTime::parse(exp, &time::format_description::well_known::Rfc3339).unwrap();
     assert!(exp.ends_with('Z'));
     assert_eq!(t.unix_timestamp(), epoch);
 }
@@ -106,27 +119,58 @@ fn credential_expiration_is_rfc3339_utc_and_matches_the_epoch() {
 #[test]
 fn caches_are_private_and_in_the_aws_cli_formats() {
     let sb = Sandbox::new();
-    assert!(sb.run(["use", "legacy", "--shell", "bash"]).status.success());
+    assert!(
+        sb.run(["use", "legacy", "--shell", "bash"])
+            .status
+            .success()
+    );
     use std::os::unix::fs::PermissionsExt;
     let legacy_token = sb.token_path("https://legacy.awsapps.com/start");
     let text = std::fs::read_to_string(&legacy_token).unwrap();
     assert!(text.starts_with(r#"{"startUrl": "https://legacy.awsapps.com/start", "region": "us-east-1", "accessToken": ""#), "{text}");
-    assert!(!text.contains("refreshToken"), "legacy registrations have no scopes, so no refresh token");
-    assert_eq!(std::fs::metadata(&legacy_token).unwrap().permissions().mode() & 0o777, 0o600);
+    assert!(
+        !text.contains("refreshToken"),
+        "legacy registrations have no scopes, so no refresh token"
+    );
+    assert_eq!(
+        std::fs::metadata(&legacy_token)
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777,
+        0o600
+    );
     for d in [".aws/sso/cache", ".aws/cli/cache"] {
-        let mode = std::fs::metadata(sb.home.join(d)).unwrap().permissions().mode() & 0o777;
+        let mode = std::fs::metadata(sb.home.join(d))
+            .unwrap()
+            .permissions()
+            .mode()
+            & 0o777;
         assert_eq!(mode, 0o700, "{d}");
     }
-    let role_files: Vec<_> = std::fs::read_dir(sb.cli_cache()).unwrap().map(|e| e.unwrap().path()).collect();
+    let role_files: Vec<_> = std::fs::read_dir(sb.cli_cache())
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
     assert_eq!(role_files.len(), 1);
     let role = std::fs::read_to_string(&role_files[0]).unwrap();
-    assert!(role.starts_with(r#"{"ProviderType": "sso", "Credentials": {"AccessKeyId": "ASIA"#), "{role}");
-    assert!(role.ends_with(r#", "AccountId": "222222222222"}}"#), "{role}");
+    assert!(
+        role.starts_with(r#"{"ProviderType": "sso", "Credentials": {"AccessKeyId": "ASIA"#),
+        "{role}"
+    );
+    assert!(
+        role.ends_with(r#", "AccountId": "222222222222"}}"#),
+        "{role}"
+    );
     // Registration: the spec's key for the legacy profile (scopes and session null).
     let reg_key = ssoenv::cache::sha1_hex(
         r#"{"region": "us-east-1", "scopes": null, "session_name": null, "startUrl": "https://legacy.awsapps.com/start", "tool": "botocore"}"#,
     );
-    assert!(sb.home.join(format!(".aws/sso/cache/{reg_key}.json")).exists());
+    assert!(
+        sb.home
+            .join(format!(".aws/sso/cache/{reg_key}.json"))
+            .exists()
+    );
 }
 
 #[test]
@@ -135,7 +179,8 @@ fn a_token_written_by_the_aws_cli_is_used_without_logging_in() {
     // Log in once through ssoenv to obtain a real token, then rewrite the file
     // byte for byte the way the AWS CLI writes it (legacy `UTC` suffix too).
     assert!(sb.run(["use", "dev", "--shell", "bash"]).status.success());
-    let v: serde_json::Value = serde_json::from_slice(&std::fs::read(sb.token_path("corp")).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sb.token_path("corp")).unwrap()).unwrap();
     let cli_text = format!(
         r#"{{"startUrl": "https://d-1234567890.awsapps.com/start", "region": "us-east-1", "accessToken": "{}", "expiresAt": "2099-01-01T00:00:00UTC"}}"#,
         v["accessToken"].as_str().unwrap()
@@ -146,7 +191,10 @@ fn a_token_written_by_the_aws_cli_is_used_without_logging_in() {
     let out = sb.run(["use", "prod", "--shell", "bash"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let after = sb.emu.stats();
-    assert_eq!(after.start_device_authorization, before.start_device_authorization, "no new login");
+    assert_eq!(
+        after.start_device_authorization, before.start_device_authorization,
+        "no new login"
+    );
     assert_eq!(after.get_role_credentials, before.get_role_credentials + 1);
 }
 
@@ -158,7 +206,10 @@ fn botocore_reads_the_token_and_credentials_ssoenv_wrote() {
         .map(|s| s.success())
         .unwrap_or(false);
     if !have_botocore {
-        assert!(std::env::var_os("CI").is_none(), "botocore is required under CI");
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "botocore is required under CI"
+        );
         eprintln!("skipping: botocore not installed");
         return;
     }
@@ -181,8 +232,15 @@ fn botocore_reads_the_token_and_credentials_ssoenv_wrote() {
     assert!(out.status.success(), "botocore failed: {}", stderr(&out));
     assert_eq!(stdout(&out).trim(), "ASIA");
     let after = sb.emu.stats();
-    assert_eq!(after.start_device_authorization, before.start_device_authorization);
-    assert_eq!(after.get_role_credentials, before.get_role_credentials + 1, "botocore used ssoenv's token");
+    assert_eq!(
+        after.start_device_authorization,
+        before.start_device_authorization
+    );
+    assert_eq!(
+        after.get_role_credentials,
+        before.get_role_credentials + 1,
+        "botocore used ssoenv's token"
+    );
 }
 
 #[test]
@@ -193,7 +251,11 @@ fn a_revoked_token_leads_to_a_fresh_login_not_a_dead_end() {
     // prod has no cached role credentials, so the portal sees the revoked token.
     let out = sb.run(["use", "prod", "--shell", "bash"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("logging in again"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("logging in again"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(sb.emu.stats().start_device_authorization, 2);
 }
 
@@ -207,7 +269,12 @@ fn corrupt_cache_files_are_ignored_with_a_warning() {
     assert!(stderr(&out).contains("is corrupt"), "{}", stderr(&out));
     assert!(!stderr(&out).contains("panicked"));
     // The role cache, emptied: also ignored.
-    let role = std::fs::read_dir(sb.cli_cache()).unwrap().next().unwrap().unwrap().path();
+    let role = std::fs::read_dir(sb.cli_cache())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     std::fs::write(&role, "").unwrap();
     let out = sb.run(["use", "dev", "--shell", "bash"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -225,17 +292,38 @@ fn device_flow_prints_url_and_code_on_their_own_lines_on_stderr() {
     assert!(out.status.success(), "{}", stderr(&out));
     let err = stderr(&out);
     let lines: Vec<&str> = err.lines().collect();
-    assert!(lines.contains(&"Browser will not be automatically opened."), "{err}");
-    let uri = lines.iter().find(|l| l.starts_with("http") && !l.contains("user_code")).unwrap();
+    assert!(
+        lines.contains(&"Browser will not be automatically opened."),
+        "{err}"
+    );
+    let uri = lines
+        .iter()
+        .find(|l| l.starts_with("http") && !l.contains("user_code"))
+        .unwrap();
     let complete = lines.iter().find(|l| l.contains("user_code=")).unwrap();
-    let code_at = lines.iter().position(|l| *l == "Then enter the code:").unwrap() + 2;
+    let code_at = lines
+        .iter()
+        .position(|l| *l == "Then enter the code:")
+        .unwrap()
+        + 2;
     let code = lines[code_at];
-    assert!(complete.ends_with(code), "{complete} carries the code {code}");
+    assert!(
+        complete.ends_with(code),
+        "{complete} carries the code {code}"
+    );
     for l in [uri, complete, &code] {
-        assert!(!l.ends_with('.') && !l.ends_with(',') && l.trim() == *l, "{l:?}");
+        assert!(
+            !l.ends_with('.') && !l.ends_with(',') && l.trim() == *l,
+            "{l:?}"
+        );
     }
-    assert!(err.contains("Successfully logged into Start URL: https://d-1234567890.awsapps.com/start"));
-    assert!(!stdout(&out).contains("user_code"), "stdout carries shell code only");
+    assert!(
+        err.contains("Successfully logged into Start URL: https://d-1234567890.awsapps.com/start")
+    );
+    assert!(
+        !stdout(&out).contains("user_code"),
+        "stdout carries shell code only"
+    );
 }
 
 #[test]
@@ -243,7 +331,11 @@ fn the_browser_is_opened_at_the_autofill_url() {
     let sb = Sandbox::new();
     let log = sb.dir.path().join("browser.log");
     let browser = sb.dir.path().join("browser.sh");
-    std::fs::write(&browser, format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", log.display())).unwrap();
+    std::fs::write(
+        &browser,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$1\" >> '{}'\n", log.display()),
+    )
+    .unwrap();
     use std::os::unix::fs::PermissionsExt;
     std::fs::set_permissions(&browser, std::fs::Permissions::from_mode(0o755)).unwrap();
     let sb = sb.env("BROWSER", browser.to_str().unwrap());
@@ -266,7 +358,11 @@ fn non_interactive_use_without_a_session_fails_with_empty_stdout() {
     let out = sb.run(["use", "dev", "--shell", "bash"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout(&out), "");
-    assert!(stderr(&out).contains("ssoenv login dev"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("ssoenv login dev"),
+        "{}",
+        stderr(&out)
+    );
     assert_eq!(sb.emu.stats().start_device_authorization, 0);
 }
 
@@ -286,7 +382,11 @@ fn denied_and_expired_authorizations_stop_with_clear_messages() {
     });
     let out = sb.run(["use", "dev", "--shell", "bash", "--no-browser"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("The pending authorization to retrieve an SSO token has expired"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("The pending authorization to retrieve an SSO token has expired"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -307,9 +407,17 @@ fn persistent_server_errors_fail_after_bounded_retries() {
     let out = sb.run(["use", "dev", "--shell", "bash"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout(&out), "");
-    assert_eq!(sb.emu.stats().register_client, 3, "three attempts, then give up");
+    assert_eq!(
+        sb.emu.stats().register_client,
+        3,
+        "three attempts, then give up"
+    );
     assert!(start.elapsed() < std::time::Duration::from_secs(10));
-    assert!(stderr(&out).contains("could not register the client"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("could not register the client"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -320,7 +428,11 @@ fn an_unreachable_endpoint_is_a_clear_runtime_error() {
     let out = sb.run(["use", "dev", "--shell", "bash"]);
     assert_eq!(out.status.code(), Some(1));
     assert_eq!(stdout(&out), "");
-    assert!(stderr(&out).contains("http://127.0.0.1:9 could not be reached"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("http://127.0.0.1:9 could not be reached"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -329,7 +441,11 @@ fn plain_http_to_a_remote_host_is_refused() {
     let out = sb.run(["use", "dev", "--shell", "bash"]);
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(stdout(&out), "");
-    assert!(stderr(&out).contains("AWS_ENDPOINT_URL_SSO_OIDC"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("AWS_ENDPOINT_URL_SSO_OIDC"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]
@@ -345,7 +461,11 @@ fn config_errors_exit_2_with_empty_stdout() {
         assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
         assert_eq!(stdout(&out), "");
         assert!(stderr(&out).contains(needle), "{args:?}: {}", stderr(&out));
-        assert!(stderr(&out).contains(".aws/config"), "names the file: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains(".aws/config"),
+            "names the file: {}",
+            stderr(&out)
+        );
     }
     std::fs::remove_file(sb.home.join(".aws/config")).unwrap();
     let out = sb.run(["use", "dev", "--shell", "bash"]);
@@ -371,7 +491,8 @@ fn a_terminal_on_stdout_gets_a_hint_and_no_secrets() {
         .collect();
     drop(c);
     let mut s = std::process::Command::new("script");
-    s.args(["-qec", &format!("{BIN} use dev --shell bash"), "/dev/null"]).env_clear();
+    s.args(["-qec", &format!("{BIN} use dev --shell bash"), "/dev/null"])
+        .env_clear();
     for (k, v) in envs {
         s.env(k, v);
     }
@@ -379,7 +500,12 @@ fn a_terminal_on_stdout_gets_a_hint_and_no_secrets() {
     let shown = stdout(&out);
     assert!(out.status.success(), "{shown}");
     assert!(shown.contains("eval \"$(ssoenv use dev)\""), "{shown}");
-    let role = std::fs::read_dir(sb.cli_cache()).unwrap().next().unwrap().unwrap().path();
+    let role = std::fs::read_dir(sb.cli_cache())
+        .unwrap()
+        .next()
+        .unwrap()
+        .unwrap()
+        .path();
     let v: serde_json::Value = serde_json::from_slice(&std::fs::read(role).unwrap()).unwrap();
     let secret = v["Credentials"]["SecretAccessKey"].as_str().unwrap();
     assert!(!shown.contains(secret), "the secret reached the terminal");
@@ -395,7 +521,12 @@ fn unset_removes_every_variable_use_sets() {
         }
         let set = stdout(&sb.run(["use", "dev", "--shell", shell]));
         let unset = stdout(&sb.run(["unset", "--shell", shell]));
-        let env = parse_eval(&eval_in(shell, &format!("{set}{unset}"), VARS, sb.dir.path()));
+        let env = parse_eval(&eval_in(
+            shell,
+            &format!("{set}{unset}"),
+            VARS,
+            sb.dir.path(),
+        ));
         for v in VARS {
             assert_eq!(env[*v], None, "{shell}: {v}");
         }
@@ -419,7 +550,10 @@ fn profile_names_with_hostile_bytes_are_quoted_exactly() {
         assert!(out.status.success(), "{shell}: {}", stderr(&out));
         let env = parse_eval(&eval_in(shell, &stdout(&out), VARS, sb.dir.path()));
         assert_eq!(env["AWS_PROFILE"], Some(hex(name)), "{shell}");
-        assert!(!sb.dir.path().join("PWNED").exists(), "{shell}: something in a value ran");
+        assert!(
+            !sb.dir.path().join("PWNED").exists(),
+            "{shell}: something in a value ran"
+        );
     }
 }
 
@@ -454,7 +588,14 @@ fn six_shells_at_once_log_in_exactly_once() {
 #[test]
 fn exec_passes_environment_arguments_and_exit_status_through() {
     let sb = Sandbox::new();
-    let out = sb.run(["exec", "dev", "--", "sh", "-c", "printf '%s|%s|%s' \"$AWS_PROFILE\" \"$AWS_REGION\" \"${AWS_SECURITY_TOKEN-none}\"; exit 7"]);
+    let out = sb.run([
+        "exec",
+        "dev",
+        "--",
+        "sh",
+        "-c",
+        "printf '%s|%s|%s' \"$AWS_PROFILE\" \"$AWS_REGION\" \"${AWS_SECURITY_TOKEN-none}\"; exit 7",
+    ]);
     assert_eq!(out.status.code(), Some(7), "{}", stderr(&out));
     assert_eq!(stdout(&out), "dev|eu-west-1|none");
     // Arguments reach the command byte for byte, even when not UTF-8.

@@ -1,6 +1,10 @@
 //! One file per subcommand; `run` dispatches. Each returns the exit code or an Error.
 
 pub mod exec;
+pub mod login;
+pub mod logout;
+pub mod profiles;
+pub mod status;
 pub mod unset;
 #[path = "use.rs"]
 pub mod use_;
@@ -15,6 +19,10 @@ pub fn run(cli: Cli, env: &Env) -> Result<i32> {
         Command::Use(a) => use_::run(a, env),
         Command::Unset(a) => unset::run(a, env),
         Command::Exec(a) => exec::run(a, env),
+        Command::Login(a) => login::run(a, env),
+        Command::Logout(a) => logout::run(a, env),
+        Command::Status(a) => status::run(a, env),
+        Command::Profiles(a) => profiles::run(a, env),
         Command::Emulator(a) => crate::emulator::run_cli(a).map(|_| 0),
         Command::Demo => crate::demo::run(env),
     }

@@ -72,6 +72,15 @@ impl Config {
     pub fn resolve(&self, _profile: &str) -> Result<ResolvedProfile> {
         todo!()
     }
+    pub fn sso_session_names(&self) -> Vec<String> {
+        todo!()
+    }
+    pub fn sso_profiles(&self) -> Vec<(String, Result<ResolvedProfile>)> {
+        todo!()
+    }
+    pub fn profile_session(&self, _profile: &str) -> Result<(SsoSession, ConfiguredEndpoints)> {
+        todo!()
+    }
     /// Resolve a `[sso-session NAME]` section.
     pub fn sso_session(&self, _name: &str) -> Result<SsoSession> {
         todo!()

@@ -1,0 +1,149 @@
+//! `ssoenv logout [PROFILE | --sso-session NAME | --all]`: revoke the token
+//! server-side (portal Logout), then remove the session's token cache and the
+//! role credentials derived from it. Idempotent; a failed server call still
+//! removes local state and says so. `--all` behaves like `aws sso logout`
+//! (spec §4.3): every cached token, every SSO role credential; client
+//! registrations are kept.
+
+use crate::cache::{self, Read, role, token};
+use crate::cli::LogoutArgs;
+use crate::config::{Config, ConfiguredEndpoints, SsoSession};
+use crate::env::Env;
+use crate::error::Result;
+use crate::session::{self, Ctx};
+use crate::sso::endpoint;
+use crate::sso::portal::Portal;
+use std::path::{Path, PathBuf};
+
+pub fn run(args: LogoutArgs, env: &Env) -> Result<i32> {
+    if args.all {
+        return logout_all(env);
+    }
+    let config = Config::load(env)?;
+    let (sso, endpoints_cfg, _, _) = super::login::target(
+        &config,
+        env,
+        args.profile.as_deref(),
+        args.sso_session.as_deref(),
+    )?;
+    let ctx = Ctx::new(env)?;
+    let mut removed = Vec::new();
+    let token_path = token::path(&ctx.home, &sso);
+    if let Some(tok) = token::load(&ctx.home, &sso) {
+        revoke(
+            &ctx,
+            &sso.region,
+            &endpoints_cfg,
+            &tok.access_token,
+            &session::describe(&sso),
+        );
+    }
+    remove(&token_path, &mut removed);
+    // Role credentials of every profile that shares this session.
+    for (_, p) in config.sso_profiles() {
+        if let Ok(p) = p
+            && same_session(&p.sso, &sso)
+        {
+            remove(&role::path(&ctx.home, &p), &mut removed);
+        }
+    }
+    report(&session::describe(&sso), &removed);
+    Ok(0)
+}
+
+fn same_session(a: &SsoSession, b: &SsoSession) -> bool {
+    match (&a.name, &b.name) {
+        (Some(x), Some(y)) => x == y,
+        (None, None) => a.start_url == b.start_url,
+        _ => false,
+    }
+}
+
+/// Call the portal's Logout; failures are reported, never fatal.
+fn revoke(ctx: &Ctx, region: &str, cfg: &ConfiguredEndpoints, access_token: &str, what: &str) {
+    let result = endpoint::resolve(region, cfg, ctx.env).and_then(|e| {
+        let http = ctx.http()?;
+        Portal {
+            http,
+            base: &e.portal,
+        }
+        .logout(access_token)
+        .map_err(|err| crate::error::Error::runtime(format!("{} answered: {err}", e.portal)))
+    });
+    match result {
+        Ok(()) => eprintln!("ssoenv: revoked the SSO session for {what} server-side"),
+        Err(e) => eprintln!(
+            "ssoenv: warning: could not revoke the SSO session for {what} server-side ({}); removing local state anyway",
+            e.message
+        ),
+    }
+}
+
+fn remove(path: &Path, removed: &mut Vec<PathBuf>) {
+    match std::fs::remove_file(path) {
+        Ok(()) => removed.push(path.to_owned()),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => eprintln!("ssoenv: warning: could not remove {}: {e}", path.display()),
+    }
+}
+
+fn report(what: &str, removed: &[PathBuf]) {
+    if removed.is_empty() {
+        eprintln!("ssoenv: no cached SSO session for {what}; already logged out");
+        return;
+    }
+    for p in removed {
+        eprintln!("ssoenv: removed {}", p.display());
+    }
+    eprintln!("ssoenv: logged out of {what}");
+}
+
+fn logout_all(env: &Env) -> Result<i32> {
+    let ctx = Ctx::new(env)?;
+    let mut removed = Vec::new();
+    for path in json_files(&cache::sso_cache_dir(&ctx.home)) {
+        let Read::Present(v) = cache::read_json::<serde_json::Value>(&path, "SSO cache file")
+        else {
+            continue;
+        };
+        let Some(access_token) = v.get("accessToken").and_then(|t| t.as_str()) else {
+            continue; // a client registration: kept, as the CLI keeps them
+        };
+        if let Some(region) = v.get("region").and_then(|r| r.as_str()) {
+            let what = v
+                .get("startUrl")
+                .and_then(|u| u.as_str())
+                .unwrap_or(region)
+                .to_owned();
+            revoke(
+                &ctx,
+                region,
+                &ConfiguredEndpoints::default(),
+                access_token,
+                &what,
+            );
+        }
+        remove(&path, &mut removed);
+    }
+    for path in json_files(&cache::cli_cache_dir(&ctx.home)) {
+        if let Read::Present(v) = cache::read_json::<serde_json::Value>(&path, "CLI cache file")
+            && v.get("ProviderType").and_then(|t| t.as_str()) == Some("sso")
+        {
+            remove(&path, &mut removed);
+        }
+    }
+    report("all SSO sessions", &removed);
+    Ok(0)
+}
+
+fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}

@@ -1,0 +1,282 @@
+//! `ssoenv status [--json]`: every SSO session (and legacy start URL) with its
+//! token state, every SSO profile with its cached role credentials, and the
+//! profile active in this shell. Reads config and caches only: no network.
+//!
+//! The `--json` shape is stable (documented in the README):
+//! `{"active_profile", "sessions": [{"name", "start_url", "region", "token":
+//! {"state", "expires_at", "refreshable"}}], "profiles": [{"name",
+//! "sso_session", "start_url", "account_id", "role_name", "region",
+//! "credentials": {"state", "expires_at"}, "active", "error"}]}`.
+
+use crate::cache::{self, role, token};
+use crate::cli::StatusArgs;
+use crate::config::{Config, SsoSession};
+use crate::env::{self, Env};
+use crate::error::Result;
+use crate::session::{self, REFRESH_WINDOW};
+use serde::Serialize;
+use time::OffsetDateTime;
+
+#[derive(Debug, Serialize)]
+pub struct Status {
+    pub active_profile: Option<String>,
+    pub sessions: Vec<SessionStatus>,
+    pub profiles: Vec<ProfileStatus>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SessionStatus {
+    pub name: Option<String>,
+    pub start_url: String,
+    pub region: String,
+    pub token: TokenStatus,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TokenStatus {
+    /// `valid`, `refreshable` (expired or about to, with a refresh token), `expired` or `absent`.
+    pub state: &'static str,
+    pub expires_at: Option<String>,
+    pub refreshable: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProfileStatus {
+    pub name: String,
+    pub sso_session: Option<String>,
+    pub start_url: Option<String>,
+    pub account_id: Option<String>,
+    pub role_name: Option<String>,
+    pub region: Option<String>,
+    pub credentials: Option<CredentialStatus>,
+    pub active: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CredentialStatus {
+    /// `valid`, `expired` or `absent`.
+    pub state: &'static str,
+    pub expires_at: Option<String>,
+}
+
+pub fn collect(config: &Config, env: &Env, now: OffsetDateTime) -> Result<Status> {
+    let home = session::home(env)?;
+    let active = env.non_empty(env::SSOENV_PROFILE).map(str::to_owned);
+    let mut sessions: Vec<SsoSession> = Vec::new();
+    for name in config.sso_session_names() {
+        if let Ok(s) = config.sso_session(&name) {
+            sessions.push(s);
+        }
+    }
+    let mut profiles = Vec::new();
+    for (name, resolved) in config.sso_profiles() {
+        let is_active = active.as_deref() == Some(name.as_str());
+        match resolved {
+            Ok(p) => {
+                if p.sso.name.is_none()
+                    && !sessions
+                        .iter()
+                        .any(|s| s.name.is_none() && s.start_url == p.sso.start_url)
+                {
+                    sessions.push(p.sso.clone());
+                }
+                let creds = match role::load(&home, &p) {
+                    Some(c) => CredentialStatus {
+                        state: if c.expiration > now {
+                            "valid"
+                        } else {
+                            "expired"
+                        },
+                        expires_at: Some(cache::format_timestamp(c.expiration)),
+                    },
+                    None => CredentialStatus {
+                        state: "absent",
+                        expires_at: None,
+                    },
+                };
+                profiles.push(ProfileStatus {
+                    name,
+                    sso_session: p.sso.name.clone(),
+                    start_url: Some(p.sso.start_url.clone()),
+                    account_id: Some(p.account_id.clone()),
+                    role_name: Some(p.role_name.clone()),
+                    region: p.region.clone(),
+                    credentials: Some(creds),
+                    active: is_active,
+                    error: None,
+                });
+            }
+            Err(e) => profiles.push(ProfileStatus {
+                name,
+                sso_session: None,
+                start_url: None,
+                account_id: None,
+                role_name: None,
+                region: None,
+                credentials: None,
+                active: is_active,
+                error: Some(e.message),
+            }),
+        }
+    }
+    let sessions = sessions
+        .into_iter()
+        .map(|s| {
+            let token = token_status(&home, &s, now);
+            SessionStatus {
+                name: s.name,
+                start_url: s.start_url,
+                region: s.region,
+                token,
+            }
+        })
+        .collect();
+    Ok(Status {
+        active_profile: active,
+        sessions,
+        profiles,
+    })
+}
+
+fn token_status(home: &std::path::Path, s: &SsoSession, now: OffsetDateTime) -> TokenStatus {
+    let Some(tok) = token::load(home, s) else {
+        return TokenStatus {
+            state: "absent",
+            expires_at: None,
+            refreshable: false,
+        };
+    };
+    let refreshable = s.name.is_some() && tok.refresh_material(now).is_some();
+    let remaining = tok.expires_at - now;
+    let state = if remaining > REFRESH_WINDOW {
+        "valid"
+    } else if refreshable {
+        "refreshable"
+    } else if remaining > time::Duration::ZERO {
+        "valid"
+    } else {
+        "expired"
+    };
+    TokenStatus {
+        state,
+        expires_at: Some(cache::format_timestamp(tok.expires_at)),
+        refreshable,
+    }
+}
+
+pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
+    let config = Config::load(env)?;
+    let now = OffsetDateTime::now_utc();
+    let status = collect(&config, env, now)?;
+    if args.json {
+        let mut s = serde_json::to_string_pretty(&status).expect("plain data serializes");
+        s.push('\n');
+        super::emit(&s)?;
+        return Ok(0);
+    }
+    super::emit(&render(&status, now))?;
+    Ok(0)
+}
+
+fn until(expires_at: &Option<String>, now: OffsetDateTime) -> String {
+    let Some(t) = expires_at else {
+        return String::new();
+    };
+    match cache::parse_timestamp(t) {
+        Some(exp) if exp > now => format!("{t} ({} left)", remaining((exp - now).whole_seconds())),
+        _ => t.clone(),
+    }
+}
+
+fn render(s: &Status, now: OffsetDateTime) -> String {
+    let mut rows = vec![vec![
+        "SESSION".to_owned(),
+        "START URL".into(),
+        "TOKEN".into(),
+        "EXPIRES".into(),
+    ]];
+    for x in &s.sessions {
+        rows.push(vec![
+            x.name.clone().unwrap_or_else(|| "(legacy)".into()),
+            x.start_url.clone(),
+            x.token.state.into(),
+            until(&x.token.expires_at, now),
+        ]);
+    }
+    let mut out = table(&rows);
+    out.push('\n');
+    let mut rows = vec![vec![
+        " ".to_owned(),
+        "PROFILE".into(),
+        "SESSION".into(),
+        "ACCOUNT".into(),
+        "ROLE".into(),
+        "REGION".into(),
+        "CREDENTIALS".into(),
+    ]];
+    for p in &s.profiles {
+        let creds = match (&p.error, &p.credentials) {
+            (Some(e), _) => format!("error: {e}"),
+            (None, Some(c)) if c.state == "absent" => "absent".into(),
+            (None, Some(c)) => format!("{} {}", c.state, until(&c.expires_at, now)),
+            (None, None) => String::new(),
+        };
+        rows.push(vec![
+            if p.active { "*".into() } else { " ".into() },
+            p.name.clone(),
+            p.sso_session.clone().unwrap_or_else(|| "(legacy)".into()),
+            p.account_id.clone().unwrap_or_default(),
+            p.role_name.clone().unwrap_or_default(),
+            p.region.clone().unwrap_or_else(|| "-".into()),
+            creds,
+        ]);
+    }
+    out.push_str(&table(&rows));
+    match &s.active_profile {
+        Some(a) => out.push_str(&format!("\nactive in this shell: {a}\n")),
+        None => out.push_str("\nno profile is active in this shell\n"),
+    }
+    out
+}
+
+/// Left-aligned columns separated by two spaces.
+pub fn table(rows: &[Vec<String>]) -> String {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    let widths: Vec<usize> = (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect();
+    let mut out = String::new();
+    for r in rows {
+        let mut line = String::new();
+        for (i, cell) in r.iter().enumerate() {
+            if i + 1 == r.len() {
+                line.push_str(cell);
+            } else {
+                line.push_str(cell);
+                line.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
+            }
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+/// `1h05m`, `42m`, `59s`: the prompt's format.
+fn remaining(secs: i64) -> String {
+    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
+    if h > 0 {
+        format!("{h}h{m:02}m")
+    } else if m > 0 {
+        format!("{m}m")
+    } else {
+        format!("{s}s")
+    }
+}
