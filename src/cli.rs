@@ -57,6 +57,36 @@ pub enum Command {
     Emulator(EmulatorArgs),
     /// Walk through login, use and exec against the local emulator, with no AWS account
     Demo,
+    /// Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal
+    #[command(
+        after_help = "Add one line to your shell's startup file:\n  \
+            eval \"$(ssoenv init bash)\"                                  # ~/.bashrc\n  \
+            eval \"$(ssoenv init zsh)\"                                   # ~/.zshrc\n  \
+            ssoenv init fish | source                                   # ~/.config/fish/config.fish\n  \
+            Invoke-Expression (& ssoenv init powershell | Out-String)   # $PROFILE\n\n\
+            Then `ssoenv use prod` and `ssoenv unset` change the shell directly, and the prompt\n\
+            shows `(prod 42m)`. SSOENV_PROMPT=off leaves the prompt alone; SSOENV_AUTO_RENEW=1\n\
+            renews the credentials quietly in their last 10 minutes."
+    )]
+    Init(InitArgs),
+    /// Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh
+    #[command(
+        after_help = "Placeholders for --format: {profile} {remaining} {seconds} {state} {color}\n\
+            ({state}: ok, warn, critical, expired, unknown; {color}: green, yellow, red; {{ and }} for braces).\n\
+            Prints nothing when no profile is active. Colour follows the state unless --no-color or NO_COLOR.\n\n\
+            Examples:\n  ssoenv prompt\n  ssoenv prompt --no-color --format '☁ {profile} ({remaining})'"
+    )]
+    Prompt(PromptArgs),
+    /// Print a shell completion script
+    #[command(
+        after_help = "Examples:\n  ssoenv completions bash > ~/.local/share/bash-completion/completions/ssoenv\n  \
+            ssoenv completions zsh > ~/.zfunc/_ssoenv\n  \
+            ssoenv completions fish > ~/.config/fish/completions/ssoenv.fish"
+    )]
+    Completions(CompletionsArgs),
+    /// Print the profile names of the config file, one a line (used by completions)
+    #[command(name = "__complete-profiles", hide = true)]
+    CompleteProfiles,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -195,4 +225,28 @@ pub struct ProfilesArgs {
     /// Machine-readable output
     #[arg(long)]
     pub json: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct InitArgs {
+    /// The shell to print the integration for
+    #[arg(value_enum)]
+    pub shell: ShellArg,
+}
+
+#[derive(Debug, Args)]
+pub struct PromptArgs {
+    /// Output format with placeholders (see below); default `{profile} {remaining}`
+    #[arg(long, value_name = "FORMAT")]
+    pub format: Option<String>,
+    /// No ANSI colour (also when NO_COLOR is set)
+    #[arg(long)]
+    pub no_color: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to print completions for
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }

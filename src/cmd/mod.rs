@@ -1,9 +1,12 @@
 //! One file per subcommand; `run` dispatches. Each returns the exit code or an Error.
 
+pub mod completions;
 pub mod exec;
+pub mod init;
 pub mod login;
 pub mod logout;
 pub mod profiles;
+pub mod prompt;
 pub mod status;
 pub mod unset;
 #[path = "use.rs"]
@@ -25,6 +28,10 @@ pub fn run(cli: Cli, env: &Env) -> Result<i32> {
         Command::Profiles(a) => profiles::run(a, env),
         Command::Emulator(a) => crate::emulator::run_cli(a).map(|_| 0),
         Command::Demo => crate::demo::run(env),
+        Command::Init(a) => init::run(a),
+        Command::Prompt(a) => prompt::run(a, env),
+        Command::Completions(a) => completions::run(a),
+        Command::CompleteProfiles => completions::profiles(env),
     }
 }
 

@@ -1,0 +1,144 @@
+# ssoenv shell integration for bash. Load it with:  eval "$(ssoenv init bash)"
+# Loading it twice is harmless: the hook and the prompt prefix are added once.
+#
+# Public names (for people who build their own prompt):
+#   ssoenv_segment          compute the segment now into the variables below
+#   SSOENV_SEGMENT          plain text, e.g. "prod 42m" (empty when no profile is active)
+#   SSOENV_SEGMENT_STATE    ok | warn | critical | expired | unknown (empty when inactive)
+#   SSOENV_SEGMENT_COLOR    green | yellow | red (empty when unknown or inactive)
+#   SSOENV_PROMPT=off       do not put "(prod 42m) " in front of PS1
+# The hook keeps these variables up to date before every prompt.
+
+# The binary; `ssoenv init` replaces the quoted placeholder with its own path.
+__ssoenv_bin='@SSOENV_BIN@'
+export SSOENV_SHELL=bash
+
+# `ssoenv use …` and `ssoenv unset` change this shell; everything else runs as is.
+ssoenv() {
+    case ${1-} in
+    use | unset) ;;
+    *)
+        command "$__ssoenv_bin" "$@"
+        return
+        ;;
+    esac
+    local __ssoenv_arg __ssoenv_shell=(--shell bash)
+    for __ssoenv_arg in "$@"; do
+        case $__ssoenv_arg in
+        -h | --help | -V | --version)
+            command "$__ssoenv_bin" "$@"
+            return
+            ;;
+        --shell | --shell=*) __ssoenv_shell=() ;;
+        esac
+    done
+    local __ssoenv_out
+    __ssoenv_out=$(command "$__ssoenv_bin" "$@" "${__ssoenv_shell[@]}") || return
+    eval "$__ssoenv_out"
+    __ssoenv_renew_at=0
+    ssoenv_segment
+}
+
+# Seconds since the epoch without starting a process: EPOCHSECONDS (bash 5),
+# printf's %(…)T (bash 4.2), `date` only on older shells.
+if [[ -n ${EPOCHSECONDS-} ]]; then
+    __ssoenv_now() { __ssoenv_t=$EPOCHSECONDS; }
+elif ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
+    __ssoenv_now() { printf -v __ssoenv_t '%(%s)T' -1; }
+else
+    __ssoenv_now() { __ssoenv_t=$(date +%s); }
+fi
+
+# shellcheck disable=SC2034 # SSOENV_SEGMENT_* are read by the user's prompt
+# Compute the segment (and renew the credentials when asked to and due).
+ssoenv_segment() {
+    if [[ -z ${SSOENV_PROFILE-} ]]; then
+        SSOENV_SEGMENT='' SSOENV_SEGMENT_STATE='' SSOENV_SEGMENT_COLOR='' __ssoenv_ps1=''
+        return 0
+    fi
+    local __ssoenv_t __ssoenv_left __ssoenv_text __ssoenv_sgr=''
+    case ${SSOENV_EXPIRATION-} in
+    '' | *[!0-9]*)
+        SSOENV_SEGMENT=$SSOENV_PROFILE SSOENV_SEGMENT_STATE=unknown SSOENV_SEGMENT_COLOR=''
+        __ssoenv_ps1="($SSOENV_PROFILE) "
+        return 0
+        ;;
+    esac
+    __ssoenv_now
+    __ssoenv_left=$((10#$SSOENV_EXPIRATION - __ssoenv_t))
+    if [[ ${SSOENV_AUTO_RENEW-} == 1 ]] && ((__ssoenv_left < 600 && __ssoenv_t - ${__ssoenv_renew_at:-0} >= 60)); then
+        __ssoenv_renew_at=$__ssoenv_t
+        __ssoenv_renew && return 0
+    fi
+    if ((__ssoenv_left <= 0)); then
+        __ssoenv_text=expired SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red
+    else
+        if ((__ssoenv_left >= 3600)); then
+            printf -v __ssoenv_text '%dh%02dm' $((__ssoenv_left / 3600)) $((__ssoenv_left % 3600 / 60))
+        elif ((__ssoenv_left >= 60)); then
+            __ssoenv_text=$((__ssoenv_left / 60))m
+        else
+            __ssoenv_text=${__ssoenv_left}s
+        fi
+        if ((__ssoenv_left < 300)); then
+            SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red
+        elif ((__ssoenv_left < 900)); then
+            SSOENV_SEGMENT_STATE=warn SSOENV_SEGMENT_COLOR=yellow
+        else
+            SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green
+        fi
+    fi
+    SSOENV_SEGMENT="$SSOENV_PROFILE $__ssoenv_text"
+    if [[ -z ${NO_COLOR-} ]]; then
+        case $SSOENV_SEGMENT_COLOR in
+        green) __ssoenv_sgr='32' ;;
+        yellow) __ssoenv_sgr='33' ;;
+        red) __ssoenv_sgr='31' ;;
+        esac
+    fi
+    if [[ -n $__ssoenv_sgr ]]; then
+        # \001 … \002 tell readline the escape takes no room (what \[ \] become).
+        __ssoenv_ps1=$'\001\e['"$__ssoenv_sgr"$'m\002('"$SSOENV_SEGMENT"$')\001\e[0m\002 '
+    else
+        __ssoenv_ps1="($SSOENV_SEGMENT) "
+    fi
+}
+
+# Quiet renewal: role credentials from a valid or refreshable token, never a login.
+__ssoenv_renew() {
+    local __ssoenv_out
+    __ssoenv_out=$(SSOENV_INTERACTIVE=0 command "$__ssoenv_bin" use "$SSOENV_PROFILE" --shell bash 2>/dev/null) || return 1
+    eval "$__ssoenv_out" || return 1
+    ssoenv_segment
+}
+
+# The prompt prefix PS1 carries: a parameter expansion, so the text changes
+# without rewriting PS1 and vanishes as soon as the hook clears it.
+# shellcheck disable=SC2016 # expanded by the prompt, not here
+__ssoenv_marker='${__ssoenv_ps1-}'
+
+__ssoenv_hook() {
+    local __ssoenv_status=$?
+    # Inactive and nothing shown: this one test is the whole cost.
+    [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-} ]] || return $__ssoenv_status
+    ssoenv_segment
+    if [[ ${SSOENV_PROMPT-} == off ]]; then
+        PS1=${PS1-}
+        PS1=${PS1//"$__ssoenv_marker"/}
+    elif [[ -n $SSOENV_SEGMENT && ${PS1-} != *"$__ssoenv_marker"* ]]; then
+        PS1=$__ssoenv_marker${PS1-}
+    fi
+    return $__ssoenv_status
+}
+
+# Register the hook once, keeping whatever PROMPT_COMMAND holds (string or,
+# since bash 5.1, array); append, so a PROMPT_COMMAND that rebuilds PS1 runs first.
+if [[ ${PROMPT_COMMAND[*]-} != *__ssoenv_hook* ]]; then
+    if ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 4))) &&
+        [[ -n ${PROMPT_COMMAND+set} && ${PROMPT_COMMAND@a} == *a* ]]; then
+        PROMPT_COMMAND+=(__ssoenv_hook)
+    else
+        # shellcheck disable=SC2128,SC2178 # the string form, checked above
+        PROMPT_COMMAND="${PROMPT_COMMAND:+$PROMPT_COMMAND$'\n'}__ssoenv_hook"
+    fi
+fi

@@ -1,0 +1,132 @@
+# ssoenv shell integration for PowerShell. Load it with:
+#   Invoke-Expression (& ssoenv init powershell | Out-String)
+# Loading it twice is harmless: the prompt is wrapped once.
+#
+# Public names (for people who build their own prompt, e.g. oh-my-posh):
+#   ssoenv_segment                 compute the segment now into the variables below
+#   $global:SSOENV_SEGMENT         plain text, e.g. "prod 42m" (empty when no profile is active)
+#   $global:SSOENV_SEGMENT_STATE   ok | warn | critical | expired | unknown (empty when inactive)
+#   $global:SSOENV_SEGMENT_COLOR   green | yellow | red (empty when unknown or inactive)
+#   $env:SSOENV_PROMPT = 'off'     do not put "(prod 42m) " in front of the prompt
+
+# The binary; `ssoenv init` replaces the quoted placeholder with its own path.
+$global:__ssoenv_bin = '@SSOENV_BIN@'
+$env:SSOENV_SHELL = 'powershell'
+if ($null -eq $global:SSOENV_SEGMENT) { $global:SSOENV_SEGMENT = '' }
+if ($null -eq $global:__ssoenv_renew_at) { $global:__ssoenv_renew_at = [long]0 }
+
+# `ssoenv use …` and `ssoenv unset` change this session; everything else runs as is.
+function global:ssoenv {
+    $first = if ($args.Count -gt 0) { [string]$args[0] } else { '' }
+    if ($first -ne 'use' -and $first -ne 'unset') {
+        & $global:__ssoenv_bin @args
+        return
+    }
+    $shellArgs = @('--shell', 'powershell')
+    foreach ($a in $args) {
+        $s = [string]$a
+        if ($s -in @('-h', '--help', '-V', '--version')) {
+            & $global:__ssoenv_bin @args
+            return
+        }
+        if ($s -eq '--shell' -or $s.StartsWith('--shell=')) { $shellArgs = @() }
+    }
+    $out = & $global:__ssoenv_bin @args @shellArgs | Out-String
+    if ($LASTEXITCODE -ne 0) { return }
+    if ($out.Trim().Length -gt 0) { Invoke-Expression $out }
+    $global:__ssoenv_renew_at = [long]0
+    ssoenv_segment
+}
+
+# Compute the segment (and renew the credentials when asked to and due).
+function global:ssoenv_segment {
+    if (-not $env:SSOENV_PROFILE) {
+        $global:SSOENV_SEGMENT = ''
+        $global:SSOENV_SEGMENT_STATE = ''
+        $global:SSOENV_SEGMENT_COLOR = ''
+        return
+    }
+    if ($env:SSOENV_EXPIRATION -notmatch '^[0-9]+$') {
+        $global:SSOENV_SEGMENT = $env:SSOENV_PROFILE
+        $global:SSOENV_SEGMENT_STATE = 'unknown'
+        $global:SSOENV_SEGMENT_COLOR = ''
+        return
+    }
+    $now = [DateTimeOffset]::UtcNow.ToUnixTimeSeconds()
+    $left = [long]$env:SSOENV_EXPIRATION - $now
+    if ($env:SSOENV_AUTO_RENEW -eq '1' -and $left -lt 600 -and ($now - $global:__ssoenv_renew_at) -ge 60) {
+        $global:__ssoenv_renew_at = $now
+        if (__ssoenv_renew) { return }
+    }
+    if ($left -le 0) {
+        $text = 'expired'
+        $global:SSOENV_SEGMENT_STATE = 'expired'
+        $global:SSOENV_SEGMENT_COLOR = 'red'
+    } else {
+        if ($left -ge 3600) {
+            $text = '{0}h{1:D2}m' -f [long][math]::Floor($left / 3600), [long][math]::Floor(($left % 3600) / 60)
+        } elseif ($left -ge 60) {
+            $text = '{0}m' -f [long][math]::Floor($left / 60)
+        } else {
+            $text = '{0}s' -f $left
+        }
+        if ($left -lt 300) {
+            $global:SSOENV_SEGMENT_STATE = 'critical'
+            $global:SSOENV_SEGMENT_COLOR = 'red'
+        } elseif ($left -lt 900) {
+            $global:SSOENV_SEGMENT_STATE = 'warn'
+            $global:SSOENV_SEGMENT_COLOR = 'yellow'
+        } else {
+            $global:SSOENV_SEGMENT_STATE = 'ok'
+            $global:SSOENV_SEGMENT_COLOR = 'green'
+        }
+    }
+    $global:SSOENV_SEGMENT = "$($env:SSOENV_PROFILE) $text"
+}
+
+# Quiet renewal: role credentials from a valid or refreshable token, never a login.
+function global:__ssoenv_renew {
+    $old = $env:SSOENV_INTERACTIVE
+    $env:SSOENV_INTERACTIVE = '0'
+    try {
+        $out = & $global:__ssoenv_bin use $env:SSOENV_PROFILE --shell powershell 2>$null | Out-String
+        $ok = $LASTEXITCODE -eq 0
+    } finally {
+        $env:SSOENV_INTERACTIVE = $old
+    }
+    if (-not $ok) { return $false }
+    Invoke-Expression $out
+    ssoenv_segment
+    return $true
+}
+
+# Wrap the prompt function once; $LASTEXITCODE is kept for the original prompt.
+if (-not (Test-Path variable:global:__ssoenv_orig_prompt)) {
+    $global:__ssoenv_orig_prompt = $function:prompt
+    function global:prompt {
+        $code = $global:LASTEXITCODE
+        $prefix = ''
+        # Inactive and nothing shown: this one test is the whole cost.
+        if ($env:SSOENV_PROFILE -or $global:SSOENV_SEGMENT) {
+            ssoenv_segment
+            if ($global:SSOENV_SEGMENT -and $env:SSOENV_PROMPT -ne 'off') {
+                $sgr = switch ($global:SSOENV_SEGMENT_COLOR) {
+                    'green' { '32' }
+                    'yellow' { '33' }
+                    'red' { '31' }
+                    default { '' }
+                }
+                if ($sgr -and -not $env:NO_COLOR) {
+                    $esc = [char]27
+                    $prefix = "$esc[$($sgr)m($($global:SSOENV_SEGMENT))$esc[0m "
+                } else {
+                    $prefix = "($($global:SSOENV_SEGMENT)) "
+                }
+            }
+        }
+        $global:LASTEXITCODE = $code
+        $orig = if ($global:__ssoenv_orig_prompt) { & $global:__ssoenv_orig_prompt } else { 'PS> ' }
+        $global:LASTEXITCODE = $code
+        return $prefix + ($orig -join '')
+    }
+}

@@ -1,0 +1,224 @@
+//! The prompt segment (`prod 42m`) as a pure function of the profile, the
+//! expiry, the clock and the colour choice. `ssoenv prompt` prints it; the hook
+//! scripts in `shell/` compute the same text in shell arithmetic (tests compare
+//! the two), so the rules live here once:
+//!
+//! - remaining ≥ 1 h: `1h05m` (minutes two digits); ≥ 1 min: `42m`; else `59s`;
+//!   ≤ 0: `expired`. Values are truncated, never rounded up.
+//! - colour by state: `ok` green, `warn` (under 15 min) yellow, `critical`
+//!   (under 5 min) red, `expired` red; a missing or malformed expiry gives the
+//!   profile alone in state `unknown`, uncoloured.
+
+/// Below this many seconds left the segment turns yellow.
+pub const WARN_BELOW: i64 = 15 * 60;
+/// Below this many seconds left the segment turns red.
+pub const CRITICAL_BELOW: i64 = 5 * 60;
+/// The default `--format`.
+pub const DEFAULT_FORMAT: &str = "{profile} {remaining}";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum State {
+    Ok,
+    Warn,
+    Critical,
+    Expired,
+    /// SSOENV_EXPIRATION missing or not a number of seconds.
+    Unknown,
+}
+
+impl State {
+    pub fn of(remaining: Option<i64>) -> State {
+        match remaining {
+            None => State::Unknown,
+            Some(r) if r <= 0 => State::Expired,
+            Some(r) if r < CRITICAL_BELOW => State::Critical,
+            Some(r) if r < WARN_BELOW => State::Warn,
+            Some(_) => State::Ok,
+        }
+    }
+    pub fn name(self) -> &'static str {
+        match self {
+            State::Ok => "ok",
+            State::Warn => "warn",
+            State::Critical => "critical",
+            State::Expired => "expired",
+            State::Unknown => "unknown",
+        }
+    }
+    /// The ANSI SGR sequence for this state, if it has a colour.
+    pub fn ansi(self) -> Option<&'static str> {
+        match self {
+            State::Ok => Some("\x1b[32m"),
+            State::Warn => Some("\x1b[33m"),
+            State::Critical | State::Expired => Some("\x1b[31m"),
+            State::Unknown => None,
+        }
+    }
+    /// The colour's name, as the shells' `SSOENV_SEGMENT_COLOR` gives it.
+    pub fn color_name(self) -> &'static str {
+        match self {
+            State::Ok => "green",
+            State::Warn => "yellow",
+            State::Critical | State::Expired => "red",
+            State::Unknown => "",
+        }
+    }
+}
+
+pub const RESET: &str = "\x1b[0m";
+
+/// `1h05m`, `42m`, `59s` or `expired`.
+pub fn remaining_text(remaining: i64) -> String {
+    if remaining <= 0 {
+        "expired".to_owned()
+    } else if remaining >= 3600 {
+        format!("{}h{:02}m", remaining / 3600, remaining % 3600 / 60)
+    } else if remaining >= 60 {
+        format!("{}m", remaining / 60)
+    } else {
+        format!("{remaining}s")
+    }
+}
+
+/// Parse SSOENV_EXPIRATION: decimal unix seconds, nothing else.
+pub fn parse_expiration(s: &str) -> Option<i64> {
+    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    s.parse().ok()
+}
+
+/// The segment for `profile`, or None when no profile is active (empty name).
+///
+/// `format` placeholders: `{profile}`, `{remaining}` (`42m`, empty when the
+/// expiry is unknown), `{seconds}` (seconds left, negative once expired, empty
+/// when unknown), `{state}` (`ok|warn|critical|expired|unknown`), `{color}`
+/// (`green|yellow|red` or empty), `{{`/`}}` for literal braces. With `color`,
+/// the whole segment is wrapped in the state's ANSI colour. The default format
+/// drops the space when the remaining time is unknown.
+pub fn segment(
+    profile: &str,
+    expiration: Option<i64>,
+    now: i64,
+    color: bool,
+    format: Option<&str>,
+) -> Option<String> {
+    if profile.is_empty() {
+        return None;
+    }
+    let remaining = expiration.map(|e| e - now);
+    let state = State::of(remaining);
+    let rem_text = remaining.map(remaining_text).unwrap_or_default();
+    let body = match format {
+        None => {
+            if rem_text.is_empty() {
+                profile.to_owned()
+            } else {
+                format!("{profile} {rem_text}")
+            }
+        }
+        Some(f) => expand(f, |key| match key {
+            "profile" => Some(profile.to_owned()),
+            "remaining" => Some(rem_text.clone()),
+            "seconds" => Some(remaining.map(|r| r.to_string()).unwrap_or_default()),
+            "state" => Some(state.name().to_owned()),
+            "color" => Some(state.color_name().to_owned()),
+            _ => None,
+        }),
+    };
+    Some(match (color, state.ansi()) {
+        (true, Some(c)) => format!("{c}{body}{RESET}"),
+        _ => body,
+    })
+}
+
+/// Replace `{name}` by `lookup(name)`; unknown names and lone braces stay as written.
+fn expand(format: &str, lookup: impl Fn(&str) -> Option<String>) -> String {
+    let mut out = String::with_capacity(format.len() + 16);
+    let mut rest = format;
+    while let Some(i) = rest.find(['{', '}']) {
+        out.push_str(&rest[..i]);
+        let tail = &rest[i..];
+        if tail.starts_with("{{") || tail.starts_with("}}") {
+            out.push_str(&tail[..1]);
+            rest = &tail[2..];
+        } else if tail.starts_with('{')
+            && let Some(end) = tail.find('}')
+            && let Some(v) = lookup(&tail[1..end])
+        {
+            out.push_str(&v);
+            rest = &tail[end + 1..];
+        } else {
+            out.push_str(&tail[..1]);
+            rest = &tail[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const NOW: i64 = 1_700_000_000;
+
+    fn seg(left: i64) -> String {
+        segment("prod", Some(NOW + left), NOW, false, None).unwrap()
+    }
+
+    #[test]
+    fn remaining_time_reads_as_hours_minutes_or_seconds() {
+        assert_eq!(seg(3900), "prod 1h05m");
+        assert_eq!(seg(3600), "prod 1h00m");
+        assert_eq!(seg(3599), "prod 59m");
+        assert_eq!(seg(42 * 60 + 59), "prod 42m");
+        assert_eq!(seg(60), "prod 1m");
+        assert_eq!(seg(59), "prod 59s");
+        assert_eq!(seg(1), "prod 1s");
+        assert_eq!(seg(0), "prod expired");
+        assert_eq!(seg(-5), "prod expired");
+        assert_eq!(seg(12 * 3600 + 7 * 60), "prod 12h07m");
+    }
+
+    #[test]
+    fn colour_follows_the_state() {
+        let c = |left| segment("prod", Some(NOW + left), NOW, true, None).unwrap();
+        assert_eq!(c(3600), "\x1b[32mprod 1h00m\x1b[0m");
+        assert_eq!(c(900), "\x1b[32mprod 15m\x1b[0m");
+        assert_eq!(c(899), "\x1b[33mprod 14m\x1b[0m");
+        assert_eq!(c(300), "\x1b[33mprod 5m\x1b[0m");
+        assert_eq!(c(299), "\x1b[31mprod 4m\x1b[0m");
+        assert_eq!(c(0), "\x1b[31mprod expired\x1b[0m");
+    }
+
+    #[test]
+    fn no_profile_means_no_segment() {
+        assert_eq!(segment("", Some(NOW), NOW, true, None), None);
+    }
+
+    #[test]
+    fn an_unknown_expiry_shows_the_profile_alone_uncoloured() {
+        assert_eq!(
+            segment("dev", None, NOW, true, None).as_deref(),
+            Some("dev")
+        );
+        assert_eq!(parse_expiration(""), None);
+        assert_eq!(parse_expiration("12a"), None);
+        assert_eq!(parse_expiration("-5"), None);
+        assert_eq!(parse_expiration("0042"), Some(42));
+    }
+
+    #[test]
+    fn format_placeholders_are_expanded() {
+        let f = |fmt: &str, left| segment("prod", Some(NOW + left), NOW, false, Some(fmt)).unwrap();
+        assert_eq!(f("☁ {profile} ({remaining})", 2520), "☁ prod (42m)");
+        assert_eq!(f("{state}/{color}/{seconds}", 200), "critical/red/200");
+        assert_eq!(f("{state} {seconds}", -3), "expired -3");
+        assert_eq!(f("{{profile}} {nope} {", 60), "{profile} {nope} {");
+        assert_eq!(
+            segment("p", None, NOW, false, Some("{profile}:{remaining}:{state}")).unwrap(),
+            "p::unknown"
+        );
+    }
+}
