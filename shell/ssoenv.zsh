@@ -115,11 +115,11 @@ __ssoenv_make_prefix() {
 __ssoenv_hook() {
     local s=$?
     # Inactive and nothing shown: this one test is the whole cost.
-    [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-} ]] || return $s
+    [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-}${__ssoenv_prefix-} ]] || return $s
     ssoenv_segment
     # Take out the prefix put in last time (wherever it went), then put the new one in front.
     if [[ -n $__ssoenv_prefix ]]; then
-        PROMPT=${PROMPT/${(b)__ssoenv_prefix}/}
+        PROMPT=${PROMPT/"$__ssoenv_prefix"/}
         __ssoenv_prefix=''
     fi
     if [[ -n $SSOENV_SEGMENT && ${SSOENV_PROMPT-} != off ]]; then

@@ -58,16 +58,14 @@ pub enum Command {
     /// Walk through login, use and exec against the local emulator, with no AWS account
     Demo,
     /// Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal
-    #[command(
-        after_help = "Add one line to your shell's startup file:\n  \
+    #[command(after_help = "Add one line to your shell's startup file:\n  \
             eval \"$(ssoenv init bash)\"                                  # ~/.bashrc\n  \
             eval \"$(ssoenv init zsh)\"                                   # ~/.zshrc\n  \
             ssoenv init fish | source                                   # ~/.config/fish/config.fish\n  \
             Invoke-Expression (& ssoenv init powershell | Out-String)   # $PROFILE\n\n\
             Then `ssoenv use prod` and `ssoenv unset` change the shell directly, and the prompt\n\
             shows `(prod 42m)`. SSOENV_PROMPT=off leaves the prompt alone; SSOENV_AUTO_RENEW=1\n\
-            renews the credentials quietly in their last 10 minutes."
-    )]
+            renews the credentials quietly in their last 10 minutes.")]
     Init(InitArgs),
     /// Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh
     #[command(

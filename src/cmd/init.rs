@@ -31,27 +31,8 @@ pub fn script(shell: ShellArg, bin: Option<&str>) -> String {
         ShellArg::Fish => FISH,
         ShellArg::Powershell => POWERSHELL,
     };
-    template.replacen(PLACEHOLDER, &quote(shell, bin.unwrap_or("ssoenv")), 1)
-}
-
-/// Single-quote `s` for `shell`.
-// TODO(wt-shell): use `Shell::quote` once src/shell/ is merged.
-fn quote(shell: ShellArg, s: &str) -> String {
-    match shell {
-        ShellArg::Bash | ShellArg::Zsh => format!("'{}'", s.replace('\'', r"'\''")),
-        ShellArg::Fish => format!("'{}'", s.replace('\\', r"\\").replace('\'', r"\'")),
-        ShellArg::Powershell => {
-            let mut q = String::from("'");
-            for c in s.chars() {
-                if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
-                    q.push(c);
-                }
-                q.push(c);
-            }
-            q.push('\'');
-            q
-        }
-    }
+    let quoted = crate::shell::Shell::from(shell).quote(bin.unwrap_or("ssoenv"));
+    template.replacen(PLACEHOLDER, &quoted, 1)
 }
 
 #[cfg(test)]

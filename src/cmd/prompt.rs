@@ -20,8 +20,7 @@ pub fn run(args: PromptArgs, env: &Env) -> Result<i32> {
         .and_then(crate::prompt::parse_expiration);
     // no-color.org: NO_COLOR set to anything but the empty string.
     let color = !args.no_color && env.non_empty(env::NO_COLOR).is_none();
-    if let Some(s) =
-        crate::prompt::segment(profile, expiration, now, color, args.format.as_deref())
+    if let Some(s) = crate::prompt::segment(profile, expiration, now, color, args.format.as_deref())
     {
         super::emit(&format!("{s}\n"))?;
     }

@@ -1,0 +1,163 @@
+
+use builtin;
+use str;
+
+set edit:completion:arg-completer[ssoenv] = {|@words|
+    fn spaces {|n|
+        builtin:repeat $n ' ' | str:join ''
+    }
+    fn cand {|text desc|
+        edit:complex-candidate $text &display=$text' '(spaces (- 14 (wcswidth $text)))$desc
+    }
+    var command = 'ssoenv'
+    for word $words[1..-1] {
+        if (str:has-prefix $word '-') {
+            break
+        }
+        set command = $command';'$word
+    }
+    var completions = [
+        &'ssoenv'= {
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
+            cand -V 'Print version'
+            cand --version 'Print version'
+            cand use 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
+            cand unset 'Print shell code that removes every variable `use` sets'
+            cand exec 'Run a command with temporary credentials for PROFILE'
+            cand login 'Log in to an SSO session (reuses a valid token unless --force)'
+            cand logout 'Revoke an SSO session and remove its cached token and role credentials'
+            cand status 'Show SSO sessions, token states and profiles (no network)'
+            cand profiles 'List the SSO profiles of ~/.aws/config'
+            cand emulator 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
+            cand demo 'Walk through login, use and exec against the local emulator, with no AWS account'
+            cand init 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
+            cand prompt 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
+            cand completions 'Print a shell completion script'
+            cand __complete-profiles 'Print the profile names of the config file, one a line (used by completions)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ssoenv;use'= {
+            cand --shell 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)'
+            cand --region 'Region to export (beats the profile''s `region`)'
+            cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
+            cand --force-login 'Log in again even if a valid SSO token is cached'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;unset'= {
+            cand --shell 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;exec'= {
+            cand --region 'Region to export (beats the profile''s `region`)'
+            cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;login'= {
+            cand --sso-session 'Log in this [sso-session NAME] directly'
+            cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
+            cand --force 'Log in again even if a valid token is cached'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;logout'= {
+            cand --sso-session 'End this [sso-session NAME]'
+            cand --all 'End every cached SSO session, like `aws sso logout`'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;status'= {
+            cand --json 'Machine-readable output (stable format, see README)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;profiles'= {
+            cand --json 'Machine-readable output'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;emulator'= {
+            cand --port 'Port on 127.0.0.1 (0 picks a free one)'
+            cand --fixture 'JSON file of accounts and roles to serve (default: a built-in set)'
+            cand --approve-after 'Approve a device code after this many CreateToken polls'
+            cand --token-ttl 'Access-token lifetime in seconds'
+            cand --role-ttl 'Role-credential lifetime in seconds'
+            cand --interval 'Polling interval in seconds returned by StartDeviceAuthorization'
+            cand --fail 'Inject a fault, e.g. `token:500:2`, `credentials:429:1`, `any:slow=3000:1` (repeatable)'
+            cand --deny 'Deny every device authorization (the user clicks "Deny")'
+            cand --expire 'Let every device code expire before approval'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;demo'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;init'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;prompt'= {
+            cand --format 'Output format with placeholders (see below); default `{profile} {remaining}`'
+            cand --no-color 'No ANSI colour (also when NO_COLOR is set)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;completions'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;__complete-profiles'= {
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;help'= {
+            cand use 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
+            cand unset 'Print shell code that removes every variable `use` sets'
+            cand exec 'Run a command with temporary credentials for PROFILE'
+            cand login 'Log in to an SSO session (reuses a valid token unless --force)'
+            cand logout 'Revoke an SSO session and remove its cached token and role credentials'
+            cand status 'Show SSO sessions, token states and profiles (no network)'
+            cand profiles 'List the SSO profiles of ~/.aws/config'
+            cand emulator 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
+            cand demo 'Walk through login, use and exec against the local emulator, with no AWS account'
+            cand init 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
+            cand prompt 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
+            cand completions 'Print a shell completion script'
+            cand __complete-profiles 'Print the profile names of the config file, one a line (used by completions)'
+            cand help 'Print this message or the help of the given subcommand(s)'
+        }
+        &'ssoenv;help;use'= {
+        }
+        &'ssoenv;help;unset'= {
+        }
+        &'ssoenv;help;exec'= {
+        }
+        &'ssoenv;help;login'= {
+        }
+        &'ssoenv;help;logout'= {
+        }
+        &'ssoenv;help;status'= {
+        }
+        &'ssoenv;help;profiles'= {
+        }
+        &'ssoenv;help;emulator'= {
+        }
+        &'ssoenv;help;demo'= {
+        }
+        &'ssoenv;help;init'= {
+        }
+        &'ssoenv;help;prompt'= {
+        }
+        &'ssoenv;help;completions'= {
+        }
+        &'ssoenv;help;__complete-profiles'= {
+        }
+        &'ssoenv;help;help'= {
+        }
+    ]
+    $completions[$command]
+}

@@ -1,0 +1,123 @@
+# Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
+function __fish_ssoenv_global_optspecs
+    string join \n h/help V/version
+end
+
+function __fish_ssoenv_needs_command
+    # Figure out if the current invocation already has a command.
+    set -l cmd (commandline -opc)
+    set -e cmd[1]
+    argparse -s (__fish_ssoenv_global_optspecs) -- $cmd 2>/dev/null
+    or return
+    if set -q argv[1]
+        # Also print the command, so this can be used to figure out what it is.
+        echo $argv[1]
+        return 1
+    end
+    return 0
+end
+
+function __fish_ssoenv_using_subcommand
+    set -l cmd (__fish_ssoenv_needs_command)
+    test -z "$cmd"
+    and return 1
+    contains -- $cmd[1] $argv
+end
+
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -s V -l version -d 'Print version'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "use" -d 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "unset" -d 'Print shell code that removes every variable `use` sets'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "exec" -d 'Run a command with temporary credentials for PROFILE'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "login" -d 'Log in to an SSO session (reuses a valid token unless --force)'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "logout" -d 'Revoke an SSO session and remove its cached token and role credentials'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "status" -d 'Show SSO sessions, token states and profiles (no network)'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "profiles" -d 'List the SSO profiles of ~/.aws/config'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "emulator" -d 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "demo" -d 'Walk through login, use and exec against the local emulator, with no AWS account'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "init" -d 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "prompt" -d 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "completions" -d 'Print a shell completion script'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "__complete-profiles" -d 'Print the profile names of the config file, one a line (used by completions)'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l shell -d 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)' -r -f -a "bash\t''
+zsh\t''
+fish\t''
+powershell\t''"
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l region -d 'Region to export (beats the profile\'s `region`)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l force-login -d 'Log in again even if a valid SSO token is cached'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -l shell -d 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)' -r -f -a "bash\t''
+zsh\t''
+fish\t''
+powershell\t''"
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l region -d 'Region to export (beats the profile\'s `region`)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l sso-session -d 'Log in this [sso-session NAME] directly' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l force -d 'Log in again even if a valid token is cached'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -l sso-session -d 'End this [sso-session NAME]' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -l all -d 'End every cached SSO session, like `aws sso logout`'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l json -d 'Machine-readable output (stable format, see README)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l json -d 'Machine-readable output'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l port -d 'Port on 127.0.0.1 (0 picks a free one)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fixture -d 'JSON file of accounts and roles to serve (default: a built-in set)' -r -F
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l approve-after -d 'Approve a device code after this many CreateToken polls' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l token-ttl -d 'Access-token lifetime in seconds' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l role-ttl -d 'Role-credential lifetime in seconds' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l interval -d 'Polling interval in seconds returned by StartDeviceAuthorization' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fail -d 'Inject a fault, e.g. `token:500:2`, `credentials:429:1`, `any:slow=3000:1` (repeatable)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l deny -d 'Deny every device authorization (the user clicks "Deny")'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l expire -d 'Let every device code expire before approval'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand demo" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand init" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -l format -d 'Output format with placeholders (see below); default `{profile} {remaining}`' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -l no-color -d 'No ANSI colour (also when NO_COLOR is set)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand completions" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand __complete-profiles" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "use" -d 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "unset" -d 'Print shell code that removes every variable `use` sets'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "exec" -d 'Run a command with temporary credentials for PROFILE'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "login" -d 'Log in to an SSO session (reuses a valid token unless --force)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "logout" -d 'Revoke an SSO session and remove its cached token and role credentials'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "status" -d 'Show SSO sessions, token states and profiles (no network)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "profiles" -d 'List the SSO profiles of ~/.aws/config'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "emulator" -d 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "demo" -d 'Walk through login, use and exec against the local emulator, with no AWS account'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "init" -d 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "prompt" -d 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "__complete-profiles" -d 'Print the profile names of the config file, one a line (used by completions)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+
+# ssoenv: PROFILE completes from the config file (`ssoenv __complete-profiles`).
+function __ssoenv_complete_profile
+    set -l tokens (commandline -opc)
+    test (count $tokens) -ge 2; or return 1
+    contains -- $tokens[2] use exec login logout; or return 1
+    set -l skip 0
+    for t in $tokens[3..-1]
+        if test $skip = 1
+            set skip 0
+            continue
+        end
+        switch $t
+            case --region --shell --sso-session
+                set skip 1
+            case '-?*'
+            case '*'
+                return 1
+        end
+    end
+    test $skip = 0
+end
+complete -c ssoenv -n __ssoenv_complete_profile -f -a '(ssoenv __complete-profiles 2>/dev/null)'

@@ -1,0 +1,642 @@
+//! `ssoenv init` in real bash, zsh and fish: each test sources the script in a
+//! non-interactive shell with a cleared environment and runs the hook the way
+//! the shell does (PROMPT_COMMAND, precmd_functions, the fish_prompt event),
+//! then reads the segment variables and the expanded prompt. The expected text
+//! comes from `ssoenv::prompt::segment`, so the shells and `ssoenv prompt` agree.
+
+use ssoenv::prompt;
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ssoenv");
+
+/// Whether `shell` can be used; a missing shell skips locally but fails under CI.
+fn have(shell: &str) -> bool {
+    let ok = Command::new(shell)
+        .arg("-c")
+        .arg("exit 0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok && std::env::var_os("CI").is_some() {
+        panic!("{shell} is required under CI but is not installed");
+    }
+    if !ok {
+        eprintln!("skipping: {shell} is not installed");
+    }
+    ok
+}
+
+/// Run `script` in `shell` without rc files, a cleared environment and a temp HOME.
+/// `$B` is the ssoenv binary.
+fn run(shell: &str, script: &str, env: &[(&str, &str)]) -> Output {
+    let home = tempfile::tempdir().unwrap();
+    run_in(home.path(), shell, script, env)
+}
+
+fn run_in(home: &Path, shell: &str, script: &str, env: &[(&str, &str)]) -> Output {
+    let args: &[&str] = match shell {
+        "bash" => &["--noprofile", "--norc", "-c"],
+        "zsh" => &["-f", "-c"],
+        "fish" => &["--no-config", "-c"],
+        _ => unreachable!(),
+    };
+    let mut c = Command::new(shell);
+    c.args(args)
+        .arg(script)
+        .env_clear()
+        .env("HOME", home)
+        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
+        .env("TERM", "xterm-256color")
+        .env("B", BIN)
+        .stdin(Stdio::null());
+    for (k, v) in env {
+        c.env(k, v);
+    }
+    let out = c.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{shell} failed: {}\nstdout: {}\nstderr: {}",
+        out.status,
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8(o.stdout.clone()).unwrap()
+}
+
+/// Shell code: load the integration (twice when `twice`), with a known prompt.
+fn setup(shell: &str, twice: bool) -> String {
+    let (init, prompt) = match shell {
+        "bash" => ("eval \"$(\"$B\" init bash)\"\n", "PS1='P> '\n"),
+        "zsh" => ("eval \"$(\"$B\" init zsh)\"\n", "PROMPT='P> '\n"),
+        "fish" => (
+            "\"$B\" init fish | source\n",
+            "function fish_prompt; printf 'P> '; end\n",
+        ),
+        _ => unreachable!(),
+    };
+    let mut s = String::from(prompt);
+    s.push_str(init);
+    if twice {
+        s.push_str(init);
+    }
+    s
+}
+
+/// Shell code: run the hook as the shell does before a prompt, after a command that failed with 3.
+fn hook(shell: &str) -> &'static str {
+    match shell {
+        "bash" => "(exit 3); eval \"$PROMPT_COMMAND\"; echo \"status=$?\"\n",
+        "zsh" => "(exit 3); for f in $precmd_functions; do $f; done; echo \"status=$?\"\n",
+        "fish" => "emit fish_prompt; echo status=$status\n",
+        _ => unreachable!(),
+    }
+}
+
+/// Shell code: print the segment variables and the prompt as the terminal gets it.
+fn show(shell: &str) -> &'static str {
+    match shell {
+        "bash" => {
+            "printf 'segment=%s\\nstate=%s\\ncolor=%s\\nprompt=%s\\n' \"$SSOENV_SEGMENT\" \"$SSOENV_SEGMENT_STATE\" \"$SSOENV_SEGMENT_COLOR\" \"${PS1@P}\"\n"
+        }
+        "zsh" => {
+            "printf 'segment=%s\\nstate=%s\\ncolor=%s\\nprompt=%s\\n' \"$SSOENV_SEGMENT\" \"$SSOENV_SEGMENT_STATE\" \"$SSOENV_SEGMENT_COLOR\" \"${(%)PROMPT}\"\n"
+        }
+        "fish" => {
+            "printf 'segment=%s\\nstate=%s\\ncolor=%s\\nprompt=%s\\n' \"$SSOENV_SEGMENT\" \"$SSOENV_SEGMENT_STATE\" \"$SSOENV_SEGMENT_COLOR\" (fish_prompt | string collect)\n"
+        }
+        _ => unreachable!(),
+    }
+}
+
+/// The last exit status, in `shell`'s syntax.
+fn st(shell: &str) -> &'static str {
+    if shell == "fish" { "$status" } else { "$?" }
+}
+
+fn now_expr(shell: &str) -> &'static str {
+    match shell {
+        "bash" | "zsh" => "$EPOCHSECONDS",
+        "fish" => "(date +%s)",
+        _ => unreachable!(),
+    }
+}
+
+fn export(shell: &str, name: &str, value: &str) -> String {
+    match shell {
+        "fish" => format!("set -gx {name} {value}\n"),
+        _ => format!("export {name}={value}\n"),
+    }
+}
+
+fn field<'a>(out: &'a str, name: &str) -> &'a str {
+    let prefix = format!("{name}=");
+    out.lines()
+        .find_map(|l| l.strip_prefix(prefix.as_str()))
+        .unwrap_or_else(|| panic!("no {name}= in {out:?}"))
+}
+
+/// The prompt text each shell shows for a coloured segment (escapes as the terminal gets them).
+fn expected_prompt(shell: &str, seg: &str, state: prompt::State, color: bool) -> String {
+    match (color, state.ansi()) {
+        (true, Some(c)) => match shell {
+            // \001 \002: readline's markers for text that takes no room (what \[ \] become).
+            "bash" => format!("\x01{c}\x02({seg})\x01\x1b[0m\x02 P> "),
+            "zsh" => format!("{c}({seg})\x1b[0m P> "),
+            // fish's `set_color normal` is the terminal's sgr0, whatever it is.
+            "fish" => format!("{c}({seg})"),
+            _ => unreachable!(),
+        },
+        _ => format!("({seg}) P> "),
+    }
+}
+
+const SHELLS: [&str; 3] = ["bash", "zsh", "fish"];
+
+fn check_states(shell: &str, color: bool) {
+    if !have(shell) {
+        return;
+    }
+    let lefts = [3930_i64, 2550, 600, 299, 45, 1, 0, -100];
+    for left in lefts {
+        let mut script = setup(shell, false);
+        script.push_str(&format!(
+            "{}",
+            match shell {
+                "fish" => format!(
+                    "set -l t0 {}; set -gx SSOENV_PROFILE prod; set -gx SSOENV_EXPIRATION (math $t0 + {left})\n",
+                    now_expr(shell)
+                ),
+                _ => format!(
+                    "t0={}; export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((t0 + {left}))\n",
+                    now_expr(shell)
+                ),
+            }
+        ));
+        script.push_str(hook(shell));
+        script.push_str(show(shell));
+        script.push_str(&format!("echo t0=$t0; echo t1={}\n", now_expr(shell)));
+        let env: &[(&str, &str)] = if color { &[] } else { &[("NO_COLOR", "1")] };
+        let out = stdout(&run(shell, &script, env));
+        let t0: i64 = field(&out, "t0").parse().unwrap();
+        let t1: i64 = field(&out, "t1").parse().unwrap();
+        // The clock may tick between setting the expiry and the hook: accept any second in between.
+        let ok = (t0..=t1).any(|now| {
+            let seg = prompt::segment("prod", Some(t0 + left), now, false, None).unwrap();
+            let state = prompt::State::of(Some(t0 + left - now));
+            let p = field(&out, "prompt");
+            field(&out, "segment") == seg
+                && field(&out, "state") == state.name()
+                && field(&out, "color") == state.color_name()
+                && if shell == "fish" && color {
+                    p.starts_with(&expected_prompt(shell, &seg, state, color))
+                        && p.ends_with(" P> ")
+                } else {
+                    p == expected_prompt(shell, &seg, state, color)
+                }
+        });
+        assert!(ok, "{shell}, {left}s left, color={color}: {out:?}");
+    }
+}
+
+#[test]
+fn bash_shows_the_segment_and_its_colour_for_every_state() {
+    check_states("bash", true);
+}
+
+#[test]
+fn zsh_shows_the_segment_and_its_colour_for_every_state() {
+    check_states("zsh", true);
+}
+
+#[test]
+fn fish_shows_the_segment_and_its_colour_for_every_state() {
+    check_states("fish", true);
+}
+
+#[test]
+fn no_color_drops_the_escapes_in_every_shell() {
+    for shell in SHELLS {
+        check_states(shell, false);
+    }
+}
+
+#[test]
+fn the_hook_keeps_the_exit_status_of_the_last_command() {
+    for shell in ["bash", "zsh"] {
+        if !have(shell) {
+            continue;
+        }
+        for active in [false, true] {
+            let mut script = setup(shell, false);
+            if active {
+                script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
+                script.push_str(&export(shell, "SSOENV_EXPIRATION", "4102444800"));
+            }
+            script.push_str(hook(shell));
+            let out = stdout(&run(shell, &script, &[]));
+            assert!(out.contains("status=3"), "{shell} active={active}: {out}");
+        }
+    }
+}
+
+#[test]
+fn fish_prompt_still_sees_the_exit_status() {
+    if !have("fish") {
+        return;
+    }
+    let script = "function fish_prompt; printf 'last=%s> ' $status; end\n\
+                  \"$B\" init fish | source\n\
+                  set -gx SSOENV_PROFILE dev; set -gx SSOENV_EXPIRATION 4102444800\n\
+                  emit fish_prompt\n\
+                  false; fish_prompt; echo";
+    let out = stdout(&run("fish", script, &[("NO_COLOR", "1")]));
+    assert!(out.contains(") last=1> "), "{out}");
+}
+
+#[test]
+fn an_inactive_shell_shows_the_prompt_untouched() {
+    for shell in SHELLS {
+        if !have(shell) {
+            continue;
+        }
+        let mut script = setup(shell, false);
+        script.push_str(hook(shell));
+        script.push_str(show(shell));
+        let out = stdout(&run(shell, &script, &[]));
+        assert_eq!(field(&out, "segment"), "", "{shell}");
+        assert_eq!(field(&out, "prompt"), "P> ", "{shell}");
+        if shell == "bash" {
+            // The marker stays out of PS1 until a profile is active.
+            let out = stdout(&run(
+                shell,
+                &format!(
+                    "{}{}printf '%s\\n' \"$PS1\"",
+                    setup(shell, false),
+                    hook(shell)
+                ),
+                &[],
+            ));
+            assert!(out.ends_with("\nP> \n"), "{out:?}");
+        }
+    }
+}
+
+#[test]
+fn unsetting_the_profile_takes_the_segment_out_of_the_prompt() {
+    for shell in SHELLS {
+        if !have(shell) {
+            continue;
+        }
+        let mut script = setup(shell, false);
+        script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
+        script.push_str(&export(shell, "SSOENV_EXPIRATION", "4102444800"));
+        script.push_str(hook(shell));
+        script.push_str(match shell {
+            "fish" => "set -e SSOENV_PROFILE\n",
+            _ => "unset SSOENV_PROFILE\n",
+        });
+        script.push_str(hook(shell));
+        script.push_str(show(shell));
+        let out = stdout(&run(shell, &script, &[]));
+        assert_eq!(field(&out, "segment"), "", "{shell}: {out}");
+        assert_eq!(field(&out, "prompt"), "P> ", "{shell}: {out}");
+    }
+}
+
+#[test]
+fn sourcing_twice_adds_no_second_hook_or_segment() {
+    for shell in SHELLS {
+        if !have(shell) {
+            continue;
+        }
+        let mut script = setup(shell, true);
+        script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
+        script.push_str(&export(shell, "SSOENV_EXPIRATION", "4102444800"));
+        script.push_str(hook(shell));
+        script.push_str(hook(shell));
+        script.push_str(
+            &setup(shell, false)[match shell {
+                "fish" => "function fish_prompt; printf 'P> '; end\n".len(),
+                "bash" => "PS1='P> '\n".len(),
+                _ => "PROMPT='P> '\n".len(),
+            }..],
+        );
+        script.push_str(hook(shell));
+        script.push_str(show(shell));
+        script.push_str(match shell {
+            "bash" => "printf 'hooks=%s\\n' \"$PROMPT_COMMAND\"\n",
+            "zsh" => "printf 'hooks=%s\\n' \"${(j:,:)precmd_functions}\"\n",
+            "fish" => "printf 'hooks=%s\\n' (functions --handlers-type generic | string match -e __ssoenv | string trim | string join ,)\n",
+            _ => unreachable!(),
+        });
+        let out = stdout(&run(shell, &script, &[("NO_COLOR", "1")]));
+        let p = field(&out, "prompt");
+        assert_eq!(p.matches("(dev ").count(), 1, "{shell}: {p:?}");
+        assert!(p.ends_with(") P> "), "{shell}: {p:?}");
+        let hooks = field(&out, "hooks");
+        assert_eq!(
+            hooks.matches("__ssoenv_hook").count(),
+            1,
+            "{shell}: {hooks}"
+        );
+    }
+}
+
+#[test]
+fn an_existing_prompt_command_or_precmd_is_kept() {
+    if have("bash") {
+        // A string PROMPT_COMMAND (with a trailing `;`) and a bash 5.1 array.
+        for pc in ["PROMPT_COMMAND='mine=$?;'", "PROMPT_COMMAND=('mine=$?')"] {
+            let script = format!(
+                "{pc}\n{}{}printf 'mine=%s\\n' \"$mine\"; declare -p PROMPT_COMMAND",
+                setup("bash", true),
+                hook("bash")
+            );
+            let out = stdout(&run("bash", &script, &[]));
+            // Their command ran first and saw the real status (and our hook kept the one it got).
+            assert!(out.contains("mine=3"), "{pc}: {out}");
+            assert!(out.contains("status=0"), "{pc}: {out}");
+            assert_eq!(out.matches("__ssoenv_hook").count(), 1, "{pc}: {out}");
+        }
+    }
+    if have("zsh") {
+        let script = format!(
+            "mine() {{ mine=$? }}\nprecmd_functions=(mine)\n{}{}print -r -- \"mine=$mine fns=${{(j:,:)precmd_functions}}\"",
+            setup("zsh", true),
+            hook("zsh")
+        );
+        let out = stdout(&run("zsh", &script, &[]));
+        assert!(out.contains("mine=3 fns=mine,__ssoenv_hook"), "{out}");
+    }
+}
+
+#[test]
+fn ssoenv_prompt_off_leaves_the_prompt_alone_but_keeps_the_variables() {
+    for shell in SHELLS {
+        if !have(shell) {
+            continue;
+        }
+        let mut script = setup(shell, false);
+        script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
+        script.push_str(&export(shell, "SSOENV_EXPIRATION", "4102444800"));
+        script.push_str(hook(shell));
+        script.push_str(show(shell));
+        let out = stdout(&run(shell, &script, &[("SSOENV_PROMPT", "off")]));
+        assert_eq!(field(&out, "prompt"), "P> ", "{shell}");
+        assert!(field(&out, "segment").starts_with("dev "), "{shell}");
+    }
+}
+
+#[test]
+fn ssoenv_unset_through_the_function_clears_the_session() {
+    for shell in SHELLS {
+        if !have(shell) {
+            continue;
+        }
+        let mut script = setup(shell, false);
+        for name in ssoenv::env::SESSION_VARS {
+            script.push_str(&export(shell, name, "x"));
+        }
+        script.push_str(&export(shell, "SSOENV_EXPIRATION", "4102444800"));
+        script.push_str(hook(shell));
+        script.push_str(&format!("ssoenv unset; echo rc={}\n", st(shell)));
+        script.push_str(hook(shell));
+        script.push_str(show(shell));
+        script.push_str(match shell {
+            "fish" => "env | string match -r '^(AWS_|SSOENV_(PROFILE|EXPIRATION))' ; true\n",
+            _ => "env | grep -E '^(AWS_|SSOENV_(PROFILE|EXPIRATION))'; true\n",
+        });
+        let out = stdout(&run(shell, &script, &[]));
+        assert!(out.contains("rc=0\n"), "{shell}: {out}");
+        assert_eq!(field(&out, "prompt"), "P> ", "{shell}: {out}");
+        assert!(!out.contains("AWS_"), "{shell}: {out}");
+        assert!(!out.contains("SSOENV_PROFILE"), "{shell}: {out}");
+    }
+}
+
+#[test]
+fn a_failing_use_returns_its_status_and_changes_nothing() {
+    for shell in SHELLS {
+        if !have(shell) {
+            continue;
+        }
+        let home = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(home.path().join(".aws")).unwrap();
+        std::fs::write(
+            home.path().join(".aws/config"),
+            "[profile dev]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = R\n\
+             [sso-session corp]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n",
+        )
+        .unwrap();
+        let mut script = setup(shell, false);
+        script.push_str(&export(shell, "AWS_PROFILE", "before"));
+        script.push_str(&export(shell, "SSOENV_PROFILE", "before"));
+        script.push_str(&format!(
+            "ssoenv use no-such-profile 2>/dev/null; echo rc={}\n",
+            st(shell)
+        ));
+        script.push_str(&format!("ssoenv use 2>/dev/null; echo rc2={}\n", st(shell)));
+        script.push_str("echo \"aws=$AWS_PROFILE sso=$SSOENV_PROFILE\"\n");
+        let out = stdout(&run_in(home.path(), shell, &script, &[]));
+        assert_eq!(field(&out, "rc"), "2", "{shell}: {out}");
+        assert_eq!(field(&out, "rc2"), "2", "{shell}: {out}");
+        assert!(out.contains("aws=before sso=before"), "{shell}: {out}");
+    }
+}
+
+#[test]
+fn help_for_use_passes_through_without_being_evaluated() {
+    for shell in SHELLS {
+        if !have(shell) {
+            continue;
+        }
+        let mut script = setup(shell, false);
+        script.push_str(&format!("ssoenv use --help; echo rc={}\n", st(shell)));
+        let out = stdout(&run(shell, &script, &[]));
+        assert!(out.contains("Usage: ssoenv use"), "{shell}: {out}");
+        assert!(out.contains("rc=0"), "{shell}: {out}");
+    }
+}
+
+#[test]
+fn other_subcommands_pass_through_with_their_exit_status() {
+    for shell in SHELLS {
+        if !have(shell) {
+            continue;
+        }
+        let mut script = setup(shell, false);
+        script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
+        script.push_str(&export(shell, "SSOENV_EXPIRATION", "4102444800"));
+        script.push_str(&format!(
+            "ssoenv prompt --no-color; echo rc={}\n",
+            st(shell)
+        ));
+        script.push_str(&format!(
+            "ssoenv no-such-command 2>/dev/null; echo rc2={}\n",
+            st(shell)
+        ));
+        let out = stdout(&run(shell, &script, &[]));
+        assert!(out.starts_with("dev "), "{shell}: {out}");
+        assert_eq!(field(&out, "rc"), "0");
+        assert_eq!(field(&out, "rc2"), "2");
+    }
+}
+
+/// A stand-in for the binary that records each call and answers `use` as told.
+fn fake_binary(dir: &Path, succeed: bool, new_expiration: &str) -> std::path::PathBuf {
+    let fake = dir.join("fake-ssoenv");
+    let log = dir.join("calls");
+    let answer = if succeed {
+        format!(
+            "case \"$SSOENV_SHELL_ARG\" in fish) echo 'set -gx SSOENV_EXPIRATION {e}';; *) echo 'export SSOENV_EXPIRATION={e}';; esac",
+            e = new_expiration
+        )
+    } else {
+        "echo 'ssoenv: could not renew' >&2; exit 1".to_owned()
+    };
+    std::fs::write(
+        &fake,
+        format!(
+            "#!/bin/sh\necho \"interactive=$SSOENV_INTERACTIVE args=$*\" >> '{}'\n\
+             for a in \"$@\"; do case $a in fish) SSOENV_SHELL_ARG=fish;; esac; done\n{answer}\n",
+            log.display()
+        ),
+    )
+    .unwrap();
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(&fake, std::fs::Permissions::from_mode(0o755)).unwrap();
+    fake
+}
+
+#[test]
+fn auto_renew_renews_quietly_near_expiry_and_at_most_once_a_minute() {
+    for shell in SHELLS {
+        if !have(shell) {
+            continue;
+        }
+        for succeed in [true, false] {
+            let dir = tempfile::tempdir().unwrap();
+            let fake = fake_binary(dir.path(), succeed, "4102444800");
+            let mut script = setup(shell, false);
+            script.push_str(&match shell {
+                "fish" => format!("set -g __ssoenv_bin '{}'\n", fake.display()),
+                _ => format!("__ssoenv_bin='{}'\n", fake.display()),
+            });
+            script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
+            script.push_str(&match shell {
+                "fish" => format!(
+                    "set -gx SSOENV_EXPIRATION (math {} + 300)\n",
+                    now_expr(shell)
+                ),
+                _ => format!("export SSOENV_EXPIRATION=$(({} + 300))\n", now_expr(shell)),
+            });
+            for _ in 0..3 {
+                script.push_str(hook(shell));
+            }
+            script.push_str(show(shell));
+            let out = stdout(&run_in(
+                dir.path(),
+                shell,
+                &script,
+                &[("SSOENV_AUTO_RENEW", "1"), ("NO_COLOR", "1")],
+            ));
+            let calls = std::fs::read_to_string(dir.path().join("calls")).unwrap();
+            assert_eq!(
+                calls,
+                format!("interactive=0 args=use dev --shell {shell}\n"),
+                "{shell} succeed={succeed}"
+            );
+            if succeed {
+                assert_eq!(field(&out, "state"), "ok", "{shell}: {out}");
+            } else {
+                assert_eq!(field(&out, "state"), "warn", "{shell}: {out}");
+                assert!(
+                    field(&out, "segment").starts_with("dev 4m")
+                        || field(&out, "segment").starts_with("dev 5m")
+                );
+            }
+            assert!(!out.contains("could not renew"), "{shell}: {out}");
+        }
+    }
+}
+
+#[test]
+fn without_auto_renew_the_hook_never_calls_the_binary() {
+    for shell in SHELLS {
+        if !have(shell) {
+            continue;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let fake = fake_binary(dir.path(), true, "4102444800");
+        let mut script = setup(shell, false);
+        script.push_str(&match shell {
+            "fish" => format!("set -g __ssoenv_bin '{}'\n", fake.display()),
+            _ => format!("__ssoenv_bin='{}'\n", fake.display()),
+        });
+        script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
+        script.push_str(&export(shell, "SSOENV_EXPIRATION", "5"));
+        script.push_str(hook(shell));
+        run_in(dir.path(), shell, &script, &[]);
+        assert!(!dir.path().join("calls").exists(), "{shell}");
+    }
+}
+
+#[test]
+fn ssoenv_prompt_prints_the_same_segment_from_the_environment_alone() {
+    let run_prompt = |args: &[&str], env: &[(&str, &str)]| {
+        let mut c = Command::new(BIN);
+        c.arg("prompt")
+            .args(args)
+            .env_clear()
+            // A config that would fail to parse, and no HOME: `prompt` must not look.
+            .env("AWS_CONFIG_FILE", "/nonexistent/dir/config");
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        let out = c.output().unwrap();
+        assert!(out.status.success());
+        assert!(out.stderr.is_empty());
+        String::from_utf8(out.stdout).unwrap()
+    };
+    assert_eq!(run_prompt(&[], &[]), "");
+    assert_eq!(run_prompt(&[], &[("SSOENV_PROFILE", "")]), "");
+    assert_eq!(
+        run_prompt(
+            &[],
+            &[("SSOENV_PROFILE", "dev"), ("SSOENV_EXPIRATION", "1")]
+        ),
+        "\x1b[31mdev expired\x1b[0m\n"
+    );
+    assert_eq!(
+        run_prompt(
+            &[],
+            &[
+                ("SSOENV_PROFILE", "dev"),
+                ("SSOENV_EXPIRATION", "1"),
+                ("NO_COLOR", "1")
+            ]
+        ),
+        "dev expired\n"
+    );
+    assert_eq!(
+        run_prompt(
+            &["--no-color", "--format", "[{profile}|{state}]"],
+            &[("SSOENV_PROFILE", "dev"), ("SSOENV_EXPIRATION", "nonsense")]
+        ),
+        "[dev|unknown]\n"
+    );
+    let out = run_prompt(
+        &["--no-color", "--format", "{remaining} {state}"],
+        &[
+            ("SSOENV_PROFILE", "dev"),
+            ("SSOENV_EXPIRATION", "4102444800"),
+        ],
+    );
+    assert!(out.ends_with("m ok\n"), "{out}");
+}
