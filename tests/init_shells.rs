@@ -165,19 +165,16 @@ fn check_states(shell: &str, color: bool) {
     let lefts = [3930_i64, 2550, 600, 299, 45, 1, 0, -100];
     for left in lefts {
         let mut script = setup(shell, false);
-        script.push_str(&format!(
-            "{}",
-            match shell {
-                "fish" => format!(
-                    "set -l t0 {}; set -gx SSOENV_PROFILE prod; set -gx SSOENV_EXPIRATION (math $t0 + {left})\n",
-                    now_expr(shell)
-                ),
-                _ => format!(
-                    "t0={}; export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((t0 + {left}))\n",
-                    now_expr(shell)
-                ),
-            }
-        ));
+        script.push_str(&match shell {
+            "fish" => format!(
+                "set -l t0 {}; set -gx SSOENV_PROFILE prod; set -gx SSOENV_EXPIRATION (math $t0 + {left})\n",
+                now_expr(shell)
+            ),
+            _ => format!(
+                "t0={}; export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((t0 + {left}))\n",
+                now_expr(shell)
+            ),
+        });
         script.push_str(hook(shell));
         script.push_str(show(shell));
         script.push_str(&format!("echo t0=$t0; echo t1={}\n", now_expr(shell)));

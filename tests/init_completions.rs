@@ -1,0 +1,197 @@
+//! Completions: the committed files in `completions/` match what the CLI
+//! generates, and PROFILE completes from the config in real bash and fish.
+
+use clap_complete::Shell;
+use std::process::{Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_ssoenv");
+
+fn have(shell: &str) -> bool {
+    let ok = Command::new(shell)
+        .arg("-c")
+        .arg("exit 0")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok && std::env::var_os("CI").is_some() {
+        panic!("{shell} is required under CI but is not installed");
+    }
+    ok
+}
+
+#[test]
+fn committed_completions_match_the_cli() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    let update = std::env::var_os("SSOENV_UPDATE_COMPLETIONS").is_some();
+    let mut stale = Vec::new();
+    for shell in [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Elvish,
+    ] {
+        let out = Command::new(BIN)
+            .args(["completions", &shell.to_string()])
+            .env_clear()
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}");
+        let path = dir.join(ssoenv::cmd::completions::file_name(shell));
+        if update {
+            std::fs::write(&path, &out.stdout).unwrap();
+        } else if std::fs::read(&path).ok().as_deref() != Some(&out.stdout[..]) {
+            stale.push(path.display().to_string());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "these completion files no longer match the CLI: {stale:?}\n\
+         regenerate them with: SSOENV_UPDATE_COMPLETIONS=1 cargo test --test init_completions"
+    );
+}
+
+const CONFIG: &str = "[default]\nregion = us-east-1\n[profile prod]\n[profile preprod]\n[profile dev]\n[sso-session corp]\n";
+
+fn sandbox() -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join(".aws")).unwrap();
+    std::fs::write(dir.path().join(".aws/config"), CONFIG).unwrap();
+    let bin_dir = std::path::Path::new(BIN)
+        .parent()
+        .unwrap()
+        .display()
+        .to_string();
+    (dir, format!("{bin_dir}:/usr/bin:/bin"))
+}
+
+#[test]
+fn complete_profiles_lists_the_config_profiles() {
+    let (home, _) = sandbox();
+    let out = Command::new(BIN)
+        .arg("__complete-profiles")
+        .env_clear()
+        .env("HOME", home.path())
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap(),
+        "default\nprod\npreprod\ndev\n"
+    );
+    // AWS_CONFIG_FILE wins; an unreadable file gives nothing, quietly.
+    let out = Command::new(BIN)
+        .arg("__complete-profiles")
+        .env_clear()
+        .env("HOME", home.path())
+        .env("AWS_CONFIG_FILE", home.path().join("missing"))
+        .output()
+        .unwrap();
+    assert!(out.status.success() && out.stdout.is_empty() && out.stderr.is_empty());
+}
+
+/// Run bash's completion function for `words` (the last one being completed).
+fn bash_complete(words: &[&str]) -> Vec<String> {
+    let (home, path) = sandbox();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/ssoenv.bash");
+    let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    let script = format!(
+        "source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n\
+         f=$(complete -p ssoenv | sed -E 's/.*-F ([^ ]+).*/\\1/')\n\"$f\" ssoenv \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n\
+         printf '%s\\n' \"${{COMPREPLY[@]}}\"",
+        file.display(),
+        quoted.join(" "),
+        words.len() - 1
+    );
+    let out = Command::new("bash")
+        .args(["--noprofile", "--norc", "-c", &script])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+#[test]
+fn bash_completes_profile_names_for_commands_that_take_a_profile() {
+    if !have("bash") {
+        return;
+    }
+    assert_eq!(bash_complete(&["ssoenv", "use", "p"]), ["prod", "preprod"]);
+    assert_eq!(bash_complete(&["ssoenv", "exec", "d"]), ["default", "dev"]);
+    assert_eq!(
+        bash_complete(&["ssoenv", "login", "--no-browser", "pre"]),
+        ["preprod"]
+    );
+    assert_eq!(
+        bash_complete(&["ssoenv", "logout", "de"]),
+        ["default", "dev"]
+    );
+    // Not after a profile, not for an option's value, and options still complete.
+    assert!(!bash_complete(&["ssoenv", "use", "prod", "p"]).contains(&"prod".to_owned()));
+    assert!(!bash_complete(&["ssoenv", "use", "--region", "p"]).contains(&"prod".to_owned()));
+    assert!(bash_complete(&["ssoenv", "use", "--sh"]).contains(&"--shell".to_owned()));
+    assert!(bash_complete(&["ssoenv", "u"]).contains(&"use".to_owned()));
+}
+
+#[test]
+fn fish_completes_profile_names_for_commands_that_take_a_profile() {
+    if !have("fish") {
+        return;
+    }
+    let (home, path) = sandbox();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/ssoenv.fish");
+    let complete = |line: &str| -> Vec<String> {
+        let out = Command::new("fish")
+            .args([
+                "--no-config",
+                "-c",
+                &format!("source '{}'; complete -C '{line}'", file.display()),
+            ])
+            .env_clear()
+            .env("HOME", home.path())
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| l.split('\t').next().unwrap().to_owned())
+            .collect()
+    };
+    assert_eq!(complete("ssoenv use p"), ["preprod", "prod"]);
+    assert_eq!(complete("ssoenv exec --region x d"), ["default", "dev"]);
+    assert!(!complete("ssoenv use prod p").contains(&"prod".to_owned()));
+}
+
+#[test]
+fn zsh_completion_points_profile_arguments_at_the_config() {
+    let z = ssoenv::cmd::completions::script(Shell::Zsh);
+    assert_eq!(
+        z.matches(":_ssoenv_profiles' ").count(),
+        4,
+        "use, exec, login, logout"
+    );
+    assert!(z.contains("_ssoenv_profiles() {"));
+    if have("zsh") {
+        let out = Command::new("zsh")
+            .args(["-f", "-n", "-c", &z])
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}

@@ -1,0 +1,143 @@
+//! Cheap static checks of the hook scripts: shellcheck, `zsh -n`,
+//! `fish --no-execute`, and the PowerShell script through a PowerShell grammar
+//! (PowerShell itself cannot be installed here).
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+fn script(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("shell")
+        .join(name)
+}
+
+/// Whether `tool` runs; a missing tool skips locally but fails under CI.
+fn have(tool: &str, arg: &str) -> bool {
+    let ok = Command::new(tool)
+        .arg(arg)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success());
+    if !ok && std::env::var_os("CI").is_some() {
+        panic!("{tool} is required under CI but is not installed");
+    }
+    if !ok {
+        eprintln!("skipping: {tool} is not installed");
+    }
+    ok
+}
+
+fn check(cmd: &mut Command) {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?}\n{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn the_bash_script_passes_shellcheck() {
+    if have("shellcheck", "--version") {
+        check(
+            Command::new("shellcheck")
+                .args(["--shell=bash", "--severity=style"])
+                .arg(script("ssoenv.bash")),
+        );
+    }
+}
+
+#[test]
+fn the_bash_script_parses() {
+    if have("bash", "--version") {
+        check(Command::new("bash").arg("-n").arg(script("ssoenv.bash")));
+    }
+}
+
+#[test]
+fn the_zsh_script_parses() {
+    if have("zsh", "--version") {
+        check(Command::new("zsh").arg("-n").arg(script("ssoenv.zsh")));
+    }
+}
+
+#[test]
+fn the_fish_script_parses() {
+    if have("fish", "--version") {
+        check(
+            Command::new("fish")
+                .arg("--no-execute")
+                .arg(script("ssoenv.fish")),
+        );
+    }
+}
+
+fn powershell_errors(source: &str) -> Vec<String> {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_powershell::LANGUAGE.into())
+        .unwrap();
+    let tree = parser.parse(source, None).unwrap();
+    let mut errors = Vec::new();
+    let mut cursor = tree.walk();
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        if node.is_error() || node.is_missing() {
+            let p = node.start_position();
+            errors.push(format!(
+                "{}:{}: {} {:?}",
+                p.row + 1,
+                p.column + 1,
+                if node.is_missing() {
+                    "missing"
+                } else {
+                    "error"
+                },
+                &source[node.byte_range()]
+                    .chars()
+                    .take(60)
+                    .collect::<String>()
+            ));
+        }
+        stack.extend(node.children(&mut cursor));
+    }
+    errors
+}
+
+#[test]
+fn the_powershell_script_parses_without_errors() {
+    let text = std::fs::read_to_string(script("ssoenv.ps1")).unwrap();
+    assert_eq!(powershell_errors(&text), Vec::<String>::new());
+    // And as `init` prints it, with a path that needs quoting.
+    let out = Command::new(env!("CARGO_BIN_EXE_ssoenv"))
+        .args(["init", "powershell"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.contains("$global:__ssoenv_bin = '/"));
+    assert_eq!(powershell_errors(&printed), Vec::<String>::new());
+}
+
+#[test]
+fn the_grammar_check_catches_a_broken_script() {
+    assert!(!powershell_errors("function f { if ($x { }").is_empty());
+}
+
+#[test]
+fn init_prints_each_script_with_the_binary_path_and_nothing_on_stderr() {
+    for shell in ["bash", "zsh", "fish", "powershell", "pwsh"] {
+        let out = Command::new(env!("CARGO_BIN_EXE_ssoenv"))
+            .args(["init", shell])
+            .env_clear()
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{shell}");
+        assert!(out.stderr.is_empty(), "{shell}");
+        let s = String::from_utf8(out.stdout).unwrap();
+        assert!(!s.contains("@SSOENV_BIN@"), "{shell}");
+        assert!(s.contains(env!("CARGO_BIN_EXE_ssoenv")), "{shell}");
+    }
+}
