@@ -39,24 +39,18 @@ ssoenv() {
     ssoenv_segment
 }
 
-# Seconds since the epoch without starting a process: EPOCHSECONDS (bash 5),
-# printf's %(…)T (bash 4.2), `date` only on older shells.
-if [[ -n ${EPOCHSECONDS-} ]]; then
-    __ssoenv_now() { __ssoenv_t=$EPOCHSECONDS; }
-elif ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
-    __ssoenv_now() { printf -v __ssoenv_t '%(%s)T' -1; }
-else
-    __ssoenv_now() { __ssoenv_t=$(date +%s); }
-fi
-
 # shellcheck disable=SC2034 # SSOENV_SEGMENT_* are read by the user's prompt
-# Compute the segment (and renew the credentials when asked to and due).
+# Compute the segment (and renew the credentials when asked to and due). Sets
+# __ssoenv_until, the second at which the text next changes: the hook does
+# nothing before then. The clock: EPOCHSECONDS (bash 5), printf's %(…)T
+# (bash 4.2), `date` only on older shells; no process on bash 4.2 and later.
 ssoenv_segment() {
+    __ssoenv_until=0
     if [[ -z ${SSOENV_PROFILE-} ]]; then
         SSOENV_SEGMENT='' SSOENV_SEGMENT_STATE='' SSOENV_SEGMENT_COLOR='' __ssoenv_ps1=''
         return 0
     fi
-    local __ssoenv_t __ssoenv_left __ssoenv_text __ssoenv_sgr=''
+    local __ssoenv_t=${EPOCHSECONDS-} __ssoenv_left __ssoenv_text __ssoenv_sgr=''
     case ${SSOENV_EXPIRATION-} in
     '' | *[!0-9]*)
         SSOENV_SEGMENT=$SSOENV_PROFILE SSOENV_SEGMENT_STATE=unknown SSOENV_SEGMENT_COLOR=''
@@ -64,14 +58,24 @@ ssoenv_segment() {
         return 0
         ;;
     esac
-    __ssoenv_now
+    if [[ -z $__ssoenv_t ]]; then
+        if ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
+            printf -v __ssoenv_t '%(%s)T' -1
+        else
+            __ssoenv_t=$(date +%s)
+        fi
+    fi
     __ssoenv_left=$((10#$SSOENV_EXPIRATION - __ssoenv_t))
-    if [[ ${SSOENV_AUTO_RENEW-} == 1 ]] && ((__ssoenv_left < 600 && __ssoenv_t - ${__ssoenv_renew_at:-0} >= 60)); then
-        __ssoenv_renew_at=$__ssoenv_t
-        __ssoenv_renew && return 0
+    if [[ ${SSOENV_AUTO_RENEW-} == 1 ]] && ((__ssoenv_left < 600)); then
+        if ((__ssoenv_t - ${__ssoenv_renew_at:-0} >= 60)); then
+            __ssoenv_renew_at=$__ssoenv_t
+            __ssoenv_renew && return 0
+        fi
+        __ssoenv_until=$((__ssoenv_renew_at + 60))
     fi
     if ((__ssoenv_left <= 0)); then
         __ssoenv_text=expired SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red
+        ((__ssoenv_until)) || __ssoenv_until=9000000000000
     else
         if ((__ssoenv_left >= 3600)); then
             printf -v __ssoenv_text '%dh%02dm' $((__ssoenv_left / 3600)) $((__ssoenv_left % 3600 / 60))
@@ -87,7 +91,17 @@ ssoenv_segment() {
         else
             SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green
         fi
+        # Minutes change when the seconds left cross a multiple of 60 (as do the
+        # colour and renewal thresholds); under a minute, every second.
+        if ((__ssoenv_left < 60)); then
+            __ssoenv_t=$((__ssoenv_t + 1))
+        else
+            __ssoenv_t=$((__ssoenv_t + __ssoenv_left % 60 + 1))
+        fi
+        ((__ssoenv_until && __ssoenv_until < __ssoenv_t)) || __ssoenv_until=$__ssoenv_t
     fi
+    # Without EPOCHSECONDS the hook cannot tell the time cheaply: recompute each prompt.
+    [[ -n ${EPOCHSECONDS-} ]] || __ssoenv_until=0
     SSOENV_SEGMENT="$SSOENV_PROFILE $__ssoenv_text"
     if [[ -z ${NO_COLOR-} ]]; then
         case $SSOENV_SEGMENT_COLOR in
@@ -121,11 +135,15 @@ __ssoenv_hook() {
     local __ssoenv_status=$?
     # Inactive and nothing shown: this one test is the whole cost.
     [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-} ]] || return $__ssoenv_status
-    ssoenv_segment
-    if [[ ${SSOENV_PROMPT-} == off ]]; then
-        PS1=${PS1-}
-        PS1=${PS1//"$__ssoenv_marker"/}
-    elif [[ -n $SSOENV_SEGMENT && ${PS1-} != *"$__ssoenv_marker"* ]]; then
+    # Recompute only when the session changed or the text is due to change.
+    if [[ ${__ssoenv_key-} != "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}" ]] ||
+        ((${EPOCHSECONDS:-0} >= ${__ssoenv_until:-0})); then
+        __ssoenv_key=${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}
+        ssoenv_segment
+    fi
+    if [[ ${PS1-} == *"$__ssoenv_marker"* ]]; then
+        [[ ${SSOENV_PROMPT-} != off ]] || PS1=${PS1//"$__ssoenv_marker"/}
+    elif [[ -n $SSOENV_SEGMENT && ${SSOENV_PROMPT-} != off ]]; then
         PS1=$__ssoenv_marker${PS1-}
     fi
     return $__ssoenv_status

@@ -14,7 +14,8 @@ typeset -g __ssoenv_bin='@SSOENV_BIN@'
 export SSOENV_SHELL=zsh
 # $EPOCHSECONDS without starting a process.
 zmodload zsh/datetime 2>/dev/null
-typeset -g SSOENV_SEGMENT SSOENV_SEGMENT_STATE SSOENV_SEGMENT_COLOR __ssoenv_prefix __ssoenv_renew_at
+typeset -g SSOENV_SEGMENT SSOENV_SEGMENT_STATE SSOENV_SEGMENT_COLOR __ssoenv_prefix __ssoenv_key
+typeset -gi __ssoenv_renew_at __ssoenv_until
 
 # `ssoenv use …` and `ssoenv unset` change this shell; everything else runs as is.
 ssoenv() {
@@ -43,26 +44,33 @@ ssoenv() {
     ssoenv_segment
 }
 
-# Compute the segment (and renew the credentials when asked to and due).
+# Compute the segment (and renew the credentials when asked to and due). Sets
+# __ssoenv_until, the second at which the text next changes: the hook does
+# nothing before then.
 ssoenv_segment() {
-    emulate -L zsh
+    __ssoenv_until=0
     if [[ -z ${SSOENV_PROFILE-} ]]; then
         SSOENV_SEGMENT='' SSOENV_SEGMENT_STATE='' SSOENV_SEGMENT_COLOR=''
         return 0
     fi
-    local -i left now=$EPOCHSECONDS
-    local text
-    if [[ ${SSOENV_EXPIRATION-} != <-> ]]; then
+    if [[ -z ${SSOENV_EXPIRATION-} || $SSOENV_EXPIRATION == *[^0-9]* ]]; then
         SSOENV_SEGMENT=$SSOENV_PROFILE SSOENV_SEGMENT_STATE=unknown SSOENV_SEGMENT_COLOR=''
+        __ssoenv_until=9000000000000
         return 0
     fi
+    local -i now=$EPOCHSECONDS left
+    local text
     left=$(( 10#$SSOENV_EXPIRATION - now ))
-    if [[ ${SSOENV_AUTO_RENEW-} == 1 ]] && (( left < 600 && now - ${__ssoenv_renew_at:-0} >= 60 )); then
-        __ssoenv_renew_at=$now
-        __ssoenv_renew && return 0
+    if [[ ${SSOENV_AUTO_RENEW-} == 1 ]] && (( left < 600 )); then
+        if (( now - ${__ssoenv_renew_at:-0} >= 60 )); then
+            __ssoenv_renew_at=$now
+            __ssoenv_renew && return 0
+        fi
+        __ssoenv_until=$(( __ssoenv_renew_at + 60 ))
     fi
     if (( left <= 0 )); then
         text=expired SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red
+        (( __ssoenv_until )) || __ssoenv_until=9000000000000
     else
         if (( left >= 3600 )); then
             printf -v text '%dh%02dm' $(( left / 3600 )) $(( left % 3600 / 60 ))
@@ -78,6 +86,14 @@ ssoenv_segment() {
         else
             SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green
         fi
+        # Minutes change when the seconds left cross a multiple of 60 (as do the
+        # colour and renewal thresholds); under a minute, every second.
+        if (( left < 60 )); then
+            now+=1
+        else
+            now+=$(( left % 60 + 1 ))
+        fi
+        (( __ssoenv_until && __ssoenv_until < now )) || __ssoenv_until=$now
     fi
     SSOENV_SEGMENT="$SSOENV_PROFILE $text"
 }
@@ -116,6 +132,14 @@ __ssoenv_hook() {
     local s=$?
     # Inactive and nothing shown: this one test is the whole cost.
     [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-}${__ssoenv_prefix-} ]] || return $s
+    # Nothing to do while the session, the options and the text stay the same
+    # and the prefix is still at the front of PROMPT (a theme may have rebuilt it).
+    local key="${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_PROMPT-}"
+    if [[ $key == "$__ssoenv_key" ]] && (( EPOCHSECONDS < __ssoenv_until )) &&
+        [[ -z $__ssoenv_prefix || ${PROMPT:0:${#__ssoenv_prefix}} == "$__ssoenv_prefix" ]]; then
+        return $s
+    fi
+    __ssoenv_key=$key
     ssoenv_segment
     # Take out the prefix put in last time (wherever it went), then put the new one in front.
     if [[ -n $__ssoenv_prefix ]]; then
