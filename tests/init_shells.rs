@@ -637,3 +637,25 @@ fn ssoenv_prompt_prints_the_same_segment_from_the_environment_alone() {
     );
     assert!(out.ends_with("m ok\n"), "{out}");
 }
+
+#[test]
+fn a_new_session_or_no_color_shows_at_the_next_prompt_despite_the_cache() {
+    for shell in SHELLS {
+        if !have(shell) {
+            continue;
+        }
+        let mut script = setup(shell, false);
+        script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
+        script.push_str(&export(shell, "SSOENV_EXPIRATION", "4102444800"));
+        script.push_str(hook(shell));
+        script.push_str(&export(shell, "SSOENV_PROFILE", "prod"));
+        script.push_str(&export(shell, "SSOENV_EXPIRATION", "1"));
+        script.push_str(hook(shell));
+        script.push_str(&export(shell, "NO_COLOR", "1"));
+        script.push_str(hook(shell));
+        script.push_str(show(shell));
+        let out = stdout(&run(shell, &script, &[]));
+        assert_eq!(field(&out, "segment"), "prod expired", "{shell}: {out}");
+        assert_eq!(field(&out, "prompt"), "(prod expired) P> ", "{shell}: {out}");
+    }
+}
