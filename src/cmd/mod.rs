@@ -1,5 +1,6 @@
 //! One file per subcommand; `run` dispatches. Each returns the exit code or an Error.
 
+pub mod emulator;
 pub mod exec;
 pub mod login;
 pub mod logout;
@@ -23,7 +24,7 @@ pub fn run(cli: Cli, env: &Env) -> Result<i32> {
         Command::Logout(a) => logout::run(a, env),
         Command::Status(a) => status::run(a, env),
         Command::Profiles(a) => profiles::run(a, env),
-        Command::Emulator(a) => crate::emulator::run_cli(a).map(|_| 0),
+        Command::Emulator(a) => emulator::run(a),
         Command::Demo => crate::demo::run(env),
     }
 }
