@@ -1,0 +1,338 @@
+use super::*;
+use crate::error::Kind;
+
+fn set(name: &str, value: &str) -> Change {
+    (name.to_owned(), Some(value.to_owned()))
+}
+
+fn unset(name: &str) -> Change {
+    (name.to_owned(), None)
+}
+
+fn render(shell: Shell, changes: &[Change]) -> String {
+    shell.render(changes).expect("renders")
+}
+
+#[test]
+fn bash_exports_single_quoted_values_and_unsets_by_name() {
+    let changes = [
+        set("AWS_PROFILE", "prod"),
+        set("EMPTY", ""),
+        unset("AWS_SECURITY_TOKEN"),
+    ];
+    assert_eq!(
+        render(Shell::Bash, &changes),
+        "export AWS_PROFILE='prod';\nexport EMPTY='';\nunset AWS_SECURITY_TOKEN;\n"
+    );
+}
+
+#[test]
+fn zsh_output_is_the_same_as_bash() {
+    let changes = [set("A", "it's $HOME"), unset("B")];
+    assert_eq!(
+        render(Shell::Zsh, &changes),
+        "export A='it'\\''s $HOME';\nunset B;\n"
+    );
+    assert_eq!(render(Shell::Zsh, &changes), render(Shell::Bash, &changes));
+}
+
+#[test]
+fn fish_sets_global_exported_variables_and_erases_by_name() {
+    let changes = [
+        set("AWS_PROFILE", "prod"),
+        set("EMPTY", ""),
+        unset("AWS_SECURITY_TOKEN"),
+    ];
+    assert_eq!(
+        render(Shell::Fish, &changes),
+        "set -gx AWS_PROFILE 'prod';\nset -gx EMPTY '';\nset -e AWS_SECURITY_TOKEN;\n"
+    );
+}
+
+#[test]
+fn powershell_assigns_env_drive_and_removes_items_silently() {
+    let changes = [
+        set("AWS_PROFILE", "prod"),
+        set("EMPTY", ""),
+        unset("AWS_SECURITY_TOKEN"),
+    ];
+    assert_eq!(
+        render(Shell::PowerShell, &changes),
+        "$Env:AWS_PROFILE = 'prod';\n$Env:EMPTY = '';\n\
+         Remove-Item -LiteralPath Env:AWS_SECURITY_TOKEN -ErrorAction SilentlyContinue;\n"
+    );
+}
+
+#[test]
+fn an_empty_list_renders_nothing() {
+    for shell in Shell::ALL {
+        assert_eq!(render(shell, &[]), "");
+    }
+}
+
+#[test]
+fn posix_quoting_closes_and_reopens_around_each_single_quote() {
+    let cases = [
+        ("", "''"),
+        ("'", "''\\'''"),
+        ("''", "''\\'''\\'''"),
+        ("\"", "'\"'"),
+        ("$HOME", "'$HOME'"),
+        ("$(touch PWNED)", "'$(touch PWNED)'"),
+        ("`touch PWNED`", "'`touch PWNED`'"),
+        ("\\", "'\\'"),
+        ("\\'", "'\\'\\'''"),
+        ("a\nb\n", "'a\nb\n'"),
+        ("; && | # * ~ ! % {}", "'; && | # * ~ ! % {}'"),
+        ("\t\r\u{1b}[31m", "'\t\r\u{1b}[31m'"),
+        ("é日本🦀\u{200f}", "'é日本🦀\u{200f}'"),
+        ("‘’‚‛", "'‘’‚‛'"),
+    ];
+    for (value, quoted) in cases {
+        assert_eq!(Shell::Bash.quote(value), quoted, "value {value:?}");
+        assert_eq!(Shell::Zsh.quote(value), quoted, "value {value:?}");
+    }
+}
+
+#[test]
+fn fish_quoting_escapes_only_backslash_and_single_quote() {
+    let cases = [
+        ("", "''"),
+        ("'", "'\\''"),
+        ("\\", "'\\\\'"),
+        ("\\'", "'\\\\\\''"),
+        ("ends with \\", "'ends with \\\\'"),
+        ("\\n is not a newline", "'\\\\n is not a newline'"),
+        ("\"", "'\"'"),
+        ("$HOME (echo hi) {a,b} *", "'$HOME (echo hi) {a,b} *'"),
+        ("a\nb\n", "'a\nb\n'"),
+        ("\t\r\u{1b}[31m", "'\t\r\u{1b}[31m'"),
+        ("é日本🦀\u{200f}", "'é日本🦀\u{200f}'"),
+        ("‘’‚‛", "'‘’‚‛'"),
+    ];
+    for (value, quoted) in cases {
+        assert_eq!(Shell::Fish.quote(value), quoted, "value {value:?}");
+    }
+}
+
+#[test]
+fn powershell_quoting_doubles_every_kind_of_single_quote() {
+    let cases = [
+        ("", "''"),
+        ("'", "''''"),
+        ("it's", "'it''s'"),
+        ("\u{2018}x\u{2019}", "'\u{2018}\u{2018}x\u{2019}\u{2019}'"),
+        ("\u{201A}\u{201B}", "'\u{201A}\u{201A}\u{201B}\u{201B}'"),
+        ("'\u{2019}", "'''\u{2019}\u{2019}'"),
+        (
+            "\"$HOME $(Remove-Item x) `n",
+            "'\"$HOME $(Remove-Item x) `n'",
+        ),
+        ("\\", "'\\'"),
+        ("a\nb\r\n", "'a\nb\r\n'"),
+        ("é日本🦀\u{200f}", "'é日本🦀\u{200f}'"),
+        // Double-quote look-alikes are not special inside single quotes.
+        ("\u{201C}\u{201D}\u{201E}", "'\u{201C}\u{201D}\u{201E}'"),
+    ];
+    for (value, quoted) in cases {
+        assert_eq!(Shell::PowerShell.quote(value), quoted, "value {value:?}");
+    }
+}
+
+#[test]
+fn hostile_values_render_exactly_for_each_shell() {
+    let changes = [set("V", "'$(x)`y`\\\n")];
+    assert_eq!(
+        render(Shell::Bash, &changes),
+        "export V=''\\''$(x)`y`\\\n';\n"
+    );
+    assert_eq!(
+        render(Shell::Fish, &changes),
+        "set -gx V '\\'$(x)`y`\\\\\n';\n"
+    );
+    assert_eq!(
+        render(Shell::PowerShell, &changes),
+        "$Env:V = '''$(x)`y`\\\n';\n"
+    );
+}
+
+#[test]
+fn valid_names_are_letters_digits_and_underscores_not_starting_with_a_digit() {
+    for name in ["A", "_", "_1", "AWS_PROFILE", "aws_profile", "x9"] {
+        assert!(is_valid_name(name), "{name:?}");
+        for shell in Shell::ALL {
+            assert!(shell.render(&[set(name, "v"), unset(name)]).is_ok());
+        }
+    }
+}
+
+#[test]
+fn invalid_names_are_rejected_with_a_config_error() {
+    for name in [
+        "", "1A", "A-B", "A B", "A=B", "A;B", "$A", "A.B", "Env:A", "É", "A\n", "A\0",
+    ] {
+        assert!(!is_valid_name(name), "{name:?}");
+        for shell in Shell::ALL {
+            for change in [set(name, "v"), unset(name)] {
+                let err = shell.render(&[change]).unwrap_err();
+                assert_eq!(err.kind, Kind::Config);
+                assert_eq!(err.exit_code(), 2);
+                assert!(err.message.contains(&format!("{name:?}")), "{err}");
+            }
+        }
+    }
+}
+
+#[test]
+fn a_value_containing_nul_is_rejected_and_nothing_is_rendered() {
+    for shell in Shell::ALL {
+        let err = shell
+            .render(&[set("GOOD", "ok"), set("AWS_SESSION_TOKEN", "a\0b")])
+            .unwrap_err();
+        assert_eq!(err.kind, Kind::Config);
+        assert!(err.message.contains("AWS_SESSION_TOKEN"), "{err}");
+        assert!(err.message.contains("NUL"), "{err}");
+    }
+}
+
+#[test]
+fn from_name_accepts_names_paths_login_shells_and_windows_executables() {
+    let table: &[(&str, Option<Shell>)] = &[
+        ("bash", Some(Shell::Bash)),
+        ("-bash", Some(Shell::Bash)),
+        ("/bin/bash", Some(Shell::Bash)),
+        ("/usr/local/bin/bash", Some(Shell::Bash)),
+        ("zsh", Some(Shell::Zsh)),
+        ("-zsh", Some(Shell::Zsh)),
+        ("/usr/bin/zsh", Some(Shell::Zsh)),
+        ("fish", Some(Shell::Fish)),
+        ("/opt/homebrew/bin/fish", Some(Shell::Fish)),
+        ("powershell", Some(Shell::PowerShell)),
+        ("pwsh", Some(Shell::PowerShell)),
+        ("/usr/bin/pwsh", Some(Shell::PowerShell)),
+        ("pwsh.exe", Some(Shell::PowerShell)),
+        ("PWSH.EXE", Some(Shell::PowerShell)),
+        ("powershell.exe", Some(Shell::PowerShell)),
+        ("PowerShell.exe", Some(Shell::PowerShell)),
+        (
+            r"C:\Windows\System32\WindowsPowerShell\v1.0\powershell.exe",
+            Some(Shell::PowerShell),
+        ),
+        (
+            r"C:\Program Files\PowerShell\7\pwsh.exe",
+            Some(Shell::PowerShell),
+        ),
+        ("bash.exe", Some(Shell::Bash)),
+        ("sh", None),
+        ("-sh", None),
+        ("/bin/sh", None),
+        ("dash", None),
+        ("ksh", None),
+        ("tcsh", None),
+        ("nu", None),
+        ("cmd.exe", None),
+        ("sudo", None),
+        ("", None),
+        ("-", None),
+        (".exe", None),
+        ("bash ", None),
+        ("bashy", None),
+        ("é.exe", None),
+    ];
+    for (name, want) in table {
+        assert_eq!(Shell::from_name(name), *want, "from_name({name:?})");
+    }
+}
+
+#[test]
+fn every_shell_parses_back_from_its_own_name() {
+    for shell in Shell::ALL {
+        assert_eq!(Shell::from_name(shell.name()), Some(shell));
+        assert_eq!(shell.to_string(), shell.name());
+    }
+}
+
+#[test]
+fn detect_prefers_the_explicit_shell_over_everything() {
+    let env = Env::from_pairs([("SSOENV_SHELL", "nonsense"), ("SHELL", "/bin/zsh")]);
+    let got = Shell::detect_from(Some(Shell::Fish), &env, Some("bash")).unwrap();
+    assert_eq!(got, Shell::Fish);
+    assert_eq!(Shell::detect(Some(Shell::Fish), &env).unwrap(), Shell::Fish);
+}
+
+#[test]
+fn detect_uses_ssoenv_shell_before_the_parent_and_shell() {
+    let env = Env::from_pairs([("SSOENV_SHELL", "pwsh"), ("SHELL", "/bin/zsh")]);
+    let got = Shell::detect_from(None, &env, Some("fish")).unwrap();
+    assert_eq!(got, Shell::PowerShell);
+}
+
+#[test]
+fn detect_rejects_an_unknown_ssoenv_shell_naming_the_variable() {
+    let env = Env::from_pairs([("SSOENV_SHELL", "tcsh"), ("SHELL", "/bin/zsh")]);
+    let err = Shell::detect_from(None, &env, Some("bash")).unwrap_err();
+    assert_eq!(err.exit_code(), 2);
+    let text = err.to_string();
+    assert!(text.contains("SSOENV_SHELL"), "{text}");
+    assert!(text.contains("tcsh"), "{text}");
+    for name in ["bash", "zsh", "fish", "powershell"] {
+        assert!(text.contains(name), "{text}");
+    }
+}
+
+#[test]
+fn detect_treats_an_empty_ssoenv_shell_as_unset() {
+    let env = Env::from_pairs([("SSOENV_SHELL", ""), ("SHELL", "/bin/zsh")]);
+    assert_eq!(Shell::detect_from(None, &env, None).unwrap(), Shell::Zsh);
+}
+
+#[test]
+fn detect_uses_the_parent_process_before_shell() {
+    let env = Env::from_pairs([("SHELL", "/bin/zsh")]);
+    assert_eq!(
+        Shell::detect_from(None, &env, Some("fish")).unwrap(),
+        Shell::Fish
+    );
+    assert_eq!(
+        Shell::detect_from(None, &env, Some("-bash")).unwrap(),
+        Shell::Bash
+    );
+    assert_eq!(
+        Shell::detect_from(None, &env, Some("pwsh")).unwrap(),
+        Shell::PowerShell
+    );
+}
+
+#[test]
+fn detect_skips_a_parent_that_is_not_a_known_shell() {
+    let env = Env::from_pairs([("SHELL", "/usr/bin/fish")]);
+    for parent in ["sudo", "sh", "dash", "cargo", "ssoenv-6a3f2b", ""] {
+        assert_eq!(
+            Shell::detect_from(None, &env, Some(parent)).unwrap(),
+            Shell::Fish,
+            "parent {parent:?}"
+        );
+    }
+    assert_eq!(Shell::detect_from(None, &env, None).unwrap(), Shell::Fish);
+}
+
+#[test]
+fn detect_fails_with_a_hint_when_nothing_names_a_known_shell() {
+    for env in [
+        Env::default(),
+        Env::from_pairs([("SHELL", "/bin/sh")]),
+        Env::from_pairs([("SHELL", "")]),
+    ] {
+        let err = Shell::detect_from(None, &env, Some("sudo")).unwrap_err();
+        assert_eq!(err.exit_code(), 2);
+        assert_eq!(
+            err.hint.as_deref(),
+            Some("pass --shell bash|zsh|fish|powershell")
+        );
+    }
+    let env = Env::from_pairs([("SHELL", "/bin/sh")]);
+    let text = Shell::detect_from(None, &env, None)
+        .unwrap_err()
+        .to_string();
+    assert!(text.contains("/bin/sh"), "{text}");
+}

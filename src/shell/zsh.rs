@@ -1,0 +1,15 @@
+//! zsh: the same output as bash. zsh's single quotes are POSIX single quotes unless
+//! `RC_QUOTES` is set, and even then `'\''` (close, escaped quote, reopen) means `'`, so the
+//! bash quoting is right for zsh with any options.
+
+pub(super) fn quote(s: &str) -> String {
+    super::bash::quote(s)
+}
+
+pub(super) fn set(name: &str, value: &str) -> String {
+    super::bash::set(name, value)
+}
+
+pub(super) fn unset(name: &str) -> String {
+    super::bash::unset(name)
+}

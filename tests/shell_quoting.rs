@@ -1,0 +1,573 @@
+//! Hostile values through real shells: the rendered code is evaluated by `bash`, `zsh` and
+//! `fish` exactly as users do (`eval "$(…)"`, `… | source`), the exported environment is read
+//! back with `env -0` and compared byte for byte, and nothing in a value may run. PowerShell
+//! cannot be installed here, so its output is parsed with the tree-sitter PowerShell grammar
+//! and every string literal is decoded with PowerShell's own single-quote rules.
+//!
+//! A missing shell skips its test locally and fails it when `CI` is set.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use ssoenv::shell::{Change, Shell};
+
+/// xorshift64: a fixed, dependency-free source of "random" strings, the same on every run.
+struct XorShift(u64);
+
+impl XorShift {
+    fn next(&mut self) -> u64 {
+        let mut x = self.0;
+        x ^= x << 13;
+        x ^= x >> 7;
+        x ^= x << 17;
+        self.0 = x;
+        x
+    }
+    fn below(&mut self, n: u64) -> u64 {
+        self.next() % n
+    }
+}
+
+/// Characters with a meaning to some shell, plus the ones shells and terminals trip on.
+const HOSTILE_ALPHABET: &[char] = &[
+    '\'', '"', '`', '\\', '$', '(', ')', '{', '}', '[', ']', ';', '&', '|', '<', '>', '#', '*',
+    '?', '~', '!', '%', '^', '@', ',', '=', '-', ' ', '\t', '\n', '\r', '\u{1b}', '\u{7f}',
+    '\u{1}', 'a', 'Z', '0', 'é', '日', '🦀', '\u{200f}', '\u{2018}', '\u{2019}', '\u{201A}',
+    '\u{201B}', '\u{201C}', '\u{201D}', '\u{FEFF}', '\u{2028}', '\u{85}', '\u{F600}', '\u{FDD0}',
+    '\u{FFFF}',
+];
+
+fn random_string(rng: &mut XorShift) -> String {
+    let len = rng.below(40);
+    (0..len)
+        .map(|_| {
+            if rng.below(2) == 0 {
+                HOSTILE_ALPHABET[rng.below(HOSTILE_ALPHABET.len() as u64) as usize]
+            } else {
+                // Any Unicode scalar value but NUL; surrogates are not chars, so draw again.
+                loop {
+                    let bmp = rng.below(2) == 0;
+                    let limit = if bmp { 0x1_0000 } else { 0x11_0000 };
+                    if let Some(c) = char::from_u32(1 + rng.below(limit - 1) as u32) {
+                        break c;
+                    }
+                }
+            }
+        })
+        .collect()
+}
+
+fn hostile_values() -> Vec<String> {
+    let mut values: Vec<String> = [
+        "",
+        "'",
+        "''",
+        "\"",
+        "$HOME",
+        "${HOME}",
+        "$(touch PWNED)",
+        "`touch PWNED`",
+        "(touch PWNED)",
+        "'; touch PWNED; '",
+        "'\\''; touch PWNED; echo '",
+        "\\'; touch PWNED; echo \\'",
+        "\\",
+        "\\\\",
+        "\\'",
+        "\\\\'",
+        "ends with a backslash\\",
+        "line one\nline two\nline three",
+        "trailing newline\n",
+        "\n\n",
+        "\\\nbackslash-newline",
+        ";",
+        "&&",
+        "|",
+        "#",
+        "# not a comment",
+        "*",
+        "~",
+        "~root",
+        "!",
+        "!!",
+        "%",
+        "%PATH%",
+        "{}",
+        "{a,b}",
+        "\t",
+        "tab\there",
+        "\r",
+        "crlf\r\n",
+        "é",
+        "日本",
+        "🦀👩‍👩‍👧",
+        "\u{200f}rtl\u{202e}override",
+        "\u{2018}\u{2019}\u{201A}\u{201B}",
+        "\u{2018}; touch PWNED; \u{2019}",
+        "'\u{2019}'\u{2018}",
+        "\u{201C}\u{201D}\u{201E}",
+        "\u{1b}[31mred\u{1b}[0m",
+        "-e",
+        "--help",
+        "-x",
+        "=",
+        "A=B",
+        "\u{FEFF}bom",
+        "\u{85}\u{2028}\u{2029}",
+        "\u{F600}\u{F6FF}\u{FDD0}\u{FDEF}\u{FFFE}\u{FFFF}",
+        "\u{10FFFF}",
+        "\u{7f}",
+    ]
+    .iter()
+    .map(|s| s.to_string())
+    .collect();
+    values.push((1..0x20u8).map(char::from).collect());
+    values.push((0x20..0x7fu8).map(char::from).collect());
+    values.push("x'$\\\n".repeat(2048));
+    let mut rng = XorShift(0x5eed_0f55_0e4e_0001);
+    values.extend((0..200).map(|_| random_string(&mut rng)));
+    values
+}
+
+fn var_name(i: usize) -> String {
+    format!("SSOENV_T_{i}")
+}
+
+fn set_changes(values: &[String]) -> Vec<Change> {
+    values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (var_name(i), Some(v.clone())))
+        .collect()
+}
+
+fn unset_changes(count: usize) -> Vec<Change> {
+    (0..count).map(|i| (var_name(i), None)).collect()
+}
+
+/// The program on PATH, or None: the test is skipped, unless `CI` is set, when it fails.
+fn require(program: &str) -> Option<PathBuf> {
+    let found = std::env::var_os("PATH").and_then(|path| {
+        std::env::split_paths(&path)
+            .map(|dir| dir.join(program))
+            .find(|p| p.is_file())
+    });
+    if found.is_none() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "{program} is not installed, and CI is set: this test must run"
+        );
+        eprintln!("skipping: {program} is not installed");
+    }
+    found
+}
+
+/// `env -0` output as NAME → value bytes.
+fn read_env0(path: &Path) -> HashMap<String, Vec<u8>> {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    bytes
+        .split(|&b| b == 0)
+        .filter(|entry| !entry.is_empty())
+        .map(|entry| {
+            let eq = entry.iter().position(|&b| b == b'=').expect("NAME=value");
+            (
+                String::from_utf8(entry[..eq].to_vec()).expect("UTF-8 name"),
+                entry[eq + 1..].to_vec(),
+            )
+        })
+        .collect()
+}
+
+/// One shell as the tests run it.
+struct ShellRun {
+    shell: Shell,
+    program: &'static str,
+    args: &'static [&'static str],
+    /// Strict mode, then: eval the file in $1 (sets), dump, eval $2 (unsets), dump.
+    driver: &'static str,
+}
+
+const BASH: ShellRun = ShellRun {
+    shell: Shell::Bash,
+    program: "bash",
+    args: &["--noprofile", "--norc"],
+    driver: "set -eu\n\
+             eval \"$(cat \"$1\")\"\n\
+             env -0 > set.env\n\
+             eval \"$(cat \"$2\")\"\n\
+             env -0 > unset.env\n",
+};
+
+const ZSH: ShellRun = ShellRun {
+    shell: Shell::Zsh,
+    program: "zsh",
+    args: &["-f"],
+    driver: "setopt no_unset err_exit\n\
+             eval \"$(cat \"$1\")\"\n\
+             env -0 > set.env\n\
+             eval \"$(cat \"$2\")\"\n\
+             env -0 > unset.env\n",
+};
+
+/// zsh with RC_QUOTES, where `''` inside single quotes means `'`: the output must not care.
+const ZSH_RC_QUOTES: ShellRun = ShellRun {
+    shell: Shell::Zsh,
+    program: "zsh",
+    args: &["-f", "-o", "rc_quotes"],
+    driver: ZSH.driver,
+};
+
+const FISH: ShellRun = ShellRun {
+    shell: Shell::Fish,
+    program: "fish",
+    args: &["--no-config"],
+    driver: "cat $argv[1] | source\n\
+             env -0 > set.env\n\
+             cat $argv[2] | source\n\
+             env -0 > unset.env\n",
+};
+
+/// Evaluate sets then unsets of every hostile value in `run`, under `locale`, and check the
+/// environment byte for byte.
+fn round_trip(run: &ShellRun, locale: &str) {
+    let Some(program) = require(run.program) else {
+        return;
+    };
+    let values = hostile_values();
+    let dir = tempfile::tempdir().unwrap();
+    let sets = run.shell.render(&set_changes(&values)).unwrap();
+    let unsets = run.shell.render(&unset_changes(values.len())).unwrap();
+    std::fs::write(dir.path().join("sets"), &sets).unwrap();
+    std::fs::write(dir.path().join("unsets"), &unsets).unwrap();
+    std::fs::write(dir.path().join("driver"), run.driver).unwrap();
+
+    let output = Command::new(program)
+        .args(run.args)
+        .args(["driver", "sets", "unsets"])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir.path())
+        .env("XDG_CONFIG_HOME", dir.path().join("config"))
+        .env("XDG_DATA_HOME", dir.path().join("data"))
+        .env("LC_ALL", locale)
+        .output()
+        .unwrap();
+    let what = format!("{} {:?} in LC_ALL={locale}", run.program, run.args);
+    assert!(
+        output.status.success(),
+        "{what} failed: {}\nstderr: {}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "",
+        "{what} wrote to stderr"
+    );
+    assert_eq!(
+        String::from_utf8_lossy(&output.stdout),
+        "",
+        "{what} wrote to stdout"
+    );
+
+    let after_set = read_env0(&dir.path().join("set.env"));
+    for (i, value) in values.iter().enumerate() {
+        let name = var_name(i);
+        let got = after_set
+            .get(&name)
+            .unwrap_or_else(|| panic!("{what}: {name} not exported (value {value:?})"));
+        assert!(
+            got == value.as_bytes(),
+            "{what}: {name} differs\n want {value:?}\n  got {:?}",
+            String::from_utf8_lossy(got)
+        );
+    }
+
+    let after_unset = read_env0(&dir.path().join("unset.env"));
+    for i in 0..values.len() {
+        assert!(
+            !after_unset.contains_key(&var_name(i)),
+            "{what}: {} still set after unset",
+            var_name(i)
+        );
+    }
+
+    assert!(
+        !dir.path().join("PWNED").exists(),
+        "{what}: a value was executed"
+    );
+}
+
+#[test]
+fn bash_reads_back_every_hostile_value_byte_for_byte() {
+    round_trip(&BASH, "C.UTF-8");
+}
+
+#[test]
+fn bash_reads_back_every_hostile_value_in_the_c_locale() {
+    round_trip(&BASH, "C");
+}
+
+#[test]
+fn zsh_reads_back_every_hostile_value_byte_for_byte() {
+    round_trip(&ZSH, "C.UTF-8");
+}
+
+#[test]
+fn zsh_reads_back_every_hostile_value_in_the_c_locale() {
+    round_trip(&ZSH, "C");
+}
+
+#[test]
+fn zsh_with_rc_quotes_reads_back_every_hostile_value() {
+    round_trip(&ZSH_RC_QUOTES, "C.UTF-8");
+}
+
+#[test]
+fn fish_reads_back_every_hostile_value_byte_for_byte() {
+    round_trip(&FISH, "C.UTF-8");
+}
+
+#[test]
+fn fish_reads_back_every_hostile_value_in_the_c_locale() {
+    round_trip(&FISH, "C");
+}
+
+/// Unsetting variables that were never set is silent, even in strict mode.
+fn unset_of_unknown_is_quiet(run: &ShellRun, strict: &str) {
+    let Some(program) = require(run.program) else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let unsets = run.shell.render(&unset_changes(3)).unwrap();
+    let script = format!("{strict}\neval \"$(cat unsets)\"\nprintf done\n");
+    std::fs::write(dir.path().join("unsets"), unsets).unwrap();
+    let output = Command::new(program)
+        .args(run.args)
+        .args(["-c", &script])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "done");
+    assert!(output.status.success());
+}
+
+#[test]
+fn bash_strict_mode_unset_of_unknown_variables_is_quiet() {
+    unset_of_unknown_is_quiet(&BASH, "set -eu");
+}
+
+#[test]
+fn zsh_strict_mode_unset_of_unknown_variables_is_quiet() {
+    unset_of_unknown_is_quiet(&ZSH, "setopt no_unset err_exit");
+}
+
+#[test]
+fn fish_erase_of_unknown_variables_is_quiet() {
+    let Some(program) = require("fish") else {
+        return;
+    };
+    let unsets = Shell::Fish.render(&unset_changes(3)).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let output = Command::new(program)
+        .args(["--no-config", "-c", &format!("{unsets}printf done")])
+        .current_dir(dir.path())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "done");
+}
+
+// --- PowerShell, by grammar -------------------------------------------------------------
+
+/// The characters PowerShell's tokenizer takes as a single quote (`IsSingleQuote`).
+fn is_ps_single_quote(c: char) -> bool {
+    matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}')
+}
+
+/// Decode a verbatim string token the way PowerShell's tokenizer does: any single quote
+/// followed by another stands for the second; a lone one ends the string. Panics unless
+/// PowerShell's string ends exactly where the grammar's token does (the grammar only knows
+/// ASCII `'`, PowerShell also ends strings at the look-alikes).
+fn decode_ps_verbatim(token: &str) -> String {
+    let mut chars = token.chars().peekable();
+    assert_eq!(chars.next(), Some('\''), "token {token:?}");
+    let mut out = String::new();
+    loop {
+        let c = chars
+            .next()
+            .unwrap_or_else(|| panic!("unterminated string {token:?}"));
+        if is_ps_single_quote(c) {
+            match chars.peek() {
+                Some(&next) if is_ps_single_quote(next) => {
+                    out.push(next);
+                    chars.next();
+                }
+                _ => break,
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    let rest: String = chars.collect();
+    assert!(
+        rest.is_empty(),
+        "PowerShell would end {token:?} early, leaving {rest:?} as code"
+    );
+    out
+}
+
+#[test]
+fn the_powershell_decoder_catches_an_undoubled_look_alike_quote() {
+    assert_eq!(decode_ps_verbatim("'it''s ‘‘x’’'"), "it's ‘x’");
+    let caught = std::panic::catch_unwind(|| decode_ps_verbatim("'a’; rm x; ’b'"));
+    assert!(caught.is_err());
+}
+
+fn parse_powershell(src: &str) -> tree_sitter::Tree {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_powershell::LANGUAGE.into())
+        .expect("PowerShell grammar loads");
+    parser.parse(src, None).expect("parses")
+}
+
+fn descendants(node: tree_sitter::Node<'_>) -> Vec<tree_sitter::Node<'_>> {
+    let mut out = Vec::new();
+    let mut stack = vec![node];
+    while let Some(n) = stack.pop() {
+        out.push(n);
+        let mut cursor = n.walk();
+        stack.extend(n.children(&mut cursor));
+    }
+    out
+}
+
+fn only_descendant<'t>(node: tree_sitter::Node<'t>, kind: &str) -> tree_sitter::Node<'t> {
+    let found: Vec<_> = descendants(node)
+        .into_iter()
+        .filter(|n| n.kind() == kind)
+        .collect();
+    assert_eq!(found.len(), 1, "one {kind} in {}", node.to_sexp());
+    found[0]
+}
+
+/// Parse the PowerShell for `changes` and check it is exactly one statement per change, each
+/// assigning the decoded value to `$Env:NAME` or removing `Env:NAME`.
+fn check_powershell(changes: &[Change]) {
+    let src = Shell::PowerShell.render(changes).unwrap();
+    let tree = parse_powershell(&src);
+    let root = tree.root_node();
+    let text = |n: tree_sitter::Node<'_>| &src[n.byte_range()];
+    for n in descendants(root) {
+        assert!(
+            !n.is_error() && !n.is_missing(),
+            "{} at {:?} in {src:?}",
+            n.kind(),
+            n.byte_range()
+        );
+    }
+    assert!(!root.has_error());
+
+    let list = only_descendant(root, "statement_list");
+    let mut cursor = list.walk();
+    let statements: Vec<_> = list
+        .named_children(&mut cursor)
+        .filter(|n| n.kind() != "empty_statement")
+        .collect();
+    assert_eq!(statements.len(), changes.len(), "{}", root.to_sexp());
+
+    for (statement, (name, value)) in statements.into_iter().zip(changes) {
+        assert_eq!(statement.kind(), "pipeline");
+        match value {
+            Some(value) => {
+                let assignment = only_descendant(statement, "assignment_expression");
+                assert_eq!(assignment.parent(), Some(statement));
+                let left = only_descendant(assignment, "left_assignment_expression");
+                assert_eq!(
+                    text(only_descendant(left, "variable")),
+                    format!("$Env:{name}")
+                );
+                assert_eq!(
+                    text(only_descendant(assignment, "assignement_operator")),
+                    "="
+                );
+                let literal = only_descendant(assignment, "verbatim_string_characters");
+                assert_eq!(decode_ps_verbatim(text(literal)), *value);
+                assert_eq!(
+                    0,
+                    descendants(statement)
+                        .iter()
+                        .filter(|n| n.kind() == "command")
+                        .count()
+                );
+            }
+            None => {
+                let command = only_descendant(statement, "command");
+                assert_eq!(
+                    text(only_descendant(command, "command_name")),
+                    "Remove-Item"
+                );
+                let elements = only_descendant(command, "command_elements");
+                let mut cursor = elements.walk();
+                let args: Vec<&str> = elements
+                    .named_children(&mut cursor)
+                    .filter(|n| n.kind() != "command_argument_sep")
+                    .map(text)
+                    .collect();
+                assert_eq!(
+                    args,
+                    [
+                        "-LiteralPath",
+                        &format!("Env:{name}"),
+                        "-ErrorAction",
+                        "SilentlyContinue"
+                    ]
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn powershell_output_parses_to_one_assignment_per_hostile_value() {
+    let values = hostile_values();
+    // All at once, as `use` prints them …
+    check_powershell(&set_changes(&values));
+    // … and one at a time, so that one bad value cannot hide behind another.
+    for change in set_changes(&values) {
+        check_powershell(&[change]);
+    }
+}
+
+#[test]
+fn powershell_output_parses_to_one_removal_per_unset() {
+    let values = hostile_values();
+    let mut changes = set_changes(&values[..10]);
+    changes.extend(unset_changes(10));
+    check_powershell(&changes);
+}
+
+#[test]
+fn powershell_output_is_exactly_as_expected() {
+    let changes: Vec<Change> = vec![
+        ("AWS_PROFILE".into(), Some("prod".into())),
+        ("AWS_SESSION_TOKEN".into(), Some("it's ‘q’ $(x) `n".into())),
+        ("AWS_SECURITY_TOKEN".into(), None),
+    ];
+    assert_eq!(
+        Shell::PowerShell.render(&changes).unwrap(),
+        "$Env:AWS_PROFILE = 'prod';\n\
+         $Env:AWS_SESSION_TOKEN = 'it''s ‘‘q’’ $(x) `n';\n\
+         Remove-Item -LiteralPath Env:AWS_SECURITY_TOKEN -ErrorAction SilentlyContinue;\n"
+    );
+}
