@@ -45,7 +45,8 @@ fn step(n: u32, title: &str) {
 }
 
 pub fn run(outer: &Env) -> Result<i32> {
-    let fail = |what: &str, e: std::io::Error| Error::runtime(format!("demo: could not {what}")).cause(e);
+    let fail =
+        |what: &str, e: std::io::Error| Error::runtime(format!("demo: could not {what}")).cause(e);
     let dir = std::env::temp_dir().join(format!("ssoenv-demo-{}", std::process::id()));
     let home = TempHome(dir.clone());
     crate::cache::ensure_dir(&dir.join(".aws"))?;
@@ -60,12 +61,21 @@ pub fn run(outer: &Env) -> Result<i32> {
     .map_err(|e| fail("start the emulator on 127.0.0.1", e))?;
 
     println!("ssoenv demo: the whole flow against a local IAM Identity Center emulator.");
-    println!("Nothing here touches AWS or your own ~/.aws; everything lives in {}", dir.display());
+    println!(
+        "Nothing here touches AWS or your own ~/.aws; everything lives in {}",
+        dir.display()
+    );
 
-    step(1, "An emulator of IAM Identity Center (SSO-OIDC + SSO portal) listens on loopback");
+    step(
+        1,
+        "An emulator of IAM Identity Center (SSO-OIDC + SSO portal) listens on loopback",
+    );
     println!("   {}  (run your own with `ssoenv emulator`)", emu.url());
 
-    step(2, "A config like `aws configure sso` writes, in a temporary HOME");
+    step(
+        2,
+        "A config like `aws configure sso` writes, in a temporary HOME",
+    );
     for line in CONFIG.lines() {
         println!("   {line}");
     }
@@ -83,7 +93,10 @@ pub fn run(outer: &Env) -> Result<i32> {
     let dev = config.resolve("demo-dev")?;
     let ctx = Ctx::new(&e)?;
 
-    step(3, "Login: the device-code flow, as `aws sso login` does it (messages go to stderr)");
+    step(
+        3,
+        "Login: the device-code flow, as `aws sso login` does it (messages go to stderr)",
+    );
     println!("   The emulator approves the request as if you had clicked Allow in the browser.\n");
     let started = Instant::now();
     let creds = session::role_credentials(
@@ -94,11 +107,21 @@ pub fn run(outer: &Env) -> Result<i32> {
             force: false,
         },
     )?;
-    println!("   Logged in and got role credentials in {:.1} s.", started.elapsed().as_secs_f64());
+    println!(
+        "   Logged in and got role credentials in {:.1} s.",
+        started.elapsed().as_secs_f64()
+    );
     println!("   The token is cached where the AWS CLI keeps it, so `aws` and boto3 share it:");
-    for d in [crate::cache::sso_cache_dir(&dir), crate::cache::cli_cache_dir(&dir)] {
+    for d in [
+        crate::cache::sso_cache_dir(&dir),
+        crate::cache::cli_cache_dir(&dir),
+    ] {
         let mut names: Vec<String> = std::fs::read_dir(&d)
-            .map(|rd| rd.filter_map(|x| x.ok()).map(|x| x.file_name().to_string_lossy().into_owned()).collect())
+            .map(|rd| {
+                rd.filter_map(|x| x.ok())
+                    .map(|x| x.file_name().to_string_lossy().into_owned())
+                    .collect()
+            })
             .unwrap_or_default();
         names.sort();
         for n in names {
@@ -106,7 +129,10 @@ pub fn run(outer: &Env) -> Result<i32> {
         }
     }
 
-    step(4, "`eval \"$(ssoenv use demo-dev)\"` evaluates this (secrets masked here)");
+    step(
+        4,
+        "`eval \"$(ssoenv use demo-dev)\"` evaluates this (secrets masked here)",
+    );
     let started = Instant::now();
     let again = session::role_credentials(&ctx, &dev, LoginOptions::default())?;
     let took = started.elapsed();
@@ -114,7 +140,13 @@ pub fn run(outer: &Env) -> Result<i32> {
     let masked: Vec<_> = changes
         .into_iter()
         .map(|(k, v)| {
-            let v = v.map(|v| if crate::exports::is_secret(&k) { mask(&v) } else { v });
+            let v = v.map(|v| {
+                if crate::exports::is_secret(&k) {
+                    mask(&v)
+                } else {
+                    v
+                }
+            });
             (k, v)
         })
         .collect();
@@ -127,7 +159,10 @@ pub fn run(outer: &Env) -> Result<i32> {
     );
     debug_assert_eq!(creds.access_key_id, again.access_key_id);
 
-    step(5, "`ssoenv exec demo-prod -- CMD` runs one command with another role");
+    step(
+        5,
+        "`ssoenv exec demo-prod -- CMD` runs one command with another role",
+    );
     let exe = std::env::current_exe().map_err(|e| fail("find the ssoenv binary", e))?;
     let mut cmd = std::process::Command::new(exe);
     cmd.args([
@@ -144,12 +179,18 @@ pub fn run(outer: &Env) -> Result<i32> {
         (env::AWS_ENDPOINT_URL_SSO_OIDC, emu.url()),
         (env::AWS_ENDPOINT_URL_SSO, emu.url()),
         (env::SSOENV_INTERACTIVE, "0".to_owned()),
-        ("PATH", outer.get("PATH").unwrap_or("/usr/bin:/bin").to_owned()),
+        (
+            "PATH",
+            outer.get("PATH").unwrap_or("/usr/bin:/bin").to_owned(),
+        ),
     ] {
         cmd.env(k, v);
     }
     let status = cmd.status().map_err(|e| fail("run `ssoenv exec`", e))?;
-    println!("   (same SSO session, so no second login; exit status {})", status.code().unwrap_or(-1));
+    println!(
+        "   (same SSO session, so no second login; exit status {})",
+        status.code().unwrap_or(-1)
+    );
 
     step(6, "Use it for real: one line in your shell's startup file");
     println!("   bash  (~/.bashrc)    eval \"$(ssoenv init bash)\"");
@@ -160,7 +201,9 @@ pub fn run(outer: &Env) -> Result<i32> {
     let stats = emu.stats();
     println!(
         "\nThe emulator saw {} login, {} token polls and {} GetRoleCredentials calls. Demo finished.",
-        stats.start_device_authorization, stats.create_token_device_code, stats.get_role_credentials
+        stats.start_device_authorization,
+        stats.create_token_device_code,
+        stats.get_role_credentials
     );
     drop(emu);
     drop(home);

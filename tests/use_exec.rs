@@ -75,7 +75,10 @@ fn use_logs_in_once_and_exports_credentials_in_every_shell() {
     // Every later `use` came from the role-credential cache: no network at all.
     let after = sb.emu.stats();
     assert_eq!(after.get_role_credentials, 1);
-    assert_eq!(after.create_token_device_code, stats.create_token_device_code);
+    assert_eq!(
+        after.create_token_device_code,
+        stats.create_token_device_code
+    );
 }
 
 #[test]
