@@ -40,8 +40,12 @@ impl Drop for TempHome {
     }
 }
 
-fn step(n: u32, title: &str) {
-    println!("\n\x1b[1m{n}. {title}\x1b[0m");
+fn step(n: u32, title: &str, bold: bool) {
+    if bold {
+        println!("\n\x1b[1m{n}. {title}\x1b[0m");
+    } else {
+        println!("\n{n}. {title}");
+    }
 }
 
 pub fn run(outer: &Env) -> Result<i32> {
@@ -60,6 +64,8 @@ pub fn run(outer: &Env) -> Result<i32> {
     })
     .map_err(|e| fail("start the emulator on 127.0.0.1", e))?;
 
+    let bold =
+        std::io::IsTerminal::is_terminal(&std::io::stdout()) && outer.get(env::NO_COLOR).is_none();
     println!("ssoenv demo: the whole flow against a local IAM Identity Center emulator.");
     println!(
         "Nothing here touches AWS or your own ~/.aws; everything lives in {}",
@@ -69,12 +75,14 @@ pub fn run(outer: &Env) -> Result<i32> {
     step(
         1,
         "An emulator of IAM Identity Center (SSO-OIDC + SSO portal) listens on loopback",
+        bold,
     );
     println!("   {}  (run your own with `ssoenv emulator`)", emu.url());
 
     step(
         2,
         "A config like `aws configure sso` writes, in a temporary HOME",
+        bold,
     );
     for line in CONFIG.lines() {
         println!("   {line}");
@@ -96,6 +104,7 @@ pub fn run(outer: &Env) -> Result<i32> {
     step(
         3,
         "Login: the device-code flow, as `aws sso login` does it (messages go to stderr)",
+        bold,
     );
     println!("   The emulator approves the request as if you had clicked Allow in the browser.\n");
     let started = Instant::now();
@@ -132,6 +141,7 @@ pub fn run(outer: &Env) -> Result<i32> {
     step(
         4,
         "`eval \"$(ssoenv use demo-dev)\"` evaluates this (secrets masked here)",
+        bold,
     );
     let started = Instant::now();
     let again = session::role_credentials(&ctx, &dev, LoginOptions::default())?;
@@ -162,6 +172,7 @@ pub fn run(outer: &Env) -> Result<i32> {
     step(
         5,
         "`ssoenv exec demo-prod -- CMD` runs one command with another role",
+        bold,
     );
     let exe = std::env::current_exe().map_err(|e| fail("find the ssoenv binary", e))?;
     let mut cmd = std::process::Command::new(exe);
@@ -192,7 +203,11 @@ pub fn run(outer: &Env) -> Result<i32> {
         status.code().unwrap_or(-1)
     );
 
-    step(6, "Use it for real: one line in your shell's startup file");
+    step(
+        6,
+        "Use it for real: one line in your shell's startup file",
+        bold,
+    );
     println!("   bash  (~/.bashrc)    eval \"$(ssoenv init bash)\"");
     println!("   zsh   (~/.zshrc)     eval \"$(ssoenv init zsh)\"");
     println!("   fish  (config.fish)  ssoenv init fish | source");

@@ -15,7 +15,8 @@ impl Config {
             return Err(err);
         };
         // Fall back only when what is missing is the account or the role.
-        let lacks_role = self.value(sec, "sso_account_id").is_none() || self.value(sec, "sso_role_name").is_none();
+        let lacks_role = self.value(sec, "sso_account_id").is_none()
+            || self.value(sec, "sso_role_name").is_none();
         if !lacks_role {
             return Err(err);
         }
@@ -24,7 +25,10 @@ impl Config {
             let name = self.string(scope, "sso_session", v)?;
             return Ok((self.sso_session(name)?, self.endpoints(profile, sec)?));
         }
-        match (self.value(sec, "sso_start_url"), self.value(sec, "sso_region")) {
+        match (
+            self.value(sec, "sso_start_url"),
+            self.value(sec, "sso_region"),
+        ) {
             (Some(u), Some(r)) => Ok((
                 SsoSession {
                     name: None,

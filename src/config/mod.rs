@@ -91,11 +91,21 @@ impl Named {
 
 /// The keys botocore's `SSOProvider` requires, in its order
 /// (`_PROFILE_REQUIRED_CONFIG_VARS + _SSO_REQUIRED_CONFIG_VARS`).
-const REQUIRED: [&str; 4] = ["sso_role_name", "sso_account_id", "sso_start_url", "sso_region"];
+const REQUIRED: [&str; 4] = [
+    "sso_role_name",
+    "sso_account_id",
+    "sso_start_url",
+    "sso_region",
+];
 /// Any of these makes a profile an SSO profile (botocore looks only at the
 /// first two; a profile with just a session or start URL is a broken SSO
 /// profile, and saying what is missing helps more than "not SSO").
-const SSO_MARKERS: [&str; 4] = ["sso_account_id", "sso_role_name", "sso_session", "sso_start_url"];
+const SSO_MARKERS: [&str; 4] = [
+    "sso_account_id",
+    "sso_role_name",
+    "sso_session",
+    "sso_start_url",
+];
 
 impl Config {
     /// Path of the config file: `AWS_CONFIG_FILE` (with `~` and `$VAR` expanded) or `~/.aws/config`.
@@ -118,10 +128,18 @@ impl Config {
                 } else {
                     "run `aws configure sso` to create a profile"
                 };
-                return Err(Error::config(format!("config file {} does not exist", path.display())).hint(hint));
+                return Err(Error::config(format!(
+                    "config file {} does not exist",
+                    path.display()
+                ))
+                .hint(hint));
             }
             Err(e) => {
-                return Err(Error::config(format!("could not read config file {}", path.display())).cause(e));
+                return Err(Error::config(format!(
+                    "could not read config file {}",
+                    path.display()
+                ))
+                .cause(e));
             }
         };
         let text = match std::str::from_utf8(&bytes) {
@@ -143,7 +161,13 @@ impl Config {
     /// Parse text (for tests and benchmarks); `path` is only used in messages.
     pub fn parse(path: PathBuf, text: &str) -> Result<Config> {
         let ini = parse::parse_ini(text).map_err(|e| {
-            Error::config(format!("could not parse {}: line {}: {}", path.display(), e.line, e.what)).hint(e.hint)
+            Error::config(format!(
+                "could not parse {}: line {}: {}",
+                path.display(),
+                e.line,
+                e.what
+            ))
+            .hint(e.hint)
         })?;
         let mut config = Config {
             path,
@@ -215,9 +239,17 @@ impl Config {
                 let Some(ssec) = self.sso_sessions.get(name) else {
                     let hint = match suggest(name, self.sso_sessions.names()) {
                         Some(h) => h,
-                        None => format!("add a [sso-session {}] section, or run `aws configure sso-session`", quote(name)),
+                        None => format!(
+                            "add a [sso-session {}] section, or run `aws configure sso-session`",
+                            quote(name)
+                        ),
                     };
-                    return Err(self.error(scope, format!("The specified sso-session does not exist: \"{name}\"")).hint(hint));
+                    return Err(self
+                        .error(
+                            scope,
+                            format!("The specified sso-session does not exist: \"{name}\""),
+                        )
+                        .hint(hint));
                 };
                 for (key, val) in self.items(ssec) {
                     if let Some(mine) = self.value(sec, key)
@@ -246,7 +278,10 @@ impl Config {
                 .or_else(|| self.value(sec, key))
         };
 
-        let missing: Vec<&str> = REQUIRED.into_iter().filter(|k| lookup(k).is_none()).collect();
+        let missing: Vec<&str> = REQUIRED
+            .into_iter()
+            .filter(|k| lookup(k).is_none())
+            .collect();
         if !missing.is_empty() {
             return Err(self
                 .error(
@@ -267,14 +302,20 @@ impl Config {
 
         let scopes = match session {
             Some(_) => match lookup("sso_registration_scopes") {
-                Some(v) => Some(split_scopes(self.string(scope, "sso_registration_scopes", v)?)),
+                Some(v) => Some(split_scopes(self.string(
+                    scope,
+                    "sso_registration_scopes",
+                    v,
+                )?)),
                 None => None,
             },
             // Legacy profiles register without scopes (spec §9.10).
             None => None,
         };
         let region = match self.value(sec, "region") {
-            Some(v) => Some(self.string(scope, "region", v)?).filter(|r| !r.is_empty()).map(str::to_owned),
+            Some(v) => Some(self.string(scope, "region", v)?)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
             None => None,
         };
         Ok(ResolvedProfile {
@@ -305,21 +346,39 @@ impl Config {
         };
         let scope = Scope::Session(name);
         let keys = ["sso_start_url", "sso_region"];
-        let missing: Vec<&str> = keys.into_iter().filter(|k| self.value(sec, k).is_none()).collect();
+        let missing: Vec<&str> = keys
+            .into_iter()
+            .filter(|k| self.value(sec, k).is_none())
+            .collect();
         if !missing.is_empty() {
             return Err(self
-                .error(scope, format!("missing required configuration: {}", missing.join(", ")))
+                .error(
+                    scope,
+                    format!("missing required configuration: {}", missing.join(", ")),
+                )
                 .hint(format!(
                     "add {} to the [sso-session {}] section, or run `aws configure sso-session`",
                     missing.join(" and "),
                     quote(name)
                 )));
         }
-        let start_url = self.string(scope, "sso_start_url", self.value(sec, "sso_start_url").unwrap_or(&EMPTY))?;
-        let region = self.string(scope, "sso_region", self.value(sec, "sso_region").unwrap_or(&EMPTY))?;
+        let start_url = self.string(
+            scope,
+            "sso_start_url",
+            self.value(sec, "sso_start_url").unwrap_or(&EMPTY),
+        )?;
+        let region = self.string(
+            scope,
+            "sso_region",
+            self.value(sec, "sso_region").unwrap_or(&EMPTY),
+        )?;
         self.check_not_empty(scope, &keys, &[start_url, region])?;
         let scopes = match self.value(sec, "sso_registration_scopes") {
-            Some(v) => Some(split_scopes(self.string(scope, "sso_registration_scopes", v)?)),
+            Some(v) => Some(split_scopes(self.string(
+                scope,
+                "sso_registration_scopes",
+                v,
+            )?)),
             None => None,
         };
         Ok(SsoSession {
@@ -334,9 +393,11 @@ impl Config {
 
     /// A key of a section, falling back to `[DEFAULT]` (configparser `get`).
     fn value(&self, section: usize, key: &str) -> Option<&Value> {
-        self.ini.sections[section]
-            .get(key)
-            .or_else(|| self.ini.defaults.and_then(|d| self.ini.sections[d].get(key)))
+        self.ini.sections[section].get(key).or_else(|| {
+            self.ini
+                .defaults
+                .and_then(|d| self.ini.sections[d].get(key))
+        })
     }
 
     /// All keys of a section with `[DEFAULT]`'s under them (configparser `items`).
@@ -366,7 +427,9 @@ impl Config {
         v.as_str().ok_or_else(|| {
             self.error(
                 scope,
-                format!("{key} is a sub-section (indented `key = value` lines), not a single value"),
+                format!(
+                    "{key} is a sub-section (indented `key = value` lines), not a single value"
+                ),
             )
             .hint(format!("write it on one line: `{key} = VALUE`"))
         })
@@ -388,18 +451,27 @@ impl Config {
             Scope::Session(_) => "the sso-session".to_owned(),
         };
         Err(self
-            .error(scope, format!("{what} has empty values for: {}", empty.join(", ")))
+            .error(
+                scope,
+                format!("{what} has empty values for: {}", empty.join(", ")),
+            )
             .hint("give each of them a value"))
     }
 
     fn profile_not_found(&self, profile: &str) -> Error {
-        let e = Error::config(format!("profile \"{profile}\" not found in {}", self.path.display()));
+        let e = Error::config(format!(
+            "profile \"{profile}\" not found in {}",
+            self.path.display()
+        ));
         if self.profiles.order.is_empty() {
             return e.hint("the file has no profiles; run `aws configure sso` to create one");
         }
         match suggest(profile, self.profiles.names()) {
             Some(hint) => e.hint(hint),
-            None => e.hint(format!("run `aws configure sso --profile {}` to create it", quote(profile))),
+            None => e.hint(format!(
+                "run `aws configure sso --profile {}` to create it",
+                quote(profile)
+            )),
         }
     }
 
@@ -440,7 +512,11 @@ impl Config {
         if let Some(v) = self.value(sec, "services") {
             let name = self.string(scope, "services", v)?;
             // `if not services_section`: an empty section counts as missing.
-            match self.services.get(name).filter(|&s| self.items(s).next().is_some()) {
+            match self
+                .services
+                .get(name)
+                .filter(|&s| self.items(s).next().is_some())
+            {
                 Some(s) => {
                     let url = |service: &str| {
                         self.value(s, service)
@@ -567,7 +643,11 @@ fn expand_user(path: &str, env: &Env) -> Result<PathBuf> {
     let home = home(env)?;
     let home = home.to_string_lossy();
     let joined = format!("{}{rest}", home.trim_end_matches('/'));
-    Ok(PathBuf::from(if joined.is_empty() { "/".to_owned() } else { joined }))
+    Ok(PathBuf::from(if joined.is_empty() {
+        "/".to_owned()
+    } else {
+        joined
+    }))
 }
 
 /// `did you mean …?` for a mistyped name: close by edit distance, or one a
@@ -597,7 +677,11 @@ fn suggest<'a>(target: &str, names: impl Iterator<Item = &'a str>) -> Option<Str
         return None;
     }
     close.sort_unstable();
-    let quoted: Vec<String> = close.iter().take(3).map(|(_, _, n)| format!("\"{n}\"")).collect();
+    let quoted: Vec<String> = close
+        .iter()
+        .take(3)
+        .map(|(_, _, n)| format!("\"{n}\""))
+        .collect();
     Some(match quoted.as_slice() {
         [one] => format!("did you mean {one}?"),
         [init @ .., last] => format!("did you mean {} or {last}?", init.join(", ")),

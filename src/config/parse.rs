@@ -44,7 +44,11 @@ impl Value {
     pub(crate) fn nested_get(&self, key: &str) -> Option<&str> {
         match self {
             Value::Str(_) => None,
-            Value::Nested(kv) => kv.iter().rev().find(|(k, _)| k == key).map(|(_, v)| v.as_str()),
+            Value::Nested(kv) => kv
+                .iter()
+                .rev()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str()),
         }
     }
 }
@@ -147,7 +151,11 @@ impl<'a> Iterator for Lines<'a> {
         match bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
             Some(i) => {
                 line = &self.rest[..i];
-                let skip = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                let skip = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
                 self.rest = &self.rest[i + skip..];
             }
             None => {
@@ -255,7 +263,10 @@ pub(crate) fn parse_ini(text: &str) -> Result<Ini, ParseError> {
         owner: None,
     };
 
-    for (line_no, line) in (Lines { rest: text, number: 0 }) {
+    for (line_no, line) in (Lines {
+        rest: text,
+        number: 0,
+    }) {
         let value = py_trim(line);
         let is_comment = value.starts_with('#') || value.starts_with(';');
         if value.is_empty() || is_comment {
@@ -340,7 +351,11 @@ pub(crate) fn parse_ini(text: &str) -> Result<Ini, ParseError> {
         if raw_key.is_empty() {
             return Err(ParseError {
                 line: line_no,
-                what: format!("{} has no key before the `{}`", snippet(value), &value[sep..sep + 1]),
+                what: format!(
+                    "{} has no key before the `{}`",
+                    snippet(value),
+                    &value[sep..sep + 1]
+                ),
                 hint: "write settings as `key = value`",
             });
         }
@@ -416,7 +431,8 @@ mod tests {
 
     #[test]
     fn inline_comments_stay_in_the_value_and_full_line_comments_are_skipped() {
-        let ini = parse("# top\n; top\n[a]\n  # indented comment\nregion = us-east-1 # x\n\t; more\n");
+        let ini =
+            parse("# top\n; top\n[a]\n  # indented comment\nregion = us-east-1 # x\n\t; more\n");
         assert_eq!(get(&ini, "a", "region"), Some(&s("us-east-1 # x")));
         assert_eq!(ini.sections[0].entries.len(), 1);
     }
@@ -430,7 +446,9 @@ mod tests {
 
     #[test]
     fn an_empty_value_with_indented_lines_becomes_a_sub_section() {
-        let ini = parse("[a]\ns3 =\n  max_concurrent_requests = 10\n  Addressing_Style=path\nregion = eu-west-1\n");
+        let ini = parse(
+            "[a]\ns3 =\n  max_concurrent_requests = 10\n  Addressing_Style=path\nregion = eu-west-1\n",
+        );
         assert_eq!(
             get(&ini, "a", "s3"),
             Some(&Value::Nested(vec![
@@ -471,7 +489,11 @@ mod tests {
             ("[a]\nk = 1\nK = 2\n", 3, "key \"k\" appears twice"),
             ("[a]\n[profile x\n", 2, "no closing `]`"),
             ("[profile x\n", 1, "no closing `]`"),
-            ("\n# c\nk = v\n[a]\n", 3, "before the first [section] header"),
+            (
+                "\n# c\nk = v\n[a]\n",
+                3,
+                "before the first [section] header",
+            ),
             ("[a]\nk = v\njunk\n", 3, "is not a [section] header"),
             ("[a]\n= v\n", 2, "has no key"),
             ("[a]\ns3 =\n  a = 1\n  b: 2\n", 4, "sub-section \"s3\""),
