@@ -237,6 +237,10 @@ fn ensure_token_locked(
                         "ssoenv: the SSO session for {} could not be refreshed ({e})",
                         describe(session)
                     );
+                    // botocore keeps a token that still works; a login waits until it is gone.
+                    if remaining > Duration::ZERO {
+                        return Ok((tok, false));
+                    }
                 }
                 Err(RefreshError::Failed(err)) => {
                     if remaining > Duration::ZERO {

@@ -656,6 +656,10 @@ fn a_new_session_or_no_color_shows_at_the_next_prompt_despite_the_cache() {
         script.push_str(show(shell));
         let out = stdout(&run(shell, &script, &[]));
         assert_eq!(field(&out, "segment"), "prod expired", "{shell}: {out}");
-        assert_eq!(field(&out, "prompt"), "(prod expired) P> ", "{shell}: {out}");
+        assert_eq!(
+            field(&out, "prompt"),
+            "(prod expired) P> ",
+            "{shell}: {out}"
+        );
     }
 }

@@ -75,7 +75,10 @@ fn use_logs_in_once_and_exports_credentials_in_every_shell() {
     // Every later `use` came from the role-credential cache: no network at all.
     let after = sb.emu.stats();
     assert_eq!(after.get_role_credentials, 1);
-    assert_eq!(after.create_token_device, stats.create_token_device);
+    assert_eq!(
+        after.create_token_device_code,
+        stats.create_token_device_code
+    );
 }
 
 #[test]
@@ -484,7 +487,7 @@ fn a_terminal_on_stdout_gets_a_hint_and_no_secrets() {
     }
     let sb = Sandbox::new();
     assert!(sb.run(["use", "dev", "--shell", "bash"]).status.success());
-    let mut c = sb.cmd(["--version"]);
+    let c = sb.cmd(["--version"]);
     let envs: Vec<(String, String)> = c
         .get_envs()
         .filter_map(|(k, v)| Some((k.to_str()?.to_owned(), v?.to_str()?.to_owned())))

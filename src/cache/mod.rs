@@ -194,12 +194,27 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let result = file
         .write_all(contents)
         .and_then(|_| file.sync_all())
+        .map(|_| test_pause_before_rename())
         .and_then(|_| std::fs::rename(&tmp, path));
     if let Err(e) = result {
         let _ = std::fs::remove_file(&tmp);
         return Err(fail(e));
     }
     Ok(())
+}
+
+/// Debug builds only: `SSOENV_TEST_PAUSE_BEFORE_RENAME_MS` holds the process
+/// between writing the temporary file and renaming it, so a test can kill it
+/// mid-write and check that the previous file survives. Release builds have
+/// no such hook.
+fn test_pause_before_rename() {
+    #[cfg(debug_assertions)]
+    if let Some(ms) = std::env::var("SSOENV_TEST_PAUSE_BEFORE_RENAME_MS")
+        .ok()
+        .and_then(|v| v.parse::<u64>().ok())
+    {
+        std::thread::sleep(std::time::Duration::from_millis(ms));
+    }
 }
 
 fn unique() -> u64 {

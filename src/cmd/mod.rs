@@ -1,6 +1,7 @@
 //! One file per subcommand; `run` dispatches. Each returns the exit code or an Error.
 
 pub mod completions;
+pub mod emulator;
 pub mod exec;
 pub mod init;
 pub mod login;
@@ -26,7 +27,7 @@ pub fn run(cli: Cli, env: &Env) -> Result<i32> {
         Command::Logout(a) => logout::run(a, env),
         Command::Status(a) => status::run(a, env),
         Command::Profiles(a) => profiles::run(a, env),
-        Command::Emulator(a) => crate::emulator::run_cli(a).map(|_| 0),
+        Command::Emulator(a) => emulator::run(a),
         Command::Demo => crate::demo::run(env),
         Command::Init(a) => init::run(a),
         Command::Prompt(a) => prompt::run(a, env),

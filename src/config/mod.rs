@@ -2,10 +2,17 @@
 //! Parsing follows botocore's `configloader` (RawConfigParser) rules, spec §5.
 //! Resolve once into a `ResolvedProfile`; nothing downstream reads raw keys.
 //!
-//! (STUB: filled in by the config work.)
+//! `parse.rs` reads the INI text; this file maps sections to profiles,
+//! sso-sessions and services (botocore `build_profile_map`) and applies the
+//! `SSOProvider` rules (`_load_sso_config`, `_resolve_sso_session_reference`).
 
-use crate::env::Env;
-use crate::error::Result;
+mod login_target;
+mod parse;
+
+use crate::env::{self, Env};
+use crate::error::{Error, Result};
+use parse::{Ini, Value};
+use std::collections::HashMap;
 use std::path::PathBuf;
 
 /// An SSO session: a `[sso-session NAME]` section, or the legacy
@@ -49,40 +56,661 @@ pub struct ResolvedProfile {
 #[derive(Debug, Clone, Default)]
 pub struct Config {
     pub path: PathBuf,
+    ini: Ini,
+    profiles: Named,
+    sso_sessions: Named,
+    services: Named,
 }
+
+/// Names → section indexes in order of first appearance. A later section with
+/// the same name replaces the earlier one but keeps its place, as assigning
+/// into a Python dict does (`[default]` vs `[profile default]`, spec §5).
+#[derive(Debug, Clone, Default)]
+struct Named {
+    order: Vec<(String, usize)>,
+    index: HashMap<String, usize>,
+}
+
+impl Named {
+    fn insert(&mut self, name: String, section: usize) {
+        match self.index.get(&name) {
+            Some(&i) => self.order[i].1 = section,
+            None => {
+                self.index.insert(name.clone(), self.order.len());
+                self.order.push((name, section));
+            }
+        }
+    }
+    fn get(&self, name: &str) -> Option<usize> {
+        self.index.get(name).map(|&i| self.order[i].1)
+    }
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.order.iter().map(|(n, _)| n.as_str())
+    }
+}
+
+/// The keys botocore's `SSOProvider` requires, in its order
+/// (`_PROFILE_REQUIRED_CONFIG_VARS + _SSO_REQUIRED_CONFIG_VARS`).
+const REQUIRED: [&str; 4] = [
+    "sso_role_name",
+    "sso_account_id",
+    "sso_start_url",
+    "sso_region",
+];
+/// Any of these makes a profile an SSO profile (botocore looks only at the
+/// first two; a profile with just a session or start URL is a broken SSO
+/// profile, and saying what is missing helps more than "not SSO").
+const SSO_MARKERS: [&str; 4] = [
+    "sso_account_id",
+    "sso_role_name",
+    "sso_session",
+    "sso_start_url",
+];
 
 impl Config {
     /// Path of the config file: `AWS_CONFIG_FILE` (with `~` and `$VAR` expanded) or `~/.aws/config`.
-    pub fn path(_env: &Env) -> Result<PathBuf> {
-        todo!()
+    /// An empty `AWS_CONFIG_FILE` counts as unset.
+    pub fn path(env: &Env) -> Result<PathBuf> {
+        match env.non_empty(env::AWS_CONFIG_FILE) {
+            Some(raw) => expand_user(&expand_vars(raw, env), env),
+            None => Ok(home(env)?.join(".aws").join("config")),
+        }
     }
+
     /// Read and parse the config file. A missing file is an error here (exit 2) naming the path.
-    pub fn load(_env: &Env) -> Result<Config> {
-        todo!()
+    pub fn load(env: &Env) -> Result<Config> {
+        let path = Self::path(env)?;
+        let bytes = match std::fs::read(&path) {
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let hint = if env.non_empty(env::AWS_CONFIG_FILE).is_some() {
+                    "AWS_CONFIG_FILE names this file; fix it, or run `aws configure sso` to create a profile there"
+                } else {
+                    "run `aws configure sso` to create a profile"
+                };
+                return Err(Error::config(format!(
+                    "config file {} does not exist",
+                    path.display()
+                ))
+                .hint(hint));
+            }
+            Err(e) => {
+                return Err(Error::config(format!(
+                    "could not read config file {}",
+                    path.display()
+                ))
+                .cause(e));
+            }
+        };
+        let text = match std::str::from_utf8(&bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                let at = e.valid_up_to();
+                let line = parse::line_of_offset(&bytes, at);
+                let byte = bytes.get(at).copied().unwrap_or_default();
+                return Err(Error::config(format!(
+                    "could not parse {}: line {line}: the text is not valid UTF-8 (byte 0x{byte:02x})",
+                    path.display()
+                ))
+                .hint("save the file as UTF-8"));
+            }
+        };
+        Self::parse(path, text)
     }
+
     /// Parse text (for tests and benchmarks); `path` is only used in messages.
-    pub fn parse(_path: PathBuf, _text: &str) -> Result<Config> {
-        todo!()
+    pub fn parse(path: PathBuf, text: &str) -> Result<Config> {
+        let ini = parse::parse_ini(text).map_err(|e| {
+            Error::config(format!(
+                "could not parse {}: line {}: {}",
+                path.display(),
+                e.line,
+                e.what
+            ))
+            .hint(e.hint)
+        })?;
+        let mut config = Config {
+            path,
+            ..Config::default()
+        };
+        // botocore `build_profile_map`: the type comes from the prefix
+        // (`startswith`), the name from shlex; anything but exactly two parts is dropped.
+        for (i, section) in ini.sections.iter().enumerate() {
+            if Some(i) == ini.defaults {
+                continue;
+            }
+            let raw = section.name.as_str();
+            let named = if raw.starts_with("profile") {
+                &mut config.profiles
+            } else if raw.starts_with("sso-session") {
+                &mut config.sso_sessions
+            } else if raw.starts_with("services") {
+                &mut config.services
+            } else {
+                if raw == "default" {
+                    config.profiles.insert(raw.to_owned(), i);
+                }
+                continue;
+            };
+            if let Some(name) = section_name(raw) {
+                named.insert(name, i);
+            }
+        }
+        config.ini = ini;
+        Ok(config)
     }
+
     /// All profile names, in file order.
     pub fn profile_names(&self) -> Vec<String> {
-        todo!()
+        self.profiles.names().map(str::to_owned).collect()
     }
-    /// Resolve one profile into a validated ResolvedProfile, or a clear exit-2 error.
-    pub fn resolve(&self, _profile: &str) -> Result<ResolvedProfile> {
-        todo!()
-    }
+
+    /// All sso-session names, in file order.
     pub fn sso_session_names(&self) -> Vec<String> {
-        todo!()
+        self.sso_sessions.names().map(str::to_owned).collect()
     }
+
+    /// Every profile with any SSO key (`sso_account_id`, `sso_role_name`,
+    /// `sso_session`, `sso_start_url`), in file order, each resolved.
     pub fn sso_profiles(&self) -> Vec<(String, Result<ResolvedProfile>)> {
-        todo!()
+        self.profiles
+            .order
+            .iter()
+            .filter(|&&(_, section)| self.is_sso(section))
+            .map(|(name, _)| (name.clone(), self.resolve(name)))
+            .collect()
     }
-    pub fn profile_session(&self, _profile: &str) -> Result<(SsoSession, ConfiguredEndpoints)> {
-        todo!()
+
+    /// Resolve one profile into a validated ResolvedProfile, or a clear exit-2 error.
+    pub fn resolve(&self, profile: &str) -> Result<ResolvedProfile> {
+        let Some(sec) = self.profiles.get(profile) else {
+            return Err(self.profile_not_found(profile));
+        };
+        if !self.is_sso(sec) {
+            return Err(self.not_sso(profile, sec));
+        }
+        let scope = Scope::Profile(profile);
+
+        // botocore `_resolve_sso_session_reference`.
+        let session = match self.value(sec, "sso_session") {
+            None => None,
+            Some(v) => {
+                let name = self.string(scope, "sso_session", v)?;
+                let Some(ssec) = self.sso_sessions.get(name) else {
+                    let hint = match suggest(name, self.sso_sessions.names()) {
+                        Some(h) => h,
+                        None => format!(
+                            "add a [sso-session {}] section, or run `aws configure sso-session`",
+                            quote(name)
+                        ),
+                    };
+                    return Err(self
+                        .error(
+                            scope,
+                            format!("The specified sso-session does not exist: \"{name}\""),
+                        )
+                        .hint(hint));
+                };
+                for (key, val) in self.items(ssec) {
+                    if let Some(mine) = self.value(sec, key)
+                        && mine != val
+                    {
+                        return Err(self
+                            .error(
+                                scope,
+                                format!(
+                                    "The value for {key} is inconsistent between profile ({mine}) and sso-session ({val})."
+                                ),
+                            )
+                            .hint(format!(
+                                "remove {key} from the profile (the [sso-session {}] section provides it), or make the two equal",
+                                quote(name)
+                            )));
+                    }
+                }
+                Some((name, ssec))
+            }
+        };
+        // The profile's keys with the session's laid over them.
+        let lookup = |key: &str| {
+            session
+                .and_then(|(_, s)| self.value(s, key))
+                .or_else(|| self.value(sec, key))
+        };
+
+        let missing: Vec<&str> = REQUIRED
+            .into_iter()
+            .filter(|k| lookup(k).is_none())
+            .collect();
+        if !missing.is_empty() {
+            return Err(self
+                .error(
+                    scope,
+                    format!(
+                        "The profile \"{profile}\" is configured to use SSO but is missing required configuration: {}",
+                        missing.join(", ")
+                    ),
+                )
+                .hint(format!("run `aws configure sso --profile {}`", quote(profile))));
+        }
+        let mut values = [""; 4];
+        for (slot, key) in values.iter_mut().zip(REQUIRED) {
+            *slot = self.string(scope, key, lookup(key).unwrap_or(&EMPTY))?;
+        }
+        let [role_name, account_id, start_url, sso_region] = values;
+        self.check_not_empty(scope, &REQUIRED, &values)?;
+
+        let scopes = match session {
+            Some(_) => match lookup("sso_registration_scopes") {
+                Some(v) => Some(split_scopes(self.string(
+                    scope,
+                    "sso_registration_scopes",
+                    v,
+                )?)),
+                None => None,
+            },
+            // Legacy profiles register without scopes (spec §9.10).
+            None => None,
+        };
+        let region = match self.value(sec, "region") {
+            Some(v) => Some(self.string(scope, "region", v)?)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
+            None => None,
+        };
+        Ok(ResolvedProfile {
+            name: profile.to_owned(),
+            sso: SsoSession {
+                name: session.map(|(n, _)| n.to_owned()),
+                start_url: start_url.to_owned(),
+                region: sso_region.to_owned(),
+                scopes,
+            },
+            account_id: account_id.to_owned(),
+            role_name: role_name.to_owned(),
+            region,
+            endpoints: self.endpoints(profile, sec)?,
+        })
     }
+
     /// Resolve a `[sso-session NAME]` section.
-    pub fn sso_session(&self, _name: &str) -> Result<SsoSession> {
-        todo!()
+    pub fn sso_session(&self, name: &str) -> Result<SsoSession> {
+        let Some(sec) = self.sso_sessions.get(name) else {
+            let hint = suggest(name, self.sso_sessions.names())
+                .unwrap_or_else(|| "run `aws configure sso-session` to create one".to_owned());
+            return Err(Error::config(format!(
+                "sso-session \"{name}\" not found in {}",
+                self.path.display()
+            ))
+            .hint(hint));
+        };
+        let scope = Scope::Session(name);
+        let keys = ["sso_start_url", "sso_region"];
+        let missing: Vec<&str> = keys
+            .into_iter()
+            .filter(|k| self.value(sec, k).is_none())
+            .collect();
+        if !missing.is_empty() {
+            return Err(self
+                .error(
+                    scope,
+                    format!("missing required configuration: {}", missing.join(", ")),
+                )
+                .hint(format!(
+                    "add {} to the [sso-session {}] section, or run `aws configure sso-session`",
+                    missing.join(" and "),
+                    quote(name)
+                )));
+        }
+        let start_url = self.string(
+            scope,
+            "sso_start_url",
+            self.value(sec, "sso_start_url").unwrap_or(&EMPTY),
+        )?;
+        let region = self.string(
+            scope,
+            "sso_region",
+            self.value(sec, "sso_region").unwrap_or(&EMPTY),
+        )?;
+        self.check_not_empty(scope, &keys, &[start_url, region])?;
+        let scopes = match self.value(sec, "sso_registration_scopes") {
+            Some(v) => Some(split_scopes(self.string(
+                scope,
+                "sso_registration_scopes",
+                v,
+            )?)),
+            None => None,
+        };
+        Ok(SsoSession {
+            name: Some(name.to_owned()),
+            start_url: start_url.to_owned(),
+            region: region.to_owned(),
+            scopes,
+        })
+    }
+
+    // --- helpers ---
+
+    /// A key of a section, falling back to `[DEFAULT]` (configparser `get`).
+    fn value(&self, section: usize, key: &str) -> Option<&Value> {
+        self.ini.sections[section].get(key).or_else(|| {
+            self.ini
+                .defaults
+                .and_then(|d| self.ini.sections[d].get(key))
+        })
+    }
+
+    /// All keys of a section with `[DEFAULT]`'s under them (configparser `items`).
+    fn items(&self, section: usize) -> impl Iterator<Item = (&str, &Value)> {
+        let own = &self.ini.sections[section];
+        let defaults = match self.ini.defaults {
+            Some(d) => self.ini.sections[d].entries.as_slice(),
+            None => &[],
+        };
+        defaults
+            .iter()
+            .filter(move |e| own.get(&e.key).is_none())
+            .chain(own.entries.iter())
+            .map(|e| (e.key.as_str(), &e.value))
+    }
+
+    fn is_sso(&self, section: usize) -> bool {
+        SSO_MARKERS.iter().any(|k| self.value(section, k).is_some())
+    }
+
+    fn error(&self, scope: Scope<'_>, msg: impl std::fmt::Display) -> Error {
+        Error::config(format!("{scope} in {}: {msg}", self.path.display()))
+    }
+
+    /// A value that must be a plain string, not a sub-section.
+    fn string<'a>(&self, scope: Scope<'_>, key: &str, v: &'a Value) -> Result<&'a str> {
+        v.as_str().ok_or_else(|| {
+            self.error(
+                scope,
+                format!(
+                    "{key} is a sub-section (indented `key = value` lines), not a single value"
+                ),
+            )
+            .hint(format!("write it on one line: `{key} = VALUE`"))
+        })
+    }
+
+    /// Present but empty: botocore accepts it and fails later with a worse message.
+    fn check_not_empty(&self, scope: Scope<'_>, keys: &[&str], values: &[&str]) -> Result<()> {
+        let empty: Vec<&str> = keys
+            .iter()
+            .zip(values)
+            .filter(|(_, v)| v.is_empty())
+            .map(|(k, _)| *k)
+            .collect();
+        if empty.is_empty() {
+            return Ok(());
+        }
+        let what = match scope {
+            Scope::Profile(p) => format!("The profile \"{p}\" is configured to use SSO but"),
+            Scope::Session(_) => "the sso-session".to_owned(),
+        };
+        Err(self
+            .error(
+                scope,
+                format!("{what} has empty values for: {}", empty.join(", ")),
+            )
+            .hint("give each of them a value"))
+    }
+
+    fn profile_not_found(&self, profile: &str) -> Error {
+        let e = Error::config(format!(
+            "profile \"{profile}\" not found in {}",
+            self.path.display()
+        ));
+        if self.profiles.order.is_empty() {
+            return e.hint("the file has no profiles; run `aws configure sso` to create one");
+        }
+        match suggest(profile, self.profiles.names()) {
+            Some(hint) => e.hint(hint),
+            None => e.hint(format!(
+                "run `aws configure sso --profile {}` to create it",
+                quote(profile)
+            )),
+        }
+    }
+
+    fn not_sso(&self, profile: &str, sec: usize) -> Error {
+        let uses = if self.value(sec, "role_arn").is_some() {
+            " (it assumes a role with role_arn)"
+        } else if self.value(sec, "credential_process").is_some() {
+            " (it uses credential_process)"
+        } else {
+            ""
+        };
+        self.error(
+            Scope::Profile(profile),
+            format!(
+                "not an IAM Identity Center (SSO) profile{uses}: it sets none of sso_session, sso_account_id, sso_role_name, sso_start_url"
+            ),
+        )
+        .hint(format!("run `aws configure sso --profile {}` to set it up", quote(profile)))
+    }
+
+    /// Spec §1.2 steps 3–4, from botocore `ConfiguredEndpointProvider`.
+    fn endpoints(&self, profile: &str, sec: usize) -> Result<ConfiguredEndpoints> {
+        let scope = Scope::Profile(profile);
+        // `ensure_boolean`: only the string "true", in any case.
+        let ignore = self
+            .value(sec, "ignore_configured_endpoint_urls")
+            .and_then(Value::as_str)
+            .is_some_and(|v| v.eq_ignore_ascii_case("true"));
+        let global = match self.value(sec, "endpoint_url") {
+            Some(v) => Some(self.string(scope, "endpoint_url", v)?.to_owned()),
+            None => None,
+        };
+        let mut endpoints = ConfiguredEndpoints {
+            global,
+            ignore,
+            ..ConfiguredEndpoints::default()
+        };
+        if let Some(v) = self.value(sec, "services") {
+            let name = self.string(scope, "services", v)?;
+            // `if not services_section`: an empty section counts as missing.
+            match self
+                .services
+                .get(name)
+                .filter(|&s| self.items(s).next().is_some())
+            {
+                Some(s) => {
+                    let url = |service: &str| {
+                        self.value(s, service)
+                            .and_then(|v| v.nested_get("endpoint_url"))
+                            .map(str::to_owned)
+                    };
+                    endpoints.sso = url("sso");
+                    endpoints.sso_oidc = url("sso_oidc");
+                }
+                // botocore never reads the services section when told to ignore it.
+                None if ignore => {}
+                None => {
+                    return Err(self
+                        .error(
+                            scope,
+                            format!(
+                                "The profile is configured to use the services section but the \"{name}\" services configuration does not exist."
+                            ),
+                        )
+                        .hint(format!("add a [services {}] section, or remove `services` from the profile", quote(name))));
+                }
+            }
+        }
+        Ok(endpoints)
     }
 }
+
+static EMPTY: Value = Value::Str(String::new());
+
+/// Who an error is about.
+#[derive(Clone, Copy)]
+enum Scope<'a> {
+    Profile(&'a str),
+    Session(&'a str),
+}
+
+impl std::fmt::Display for Scope<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Scope::Profile(p) => write!(f, "profile \"{p}\""),
+            Scope::Session(s) => write!(f, "sso-session \"{s}\""),
+        }
+    }
+}
+
+/// NAME of `[profile NAME]` and friends: Python `shlex.split`, two parts or nothing.
+fn section_name(raw: &str) -> Option<String> {
+    // shlex.split has `comments=False`; shell_words treats `#` at the start of
+    // a word as a comment, so hide it behind a noncharacter for the split.
+    const HASH: char = '\u{fdd0}';
+    let hide = raw.contains('#') && !raw.contains(HASH);
+    let mut parts = if hide {
+        shell_words::split(&raw.replace('#', "\u{fdd0}")).ok()?
+    } else {
+        shell_words::split(raw).ok()?
+    };
+    if parts.len() != 2 {
+        return None;
+    }
+    let name = parts.pop()?;
+    Some(if hide { name.replace(HASH, "#") } else { name })
+}
+
+/// `sso_registration_scopes`: split on `,`, stripped, empty parts dropped (CLI `parse_sso_registration_scopes`).
+fn split_scopes(raw: &str) -> Vec<String> {
+    raw.split(',')
+        .map(parse::py_trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+/// A name as it would be typed in a shell command (for hints).
+fn quote(name: &str) -> std::borrow::Cow<'_, str> {
+    shell_words::quote(name)
+}
+
+fn home(env: &Env) -> Result<PathBuf> {
+    env.home().ok_or_else(|| {
+        Error::config("could not find the home directory: HOME is not set")
+            .hint("set HOME, or set AWS_CONFIG_FILE to the config file's path")
+    })
+}
+
+/// Python `posixpath.expandvars`: `$NAME` (ASCII word characters) and
+/// `${NAME}`; unknown variables are left as written; values are not rescanned.
+fn expand_vars(raw: &str, env: &Env) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut rest = raw;
+    while let Some(i) = rest.find('$') {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 1..];
+        let (name, len) = if let Some(braced) = after.strip_prefix('{') {
+            match braced.find('}') {
+                Some(j) => (&braced[..j], j + 2),
+                None => ("", 0),
+            }
+        } else {
+            let n = after
+                .bytes()
+                .take_while(|b| b.is_ascii_alphanumeric() || *b == b'_')
+                .count();
+            (&after[..n], n)
+        };
+        match env.get(name).filter(|_| len > 0) {
+            Some(value) => out.push_str(value),
+            None => out.push_str(&rest[i..i + 1 + len]),
+        }
+        rest = &after[len..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Python `posixpath.expanduser` for `~` and `~/…`; `~user` is left alone
+/// (looking users up is not something an `Env` snapshot can do).
+fn expand_user(path: &str, env: &Env) -> Result<PathBuf> {
+    let Some(rest) = path.strip_prefix('~') else {
+        return Ok(PathBuf::from(path));
+    };
+    if !(rest.is_empty() || rest.starts_with('/') || (cfg!(windows) && rest.starts_with('\\'))) {
+        return Ok(PathBuf::from(path));
+    }
+    let home = home(env)?;
+    let home = home.to_string_lossy();
+    let joined = format!("{}{rest}", home.trim_end_matches('/'));
+    Ok(PathBuf::from(if joined.is_empty() {
+        "/".to_owned()
+    } else {
+        joined
+    }))
+}
+
+/// `did you mean …?` for a mistyped name: close by edit distance, or one a
+/// prefix of the other; the best three.
+fn suggest<'a>(target: &str, names: impl Iterator<Item = &'a str>) -> Option<String> {
+    let t: Vec<char> = target.to_lowercase().chars().collect();
+    let limit = (t.len() / 3).max(1);
+    let mut close: Vec<(usize, usize, &str)> = names
+        .enumerate()
+        .filter_map(|(i, name)| {
+            let n: Vec<char> = name.to_lowercase().chars().collect();
+            if n.is_empty() || t.is_empty() {
+                return None;
+            }
+            // For a prefix the distance is the length difference.
+            if n.starts_with(&t) || t.starts_with(&n) {
+                return Some((n.len().abs_diff(t.len()), i, name));
+            }
+            if n.len().abs_diff(t.len()) > limit || t.len() > 256 {
+                return None;
+            }
+            let d = edit_distance(&t, &n);
+            (d <= limit).then_some((d, i, name))
+        })
+        .collect();
+    if close.is_empty() {
+        return None;
+    }
+    close.sort_unstable();
+    let quoted: Vec<String> = close
+        .iter()
+        .take(3)
+        .map(|(_, _, n)| format!("\"{n}\""))
+        .collect();
+    Some(match quoted.as_slice() {
+        [one] => format!("did you mean {one}?"),
+        [init @ .., last] => format!("did you mean {} or {last}?", init.join(", ")),
+        [] => return None,
+    })
+}
+
+/// Optimal string alignment distance: Levenshtein plus adjacent transpositions.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
+    let w = b.len() + 1;
+    let mut d = vec![0usize; (a.len() + 1) * w];
+    for (j, cell) in d.iter_mut().take(w).enumerate() {
+        *cell = j;
+    }
+    for i in 1..=a.len() {
+        d[i * w] = i;
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut best = (d[(i - 1) * w + j - 1] + cost)
+                .min(d[(i - 1) * w + j] + 1)
+                .min(d[i * w + j - 1] + 1);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                best = best.min(d[(i - 2) * w + j - 2] + 1);
+            }
+            d[i * w + j] = best;
+        }
+    }
+    d[a.len() * w + b.len()]
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,5 +1,270 @@
-//! The local Identity Center emulator (SSO-OIDC + SSO portal over HTTP on 127.0.0.1).
-//! (STUB: filled in by the emulator work.)
-pub fn run_cli(_a: crate::cli::EmulatorArgs) -> crate::error::Result<()> {
-    todo!()
+//! The local IAM Identity Center emulator: SSO-OIDC (spec §2) and the SSO portal
+//! (spec §3) over plain HTTP on 127.0.0.1, with the same paths, JSON bodies, status
+//! codes and error headers as AWS. `ssoenv demo` and the tests point tools at it
+//! with `AWS_ENDPOINT_URL_SSO_OIDC` / `AWS_ENDPOINT_URL_SSO` (spec §1.2).
+//!
+//! Behaviour worth knowing:
+//! - A device code is approved after `approve_after_polls` CreateToken polls answered
+//!   `authorization_pending` (then `access_denied` instead if `deny` is set).
+//! - Refresh tokens are issued only to clients registered with the scope
+//!   `sso:account:access`, as AWS does; each refresh rotates the refresh token.
+//! - Logout ends the whole session: its access tokens and refresh token stop working.
+//! - Faults ([`Fault`]) make the next N requests to an operation fail or stall.
+
+mod fault;
+mod fixture;
+mod ids;
+mod server;
+mod state;
+#[cfg(test)]
+mod tests;
+
+pub use fault::{FOREVER, Fault, FaultKind, Op};
+pub use fixture::{Account, Fixture};
+pub use state::{ACCOUNT_ACCESS_SCOPE, DEVICE_CODE_GRANT, REFRESH_TOKEN_GRANT, Stats};
+
+use server::{Shared, lock};
+use state::State;
+use std::io;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+
+/// How the emulator behaves. `Default` gives a fast, permissive emulator for tests.
+#[derive(Debug, Clone)]
+pub struct EmulatorConfig {
+    /// Port on 127.0.0.1; 0 picks a free one.
+    pub port: u16,
+    /// CreateToken polls answered `authorization_pending` before the device code is
+    /// approved (0: the first poll succeeds). Default 1.
+    pub approve_after_polls: u32,
+    /// `interval` returned by StartDeviceAuthorization, in seconds. Default 1.
+    pub interval: u32,
+    /// `expiresIn` of a device code, in seconds. Default 600.
+    pub device_code_ttl: u64,
+    /// `expiresIn` of an access token, in seconds. Default 28800 (8 h).
+    pub token_ttl: u64,
+    /// Lifetime of role credentials, in seconds. Default 3600.
+    pub role_ttl: u64,
+    /// `clientSecretExpiresAt - clientIdIssuedAt`, in seconds. Default 90 days.
+    pub registration_ttl: u64,
+    /// When true (default), refresh tokens are issued to clients registered with the
+    /// `sso:account:access` scope (and only to them, as AWS does); when false, never.
+    pub issue_refresh_tokens: bool,
+    /// ListAccounts/ListAccountRoles page size when `max_result` is absent. Default 2,
+    /// so that clients exercise pagination.
+    pub page_size: u32,
+    pub fixture: Fixture,
+    /// Faults pending at start-up, consumed in order.
+    pub faults: Vec<Fault>,
+    /// The user denies the device authorization: `access_denied`.
+    pub deny: bool,
+    /// Every device code is already expired: `expired_token`.
+    pub expire_device_codes: bool,
+}
+
+impl Default for EmulatorConfig {
+    fn default() -> Self {
+        EmulatorConfig {
+            port: 0,
+            approve_after_polls: 1,
+            interval: 1,
+            device_code_ttl: 600,
+            token_ttl: 8 * 3600,
+            role_ttl: 3600,
+            registration_ttl: 90 * 24 * 3600,
+            issue_refresh_tokens: true,
+            page_size: 2,
+            fixture: Fixture::default(),
+            faults: Vec::new(),
+            deny: false,
+            expire_device_codes: false,
+        }
+    }
+}
+
+/// A running emulator. Dropping it (or [`Emulator::shutdown`]) stops the server.
+pub struct Emulator {
+    shared: Shared,
+    server: Option<Arc<tiny_http::Server>>,
+    stop: Arc<AtomicBool>,
+    thread: Option<JoinHandle<()>>,
+    addr: SocketAddr,
+}
+
+impl Emulator {
+    /// Binds 127.0.0.1:`cfg.port` (never another interface) and serves on background
+    /// threads: one receiving requests, one per request, so a `slow` fault stalls only
+    /// its own request.
+    pub fn start(cfg: EmulatorConfig) -> io::Result<Emulator> {
+        let server = tiny_http::Server::http(("127.0.0.1", cfg.port)).map_err(|e| match e
+            .downcast::<io::Error>()
+        {
+            Ok(e) => *e,
+            Err(e) => io::Error::other(e.to_string()),
+        })?;
+        let addr = server
+            .server_addr()
+            .to_ip()
+            .ok_or_else(|| io::Error::other("the emulator is not listening on an IP address"))?;
+        let server = Arc::new(server);
+        let url = format!("http://127.0.0.1:{}", addr.port());
+        let shared: Shared = Arc::new(Mutex::new(State::new(cfg, url)));
+        let stop = Arc::new(AtomicBool::new(false));
+
+        let thread = {
+            let server = Arc::clone(&server);
+            let shared = Arc::clone(&shared);
+            let stop = Arc::clone(&stop);
+            std::thread::Builder::new()
+                .name("ssoenv-emulator".into())
+                .spawn(move || serve(&server, &shared, &stop))?
+        };
+        Ok(Emulator {
+            shared,
+            server: Some(server),
+            stop,
+            thread: Some(thread),
+            addr,
+        })
+    }
+
+    /// `http://127.0.0.1:PORT`: the endpoint for both SSO-OIDC and the portal.
+    pub fn url(&self) -> String {
+        format!("http://127.0.0.1:{}", self.addr.port())
+    }
+
+    pub fn port(&self) -> u16 {
+        self.addr.port()
+    }
+
+    /// The address actually bound (always 127.0.0.1).
+    pub fn local_addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    pub fn stats(&self) -> Stats {
+        lock(&self.shared).stats.clone()
+    }
+
+    /// Queues a fault after those already pending.
+    pub fn add_fault(&self, fault: Fault) {
+        lock(&self.shared).add_fault(fault);
+    }
+
+    /// Faults still pending (with their remaining counts).
+    pub fn pending_faults(&self) -> Vec<Fault> {
+        lock(&self.shared).cfg.faults.clone()
+    }
+
+    /// From now on, device authorizations end in `access_denied` (or no longer do).
+    pub fn set_deny(&self, deny: bool) {
+        lock(&self.shared).cfg.deny = deny;
+    }
+
+    /// From now on, device codes are expired (`expired_token`), or no longer are.
+    pub fn set_expire_device_codes(&self, expire: bool) {
+        lock(&self.shared).cfg.expire_device_codes = expire;
+    }
+
+    /// Lifetime of access tokens issued from now on (0: they are born expired).
+    pub fn set_token_ttl(&self, seconds: u64) {
+        lock(&self.shared).cfg.token_ttl = seconds;
+    }
+
+    /// Lifetime of role credentials issued from now on.
+    pub fn set_role_ttl(&self, seconds: u64) {
+        lock(&self.shared).cfg.role_ttl = seconds;
+    }
+
+    pub fn set_approve_after_polls(&self, polls: u32) {
+        lock(&self.shared).cfg.approve_after_polls = polls;
+    }
+
+    /// Invalidates every access and refresh token issued so far (portal calls → 401,
+    /// refresh → `invalid_grant`). Registered clients stay valid.
+    pub fn revoke_all_tokens(&self) {
+        lock(&self.shared).revoke_all_tokens();
+    }
+
+    /// Forgets pending faults and counters and restores the start-up settings.
+    /// Clients and tokens stay valid.
+    pub fn reset(&self) {
+        lock(&self.shared).reset();
+    }
+
+    /// Stops the server and waits for its receiving thread. Requests already being
+    /// answered finish on their own threads.
+    pub fn shutdown(mut self) {
+        self.stop_server();
+    }
+
+    /// Blocks until the server stops (for `ssoenv emulator`, that is until killed).
+    pub fn wait(mut self) {
+        if let Some(t) = self.thread.take() {
+            let _ = t.join();
+        }
+    }
+
+    fn stop_server(&mut self) {
+        self.stop.store(true, Ordering::SeqCst);
+        if let Some(server) = self.server.take() {
+            server.unblock();
+            if let Some(t) = self.thread.take() {
+                let _ = t.join();
+            }
+            // Last reference: tiny_http closes its listener as this drops.
+            drop(server);
+        }
+    }
+}
+
+impl Drop for Emulator {
+    fn drop(&mut self) {
+        self.stop_server();
+    }
+}
+
+fn serve(http: &tiny_http::Server, shared: &Shared, stop: &AtomicBool) {
+    while !stop.load(Ordering::SeqCst) {
+        // Err: unblocked by `shutdown`, or the listener failed; either way we are done.
+        let Ok(rq) = http.recv() else { break };
+        let shared = Arc::clone(shared);
+        // If no thread can be spawned the request is dropped and its connection closed.
+        let _ = std::thread::Builder::new()
+            .name("ssoenv-emulator-request".into())
+            .spawn(move || server::handle(&shared, rq));
+    }
+}
+
+/// `ssoenv emulator`: runs the emulator in the foreground until the process is killed,
+/// after printing (to stderr) where it listens and how to point AWS tools at it.
+pub fn run_cli(cfg: EmulatorConfig) -> crate::error::Result<()> {
+    let port = cfg.port;
+    let emu = Emulator::start(cfg).map_err(|e| {
+        crate::error::Error::runtime(format!("could not start the emulator on 127.0.0.1:{port}"))
+            .cause(e)
+            .hint("pick another port with --port, or --port 0 for any free one")
+    })?;
+    let url = emu.url();
+    eprintln!("ssoenv emulator: IAM Identity Center (SSO-OIDC + portal) listening on {url}");
+    eprintln!("Point AWS tools and ssoenv at it with:");
+    eprintln!("  export AWS_ENDPOINT_URL_SSO_OIDC={url}");
+    eprintln!("  export AWS_ENDPOINT_URL_SSO={url}");
+    eprintln!("Any start URL is accepted. Accounts:");
+    for a in &lock(&emu.shared).cfg.fixture.accounts {
+        eprintln!(
+            "  {} {:<12} roles: {}",
+            a.account_id,
+            a.account_name.as_deref().unwrap_or("-"),
+            a.roles.join(", ")
+        );
+    }
+    eprintln!(
+        "Control: GET {url}/_emulator/stats, POST {url}/_emulator/faults {{\"spec\":\"token:500:1\"}}, POST {url}/_emulator/reset"
+    );
+    eprintln!("Press Ctrl-C to stop.");
+    emu.wait();
+    Ok(())
 }

@@ -1,0 +1,308 @@
+//! HTTP glue: routes a tiny_http request to an operation in `state.rs`, applies
+//! injected faults, and writes the answer the way AWS does (JSON bodies,
+//! `x-amzn-ErrorType`, `x-amzn-RequestId`).
+
+use super::fault::{Fault, FaultKind, Op};
+use super::state::{ApiError, Query, State};
+use serde_json::{Value, json};
+use std::io::Read;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tiny_http::{Header, Method, Request, Response};
+
+pub(crate) type Shared = Arc<Mutex<State>>;
+
+/// Bodies larger than this are refused: nothing the API takes comes close.
+const MAX_BODY: u64 = 1 << 20;
+
+/// The suffix AWS puts after SSO-OIDC error names in `x-amzn-ErrorType` (spec §2.4).
+const OIDC_ERROR_NAMESPACE: &str = "http://internal.amazon.com/coral/com.amazonaws.sso.oidc/";
+
+pub(crate) fn lock(shared: &Shared) -> MutexGuard<'_, State> {
+    // A panic in one handler must not take the whole emulator down with it.
+    shared.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+pub(crate) fn now() -> u64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs())
+        .unwrap_or(0)
+}
+
+/// An answer, before it becomes a tiny_http response.
+struct Out {
+    status: u16,
+    body: Vec<u8>,
+    content_type: Option<&'static str>,
+    headers: Vec<(&'static str, String)>,
+}
+
+impl Out {
+    fn json(status: u16, v: &Value) -> Out {
+        Out {
+            status,
+            body: serde_json::to_vec(v).unwrap_or_default(),
+            content_type: Some("application/json"),
+            headers: Vec::new(),
+        }
+    }
+
+    fn empty() -> Out {
+        Out {
+            status: 200,
+            body: Vec::new(),
+            content_type: None,
+            headers: Vec::new(),
+        }
+    }
+
+    /// An AWS error in the shape of the API `op` belongs to (spec §2.4, §3).
+    fn error(oidc: bool, e: &ApiError) -> Out {
+        let (ty, body) = if oidc {
+            (
+                format!("{}Exception:{OIDC_ERROR_NAMESPACE}", e.name),
+                json!({"error": e.code, "error_description": e.message}),
+            )
+        } else {
+            (
+                format!("{}Exception", e.name),
+                json!({"message": e.message}),
+            )
+        };
+        let mut out = Out::json(e.status, &body);
+        out.headers.push(("x-amzn-ErrorType", ty));
+        if let Some(secs) = e.retry_after {
+            out.headers.push(("Retry-After", secs.to_string()));
+        }
+        out
+    }
+
+    fn not_found(path: &str) -> Out {
+        let mut out = Out::json(404, &json!({"message": format!("No operation at {path}")}));
+        out.headers
+            .push(("x-amzn-ErrorType", "UnknownOperationException".to_string()));
+        out
+    }
+
+    fn html(body: &str) -> Out {
+        Out {
+            status: 200,
+            body: body.as_bytes().to_vec(),
+            content_type: Some("text/html; charset=utf-8"),
+            headers: Vec::new(),
+        }
+    }
+}
+
+/// Answers one request; runs on its own thread.
+pub(crate) fn handle(shared: &Shared, mut rq: Request) {
+    let url = rq.url().to_string();
+    let (path, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
+    let query = Query::parse(query);
+    let token = rq
+        .headers()
+        .iter()
+        .find(|h| h.field.equiv("x-amz-sso_bearer_token"))
+        .map(|h| h.value.as_str().trim().to_string())
+        .filter(|t| !t.is_empty());
+    let mut body = Vec::new();
+    let too_big = rq
+        .as_reader()
+        .take(MAX_BODY + 1)
+        .read_to_end(&mut body)
+        .map(|n| n as u64 > MAX_BODY);
+    let method = rq.method().clone();
+
+    let out = match too_big {
+        Err(_) => return, // The client went away mid-body.
+        Ok(true) => Out::error(
+            true,
+            &ApiError::invalid_request("The request body is too large"),
+        ),
+        Ok(false) => route(shared, &method, path, &query, token.as_deref(), &body),
+    };
+    respond(rq, out);
+}
+
+fn respond(rq: Request, out: Out) {
+    let mut resp = Response::from_data(out.body).with_status_code(out.status);
+    let mut add = |name: &str, value: &str| {
+        if let Ok(h) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
+            resp.add_header(h);
+        }
+    };
+    add("x-amzn-RequestId", &super::ids::request_id());
+    if let Some(ct) = out.content_type {
+        add("Content-Type", ct);
+    }
+    for (name, value) in &out.headers {
+        add(name, value);
+    }
+    // The client may have gone away; there is no one left to tell.
+    let _ = rq.respond(resp);
+}
+
+fn operation(method: &Method, path: &str) -> Option<Op> {
+    let op = match (method, path) {
+        (Method::Post, "/client/register") => Op::RegisterClient,
+        (Method::Post, "/device_authorization") => Op::StartDeviceAuthorization,
+        (Method::Post, "/token") => Op::CreateToken,
+        (Method::Get, "/federation/credentials") => Op::GetRoleCredentials,
+        (Method::Get, "/assignment/accounts") => Op::ListAccounts,
+        (Method::Get, "/assignment/roles") => Op::ListAccountRoles,
+        (Method::Post, "/logout") => Op::Logout,
+        _ => return None,
+    };
+    Some(op)
+}
+
+fn route(
+    shared: &Shared,
+    method: &Method,
+    path: &str,
+    query: &Query,
+    token: Option<&str>,
+    body: &[u8],
+) -> Out {
+    if let Some(control) = path.strip_prefix("/_emulator/") {
+        return control_endpoint(shared, method, control, body);
+    }
+    if *method == Method::Get && (path == "/start" || path.starts_with("/start/")) {
+        return Out::html(START_PAGE);
+    }
+    let Some(op) = operation(method, path) else {
+        return Out::not_found(path);
+    };
+    let oidc = op.is_oidc();
+    // SSO-OIDC bodies are parsed before counting so CreateToken can be counted per grant.
+    let parsed: Result<Value, ApiError> = if oidc {
+        serde_json::from_slice(body).map_err(|e| {
+            ApiError::invalid_request(format!("The request body is not valid JSON: {e}"))
+        })
+    } else {
+        Ok(Value::Null)
+    };
+    let grant = parsed
+        .as_ref()
+        .ok()
+        .and_then(|v| v.get("grantType"))
+        .and_then(Value::as_str);
+
+    let fault = lock(shared).begin(op, grant);
+    if let Some(kind) = fault {
+        if let FaultKind::Slow { millis } = kind {
+            std::thread::sleep(Duration::from_millis(millis));
+        } else if let Some(e) = ApiError::from_fault(op, &kind) {
+            return Out::error(oidc, &e);
+        }
+    }
+
+    let now = now();
+    let mut st = lock(shared);
+    let result = match op {
+        Op::RegisterClient => parsed.and_then(|b| st.register_client(&b, now)),
+        Op::StartDeviceAuthorization => parsed.and_then(|b| st.start_device_authorization(&b, now)),
+        Op::CreateToken => parsed.and_then(|b| st.create_token(&b, now)),
+        Op::GetRoleCredentials => st.get_role_credentials(token, query, now),
+        Op::ListAccounts => st.list_accounts(token, query, now),
+        Op::ListAccountRoles => st.list_account_roles(token, query, now),
+        Op::Logout => {
+            return match st.logout(token, now) {
+                Ok(()) => Out::empty(),
+                Err(e) => Out::error(false, &e),
+            };
+        }
+    };
+    drop(st);
+    match result {
+        Ok(v) => Out::json(200, &v),
+        Err(e) => Out::error(oidc, &e),
+    }
+}
+
+/// `/_emulator/*`: control for out-of-process users (`ssoenv emulator`, tests running
+/// the binary). Bodies and answers are JSON with snake_case keys.
+fn control_endpoint(shared: &Shared, method: &Method, what: &str, body: &[u8]) -> Out {
+    let bad = |msg: String| Out::json(400, &json!({"message": msg}));
+    let parse_body = || -> Result<Value, String> {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(json!({}));
+        }
+        serde_json::from_slice::<Value>(body)
+            .map_err(|e| format!("invalid JSON body: {e}"))
+            .and_then(|v| {
+                if v.is_object() {
+                    Ok(v)
+                } else {
+                    Err("the body must be a JSON object".to_string())
+                }
+            })
+    };
+    match (method, what) {
+        (Method::Get, "stats") => {
+            let stats = lock(shared).stats.clone();
+            Out::json(200, &serde_json::to_value(stats).unwrap_or(Value::Null))
+        }
+        (Method::Post, "faults") => {
+            let v = match parse_body() {
+                Ok(v) => v,
+                Err(e) => return bad(e),
+            };
+            let Some(spec) = v.get("spec").and_then(Value::as_str) else {
+                return bad("expected {\"spec\":\"OP:KIND[:TIMES]\"}".to_string());
+            };
+            match Fault::parse_list(spec) {
+                Ok(faults) => {
+                    let mut st = lock(shared);
+                    for f in faults {
+                        st.add_fault(f);
+                    }
+                    Out::json(200, &json!({"pending_faults": st.cfg.faults.len()}))
+                }
+                Err(e) => bad(e),
+            }
+        }
+        (Method::Post, "reset") => {
+            lock(shared).reset();
+            Out::json(200, &json!({}))
+        }
+        (Method::Post, "revoke") => {
+            lock(shared).revoke_all_tokens();
+            Out::json(200, &json!({}))
+        }
+        (Method::Post, "settings") => {
+            let v = match parse_body() {
+                Ok(v) => v,
+                Err(e) => return bad(e),
+            };
+            let mut st = lock(shared);
+            let mut cfg = st.cfg.clone();
+            for (key, val) in v.as_object().into_iter().flatten() {
+                let ok = match key.as_str() {
+                    "deny" => val.as_bool().map(|b| cfg.deny = b),
+                    "expire_device_codes" => val.as_bool().map(|b| cfg.expire_device_codes = b),
+                    "token_ttl" => val.as_u64().map(|n| cfg.token_ttl = n),
+                    "role_ttl" => val.as_u64().map(|n| cfg.role_ttl = n),
+                    "approve_after_polls" => val
+                        .as_u64()
+                        .and_then(|n| u32::try_from(n).ok())
+                        .map(|n| cfg.approve_after_polls = n),
+                    _ => return bad(format!("unknown setting `{key}`")),
+                };
+                if ok.is_none() {
+                    return bad(format!("invalid value for `{key}`: {val}"));
+                }
+            }
+            st.cfg = cfg;
+            Out::json(200, &json!({}))
+        }
+        _ => Out::not_found(&format!("/_emulator/{what}")),
+    }
+}
+
+/// What a browser opened on `verificationUriComplete` shows.
+const START_PAGE: &str = "<!doctype html>\n<html><head><title>ssoenv emulator</title></head>\
+<body><h1>ssoenv IAM Identity Center emulator</h1>\
+<p>Device authorization requests are approved automatically. You can close this tab.</p>\
+</body></html>\n";

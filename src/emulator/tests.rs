@@ -1,0 +1,1007 @@
+//! The emulator over real HTTP: `Emulator::start` on port 0, ureq as the client.
+
+use super::*;
+use serde_json::{Value, json};
+use std::time::{Duration, Instant};
+
+struct Resp {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: String,
+}
+
+impl Resp {
+    fn json(&self) -> Value {
+        serde_json::from_str(&self.body)
+            .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", self.body))
+    }
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn error_code(&self) -> String {
+        self.json()["error"]
+            .as_str()
+            .unwrap_or_default()
+            .to_string()
+    }
+    fn error_type(&self) -> &str {
+        self.header("x-amzn-ErrorType").unwrap_or("")
+    }
+}
+
+fn agent() -> ureq::Agent {
+    ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into()
+}
+
+fn collect(r: Result<ureq::http::Response<ureq::Body>, ureq::Error>) -> Resp {
+    let mut r = r.expect("HTTP request failed");
+    let status = r.status().as_u16();
+    let headers = r
+        .headers()
+        .iter()
+        .map(|(k, v)| (k.as_str().to_string(), v.to_str().unwrap_or("").to_string()))
+        .collect();
+    let body = r.body_mut().read_to_string().expect("read body");
+    Resp {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn post_raw(emu: &Emulator, path: &str, body: &str) -> Resp {
+    collect(
+        agent()
+            .post(format!("{}{path}", emu.url()))
+            .header("Content-Type", "application/json")
+            .send(body),
+    )
+}
+
+fn post(emu: &Emulator, path: &str, body: &Value) -> Resp {
+    post_raw(emu, path, &body.to_string())
+}
+
+fn get(emu: &Emulator, path_and_query: &str, token: Option<&str>) -> Resp {
+    let mut rq = agent().get(format!("{}{path_and_query}", emu.url()));
+    if let Some(t) = token {
+        rq = rq.header("x-amz-sso_bearer_token", t);
+    }
+    collect(rq.call())
+}
+
+fn logout(emu: &Emulator, token: Option<&str>) -> Resp {
+    let mut rq = agent().post(format!("{}/logout", emu.url()));
+    if let Some(t) = token {
+        rq = rq.header("x-amz-sso_bearer_token", t);
+    }
+    collect(rq.send_empty())
+}
+
+fn start() -> Emulator {
+    Emulator::start(EmulatorConfig::default()).expect("start emulator")
+}
+
+struct Client {
+    id: String,
+    secret: String,
+}
+
+fn register(emu: &Emulator, scopes: Option<&[&str]>) -> Client {
+    let mut body = json!({"clientName": "botocore-client-test", "clientType": "public"});
+    if let Some(s) = scopes {
+        body["scopes"] = json!(s);
+    }
+    let r = post(emu, "/client/register", &body);
+    assert_eq!(r.status, 200, "{}", r.body);
+    let v = r.json();
+    Client {
+        id: v["clientId"].as_str().unwrap().to_string(),
+        secret: v["clientSecret"].as_str().unwrap().to_string(),
+    }
+}
+
+fn start_device(emu: &Emulator, c: &Client) -> Value {
+    let r = post(
+        emu,
+        "/device_authorization",
+        &json!({"clientId": c.id, "clientSecret": c.secret, "startUrl": "https://d-1234567890.awsapps.com/start"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()
+}
+
+fn device_token(emu: &Emulator, c: &Client, device_code: &str) -> Resp {
+    post(
+        emu,
+        "/token",
+        &json!({"grantType": DEVICE_CODE_GRANT, "clientId": c.id, "clientSecret": c.secret, "deviceCode": device_code}),
+    )
+}
+
+fn refresh(emu: &Emulator, c: &Client, refresh_token: &str) -> Resp {
+    post(
+        emu,
+        "/token",
+        &json!({"grantType": "refresh_token", "clientId": c.id, "clientSecret": c.secret, "refreshToken": refresh_token}),
+    )
+}
+
+/// Register, start and poll until a token comes back; returns (client, token response).
+fn login(emu: &Emulator, scopes: Option<&[&str]>) -> (Client, Value) {
+    let c = register(emu, scopes);
+    let dev = start_device(emu, &c);
+    let code = dev["deviceCode"].as_str().unwrap();
+    for _ in 0..10 {
+        let r = device_token(emu, &c, code);
+        if r.status == 200 {
+            return (c, r.json());
+        }
+        assert_eq!(r.error_code(), "authorization_pending", "{}", r.body);
+    }
+    panic!("device code never approved");
+}
+
+fn access_token(v: &Value) -> String {
+    v["accessToken"].as_str().unwrap().to_string()
+}
+
+const SCOPED: Option<&[&str]> = Some(&[ACCOUNT_ACCESS_SCOPE]);
+
+fn now_secs() -> u64 {
+    server::now()
+}
+
+// ------------------------------------------------------------------ device flow
+
+#[test]
+fn the_device_flow_registers_starts_is_pending_once_then_issues_a_token() {
+    let emu = start();
+    let r = post(
+        &emu,
+        "/client/register",
+        &json!({"clientName": "botocore-client-my-sso", "clientType": "public"}),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(r.header("content-type"), Some("application/json"));
+    assert!(r.header("x-amzn-RequestId").is_some_and(|v| v.len() == 36));
+    let reg = r.json();
+    let issued = reg["clientIdIssuedAt"].as_u64().unwrap();
+    assert!(issued.abs_diff(now_secs()) < 5);
+    assert_eq!(
+        reg["clientSecretExpiresAt"].as_u64().unwrap(),
+        issued + 90 * 24 * 3600
+    );
+    let c = Client {
+        id: reg["clientId"].as_str().unwrap().into(),
+        secret: reg["clientSecret"].as_str().unwrap().into(),
+    };
+
+    let dev = start_device(&emu, &c);
+    let user_code = dev["userCode"].as_str().unwrap();
+    assert_eq!(user_code.len(), 9);
+    assert_eq!(&user_code[4..5], "-");
+    assert_eq!(
+        dev["verificationUri"],
+        json!(format!("{}/start/#/device", emu.url()))
+    );
+    assert_eq!(
+        dev["verificationUriComplete"],
+        json!(format!(
+            "{}/start/#/device?user_code={user_code}",
+            emu.url()
+        ))
+    );
+    assert_eq!(dev["expiresIn"], json!(600));
+    assert_eq!(dev["interval"], json!(1));
+    let code = dev["deviceCode"].as_str().unwrap();
+
+    let pending = device_token(&emu, &c, code);
+    assert_eq!(pending.status, 400);
+    assert_eq!(
+        pending.error_type(),
+        "AuthorizationPendingException:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/"
+    );
+    assert_eq!(pending.json()["error"], "authorization_pending");
+    assert!(pending.json()["error_description"].is_string());
+
+    let ok = device_token(&emu, &c, code);
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    let tok = ok.json();
+    assert!(access_token(&tok).starts_with("aoa"));
+    assert_eq!(tok["tokenType"], "Bearer");
+    assert_eq!(tok["expiresIn"], json!(28800));
+    assert!(
+        tok.get("refreshToken").is_none(),
+        "no refresh token without the sso:account:access scope"
+    );
+
+    // A device code works once.
+    let again = device_token(&emu, &c, code);
+    assert_eq!(again.status, 400);
+    assert_eq!(again.error_code(), "invalid_grant");
+
+    let s = emu.stats();
+    assert_eq!(s.register_client, 1);
+    assert_eq!(s.start_device_authorization, 1);
+    assert_eq!(s.create_token, 3);
+    assert_eq!(s.create_token_device_code, 3);
+    assert_eq!(s.create_token_refresh_token, 0);
+    assert_eq!(s.tokens_issued, 1);
+}
+
+#[test]
+fn approve_after_polls_sets_how_many_polls_stay_pending() {
+    let emu = Emulator::start(EmulatorConfig {
+        approve_after_polls: 0,
+        interval: 0,
+        ..Default::default()
+    })
+    .unwrap();
+    let c = register(&emu, None);
+    let dev = start_device(&emu, &c);
+    assert_eq!(dev["interval"], json!(0));
+    assert_eq!(
+        device_token(&emu, &c, dev["deviceCode"].as_str().unwrap()).status,
+        200
+    );
+
+    emu.set_approve_after_polls(3);
+    let dev = start_device(&emu, &c);
+    let code = dev["deviceCode"].as_str().unwrap();
+    for _ in 0..3 {
+        assert_eq!(
+            device_token(&emu, &c, code).error_code(),
+            "authorization_pending"
+        );
+    }
+    assert_eq!(device_token(&emu, &c, code).status, 200);
+}
+
+#[test]
+fn a_denying_user_gives_access_denied_and_expired_codes_give_expired_token() {
+    let emu = start();
+    let c = register(&emu, None);
+    emu.set_deny(true);
+    let code = start_device(&emu, &c)["deviceCode"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        device_token(&emu, &c, &code).error_code(),
+        "authorization_pending"
+    );
+    let denied = device_token(&emu, &c, &code);
+    assert_eq!(denied.status, 400);
+    assert_eq!(denied.error_code(), "access_denied");
+    assert!(denied.error_type().starts_with("AccessDeniedException:"));
+
+    emu.set_deny(false);
+    emu.set_expire_device_codes(true);
+    let code = start_device(&emu, &c)["deviceCode"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let expired = device_token(&emu, &c, &code);
+    assert_eq!(expired.status, 400);
+    assert_eq!(expired.error_code(), "expired_token");
+    assert!(expired.error_type().starts_with("ExpiredTokenException:"));
+}
+
+#[test]
+fn a_device_code_past_its_ttl_is_expired() {
+    let emu = Emulator::start(EmulatorConfig {
+        device_code_ttl: 0,
+        ..Default::default()
+    })
+    .unwrap();
+    let c = register(&emu, None);
+    let code = start_device(&emu, &c)["deviceCode"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    assert_eq!(device_token(&emu, &c, &code).error_code(), "expired_token");
+}
+
+#[test]
+fn bad_client_credentials_are_invalid_client_401() {
+    let emu = start();
+    let c = register(&emu, None);
+    let r = post(
+        &emu,
+        "/device_authorization",
+        &json!({"clientId": c.id, "clientSecret": "wrong", "startUrl": "https://x.awsapps.com/start"}),
+    );
+    assert_eq!(r.status, 401);
+    assert_eq!(r.error_code(), "invalid_client");
+    assert_eq!(
+        r.error_type(),
+        "InvalidClientException:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/"
+    );
+    let r = device_token(
+        &emu,
+        &Client {
+            id: "nope".into(),
+            secret: c.secret.clone(),
+        },
+        "x",
+    );
+    assert_eq!(r.status, 401);
+
+    // A registration past its expiry no longer works.
+    let emu = Emulator::start(EmulatorConfig {
+        registration_ttl: 0,
+        ..Default::default()
+    })
+    .unwrap();
+    let c = register(&emu, None);
+    let r = post(
+        &emu,
+        "/device_authorization",
+        &json!({"clientId": c.id, "clientSecret": c.secret, "startUrl": "https://x.awsapps.com/start"}),
+    );
+    assert_eq!(r.status, 401);
+}
+
+// ------------------------------------------------------------------ refresh
+
+#[test]
+fn refresh_tokens_rotate_and_a_used_one_is_invalid_grant() {
+    let emu = start();
+    let (c, tok) = login(&emu, SCOPED);
+    let r1 = tok["refreshToken"]
+        .as_str()
+        .expect("scoped client gets a refresh token");
+    assert!(r1.starts_with("aor"));
+
+    let first = refresh(&emu, &c, r1);
+    assert_eq!(first.status, 200, "{}", first.body);
+    let first = first.json();
+    let r2 = first["refreshToken"].as_str().unwrap();
+    assert_ne!(r1, r2);
+    assert_ne!(access_token(&first), access_token(&tok));
+    assert_eq!(first["expiresIn"], json!(28800));
+
+    let reused = refresh(&emu, &c, r1);
+    assert_eq!(reused.status, 400);
+    assert_eq!(reused.error_code(), "invalid_grant");
+    assert!(reused.error_type().starts_with("InvalidGrantException:"));
+
+    let second = refresh(&emu, &c, r2);
+    assert_eq!(second.status, 200);
+    assert_eq!(
+        get(
+            &emu,
+            "/assignment/accounts",
+            Some(&access_token(&second.json()))
+        )
+        .status,
+        200
+    );
+
+    assert_eq!(
+        refresh(&emu, &c, "aorUnknown").error_code(),
+        "invalid_grant"
+    );
+    // Another client cannot use it.
+    let other = register(&emu, SCOPED);
+    let r3 = second.json()["refreshToken"].as_str().unwrap().to_string();
+    assert_eq!(refresh(&emu, &other, &r3).error_code(), "invalid_grant");
+
+    let s = emu.stats();
+    assert_eq!(s.create_token_refresh_token, 5);
+    assert_eq!(s.create_token_device_code, 2);
+}
+
+#[test]
+fn refresh_tokens_are_only_issued_for_account_access_scope_and_can_be_turned_off() {
+    let emu = start();
+    let (_, tok) = login(&emu, Some(&["openid"]));
+    assert!(tok.get("refreshToken").is_none());
+    let emu = Emulator::start(EmulatorConfig {
+        issue_refresh_tokens: false,
+        ..Default::default()
+    })
+    .unwrap();
+    let (_, tok) = login(&emu, SCOPED);
+    assert!(tok.get("refreshToken").is_none());
+}
+
+#[test]
+fn unsupported_grants_are_rejected() {
+    let emu = start();
+    let c = register(&emu, None);
+    for grant in ["authorization_code", "password"] {
+        let r = post(
+            &emu,
+            "/token",
+            &json!({"grantType": grant, "clientId": c.id, "clientSecret": c.secret}),
+        );
+        assert_eq!(r.status, 400);
+        assert_eq!(r.error_code(), "unsupported_grant_type");
+    }
+}
+
+// ------------------------------------------------------------------ portal
+
+#[test]
+fn role_credentials_need_a_valid_token_and_an_assigned_role() {
+    let emu = start();
+    let (_, tok) = login(&emu, None);
+    let t = access_token(&tok);
+    let path = "/federation/credentials?role_name=ReadOnly&account_id=111111111111";
+
+    let r = get(&emu, path, Some(&t));
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rc = &r.json()["roleCredentials"];
+    let key = rc["accessKeyId"].as_str().unwrap();
+    assert!(key.starts_with("ASIA") && key.len() == 20);
+    assert!(
+        key[4..]
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit())
+    );
+    assert_eq!(rc["secretAccessKey"].as_str().unwrap().len(), 40);
+    assert!(rc["sessionToken"].as_str().unwrap().len() > 100);
+    let exp = rc["expiration"].as_u64().unwrap();
+    let want = (now_secs() + 3600) * 1000;
+    assert!(exp.abs_diff(want) < 5000, "expiration is epoch ms");
+
+    for token in [None, Some("aoaNotAToken")] {
+        let r = get(&emu, path, token);
+        assert_eq!(r.status, 401);
+        assert_eq!(r.error_type(), "UnauthorizedException");
+        assert_eq!(
+            r.json(),
+            json!({"message": "Session token not found or invalid"})
+        );
+    }
+
+    let r = get(
+        &emu,
+        "/federation/credentials?role_name=AdministratorAccess&account_id=333333333333",
+        Some(&t),
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(r.error_type(), "ForbiddenException");
+    assert_eq!(r.json(), json!({"message": "No access"}));
+
+    let r = get(
+        &emu,
+        "/federation/credentials?role_name=ReadOnly&account_id=999999999999",
+        Some(&t),
+    );
+    assert_eq!(r.status, 404);
+    assert_eq!(r.error_type(), "ResourceNotFoundException");
+
+    let r = get(&emu, "/federation/credentials?role_name=ReadOnly", Some(&t));
+    assert_eq!(r.status, 400);
+    assert_eq!(r.error_type(), "InvalidRequestException");
+
+    assert_eq!(emu.stats().get_role_credentials, 6);
+    assert_eq!(emu.stats().credentials_issued, 1);
+}
+
+#[test]
+fn expired_and_revoked_tokens_are_unauthorized() {
+    let emu = start();
+    emu.set_token_ttl(0);
+    let (_, tok) = login(&emu, None);
+    assert_eq!(tok["expiresIn"], json!(0));
+    assert_eq!(
+        get(&emu, "/assignment/accounts", Some(&access_token(&tok))).status,
+        401
+    );
+
+    emu.set_token_ttl(3600);
+    let (c, tok) = login(&emu, SCOPED);
+    let t = access_token(&tok);
+    assert_eq!(get(&emu, "/assignment/accounts", Some(&t)).status, 200);
+    emu.revoke_all_tokens();
+    assert_eq!(get(&emu, "/assignment/accounts", Some(&t)).status, 401);
+    assert_eq!(
+        refresh(&emu, &c, tok["refreshToken"].as_str().unwrap()).error_code(),
+        "invalid_grant"
+    );
+}
+
+fn page_through(emu: &Emulator, base: &str, list: &str, token: &str) -> (Vec<Value>, usize) {
+    let mut items = Vec::new();
+    let mut pages = 0;
+    let mut next: Option<String> = None;
+    loop {
+        let sep = if base.contains('?') { '&' } else { '?' };
+        let url = match &next {
+            Some(n) => format!("{base}{sep}next_token={n}"),
+            None => base.to_string(),
+        };
+        let r = get(emu, &url, Some(token));
+        assert_eq!(r.status, 200, "{url}: {}", r.body);
+        let v = r.json();
+        items.extend(v[list].as_array().unwrap().iter().cloned());
+        pages += 1;
+        match v.get("nextToken") {
+            Some(n) => next = Some(n.as_str().unwrap().to_string()),
+            None => return (items, pages),
+        }
+        assert!(pages < 20);
+    }
+}
+
+#[test]
+fn accounts_and_roles_are_paginated() {
+    let emu = start();
+    let (_, tok) = login(&emu, None);
+    let t = access_token(&tok);
+
+    let (accounts, pages) = page_through(&emu, "/assignment/accounts", "accountList", &t);
+    assert_eq!(pages, 2, "default page size is 2");
+    assert_eq!(
+        accounts[0],
+        json!({"accountId": "111111111111", "accountName": "dev", "emailAddress": "dev@example.com"})
+    );
+    let ids: Vec<_> = accounts.iter().map(|a| a["accountId"].clone()).collect();
+    assert_eq!(
+        ids,
+        [
+            json!("111111111111"),
+            json!("222222222222"),
+            json!("333333333333")
+        ]
+    );
+
+    let (_, pages) = page_through(&emu, "/assignment/accounts?max_result=1", "accountList", &t);
+    assert_eq!(pages, 3);
+    let (_, pages) = page_through(
+        &emu,
+        "/assignment/accounts?max_result=100",
+        "accountList",
+        &t,
+    );
+    assert_eq!(pages, 1);
+
+    let (roles, pages) = page_through(
+        &emu,
+        "/assignment/roles?account_id=111111111111",
+        "roleList",
+        &t,
+    );
+    assert_eq!(pages, 2);
+    assert_eq!(
+        roles,
+        [
+            json!({"roleName": "AdministratorAccess", "accountId": "111111111111"}),
+            json!({"roleName": "PowerUserAccess", "accountId": "111111111111"}),
+            json!({"roleName": "ReadOnly", "accountId": "111111111111"}),
+        ]
+    );
+
+    for bad in ["0", "101", "abc", "-1"] {
+        let r = get(
+            &emu,
+            &format!("/assignment/accounts?max_result={bad}"),
+            Some(&t),
+        );
+        assert_eq!(r.status, 400, "max_result={bad}");
+        assert_eq!(r.error_type(), "InvalidRequestException");
+    }
+    let r = get(&emu, "/assignment/accounts?next_token=garbage", Some(&t));
+    assert_eq!(r.status, 400);
+
+    // A roles page token does not page through another account's roles.
+    let first = get(&emu, "/assignment/roles?account_id=111111111111", Some(&t)).json();
+    let n = first["nextToken"].as_str().unwrap();
+    let r = get(
+        &emu,
+        &format!("/assignment/roles?account_id=222222222222&next_token={n}"),
+        Some(&t),
+    );
+    assert_eq!(r.status, 400);
+
+    assert_eq!(
+        get(&emu, "/assignment/roles?account_id=999999999999", Some(&t)).status,
+        404
+    );
+    assert_eq!(get(&emu, "/assignment/roles", Some(&t)).status, 400);
+    assert_eq!(get(&emu, "/assignment/accounts", None).status, 401);
+    assert_eq!(
+        get(&emu, "/assignment/roles?account_id=111111111111", None).status,
+        401
+    );
+}
+
+#[test]
+fn logout_revokes_the_session_and_answers_an_empty_200() {
+    let emu = start();
+    let (c, tok) = login(&emu, SCOPED);
+    let t = access_token(&tok);
+    let (_, other) = login(&emu, None);
+
+    let r = logout(&emu, Some(&t));
+    assert_eq!(r.status, 200);
+    assert_eq!(r.body, "");
+    assert_eq!(get(&emu, "/assignment/accounts", Some(&t)).status, 401);
+    assert_eq!(
+        refresh(&emu, &c, tok["refreshToken"].as_str().unwrap()).error_code(),
+        "invalid_grant"
+    );
+    // Other sessions are untouched.
+    assert_eq!(
+        get(&emu, "/assignment/accounts", Some(&access_token(&other))).status,
+        200
+    );
+
+    let again = logout(&emu, Some(&t));
+    assert_eq!(again.status, 401);
+    assert_eq!(logout(&emu, None).status, 401);
+    let s = emu.stats();
+    assert_eq!((s.logout, s.logouts), (3, 1));
+}
+
+// ------------------------------------------------------------------ faults
+
+#[test]
+fn server_error_faults_hit_the_next_n_matching_requests_only() {
+    let emu = start();
+    emu.add_fault(Fault::parse("token:500:2").unwrap());
+    let c = register(&emu, None);
+    let code = start_device(&emu, &c)["deviceCode"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for _ in 0..2 {
+        let r = device_token(&emu, &c, &code);
+        assert_eq!(r.status, 500);
+        assert_eq!(r.error_code(), "server_error");
+        assert_eq!(
+            r.error_type(),
+            "InternalServerException:http://internal.amazon.com/coral/com.amazonaws.sso.oidc/"
+        );
+    }
+    assert_eq!(
+        device_token(&emu, &c, &code).error_code(),
+        "authorization_pending",
+        "faulted polls do not count as pending polls"
+    );
+    assert_eq!(device_token(&emu, &c, &code).status, 200);
+    assert!(emu.pending_faults().is_empty());
+    assert_eq!(emu.stats().faults_injected, 2);
+
+    // On the portal, a 500 has a `message` body.
+    let (_, tok) = login(&emu, None);
+    emu.add_fault(Fault::parse("accounts:500").unwrap());
+    let r = get(&emu, "/assignment/accounts", Some(&access_token(&tok)));
+    assert_eq!(r.status, 500);
+    assert_eq!(r.error_type(), "InternalServerException");
+    assert!(r.json()["message"].is_string());
+}
+
+#[test]
+fn any_faults_apply_to_every_operation() {
+    let emu = start();
+    emu.add_fault(Fault::parse("any:500:2").unwrap());
+    let r = post(
+        &emu,
+        "/client/register",
+        &json!({"clientName": "x", "clientType": "public"}),
+    );
+    assert_eq!(r.status, 500);
+    assert_eq!(get(&emu, "/assignment/accounts", None).status, 500);
+    assert_eq!(get(&emu, "/assignment/accounts", None).status, 401);
+}
+
+#[test]
+fn throttle_faults_answer_429_with_retry_after() {
+    let emu = start();
+    let (_, tok) = login(&emu, None);
+    let t = access_token(&tok);
+    emu.add_fault(Fault::parse("credentials:429=3:1").unwrap());
+    let path = "/federation/credentials?role_name=ReadOnly&account_id=111111111111";
+    let r = get(&emu, path, Some(&t));
+    assert_eq!(r.status, 429);
+    assert_eq!(r.error_type(), "TooManyRequestsException");
+    assert_eq!(r.header("Retry-After"), Some("3"));
+    assert!(r.json()["message"].is_string());
+    assert_eq!(get(&emu, path, Some(&t)).status, 200);
+
+    emu.add_fault(Fault::parse("token:429:1").unwrap());
+    let c = register(&emu, None);
+    let r = device_token(&emu, &c, "x");
+    assert_eq!(r.status, 429);
+    assert!(r.error_type().starts_with("TooManyRequestsException"));
+    assert_eq!(r.header("Retry-After"), None);
+}
+
+#[test]
+fn slow_faults_delay_only_their_own_request() {
+    let emu = start();
+    let (_, tok) = login(&emu, None);
+    let t = access_token(&tok);
+    emu.add_fault(Fault::parse("credentials:slow=800:1").unwrap());
+    let began = Instant::now();
+    std::thread::scope(|s| {
+        let slow = s.spawn(|| {
+            let r = get(
+                &emu,
+                "/federation/credentials?role_name=ReadOnly&account_id=111111111111",
+                Some(&t),
+            );
+            (r.status, began.elapsed())
+        });
+        std::thread::sleep(Duration::from_millis(100));
+        let fast = get(&emu, "/assignment/accounts", Some(&t));
+        let fast_done = began.elapsed();
+        let (status, slow_done) = slow.join().unwrap();
+        assert_eq!(status, 200, "a slow request still succeeds");
+        assert!(slow_done >= Duration::from_millis(800));
+        assert_eq!(fast.status, 200);
+        assert!(fast_done < slow_done, "other requests are not held up");
+    });
+}
+
+#[test]
+fn unauthorized_and_slow_down_faults() {
+    let emu = start();
+    let (_, tok) = login(&emu, None);
+    emu.add_fault(Fault::parse("roles:401:1").unwrap());
+    let r = get(
+        &emu,
+        "/assignment/roles?account_id=111111111111",
+        Some(&access_token(&tok)),
+    );
+    assert_eq!(r.status, 401);
+    assert_eq!(r.error_type(), "UnauthorizedException");
+
+    emu.add_fault(Fault::parse("register:401").unwrap());
+    let r = post(
+        &emu,
+        "/client/register",
+        &json!({"clientName": "x", "clientType": "public"}),
+    );
+    assert_eq!(r.status, 401);
+    assert_eq!(r.error_code(), "invalid_client");
+
+    let c = register(&emu, None);
+    let code = start_device(&emu, &c)["deviceCode"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    emu.add_fault(Fault::parse("token:slow_down:1").unwrap());
+    let r = device_token(&emu, &c, &code);
+    assert_eq!(r.status, 400);
+    assert_eq!(r.error_code(), "slow_down");
+    assert!(r.error_type().starts_with("SlowDownException:"));
+}
+
+#[test]
+fn faults_given_at_start_up_are_applied_in_order() {
+    let emu = Emulator::start(EmulatorConfig {
+        faults: Fault::parse_list("register:500:1,register:429:1").unwrap(),
+        ..Default::default()
+    })
+    .unwrap();
+    let body = json!({"clientName": "x", "clientType": "public"});
+    assert_eq!(post(&emu, "/client/register", &body).status, 500);
+    assert_eq!(post(&emu, "/client/register", &body).status, 429);
+    assert_eq!(post(&emu, "/client/register", &body).status, 200);
+}
+
+// ------------------------------------------------------------------ control endpoints
+
+#[test]
+fn control_endpoints_report_stats_add_faults_and_reset() {
+    let emu = start();
+    login(&emu, None);
+    let stats: Stats = serde_json::from_str(&get(&emu, "/_emulator/stats", None).body).unwrap();
+    assert_eq!(stats, emu.stats());
+    assert_eq!(stats.create_token_device_code, 2);
+
+    let r = post(&emu, "/_emulator/faults", &json!({"spec": "token:500:1"}));
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(emu.pending_faults().len(), 1);
+    let r = post(&emu, "/_emulator/faults", &json!({"spec": "token:teapot"}));
+    assert_eq!(r.status, 400);
+    assert!(r.json()["message"].as_str().unwrap().contains("teapot"));
+    assert_eq!(post_raw(&emu, "/_emulator/faults", "{").status, 400);
+
+    let r = post(
+        &emu,
+        "/_emulator/settings",
+        &json!({"deny": true, "token_ttl": 5}),
+    );
+    assert_eq!(r.status, 200);
+    assert_eq!(
+        post(&emu, "/_emulator/settings", &json!({"deny": "yes"})).status,
+        400
+    );
+
+    assert_eq!(post(&emu, "/_emulator/reset", &json!({})).status, 200);
+    assert!(emu.pending_faults().is_empty());
+    assert_eq!(emu.stats(), Stats::default());
+    let (_, tok) = login(&emu, None);
+    assert_eq!(tok["expiresIn"], json!(28800), "reset restores settings");
+
+    assert_eq!(post(&emu, "/_emulator/revoke", &json!({})).status, 200);
+    assert_eq!(
+        get(&emu, "/assignment/accounts", Some(&access_token(&tok))).status,
+        401
+    );
+}
+
+// ------------------------------------------------------------------ robustness
+
+#[test]
+fn malformed_requests_get_400_invalid_request_not_a_crash() {
+    let emu = start();
+    for path in ["/client/register", "/device_authorization", "/token"] {
+        for body in ["", "{", "[]", "null", "\"x\"", "{\"clientName\": 5}"] {
+            let r = post_raw(&emu, path, body);
+            assert_eq!(r.status, 400, "{path} {body:?}: {}", r.body);
+            assert_eq!(r.error_code(), "invalid_request", "{path} {body:?}");
+            assert!(r.error_type().starts_with("InvalidRequestException:"));
+        }
+    }
+    let cases = [
+        json!({"clientType": "public"}),
+        json!({"clientName": "", "clientType": "public"}),
+        json!({"clientName": "x", "clientType": "public", "scopes": "sso:account:access"}),
+        json!({"clientName": "x", "clientType": "public", "scopes": [1]}),
+    ];
+    for body in cases {
+        let r = post(&emu, "/client/register", &body);
+        assert_eq!(r.status, 400, "{body}");
+        assert_eq!(r.error_code(), "invalid_request");
+    }
+    let r = post(
+        &emu,
+        "/client/register",
+        &json!({"clientName": "x", "clientType": "confidential"}),
+    );
+    assert_eq!(r.status, 400);
+    assert_eq!(r.error_code(), "invalid_client_metadata");
+
+    let c = register(&emu, None);
+    let r = post(
+        &emu,
+        "/device_authorization",
+        &json!({"clientId": c.id, "clientSecret": c.secret}),
+    );
+    assert_eq!(r.error_code(), "invalid_request");
+    let r = post(
+        &emu,
+        "/token",
+        &json!({"grantType": DEVICE_CODE_GRANT, "clientId": c.id, "clientSecret": c.secret}),
+    );
+    assert_eq!(r.error_code(), "invalid_request");
+    assert_eq!(
+        device_token(&emu, &c, "unknown").error_code(),
+        "invalid_grant"
+    );
+
+    let huge = format!("{{\"clientName\":\"{}\"}}", "x".repeat(2 << 20));
+    assert_eq!(post_raw(&emu, "/client/register", &huge).status, 400);
+
+    let r = get(&emu, "/nope", None);
+    assert_eq!(r.status, 404);
+    assert_eq!(r.error_type(), "UnknownOperationException");
+    assert_eq!(get(&emu, "/token", None).status, 404, "wrong method");
+    let r = get(
+        &emu,
+        "/federation/credentials?%%%=&&=&role_name=%ff",
+        Some("x"),
+    );
+    assert_eq!(r.status, 400);
+
+    // Still serving.
+    register(&emu, None);
+}
+
+#[test]
+fn the_verification_page_is_served() {
+    let emu = start();
+    let r = get(&emu, "/start/", None);
+    assert_eq!(r.status, 200);
+    assert!(r.body.contains("emulator"));
+}
+
+#[test]
+fn it_binds_127_0_0_1_only() {
+    let emu = start();
+    assert_eq!(emu.local_addr().ip().to_string(), "127.0.0.1");
+    assert_ne!(emu.port(), 0);
+    assert_eq!(emu.url(), format!("http://127.0.0.1:{}", emu.port()));
+    // Through another local address the port is closed. Finding one sends no packet
+    // (a connected UDP socket only picks a route); without a network, skip.
+    let other = std::net::UdpSocket::bind("0.0.0.0:0")
+        .and_then(|s| s.connect("192.0.2.1:9").map(|_| s))
+        .and_then(|s| s.local_addr())
+        .map(|a| a.ip());
+    if let Ok(ip) = other
+        && !ip.is_loopback()
+        && !ip.is_unspecified()
+    {
+        let r = std::net::TcpStream::connect_timeout(
+            &std::net::SocketAddr::new(ip, emu.port()),
+            Duration::from_secs(2),
+        );
+        assert!(r.is_err(), "reachable through {ip}");
+    }
+}
+
+#[test]
+fn concurrent_clients_are_all_served() {
+    let emu = start();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = (0..6)
+            .map(|_| {
+                s.spawn(|| {
+                    let (_, tok) = login(&emu, SCOPED);
+                    let t = access_token(&tok);
+                    for _ in 0..5 {
+                        let r = get(
+                            &emu,
+                            "/federation/credentials?role_name=ReadOnly&account_id=222222222222",
+                            Some(&t),
+                        );
+                        assert_eq!(r.status, 200);
+                        page_through(&emu, "/assignment/accounts", "accountList", &t);
+                    }
+                })
+            })
+            .collect();
+        for h in handles {
+            h.join().unwrap();
+        }
+    });
+    let s = emu.stats();
+    assert_eq!(s.register_client, 6);
+    assert_eq!(s.create_token_device_code, 12);
+    assert_eq!(s.get_role_credentials, 30);
+    assert_eq!(s.list_accounts, 60);
+    assert_eq!(s.tokens_issued, 6);
+}
+
+#[test]
+fn shutdown_stops_the_server() {
+    let emu = start();
+    let port = emu.port();
+    register(&emu, None);
+    emu.shutdown();
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let refused = std::net::TcpStream::connect(("127.0.0.1", port)).is_err();
+        if refused {
+            break;
+        }
+        assert!(Instant::now() < deadline, "still listening after shutdown");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    // The port is free again.
+    assert!(
+        Emulator::start(EmulatorConfig {
+            port,
+            ..Default::default()
+        })
+        .is_ok()
+    );
+}
+
+#[test]
+fn a_busy_port_is_an_error_not_a_panic() {
+    let emu = start();
+    let err = Emulator::start(EmulatorConfig {
+        port: emu.port(),
+        ..Default::default()
+    })
+    .err()
+    .expect("second bind fails");
+    assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
+}
