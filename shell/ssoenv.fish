@@ -35,10 +35,12 @@ function ssoenv --description 'AWS IAM Identity Center credentials in this shell
     end
     set -l out (command $__ssoenv_bin $argv $shell_args)
     or return
+    # The binary succeeded; its code is trusted. (`source` reports the status of
+    # a `set -e` of an absent variable, 4, which is no failure.)
     string join \n -- $out | source
-    or return
     set -g __ssoenv_renew_at 0
     ssoenv_segment
+    return 0
 end
 
 # Compute the segment (and renew the credentials when asked to and due).
@@ -94,8 +96,8 @@ function __ssoenv_renew
     set -l out (SSOENV_INTERACTIVE=0 command $__ssoenv_bin use $SSOENV_PROFILE --shell fish 2>/dev/null)
     or return 1
     string join \n -- $out | source
-    or return 1
     ssoenv_segment
+    return 0
 end
 
 function __ssoenv_hook --on-event fish_prompt
