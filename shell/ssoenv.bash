@@ -50,7 +50,7 @@ ssoenv_segment() {
         SSOENV_SEGMENT='' SSOENV_SEGMENT_STATE='' SSOENV_SEGMENT_COLOR='' __ssoenv_ps1=''
         return 0
     fi
-    local __ssoenv_t=${EPOCHSECONDS-} __ssoenv_left __ssoenv_text __ssoenv_sgr=''
+    local __ssoenv_t=${EPOCHSECONDS-} __ssoenv_left __ssoenv_text __ssoenv_sgr
     case ${SSOENV_EXPIRATION-} in
     '' | *[!0-9]*)
         SSOENV_SEGMENT=$SSOENV_PROFILE SSOENV_SEGMENT_STATE=unknown SSOENV_SEGMENT_COLOR=''
@@ -74,7 +74,7 @@ ssoenv_segment() {
         __ssoenv_until=$((__ssoenv_renew_at + 60))
     fi
     if ((__ssoenv_left <= 0)); then
-        __ssoenv_text=expired SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red
+        __ssoenv_text=expired SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red __ssoenv_sgr=31
         ((__ssoenv_until)) || __ssoenv_until=9000000000000
     else
         if ((__ssoenv_left >= 3600)); then
@@ -85,32 +85,21 @@ ssoenv_segment() {
             __ssoenv_text=${__ssoenv_left}s
         fi
         if ((__ssoenv_left < 300)); then
-            SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red
+            SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_sgr=31
         elif ((__ssoenv_left < 900)); then
-            SSOENV_SEGMENT_STATE=warn SSOENV_SEGMENT_COLOR=yellow
+            SSOENV_SEGMENT_STATE=warn SSOENV_SEGMENT_COLOR=yellow __ssoenv_sgr=33
         else
-            SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green
+            SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_sgr=32
         fi
         # Minutes change when the seconds left cross a multiple of 60 (as do the
         # colour and renewal thresholds); under a minute, every second.
-        if ((__ssoenv_left < 60)); then
-            __ssoenv_t=$((__ssoenv_t + 1))
-        else
-            __ssoenv_t=$((__ssoenv_t + __ssoenv_left % 60 + 1))
-        fi
-        ((__ssoenv_until && __ssoenv_until < __ssoenv_t)) || __ssoenv_until=$__ssoenv_t
+        ((__ssoenv_t += __ssoenv_left < 60 ? 1 : __ssoenv_left % 60 + 1,
+            __ssoenv_until && __ssoenv_until < __ssoenv_t || (__ssoenv_until = __ssoenv_t)))
     fi
     # Without EPOCHSECONDS the hook cannot tell the time cheaply: recompute each prompt.
     [[ -n ${EPOCHSECONDS-} ]] || __ssoenv_until=0
     SSOENV_SEGMENT="$SSOENV_PROFILE $__ssoenv_text"
     if [[ -z ${NO_COLOR-} ]]; then
-        case $SSOENV_SEGMENT_COLOR in
-        green) __ssoenv_sgr='32' ;;
-        yellow) __ssoenv_sgr='33' ;;
-        red) __ssoenv_sgr='31' ;;
-        esac
-    fi
-    if [[ -n $__ssoenv_sgr ]]; then
         # \001 … \002 tell readline the escape takes no room (what \[ \] become).
         __ssoenv_ps1=$'\001\e['"$__ssoenv_sgr"$'m\002('"$SSOENV_SEGMENT"$')\001\e[0m\002 '
     else
