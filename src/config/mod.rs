@@ -90,11 +90,21 @@ impl Named {
 
 /// The keys botocore's `SSOProvider` requires, in its order
 /// (`_PROFILE_REQUIRED_CONFIG_VARS + _SSO_REQUIRED_CONFIG_VARS`).
-const REQUIRED: [&str; 4] = ["sso_role_name", "sso_account_id", "sso_start_url", "sso_region"];
+const REQUIRED: [&str; 4] = [
+    "sso_role_name",
+    "sso_account_id",
+    "sso_start_url",
+    "sso_region",
+];
 /// Any of these makes a profile an SSO profile (botocore looks only at the
 /// first two; a profile with just a session or start URL is a broken SSO
 /// profile, and saying what is missing helps more than "not SSO").
-const SSO_MARKERS: [&str; 4] = ["sso_account_id", "sso_role_name", "sso_session", "sso_start_url"];
+const SSO_MARKERS: [&str; 4] = [
+    "sso_account_id",
+    "sso_role_name",
+    "sso_session",
+    "sso_start_url",
+];
 
 impl Config {
     /// Path of the config file: `AWS_CONFIG_FILE` (with `~` and `$VAR` expanded) or `~/.aws/config`.
@@ -117,10 +127,18 @@ impl Config {
                 } else {
                     "run `aws configure sso` to create a profile"
                 };
-                return Err(Error::config(format!("config file {} does not exist", path.display())).hint(hint));
+                return Err(Error::config(format!(
+                    "config file {} does not exist",
+                    path.display()
+                ))
+                .hint(hint));
             }
             Err(e) => {
-                return Err(Error::config(format!("could not read config file {}", path.display())).cause(e));
+                return Err(Error::config(format!(
+                    "could not read config file {}",
+                    path.display()
+                ))
+                .cause(e));
             }
         };
         let text = match std::str::from_utf8(&bytes) {
@@ -142,7 +160,13 @@ impl Config {
     /// Parse text (for tests and benchmarks); `path` is only used in messages.
     pub fn parse(path: PathBuf, text: &str) -> Result<Config> {
         let ini = parse::parse_ini(text).map_err(|e| {
-            Error::config(format!("could not parse {}: line {}: {}", path.display(), e.line, e.what)).hint(e.hint)
+            Error::config(format!(
+                "could not parse {}: line {}: {}",
+                path.display(),
+                e.line,
+                e.what
+            ))
+            .hint(e.hint)
         })?;
         let mut config = Config {
             path,
@@ -150,11 +174,11 @@ impl Config {
         };
         // botocore `build_profile_map`: the type comes from the prefix
         // (`startswith`), the name from shlex; anything but exactly two parts is dropped.
-        for (i, section) in ini.sections.iter().enumerate() {
+        for i in 0..ini.sections.len() {
             if Some(i) == ini.defaults {
                 continue;
             }
-            let raw = section.name.as_str();
+            let raw = ini.name(i);
             let named = if raw.starts_with("profile") {
                 &mut config.profiles
             } else if raw.starts_with("sso-session") {
@@ -214,9 +238,17 @@ impl Config {
                 let Some(ssec) = self.sso_sessions.get(name) else {
                     let hint = match suggest(name, self.sso_sessions.names()) {
                         Some(h) => h,
-                        None => format!("add a [sso-session {}] section, or run `aws configure sso-session`", quote(name)),
+                        None => format!(
+                            "add a [sso-session {}] section, or run `aws configure sso-session`",
+                            quote(name)
+                        ),
                     };
-                    return Err(self.error(scope, format!("The specified sso-session does not exist: \"{name}\"")).hint(hint));
+                    return Err(self
+                        .error(
+                            scope,
+                            format!("The specified sso-session does not exist: \"{name}\""),
+                        )
+                        .hint(hint));
                 };
                 for (key, val) in self.items(ssec) {
                     if let Some(mine) = self.value(sec, key)
@@ -245,7 +277,10 @@ impl Config {
                 .or_else(|| self.value(sec, key))
         };
 
-        let missing: Vec<&str> = REQUIRED.into_iter().filter(|k| lookup(k).is_none()).collect();
+        let missing: Vec<&str> = REQUIRED
+            .into_iter()
+            .filter(|k| lookup(k).is_none())
+            .collect();
         if !missing.is_empty() {
             return Err(self
                 .error(
@@ -259,21 +294,27 @@ impl Config {
         }
         let mut values = [""; 4];
         for (slot, key) in values.iter_mut().zip(REQUIRED) {
-            *slot = self.string(scope, key, lookup(key).unwrap_or(&EMPTY))?;
+            *slot = self.string(scope, key, lookup(key).unwrap_or(Value::Str("")))?;
         }
         let [role_name, account_id, start_url, sso_region] = values;
         self.check_not_empty(scope, &REQUIRED, &values)?;
 
         let scopes = match session {
             Some(_) => match lookup("sso_registration_scopes") {
-                Some(v) => Some(split_scopes(self.string(scope, "sso_registration_scopes", v)?)),
+                Some(v) => Some(split_scopes(self.string(
+                    scope,
+                    "sso_registration_scopes",
+                    v,
+                )?)),
                 None => None,
             },
             // Legacy profiles register without scopes (spec §9.10).
             None => None,
         };
         let region = match self.value(sec, "region") {
-            Some(v) => Some(self.string(scope, "region", v)?).filter(|r| !r.is_empty()).map(str::to_owned),
+            Some(v) => Some(self.string(scope, "region", v)?)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
             None => None,
         };
         Ok(ResolvedProfile {
@@ -304,21 +345,39 @@ impl Config {
         };
         let scope = Scope::Session(name);
         let keys = ["sso_start_url", "sso_region"];
-        let missing: Vec<&str> = keys.into_iter().filter(|k| self.value(sec, k).is_none()).collect();
+        let missing: Vec<&str> = keys
+            .into_iter()
+            .filter(|k| self.value(sec, k).is_none())
+            .collect();
         if !missing.is_empty() {
             return Err(self
-                .error(scope, format!("missing required configuration: {}", missing.join(", ")))
+                .error(
+                    scope,
+                    format!("missing required configuration: {}", missing.join(", ")),
+                )
                 .hint(format!(
                     "add {} to the [sso-session {}] section, or run `aws configure sso-session`",
                     missing.join(" and "),
                     quote(name)
                 )));
         }
-        let start_url = self.string(scope, "sso_start_url", self.value(sec, "sso_start_url").unwrap_or(&EMPTY))?;
-        let region = self.string(scope, "sso_region", self.value(sec, "sso_region").unwrap_or(&EMPTY))?;
+        let start_url = self.string(
+            scope,
+            "sso_start_url",
+            self.value(sec, "sso_start_url").unwrap_or(Value::Str("")),
+        )?;
+        let region = self.string(
+            scope,
+            "sso_region",
+            self.value(sec, "sso_region").unwrap_or(Value::Str("")),
+        )?;
         self.check_not_empty(scope, &keys, &[start_url, region])?;
         let scopes = match self.value(sec, "sso_registration_scopes") {
-            Some(v) => Some(split_scopes(self.string(scope, "sso_registration_scopes", v)?)),
+            Some(v) => Some(split_scopes(self.string(
+                scope,
+                "sso_registration_scopes",
+                v,
+            )?)),
             None => None,
         };
         Ok(SsoSession {
@@ -332,24 +391,20 @@ impl Config {
     // --- helpers ---
 
     /// A key of a section, falling back to `[DEFAULT]` (configparser `get`).
-    fn value(&self, section: usize, key: &str) -> Option<&Value> {
-        self.ini.sections[section]
-            .get(key)
-            .or_else(|| self.ini.defaults.and_then(|d| self.ini.sections[d].get(key)))
+    fn value(&self, section: usize, key: &str) -> Option<Value<'_>> {
+        self.ini
+            .get(section, key)
+            .or_else(|| self.ini.defaults.and_then(|d| self.ini.get(d, key)))
     }
 
     /// All keys of a section with `[DEFAULT]`'s under them (configparser `items`).
-    fn items(&self, section: usize) -> impl Iterator<Item = (&str, &Value)> {
-        let own = &self.ini.sections[section];
-        let defaults = match self.ini.defaults {
-            Some(d) => self.ini.sections[d].entries.as_slice(),
-            None => &[],
-        };
+    fn items(&self, section: usize) -> impl Iterator<Item = (&str, Value<'_>)> {
+        let defaults = self.ini.defaults.filter(|&d| d != section);
         defaults
-            .iter()
-            .filter(move |e| own.get(&e.key).is_none())
-            .chain(own.entries.iter())
-            .map(|e| (e.key.as_str(), &e.value))
+            .into_iter()
+            .flat_map(|d| self.ini.entries(d))
+            .filter(move |(key, _)| self.ini.get(section, key).is_none())
+            .chain(self.ini.entries(section))
     }
 
     fn is_sso(&self, section: usize) -> bool {
@@ -361,11 +416,13 @@ impl Config {
     }
 
     /// A value that must be a plain string, not a sub-section.
-    fn string<'a>(&self, scope: Scope<'_>, key: &str, v: &'a Value) -> Result<&'a str> {
+    fn string<'a>(&self, scope: Scope<'_>, key: &str, v: Value<'a>) -> Result<&'a str> {
         v.as_str().ok_or_else(|| {
             self.error(
                 scope,
-                format!("{key} is a sub-section (indented `key = value` lines), not a single value"),
+                format!(
+                    "{key} is a sub-section (indented `key = value` lines), not a single value"
+                ),
             )
             .hint(format!("write it on one line: `{key} = VALUE`"))
         })
@@ -387,18 +444,27 @@ impl Config {
             Scope::Session(_) => "the sso-session".to_owned(),
         };
         Err(self
-            .error(scope, format!("{what} has empty values for: {}", empty.join(", ")))
+            .error(
+                scope,
+                format!("{what} has empty values for: {}", empty.join(", ")),
+            )
             .hint("give each of them a value"))
     }
 
     fn profile_not_found(&self, profile: &str) -> Error {
-        let e = Error::config(format!("profile \"{profile}\" not found in {}", self.path.display()));
+        let e = Error::config(format!(
+            "profile \"{profile}\" not found in {}",
+            self.path.display()
+        ));
         if self.profiles.order.is_empty() {
             return e.hint("the file has no profiles; run `aws configure sso` to create one");
         }
         match suggest(profile, self.profiles.names()) {
             Some(hint) => e.hint(hint),
-            None => e.hint(format!("run `aws configure sso --profile {}` to create it", quote(profile))),
+            None => e.hint(format!(
+                "run `aws configure sso --profile {}` to create it",
+                quote(profile)
+            )),
         }
     }
 
@@ -439,7 +505,11 @@ impl Config {
         if let Some(v) = self.value(sec, "services") {
             let name = self.string(scope, "services", v)?;
             // `if not services_section`: an empty section counts as missing.
-            match self.services.get(name).filter(|&s| self.items(s).next().is_some()) {
+            match self
+                .services
+                .get(name)
+                .filter(|&s| self.items(s).next().is_some())
+            {
                 Some(s) => {
                     let url = |service: &str| {
                         self.value(s, service)
@@ -467,8 +537,6 @@ impl Config {
     }
 }
 
-static EMPTY: Value = Value::Str(String::new());
-
 /// Who an error is about.
 #[derive(Clone, Copy)]
 enum Scope<'a> {
@@ -487,12 +555,36 @@ impl std::fmt::Display for Scope<'_> {
 
 /// NAME of `[profile NAME]` and friends: Python `shlex.split`, two parts or nothing.
 fn section_name(raw: &str) -> Option<String> {
-    // shlex.split has `comments=False`; shell_words treats `#` at the start of
-    // a word as a comment, so hide it behind a noncharacter for the split.
-    const HASH: char = '\u{fdd0}';
-    let hide = raw.contains('#') && !raw.contains(HASH);
+    // Where shell_words differs from shlex (posix, `comments=False`): it takes
+    // `#` at the start of a word as a comment, lets `\$` and `` \` `` escape
+    // inside double quotes, and keeps a dangling trailing `\` that shlex
+    // refuses. Hide those characters behind noncharacters for the split.
+    const HIDDEN: [(char, char); 3] = [('#', '\u{fdd0}'), ('$', '\u{fdd1}'), ('`', '\u{fdd2}')];
+    if raw.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1 {
+        return None;
+    }
+    // The common case, nothing to unquote: split at shell_words' delimiters.
+    if !raw.contains(['\'', '"', '\\', '#', '$', '`']) {
+        let mut parts = raw.split([' ', '\t', '\n']).filter(|p| !p.is_empty());
+        let (_, name, None) = (parts.next()?, parts.next()?, parts.next()) else {
+            return None;
+        };
+        return Some(name.to_owned());
+    }
+    let hide = HIDDEN.iter().any(|&(c, _)| raw.contains(c))
+        && !HIDDEN.iter().any(|&(_, h)| raw.contains(h));
+    let swap = |s: &str, to_hidden: bool| -> String {
+        s.chars()
+            .map(|c| {
+                HIDDEN
+                    .iter()
+                    .find(|&&(plain, hidden)| c == if to_hidden { plain } else { hidden })
+                    .map_or(c, |&(plain, hidden)| if to_hidden { hidden } else { plain })
+            })
+            .collect()
+    };
     let mut parts = if hide {
-        shell_words::split(&raw.replace('#', "\u{fdd0}")).ok()?
+        shell_words::split(&swap(raw, true)).ok()?
     } else {
         shell_words::split(raw).ok()?
     };
@@ -500,7 +592,7 @@ fn section_name(raw: &str) -> Option<String> {
         return None;
     }
     let name = parts.pop()?;
-    Some(if hide { name.replace(HASH, "#") } else { name })
+    Some(if hide { swap(&name, false) } else { name })
 }
 
 /// `sso_registration_scopes`: split on `,`, stripped, empty parts dropped (CLI `parse_sso_registration_scopes`).
@@ -566,7 +658,11 @@ fn expand_user(path: &str, env: &Env) -> Result<PathBuf> {
     let home = home(env)?;
     let home = home.to_string_lossy();
     let joined = format!("{}{rest}", home.trim_end_matches('/'));
-    Ok(PathBuf::from(if joined.is_empty() { "/".to_owned() } else { joined }))
+    Ok(PathBuf::from(if joined.is_empty() {
+        "/".to_owned()
+    } else {
+        joined
+    }))
 }
 
 /// `did you mean …?` for a mistyped name: close by edit distance, or one a
@@ -596,7 +692,11 @@ fn suggest<'a>(target: &str, names: impl Iterator<Item = &'a str>) -> Option<Str
         return None;
     }
     close.sort_unstable();
-    let quoted: Vec<String> = close.iter().take(3).map(|(_, _, n)| format!("\"{n}\"")).collect();
+    let quoted: Vec<String> = close
+        .iter()
+        .take(3)
+        .map(|(_, _, n)| format!("\"{n}\""))
+        .collect();
     Some(match quoted.as_slice() {
         [one] => format!("did you mean {one}?"),
         [init @ .., last] => format!("did you mean {} or {last}?", init.join(", ")),

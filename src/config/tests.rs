@@ -55,8 +55,10 @@ fn a_modern_profile_resolves_through_its_sso_session() {
 
 #[test]
 fn a_legacy_profile_resolves_from_its_own_keys_without_scopes() {
-    let c = cfg("[profile old]\nsso_start_url = https://x.awsapps.com/start/\nsso_region = us-west-2\n\
-                 sso_account_id = 1\nsso_role_name = R\nsso_registration_scopes = a\n");
+    let c = cfg(
+        "[profile old]\nsso_start_url = https://x.awsapps.com/start/\nsso_region = us-west-2\n\
+                 sso_account_id = 1\nsso_role_name = R\nsso_registration_scopes = a\n",
+    );
     let p = c.resolve("old").unwrap();
     assert_eq!(p.sso.name, None);
     assert_eq!(p.sso.start_url, "https://x.awsapps.com/start/");
@@ -71,9 +73,14 @@ fn sso_session_resolves_a_section_by_name() {
     assert_eq!(s.name.as_deref(), Some("corp"));
     assert_eq!(s.region, "us-east-2");
     let e = cfg(MODERN).sso_session("crop").unwrap_err();
-    assert_eq!(e.message, format!("sso-session \"crop\" not found in {PATH}"));
+    assert_eq!(
+        e.message,
+        format!("sso-session \"crop\" not found in {PATH}")
+    );
     assert_eq!(e.hint.as_deref(), Some("did you mean \"corp\"?"));
-    let e = cfg("[sso-session s]\nsso_region = x\n").sso_session("s").unwrap_err();
+    let e = cfg("[sso-session s]\nsso_region = x\n")
+        .sso_session("s")
+        .unwrap_err();
     assert_eq!(
         e.message,
         format!("sso-session \"s\" in {PATH}: missing required configuration: sso_start_url")
@@ -82,15 +89,19 @@ fn sso_session_resolves_a_section_by_name() {
 
 #[test]
 fn profile_and_session_names_come_in_file_order() {
-    let c = cfg("[profile b]\n[default]\n[sso-session z]\n[profile a]\n[sso-session y]\n[preview]\n[services s]\n");
+    let c = cfg(
+        "[profile b]\n[default]\n[sso-session z]\n[profile a]\n[sso-session y]\n[preview]\n[services s]\n",
+    );
     assert_eq!(c.profile_names(), ["b", "default", "a"]);
     assert_eq!(c.sso_session_names(), ["z", "y"]);
 }
 
 #[test]
 fn comments_blank_lines_and_inline_hashes_are_handled_like_botocore() {
-    let c = cfg("# leading comment\n\n; another\n[profile p]  \n  # indented comment\n\
-                 sso_start_url = https://a/start # not a comment\nsso_region=r\nsso_account_id:1\nsso_role_name = R\n");
+    let c = cfg(
+        "# leading comment\n\n; another\n[profile p]  \n  # indented comment\n\
+                 sso_start_url = https://a/start # not a comment\nsso_region=r\nsso_account_id:1\nsso_role_name = R\n",
+    );
     let p = c.resolve("p").unwrap();
     assert_eq!(p.sso.start_url, "https://a/start # not a comment");
     assert_eq!(p.account_id, "1");
@@ -98,9 +109,11 @@ fn comments_blank_lines_and_inline_hashes_are_handled_like_botocore() {
 
 #[test]
 fn nested_sub_sections_do_not_break_the_profile() {
-    let c = cfg("[profile p]\ns3 =\n  max_concurrent_requests = 10\n  addressing_style = path\n\
+    let c = cfg(
+        "[profile p]\ns3 =\n  max_concurrent_requests = 10\n  addressing_style = path\n\
                  sso_session = s\nsso_account_id = 1\nsso_role_name = R\n\
-                 [sso-session s]\nsso_start_url = u\nsso_region = r\n");
+                 [sso-session s]\nsso_start_url = u\nsso_region = r\n",
+    );
     assert_eq!(c.resolve("p").unwrap().role_name, "R");
 }
 
@@ -108,22 +121,55 @@ fn nested_sub_sections_do_not_break_the_profile() {
 fn crlf_line_endings_and_a_bom_are_accepted() {
     let text = MODERN.replace('\n', "\r\n");
     let c = cfg(&format!("\u{feff}{text}"));
-    assert_eq!(c.resolve("dev").unwrap().sso.start_url, "https://corp.awsapps.com/start");
+    assert_eq!(
+        c.resolve("dev").unwrap().sso.start_url,
+        "https://corp.awsapps.com/start"
+    );
     assert_eq!(c.profile_names(), ["default", "dev"]);
 }
 
 #[test]
 fn quoted_section_names_are_split_like_shlex() {
-    let c = cfg("[profile \"quoted name\"]\n[profile 'single q']\n[sso-session \"my session\"]\n[profile #hash]\n");
+    let c = cfg(
+        "[profile \"quoted name\"]\n[profile 'single q']\n[sso-session \"my session\"]\n[profile #hash]\n",
+    );
     assert_eq!(c.profile_names(), ["quoted name", "single q", "#hash"]);
     assert_eq!(c.sso_session_names(), ["my session"]);
 }
 
 #[test]
 fn names_that_split_into_three_parts_or_one_are_silently_dropped() {
-    let c = cfg("[profile a b]\n[profile]\n[profile \"unclosed]\n[profile ok]\n[sso-session x y]\n");
+    let c =
+        cfg("[profile a b]\n[profile]\n[profile \"unclosed]\n[profile ok]\n[sso-session x y]\n");
     assert_eq!(c.profile_names(), ["ok"]);
     assert!(c.sso_session_names().is_empty());
+}
+
+#[test]
+fn section_names_follow_shlex_where_shell_words_differs() {
+    // Found by differential testing against botocore 1.43: shlex keeps `\$` in
+    // double quotes and refuses a dangling trailing backslash.
+    let c = cfg("[profile \"a\\$b\"]\n[profile c\\]\n[profile `d`]\n");
+    assert_eq!(c.profile_names(), ["a\\$b", "`d`"]);
+}
+
+#[test]
+fn a_broken_default_sub_section_fails_only_when_a_section_inherits_it() {
+    let broken = "[DEFAULT]\ns3 =\n  no equals sign\n";
+    assert!(Config::parse(PathBuf::from(PATH), broken).is_ok());
+    assert!(
+        Config::parse(
+            PathBuf::from(PATH),
+            &format!("{broken}[profile a]\ns3 = own\n")
+        )
+        .is_ok()
+    );
+    let e = parse_err(&format!("{broken}[profile a]\n"));
+    assert!(
+        e.message
+            .contains("line 3: \"no equals sign\" in the sub-section \"s3\""),
+        "{e}"
+    );
 }
 
 #[test]
@@ -135,7 +181,9 @@ fn section_types_are_detected_by_prefix_like_botocore() {
 
 #[test]
 fn the_later_of_default_and_profile_default_wins_without_merging() {
-    let c = cfg("[default]\nregion = a\nsso_role_name = R\n[profile x]\n[profile default]\nregion = b\n");
+    let c = cfg(
+        "[default]\nregion = a\nsso_role_name = R\n[profile x]\n[profile default]\nregion = b\n",
+    );
     assert_eq!(c.profile_names(), ["default", "x"]);
     let e = c.resolve("default").unwrap_err();
     assert!(e.message.contains("not an IAM Identity Center"), "{e}");
@@ -143,7 +191,9 @@ fn the_later_of_default_and_profile_default_wins_without_merging() {
 
 #[test]
 fn continuation_lines_join_with_newlines_and_keys_are_lower_cased() {
-    let c = cfg("[profile p]\nSSO_Start_URL = https://a\n  /start\nSso_Region : r\nSSO_ACCOUNT_ID = 1\nsso_role_name = R\n");
+    let c = cfg(
+        "[profile p]\nSSO_Start_URL = https://a\n  /start\nSso_Region : r\nSSO_ACCOUNT_ID = 1\nsso_role_name = R\n",
+    );
     let p = c.resolve("p").unwrap();
     assert_eq!(p.sso.start_url, "https://a\n/start");
     assert_eq!(p.sso.region, "r");
@@ -151,7 +201,9 @@ fn continuation_lines_join_with_newlines_and_keys_are_lower_cased() {
 
 #[test]
 fn default_section_keys_apply_to_every_section_like_configparser() {
-    let c = cfg("[DEFAULT]\nsso_region = r\n[profile p]\nsso_start_url = u\nsso_account_id = 1\nsso_role_name = R\n");
+    let c = cfg(
+        "[DEFAULT]\nsso_region = r\n[profile p]\nsso_start_url = u\nsso_account_id = 1\nsso_role_name = R\n",
+    );
     assert_eq!(c.profile_names(), ["p"]);
     assert_eq!(c.resolve("p").unwrap().sso.region, "r");
 }
@@ -165,10 +217,22 @@ fn each_refusal_names_the_file_and_the_line() {
             "[a]\n\n[a]\n",
             "line 3: section [a] appears twice (first on line 1)",
         ),
-        ("[a]\nk = 1\nk: 2\n", "line 3: key \"k\" appears twice in section [a]"),
-        ("[a]\n\n[profile x\n", "line 3: section header \"[profile x\" has no closing `]`"),
-        ("region = x\n[a]\n", "line 1: \"region = x\" comes before the first [section] header"),
-        ("[a]\nk = v\nno separator here\n", "line 3: \"no separator here\" is not a [section] header"),
+        (
+            "[a]\nk = 1\nk: 2\n",
+            "line 3: key \"k\" appears twice in section [a]",
+        ),
+        (
+            "[a]\n\n[profile x\n",
+            "line 3: section header \"[profile x\" has no closing `]`",
+        ),
+        (
+            "region = x\n[a]\n",
+            "line 1: \"region = x\" comes before the first [section] header",
+        ),
+        (
+            "[a]\nk = v\nno separator here\n",
+            "line 3: \"no separator here\" is not a [section] header",
+        ),
         ("[a]\n = v\n", "line 2: \"= v\" has no key before the `=`"),
         (
             "[a]\ns3 =\n  x = 1\n  y\nz = 2\n",
@@ -181,7 +245,10 @@ fn each_refusal_names_the_file_and_the_line() {
         assert_eq!(e.exit_code(), 2);
         let prefix = format!("could not parse {PATH}: ");
         assert!(e.message.starts_with(&prefix), "{e}");
-        assert!(e.message[prefix.len()..].starts_with(what), "{text:?} gave {e}");
+        assert!(
+            e.message[prefix.len()..].starts_with(what),
+            "{text:?} gave {e}"
+        );
         assert!(e.hint.is_some());
     }
 }
@@ -207,7 +274,10 @@ fn text_that_is_not_utf8_is_refused_at_the_line_of_the_first_bad_byte() {
 fn a_missing_file_is_an_exit_2_error_naming_the_path() {
     let env = Env::from_pairs([("HOME", "/nonexistent/home")]);
     let e = Config::load(&env).unwrap_err();
-    assert_eq!(e.message, "config file /nonexistent/home/.aws/config does not exist");
+    assert_eq!(
+        e.message,
+        "config file /nonexistent/home/.aws/config does not exist"
+    );
     assert_eq!(e.exit_code(), 2);
     assert!(e.hint.unwrap().contains("aws configure sso"));
 }
@@ -238,7 +308,10 @@ fn the_path_expands_tilde_and_variables_like_python() {
     assert_eq!(path("~bob/x"), PathBuf::from("~bob/x"));
     assert_eq!(path("$D/c"), PathBuf::from("/data/c"));
     assert_eq!(path("${D}/c$E"), PathBuf::from("/data/c"));
-    assert_eq!(path("$NOPE/${NOPE}/${}/$/${x"), PathBuf::from("$NOPE/${NOPE}/${}/$/${x"));
+    assert_eq!(
+        path("$NOPE/${NOPE}/${}/$/${x"),
+        PathBuf::from("$NOPE/${NOPE}/${}/$/${x")
+    );
     assert_eq!(Config::path(&env).unwrap(), PathBuf::from("/h/.aws/config"));
     assert!(Config::path(&Env::default()).is_err());
 }
@@ -249,20 +322,32 @@ fn the_path_expands_tilde_and_variables_like_python() {
 fn an_unknown_profile_suggests_close_names() {
     let c = cfg("[profile prod]\n[profile prod-eu]\n[profile dev]\n[profile production]\n");
     let e = c.resolve("prod2").unwrap_err();
-    assert_eq!(e.to_string().lines().next().unwrap(), format!("ssoenv: profile \"prod2\" not found in {PATH}"));
+    assert_eq!(
+        e.to_string().lines().next().unwrap(),
+        format!("ssoenv: profile \"prod2\" not found in {PATH}")
+    );
     assert_eq!(e.hint.as_deref(), Some("did you mean \"prod\"?"));
     let e = c.resolve("pro").unwrap_err();
-    assert_eq!(e.hint.as_deref(), Some("did you mean \"prod\", \"prod-eu\" or \"production\"?"));
+    assert_eq!(
+        e.hint.as_deref(),
+        Some("did you mean \"prod\", \"prod-eu\" or \"production\"?")
+    );
     let e = c.resolve("dve").unwrap_err();
     assert_eq!(e.hint.as_deref(), Some("did you mean \"dev\"?"));
     let e = c.resolve("zzzzzzzz").unwrap_err();
-    assert_eq!(e.hint.as_deref(), Some("run `aws configure sso --profile zzzzzzzz` to create it"));
+    assert_eq!(
+        e.hint.as_deref(),
+        Some("run `aws configure sso --profile zzzzzzzz` to create it")
+    );
 }
 
 #[test]
 fn an_unknown_profile_in_a_file_without_profiles_hints_aws_configure_sso() {
     let e = cfg("# empty\n").resolve("default").unwrap_err();
-    assert_eq!(e.message, format!("profile \"default\" not found in {PATH}"));
+    assert_eq!(
+        e.message,
+        format!("profile \"default\" not found in {PATH}")
+    );
     assert!(e.hint.unwrap().contains("aws configure sso"));
 }
 
@@ -278,14 +363,28 @@ fn a_profile_without_sso_settings_says_what_it_uses_instead() {
              it sets none of sso_session, sso_account_id, sso_role_name, sso_start_url"
         )
     );
-    assert_eq!(e.hint.as_deref(), Some("run `aws configure sso --profile ar` to set it up"));
-    assert!(resolve_err(text, "cp").message.contains("(it uses credential_process)"));
-    assert!(resolve_err(text, "plain").message.contains("profile: it sets none"));
+    assert_eq!(
+        e.hint.as_deref(),
+        Some("run `aws configure sso --profile ar` to set it up")
+    );
+    assert!(
+        resolve_err(text, "cp")
+            .message
+            .contains("(it uses credential_process)")
+    );
+    assert!(
+        resolve_err(text, "plain")
+            .message
+            .contains("profile: it sets none")
+    );
 }
 
 #[test]
 fn a_missing_sso_session_section_uses_botocores_wording() {
-    let e = resolve_err("[profile p]\nsso_session = gone\nsso_account_id = 1\nsso_role_name = R\n", "p");
+    let e = resolve_err(
+        "[profile p]\nsso_session = gone\nsso_account_id = 1\nsso_role_name = R\n",
+        "p",
+    );
     assert_eq!(
         e.message,
         format!("profile \"p\" in {PATH}: The specified sso-session does not exist: \"gone\"")
@@ -295,7 +394,9 @@ fn a_missing_sso_session_section_uses_botocores_wording() {
 
 #[test]
 fn legacy_keys_that_disagree_with_the_session_are_refused() {
-    let text = format!("{MODERN}[profile both]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\nsso_start_url = https://corp.awsapps.com/start/\n");
+    let text = format!(
+        "{MODERN}[profile both]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\nsso_start_url = https://corp.awsapps.com/start/\n"
+    );
     let e = resolve_err(&text, "both");
     assert_eq!(
         e.message,
@@ -319,28 +420,54 @@ fn missing_keys_are_all_listed_in_botocores_order() {
              configuration: sso_role_name, sso_account_id, sso_region"
         )
     );
-    assert_eq!(e.hint.as_deref(), Some("run `aws configure sso --profile p`"));
+    assert_eq!(
+        e.hint.as_deref(),
+        Some("run `aws configure sso --profile p`")
+    );
     let e = resolve_err(&format!("{MODERN}[profile q]\nsso_session = corp\n"), "q");
-    assert!(e.message.ends_with("missing required configuration: sso_role_name, sso_account_id"), "{e}");
-    let e = resolve_err("[sso-session s]\nsso_region = r\n[profile q]\nsso_session = s\nsso_role_name = R\n", "q");
-    assert!(e.message.ends_with("missing required configuration: sso_account_id, sso_start_url"), "{e}");
+    assert!(
+        e.message
+            .ends_with("missing required configuration: sso_role_name, sso_account_id"),
+        "{e}"
+    );
+    let e = resolve_err(
+        "[sso-session s]\nsso_region = r\n[profile q]\nsso_session = s\nsso_role_name = R\n",
+        "q",
+    );
+    assert!(
+        e.message
+            .ends_with("missing required configuration: sso_account_id, sso_start_url"),
+        "{e}"
+    );
 }
 
 #[test]
 fn empty_required_values_are_refused() {
-    let e = resolve_err("[profile p]\nsso_start_url = u\nsso_region =\nsso_account_id = 1\nsso_role_name = R\n", "p");
-    assert!(e.message.ends_with("is configured to use SSO but has empty values for: sso_region"), "{e}");
+    let e = resolve_err(
+        "[profile p]\nsso_start_url = u\nsso_region =\nsso_account_id = 1\nsso_role_name = R\n",
+        "p",
+    );
+    assert!(
+        e.message
+            .ends_with("is configured to use SSO but has empty values for: sso_region"),
+        "{e}"
+    );
 }
 
 #[test]
 fn a_required_key_written_as_a_sub_section_is_refused() {
-    let e = resolve_err("[profile p]\nsso_start_url = u\nsso_region = r\nsso_account_id =\n  a = b\nsso_role_name = R\n", "p");
+    let e = resolve_err(
+        "[profile p]\nsso_start_url = u\nsso_region = r\nsso_account_id =\n  a = b\nsso_role_name = R\n",
+        "p",
+    );
     assert!(e.message.contains("sso_account_id is a sub-section"), "{e}");
 }
 
 #[test]
 fn sso_profiles_lists_every_profile_with_sso_keys() {
-    let text = format!("{MODERN}[profile broken]\nsso_role_name = R\n[profile keys]\naws_access_key_id = x\n");
+    let text = format!(
+        "{MODERN}[profile broken]\nsso_role_name = R\n[profile keys]\naws_access_key_id = x\n"
+    );
     let list = cfg(&text).sso_profiles();
     let names: Vec<&str> = list.iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(names, ["dev", "broken"]);
@@ -394,8 +521,15 @@ fn a_missing_services_section_is_an_error_unless_endpoints_are_ignored() {
     );
     // An empty section counts as missing (`if not services_section`).
     let empty = "[profile p]\nsso_start_url = u\nsso_region = r\nsso_account_id = 1\nsso_role_name = R\nservices = e\n[services e]\n";
-    assert!(resolve_err(empty, "p").message.contains("\"e\" services configuration does not exist"));
-    let ignored = format!("{text}").replace("services = other", "services = other\nignore_configured_endpoint_urls = TRUE");
+    assert!(
+        resolve_err(empty, "p")
+            .message
+            .contains("\"e\" services configuration does not exist")
+    );
+    let ignored = text.replace(
+        "services = other",
+        "services = other\nignore_configured_endpoint_urls = TRUE",
+    );
     let p = cfg(&ignored).resolve("p").unwrap();
     assert!(p.endpoints.ignore);
     assert_eq!(p.endpoints.sso, None);
@@ -405,7 +539,10 @@ fn a_missing_services_section_is_an_error_unless_endpoints_are_ignored() {
 #[test]
 fn ignore_configured_endpoint_urls_is_true_only_for_the_string_true() {
     let with = |v: &str| {
-        let text = SERVICES.replace("services = local", &format!("services = local\nignore_configured_endpoint_urls = {v}"));
+        let text = SERVICES.replace(
+            "services = local",
+            &format!("services = local\nignore_configured_endpoint_urls = {v}"),
+        );
         cfg(&text).resolve("p").unwrap().endpoints.ignore
     };
     assert!(with("true"));
@@ -456,11 +593,51 @@ impl Rng {
 #[test]
 fn mangled_input_never_panics() {
     const PIECES: &[&str] = &[
-        "[", "]", "[profile ", "[sso-session ", "[services ", "[default]", "[DEFAULT]", "\"", "'", "\\", "#", ";",
-        "=", ":", " ", "\t", "  ", "\n", "\r\n", "\r", "\u{feff}", "\u{2028}", "\u{85}", "\u{1c}", "é", "İ", "Σ",
-        "sso_session", "sso_start_url", "sso_region", "sso_account_id", "sso_role_name", "services", "endpoint_url",
-        "sso", "sso_oidc", "x", "corp", "p", "default", "https://a/", "sso_registration_scopes", ",",
-        "ignore_configured_endpoint_urls", "true",
+        "[",
+        "]",
+        "[profile ",
+        "[sso-session ",
+        "[services ",
+        "[default]",
+        "[DEFAULT]",
+        "\"",
+        "'",
+        "\\",
+        "#",
+        ";",
+        "=",
+        ":",
+        " ",
+        "\t",
+        "  ",
+        "\n",
+        "\r\n",
+        "\r",
+        "\u{feff}",
+        "\u{2028}",
+        "\u{85}",
+        "\u{1c}",
+        "é",
+        "İ",
+        "Σ",
+        "sso_session",
+        "sso_start_url",
+        "sso_region",
+        "sso_account_id",
+        "sso_role_name",
+        "services",
+        "endpoint_url",
+        "sso",
+        "sso_oidc",
+        "x",
+        "corp",
+        "p",
+        "default",
+        "https://a/",
+        "sso_registration_scopes",
+        ",",
+        "ignore_configured_endpoint_urls",
+        "true",
     ];
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let base = format!("{MODERN}{SERVICES}");
@@ -468,13 +645,19 @@ fn mangled_input_never_panics() {
     for round in 0..3000 {
         let text = match round % 3 {
             // Random pieces.
-            0 => (0..rng.below(60)).map(|_| PIECES[rng.below(PIECES.len())]).collect::<String>(),
+            0 => (0..rng.below(60))
+                .map(|_| PIECES[rng.below(PIECES.len())])
+                .collect::<String>(),
             // Real lines, shuffled, re-indented and cut.
             1 => {
                 let mut t = String::new();
                 for _ in 0..rng.below(40) {
                     let line = base_lines[rng.below(base_lines.len())];
-                    let cut = line.char_indices().map(|(i, _)| i).nth(rng.below(line.len() + 1)).unwrap_or(line.len());
+                    let cut = line
+                        .char_indices()
+                        .map(|(i, _)| i)
+                        .nth(rng.below(line.len() + 1))
+                        .unwrap_or(line.len());
                     t.push_str(&" ".repeat(rng.below(3)));
                     t.push_str(&line[..cut]);
                     t.push_str(PIECES[rng.below(PIECES.len())]);
