@@ -365,20 +365,12 @@ impl Config {
         let start_url = self.string(
             scope,
             "sso_start_url",
-<<<<<<< HEAD
-            self.value(sec, "sso_start_url").unwrap_or(&EMPTY),
-=======
             self.value(sec, "sso_start_url").unwrap_or(Value::Str("")),
->>>>>>> wt-config
         )?;
         let region = self.string(
             scope,
             "sso_region",
-<<<<<<< HEAD
-            self.value(sec, "sso_region").unwrap_or(&EMPTY),
-=======
             self.value(sec, "sso_region").unwrap_or(Value::Str("")),
->>>>>>> wt-config
         )?;
         self.check_not_empty(scope, &keys, &[start_url, region])?;
         let scopes = match self.value(sec, "sso_registration_scopes") {
@@ -400,19 +392,10 @@ impl Config {
     // --- helpers ---
 
     /// A key of a section, falling back to `[DEFAULT]` (configparser `get`).
-<<<<<<< HEAD
-    fn value(&self, section: usize, key: &str) -> Option<&Value> {
-        self.ini.sections[section].get(key).or_else(|| {
-            self.ini
-                .defaults
-                .and_then(|d| self.ini.sections[d].get(key))
-        })
-=======
     fn value(&self, section: usize, key: &str) -> Option<Value<'_>> {
         self.ini
             .get(section, key)
             .or_else(|| self.ini.defaults.and_then(|d| self.ini.get(d, key)))
->>>>>>> wt-config
     }
 
     /// All keys of a section with `[DEFAULT]`'s under them (configparser `items`).

@@ -68,19 +68,11 @@ impl<'a> Value<'a> {
     pub(crate) fn nested_get(self, key: &str) -> Option<&'a str> {
         match self {
             Value::Str(_) => None,
-<<<<<<< HEAD
-            Value::Nested(kv) => kv
-                .iter()
-                .rev()
-                .find(|(k, _)| k == key)
-                .map(|(_, v)| v.as_str()),
-=======
             Value::Nested(ini, kv) => kv
                 .iter()
                 .rev()
                 .find(|(k, _)| ini.text(*k) == key)
                 .map(|&(_, v)| ini.text(v)),
->>>>>>> wt-config
         }
     }
 }
@@ -604,13 +596,8 @@ mod tests {
     fn inline_comments_stay_in_the_value_and_full_line_comments_are_skipped() {
         let ini =
             parse("# top\n; top\n[a]\n  # indented comment\nregion = us-east-1 # x\n\t; more\n");
-<<<<<<< HEAD
-        assert_eq!(get(&ini, "a", "region"), Some(&s("us-east-1 # x")));
-        assert_eq!(ini.sections[0].entries.len(), 1);
-=======
         assert_eq!(get(&ini, "a", "region"), (s("us-east-1 # x")));
         assert_eq!(ini.entries(0).count(), 1);
->>>>>>> wt-config
     }
 
     #[test]

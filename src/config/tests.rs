@@ -526,11 +526,7 @@ fn a_missing_services_section_is_an_error_unless_endpoints_are_ignored() {
             .message
             .contains("\"e\" services configuration does not exist")
     );
-<<<<<<< HEAD
-    let ignored = format!("{text}").replace(
-=======
     let ignored = text.replace(
->>>>>>> wt-config
         "services = other",
         "services = other\nignore_configured_endpoint_urls = TRUE",
     );
