@@ -621,3 +621,67 @@ fn exec_passes_environment_arguments_and_exit_status_through() {
     let out = sb.run(["exec", "dev", "--", f.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(126));
 }
+
+#[test]
+fn every_config_error_names_file_and_profile_and_exits_2() {
+    let sb = Sandbox::new();
+    sb.write_config(
+        "[profile nosession]\nsso_session = missing\nsso_account_id = 1\nsso_role_name = R\n\n\
+         [sso-session corp]\nsso_start_url = https://a/start\nsso_region = us-east-1\n\n\
+         [profile disagree]\nsso_session = corp\nsso_start_url = https://a/start/\nsso_account_id = 1\nsso_role_name = R\n\n\
+         [profile norole]\nsso_session = corp\nsso_account_id = 1\n",
+    );
+    let cases = [
+        (
+            "nosession",
+            "The specified sso-session does not exist: \"missing\"",
+        ),
+        (
+            "disagree",
+            "The value for sso_start_url is inconsistent between profile (https://a/start/) and sso-session (https://a/start).",
+        ),
+        (
+            "norole",
+            "is configured to use SSO but is missing required configuration: sso_role_name",
+        ),
+    ];
+    for (profile, msg) in cases {
+        let out = sb.run(["use", profile, "--shell", "bash"]);
+        assert_eq!(out.status.code(), Some(2), "{profile}");
+        assert_eq!(stdout(&out), "");
+        let err = stderr(&out);
+        assert!(err.contains(msg), "{profile}: {err}");
+        assert!(
+            err.contains(&format!("profile \"{profile}\"")) && err.contains(".aws/config"),
+            "{err}"
+        );
+    }
+    // Files botocore refuses are refused too, naming the file and the line.
+    for (text, line) in [
+        ("[profile a]\nregion = x\n[profile a]\n", "line 3"),
+        ("[profile a]\nregion = x\nregion = y\n", "line 3"),
+        ("[profile a\nregion = x\n", "line 1"),
+    ] {
+        sb.write_config(text);
+        let out = sb.run(["use", "a", "--shell", "bash"]);
+        assert_eq!(out.status.code(), Some(2), "{text:?}");
+        assert_eq!(stdout(&out), "");
+        assert!(
+            stderr(&out).contains(line) && stderr(&out).contains(".aws/config"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    std::fs::write(sb.home.join(".aws/config"), b"[profile a]\nregion = \xff\n").unwrap();
+    let out = sb.run(["use", "a", "--shell", "bash"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("line 2") && stderr(&out).contains("UTF-8"),
+        "{}",
+        stderr(&out)
+    );
+    // A BOM and CRLF line endings, as Windows editors write them, are fine.
+    sb.write_config(&format!("\u{feff}{}", CONFIG.replace('\n', "\r\n")));
+    let out = sb.run(["use", "dev", "--shell", "bash"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
