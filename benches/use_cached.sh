@@ -46,7 +46,14 @@ export AWS_ENDPOINT_URL_SSO=http://127.0.0.1:9 AWS_ENDPOINT_URL_SSO_OIDC=http://
 
 echo "== ssoenv use p100 (cached; $runs runs)"
 if command -v hyperfine >/dev/null 2>&1; then
-  hyperfine -N --warmup 50 --runs "$runs" --export-json "$work/h.json" "$bin use p100 --shell bash" >/dev/null
+  # Baselines: the cost of starting any process here, and of starting ssoenv at all.
+  hyperfine -N --warmup 50 --runs "$runs" --export-json "$work/h.json" \
+    "$bin use p100 --shell bash" "$bin --version" "/bin/true" >/dev/null
+  python3 - "$work/h.json" <<'PY'
+import json, statistics, sys
+for r in json.load(open(sys.argv[1]))["results"]:
+    print("  %-40s median %.3f ms" % (r["command"].replace(sys.argv[1], ""), statistics.median(r["times"]) * 1000))
+PY
   ssoenv_ms=$(python3 -c "import json,statistics;r=json.load(open('$work/h.json'))['results'][0];print('%.3f'%(statistics.median(r['times'])*1000))")
 else
   ssoenv_ms=$(python3 - "$bin" "$runs" <<'PY'

@@ -621,3 +621,228 @@ fn exec_passes_environment_arguments_and_exit_status_through() {
     let out = sb.run(["exec", "dev", "--", f.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(126));
 }
+
+#[test]
+fn every_config_error_names_file_and_profile_and_exits_2() {
+    let sb = Sandbox::new();
+    sb.write_config(
+        "[profile nosession]\nsso_session = missing\nsso_account_id = 1\nsso_role_name = R\n\n\
+         [sso-session corp]\nsso_start_url = https://a/start\nsso_region = us-east-1\n\n\
+         [profile disagree]\nsso_session = corp\nsso_start_url = https://a/start/\nsso_account_id = 1\nsso_role_name = R\n\n\
+         [profile norole]\nsso_session = corp\nsso_account_id = 1\n",
+    );
+    let cases = [
+        (
+            "nosession",
+            "The specified sso-session does not exist: \"missing\"",
+        ),
+        (
+            "disagree",
+            "The value for sso_start_url is inconsistent between profile (https://a/start/) and sso-session (https://a/start).",
+        ),
+        (
+            "norole",
+            "is configured to use SSO but is missing required configuration: sso_role_name",
+        ),
+    ];
+    for (profile, msg) in cases {
+        let out = sb.run(["use", profile, "--shell", "bash"]);
+        assert_eq!(out.status.code(), Some(2), "{profile}");
+        assert_eq!(stdout(&out), "");
+        let err = stderr(&out);
+        assert!(err.contains(msg), "{profile}: {err}");
+        assert!(
+            err.contains(&format!("profile \"{profile}\"")) && err.contains(".aws/config"),
+            "{err}"
+        );
+    }
+    // Files botocore refuses are refused too, naming the file and the line.
+    for (text, line) in [
+        ("[profile a]\nregion = x\n[profile a]\n", "line 3"),
+        ("[profile a]\nregion = x\nregion = y\n", "line 3"),
+        ("[profile a\nregion = x\n", "line 1"),
+    ] {
+        sb.write_config(text);
+        let out = sb.run(["use", "a", "--shell", "bash"]);
+        assert_eq!(out.status.code(), Some(2), "{text:?}");
+        assert_eq!(stdout(&out), "");
+        assert!(
+            stderr(&out).contains(line) && stderr(&out).contains(".aws/config"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    std::fs::write(sb.home.join(".aws/config"), b"[profile a]\nregion = \xff\n").unwrap();
+    let out = sb.run(["use", "a", "--shell", "bash"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("line 2") && stderr(&out).contains("UTF-8"),
+        "{}",
+        stderr(&out)
+    );
+    // A BOM and CRLF line endings, as Windows editors write them, are fine.
+    sb.write_config(&format!("\u{feff}{}", CONFIG.replace('\n', "\r\n")));
+    let out = sb.run(["use", "dev", "--shell", "bash"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+#[test]
+fn https_goes_through_the_configured_proxy() {
+    // A fake proxy on loopback records the CONNECT line and refuses it, so no
+    // request ever leaves the machine.
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let proxy = format!("http://{}", listener.local_addr().unwrap());
+    let seen = std::thread::spawn(move || {
+        use std::io::{BufRead, Write};
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = std::io::BufReader::new(stream.try_clone().unwrap());
+        let mut line = String::new();
+        reader.read_line(&mut line).unwrap();
+        let mut s = stream;
+        let _ = s.write_all(b"HTTP/1.1 502 Bad Gateway\r\ncontent-length: 0\r\n\r\n");
+        line
+    });
+    let sb = Sandbox::new()
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", "https://oidc.example.invalid")
+        .env("HTTPS_PROXY", &proxy);
+    let out = sb.run(["use", "dev", "--shell", "bash"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    let line = seen.join().unwrap();
+    assert!(
+        line.starts_with("CONNECT oidc.example.invalid:443"),
+        "{line}"
+    );
+}
+
+#[test]
+fn a_bad_ca_bundle_is_a_clear_config_error() {
+    let sb = Sandbox::new();
+    let missing = sb.dir.path().join("missing.pem");
+    let out = sb
+        .cmd(["use", "dev", "--shell", "bash"])
+        .env("AWS_CA_BUNDLE", &missing)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("AWS_CA_BUNDLE"), "{}", stderr(&out));
+    let empty = sb.dir.path().join("empty.pem");
+    std::fs::write(&empty, "not a certificate").unwrap();
+    let out = sb
+        .cmd(["use", "dev", "--shell", "bash"])
+        .env("AWS_CA_BUNDLE", &empty)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("holds no PEM certificate"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn ctrl_c_during_login_stops_cleanly() {
+    let sb = Sandbox::with(EmulatorConfig {
+        interval: 1,
+        approve_after_polls: u32::MAX,
+        ..EmulatorConfig::default()
+    });
+    let child = sb
+        .cmd(["use", "dev", "--shell", "bash", "--no-browser"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while sb.emu.stats().create_token_device_code < 2 {
+        assert!(std::time::Instant::now() < deadline, "never polled");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    unsafe { libc_kill(child.id() as i32, 2) };
+    let out = child.wait_with_output().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(
+        out.status.signal(),
+        Some(2),
+        "dies of SIGINT, as a shell expects"
+    );
+    assert_eq!(stdout(&out), "", "nothing to eval");
+    assert!(!sb.token_path("corp").exists(), "no token written");
+    let leftovers: Vec<_> = std::fs::read_dir(sb.home.join(".aws/sso/cache"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.ends_with(".tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+unsafe extern "C" {
+    #[link_name = "kill"]
+    fn libc_kill(pid: i32, sig: i32) -> i32;
+}
+
+#[test]
+fn the_shell_is_detected_from_the_parent_process() {
+    if !have("zsh") {
+        return;
+    }
+    let sb = Sandbox::new();
+    assert!(sb.run(["use", "dev", "--shell", "bash"]).status.success());
+    let mut c = sb.cmd(Vec::<&str>::new());
+    c.env_remove("SSOENV_SHELL");
+    let envs: Vec<(std::ffi::OsString, std::ffi::OsString)> = c
+        .get_envs()
+        .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
+        .collect();
+    let out = std::process::Command::new("zsh")
+        .args(["-f", "-c", &format!("{BIN} use dev; true")])
+        .env_clear()
+        .envs(envs)
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).starts_with("export AWS_PROFILE='dev';"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    if !have("fish") {
+        return;
+    }
+    let out = std::process::Command::new("fish")
+        .args(["--no-config", "-c", &format!("{BIN} use dev; true")])
+        .env_clear()
+        .env("HOME", &sb.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .output()
+        .unwrap();
+    assert!(
+        stdout(&out).starts_with("set -gx AWS_PROFILE 'dev';"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_demo_runs_end_to_end() {
+    let out = std::process::Command::new(BIN)
+        .arg("demo")
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", "/nonexistent-home-the-demo-must-not-touch")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains(
+            "in the child: AWS_PROFILE=demo-prod AWS_REGION=us-east-1 AWS_ACCESS_KEY_ID=ASIA"
+        ),
+        "{text}"
+    );
+    assert!(text.contains("masked"), "{text}");
+    assert!(!text.contains("\x1b["), "no colour when not a terminal");
+    assert!(stderr(&out).contains("Then enter the code:"));
+    assert!(text.contains("Demo finished."));
+}

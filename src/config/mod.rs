@@ -175,11 +175,11 @@ impl Config {
         };
         // botocore `build_profile_map`: the type comes from the prefix
         // (`startswith`), the name from shlex; anything but exactly two parts is dropped.
-        for (i, section) in ini.sections.iter().enumerate() {
+        for i in 0..ini.sections.len() {
             if Some(i) == ini.defaults {
                 continue;
             }
-            let raw = section.name.as_str();
+            let raw = ini.name(i);
             let named = if raw.starts_with("profile") {
                 &mut config.profiles
             } else if raw.starts_with("sso-session") {
@@ -295,7 +295,7 @@ impl Config {
         }
         let mut values = [""; 4];
         for (slot, key) in values.iter_mut().zip(REQUIRED) {
-            *slot = self.string(scope, key, lookup(key).unwrap_or(&EMPTY))?;
+            *slot = self.string(scope, key, lookup(key).unwrap_or(Value::Str("")))?;
         }
         let [role_name, account_id, start_url, sso_region] = values;
         self.check_not_empty(scope, &REQUIRED, &values)?;
@@ -365,12 +365,12 @@ impl Config {
         let start_url = self.string(
             scope,
             "sso_start_url",
-            self.value(sec, "sso_start_url").unwrap_or(&EMPTY),
+            self.value(sec, "sso_start_url").unwrap_or(Value::Str("")),
         )?;
         let region = self.string(
             scope,
             "sso_region",
-            self.value(sec, "sso_region").unwrap_or(&EMPTY),
+            self.value(sec, "sso_region").unwrap_or(Value::Str("")),
         )?;
         self.check_not_empty(scope, &keys, &[start_url, region])?;
         let scopes = match self.value(sec, "sso_registration_scopes") {
@@ -392,26 +392,20 @@ impl Config {
     // --- helpers ---
 
     /// A key of a section, falling back to `[DEFAULT]` (configparser `get`).
-    fn value(&self, section: usize, key: &str) -> Option<&Value> {
-        self.ini.sections[section].get(key).or_else(|| {
-            self.ini
-                .defaults
-                .and_then(|d| self.ini.sections[d].get(key))
-        })
+    fn value(&self, section: usize, key: &str) -> Option<Value<'_>> {
+        self.ini
+            .get(section, key)
+            .or_else(|| self.ini.defaults.and_then(|d| self.ini.get(d, key)))
     }
 
     /// All keys of a section with `[DEFAULT]`'s under them (configparser `items`).
-    fn items(&self, section: usize) -> impl Iterator<Item = (&str, &Value)> {
-        let own = &self.ini.sections[section];
-        let defaults = match self.ini.defaults {
-            Some(d) => self.ini.sections[d].entries.as_slice(),
-            None => &[],
-        };
+    fn items(&self, section: usize) -> impl Iterator<Item = (&str, Value<'_>)> {
+        let defaults = self.ini.defaults.filter(|&d| d != section);
         defaults
-            .iter()
-            .filter(move |e| own.get(&e.key).is_none())
-            .chain(own.entries.iter())
-            .map(|e| (e.key.as_str(), &e.value))
+            .into_iter()
+            .flat_map(|d| self.ini.entries(d))
+            .filter(move |(key, _)| self.ini.get(section, key).is_none())
+            .chain(self.ini.entries(section))
     }
 
     fn is_sso(&self, section: usize) -> bool {
@@ -423,7 +417,7 @@ impl Config {
     }
 
     /// A value that must be a plain string, not a sub-section.
-    fn string<'a>(&self, scope: Scope<'_>, key: &str, v: &'a Value) -> Result<&'a str> {
+    fn string<'a>(&self, scope: Scope<'_>, key: &str, v: Value<'a>) -> Result<&'a str> {
         v.as_str().ok_or_else(|| {
             self.error(
                 scope,
@@ -544,8 +538,6 @@ impl Config {
     }
 }
 
-static EMPTY: Value = Value::Str(String::new());
-
 /// Who an error is about.
 #[derive(Clone, Copy)]
 enum Scope<'a> {
@@ -564,12 +556,36 @@ impl std::fmt::Display for Scope<'_> {
 
 /// NAME of `[profile NAME]` and friends: Python `shlex.split`, two parts or nothing.
 fn section_name(raw: &str) -> Option<String> {
-    // shlex.split has `comments=False`; shell_words treats `#` at the start of
-    // a word as a comment, so hide it behind a noncharacter for the split.
-    const HASH: char = '\u{fdd0}';
-    let hide = raw.contains('#') && !raw.contains(HASH);
+    // Where shell_words differs from shlex (posix, `comments=False`): it takes
+    // `#` at the start of a word as a comment, lets `\$` and `` \` `` escape
+    // inside double quotes, and keeps a dangling trailing `\` that shlex
+    // refuses. Hide those characters behind noncharacters for the split.
+    const HIDDEN: [(char, char); 3] = [('#', '\u{fdd0}'), ('$', '\u{fdd1}'), ('`', '\u{fdd2}')];
+    if raw.bytes().rev().take_while(|&b| b == b'\\').count() % 2 == 1 {
+        return None;
+    }
+    // The common case, nothing to unquote: split at shell_words' delimiters.
+    if !raw.contains(['\'', '"', '\\', '#', '$', '`']) {
+        let mut parts = raw.split([' ', '\t', '\n']).filter(|p| !p.is_empty());
+        let (_, name, None) = (parts.next()?, parts.next()?, parts.next()) else {
+            return None;
+        };
+        return Some(name.to_owned());
+    }
+    let hide = HIDDEN.iter().any(|&(c, _)| raw.contains(c))
+        && !HIDDEN.iter().any(|&(_, h)| raw.contains(h));
+    let swap = |s: &str, to_hidden: bool| -> String {
+        s.chars()
+            .map(|c| {
+                HIDDEN
+                    .iter()
+                    .find(|&&(plain, hidden)| c == if to_hidden { plain } else { hidden })
+                    .map_or(c, |&(plain, hidden)| if to_hidden { hidden } else { plain })
+            })
+            .collect()
+    };
     let mut parts = if hide {
-        shell_words::split(&raw.replace('#', "\u{fdd0}")).ok()?
+        shell_words::split(&swap(raw, true)).ok()?
     } else {
         shell_words::split(raw).ok()?
     };
@@ -577,7 +593,7 @@ fn section_name(raw: &str) -> Option<String> {
         return None;
     }
     let name = parts.pop()?;
-    Some(if hide { name.replace(HASH, "#") } else { name })
+    Some(if hide { swap(&name, false) } else { name })
 }
 
 /// `sso_registration_scopes`: split on `,`, stripped, empty parts dropped (CLI `parse_sso_registration_scopes`).

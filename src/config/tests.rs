@@ -146,6 +146,33 @@ fn names_that_split_into_three_parts_or_one_are_silently_dropped() {
 }
 
 #[test]
+fn section_names_follow_shlex_where_shell_words_differs() {
+    // Found by differential testing against botocore 1.43: shlex keeps `\$` in
+    // double quotes and refuses a dangling trailing backslash.
+    let c = cfg("[profile \"a\\$b\"]\n[profile c\\]\n[profile `d`]\n");
+    assert_eq!(c.profile_names(), ["a\\$b", "`d`"]);
+}
+
+#[test]
+fn a_broken_default_sub_section_fails_only_when_a_section_inherits_it() {
+    let broken = "[DEFAULT]\ns3 =\n  no equals sign\n";
+    assert!(Config::parse(PathBuf::from(PATH), broken).is_ok());
+    assert!(
+        Config::parse(
+            PathBuf::from(PATH),
+            &format!("{broken}[profile a]\ns3 = own\n")
+        )
+        .is_ok()
+    );
+    let e = parse_err(&format!("{broken}[profile a]\n"));
+    assert!(
+        e.message
+            .contains("line 3: \"no equals sign\" in the sub-section \"s3\""),
+        "{e}"
+    );
+}
+
+#[test]
 fn section_types_are_detected_by_prefix_like_botocore() {
     // `startswith("profile")`: `[profiles x]` is profile "x"; `[Profile x]` and `[ default ]` are not profiles.
     let c = cfg("[profiles x]\n[Profile y]\n[ default ]\n");
@@ -499,7 +526,7 @@ fn a_missing_services_section_is_an_error_unless_endpoints_are_ignored() {
             .message
             .contains("\"e\" services configuration does not exist")
     );
-    let ignored = format!("{text}").replace(
+    let ignored = text.replace(
         "services = other",
         "services = other\nignore_configured_endpoint_urls = TRUE",
     );

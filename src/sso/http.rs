@@ -207,6 +207,12 @@ impl Http {
     }
 }
 
+/// Parse a 2xx JSON body; a body of the wrong shape is reported like a transport failure.
+pub fn decode<T: for<'de> serde::Deserialize<'de>>(body: &str, what: &str) -> Result<T, HttpError> {
+    serde_json::from_str(body)
+        .map_err(|e| HttpError::Transport(format!("unexpected {what} response: {e}")))
+}
+
 /// botocore's error-code rules (spec §2.4): the `x-amzn-ErrorType` header cut
 /// at the first `:` and after the last `#`, else body `code`/`__type`; the
 /// OIDC body carries `error`/`error_description`, the portal `message`.

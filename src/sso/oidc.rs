@@ -1,8 +1,7 @@
 //! SSO-OIDC client (spec §2): RegisterClient, StartDeviceAuthorization and
 //! CreateToken (device-code and refresh-token grants). Unsigned rest-json.
 
-use crate::sso::http::Http;
-use crate::sso::http::{HttpError, Method, Request};
+use crate::sso::http::{Http, HttpError, Method, Request, decode};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -44,11 +43,6 @@ pub struct TokenResponse {
 pub struct Oidc<'a> {
     pub http: &'a Http,
     pub base: &'a str,
-}
-
-fn decode<T: for<'de> Deserialize<'de>>(body: &str, what: &str) -> Result<T, HttpError> {
-    serde_json::from_str(body)
-        .map_err(|e| HttpError::Transport(format!("unexpected {what} response: {e}")))
 }
 
 impl Oidc<'_> {

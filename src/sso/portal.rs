@@ -1,7 +1,7 @@
 //! SSO portal client (spec §3): GetRoleCredentials, ListAccounts,
 //! ListAccountRoles and Logout, authenticated by `x-amz-sso_bearer_token`.
 
-use crate::sso::http::{Http, HttpError, Method, Request};
+use crate::sso::http::{Http, HttpError, Method, Request, decode};
 use serde::Deserialize;
 
 pub const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
@@ -36,11 +36,6 @@ pub struct Role {
 pub struct Portal<'a> {
     pub http: &'a Http,
     pub base: &'a str,
-}
-
-fn decode<T: for<'de> Deserialize<'de>>(body: &str, what: &str) -> Result<T, HttpError> {
-    serde_json::from_str(body)
-        .map_err(|e| HttpError::Transport(format!("unexpected {what} response: {e}")))
 }
 
 impl Portal<'_> {
