@@ -131,9 +131,10 @@ pub fn stderr(o: &Output) -> String {
 
 /// Whether `shell` can be used; a missing shell skips locally but fails under CI.
 pub fn have(shell: &str) -> bool {
-    let ok = Command::new(shell)
+    // `command -v` rather than running it: `script -c` would write ./typescript.
+    let ok = Command::new("sh")
         .arg("-c")
-        .arg("exit 0")
+        .arg(format!("command -v {shell}"))
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .status()
