@@ -1,6 +1,4 @@
 
-using namespace System.Management.Automation
-using namespace System.Management.Automation.Language
 
 Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
     param($wordToComplete, $commandAst, $cursorPosition)
@@ -10,8 +8,8 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
         'ssoenv'
         for ($i = 1; $i -lt $commandElements.Count; $i++) {
             $element = $commandElements[$i]
-            if ($element -isnot [StringConstantExpressionAst] -or
-                $element.StringConstantType -ne [StringConstantType]::BareWord -or
+            if ($element -isnot [System.Management.Automation.Language.StringConstantExpressionAst] -or
+                $element.StringConstantType -ne [System.Management.Automation.Language.StringConstantType]::BareWord -or
                 $element.Value.StartsWith('-') -or
                 $element.Value -eq $wordToComplete) {
                 break
@@ -21,131 +19,125 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
 
     $completions = @(switch ($command) {
         'ssoenv' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [CompletionResult]::new('-V', '-V ', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('--version', '--version', [CompletionResultType]::ParameterName, 'Print version')
-            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Print shell code that exports temporary credentials for PROFILE (evaluate it)')
-            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Print shell code that removes every variable `use` sets')
-            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with temporary credentials for PROFILE')
-            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to an SSO session (reuses a valid token unless --force)')
-            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke an SSO session and remove its cached token and role credentials')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show SSO sessions, token states and profiles (no network)')
-            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the SSO profiles of ~/.aws/config')
-            [CompletionResult]::new('emulator', 'emulator', [CompletionResultType]::ParameterValue, 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)')
-            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Walk through login, use and exec against the local emulator, with no AWS account')
-            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal')
-            [CompletionResult]::new('prompt', 'prompt', [CompletionResultType]::ParameterValue, 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh')
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('__complete-profiles', '__complete-profiles', [CompletionResultType]::ParameterValue, 'Print the profile names of the config file, one a line (used by completions)')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [System.Management.Automation.CompletionResult]::new('-V', '-V ', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print version')
+            [System.Management.Automation.CompletionResult]::new('--version', '--version', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print version')
+            [System.Management.Automation.CompletionResult]::new('use', 'use', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print shell code that exports temporary credentials for PROFILE (evaluate it)')
+            [System.Management.Automation.CompletionResult]::new('unset', 'unset', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print shell code that removes every variable `use` sets')
+            [System.Management.Automation.CompletionResult]::new('exec', 'exec', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Run a command with temporary credentials for PROFILE')
+            [System.Management.Automation.CompletionResult]::new('login', 'login', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Log in to an SSO session (reuses a valid token unless --force)')
+            [System.Management.Automation.CompletionResult]::new('logout', 'logout', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Revoke an SSO session and remove its cached token and role credentials')
+            [System.Management.Automation.CompletionResult]::new('status', 'status', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Show SSO sessions, token states and profiles (no network)')
+            [System.Management.Automation.CompletionResult]::new('profiles', 'profiles', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List the SSO profiles of ~/.aws/config')
+            [System.Management.Automation.CompletionResult]::new('emulator', 'emulator', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)')
+            [System.Management.Automation.CompletionResult]::new('demo', 'demo', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Walk through login, use and exec against the local emulator, with no AWS account')
+            [System.Management.Automation.CompletionResult]::new('init', 'init', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal')
+            [System.Management.Automation.CompletionResult]::new('prompt', 'prompt', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh')
+            [System.Management.Automation.CompletionResult]::new('completions', 'completions', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [System.Management.Automation.CompletionResult]::new('help', 'help', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ssoenv;use' {
-            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)')
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to export (beats the profile''s `region`)')
-            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
-            [CompletionResult]::new('--force-login', '--force-login', [CompletionResultType]::ParameterName, 'Log in again even if a valid SSO token is cached')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--shell', '--shell', [System.Management.Automation.CompletionResultType]::ParameterName, 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)')
+            [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, 'Region to export (beats the profile''s `region`)')
+            [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
+            [System.Management.Automation.CompletionResult]::new('--force-login', '--force-login', [System.Management.Automation.CompletionResultType]::ParameterName, 'Log in again even if a valid SSO token is cached')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'ssoenv;unset' {
-            [CompletionResult]::new('--shell', '--shell', [CompletionResultType]::ParameterName, 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--shell', '--shell', [System.Management.Automation.CompletionResultType]::ParameterName, 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'ssoenv;exec' {
-            [CompletionResult]::new('--region', '--region', [CompletionResultType]::ParameterName, 'Region to export (beats the profile''s `region`)')
-            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, 'Region to export (beats the profile''s `region`)')
+            [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'ssoenv;login' {
-            [CompletionResult]::new('--sso-session', '--sso-session', [CompletionResultType]::ParameterName, 'Log in this [sso-session NAME] directly')
-            [CompletionResult]::new('--no-browser', '--no-browser', [CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
-            [CompletionResult]::new('--force', '--force', [CompletionResultType]::ParameterName, 'Log in again even if a valid token is cached')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--sso-session', '--sso-session', [System.Management.Automation.CompletionResultType]::ParameterName, 'Log in this [sso-session NAME] directly')
+            [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
+            [System.Management.Automation.CompletionResult]::new('--force', '--force', [System.Management.Automation.CompletionResultType]::ParameterName, 'Log in again even if a valid token is cached')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'ssoenv;logout' {
-            [CompletionResult]::new('--sso-session', '--sso-session', [CompletionResultType]::ParameterName, 'End this [sso-session NAME]')
-            [CompletionResult]::new('--all', '--all', [CompletionResultType]::ParameterName, 'End every cached SSO session, like `aws sso logout`')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--sso-session', '--sso-session', [System.Management.Automation.CompletionResultType]::ParameterName, 'End this [sso-session NAME]')
+            [System.Management.Automation.CompletionResult]::new('--all', '--all', [System.Management.Automation.CompletionResultType]::ParameterName, 'End every cached SSO session, like `aws sso logout`')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'ssoenv;status' {
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output (stable format, see README)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output (stable format, see README)')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'ssoenv;profiles' {
-            [CompletionResult]::new('--json', '--json', [CompletionResultType]::ParameterName, 'Machine-readable output')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output')
+            [System.Management.Automation.CompletionResult]::new('--names', '--names', [System.Management.Automation.CompletionResultType]::ParameterName, 'Only the names of all profiles, one a line, from a quick scan that never fails (for completions)')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'ssoenv;emulator' {
-            [CompletionResult]::new('--port', '--port', [CompletionResultType]::ParameterName, 'Port on 127.0.0.1 (0 picks a free one)')
-            [CompletionResult]::new('--fixture', '--fixture', [CompletionResultType]::ParameterName, 'JSON file of accounts and roles to serve (default: a built-in set)')
-            [CompletionResult]::new('--approve-after', '--approve-after', [CompletionResultType]::ParameterName, 'Approve a device code after this many CreateToken polls')
-            [CompletionResult]::new('--token-ttl', '--token-ttl', [CompletionResultType]::ParameterName, 'Access-token lifetime in seconds')
-            [CompletionResult]::new('--role-ttl', '--role-ttl', [CompletionResultType]::ParameterName, 'Role-credential lifetime in seconds')
-            [CompletionResult]::new('--interval', '--interval', [CompletionResultType]::ParameterName, 'Polling interval in seconds returned by StartDeviceAuthorization')
-            [CompletionResult]::new('--fail', '--fail', [CompletionResultType]::ParameterName, 'Inject a fault, e.g. `token:500:2`, `credentials:429:1`, `any:slow=3000:1` (repeatable)')
-            [CompletionResult]::new('--deny', '--deny', [CompletionResultType]::ParameterName, 'Deny every device authorization (the user clicks "Deny")')
-            [CompletionResult]::new('--expire', '--expire', [CompletionResultType]::ParameterName, 'Let every device code expire before approval')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--port', '--port', [System.Management.Automation.CompletionResultType]::ParameterName, 'Port on 127.0.0.1 (0 picks a free one)')
+            [System.Management.Automation.CompletionResult]::new('--fixture', '--fixture', [System.Management.Automation.CompletionResultType]::ParameterName, 'JSON file of accounts and roles to serve (default: a built-in set)')
+            [System.Management.Automation.CompletionResult]::new('--approve-after', '--approve-after', [System.Management.Automation.CompletionResultType]::ParameterName, 'Approve a device code after this many CreateToken polls')
+            [System.Management.Automation.CompletionResult]::new('--token-ttl', '--token-ttl', [System.Management.Automation.CompletionResultType]::ParameterName, 'Access-token lifetime in seconds')
+            [System.Management.Automation.CompletionResult]::new('--role-ttl', '--role-ttl', [System.Management.Automation.CompletionResultType]::ParameterName, 'Role-credential lifetime in seconds')
+            [System.Management.Automation.CompletionResult]::new('--interval', '--interval', [System.Management.Automation.CompletionResultType]::ParameterName, 'Polling interval in seconds returned by StartDeviceAuthorization')
+            [System.Management.Automation.CompletionResult]::new('--fail', '--fail', [System.Management.Automation.CompletionResultType]::ParameterName, 'Inject a fault, e.g. `token:500:2`, `credentials:429:1`, `any:slow=3000:1` (repeatable)')
+            [System.Management.Automation.CompletionResult]::new('--deny', '--deny', [System.Management.Automation.CompletionResultType]::ParameterName, 'Deny every device authorization (the user clicks "Deny")')
+            [System.Management.Automation.CompletionResult]::new('--expire', '--expire', [System.Management.Automation.CompletionResultType]::ParameterName, 'Let every device code expire before approval')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'ssoenv;demo' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'ssoenv;init' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'ssoenv;prompt' {
-            [CompletionResult]::new('--format', '--format', [CompletionResultType]::ParameterName, 'Output format with placeholders (see below); default `{profile} {remaining}`')
-            [CompletionResult]::new('--no-color', '--no-color', [CompletionResultType]::ParameterName, 'No ANSI colour (also when NO_COLOR is set)')
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--format', '--format', [System.Management.Automation.CompletionResultType]::ParameterName, 'Output format with placeholders (see below); default `{profile} {remaining}`')
+            [System.Management.Automation.CompletionResult]::new('--no-color', '--no-color', [System.Management.Automation.CompletionResultType]::ParameterName, 'No ANSI colour (also when NO_COLOR is set)')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'ssoenv;completions' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
-            break
-        }
-        'ssoenv;__complete-profiles' {
-            [CompletionResult]::new('-h', '-h', [CompletionResultType]::ParameterName, 'Print help')
-            [CompletionResult]::new('--help', '--help', [CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'ssoenv;help' {
-            [CompletionResult]::new('use', 'use', [CompletionResultType]::ParameterValue, 'Print shell code that exports temporary credentials for PROFILE (evaluate it)')
-            [CompletionResult]::new('unset', 'unset', [CompletionResultType]::ParameterValue, 'Print shell code that removes every variable `use` sets')
-            [CompletionResult]::new('exec', 'exec', [CompletionResultType]::ParameterValue, 'Run a command with temporary credentials for PROFILE')
-            [CompletionResult]::new('login', 'login', [CompletionResultType]::ParameterValue, 'Log in to an SSO session (reuses a valid token unless --force)')
-            [CompletionResult]::new('logout', 'logout', [CompletionResultType]::ParameterValue, 'Revoke an SSO session and remove its cached token and role credentials')
-            [CompletionResult]::new('status', 'status', [CompletionResultType]::ParameterValue, 'Show SSO sessions, token states and profiles (no network)')
-            [CompletionResult]::new('profiles', 'profiles', [CompletionResultType]::ParameterValue, 'List the SSO profiles of ~/.aws/config')
-            [CompletionResult]::new('emulator', 'emulator', [CompletionResultType]::ParameterValue, 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)')
-            [CompletionResult]::new('demo', 'demo', [CompletionResultType]::ParameterValue, 'Walk through login, use and exec against the local emulator, with no AWS account')
-            [CompletionResult]::new('init', 'init', [CompletionResultType]::ParameterValue, 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal')
-            [CompletionResult]::new('prompt', 'prompt', [CompletionResultType]::ParameterValue, 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh')
-            [CompletionResult]::new('completions', 'completions', [CompletionResultType]::ParameterValue, 'Print a shell completion script')
-            [CompletionResult]::new('__complete-profiles', '__complete-profiles', [CompletionResultType]::ParameterValue, 'Print the profile names of the config file, one a line (used by completions)')
-            [CompletionResult]::new('help', 'help', [CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
+            [System.Management.Automation.CompletionResult]::new('use', 'use', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print shell code that exports temporary credentials for PROFILE (evaluate it)')
+            [System.Management.Automation.CompletionResult]::new('unset', 'unset', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print shell code that removes every variable `use` sets')
+            [System.Management.Automation.CompletionResult]::new('exec', 'exec', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Run a command with temporary credentials for PROFILE')
+            [System.Management.Automation.CompletionResult]::new('login', 'login', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Log in to an SSO session (reuses a valid token unless --force)')
+            [System.Management.Automation.CompletionResult]::new('logout', 'logout', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Revoke an SSO session and remove its cached token and role credentials')
+            [System.Management.Automation.CompletionResult]::new('status', 'status', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Show SSO sessions, token states and profiles (no network)')
+            [System.Management.Automation.CompletionResult]::new('profiles', 'profiles', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List the SSO profiles of ~/.aws/config')
+            [System.Management.Automation.CompletionResult]::new('emulator', 'emulator', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)')
+            [System.Management.Automation.CompletionResult]::new('demo', 'demo', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Walk through login, use and exec against the local emulator, with no AWS account')
+            [System.Management.Automation.CompletionResult]::new('init', 'init', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal')
+            [System.Management.Automation.CompletionResult]::new('prompt', 'prompt', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh')
+            [System.Management.Automation.CompletionResult]::new('completions', 'completions', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print a shell completion script')
+            [System.Management.Automation.CompletionResult]::new('help', 'help', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print this message or the help of the given subcommand(s)')
             break
         }
         'ssoenv;help;use' {
@@ -184,14 +176,18 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
         'ssoenv;help;completions' {
             break
         }
-        'ssoenv;help;__complete-profiles' {
-            break
-        }
         'ssoenv;help;help' {
             break
         }
     })
 
-    $completions.Where{ $_.CompletionText -like "$wordToComplete*" } |
+    # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`).
+    if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;login', 'ssoenv;logout')) -and -not $wordToComplete.StartsWith('-')) {
+        $completions += @(& ssoenv profiles --names 2>$null | ForEach-Object {
+            [System.Management.Automation.CompletionResult]::new($_, $_, [System.Management.Automation.CompletionResultType]::ParameterValue, $_)
+        })
+    }
+
+    $completions.Where({ $_.CompletionText -like "$wordToComplete*" }) |
         Sort-Object -Property ListItemText
 }

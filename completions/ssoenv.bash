@@ -16,9 +16,6 @@ _ssoenv() {
             ",$1")
                 cmd="ssoenv"
                 ;;
-            ssoenv,__complete-profiles)
-                cmd="ssoenv__subcmd____complete__subcmd__profiles"
-                ;;
             ssoenv,completions)
                 cmd="ssoenv__subcmd__completions"
                 ;;
@@ -57,9 +54,6 @@ _ssoenv() {
                 ;;
             ssoenv,use)
                 cmd="ssoenv__subcmd__use"
-                ;;
-            ssoenv__subcmd__help,__complete-profiles)
-                cmd="ssoenv__subcmd__help__subcmd____complete__subcmd__profiles"
                 ;;
             ssoenv__subcmd__help,completions)
                 cmd="ssoenv__subcmd__help__subcmd__completions"
@@ -107,22 +101,8 @@ _ssoenv() {
 
     case "${cmd}" in
         ssoenv)
-            opts="-h -V --help --version use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help"
+            opts="-h -V --help --version use unset exec login logout status profiles emulator demo init prompt completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ssoenv__subcmd____complete__subcmd__profiles)
-            opts="-h --help"
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -223,22 +203,8 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__help)
-            opts="use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help"
+            opts="use unset exec login logout status profiles emulator demo init prompt completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
-                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-                return 0
-            fi
-            case "${prev}" in
-                *)
-                    COMPREPLY=()
-                    ;;
-            esac
-            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
-            return 0
-            ;;
-        ssoenv__subcmd__help__subcmd____complete__subcmd__profiles)
-            opts=""
-            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -483,7 +449,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__profiles)
-            opts="-h --json --help"
+            opts="-h --json --names --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -577,7 +543,7 @@ else
     complete -F _ssoenv -o bashdefault -o default ssoenv
 fi
 
-# ssoenv: PROFILE completes from the config file (`ssoenv __complete-profiles`).
+# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`).
 _ssoenv_with_profiles() {
     local cur=${COMP_WORDS[COMP_CWORD]} i skip=0 seen=0
     case ${COMP_WORDS[1]-} in
@@ -599,7 +565,7 @@ _ssoenv_with_profiles() {
             done
             if ((!skip && !seen)); then
                 local IFS=$'\n'
-                COMPREPLY=($(compgen -W "$(ssoenv __complete-profiles 2>/dev/null)" -- "$cur"))
+                COMPREPLY=($(compgen -W "$(ssoenv profiles --names 2>/dev/null)" -- "$cur"))
                 return 0
             fi
         fi

@@ -34,7 +34,6 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand init 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
             cand prompt 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
             cand completions 'Print a shell completion script'
-            cand __complete-profiles 'Print the profile names of the config file, one a line (used by completions)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ssoenv;use'= {
@@ -76,6 +75,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
         }
         &'ssoenv;profiles'= {
             cand --json 'Machine-readable output'
+            cand --names 'Only the names of all profiles, one a line, from a quick scan that never fails (for completions)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -110,10 +110,6 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
-        &'ssoenv;__complete-profiles'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
-        }
         &'ssoenv;help'= {
             cand use 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
             cand unset 'Print shell code that removes every variable `use` sets'
@@ -127,7 +123,6 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand init 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
             cand prompt 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
             cand completions 'Print a shell completion script'
-            cand __complete-profiles 'Print the profile names of the config file, one a line (used by completions)'
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ssoenv;help;use'= {
@@ -153,8 +148,6 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
         &'ssoenv;help;prompt'= {
         }
         &'ssoenv;help;completions'= {
-        }
-        &'ssoenv;help;__complete-profiles'= {
         }
         &'ssoenv;help;help'= {
         }

@@ -38,7 +38,6 @@ complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "demo" -d 'Walk throug
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "init" -d 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "prompt" -d 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "completions" -d 'Print a shell completion script'
-complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "__complete-profiles" -d 'Print the profile names of the config file, one a line (used by completions)'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l shell -d 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)' -r -f -a "bash\t''
 zsh\t''
@@ -66,6 +65,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -s h -l help -d 'P
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l json -d 'Machine-readable output (stable format, see README)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l json -d 'Machine-readable output'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l names -d 'Only the names of all profiles, one a line, from a quick scan that never fails (for completions)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l port -d 'Port on 127.0.0.1 (0 picks a free one)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fixture -d 'JSON file of accounts and roles to serve (default: a built-in set)' -r -F
@@ -83,23 +83,21 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -l format -d 'Outp
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -l no-color -d 'No ANSI colour (also when NO_COLOR is set)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand __complete-profiles" -s h -l help -d 'Print help'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "use" -d 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "unset" -d 'Print shell code that removes every variable `use` sets'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "exec" -d 'Run a command with temporary credentials for PROFILE'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "login" -d 'Log in to an SSO session (reuses a valid token unless --force)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "logout" -d 'Revoke an SSO session and remove its cached token and role credentials'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "status" -d 'Show SSO sessions, token states and profiles (no network)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "profiles" -d 'List the SSO profiles of ~/.aws/config'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "emulator" -d 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "demo" -d 'Walk through login, use and exec against the local emulator, with no AWS account'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "init" -d 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "prompt" -d 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "completions" -d 'Print a shell completion script'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "__complete-profiles" -d 'Print the profile names of the config file, one a line (used by completions)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions __complete-profiles help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "use" -d 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "unset" -d 'Print shell code that removes every variable `use` sets'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "exec" -d 'Run a command with temporary credentials for PROFILE'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "login" -d 'Log in to an SSO session (reuses a valid token unless --force)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "logout" -d 'Revoke an SSO session and remove its cached token and role credentials'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "status" -d 'Show SSO sessions, token states and profiles (no network)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "profiles" -d 'List the SSO profiles of ~/.aws/config'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "emulator" -d 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "demo" -d 'Walk through login, use and exec against the local emulator, with no AWS account'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "init" -d 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "prompt" -d 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 
-# ssoenv: PROFILE completes from the config file (`ssoenv __complete-profiles`).
+# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`).
 function __ssoenv_complete_profile
     set -l tokens (commandline -opc)
     test (count $tokens) -ge 2; or return 1
@@ -120,4 +118,4 @@ function __ssoenv_complete_profile
     end
     test $skip = 0
 end
-complete -c ssoenv -n __ssoenv_complete_profile -f -a '(ssoenv __complete-profiles 2>/dev/null)'
+complete -c ssoenv -n __ssoenv_complete_profile -f -a '(ssoenv profiles --names 2>/dev/null)'

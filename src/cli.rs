@@ -82,9 +82,6 @@ pub enum Command {
             ssoenv completions fish > ~/.config/fish/completions/ssoenv.fish"
     )]
     Completions(CompletionsArgs),
-    /// Print the profile names of the config file, one a line (used by completions)
-    #[command(name = "__complete-profiles", hide = true)]
-    CompleteProfiles,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -221,8 +218,11 @@ pub struct StatusArgs {
 #[derive(Debug, Args)]
 pub struct ProfilesArgs {
     /// Machine-readable output
-    #[arg(long)]
+    #[arg(long, conflicts_with = "names")]
     pub json: bool,
+    /// Only the names of all profiles, one a line, from a quick scan that never fails (for completions)
+    #[arg(long)]
+    pub names: bool,
 }
 
 #[derive(Debug, Args)]

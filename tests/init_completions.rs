@@ -70,7 +70,7 @@ fn sandbox() -> (tempfile::TempDir, String) {
 fn complete_profiles_lists_the_config_profiles() {
     let (home, _) = sandbox();
     let out = Command::new(BIN)
-        .arg("__complete-profiles")
+        .args(["profiles", "--names"])
         .env_clear()
         .env("HOME", home.path())
         .output()
@@ -81,7 +81,7 @@ fn complete_profiles_lists_the_config_profiles() {
     );
     // AWS_CONFIG_FILE wins; an unreadable file gives nothing, quietly.
     let out = Command::new(BIN)
-        .arg("__complete-profiles")
+        .args(["profiles", "--names"])
         .env_clear()
         .env("HOME", home.path())
         .env("AWS_CONFIG_FILE", home.path().join("missing"))
@@ -194,4 +194,81 @@ fn zsh_completion_points_profile_arguments_at_the_config() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// The one rc line brings completions too, in every shell.
+#[test]
+fn init_registers_completions_with_profile_names() {
+    let (home, path) = sandbox();
+    let run = |shell: &str, args: &[&str], script: &str| -> String {
+        let out = Command::new(shell)
+            .args(args)
+            .arg(script)
+            .env_clear()
+            .env("HOME", home.path())
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "{shell}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        String::from_utf8(out.stdout).unwrap()
+    };
+    if have_shell("bash") {
+        let out = run(
+            "bash",
+            &["--noprofile", "--norc", "-c"],
+            &format!("eval \"$('{BIN}' init bash)\"; complete -p ssoenv"),
+        );
+        assert!(out.contains("-F _ssoenv_with_profiles ssoenv"), "{out}");
+    }
+    if have_shell("zsh") {
+        // compinit before the init line: registered at once.
+        let out = run(
+            "zsh",
+            &["-f", "-c"],
+            &format!(
+                "autoload -Uz compinit; compinit -u -D; eval \"$('{BIN}' init zsh)\"; print -r -- ${{_comps[ssoenv]}}"
+            ),
+        );
+        assert_eq!(out.trim(), "_ssoenv");
+        // compinit after it (common in .zshrc): registered on the first prompt.
+        let out = run(
+            "zsh",
+            &["-f", "-c"],
+            &format!(
+                "eval \"$('{BIN}' init zsh)\"; autoload -Uz compinit; compinit -u -D; \
+                 for f in $precmd_functions; do $f; done; print -r -- ${{_comps[ssoenv]}} ${{#precmd_functions}}"
+            ),
+        );
+        assert_eq!(
+            out.trim(),
+            "_ssoenv 1",
+            "registered once, then the one-shot hook is gone"
+        );
+    }
+    if have_shell("fish") {
+        let out = run(
+            "fish",
+            &["--no-config", "-c"],
+            &format!("'{BIN}' init fish | source; complete -C 'ssoenv use pr'"),
+        );
+        let got: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
+        assert_eq!(got, ["preprod", "prod"], "fish sorts them");
+    }
+}
+
+fn have_shell(shell: &str) -> bool {
+    let ok = Command::new("sh")
+        .args(["-c", &format!("command -v {shell}")])
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
+    assert!(
+        ok || std::env::var_os("CI").is_none(),
+        "{shell} is required under CI"
+    );
+    ok
 }

@@ -119,6 +119,10 @@ fn the_powershell_script_parses_without_errors() {
     let printed = String::from_utf8(out.stdout).unwrap();
     assert!(printed.contains("$global:__ssoenv_bin = '/"));
     assert_eq!(powershell_errors(&printed), Vec::<String>::new());
+    // Completions come along; `using namespace` would be illegal after other statements.
+    assert!(printed.contains("Register-ArgumentCompleter -Native -CommandName 'ssoenv'"));
+    assert!(printed.contains("& ssoenv profiles --names"));
+    assert!(!printed.contains("using namespace"));
 }
 
 #[test]

@@ -1,10 +1,9 @@
 //! `ssoenv completions SHELL` (clap_complete, plus profile names completed from
-//! the config for bash, zsh and fish) and the hidden `ssoenv __complete-profiles`
+//! the config for bash, zsh and fish) and `ssoenv profiles --names`
 //! those scripts call. The generated files are committed in `completions/`;
 //! `tests/completions_drift.rs` fails when they no longer match the CLI.
 
 use crate::cli::{Cli, CompletionsArgs};
-use crate::env::{self, Env};
 use crate::error::Result;
 use clap::CommandFactory;
 use clap_complete::Shell;
@@ -23,10 +22,96 @@ pub fn script(shell: Shell) -> String {
         Shell::Bash => s.push_str(BASH_PROFILES),
         Shell::Fish => s.push_str(FISH_PROFILES),
         Shell::Zsh => s = zsh_with_profiles(&s),
+        Shell::PowerShell => s = powershell_with_profiles(&s),
         _ => {}
     }
     s
 }
+
+/// The completion part of `ssoenv init SHELL`: the same script, made safe to
+/// evaluate inside the init script. zsh registers with `compdef` now if
+/// compinit ran, else on the first prompt (compinit often runs later in .zshrc).
+pub fn for_init(shell: crate::cli::ShellArg) -> String {
+    use crate::cli::ShellArg;
+    match shell {
+        ShellArg::Bash => script(Shell::Bash),
+        ShellArg::Fish => script(Shell::Fish),
+        ShellArg::Powershell => script(Shell::PowerShell),
+        ShellArg::Zsh => script(Shell::Zsh).replacen(
+            "if [ \"$funcstack[1]\" = \"_ssoenv\" ]; then\n    _ssoenv \"$@\"\nelse\n    compdef _ssoenv ssoenv\nfi\n",
+            ZSH_DEFERRED_COMPDEF,
+            1,
+        ),
+    }
+}
+
+const ZSH_DEFERRED_COMPDEF: &str = r#"if (( $+functions[compdef] )); then
+    compdef _ssoenv ssoenv
+else
+    __ssoenv_compdef() {
+        (( $+functions[compdef] )) || return 0
+        compdef _ssoenv ssoenv
+        precmd_functions=(${precmd_functions:#__ssoenv_compdef})
+    }
+    precmd_functions+=(__ssoenv_compdef)
+fi
+"#;
+
+/// PowerShell: `using namespace` must open a script, which an embedded
+/// completion (inside `ssoenv init powershell`) cannot; spell the types out
+/// instead. Then add profile names for the commands that take a profile.
+fn powershell_with_profiles(generated: &str) -> String {
+    let mut out = String::with_capacity(generated.len() + POWERSHELL_PROFILES.len());
+    for line in generated.split_inclusive('\n') {
+        if line.starts_with("using namespace ") {
+            continue;
+        }
+        if line.starts_with("    $completions.Where{") {
+            out.push_str(POWERSHELL_PROFILES);
+            // `.Where{…}` is PowerShell 4 shorthand for `.Where({…})`; the explicit
+            // call is the same code and parses with the tree-sitter grammar too.
+            if let Some(body) = line
+                .strip_prefix("    $completions.Where{")
+                .and_then(|l| l.split_once("} |"))
+            {
+                out.push_str(&format!(
+                    "    $completions.Where({{{}}}) |{}",
+                    body.0, body.1
+                ));
+                continue;
+            }
+        }
+        out.push_str(
+            &line
+                .replace(
+                    "[CompletionResult]",
+                    "[System.Management.Automation.CompletionResult]",
+                )
+                .replace(
+                    "[CompletionResultType]",
+                    "[System.Management.Automation.CompletionResultType]",
+                )
+                .replace(
+                    "[StringConstantExpressionAst]",
+                    "[System.Management.Automation.Language.StringConstantExpressionAst]",
+                )
+                .replace(
+                    "[StringConstantType]",
+                    "[System.Management.Automation.Language.StringConstantType]",
+                ),
+        );
+    }
+    out
+}
+
+const POWERSHELL_PROFILES: &str = r#"    # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`).
+    if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;login', 'ssoenv;logout')) -and -not $wordToComplete.StartsWith('-')) {
+        $completions += @(& ssoenv profiles --names 2>$null | ForEach-Object {
+            [System.Management.Automation.CompletionResult]::new($_, $_, [System.Management.Automation.CompletionResultType]::ParameterValue, $_)
+        })
+    }
+
+"#;
 
 /// The commands whose PROFILE positional completes from the config.
 pub const PROFILE_COMMANDS: &[&str] = &["use", "exec", "login", "logout"];
@@ -50,11 +135,11 @@ fn zsh_with_profiles(generated: &str) -> String {
     out
 }
 
-const ZSH_PROFILES: &str = r#"# ssoenv: PROFILE completes from the config file (`ssoenv __complete-profiles`).
+const ZSH_PROFILES: &str = r#"# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`).
 (( $+functions[_ssoenv_profiles] )) ||
 _ssoenv_profiles() {
     local -a profiles
-    profiles=(${(f)"$(ssoenv __complete-profiles 2>/dev/null)"})
+    profiles=(${(f)"$(ssoenv profiles --names 2>/dev/null)"})
     _wanted profiles expl profile compadd -a profiles
 }
 
@@ -67,7 +152,7 @@ pub fn file_name(shell: Shell) -> String {
 }
 
 const BASH_PROFILES: &str = r#"
-# ssoenv: PROFILE completes from the config file (`ssoenv __complete-profiles`).
+# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`).
 _ssoenv_with_profiles() {
     local cur=${COMP_WORDS[COMP_CWORD]} i skip=0 seen=0
     case ${COMP_WORDS[1]-} in
@@ -89,7 +174,7 @@ _ssoenv_with_profiles() {
             done
             if ((!skip && !seen)); then
                 local IFS=$'\n'
-                COMPREPLY=($(compgen -W "$(ssoenv __complete-profiles 2>/dev/null)" -- "$cur"))
+                COMPREPLY=($(compgen -W "$(ssoenv profiles --names 2>/dev/null)" -- "$cur"))
                 return 0
             fi
         fi
@@ -105,7 +190,7 @@ fi
 "#;
 
 const FISH_PROFILES: &str = r#"
-# ssoenv: PROFILE completes from the config file (`ssoenv __complete-profiles`).
+# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`).
 function __ssoenv_complete_profile
     set -l tokens (commandline -opc)
     test (count $tokens) -ge 2; or return 1
@@ -126,65 +211,5 @@ function __ssoenv_complete_profile
     end
     test $skip = 0
 end
-complete -c ssoenv -n __ssoenv_complete_profile -f -a '(ssoenv __complete-profiles 2>/dev/null)'
+complete -c ssoenv -n __ssoenv_complete_profile -f -a '(ssoenv profiles --names 2>/dev/null)'
 "#;
-
-/// `ssoenv __complete-profiles`: profile names of the config file, one a line.
-/// A cheap scan of section headers, no validation; on any error, nothing.
-pub fn profiles(env: &Env) -> Result<i32> {
-    let path = match env.non_empty(env::AWS_CONFIG_FILE) {
-        Some(p) => match (p.strip_prefix("~/"), env.home()) {
-            (Some(rest), Some(home)) => home.join(rest),
-            _ => p.into(),
-        },
-        None => match env.home() {
-            Some(h) => h.join(".aws").join("config"),
-            None => return Ok(0),
-        },
-    };
-    let Ok(text) = std::fs::read_to_string(path) else {
-        return Ok(0);
-    };
-    let names = profile_names(&text);
-    if !names.is_empty() {
-        super::emit(&(names.join("\n") + "\n"))?;
-    }
-    Ok(0)
-}
-
-/// `[default]` and `[profile NAME]` section names, in file order, once each.
-pub fn profile_names(text: &str) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        let Some(inner) = line.strip_prefix('[').and_then(|l| l.split(']').next()) else {
-            continue;
-        };
-        let inner = inner.trim();
-        let name = if inner == "default" {
-            "default"
-        } else if let Some(rest) = inner.strip_prefix("profile")
-            && rest.starts_with([' ', '\t'])
-        {
-            rest.trim()
-        } else {
-            continue;
-        };
-        if !name.is_empty() && !names.iter().any(|n| n == name) {
-            names.push(name.to_owned());
-        }
-    }
-    names
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn profile_names_come_from_section_headers_only() {
-        let text = "[default]\nregion = x\n[profile dev]\n[ profile  prod ]\n[sso-session corp]\n\
-                    [profilex]\n  [profile dev]\n[services s]\n# [profile no]\n[profile a b]\n";
-        assert_eq!(profile_names(text), ["default", "dev", "prod", "a b"]);
-    }
-}

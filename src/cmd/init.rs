@@ -32,7 +32,11 @@ pub fn script(shell: ShellArg, bin: Option<&str>) -> String {
         ShellArg::Powershell => POWERSHELL,
     };
     let quoted = crate::shell::Shell::from(shell).quote(bin.unwrap_or("ssoenv"));
-    template.replacen(PLACEHOLDER, &quoted, 1)
+    let mut s = template.replacen(PLACEHOLDER, &quoted, 1);
+    // Completions come with the one rc line too.
+    s.push('\n');
+    s.push_str(&super::completions::for_init(shell));
+    s
 }
 
 #[cfg(test)]

@@ -32,7 +32,6 @@ pub fn run(cli: Cli, env: &Env) -> Result<i32> {
         Command::Init(a) => init::run(a),
         Command::Prompt(a) => prompt::run(a, env),
         Command::Completions(a) => completions::run(a),
-        Command::CompleteProfiles => completions::profiles(env),
     }
 }
 

@@ -18,6 +18,9 @@ struct Row {
 }
 
 pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
+    if args.names {
+        return names(env);
+    }
     let config = Config::load(env)?;
     let mut rows = Vec::new();
     for (name, p) in config.sso_profiles() {
@@ -60,4 +63,58 @@ pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
     }
     super::emit(&super::status::table(&table))?;
     Ok(0)
+}
+
+/// `ssoenv profiles --names`: every profile name of the config file, one a
+/// line, from a scan of the section headers with no validation, so that
+/// completion works even in a file ssoenv would refuse. On any error, nothing.
+fn names(env: &Env) -> Result<i32> {
+    let Ok(path) = Config::path(env) else {
+        return Ok(0);
+    };
+    let Ok(text) = std::fs::read_to_string(path) else {
+        return Ok(0);
+    };
+    let names = profile_names(&text);
+    if !names.is_empty() {
+        super::emit(&(names.join("\n") + "\n"))?;
+    }
+    Ok(0)
+}
+
+/// `[default]` and `[profile NAME]` section names, in file order, once each.
+pub fn profile_names(text: &str) -> Vec<String> {
+    let mut names: Vec<String> = Vec::new();
+    for line in text.lines() {
+        let line = line.trim();
+        let Some(inner) = line.strip_prefix('[').and_then(|l| l.split(']').next()) else {
+            continue;
+        };
+        let inner = inner.trim();
+        let name = if inner == "default" {
+            "default"
+        } else if let Some(rest) = inner.strip_prefix("profile")
+            && rest.starts_with([' ', '\t'])
+        {
+            rest.trim()
+        } else {
+            continue;
+        };
+        if !name.is_empty() && !names.iter().any(|n| n == name) {
+            names.push(name.to_owned());
+        }
+    }
+    names
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn profile_names_come_from_section_headers_only() {
+        let text = "[default]\nregion = x\n[profile dev]\n[ profile  prod ]\n[sso-session corp]\n\
+                    [profilex]\n  [profile dev]\n[services s]\n# [profile no]\n[profile a b]\n";
+        assert_eq!(profile_names(text), ["default", "dev", "prod", "a b"]);
+    }
 }
