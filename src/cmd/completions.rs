@@ -30,7 +30,7 @@ pub fn script(shell: Shell) -> String {
 
 /// The completion part of `ssoenv init SHELL`: the same script, made safe to
 /// evaluate inside the init script. zsh registers with `compdef` now if
-/// compinit ran, else on the first prompt (compinit often runs later in .zshrc).
+/// compinit ran, else on the first prompt (compinit often runs later in .zshrc); the one-shot hook removes itself.
 pub fn for_init(shell: crate::cli::ShellArg) -> String {
     use crate::cli::ShellArg;
     match shell {
@@ -48,10 +48,11 @@ pub fn for_init(shell: crate::cli::ShellArg) -> String {
 const ZSH_DEFERRED_COMPDEF: &str = r#"if (( $+functions[compdef] )); then
     compdef _ssoenv ssoenv
 else
+    # Once, at the first prompt (.zshrc has finished by then), and gone after.
     __ssoenv_compdef() {
-        (( $+functions[compdef] )) || return 0
-        compdef _ssoenv ssoenv
         precmd_functions=(${precmd_functions:#__ssoenv_compdef})
+        (( $+functions[compdef] )) && compdef _ssoenv ssoenv
+        return 0
     }
     precmd_functions+=(__ssoenv_compdef)
 fi
