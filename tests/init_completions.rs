@@ -2,23 +2,12 @@
 //! generates, and PROFILE completes from the config in real bash and fish.
 
 use clap_complete::Shell;
-use std::process::{Command, Stdio};
+use std::process::Command;
+
+mod common;
+use common::have;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssoenv");
-
-fn have(shell: &str) -> bool {
-    let ok = Command::new(shell)
-        .arg("-c")
-        .arg("exit 0")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok && std::env::var_os("CI").is_some() {
-        panic!("{shell} is required under CI but is not installed");
-    }
-    ok
-}
 
 #[test]
 fn committed_completions_match_the_cli() {
@@ -216,7 +205,7 @@ fn init_registers_completions_with_profile_names() {
         );
         String::from_utf8(out.stdout).unwrap()
     };
-    if have_shell("bash") {
+    if have("bash") {
         let out = run(
             "bash",
             &["--noprofile", "--norc", "-c"],
@@ -224,7 +213,7 @@ fn init_registers_completions_with_profile_names() {
         );
         assert!(out.contains("-F _ssoenv_with_profiles ssoenv"), "{out}");
     }
-    if have_shell("zsh") {
+    if have("zsh") {
         // compinit before the init line: registered at once.
         let out = run(
             "zsh",
@@ -249,7 +238,7 @@ fn init_registers_completions_with_profile_names() {
             "registered once, then the one-shot hook is gone"
         );
     }
-    if have_shell("fish") {
+    if have("fish") {
         let out = run(
             "fish",
             &["--no-config", "-c"],
@@ -258,17 +247,4 @@ fn init_registers_completions_with_profile_names() {
         let got: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
         assert_eq!(got, ["preprod", "prod"], "fish sorts them");
     }
-}
-
-fn have_shell(shell: &str) -> bool {
-    let ok = Command::new("sh")
-        .args(["-c", &format!("command -v {shell}")])
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    assert!(
-        ok || std::env::var_os("CI").is_none(),
-        "{shell} is required under CI"
-    );
-    ok
 }

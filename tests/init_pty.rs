@@ -2,26 +2,13 @@
 //! pseudo-terminal load `ssoenv init`, activate a profile by hand and show
 //! `(dev 42m)` in the prompt, in green; `ssoenv unset` takes it away again.
 
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-const BIN: &str = env!("CARGO_BIN_EXE_ssoenv");
+mod common;
+use common::have;
 
-fn have(tool: &str) -> bool {
-    let ok = Command::new(tool)
-        .arg("-V")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok();
-    if !ok && std::env::var_os("CI").is_some() {
-        panic!("{tool} is required under CI but is not installed");
-    }
-    if !ok {
-        eprintln!("skipping: {tool} is not installed");
-    }
-    ok
-}
+const BIN: &str = env!("CARGO_BIN_EXE_ssoenv");
 
 /// A tmux server of our own (its own socket), killed on drop.
 struct Tmux {

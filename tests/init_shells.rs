@@ -8,25 +8,10 @@ use ssoenv::prompt;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-const BIN: &str = env!("CARGO_BIN_EXE_ssoenv");
+mod common;
+use common::have;
 
-/// Whether `shell` can be used; a missing shell skips locally but fails under CI.
-fn have(shell: &str) -> bool {
-    let ok = Command::new(shell)
-        .arg("-c")
-        .arg("exit 0")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success());
-    if !ok && std::env::var_os("CI").is_some() {
-        panic!("{shell} is required under CI but is not installed");
-    }
-    if !ok {
-        eprintln!("skipping: {shell} is not installed");
-    }
-    ok
-}
+const BIN: &str = env!("CARGO_BIN_EXE_ssoenv");
 
 /// Run `script` in `shell` without rc files, a cleared environment and a temp HOME.
 /// `$B` is the ssoenv binary.

@@ -50,9 +50,10 @@ const ZSH_DEFERRED_COMPDEF: &str = r#"if (( $+functions[compdef] )); then
 else
     # Once, at the first prompt (.zshrc has finished by then), and gone after.
     __ssoenv_compdef() {
+        local s=$?
         precmd_functions=(${precmd_functions:#__ssoenv_compdef})
         (( $+functions[compdef] )) && compdef _ssoenv ssoenv
-        return 0
+        return $s
     }
     precmd_functions+=(__ssoenv_compdef)
 fi
