@@ -846,3 +846,80 @@ fn the_demo_runs_end_to_end() {
     assert!(stderr(&out).contains("Then enter the code:"));
     assert!(text.contains("Demo finished."));
 }
+
+#[test]
+fn aws_ca_bundle_trusts_a_corporate_ca_over_real_tls() {
+    // A private CA signs a certificate for localhost; socat terminates TLS with
+    // it in front of the emulator. Trusted only through AWS_CA_BUNDLE.
+    if !have("openssl") || !have("socat") {
+        return;
+    }
+    let sb = Sandbox::new();
+    let d = sb.dir.path().to_owned();
+    let sh = |script: &str| {
+        let out = std::process::Command::new("sh")
+            .args(["-c", script])
+            .current_dir(&d)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{script}: {}", stderr(&out));
+    };
+    sh(
+        "openssl req -x509 -newkey rsa:2048 -nodes -keyout ca.key -out ca.pem -days 2 -subj /CN=ssoenv-test-ca",
+    );
+    sh("openssl req -newkey rsa:2048 -nodes -keyout leaf.key -out leaf.csr -subj /CN=localhost");
+    std::fs::write(
+        d.join("ext"),
+        "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
+    )
+    .unwrap();
+    sh(
+        "openssl x509 -req -in leaf.csr -CA ca.pem -CAkey ca.key -CAcreateserial -out leaf.pem -days 2 -extfile ext",
+    );
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut socat = std::process::Command::new("socat")
+        .arg(format!(
+            "OPENSSL-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork,cert={},key={},verify=0",
+            d.join("leaf.pem").display(),
+            d.join("leaf.key").display()
+        ))
+        .arg(format!("TCP:127.0.0.1:{}", sb.emu.port()))
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(10);
+    while std::net::TcpStream::connect(("127.0.0.1", port)).is_err() {
+        assert!(std::time::Instant::now() < deadline, "socat did not start");
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    let url = format!("https://localhost:{port}");
+    let sb = sb
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
+        .env("AWS_ENDPOINT_URL_SSO", &url);
+    let untrusted = sb.run(["use", "dev", "--shell", "bash"]);
+    let trusted = sb
+        .cmd(["use", "dev", "--shell", "bash"])
+        .env("AWS_CA_BUNDLE", d.join("ca.pem"))
+        .output()
+        .unwrap();
+    let _ = socat.kill();
+    let _ = socat.wait();
+    assert_eq!(untrusted.status.code(), Some(1));
+    assert!(
+        stderr(&untrusted).to_lowercase().contains("certificate"),
+        "{}",
+        stderr(&untrusted)
+    );
+    assert!(trusted.status.success(), "{}", stderr(&trusted));
+    assert!(stdout(&trusted).contains("export AWS_ACCESS_KEY_ID='ASIA"));
+    assert_eq!(
+        sb.emu.stats().register_client,
+        1,
+        "only the trusted run reached the emulator"
+    );
+}
