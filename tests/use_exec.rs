@@ -923,3 +923,22 @@ fn aws_ca_bundle_trusts_a_corporate_ca_over_real_tls() {
         "only the trusted run reached the emulator"
     );
 }
+
+#[test]
+fn a_role_not_assigned_to_the_user_says_so() {
+    let sb = Sandbox::new();
+    sb.write_config(&format!(
+        "{CONFIG}\n[profile nope]\nsso_session = corp\nsso_account_id = 333333333333\nsso_role_name = AdministratorAccess\n"
+    ));
+    let out = sb.run(["use", "nope", "--shell", "bash"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout(&out), "");
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "could not get credentials for role AdministratorAccess in account 333333333333"
+        ),
+        "{err}"
+    );
+    assert!(err.contains("not assigned to you"), "{err}");
+}
