@@ -184,7 +184,10 @@ fn until(expires_at: &Option<String>, now: OffsetDateTime) -> String {
         return String::new();
     };
     match cache::parse_timestamp(t) {
-        Some(exp) if exp > now => format!("{t} ({} left)", remaining((exp - now).whole_seconds())),
+        Some(exp) if exp > now => format!(
+            "{t} ({} left)",
+            crate::prompt::remaining_text((exp - now).whole_seconds())
+        ),
         _ => t.clone(),
     }
 }
@@ -267,16 +270,4 @@ pub fn table(rows: &[Vec<String>]) -> String {
         out.push('\n');
     }
     out
-}
-
-/// `1h05m`, `42m`, `59s`: the prompt's format.
-fn remaining(secs: i64) -> String {
-    let (h, m, s) = (secs / 3600, secs % 3600 / 60, secs % 60);
-    if h > 0 {
-        format!("{h}h{m:02}m")
-    } else if m > 0 {
-        format!("{m}m")
-    } else {
-        format!("{s}s")
-    }
 }
