@@ -361,12 +361,10 @@ fn a_held_lock_times_out_with_a_clear_message() {
         .env("SSOENV_LOCK_TIMEOUT", "0.5")
         .output()
         .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stdout(&out), "");
-    assert!(
-        stderr(&out).contains("timed out after 0s waiting for another ssoenv (pid"),
-        "{}",
-        stderr(&out)
+    assert_fails(
+        &out,
+        1,
+        "timed out after 0s waiting for another ssoenv (pid",
     );
     let mut holder = holder;
     assert!(holder.wait().unwrap().success());

@@ -359,13 +359,7 @@ fn the_browser_is_opened_at_the_autofill_url() {
 fn non_interactive_use_without_a_session_fails_with_empty_stdout() {
     let sb = Sandbox::new().env("SSOENV_INTERACTIVE", "0");
     let out = sb.run(["use", "dev", "--shell", "bash"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stdout(&out), "");
-    assert!(
-        stderr(&out).contains("ssoenv login dev"),
-        "{}",
-        stderr(&out)
-    );
+    assert_fails(&out, 1, "ssoenv login dev");
     assert_eq!(sb.emu.stats().start_device_authorization, 0);
 }
 
@@ -374,9 +368,7 @@ fn denied_and_expired_authorizations_stop_with_clear_messages() {
     let sb = Sandbox::new();
     sb.emu.set_deny(true);
     let out = sb.run(["use", "dev", "--shell", "bash", "--no-browser"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stdout(&out), "");
-    assert!(stderr(&out).contains("denied"), "{}", stderr(&out));
+    assert_fails(&out, 1, "denied");
 
     let sb = Sandbox::with(EmulatorConfig {
         interval: 0,
@@ -429,26 +421,14 @@ fn an_unreachable_endpoint_is_a_clear_runtime_error() {
         .env("AWS_ENDPOINT_URL_SSO_OIDC", "http://127.0.0.1:9")
         .env("AWS_ENDPOINT_URL_SSO", "http://127.0.0.1:9");
     let out = sb.run(["use", "dev", "--shell", "bash"]);
-    assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stdout(&out), "");
-    assert!(
-        stderr(&out).contains("http://127.0.0.1:9 could not be reached"),
-        "{}",
-        stderr(&out)
-    );
+    assert_fails(&out, 1, "http://127.0.0.1:9 could not be reached");
 }
 
 #[test]
 fn plain_http_to_a_remote_host_is_refused() {
     let sb = Sandbox::new().env("AWS_ENDPOINT_URL_SSO_OIDC", "http://example.com");
     let out = sb.run(["use", "dev", "--shell", "bash"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stdout(&out), "");
-    assert!(
-        stderr(&out).contains("AWS_ENDPOINT_URL_SSO_OIDC"),
-        "{}",
-        stderr(&out)
-    );
+    assert_fails(&out, 2, "AWS_ENDPOINT_URL_SSO_OIDC");
 }
 
 #[test]

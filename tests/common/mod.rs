@@ -203,3 +203,13 @@ pub fn eval_in(shell: &str, script: &str, names: &[&str], dir: &Path) -> String 
 pub fn hex(s: &str) -> String {
     s.bytes().map(|b| format!("{b:02x}")).collect()
 }
+
+/// A failure as the user sees it: exit `code`, nothing on stdout for `eval`,
+/// and a stderr naming `needle`. Returns stderr for further checks.
+pub fn assert_fails(out: &Output, code: i32, needle: &str) -> String {
+    let err = stderr(out);
+    assert_eq!(out.status.code(), Some(code), "{err}");
+    assert_eq!(stdout(out), "", "stdout stays empty on failure");
+    assert!(err.contains(needle), "expected {needle:?} in: {err}");
+    err
+}
