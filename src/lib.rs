@@ -15,3 +15,4 @@ pub mod prompt;
 pub mod session;
 pub mod shell;
 pub mod sso;
+pub mod text;
