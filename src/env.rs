@@ -20,6 +20,9 @@ pub const SSOENV_INTERACTIVE: &str = "SSOENV_INTERACTIVE";
 pub const SSOENV_LOCK_TIMEOUT: &str = "SSOENV_LOCK_TIMEOUT";
 pub const SSOENV_PROMPT: &str = "SSOENV_PROMPT";
 pub const SSOENV_AUTO_RENEW: &str = "SSOENV_AUTO_RENEW";
+/// Set (to 1) by the prompt hook for its quiet renewal: `use` then never waits
+/// for another ssoenv's lock and gives up within a few seconds overall.
+pub const SSOENV_BACKGROUND_RENEW: &str = "SSOENV_BACKGROUND_RENEW";
 pub const NO_COLOR: &str = "NO_COLOR";
 pub const DISPLAY: &str = "DISPLAY";
 pub const WAYLAND_DISPLAY: &str = "WAYLAND_DISPLAY";

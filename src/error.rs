@@ -3,6 +3,7 @@
 //! chain of causes, and at most one hint with the exact command to run.
 //! `main` is the only place that turns it into an exit code.
 
+use crate::text::printable;
 use std::fmt;
 
 /// How a failure maps onto the exit code (design: 0 ok, 1 runtime, 2 usage/config).
@@ -67,12 +68,16 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "ssoenv: {}", self.message)?;
+        // Messages carry outside text (profile names, server answers, file
+        // contents): control characters are shown escaped, never sent to the
+        // terminal raw. Line breaks inside a part are escaped too, so a name
+        // cannot forge a `hint:` line.
+        write!(f, "ssoenv: {}", printable(&self.message))?;
         for c in &self.causes {
-            write!(f, "\n  caused by: {c}")?;
+            write!(f, "\n  caused by: {}", printable(c))?;
         }
         if let Some(h) = &self.hint {
-            write!(f, "\nhint: {h}")?;
+            write!(f, "\nhint: {}", printable(h))?;
         }
         Ok(())
     }

@@ -7,12 +7,15 @@ use crate::env::{self, Env};
 use crate::error::{Error, Result};
 use std::fs::{File, OpenOptions, TryLockError};
 use std::io::{Read as _, Seek, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// How long to wait for another ssoenv by default; long enough for a person
 /// to approve a login in the browser.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+
+/// The largest `SSOENV_LOCK_TIMEOUT` accepted, in seconds (a day).
+pub const MAX_TIMEOUT_SECS: u64 = 86_400;
 
 pub struct Lock {
     file: File,
@@ -26,31 +29,95 @@ impl Drop for Lock {
 
 /// `$XDG_CACHE_HOME/ssoenv/locks` or `~/.cache/ssoenv/locks`: ssoenv's own
 /// directory, so the AWS CLI's cache directories only ever hold its formats.
+/// A relative `XDG_CACHE_HOME` is ignored, as the XDG Base Directory
+/// specification says ("all paths … must be absolute").
 pub fn lock_dir(env: &Env) -> Option<PathBuf> {
-    let base = match env.non_empty(env::XDG_CACHE_HOME) {
-        Some(x) => PathBuf::from(x),
+    let base = match env
+        .non_empty(env::XDG_CACHE_HOME)
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+    {
+        Some(x) => x,
         None => env.home()?.join(".cache"),
     };
     Some(base.join("ssoenv").join("locks"))
 }
 
-fn timeout(env: &Env) -> Duration {
-    env.non_empty(env::SSOENV_LOCK_TIMEOUT)
-        .and_then(|v| v.parse::<f64>().ok())
-        .filter(|v| v.is_finite() && *v >= 0.0)
-        .map(Duration::from_secs_f64)
-        .unwrap_or(DEFAULT_TIMEOUT)
+/// `SSOENV_LOCK_TIMEOUT`: seconds (fractions allowed) from 0 to a day; unset
+/// or empty is the default. Anything else is a usage error naming the range.
+pub fn timeout(env: &Env) -> Result<Duration> {
+    let Some(raw) = env.non_empty(env::SSOENV_LOCK_TIMEOUT) else {
+        return Ok(DEFAULT_TIMEOUT);
+    };
+    match raw.trim().parse::<f64>() {
+        Ok(v) if v.is_finite() && (0.0..=MAX_TIMEOUT_SECS as f64).contains(&v) => {
+            Ok(Duration::from_secs_f64(v))
+        }
+        _ => Err(Error::config(format!(
+            "{} is \"{raw}\", which is not a number of seconds from 0 to {MAX_TIMEOUT_SECS}",
+            env::SSOENV_LOCK_TIMEOUT
+        ))
+        .hint(format!(
+            "set {} to how many seconds to wait for another ssoenv (default {}), or unset it",
+            env::SSOENV_LOCK_TIMEOUT,
+            DEFAULT_TIMEOUT.as_secs()
+        ))),
+    }
 }
 
-/// Take the lock named `key`, waiting a bounded time (`SSOENV_LOCK_TIMEOUT`
-/// seconds, default 300). Says on stderr that it waits, and for whom.
-pub fn acquire(env: &Env, key: &str, what: &str) -> Result<Lock> {
-    let dir = lock_dir(env).ok_or_else(|| {
-        Error::config("could not find your home directory (HOME is not set)")
-            .hint("set HOME to your home directory")
+/// Whether this process is the prompt hook's quiet renewal
+/// (`SSOENV_BACKGROUND_RENEW=1`): it never waits for a lock.
+pub fn background_renewal(env: &Env) -> bool {
+    env.flag(env::SSOENV_BACKGROUND_RENEW)
+}
+
+/// Create the lock directory (0700) if needed and check that it is a
+/// directory of ours: a lock directory another user owns (a shared or
+/// planted `XDG_CACHE_HOME`) could be used to redirect or block our locks.
+fn prepare_dir(dir: &Path) -> Result<()> {
+    crate::cache::ensure_dir(dir)?;
+    let meta = std::fs::metadata(dir).map_err(|e| {
+        Error::runtime(format!(
+            "could not use the lock directory {}",
+            dir.display()
+        ))
+        .cause(e)
     })?;
-    crate::cache::ensure_dir(&dir)?;
-    let path = dir.join(format!("{key}.lock"));
+    if !meta.is_dir() {
+        return Err(Error::runtime(format!(
+            "the lock directory {} is not a directory",
+            dir.display()
+        ))
+        .hint(format!("remove {} and try again", dir.display())));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        // SAFETY: geteuid cannot fail and has no side effects.
+        let me = unsafe { libc::geteuid() };
+        check_owner(dir, meta.uid(), me)?;
+        // Ours but open to others: close it (others could plant files in it).
+        if meta.mode() & 0o022 != 0 {
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        }
+    }
+    Ok(())
+}
+
+fn check_owner(dir: &Path, owner: u32, me: u32) -> Result<()> {
+    if owner == me {
+        return Ok(());
+    }
+    Err(Error::runtime(format!(
+        "the lock directory {} belongs to another user (uid {owner}, you are uid {me}); refusing to use it",
+        dir.display()
+    ))
+    .hint("point XDG_CACHE_HOME at a directory of your own (or unset it to use ~/.cache)"))
+}
+
+/// Open (creating, never truncating) the lock file without following a
+/// symlink planted at its path, and check that it is a regular file.
+fn open_lock_file(path: &Path) -> Result<File> {
     let open_fail = |e: std::io::Error| {
         Error::runtime(format!("could not open the lock file {}", path.display())).cause(e)
     };
@@ -59,17 +126,70 @@ pub fn acquire(env: &Env, key: &str, what: &str) -> Result<Lock> {
     #[cfg(unix)]
     {
         use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
+        opts.mode(0o600)
+            .custom_flags(libc::O_NOFOLLOW | libc::O_NONBLOCK | libc::O_CLOEXEC);
     }
-    let mut file = opts.open(&path).map_err(open_fail)?;
-    let limit = timeout(env);
+    let file = match opts.open(path) {
+        Ok(f) => f,
+        #[cfg(unix)]
+        Err(e) if e.raw_os_error() == Some(libc::ELOOP) => {
+            return Err(Error::runtime(format!(
+                "the lock file {} is a symbolic link; refusing to follow it",
+                path.display()
+            ))
+            .hint(format!(
+                "remove {} (ssoenv creates it as a plain file) and try again",
+                path.display()
+            )));
+        }
+        Err(e) => return Err(open_fail(e)),
+    };
+    let meta = file.metadata().map_err(open_fail)?;
+    if !meta.is_file() {
+        return Err(Error::runtime(format!(
+            "the lock file {} is not a regular file",
+            path.display()
+        ))
+        .hint(format!("remove {} and try again", path.display())));
+    }
+    Ok(file)
+}
+
+/// Take the lock named `key`, waiting a bounded time (`SSOENV_LOCK_TIMEOUT`
+/// seconds, default 300). Says on stderr that it waits, and for whom. The
+/// prompt hook's quiet renewal (`background_renewal`) never waits: when
+/// another ssoenv holds the lock it fails at once, and the hook skips this
+/// renewal.
+pub fn acquire(env: &Env, key: &str, what: &str) -> Result<Lock> {
+    let background = background_renewal(env);
+    let limit = if background {
+        Duration::ZERO
+    } else {
+        timeout(env)?
+    };
+    let dir = lock_dir(env).ok_or_else(|| {
+        Error::config("could not find your home directory (HOME is not set)")
+            .hint("set HOME to your home directory")
+    })?;
+    prepare_dir(&dir)?;
+    let path = dir.join(format!("{key}.lock"));
+    let mut file = open_lock_file(&path)?;
     let start = Instant::now();
     let mut announced = false;
     loop {
         match file.try_lock() {
             Ok(()) => break,
             Err(TryLockError::WouldBlock) => {}
-            Err(TryLockError::Error(e)) => return Err(open_fail(e)),
+            Err(TryLockError::Error(e)) => {
+                return Err(Error::runtime(format!("could not lock {}", path.display())).cause(e));
+            }
+        }
+        if background {
+            return Err(Error::runtime(format!(
+                "another ssoenv ({}) is {what}; skipping this background renewal",
+                holder(&mut file)
+            ))
+            .cause(format!("the lock {} is held", path.display())));
         }
         let waited = start.elapsed();
         if waited >= limit {
@@ -100,7 +220,7 @@ pub fn acquire(env: &Env, key: &str, what: &str) -> Result<Lock> {
 fn holder(file: &mut File) -> String {
     let mut s = String::new();
     let _ = file.rewind();
-    let _ = file.read_to_string(&mut s);
+    let _ = (&mut *file).take(64).read_to_string(&mut s);
     match s.trim().parse::<u32>() {
         Ok(pid) => format!("pid {pid}"),
         Err(_) => "another process".to_owned(),

@@ -174,6 +174,9 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
             .cause(e)
             .hint(format!("check that {} is writable", dir.display()))
     };
+    // Temporary files of writers that died between create and rename hold
+    // tokens: remove them now (only stale ones; a live writer keeps its own).
+    remove_stale_temps(dir);
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("cache");
     let mut attempt = 0u32;
     let (tmp, mut file) = loop {
@@ -201,6 +204,79 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
         return Err(fail(e));
     }
     Ok(())
+}
+
+/// A temporary file older than this is stale whoever wrote it: a write takes
+/// milliseconds.
+pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// The pid in the name of one of `write_atomic`'s temporary files
+/// (`.NAME.PID.UNIQUE.tmp`), or None when the name is not of that form.
+fn temp_file_pid(file_name: &str) -> Option<u32> {
+    let rest = file_name.strip_prefix('.')?.strip_suffix(".tmp")?;
+    let (rest, unique) = rest.rsplit_once('.')?;
+    let (name, pid) = rest.rsplit_once('.')?;
+    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+    if name.is_empty() || !digits(unique) || !digits(pid) {
+        return None;
+    }
+    pid.parse().ok()
+}
+
+/// Whether process `pid` is gone (kill(pid, 0) says ESRCH).
+fn process_is_gone(pid: u32) -> bool {
+    #[cfg(unix)]
+    {
+        let Ok(pid) = libc::pid_t::try_from(pid) else {
+            return true;
+        };
+        if pid <= 0 {
+            return false;
+        }
+        // SAFETY: signal 0 only checks that the process exists.
+        let r = unsafe { libc::kill(pid, 0) };
+        r == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = pid;
+        false
+    }
+}
+
+/// Remove `write_atomic`'s stale temporary files from `dir`: those older than
+/// `STALE_TEMP_AGE`, or whose writer (the pid in the name) no longer exists.
+/// A concurrent writer's fresh file is left alone. Returns what was removed;
+/// failures are ignored (this is cleanup, the write itself matters).
+pub fn remove_stale_temps(dir: &Path) -> Vec<PathBuf> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return Vec::new();
+    };
+    let now = std::time::SystemTime::now();
+    let mut removed = Vec::new();
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let Some(pid) = name.to_str().and_then(temp_file_pid) else {
+            continue;
+        };
+        let Ok(meta) = entry.metadata() else {
+            continue;
+        };
+        if !meta.is_file() {
+            continue;
+        }
+        let old = meta
+            .modified()
+            .ok()
+            .and_then(|m| now.duration_since(m).ok())
+            .is_some_and(|age| age >= STALE_TEMP_AGE);
+        let mine = pid == std::process::id();
+        if (old || (!mine && process_is_gone(pid))) && std::fs::remove_file(entry.path()).is_ok() {
+            removed.push(entry.path());
+        }
+    }
+    removed.sort();
+    removed
 }
 
 /// Debug builds only: `SSOENV_TEST_PAUSE_BEFORE_RENAME_MS` holds the process
@@ -232,17 +308,120 @@ pub enum Read<T> {
     Present(T),
 }
 
+/// The most ssoenv reads of one cache file; the AWS CLI's are a few hundred bytes.
+pub const CACHE_FILE_LIMIT: u64 = 1 << 20;
+
+/// Why `read_bounded` read nothing.
+#[derive(Debug)]
+pub enum ReadError {
+    NotFound,
+    /// Not a regular file: what it is instead ("a FIFO", "a character device", …).
+    NotRegular(&'static str),
+    /// Larger than the limit (which the error carries).
+    TooLarge(u64),
+    Io(std::io::Error),
+}
+
+impl std::fmt::Display for ReadError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ReadError::NotFound => write!(f, "it does not exist"),
+            ReadError::NotRegular(what) => write!(f, "it is {what}, not a regular file"),
+            ReadError::TooLarge(limit) => {
+                write!(f, "it is larger than {}", human_size(*limit))
+            }
+            ReadError::Io(e) => write!(f, "{e}"),
+        }
+    }
+}
+
+fn human_size(n: u64) -> String {
+    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
+        format!("{} MiB", n >> 20)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+fn kind_of(ft: std::fs::FileType) -> &'static str {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt;
+        if ft.is_fifo() {
+            return "a FIFO (named pipe)";
+        }
+        if ft.is_char_device() {
+            return "a character device";
+        }
+        if ft.is_block_device() {
+            return "a block device";
+        }
+        if ft.is_socket() {
+            return "a socket";
+        }
+    }
+    if ft.is_dir() {
+        "a directory"
+    } else {
+        "not a regular file"
+    }
+}
+
+/// Read a whole file that ssoenv does not control, safely: it must be a
+/// regular file (symlinks are followed, then checked), opening never blocks
+/// (O_NONBLOCK, so a FIFO cannot hang us), and at most `limit` bytes are
+/// read (so `/dev/zero` or a huge file cannot exhaust memory). The type is
+/// checked before opening (a device is never opened) and again on the open
+/// descriptor (the file cannot be swapped in between). Every file ssoenv
+/// reads goes through here.
+pub fn read_bounded(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadError> {
+    use std::io::Read as _;
+    let io = |e: std::io::Error| match e.kind() {
+        std::io::ErrorKind::NotFound => ReadError::NotFound,
+        _ => ReadError::Io(e),
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_of(meta.file_type())));
+    }
+    let mut opts = std::fs::OpenOptions::new();
+    opts.read(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC);
+    }
+    let file = opts.open(path).map_err(io)?;
+    let meta = file.metadata().map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular(kind_of(meta.file_type())));
+    }
+    if meta.len() > limit {
+        return Err(ReadError::TooLarge(limit));
+    }
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge(limit));
+    }
+    Ok(bytes)
+}
+
 /// Read and parse a JSON cache file. A missing file is `Absent`; a corrupt,
-/// empty or truncated one is treated as absent with a warning on stderr
-/// (never a panic, never a hard failure: the next write replaces it).
+/// empty or truncated one, one that is not a regular file (a FIFO, a device,
+/// a symlink to `/dev/zero`) or one over `CACHE_FILE_LIMIT` is treated as
+/// absent with a warning on stderr (never a panic, never a hang, never a hard
+/// failure: the next write replaces it).
 pub fn read_json<T: for<'de> serde::Deserialize<'de>>(path: &Path, what: &str) -> Read<T> {
-    let bytes = match std::fs::read(path) {
+    let bytes = match read_bounded(path, CACHE_FILE_LIMIT) {
         Ok(b) => b,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Read::Absent,
+        Err(ReadError::NotFound) => return Read::Absent,
         Err(e) => {
             eprintln!(
                 "ssoenv: warning: could not read the {what} {} ({e}); ignoring it",
-                path.display()
+                crate::text::printable(&path.display().to_string())
             );
             return Read::Absent;
         }
@@ -252,7 +431,7 @@ pub fn read_json<T: for<'de> serde::Deserialize<'de>>(path: &Path, what: &str) -
         Err(e) => {
             eprintln!(
                 "ssoenv: warning: the {what} {} is corrupt ({}); ignoring it",
-                path.display(),
+                crate::text::printable(&path.display().to_string()),
                 if bytes.is_empty() {
                     "empty file".to_owned()
                 } else {

@@ -13,6 +13,7 @@ use crate::error::Result;
 use crate::session::{self, Ctx};
 use crate::sso::endpoint;
 use crate::sso::portal::Portal;
+use crate::text::printable;
 use std::path::{Path, PathBuf};
 
 pub fn run(args: LogoutArgs, env: &Env) -> Result<i32> {
@@ -47,8 +48,17 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<i32> {
             remove(&role::path(&ctx.home, &p), &mut removed);
         }
     }
+    remove_stale_temps(&ctx.home, &mut removed);
     report(&session::describe(&sso), &removed);
     Ok(0)
+}
+
+/// `write_atomic`'s temporary files left by a killed writer hold tokens:
+/// logging out removes the stale ones from both cache directories.
+fn remove_stale_temps(home: &Path, removed: &mut Vec<PathBuf>) {
+    for dir in [cache::sso_cache_dir(home), cache::cli_cache_dir(home)] {
+        removed.extend(cache::remove_stale_temps(&dir));
+    }
 }
 
 fn same_session(a: &SsoSession, b: &SsoSession) -> bool {
@@ -71,10 +81,14 @@ fn revoke(ctx: &Ctx, region: &str, cfg: &ConfiguredEndpoints, access_token: &str
         .map_err(|err| crate::error::Error::runtime(format!("{} answered: {err}", e.portal)))
     });
     match result {
-        Ok(()) => eprintln!("ssoenv: revoked the SSO session for {what} server-side"),
+        Ok(()) => eprintln!(
+            "ssoenv: revoked the SSO session for {} server-side",
+            printable(what)
+        ),
         Err(e) => eprintln!(
-            "ssoenv: warning: could not revoke the SSO session for {what} server-side ({}); removing local state anyway",
-            e.message
+            "ssoenv: warning: could not revoke the SSO session for {} server-side ({}); removing local state anyway",
+            printable(what),
+            printable(&e.message)
         ),
     }
 }
@@ -83,19 +97,25 @@ fn remove(path: &Path, removed: &mut Vec<PathBuf>) {
     match std::fs::remove_file(path) {
         Ok(()) => removed.push(path.to_owned()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => eprintln!("ssoenv: warning: could not remove {}: {e}", path.display()),
+        Err(e) => eprintln!(
+            "ssoenv: warning: could not remove {}: {e}",
+            printable(&path.display().to_string())
+        ),
     }
 }
 
 fn report(what: &str, removed: &[PathBuf]) {
     if removed.is_empty() {
-        eprintln!("ssoenv: no cached SSO session for {what}; already logged out");
+        eprintln!(
+            "ssoenv: no cached SSO session for {}; already logged out",
+            printable(what)
+        );
         return;
     }
     for p in removed {
-        eprintln!("ssoenv: removed {}", p.display());
+        eprintln!("ssoenv: removed {}", printable(&p.display().to_string()));
     }
-    eprintln!("ssoenv: logged out of {what}");
+    eprintln!("ssoenv: logged out of {}", printable(what));
 }
 
 fn logout_all(env: &Env) -> Result<i32> {
@@ -132,6 +152,7 @@ fn logout_all(env: &Env) -> Result<i32> {
             remove(&path, &mut removed);
         }
     }
+    remove_stale_temps(&ctx.home, &mut removed);
     report("all SSO sessions", &removed);
     Ok(0)
 }

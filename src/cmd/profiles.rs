@@ -5,6 +5,7 @@ use crate::cli::ProfilesArgs;
 use crate::config::Config;
 use crate::env::Env;
 use crate::error::Result;
+use crate::text::printable;
 use serde::Serialize;
 
 #[derive(Debug, Serialize)]
@@ -34,8 +35,9 @@ pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
                 region: p.region,
             }),
             Err(e) => eprintln!(
-                "ssoenv: warning: skipping profile \"{name}\": {}",
-                e.message
+                "ssoenv: warning: skipping profile \"{}\": {}",
+                printable(&name),
+                printable(&e.message)
             ),
         }
     }
@@ -68,14 +70,24 @@ pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
 /// `ssoenv profiles --names`: every profile name of the config file, one a
 /// line, from a scan of the section headers with no validation, so that
 /// completion works even in a file ssoenv would refuse. On any error, nothing.
+/// Names holding control characters are skipped (see below).
 fn names(env: &Env) -> Result<i32> {
     let Ok(path) = Config::path(env) else {
         return Ok(0);
     };
-    let Ok(text) = std::fs::read_to_string(path) else {
+    let Ok(bytes) = crate::config::read_config_file(&path) else {
         return Ok(0);
     };
-    let names = profile_names(&text);
+    let Ok(text) = String::from_utf8(bytes) else {
+        return Ok(0);
+    };
+    // Shell completion reads one name a line and may list the candidates on
+    // the terminal: a name with a control character (a line break cannot be
+    // represented at all; ESC/BEL would act on the terminal) is left out.
+    let names: Vec<String> = profile_names(&text)
+        .into_iter()
+        .filter(|n| !n.chars().any(crate::text::is_control))
+        .collect();
     if !names.is_empty() {
         super::emit(&(names.join("\n") + "\n"))?;
     }

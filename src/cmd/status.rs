@@ -14,6 +14,7 @@ use crate::config::{Config, SsoSession};
 use crate::env::{self, Env};
 use crate::error::Result;
 use crate::session::{self, REFRESH_WINDOW};
+use crate::text::printable;
 use serde::Serialize;
 use time::OffsetDateTime;
 
@@ -237,14 +238,19 @@ fn render(s: &Status, now: OffsetDateTime) -> String {
     }
     out.push_str(&table(&rows));
     match &s.active_profile {
-        Some(a) => out.push_str(&format!("\nactive in this shell: {a}\n")),
+        Some(a) => out.push_str(&format!("\nactive in this shell: {}\n", printable(a))),
         None => out.push_str("\nno profile is active in this shell\n"),
     }
     out
 }
 
-/// Left-aligned columns separated by two spaces.
+/// Left-aligned columns separated by two spaces. Cells come from the config
+/// and the caches: control characters are shown escaped (`\e`, `\x07`).
 pub fn table(rows: &[Vec<String>]) -> String {
+    let rows: Vec<Vec<std::borrow::Cow<'_, str>>> = rows
+        .iter()
+        .map(|r| r.iter().map(|c| printable(c)).collect())
+        .collect();
     let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
     let widths: Vec<usize> = (0..cols)
         .map(|c| {
@@ -256,7 +262,7 @@ pub fn table(rows: &[Vec<String>]) -> String {
         })
         .collect();
     let mut out = String::new();
-    for r in rows {
+    for r in &rows {
         let mut line = String::new();
         for (i, cell) in r.iter().enumerate() {
             if i + 1 == r.len() {

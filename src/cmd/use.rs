@@ -10,7 +10,14 @@ use crate::session::{self, Ctx, LoginOptions};
 use crate::shell::Shell;
 use std::io::IsTerminal;
 
+/// The prompt hook's quiet renewal gives up after this long, whatever it is
+/// doing (waiting on the network, refreshing): a prompt must never freeze.
+pub const BACKGROUND_RENEW_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
+
 pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
+    if crate::cache::lock::background_renewal(env) {
+        give_up_after(BACKGROUND_RENEW_DEADLINE);
+    }
     let shell = Shell::detect(args.shell.map(Into::into), env)?;
     let config = Config::load(env)?;
     let profile = config.resolve(&args.profile)?;
@@ -32,7 +39,7 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
             "ssoenv: credentials for profile \"{}\" are ready (valid until {}).\n\
              ssoenv use prints shell code to evaluate; nothing was changed in this shell.\n\
              hint: run `{}`, or add `{}` to your shell's startup file and then run `ssoenv use {}`",
-            profile.name,
+            crate::text::printable(&profile.name),
             crate::cache::format_timestamp(creds.expiration),
             eval_hint(shell, &profile.name),
             init_hint(shell),
@@ -42,6 +49,21 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     }
     super::emit(&script)?;
     Ok(0)
+}
+
+/// A watchdog for the background renewal: past `limit`, exit 1 with nothing
+/// on stdout (the hook then keeps the shell as it is). Exiting from here is
+/// safe: cache writes are atomic (a temporary file left behind is removed by
+/// the next write), and the kernel releases the lock with the process.
+fn give_up_after(limit: std::time::Duration) {
+    std::thread::spawn(move || {
+        std::thread::sleep(limit);
+        eprintln!(
+            "ssoenv: gave up the background renewal after {}s",
+            limit.as_secs()
+        );
+        std::process::exit(1);
+    });
 }
 
 fn eval_hint(shell: Shell, profile: &str) -> String {

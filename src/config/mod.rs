@@ -9,6 +9,7 @@
 mod login_target;
 mod parse;
 
+use crate::cache::ReadError;
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
 use parse::{Ini, Value};
@@ -120,9 +121,9 @@ impl Config {
     /// Read and parse the config file. A missing file is an error here (exit 2) naming the path.
     pub fn load(env: &Env) -> Result<Config> {
         let path = Self::path(env)?;
-        let bytes = match std::fs::read(&path) {
+        let bytes = match read_config_file(&path) {
             Ok(bytes) => bytes,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            Err(ReadError::NotFound) => {
                 let hint = if env.non_empty(env::AWS_CONFIG_FILE).is_some() {
                     "AWS_CONFIG_FILE names this file; fix it, or run `aws configure sso` to create a profile there"
                 } else {
@@ -134,7 +135,24 @@ impl Config {
                 ))
                 .hint(hint));
             }
-            Err(e) => {
+            Err(ReadError::NotRegular(what)) => {
+                return Err(Error::config(format!(
+                    "config file {} is {what}, not a regular file",
+                    path.display()
+                ))
+                .hint(
+                    "point AWS_CONFIG_FILE at your config file (or at /dev/null for no config)",
+                ));
+            }
+            Err(ReadError::TooLarge(_)) => {
+                return Err(Error::config(format!(
+                    "config file {} is larger than {} MiB; refusing to read it",
+                    path.display(),
+                    CONFIG_FILE_LIMIT >> 20
+                ))
+                .hint("check that AWS_CONFIG_FILE names your AWS config file"));
+            }
+            Err(ReadError::Io(e)) => {
                 return Err(Error::config(format!(
                     "could not read config file {}",
                     path.display()
@@ -538,6 +556,36 @@ impl Config {
     }
 }
 
+/// The most ssoenv reads of a config file; real ones are kilobytes.
+pub const CONFIG_FILE_LIMIT: u64 = 16 << 20;
+
+/// Read the config file through the one bounded reader (a regular file, at
+/// most `CONFIG_FILE_LIMIT` bytes, never blocking). `/dev/null` is the
+/// exception, and reads as empty, as botocore reads it: people point
+/// `AWS_CONFIG_FILE` there to mean "no config".
+pub fn read_config_file(path: &std::path::Path) -> std::result::Result<Vec<u8>, ReadError> {
+    if is_dev_null(path) {
+        return Ok(Vec::new());
+    }
+    crate::cache::read_bounded(path, CONFIG_FILE_LIMIT)
+}
+
+fn is_dev_null(path: &std::path::Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{FileTypeExt, MetadataExt};
+        let (Ok(m), Ok(null)) = (std::fs::metadata(path), std::fs::metadata("/dev/null")) else {
+            return false;
+        };
+        m.file_type().is_char_device() && m.rdev() == null.rdev()
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = path;
+        false
+    }
+}
+
 /// Who an error is about.
 #[derive(Clone, Copy)]
 enum Scope<'a> {
@@ -696,7 +744,7 @@ fn suggest<'a>(target: &str, names: impl Iterator<Item = &'a str>) -> Option<Str
     let quoted: Vec<String> = close
         .iter()
         .take(3)
-        .map(|(_, _, n)| format!("\"{n}\""))
+        .map(|(_, _, n)| format!("\"{}\"", crate::text::printable(n)))
         .collect();
     Some(match quoted.as_slice() {
         [one] => format!("did you mean {one}?"),
