@@ -383,6 +383,16 @@ fn a_lock_directory_owned_by_another_user_is_refused() {
         .unwrap();
     let err = assert_fails(&out, 1, "belongs to another user (uid 54321");
     assert!(err.contains("hint: point XDG_CACHE_HOME"), "{err}");
+    // Its parent too: whoever owns `ssoenv/` can swap `locks/`.
+    std::os::unix::fs::chown(&locks, Some(0), Some(0)).unwrap();
+    std::os::unix::fs::chown(shared.join("ssoenv"), Some(54321), Some(54321)).unwrap();
+    let out = sb
+        .cmd(["login", "dev"])
+        .env("XDG_CACHE_HOME", &shared)
+        .output()
+        .unwrap();
+    let err = assert_fails(&out, 1, "belongs to another user (uid 54321");
+    assert!(err.contains("/ssoenv belongs"), "{err}");
 }
 
 // --- item 13: temporary files ---

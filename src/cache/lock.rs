@@ -96,6 +96,12 @@ fn prepare_dir(dir: &Path) -> Result<()> {
         // SAFETY: geteuid cannot fail and has no side effects.
         let me = unsafe { libc::geteuid() };
         check_owner(dir, meta.uid(), me)?;
+        // `ssoenv/` too: whoever owns it can swap `locks/` for their own.
+        if let Some(parent) = dir.parent()
+            && let Ok(p) = std::fs::metadata(parent)
+        {
+            check_owner(parent, p.uid(), me)?;
+        }
         // Ours but open to others: close it (others could plant files in it).
         if meta.mode() & 0o022 != 0 {
             let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
@@ -230,6 +236,41 @@ fn holder(file: &mut File) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_directory_of_another_user_is_refused_by_name() {
+        assert!(check_owner(Path::new("/x"), 1000, 1000).is_ok());
+        let e = check_owner(Path::new("/x/locks"), 0, 1000).unwrap_err();
+        assert!(
+            e.message
+                .contains("/x/locks belongs to another user (uid 0, you are uid 1000)"),
+            "{e}"
+        );
+        assert_eq!(e.exit_code(), 1);
+    }
+
+    #[test]
+    fn lock_timeout_is_checked_not_panicking() {
+        let env = |v: &str| Env::from_pairs([("SSOENV_LOCK_TIMEOUT", v)]);
+        assert_eq!(timeout(&env("")).unwrap(), DEFAULT_TIMEOUT);
+        assert_eq!(timeout(&env("1.5")).unwrap(), Duration::from_millis(1500));
+        assert_eq!(timeout(&env("0")).unwrap(), Duration::ZERO);
+        for bad in [
+            "1e30", "-1", "-0.5", "abc", "inf", "-inf", "NaN", "86400.5", "1s",
+        ] {
+            let e = timeout(&env(bad)).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{bad}");
+            assert!(e.message.contains("from 0 to 86400"), "{bad}: {e}");
+        }
+    }
+
+    #[test]
+    fn a_relative_xdg_cache_home_is_ignored() {
+        let env = Env::from_pairs([("HOME", "/h"), ("XDG_CACHE_HOME", "rel")]);
+        assert_eq!(lock_dir(&env).unwrap(), Path::new("/h/.cache/ssoenv/locks"));
+        let env = Env::from_pairs([("HOME", "/h"), ("XDG_CACHE_HOME", "/c")]);
+        assert_eq!(lock_dir(&env).unwrap(), Path::new("/c/ssoenv/locks"));
+    }
 
     #[test]
     fn second_holder_times_out_with_a_clear_message_then_succeeds_after_release() {

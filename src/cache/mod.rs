@@ -509,6 +509,50 @@ mod tests {
     }
 
     #[test]
+    fn temp_file_names_are_recognized_only_in_write_atomics_form() {
+        assert_eq!(temp_file_pid(".abc.json.123.456.tmp"), Some(123));
+        assert_eq!(temp_file_pid(".a.b.json.7.8.tmp"), Some(7));
+        for other in [
+            "abc.json.123.456.tmp",
+            ".abc.json.tmp",
+            ".123.456.tmp",
+            ".abc.json.x.456.tmp",
+            ".abc.json.123.456",
+            ".abc.json.123..tmp",
+        ] {
+            assert_eq!(temp_file_pid(other), None, "{other}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn bounded_reads_take_regular_files_within_the_limit_only() {
+        let tmp = tempfile::tempdir().unwrap();
+        let p = tmp.path().join("f");
+        std::fs::write(&p, b"12345").unwrap();
+        assert_eq!(read_bounded(&p, 5).unwrap(), b"12345");
+        assert!(matches!(read_bounded(&p, 4), Err(ReadError::TooLarge(4))));
+        assert!(matches!(
+            read_bounded(&tmp.path().join("none"), 5),
+            Err(ReadError::NotFound)
+        ));
+        assert!(matches!(
+            read_bounded(tmp.path(), 5),
+            Err(ReadError::NotRegular("a directory"))
+        ));
+        assert!(matches!(
+            read_bounded(Path::new("/dev/zero"), 5),
+            Err(ReadError::NotRegular("a character device"))
+        ));
+        let link = tmp.path().join("zero");
+        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
+        assert!(matches!(
+            read_bounded(&link, 5),
+            Err(ReadError::NotRegular("a character device"))
+        ));
+    }
+
+    #[test]
     fn corrupt_files_read_as_absent() {
         let tmp = tempfile::tempdir().unwrap();
         let p = tmp.path().join("x.json");
