@@ -522,3 +522,35 @@ fn absurd_lock_timeouts_are_a_usage_error_naming_the_variable_not_a_panic() {
         assert!(out.status.success(), "{good}: {}", stderr(&out));
     }
 }
+
+#[test]
+fn use_on_a_terminal_shows_a_hostile_profile_name_escaped() {
+    // `script` gives the command a pseudo-terminal; everything it shows is captured.
+    if !have("script") {
+        return;
+    }
+    let sb = Sandbox::new();
+    sb.write_config(&format!(
+        "{CONFIG}\n[profile \"{EVIL}\"]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\n"
+    ));
+    let c = sb.cmd(["--version"]);
+    let envs: Vec<(String, String)> = c
+        .get_envs()
+        .filter_map(|(k, v)| Some((k.to_str()?.to_owned(), v?.to_str()?.to_owned())))
+        .collect();
+    drop(c);
+    let mut s = Command::new("script");
+    s.args([
+        "-qec",
+        &format!("{BIN} use \"$EVIL_NAME\" --shell bash"),
+        "/dev/null",
+    ])
+    .env_clear()
+    .envs(envs)
+    .env("EVIL_NAME", EVIL);
+    let (out, _) = run_bounded(&mut s, sb.dir.path(), Duration::from_secs(20));
+    let shown = stdout(&out).replace("\r\n", "\n");
+    assert!(out.status.success(), "{shown}");
+    assert!(shown.contains("evil\\e]0;pwned\\x07"), "{shown}");
+    assert_no_raw_controls("use on a terminal", shown.as_bytes());
+}

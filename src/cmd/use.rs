@@ -35,16 +35,18 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     ))?;
     if std::io::stdout().is_terminal() {
         // Never print secrets to a terminal: say how to use the output instead.
-        eprintln!(
+        // The profile name comes from the config: shown escaped, line by line.
+        let message = format!(
             "ssoenv: credentials for profile \"{}\" are ready (valid until {}).\n\
              ssoenv use prints shell code to evaluate; nothing was changed in this shell.\n\
              hint: run `{}`, or add `{}` to your shell's startup file and then run `ssoenv use {}`",
             crate::text::printable(&profile.name),
             crate::cache::format_timestamp(creds.expiration),
-            eval_hint(shell, &profile.name),
+            crate::text::printable(&eval_hint(shell, &profile.name)),
             init_hint(shell),
-            shell_words::quote(&profile.name),
+            crate::text::printable(&shell_words::quote(&profile.name)),
         );
+        eprintln!("{message}");
         return Ok(0);
     }
     super::emit(&script)?;
