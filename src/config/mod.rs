@@ -135,22 +135,26 @@ impl Config {
                 ))
                 .hint(hint));
             }
-            Err(ReadError::NotRegular(what)) => {
-                return Err(Error::config(format!(
-                    "config file {} is {what}, not a regular file",
-                    path.display()
-                ))
-                .hint(
-                    "point AWS_CONFIG_FILE at your config file (or at /dev/null for no config)",
-                ));
-            }
-            Err(ReadError::TooLarge(_)) => {
-                return Err(Error::config(format!(
-                    "config file {} is larger than {} MiB; refusing to read it",
-                    path.display(),
-                    CONFIG_FILE_LIMIT >> 20
-                ))
-                .hint("check that AWS_CONFIG_FILE names your AWS config file"));
+            Err(e @ (ReadError::NotRegular(_) | ReadError::TooLarge(_))) => {
+                let what = match e {
+                    ReadError::NotRegular(kind) => format!("is {kind}, not a regular file"),
+                    _ => format!(
+                        "is larger than {} MiB; refusing to read it",
+                        CONFIG_FILE_LIMIT >> 20
+                    ),
+                };
+                let hint = if env.non_empty(env::AWS_CONFIG_FILE).is_some() {
+                    "point AWS_CONFIG_FILE at your config file (or at /dev/null for no config)"
+                        .to_owned()
+                } else {
+                    format!(
+                        "replace {} with your AWS config file (a regular file)",
+                        path.display()
+                    )
+                };
+                return Err(
+                    Error::config(format!("config file {} {what}", path.display())).hint(hint),
+                );
             }
             Err(ReadError::Io(e)) => {
                 return Err(Error::config(format!(
