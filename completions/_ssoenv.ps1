@@ -83,7 +83,8 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
         }
         'ssoenv;profiles' {
             [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output')
-            [System.Management.Automation.CompletionResult]::new('--names', '--names', [System.Management.Automation.CompletionResultType]::ParameterName, 'Only the names of all profiles, one a line, from a quick scan that never fails (for completions)')
+            [System.Management.Automation.CompletionResult]::new('--names', '--names', [System.Management.Automation.CompletionResultType]::ParameterName, 'Only the names of the profiles `use` accepts, one a line (for completions)')
+            [System.Management.Automation.CompletionResult]::new('--sessions', '--sessions', [System.Management.Automation.CompletionResultType]::ParameterName, 'Only the names of the sso-sessions `login --sso-session` accepts, one a line (for completions)')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break

@@ -449,7 +449,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__profiles)
-            opts="-h --json --names --help"
+            opts="-h --json --names --sessions --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

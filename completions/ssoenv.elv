@@ -75,7 +75,8 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
         }
         &'ssoenv;profiles'= {
             cand --json 'Machine-readable output'
-            cand --names 'Only the names of all profiles, one a line, from a quick scan that never fails (for completions)'
+            cand --names 'Only the names of the profiles `use` accepts, one a line (for completions)'
+            cand --sessions 'Only the names of the sso-sessions `login --sso-session` accepts, one a line (for completions)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

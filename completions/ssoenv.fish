@@ -65,7 +65,8 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -s h -l help -d 'P
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l json -d 'Machine-readable output (stable format, see README)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l json -d 'Machine-readable output'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l names -d 'Only the names of all profiles, one a line, from a quick scan that never fails (for completions)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l names -d 'Only the names of the profiles `use` accepts, one a line (for completions)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l sessions -d 'Only the names of the sso-sessions `login --sso-session` accepts, one a line (for completions)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l port -d 'Port on 127.0.0.1 (0 picks a free one)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fixture -d 'JSON file of accounts and roles to serve (default: a built-in set)' -r -F

@@ -218,11 +218,14 @@ pub struct StatusArgs {
 #[derive(Debug, Args)]
 pub struct ProfilesArgs {
     /// Machine-readable output
-    #[arg(long, conflicts_with = "names")]
+    #[arg(long, conflicts_with_all = ["names", "sessions"])]
     pub json: bool,
-    /// Only the names of all profiles, one a line, from a quick scan that never fails (for completions)
-    #[arg(long)]
+    /// Only the names of the profiles `use` accepts, one a line (for completions)
+    #[arg(long, conflicts_with = "sessions")]
     pub names: bool,
+    /// Only the names of the sso-sessions `login --sso-session` accepts, one a line (for completions)
+    #[arg(long)]
+    pub sessions: bool,
 }
 
 #[derive(Debug, Args)]

@@ -41,7 +41,12 @@ fn committed_completions_match_the_cli() {
     );
 }
 
-const CONFIG: &str = "[default]\nregion = us-east-1\n[profile prod]\n[profile preprod]\n[profile dev]\n[sso-session corp]\n";
+/// Four SSO profiles (`profiles --names` offers only profiles `use` accepts).
+const CONFIG: &str = "[default]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
+    [profile prod]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
+    [profile preprod]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
+    [profile dev]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
+    [sso-session corp]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n";
 
 fn sandbox() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
