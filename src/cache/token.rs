@@ -90,10 +90,10 @@ pub fn parse_file(file: TokenFile, p: &Path) -> Option<Token> {
             file,
         }),
         _ => {
-            eprintln!(
+            super::warn_once(&format!(
                 "ssoenv: warning: the SSO token cache file {} lacks a valid accessToken/expiresAt; ignoring it",
-                p.display()
-            );
+                crate::text::printable(&p.display().to_string())
+            ));
             None
         }
     }
