@@ -14,6 +14,7 @@ use crate::env::{self, Env};
 use crate::error::{Error, Result};
 use parse::{FastMap, Ini, KeyId, Value};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// An SSO session: a `[sso-session NAME]` section, or the legacy
 /// `sso_start_url`/`sso_region` keys of a profile (then `name` is None).
@@ -67,15 +68,17 @@ pub struct Config {
 /// into a Python dict does (`[default]` vs `[profile default]`, spec §5).
 #[derive(Debug, Clone, Default)]
 struct Named {
-    order: Vec<(String, usize)>,
-    index: FastMap<String, usize>,
+    /// Each name is stored once, shared by the list and the index.
+    order: Vec<(Arc<str>, usize)>,
+    index: FastMap<Arc<str>, usize>,
 }
 
 impl Named {
     fn insert(&mut self, name: String, section: usize) {
-        match self.index.get(&name) {
+        match self.index.get(name.as_str()) {
             Some(&i) => self.order[i].1 = section,
             None => {
+                let name: Arc<str> = name.into();
                 self.index.insert(name.clone(), self.order.len());
                 self.order.push((name, section));
             }
@@ -85,7 +88,7 @@ impl Named {
         self.index.get(name).map(|&i| self.order[i].1)
     }
     fn names(&self) -> impl Iterator<Item = &str> {
-        self.order.iter().map(|(n, _)| n.as_str())
+        self.order.iter().map(|(n, _)| &**n)
     }
 }
 
@@ -248,6 +251,8 @@ impl Config {
             path,
             ..Config::default()
         };
+        config.profiles.order.reserve(ini.sections.len());
+        config.profiles.index.reserve(ini.sections.len());
         // botocore `build_profile_map`: the type comes from the prefix
         // (`startswith`), the name from shlex; anything but exactly two parts is dropped.
         for i in 0..ini.sections.len() {
@@ -292,7 +297,7 @@ impl Config {
             .order
             .iter()
             .filter(|&&(_, section)| self.is_sso(section))
-            .map(|(name, section)| (name.clone(), self.resolve_section(name, *section)))
+            .map(|(name, section)| (name.to_string(), self.resolve_section(name, *section)))
             .collect()
     }
 
@@ -309,7 +314,7 @@ impl Config {
         self.profiles
             .order
             .iter()
-            .map(|(name, sec)| (name.as_str(), self.resolve_section(name, *sec)))
+            .map(|(name, sec)| (&**name, self.resolve_section(name, *sec)))
     }
 
     fn resolve_section(&self, profile: &str, sec: usize) -> Result<ResolvedProfile> {

@@ -470,11 +470,15 @@ pub(crate) fn parse_ini_with(text: &str, known: &[&str]) -> Result<Ini, ParseErr
     // Every stored string is a piece of the text, so the arena never
     // outgrows it: one allocation instead of a doubling series of copies.
     ini.arena.reserve(text.len());
+    // At most one section per `[`: size the section tables once.
+    let brackets = text.bytes().filter(|&b| b == b'[').count();
+    ini.sections.reserve(brackets);
     for key in known {
         ini.intern(key);
     }
     // Raw section name → index, for the duplicate check.
     let mut by_name: FastMap<&str, usize> = FastMap::default();
+    by_name.reserve(brackets);
     // (section, key) of sections too big for a linear duplicate check.
     let mut big: FastSet<(usize, u32)> = FastSet::default();
     let mut lower = String::new();
