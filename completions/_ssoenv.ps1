@@ -56,8 +56,8 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
         'ssoenv;exec' {
             [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, 'Region to export (beats the profile''s `region`)')
             [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
-            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
-            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help (see more with ''--help'')')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'ssoenv;login' {
@@ -76,7 +76,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;status' {
-            [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output (its shape is in `ssoenv status --help`)')
+            [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output (a stable shape, shown in --help)')
             [System.Management.Automation.CompletionResult]::new('--check', '--check', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print nothing; exit 0 when PROFILE''s credentials can be had without a login, else 1')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')

@@ -52,8 +52,8 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
         &'ssoenv;exec'= {
             cand --region 'Region to export (beats the profile''s `region`)'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
-            cand -h 'Print help (see more with ''--help'')'
-            cand --help 'Print help (see more with ''--help'')'
+            cand -h 'Print help'
+            cand --help 'Print help'
         }
         &'ssoenv;login'= {
             cand --sso-session 'Log in this [sso-session NAME] directly'
@@ -69,7 +69,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --help 'Print help'
         }
         &'ssoenv;status'= {
-            cand --json 'Machine-readable output (its shape is in `ssoenv status --help`)'
+            cand --json 'Machine-readable output (a stable shape, shown in --help)'
             cand --check 'Print nothing; exit 0 when PROFILE''s credentials can be had without a login, else 1'
             cand -h 'Print help'
             cand --help 'Print help'

@@ -54,7 +54,7 @@ powershell\t''"
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l region -d 'Region to export (beats the profile\'s `region`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l sso-session -d 'Log in this [sso-session NAME] directly' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l force -d 'Log in again even if a valid token is cached'
@@ -62,7 +62,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -s h -l help -d 'Pr
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -l sso-session -d 'End this [sso-session NAME]' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -l all -d 'End every cached SSO session, like `aws sso logout`'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -s h -l help -d 'Print help'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l json -d 'Machine-readable output (its shape is in `ssoenv status --help`)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l json -d 'Machine-readable output (a stable shape, shown in --help)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l check -d 'Print nothing; exit 0 when PROFILE\'s credentials can be had without a login, else 1'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l json -d 'Machine-readable output'

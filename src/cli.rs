@@ -241,9 +241,6 @@ pub struct ExecArgs {
     #[command(flatten)]
     pub login: LoginFlags,
     /// The command and its arguments (`--` before it is optional)
-    ///
-    /// ssoenv's own options go before the command; everything from the command's name on is
-    /// passed to it unchanged.
     #[arg(
         required = true,
         trailing_var_arg = true,
@@ -315,7 +312,7 @@ pub struct LogoutArgs {
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// Machine-readable output (its shape is in `ssoenv status --help`)
+    /// Machine-readable output (a stable shape, shown in --help)
     #[arg(long, conflicts_with = "check")]
     pub json: bool,
     /// Print nothing; exit 0 when PROFILE's credentials can be had without a login, else 1
