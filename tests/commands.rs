@@ -21,7 +21,7 @@ fn ts(offset_secs: i64) -> String {
     )
 }
 
-/// Exit code, stdout and stderr of a run, for one-line assertions.
+/// The exit code of a run (None when a signal ended it).
 fn code(out: &std::process::Output) -> Option<i32> {
     out.status.code()
 }
