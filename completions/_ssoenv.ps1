@@ -76,7 +76,8 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;status' {
-            [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output (stable format, see README)')
+            [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output (a stable shape, shown in --help)')
+            [System.Management.Automation.CompletionResult]::new('--check', '--check', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print nothing; exit 0 when PROFILE''s credentials can be had without a login, else 1')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
@@ -95,7 +96,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('--token-ttl', '--token-ttl', [System.Management.Automation.CompletionResultType]::ParameterName, 'Access-token lifetime in seconds')
             [System.Management.Automation.CompletionResult]::new('--role-ttl', '--role-ttl', [System.Management.Automation.CompletionResultType]::ParameterName, 'Role-credential lifetime in seconds')
             [System.Management.Automation.CompletionResult]::new('--interval', '--interval', [System.Management.Automation.CompletionResultType]::ParameterName, 'Polling interval in seconds returned by StartDeviceAuthorization')
-            [System.Management.Automation.CompletionResult]::new('--fail', '--fail', [System.Management.Automation.CompletionResultType]::ParameterName, 'Inject a fault, e.g. `token:500:2`, `credentials:429:1`, `any:slow=3000:1` (repeatable)')
+            [System.Management.Automation.CompletionResult]::new('--fail', '--fail', [System.Management.Automation.CompletionResultType]::ParameterName, 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)')
             [System.Management.Automation.CompletionResult]::new('--deny', '--deny', [System.Management.Automation.CompletionResultType]::ParameterName, 'Deny every device authorization (the user clicks "Deny")')
             [System.Management.Automation.CompletionResult]::new('--expire', '--expire', [System.Management.Automation.CompletionResultType]::ParameterName, 'Let every device code expire before approval')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')

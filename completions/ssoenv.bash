@@ -481,7 +481,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__status)
-            opts="-h --json --help"
+            opts="-h --json --check --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -69,7 +69,8 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --help 'Print help'
         }
         &'ssoenv;status'= {
-            cand --json 'Machine-readable output (stable format, see README)'
+            cand --json 'Machine-readable output (a stable shape, shown in --help)'
+            cand --check 'Print nothing; exit 0 when PROFILE''s credentials can be had without a login, else 1'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -86,7 +87,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --token-ttl 'Access-token lifetime in seconds'
             cand --role-ttl 'Role-credential lifetime in seconds'
             cand --interval 'Polling interval in seconds returned by StartDeviceAuthorization'
-            cand --fail 'Inject a fault, e.g. `token:500:2`, `credentials:429:1`, `any:slow=3000:1` (repeatable)'
+            cand --fail 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)'
             cand --deny 'Deny every device authorization (the user clicks "Deny")'
             cand --expire 'Let every device code expire before approval'
             cand -h 'Print help'

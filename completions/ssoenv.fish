@@ -62,7 +62,8 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -s h -l help -d 'Pr
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -l sso-session -d 'End this [sso-session NAME]' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -l all -d 'End every cached SSO session, like `aws sso logout`'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -s h -l help -d 'Print help'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l json -d 'Machine-readable output (stable format, see README)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l json -d 'Machine-readable output (a stable shape, shown in --help)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l check -d 'Print nothing; exit 0 when PROFILE\'s credentials can be had without a login, else 1'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l json -d 'Machine-readable output'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l names -d 'Only the names of all profiles, one a line, from a quick scan that never fails (for completions)'
@@ -73,7 +74,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l approve-after
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l token-ttl -d 'Access-token lifetime in seconds' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l role-ttl -d 'Role-credential lifetime in seconds' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l interval -d 'Polling interval in seconds returned by StartDeviceAuthorization' -r
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fail -d 'Inject a fault, e.g. `token:500:2`, `credentials:429:1`, `any:slow=3000:1` (repeatable)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fail -d 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l deny -d 'Deny every device authorization (the user clicks "Deny")'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l expire -d 'Let every device code expire before approval'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -s h -l help -d 'Print help'

@@ -21,12 +21,15 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<i32> {
         return logout_all(env);
     }
     let config = Config::load(env)?;
-    let (sso, endpoints_cfg, _, _) = super::login::target(
+    let Some((sso, endpoints_cfg, _, _)) = super::login::target(
         &config,
         env,
         args.profile.as_deref(),
         args.sso_session.as_deref(),
-    )?;
+    )?
+    else {
+        return Err(which_session(&config, env));
+    };
     let ctx = Ctx::new(env)?;
     let mut removed = Vec::new();
     let token_path = token::path(&ctx.home, &sso);
@@ -59,6 +62,22 @@ fn remove_stale_temps(home: &Path, removed: &mut Vec<PathBuf>) {
     for dir in [cache::sso_cache_dir(home), cache::cli_cache_dir(home)] {
         removed.extend(cache::remove_stale_temps(&dir));
     }
+}
+
+/// Nothing named: never guess which session to end. `--all` ends every one.
+fn which_session(config: &Config, env: &Env) -> crate::error::Error {
+    let home = env.home();
+    let sessions =
+        super::pick::session_lines(config, home.as_deref(), time::OffsetDateTime::now_utc());
+    crate::error::Error::config(
+        "which SSO session? no profile was named, AWS_PROFILE is not set, and there is no SSO profile named \"default\"",
+    )
+    .details(super::pick::block(
+        &format!("SSO sessions of {}", config.path.display()),
+        &sessions,
+        "none",
+    ))
+    .hint("run `ssoenv logout PROFILE` or `ssoenv logout --sso-session NAME` to end one session, or `ssoenv logout --all` to log out of every one")
 }
 
 fn same_session(a: &SsoSession, b: &SsoSession) -> bool {
