@@ -1,14 +1,24 @@
-//! The one HTTP client: ureq with timeouts on every request, the proxy from
-//! `HTTPS_PROXY`/`NO_PROXY`, `AWS_CA_BUNDLE` as the trust roots, and bounded
-//! retries with backoff and jitter for 429 and 5xx (honouring `Retry-After`),
-//! as botocore's standard retry mode does (3 attempts).
+//! The one HTTP client: ureq with one deadline per operation (retries
+//! included), the proxy from `HTTPS_PROXY`/`NO_PROXY`, `AWS_CA_BUNDLE` as the
+//! trust roots, and bounded retries with backoff and jitter for 429 and 5xx
+//! (honouring `Retry-After`), as botocore's standard retry mode does (3
+//! attempts). Each retry says on stderr what is retried and why.
 
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
-use std::time::Duration;
+use crate::text::printable;
+use std::time::{Duration, Instant};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+/// The whole operation, every attempt and backoff included, ends within this
+/// (`SSOENV_HTTP_TIMEOUT` seconds overrides it).
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
+/// Bounds of `SSOENV_HTTP_TIMEOUT`, in seconds.
+const MIN_DEADLINE_SECS: f64 = 0.1;
+const MAX_DEADLINE_SECS: f64 = 3600.0;
+pub const HTTP_TIMEOUT_VAR: &str = "SSOENV_HTTP_TIMEOUT";
+/// The largest value ssoenv stores or exports from a service answer (64 KiB).
+pub const MAX_VALUE_LEN: usize = 64 * 1024;
 /// Total attempts per request (botocore "standard" mode).
 const MAX_ATTEMPTS: u32 = 3;
 const BACKOFF_BASE_MS: u64 = 250;
@@ -52,15 +62,22 @@ impl std::fmt::Display for ApiError {
 pub enum HttpError {
     /// The service answered with an error.
     Api(ApiError),
-    /// No usable answer: connection, TLS, timeout, unreadable body.
+    /// No usable answer: connection, TLS, unreadable body (the reason only;
+    /// the caller names the URL).
     Transport(String),
+    /// No (complete) answer within this long, retries included.
+    Timeout(Duration),
+    /// An answer, but not a usable one: malformed JSON, wrong shape, or a
+    /// value that fails validation. The text names the operation.
+    Invalid(String),
 }
 
 impl std::fmt::Display for HttpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             HttpError::Api(e) => e.fmt(f),
-            HttpError::Transport(s) => f.write_str(s),
+            HttpError::Transport(s) | HttpError::Invalid(s) => f.write_str(s),
+            HttpError::Timeout(d) => write!(f, "no answer after {}", secs(*d)),
         }
     }
 }
@@ -69,6 +86,36 @@ pub struct Http {
     proxied: ureq::Agent,
     direct: ureq::Agent,
     max_attempts: u32,
+    deadline: Duration,
+}
+
+/// `SSOENV_HTTP_TIMEOUT`: seconds (decimals allowed) for one whole operation.
+pub fn deadline_from_env(env: &Env) -> Result<Duration> {
+    let Some(v) = env.non_empty(HTTP_TIMEOUT_VAR) else {
+        return Ok(DEFAULT_DEADLINE);
+    };
+    match v.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && (MIN_DEADLINE_SECS..=MAX_DEADLINE_SECS).contains(&secs) => {
+            Ok(Duration::from_secs_f64(secs))
+        }
+        _ => Err(Error::config(format!(
+            "{HTTP_TIMEOUT_VAR} is {}, which is not a number of seconds from {MIN_DEADLINE_SECS} to {MAX_DEADLINE_SECS}",
+            printable(v)
+        ))
+        .hint(format!(
+            "set {HTTP_TIMEOUT_VAR} to a number of seconds such as 60, or unset it"
+        ))),
+    }
+}
+
+/// `d` as people read it: `20 s`, `1.5 s`.
+pub fn secs(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
 }
 
 pub enum Method {
@@ -90,10 +137,11 @@ impl Http {
             Some(path) => Some(load_ca_bundle(path)?),
             None => None,
         };
+        let deadline = deadline_from_env(env)?;
         let build = |proxy: Option<ureq::Proxy>| -> ureq::Agent {
             let mut b = ureq::Agent::config_builder()
-                .timeout_connect(Some(CONNECT_TIMEOUT))
-                .timeout_global(Some(CALL_TIMEOUT))
+                .timeout_connect(Some(CONNECT_TIMEOUT.min(deadline)))
+                .timeout_global(Some(deadline))
                 .http_status_as_error(false)
                 .user_agent(concat!("ssoenv/", env!("CARGO_PKG_VERSION")))
                 .max_redirects(0)
@@ -107,37 +155,83 @@ impl Http {
             proxied: build(ureq::Proxy::try_from_env()),
             direct: build(None),
             max_attempts: MAX_ATTEMPTS,
+            deadline,
         })
     }
 
     /// Send a request, retrying 429/5xx and transport failures a bounded
-    /// number of times. Returns the body of a 2xx answer.
+    /// number of times, all within one deadline for the whole operation
+    /// (each attempt gets an equal share of it, or what is left). Returns the
+    /// body of a 2xx answer.
     pub fn send(&self, req: &Request) -> Result<String, HttpError> {
+        let start = Instant::now();
+        let end = start + self.deadline;
+        let share = self.deadline / self.max_attempts;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let (result, retry_after) = self.send_once(req);
-            let retryable = match &result {
-                Ok(_) => false,
-                Err(HttpError::Api(e)) => e.status == 429 || e.status >= 500,
-                Err(HttpError::Transport(_)) => true,
+            let remaining = end.saturating_duration_since(Instant::now());
+            // The last attempt may use all that is left; earlier ones their share.
+            let budget = if attempt >= self.max_attempts {
+                remaining
+            } else {
+                share.min(remaining)
             };
-            if !retryable || attempt >= self.max_attempts {
+            let (result, retry_after) = self.send_once(req, budget);
+            let why = match &result {
+                Ok(_) => None,
+                Err(HttpError::Api(e)) if e.status == 429 || e.status >= 500 => Some(format!(
+                    "{} answered {}",
+                    req.url,
+                    printable(&e.to_string())
+                )),
+                Err(HttpError::Api(_)) | Err(HttpError::Invalid(_)) => None,
+                Err(HttpError::Transport(t)) => {
+                    Some(format!("{} could not be reached: {t}", req.url))
+                }
+                Err(HttpError::Timeout(d)) => {
+                    Some(format!("no answer from {} after {}", req.url, secs(*d)))
+                }
+            };
+            // A timeout reports the whole wait, not the last attempt's share.
+            let result = match result {
+                Err(HttpError::Timeout(_)) => Err(HttpError::Timeout(start.elapsed())),
+                r => r,
+            };
+            let Some(why) = why else { return result };
+            if attempt >= self.max_attempts {
                 return result;
             }
-            std::thread::sleep(backoff(attempt, retry_after));
+            // The pause leaves most of what is left to the next attempt, and
+            // there is no retry without a useful time left to run it.
+            let left = end.saturating_duration_since(Instant::now());
+            let pause = backoff(attempt, retry_after).min(left / 4);
+            if left.saturating_sub(pause) < Duration::from_millis(100) {
+                return result;
+            }
+            eprintln!(
+                "ssoenv: {why}; retrying ({}/{})",
+                attempt + 1,
+                self.max_attempts
+            );
+            std::thread::sleep(pause);
         }
     }
 
-    fn send_once(&self, req: &Request) -> (Result<String, HttpError>, Option<Duration>) {
+    fn send_once(
+        &self,
+        req: &Request,
+        budget: Duration,
+    ) -> (Result<String, HttpError>, Option<Duration>) {
         let agent = if is_loopback_url(&req.url) {
             &self.direct
         } else {
             &self.proxied
         };
+        let timeout = Some(budget.max(Duration::from_millis(1)));
         let resp = match req.method {
             Method::Get => {
-                let mut r = agent.get(&req.url);
+                let mut r = agent.get(&req.url).config().timeout_global(timeout).build();
                 for (k, v) in &req.query {
                     r = r.query(*k, *v);
                 }
@@ -147,7 +241,11 @@ impl Http {
                 r.call()
             }
             Method::Post => {
-                let mut r = agent.post(&req.url);
+                let mut r = agent
+                    .post(&req.url)
+                    .config()
+                    .timeout_global(timeout)
+                    .build();
                 for (k, v) in &req.query {
                     r = r.query(*k, *v);
                 }
@@ -164,7 +262,7 @@ impl Http {
         };
         let mut resp = match resp {
             Ok(r) => r,
-            Err(e) => return (Err(HttpError::Transport(e.to_string())), None),
+            Err(e) => return (Err(transport(budget, e)), None),
         };
         let status = resp.status().as_u16();
         let header = |name: &str| {
@@ -184,14 +282,7 @@ impl Http {
             .read_to_string()
         {
             Ok(b) => b,
-            Err(e) => {
-                return (
-                    Err(HttpError::Transport(format!(
-                        "could not read the response: {e}"
-                    ))),
-                    None,
-                );
-            }
+            Err(e) => return (Err(transport(budget, e)), None),
         };
         if (200..300).contains(&status) {
             return (Ok(body), None);
@@ -207,10 +298,71 @@ impl Http {
     }
 }
 
-/// Parse a 2xx JSON body; a body of the wrong shape is reported like a transport failure.
-pub fn decode<T: for<'de> serde::Deserialize<'de>>(body: &str, what: &str) -> Result<T, HttpError> {
-    serde_json::from_str(body)
-        .map_err(|e| HttpError::Transport(format!("unexpected {what} response: {e}")))
+/// A failed attempt in plain words (not ureq's `timeout: global`).
+fn transport(budget: Duration, e: ureq::Error) -> HttpError {
+    match e {
+        ureq::Error::Timeout(_) => HttpError::Timeout(budget),
+        ureq::Error::BodyExceedsLimit(n) => {
+            HttpError::Transport(format!("the answer is larger than {n} bytes"))
+        }
+        e => HttpError::Transport(e.to_string()),
+    }
+}
+
+/// Parse a 2xx JSON body; a malformed body or one of the wrong shape is an
+/// invalid answer from `url`, not a network failure.
+pub fn decode<T: for<'de> serde::Deserialize<'de>>(
+    body: &str,
+    what: &str,
+    url: &str,
+) -> Result<T, HttpError> {
+    serde_json::from_str(body).map_err(|e| invalid(what, url, e))
+}
+
+/// An invalid `what` answer from `url`, saying why.
+pub fn invalid(what: &str, url: &str, why: impl std::fmt::Display) -> HttpError {
+    HttpError::Invalid(
+        printable(&format!("{url} sent an invalid {what} answer: {why}")).into_owned(),
+    )
+}
+
+/// A value the service sent that ssoenv caches, exports or sends back as a
+/// credential: non-empty printable ASCII without spaces, at most 64 KiB.
+/// The reason never quotes the value (it may be a secret).
+pub fn check_credential(field: &str, value: &str) -> std::result::Result<(), String> {
+    if value.is_empty() {
+        return Err(format!("{field} is empty"));
+    }
+    if value.len() > MAX_VALUE_LEN {
+        return Err(format!(
+            "{field} is {} bytes long, more than the {MAX_VALUE_LEN} allowed",
+            value.len()
+        ));
+    }
+    if let Some((i, c)) = value.char_indices().find(|(_, c)| !c.is_ascii_graphic()) {
+        let what = match c {
+            ' ' => "a space".to_owned(),
+            c if c.is_ascii_control() => format!("the control character 0x{:02x}", c as u32),
+            _ => "a character that is not printable ASCII".to_owned(),
+        };
+        return Err(format!("{field} contains {what} at byte {i}"));
+    }
+    Ok(())
+}
+
+/// A value shown to the user or sent back (user code, device code, URL):
+/// non-empty and at most `max` bytes. Control characters are escaped when shown.
+pub fn check_text(field: &str, value: &str, max: usize) -> std::result::Result<(), String> {
+    if value.trim().is_empty() {
+        return Err(format!("{field} is empty"));
+    }
+    if value.len() > max {
+        return Err(format!(
+            "{field} is {} bytes long, more than the {max} allowed",
+            value.len()
+        ));
+    }
+    Ok(())
 }
 
 /// botocore's error-code rules (spec §2.4): the `x-amzn-ErrorType` header cut
