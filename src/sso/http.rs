@@ -50,9 +50,10 @@ impl std::fmt::Display for ApiError {
         } else {
             &self.code
         };
-        write!(f, "HTTP {} {}", self.status, name)?;
+        // Server text: shown with control characters escaped wherever it goes.
+        write!(f, "HTTP {} {}", self.status, printable(name))?;
         if !self.message.is_empty() {
-            write!(f, ": {}", self.message)?;
+            write!(f, ": {}", printable(&self.message))?;
         }
         Ok(())
     }
@@ -76,7 +77,7 @@ impl std::fmt::Display for HttpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             HttpError::Api(e) => e.fmt(f),
-            HttpError::Transport(s) | HttpError::Invalid(s) => f.write_str(s),
+            HttpError::Transport(s) | HttpError::Invalid(s) => f.write_str(&printable(s)),
             HttpError::Timeout(d) => write!(f, "no answer after {}", secs(*d)),
         }
     }
@@ -165,7 +166,9 @@ impl Http {
     /// body of a 2xx answer.
     pub fn send(&self, req: &Request) -> Result<String, HttpError> {
         let start = Instant::now();
-        let end = start + self.deadline;
+        // A little slack (0.5 %) for ureq's timer granularity and the backoff
+        // arithmetic, so that the whole operation really ends within the deadline.
+        let end = start + self.deadline - self.deadline / 200;
         let share = self.deadline / self.max_attempts;
         let mut attempt = 0;
         loop {
@@ -177,7 +180,7 @@ impl Http {
             } else {
                 share.min(remaining)
             };
-            let (result, retry_after) = self.send_once(req, budget);
+            let (result, retry_after) = self.attempt(req, budget);
             let why = match &result {
                 Ok(_) => None,
                 Err(HttpError::Api(e)) if e.status == 429 || e.status >= 500 => Some(format!(
@@ -218,84 +221,131 @@ impl Http {
         }
     }
 
-    fn send_once(
+    /// One attempt, abandoned after `budget` however the server behaves:
+    /// ureq notices its own timeout only between reads, so a server trickling
+    /// a byte a second could overrun it; the attempt runs on a thread and is
+    /// left behind (to end at ureq's timeout) when the budget is spent.
+    fn attempt(
         &self,
         req: &Request,
         budget: Duration,
     ) -> (Result<String, HttpError>, Option<Duration>) {
         let agent = if is_loopback_url(&req.url) {
-            &self.direct
+            self.direct.clone()
         } else {
-            &self.proxied
+            self.proxied.clone()
         };
-        let timeout = Some(budget.max(Duration::from_millis(1)));
-        let resp = match req.method {
-            Method::Get => {
-                let mut r = agent.get(&req.url).config().timeout_global(timeout).build();
-                for (k, v) in &req.query {
-                    r = r.query(*k, *v);
-                }
-                for (k, v) in &req.headers {
-                    r = r.header(*k, *v);
-                }
-                r.call()
-            }
-            Method::Post => {
-                let mut r = agent
-                    .post(&req.url)
-                    .config()
-                    .timeout_global(timeout)
-                    .build();
-                for (k, v) in &req.query {
-                    r = r.query(*k, *v);
-                }
-                for (k, v) in &req.headers {
-                    r = r.header(*k, *v);
-                }
-                match &req.body {
-                    Some(b) => r
-                        .header("content-type", "application/json")
-                        .send(b.as_str()),
-                    None => r.send_empty(),
-                }
-            }
+        let owned = Owned {
+            post: matches!(req.method, Method::Post),
+            url: req.url.clone(),
+            query: own(&req.query),
+            headers: own(&req.headers),
+            body: req.body.clone(),
         };
-        let mut resp = match resp {
-            Ok(r) => r,
-            Err(e) => return (Err(transport(budget, e)), None),
-        };
-        let status = resp.status().as_u16();
-        let header = |name: &str| {
-            resp.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let error_type = header("x-amzn-errortype");
-        let retry_after = header("retry-after")
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let body = match resp
-            .body_mut()
-            .with_config()
-            .limit(1 << 20)
-            .read_to_string()
-        {
-            Ok(b) => b,
-            Err(e) => return (Err(transport(budget, e)), None),
-        };
-        if (200..300).contains(&status) {
-            return (Ok(body), None);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("ssoenv-http".into())
+            .spawn(move || {
+                let _ = tx.send(send_once(&agent, &owned, budget));
+            });
+        if spawned.is_err() {
+            return (
+                Err(HttpError::Transport("could not start a thread".into())),
+                None,
+            );
         }
-        (
-            Err(HttpError::Api(parse_api_error(
-                status,
-                error_type.as_deref(),
-                &body,
-            ))),
-            retry_after,
-        )
+        match rx.recv_timeout(budget) {
+            Ok(r) => r,
+            Err(_) => (Err(HttpError::Timeout(budget)), None),
+        }
     }
+}
+
+/// A request the attempt thread owns.
+struct Owned {
+    post: bool,
+    url: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Option<String>,
+}
+
+fn own(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn send_once(
+    agent: &ureq::Agent,
+    req: &Owned,
+    budget: Duration,
+) -> (Result<String, HttpError>, Option<Duration>) {
+    let timeout = Some(budget.max(Duration::from_millis(1)));
+    let resp = if !req.post {
+        let mut r = agent.get(&req.url).config().timeout_global(timeout).build();
+        for (k, v) in &req.query {
+            r = r.query(k, v);
+        }
+        for (k, v) in &req.headers {
+            r = r.header(k, v);
+        }
+        r.call()
+    } else {
+        let mut r = agent
+            .post(&req.url)
+            .config()
+            .timeout_global(timeout)
+            .build();
+        for (k, v) in &req.query {
+            r = r.query(k, v);
+        }
+        for (k, v) in &req.headers {
+            r = r.header(k, v);
+        }
+        match &req.body {
+            Some(b) => r
+                .header("content-type", "application/json")
+                .send(b.as_str()),
+            None => r.send_empty(),
+        }
+    };
+    let mut resp = match resp {
+        Ok(r) => r,
+        Err(e) => return (Err(transport(budget, e)), None),
+    };
+    let status = resp.status().as_u16();
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let error_type = header("x-amzn-errortype");
+    let retry_after = header("retry-after")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let body = match resp
+        .body_mut()
+        .with_config()
+        .limit(1 << 20)
+        .read_to_string()
+    {
+        Ok(b) => b,
+        Err(e) => return (Err(transport(budget, e)), None),
+    };
+    if (200..300).contains(&status) {
+        return (Ok(body), None);
+    }
+    (
+        Err(HttpError::Api(parse_api_error(
+            status,
+            error_type.as_deref(),
+            &body,
+        ))),
+        retry_after,
+    )
 }
 
 /// A failed attempt in plain words (not ureq's `timeout: global`).
@@ -501,6 +551,71 @@ mod tests {
         assert!(!is_loopback_url("http://10.0.0.1/"));
         assert!(!is_loopback_url("https://oidc.us-east-1.amazonaws.com"));
         assert_eq!(url_host("http://user@host:1/p"), Some("host"));
+    }
+
+    #[test]
+    fn api_errors_display_server_text_escaped() {
+        let e = parse_api_error(
+            400,
+            Some("Bad\x1bException"),
+            r#"{"message":"no\u001b]0;title\u0007pe"}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            r"HTTP 400 Bad\eException: no\e]0;title\x07pe"
+        );
+    }
+
+    #[test]
+    fn credentials_must_be_printable_ascii_without_spaces_and_bounded() {
+        assert!(check_credential("f", "ASIA/abc+def=").is_ok());
+        let max = "a".repeat(MAX_VALUE_LEN);
+        assert!(check_credential("f", &max).is_ok());
+        for (bad, why) in [
+            ("", "f is empty"),
+            ("a b", "a space at byte 1"),
+            ("ab\0", "0x00 at byte 2"),
+            ("a\r\n", "0x0d at byte 1"),
+            ("\u{e9}", "not printable ASCII"),
+            ("\x7f", "0x7f"),
+        ] {
+            let e = check_credential("f", bad).unwrap_err();
+            assert!(e.contains(why), "{bad:?}: {e}");
+        }
+        let e = check_credential("f", &"a".repeat(MAX_VALUE_LEN + 1)).unwrap_err();
+        assert!(e.contains("65537 bytes"), "{e}");
+    }
+
+    #[test]
+    fn the_http_timeout_is_parsed_safely() {
+        let env = |v: &str| Env::from_pairs([(HTTP_TIMEOUT_VAR, v)]);
+        assert_eq!(
+            deadline_from_env(&Env::default()).unwrap(),
+            DEFAULT_DEADLINE
+        );
+        assert_eq!(
+            deadline_from_env(&env("2.5")).unwrap(),
+            Duration::from_millis(2500)
+        );
+        assert_eq!(
+            deadline_from_env(&env(" 60 ")).unwrap(),
+            Duration::from_secs(60)
+        );
+        for bad in [
+            "0",
+            "-1",
+            "0.01",
+            "3601",
+            "nan",
+            "inf",
+            "1e400",
+            "x",
+            "18446744073709551616",
+        ] {
+            let e = deadline_from_env(&env(bad)).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{bad}");
+            assert!(e.message.contains(HTTP_TIMEOUT_VAR), "{bad}: {}", e.message);
+        }
     }
 
     #[test]

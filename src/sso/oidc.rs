@@ -2,7 +2,7 @@
 //! CreateToken (device-code and refresh-token grants). Unsigned rest-json.
 
 use crate::sso::http::{
-    Http, HttpError, MAX_VALUE_LEN, Method, Request, check_credential, check_text, decode, invalid,
+    Http, HttpError, Method, Request, check_credential, check_text, decode, invalid,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -60,7 +60,6 @@ impl RegisterClientResponse {
 
 impl DeviceAuthorization {
     fn validate(&self) -> Result<(), String> {
-        check_text("deviceCode", &self.device_code, MAX_VALUE_LEN)?;
         check_credential("deviceCode", &self.device_code)?;
         check_text("userCode", &self.user_code, MAX_USER_CODE)?;
         check_text("verificationUri", &self.verification_uri, MAX_URL)?;
