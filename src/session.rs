@@ -617,8 +617,14 @@ fn register(
 /// each on a line of its own with no trailing punctuation (so terminals make
 /// them clickable), in the AWS CLI's words (spec §6).
 fn show_instructions(env: &Env, auth: &crate::sso::oidc::DeviceAuthorization, opts: LoginOptions) {
-    let open = !opts.no_browser && crate::browser::available(env);
+    let want = !opts.no_browser && crate::browser::available(env);
+    // Only a URL that is safe to hand to a browser launcher is opened (item 9).
+    let refused = want && !crate::browser::safe_to_open(&auth.verification_uri_complete);
+    let open = want && !refused;
     let mut text = String::new();
+    if refused {
+        text.push_str("ssoenv: not opening a browser: the URL the service sent is not an https:// address; open it yourself only if you trust it\n");
+    }
     if open {
         text.push_str("Attempting to open your default browser.\nIf the browser does not open or you wish to use a different device to authorize this request, open the following URL:\n\n");
     } else {
@@ -633,14 +639,7 @@ fn show_instructions(env: &Env, auth: &crate::sso::oidc::DeviceAuthorization, op
         printable(&auth.verification_uri_complete)
     ));
     eprint!("{text}");
-    if !open {
-        return;
-    }
-    if !crate::browser::safe_to_open(&auth.verification_uri_complete) {
-        eprintln!(
-            "ssoenv: not opening a browser: the URL from the service is not an https:// address; open the URL above yourself if you trust it"
-        );
-    } else if !crate::browser::open(env, &auth.verification_uri_complete) {
+    if open && !crate::browser::open(env, &auth.verification_uri_complete) {
         eprintln!("ssoenv: could not open a browser; open the URL above yourself");
     }
 }
