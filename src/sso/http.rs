@@ -189,9 +189,11 @@ impl Http {
                     printable(&e.to_string())
                 )),
                 Err(HttpError::Api(_)) | Err(HttpError::Invalid(_)) => None,
-                Err(HttpError::Transport(t)) => {
-                    Some(format!("{} could not be reached: {t}", req.url))
-                }
+                Err(HttpError::Transport(t)) => Some(format!(
+                    "{} could not be reached: {}",
+                    req.url,
+                    printable(t)
+                )),
                 Err(HttpError::Timeout(d)) => {
                     Some(format!("no answer from {} after {}", req.url, secs(*d)))
                 }
