@@ -95,6 +95,8 @@ impl Sandbox {
             .env("AWS_ENDPOINT_URL_SSO", self.emu.url())
             .env("SSOENV_INTERACTIVE", "1")
             .env("SSOENV_SHELL", "bash")
+            // Debug builds only: poll every 10 ms instead of the 1 s floor.
+            .env("SSOENV_TEST_POLL_INTERVAL_MS", "10")
             .stdin(Stdio::null());
         for (k, v) in &self.extra_env {
             c.env(k, v);
