@@ -166,6 +166,9 @@ to OP fail in the way KIND says.
         slow=MILLIS: answer normally after MILLIS milliseconds
         401 (or unauthorized): UnauthorizedException / InvalidClientException
         slow_down: SSO-OIDC slow_down (HTTP 400; a 429 on the portal)
+        garbage (or malformed): HTTP 200 with a body that is not JSON
+        trickle=MILLIS: send the answer one byte every MILLIS milliseconds
+        hang: no answer for an hour
 
 Control endpoints (JSON):
   GET  /_emulator/stats      requests counted per operation

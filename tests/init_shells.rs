@@ -513,10 +513,10 @@ fn auto_renew_renews_quietly_near_expiry_and_at_most_once_a_minute() {
             script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
             script.push_str(&match shell {
                 "fish" => format!(
-                    "set -gx SSOENV_EXPIRATION (math {} + 300)\n",
+                    "set -gx SSOENV_EXPIRATION (math {} + 420)\n",
                     now_expr(shell)
                 ),
-                _ => format!("export SSOENV_EXPIRATION=$(({} + 300))\n", now_expr(shell)),
+                _ => format!("export SSOENV_EXPIRATION=$(({} + 420))\n", now_expr(shell)),
             });
             for _ in 0..3 {
                 script.push_str(hook(shell));
@@ -539,8 +539,8 @@ fn auto_renew_renews_quietly_near_expiry_and_at_most_once_a_minute() {
             } else {
                 assert_eq!(field(&out, "state"), "warn", "{shell}: {out}");
                 assert!(
-                    field(&out, "segment").starts_with("dev 4m")
-                        || field(&out, "segment").starts_with("dev 5m")
+                    field(&out, "segment").starts_with("dev 6m")
+                        || field(&out, "segment").starts_with("dev 7m")
                 );
             }
             assert!(!out.contains("could not renew"), "{shell}: {out}");
