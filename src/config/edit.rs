@@ -270,7 +270,7 @@ impl Document {
             if holds(true) {
                 return Ok(Ok(Upserted::Unchanged));
             }
-            let saved = (self.text.clone(), self.sections.clone());
+            let saved = self.save_if_risky(i + 1);
             self.replace(i, kind, name, pairs, &rendered);
             self.check_or_restore(saved, name)?;
             return Ok(Ok(Upserted::Replaced));
@@ -300,7 +300,7 @@ impl Document {
         if !self.sections[i].is_owned_by(owner) {
             return Ok(Err(self.clash(i, name, ClashReason::NotOwned)));
         }
-        let saved = (self.text.clone(), self.sections.clone());
+        let saved = self.save_if_risky(i + 1);
         let (mut a, mut b) = (self.sections[i].start, self.sections[i].body_end);
         let before = blank_run_before(&self.text, a);
         let after = blank_run_after(&self.text, b);
@@ -321,12 +321,34 @@ impl Document {
         Ok(Ok(true))
     }
 
+    /// Before an edit in place of the section before section `next`: only
+    /// an indented header after the edit can be read differently afterwards
+    /// (as a continuation of the line then above it). If `next` is one, the
+    /// document is saved so that `check_or_restore` can undo the edit.
+    fn save_if_risky(&self, next: usize) -> Option<(String, Vec<Section>)> {
+        let indented = self
+            .sections
+            .get(next)
+            .is_some_and(|s| !self.text[s.start..].starts_with('['));
+        indented.then(|| (self.text.clone(), self.sections.clone()))
+    }
+
     /// After an edit in place: the text must read back as exactly the
-    /// sections tracked (an indented header after the edited section could
-    /// otherwise turn into a continuation line). If not, undo the edit.
-    fn check_or_restore(&mut self, saved: (String, Vec<Section>), name: &str) -> Result<()> {
-        let same = Document::parse(self.text.as_bytes()).is_ok_and(|d| d.sections == self.sections);
-        if same {
+    /// sections tracked; when it might not (`saved`), the whole file is read
+    /// again and the edit undone if anything changed.
+    fn check_or_restore(
+        &mut self,
+        saved: Option<(String, Vec<Section>)>,
+        name: &str,
+    ) -> Result<()> {
+        let reads_back = |d: &Document| {
+            Document::parse(d.text.as_bytes()).is_ok_and(|p| p.sections == d.sections)
+        };
+        let Some(saved) = saved else {
+            debug_assert!(reads_back(self), "{:?}", self.text);
+            return Ok(());
+        };
+        if reads_back(self) {
             return Ok(());
         }
         (self.text, self.sections) = saved;

@@ -426,6 +426,35 @@ fn names_are_quoted_as_botocore_splits_them_and_unsafe_text_is_refused() {
 }
 
 #[test]
+fn ownership_is_the_sections_own_marker_key() {
+    // A marker in [DEFAULT] applies to every section for botocore, but owns none.
+    let orig = "[DEFAULT]\nssoenv_populated = corp\n[profile hand]\nregion = x\n\n[profile mine]\nssoenv_populated = corp\n[profile theirs]\nssoenv_populated = other\n";
+    let mut d = doc(orig);
+    let owned: Vec<_> = d
+        .owned(Kind::Profile, MARK)
+        .map(|s| s.name.clone().unwrap())
+        .collect();
+    assert_eq!(owned, ["mine"]);
+    assert!(
+        d.remove_section(Kind::Profile, "hand", MARK)
+            .unwrap()
+            .is_err()
+    );
+    assert_eq!(
+        d.remove_section(Kind::Profile, "mine", MARK).unwrap(),
+        Ok(true)
+    );
+    assert_eq!(
+        d.remove_section(Kind::Profile, "mine", MARK).unwrap(),
+        Ok(false)
+    );
+    assert_eq!(
+        text(&d),
+        "[DEFAULT]\nssoenv_populated = corp\n[profile hand]\nregion = x\n\n[profile theirs]\nssoenv_populated = other\n"
+    );
+}
+
+#[test]
 fn broken_files_are_refused() {
     assert!(Document::parse(b"[a]\nk = v\n[a]\n").is_err());
     assert!(Document::parse(b"[a]\nk = \xff\n").is_err());
@@ -468,7 +497,20 @@ fn botocore_reads_the_result_and_resolves_each_new_profile() {
     if !have_botocore() {
         return;
     }
-    let names = ["new-one", "a b", "it's", "x#y", "ünï", "semi;colon"];
+    let names = [
+        "new-one",
+        "a b",
+        "it's",
+        "x#y",
+        "$HOME",
+        "ünï",
+        "semi;colon",
+        " lead",
+        "q\"uote",
+        "back\\slash",
+        "br]acket",
+        "[x",
+    ];
     // Python refuses a BOM, so the variants with one are left out here.
     for (orig, _) in variants()
         .into_iter()
