@@ -741,6 +741,7 @@ pub fn write_config(path: &Path, original: &[u8], new: &[u8]) -> Result<Written>
         .file_name()
         .and_then(|n| n.to_str())
         .unwrap_or("config");
+    remove_stale_temps(dir, name);
     let mut n = 0u32;
     let (tmp, mut file) = loop {
         let tmp = dir.join(format!(".{name}.ssoenv.{}.{n}.tmp", std::process::id()));
@@ -780,6 +781,34 @@ pub fn write_config(path: &Path, original: &[u8], new: &[u8]) -> Result<Written>
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
             Err(fail(&format!("write {shown}"), e))
+        }
+    }
+}
+
+/// Remove our own temporary files (`.NAME.ssoenv.PID.N.tmp`) that a killed
+/// writer left behind: only those older than a write could take.
+fn remove_stale_temps(dir: &Path, name: &str) {
+    let prefix = format!(".{name}.ssoenv.");
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for e in entries.flatten() {
+        let file = e.file_name();
+        let Some(f) = file.to_str() else { continue };
+        let ours = f
+            .strip_prefix(&prefix)
+            .and_then(|r| r.strip_suffix(".tmp"))
+            .is_some_and(|r| {
+                r.split('.').count() == 2
+                    && r.split('.')
+                        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+            });
+        let stale = e.metadata().and_then(|m| m.modified()).is_ok_and(|t| {
+            t.elapsed()
+                .is_ok_and(|age| age > crate::cache::STALE_TEMP_AGE)
+        });
+        if ours && stale {
+            let _ = std::fs::remove_file(e.path());
         }
     }
 }

@@ -700,6 +700,32 @@ fn a_file_changed_since_it_was_read_is_left_alone() {
 }
 
 #[test]
+fn stale_temporary_files_of_ours_are_removed_and_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = dir.path().join("config");
+    std::fs::write(&p, "a\n").unwrap();
+    let old = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+    let names = [
+        ".config.ssoenv.123.0.tmp",
+        ".config.ssoenv.123.x.tmp",
+        ".other.ssoenv.123.0.tmp",
+        ".config.123.0.tmp",
+    ];
+    for n in names {
+        let f = std::fs::File::create(dir.path().join(n)).unwrap();
+        f.set_modified(old).unwrap();
+    }
+    let fresh = dir.path().join(".config.ssoenv.124.0.tmp");
+    std::fs::write(&fresh, "").unwrap();
+    write_config(&p, b"a\n", b"b\n").unwrap();
+    assert!(!dir.path().join(names[0]).exists());
+    for n in &names[1..] {
+        assert!(dir.path().join(n).exists(), "{n}");
+    }
+    assert!(fresh.exists(), "a live writer's file is left alone");
+}
+
+#[test]
 fn a_new_config_file_is_created_without_a_backup() {
     let dir = tempfile::tempdir().unwrap();
     let p = dir.path().join(".aws").join("config");
