@@ -185,7 +185,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__exec)
-            opts="-h --region --no-browser --help"
+            opts="-h --region --no-browser --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -513,7 +513,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__use)
-            opts="-h --shell --region --no-browser --force-login --help"
+            opts="-h --shell --region --no-browser --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -40,7 +40,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --shell 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)'
             cand --region 'Region to export (beats the profile''s `region`)'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
-            cand --force-login 'Log in again even if a valid SSO token is cached'
+            cand --force 'Log in again even if a valid SSO token is cached'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -52,13 +52,14 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
         &'ssoenv;exec'= {
             cand --region 'Region to export (beats the profile''s `region`)'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
+            cand --force 'Log in again even if a valid SSO token is cached'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'ssoenv;login'= {
             cand --sso-session 'Log in this [sso-session NAME] directly'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
-            cand --force 'Log in again even if a valid token is cached'
+            cand --force 'Log in again even if a valid SSO token is cached'
             cand -h 'Print help'
             cand --help 'Print help'
         }

@@ -44,7 +44,7 @@ pub enum Command {
     Unset(UnsetArgs),
     /// Run a command with temporary credentials for PROFILE
     #[command(
-        after_help = "ssoenv's own options (--region, --no-browser) go before the command; everything from\n\
+        after_help = "ssoenv's own options (--region, --no-browser, --force) go before the command; everything from\n\
             the command's name on is passed to it unchanged. `--` before the command is optional.\n\
             The command's exit status passes through (128+N when signal N killed it; 126 when it\n\
             cannot be run, 127 when it is not found).\n\n\
@@ -223,8 +223,8 @@ pub struct UseArgs {
     #[command(flatten)]
     pub login: LoginFlags,
     /// Log in again even if a valid SSO token is cached
-    #[arg(long)]
-    pub force_login: bool,
+    #[arg(long, alias = "force-login")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
@@ -243,6 +243,9 @@ pub struct ExecArgs {
     pub region: Option<String>,
     #[command(flatten)]
     pub login: LoginFlags,
+    /// Log in again even if a valid SSO token is cached
+    #[arg(long)]
+    pub force: bool,
     /// The command and its arguments (`--` before it is optional)
     #[arg(
         required = true,
@@ -295,7 +298,7 @@ pub struct LoginArgs {
     pub sso_session: Option<String>,
     #[command(flatten)]
     pub login: LoginFlags,
-    /// Log in again even if a valid token is cached
+    /// Log in again even if a valid SSO token is cached
     #[arg(long)]
     pub force: bool,
 }

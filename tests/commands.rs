@@ -26,6 +26,56 @@ fn code(out: &std::process::Output) -> Option<i32> {
     out.status.code()
 }
 
+// ------------------------------------------------------------------ --force
+
+#[test]
+fn force_means_a_new_login_for_login_use_and_exec_alike() {
+    let sb = Sandbox::new();
+    let logins = || sb.emu.stats().start_device_authorization;
+    assert!(sb.run(["login", "dev"]).status.success());
+    assert_eq!(logins(), 1);
+    // Without --force, the valid token is reused everywhere.
+    assert!(sb.run(["use", "dev", "--shell", "bash"]).status.success());
+    assert!(sb.run(["exec", "dev", "true"]).status.success());
+    assert_eq!(logins(), 1);
+    let runs: [&[&str]; 4] = [
+        &["login", "dev", "--force"],
+        &["use", "dev", "--force", "--shell", "bash"],
+        &["exec", "dev", "--force", "true"],
+        // The old spelling still works for `use`.
+        &["use", "dev", "--force-login", "--shell", "bash"],
+    ];
+    for (i, args) in runs.iter().enumerate() {
+        let out = sb.run(*args);
+        assert_eq!(code(&out), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(logins(), 2 + i as u64, "{args:?} logs in again");
+    }
+    // After the command's name, --force is the command's.
+    let out = sb.run([
+        "exec",
+        "dev",
+        "sh",
+        "-c",
+        "printf '%s' \"$1\"",
+        "sh",
+        "--force",
+    ]);
+    assert_eq!(stdout(&out), "--force");
+    assert_eq!(logins(), 5);
+}
+
+#[test]
+fn force_login_is_a_hidden_alias() {
+    let sb = Sandbox::new();
+    let help = stdout(&sb.run(["use", "--help"]));
+    assert!(help.contains("--force"), "{help}");
+    assert!(!help.contains("--force-login"), "{help}");
+    for cmd in ["login", "exec"] {
+        let help = stdout(&sb.run([cmd, "--help"]));
+        assert!(help.contains("--force "), "{cmd}: {help}");
+    }
+}
+
 // ------------------------------------------------------------------ exec
 
 #[test]

@@ -24,7 +24,7 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions {
         no_browser: args.login.no_browser,
-        force: false,
+        force: args.force,
     };
     let creds = session::role_credentials(&ctx, &profile, opts)?;
     let region = args.region.as_deref().or(profile.region.as_deref());

@@ -27,7 +27,7 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions {
         no_browser: args.login.no_browser,
-        force: args.force_login,
+        force: args.force,
     };
     let creds = session::role_credentials(&ctx, &profile, opts)?;
     let region = args.region.as_deref().or(profile.region.as_deref());

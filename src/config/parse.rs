@@ -142,6 +142,9 @@ pub(crate) struct Ini {
     default_entries: Vec<Entry>,
     /// Sub-section errors in `[DEFAULT]` values (entry index, error).
     default_errors: Vec<(usize, ParseError)>,
+    /// Every header line in file order as (1-based line, section index):
+    /// a reopened `[DEFAULT]` appears once per header (for `edit.rs` spans).
+    pub(crate) headers: Vec<(usize, usize)>,
 }
 
 impl Ini {
@@ -427,6 +430,7 @@ pub(crate) fn parse_ini(text: &str) -> Result<Ini, ParseError> {
             let name = &value[1..close];
             if name == DEFAULT_SECTION {
                 if let Some(d) = ini.defaults {
+                    ini.headers.push((line_no, d));
                     cur = Some(d);
                     continue;
                 }
@@ -448,6 +452,7 @@ pub(crate) fn parse_ini(text: &str) -> Result<Ini, ParseError> {
                 line: line_no,
                 entries: (at, at),
             });
+            ini.headers.push((line_no, idx));
             if name == DEFAULT_SECTION {
                 ini.defaults = Some(idx);
             } else {
