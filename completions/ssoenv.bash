@@ -564,8 +564,16 @@ _ssoenv_with_profiles() {
                 esac
             done
             if ((!skip && !seen)); then
-                local IFS=$'\n'
-                COMPREPLY=($(compgen -W "$(ssoenv profiles --names 2>/dev/null)" -- "$cur"))
+                # Not `compgen -W`: it expands $(…) and backquotes inside each word, and a
+                # profile name is outside text. Match literally; insert the name quoted.
+                local name quoted
+                COMPREPLY=()
+                while IFS= read -r name; do
+                    printf -v quoted '%q' "$name"
+                    if [[ -n $name && ($name == "$cur"* || $quoted == "$cur"*) ]]; then
+                        COMPREPLY+=("$quoted")
+                    fi
+                done < <(ssoenv profiles --names 2>/dev/null)
                 return 0
             fi
         fi

@@ -115,7 +115,7 @@ pub struct LoginFlags {
 pub struct UseArgs {
     /// Profile name from ~/.aws/config
     pub profile: String,
-    /// Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)
+    /// Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)
     #[arg(long, value_enum)]
     pub shell: Option<ShellArg>,
     /// Region to export (beats the profile's `region`)
@@ -130,7 +130,7 @@ pub struct UseArgs {
 
 #[derive(Debug, Args)]
 pub struct UnsetArgs {
-    /// Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)
+    /// Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)
     #[arg(long, value_enum)]
     pub shell: Option<ShellArg>,
 }
