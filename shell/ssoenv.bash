@@ -182,18 +182,17 @@ __ssoenv_hook() {
         __ssoenv_key=${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}
         ssoenv_segment
     fi
-    if [[ :$BASHOPTS: != *:promptvars:* && :$SHELLOPTS: != *:posix:* ]]; then
+    if ! shopt -q promptvars && [[ :$SHELLOPTS: != *:posix:* ]]; then
         __ssoenv_literal
+    elif [[ ${PS1-} == *"$__ssoenv_marker"* ]]; then
+        [[ ${SSOENV_PROMPT-} != off ]] || PS1=${PS1//"$__ssoenv_marker"/}
     else
+        # promptvars is back on: the text put in while it was off goes.
         if [[ -n ${__ssoenv_lit-} ]]; then
             PS1=${PS1/"$__ssoenv_lit"/}
             __ssoenv_lit=''
         fi
-        if [[ ${PS1-} == *"$__ssoenv_marker"* ]]; then
-            [[ ${SSOENV_PROMPT-} != off ]] || PS1=${PS1//"$__ssoenv_marker"/}
-        elif [[ -n $SSOENV_SEGMENT && ${SSOENV_PROMPT-} != off ]]; then
-            PS1=$__ssoenv_marker${PS1-}
-        fi
+        [[ -z $SSOENV_SEGMENT || ${SSOENV_PROMPT-} == off ]] || PS1=$__ssoenv_marker${PS1-}
     fi
     return $__ssoenv_status
 }
