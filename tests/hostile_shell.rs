@@ -138,6 +138,36 @@ fn bash_completion_quotes_hostile_profile_names_and_runs_none_of_them() {
         assert_eq!(got, want, "bash, {cur:?}: {out}");
         assert!(!pwned.exists(), "completion ran code from a profile name");
     }
+    // After an opening quote readline inserts the candidate inside it and closes it.
+    for cur in names.iter().map(|n| format!("'{}", &n[..1])) {
+        let script = format!(
+            "eval \"$(\"$B\" init bash)\"\n\
+             COMP_WORDS=(ssoenv use \"$1\"); COMP_CWORD=2\n\
+             _ssoenv_with_profiles ssoenv \"${{1#?}}\" use\n\
+             for r in \"${{COMPREPLY[@]}}\"; do\n\
+               eval \"set -- '$r'\"\n\
+               printf 'got=%s:%s\\n' \"$#\" \"$(printf %s \"$1\" | od -An -tx1 -v | tr -d ' \\n')\"\n\
+             done\n"
+        );
+        let out = Command::new("bash")
+            .args(["--noprofile", "--norc", "-c", &script, "bash", &cur])
+            .current_dir(home.path())
+            .env_clear()
+            .env("HOME", home.path())
+            .env("PATH", "/usr/bin:/bin")
+            .env("B", BIN)
+            .output()
+            .unwrap();
+        let out = ok("bash", &out);
+        let got: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("got=")).collect();
+        let want: Vec<String> = names
+            .iter()
+            .filter(|n| n.starts_with(&cur[1..]))
+            .map(|n| format!("1:{}", hex(n)))
+            .collect();
+        assert_eq!(got, want, "bash, {cur:?}: {out}");
+        assert!(!pwned.exists(), "completion ran code from a profile name");
+    }
 }
 
 /// A tmux server of our own (its own socket), killed on drop.
@@ -251,8 +281,17 @@ fn tab_completes_each_hostile_name(shell: &str) {
     t.key("Enter");
     let s = t.wait_for("READY\n");
     assert!(s.contains("READY\n"), "{shell}: not ready:\n{s}");
-    for name in &names {
-        t.keys(&format!("ssoenv use {}", &name[..1]));
+    // Typed as a bare word, then after an opening single quote.
+    for (i, typed) in names
+        .iter()
+        .map(|n| n[..1].to_owned())
+        .chain(names.iter().map(|n| format!("'{}", &n[..1])))
+        .enumerate()
+    {
+        let name = &names[i % names.len()];
+        t.keys("clear");
+        t.key("Enter");
+        t.keys(&format!("ssoenv use {typed}"));
         t.key("Tab");
         std::thread::sleep(Duration::from_millis(500));
         t.key("Enter");
@@ -260,7 +299,7 @@ fn tab_completes_each_hostile_name(shell: &str) {
         let s = t.wait_for(&want);
         assert!(
             s.contains(&want),
-            "{shell}: {name:?} did not complete to itself:\n{s}"
+            "{shell}: {typed:?} did not complete to {name:?}:\n{s}"
         );
         assert!(
             !pwned.exists(),
