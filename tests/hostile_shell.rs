@@ -140,17 +140,15 @@ fn bash_completion_quotes_hostile_profile_names_and_runs_none_of_them() {
     }
     // After an opening quote readline inserts the candidate inside it and closes it.
     for cur in names.iter().map(|n| format!("'{}", &n[..1])) {
-        let script = format!(
-            "eval \"$(\"$B\" init bash)\"\n\
+        let script = "eval \"$(\"$B\" init bash)\"\n\
              COMP_WORDS=(ssoenv use \"$1\"); COMP_CWORD=2\n\
-             _ssoenv_with_profiles ssoenv \"${{1#?}}\" use\n\
-             for r in \"${{COMPREPLY[@]}}\"; do\n\
+             _ssoenv_with_profiles ssoenv \"${1#?}\" use\n\
+             for r in \"${COMPREPLY[@]}\"; do\n\
                eval \"set -- '$r'\"\n\
                printf 'got=%s:%s\\n' \"$#\" \"$(printf %s \"$1\" | od -An -tx1 -v | tr -d ' \\n')\"\n\
-             done\n"
-        );
+             done\n";
         let out = Command::new("bash")
-            .args(["--noprofile", "--norc", "-c", &script, "bash", &cur])
+            .args(["--noprofile", "--norc", "-c", script, "bash", &cur])
             .current_dir(home.path())
             .env_clear()
             .env("HOME", home.path())
