@@ -28,6 +28,7 @@ function global:ssoenv {
     $next = $false
     foreach ($a in $args) {
         $s = [string]$a
+        if ($s -eq '--') { break }
         if ($s -in @('-h', '--help', '-V', '--version')) {
             & $global:__ssoenv_bin @args
             return
@@ -41,7 +42,9 @@ function global:ssoenv {
             return
         }
     }
-    $out = & $global:__ssoenv_bin @args @shellArgs | Out-String
+    # --shell right after the subcommand, so that it stays before a `--`.
+    $rest = @($args | Select-Object -Skip 1)
+    $out = & $global:__ssoenv_bin $args[0] @shellArgs @rest | Out-String
     if ($LASTEXITCODE -ne 0) { return }
     if ($out.Trim().Length -gt 0) { Invoke-Expression $out }
     $global:__ssoenv_renew_at = [long]0

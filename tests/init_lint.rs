@@ -160,6 +160,11 @@ fn the_powershell_completer_quotes_the_profile_names_it_inserts() {
             "missing line:\n{line}\nin:\n{printed}"
         );
     }
+    // The function refuses code for another shell, as the bash, zsh and fish ones do.
+    assert!(printed.contains("if ($null -ne $value -and $value -notin @('powershell', 'pwsh')) {"));
+    assert!(
+        printed.contains("$out = & $global:__ssoenv_bin $args[0] @shellArgs @rest | Out-String")
+    );
     // The profile results never pass through `-like`.
     assert!(!printed.contains("$completions += @(& ssoenv profiles"));
 }
