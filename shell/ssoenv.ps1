@@ -62,7 +62,8 @@ function global:__ssoenv_printable([string]$s) {
             10 { '\n' }
             13 { '\r' }
             27 { '\e' }
-            default { if ($c -lt 128) { '\x{0:x2}' -f $c } else { '\u{{{0:x}}}' -f $c } }
+            # (Not '\u{{{0:x}}}': .NET may read the }} as part of the format.)
+            default { if ($c -lt 128) { '\x{0:x2}' -f $c } else { '\u{' + ('{0:x}' -f $c) + '}' } }
         }
     })
 }
