@@ -7,6 +7,7 @@
 #   SSOENV_SEGMENT_STATE    ok | warn | critical | expired | unknown (empty when inactive)
 #   SSOENV_SEGMENT_COLOR    green | yellow | red (empty when unknown or inactive)
 #   SSOENV_PROMPT=off       do not put "(prod 42m) " in front of PROMPT
+#   psvar[19]               taken: it carries "(prod 42m)" into PROMPT as %19v
 # The hook keeps these variables up to date before every prompt.
 
 # The binary; `ssoenv init` replaces the quoted placeholder with its own path.
