@@ -39,7 +39,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;use' {
-            [System.Management.Automation.CompletionResult]::new('--shell', '--shell', [System.Management.Automation.CompletionResultType]::ParameterName, 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)')
+            [System.Management.Automation.CompletionResult]::new('--shell', '--shell', [System.Management.Automation.CompletionResultType]::ParameterName, 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)')
             [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, 'Region to export (beats the profile''s `region`)')
             [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
             [System.Management.Automation.CompletionResult]::new('--force', '--force', [System.Management.Automation.CompletionResultType]::ParameterName, 'Log in again even if a valid SSO token is cached')
@@ -48,7 +48,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;unset' {
-            [System.Management.Automation.CompletionResult]::new('--shell', '--shell', [System.Management.Automation.CompletionResultType]::ParameterName, 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)')
+            [System.Management.Automation.CompletionResult]::new('--shell', '--shell', [System.Management.Automation.CompletionResultType]::ParameterName, 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
@@ -183,13 +183,29 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
         }
     })
 
-    # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`).
+    # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), matched
+    # literally (-like would take a name's [ ] * ? as wildcards) and inserted quoted.
+    $profiles = @()
     if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;login', 'ssoenv;logout')) -and -not $wordToComplete.StartsWith('-')) {
-        $completions += @(& ssoenv profiles --names 2>$null | ForEach-Object {
-            [System.Management.Automation.CompletionResult]::new($_, $_, [System.Management.Automation.CompletionResultType]::ParameterValue, $_)
+        $prefix = $wordToComplete
+        if ($prefix -match '^[''\u2018-\u201B]') {
+            $prefix = $prefix.Substring(1) -replace '([''\u2018-\u201B])[''\u2018-\u201B]', '$1'
+        }
+        # The names are UTF-8: read them so, not through the console code page.
+        $encoding = [Console]::OutputEncoding
+        try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { }
+        try {
+            $names = @(& ssoenv profiles --names 2>$null)
+        } finally {
+            try { [Console]::OutputEncoding = $encoding } catch { }
+        }
+        $profiles = @($names | Where-Object { $_ -and $_.StartsWith($prefix, [System.StringComparison]::Ordinal) } | ForEach-Object {
+            $text = if ($_ -cmatch '^[A-Za-z0-9_][A-Za-z0-9_.:/+=-]*\z') { $_ } else { "'" + ($_ -replace '[''\u2018-\u201B]', '$0$0') + "'" }
+            $shown = $_ -replace '[\u0000-\u001F\u007F-\u009F]', '?'
+            [System.Management.Automation.CompletionResult]::new($text, $shown, [System.Management.Automation.CompletionResultType]::ParameterValue, $shown)
         })
     }
 
-    $completions.Where({ $_.CompletionText -like "$wordToComplete*" }) |
+    @($completions.Where({ $_.CompletionText -like "$wordToComplete*" })) + $profiles |
         Sort-Object -Property ListItemText
 }

@@ -37,7 +37,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ssoenv;use'= {
-            cand --shell 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)'
+            cand --shell 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)'
             cand --region 'Region to export (beats the profile''s `region`)'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
             cand --force 'Log in again even if a valid SSO token is cached'
@@ -45,7 +45,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --help 'Print help'
         }
         &'ssoenv;unset'= {
-            cand --shell 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)'
+            cand --shell 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)'
             cand -h 'Print help'
             cand --help 'Print help'
         }

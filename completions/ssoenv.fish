@@ -39,7 +39,7 @@ complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "init" -d 'Print the s
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "prompt" -d 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l shell -d 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)' -r -f -a "bash\t''
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l shell -d 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)' -r -f -a "bash\t''
 zsh\t''
 fish\t''
 powershell\t''"
@@ -47,7 +47,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l region -d 'Region 
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l force -d 'Log in again even if a valid SSO token is cached'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -s h -l help -d 'Print help'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -l shell -d 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)' -r -f -a "bash\t''
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -l shell -d 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)' -r -f -a "bash\t''
 zsh\t''
 fish\t''
 powershell\t''"

@@ -214,7 +214,7 @@ pub struct LoginFlags {
 pub struct UseArgs {
     /// Profile name from ~/.aws/config (default: AWS_PROFILE)
     pub profile: Option<String>,
-    /// Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)
+    /// Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)
     #[arg(long, value_enum)]
     pub shell: Option<ShellArg>,
     /// Region to export (beats the profile's `region`)
@@ -229,7 +229,7 @@ pub struct UseArgs {
 
 #[derive(Debug, Args)]
 pub struct UnsetArgs {
-    /// Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)
+    /// Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)
     #[arg(long, value_enum)]
     pub shell: Option<ShellArg>,
 }
