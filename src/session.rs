@@ -444,11 +444,11 @@ pub fn device_login(
 ) -> Result<token::Token> {
     // A login whose token cannot be stored is a wasted trip to the browser.
     cache::check_writable(&cache::sso_cache_dir(&ctx.home))?;
-    eprintln!("ssoenv: logging in to {}", login_target(session, subject));
     let oidc = Oidc {
         http: ctx.http()?,
         base: &endpoints.oidc,
     };
+    eprintln!("ssoenv: logging in to {}", login_target(session, subject));
     let fail = |what: &str, e: HttpError| {
         unreachable_error(
             format!("could not {what} for {}", describe(session)),
