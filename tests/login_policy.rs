@@ -326,3 +326,53 @@ fn the_login_line_shows_hostile_config_text_escaped() {
         "{err}"
     );
 }
+
+// ------------------------------------- a session that ends: the same policy
+
+#[test]
+fn a_token_the_portal_rejects_is_not_replaced_by_a_login_nobody_can_see() {
+    let sb = Sandbox::new();
+    assert!(
+        run(&sb, sb.cmd(["login", "dev", "--no-browser"]))
+            .status
+            .success()
+    );
+    sb.emu.revoke_all_tokens();
+    std::fs::remove_dir_all(sb.cli_cache()).ok();
+    let out = run(&sb, headless(&sb, &["use", "dev", "--shell", "bash"]));
+    let err = assert_fails(&out, 1, "has expired or is otherwise invalid");
+    assert!(err.contains("ssoenv login dev"), "{err}");
+    assert!(!err.contains("logging in"), "no login was announced: {err}");
+    assert_eq!(device_flows(&sb), 1);
+    // With --no-browser someone asked for the code: the login happens.
+    let out = run(
+        &sb,
+        headless(&sb, &["use", "dev", "--shell", "bash", "--no-browser"]),
+    );
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(err.contains("logging in again"), "{err}");
+    assert_eq!(device_flows(&sb), 2);
+}
+
+#[test]
+fn an_expired_legacy_token_is_refused_with_the_familiar_message_when_unattended() {
+    let sb = Sandbox::new();
+    sb.emu.set_token_ttl(1);
+    assert!(
+        run(&sb, sb.cmd(["login", "legacy", "--no-browser"]))
+            .status
+            .success()
+    );
+    std::thread::sleep(Duration::from_millis(1100));
+    std::fs::remove_dir_all(sb.cli_cache()).ok();
+    let out = run(&sb, headless(&sb, &["exec", "legacy", "--", "true"]));
+    let err = assert_fails(
+        &out,
+        1,
+        "The SSO session associated with this profile has expired",
+    );
+    assert!(err.contains("not a terminal"), "{err}");
+    assert!(!err.contains("logging in to"), "{err}");
+    assert_eq!(device_flows(&sb), 1);
+}
