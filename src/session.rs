@@ -5,14 +5,14 @@
 
 use crate::cache::{self, lock, registration, role, token};
 use crate::config::{ResolvedProfile, SsoSession};
-use crate::env::{self, Env};
+use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::interaction::Interaction;
 use crate::sso::endpoint::{self, Endpoints};
 use crate::sso::http::{ApiError, Http, HttpError};
 use crate::sso::oidc::Oidc;
 use crate::sso::portal::Portal;
 use crate::text::printable;
-use std::io::IsTerminal;
 use std::path::PathBuf;
 use std::time::{Duration as StdDuration, Instant};
 use time::{Duration, OffsetDateTime};
@@ -37,12 +37,14 @@ pub const REFRESH_WINDOW: Duration = Duration::minutes(15);
 pub const EXPIRED_MESSAGE: &str =
     "The SSO session associated with this profile has expired or is otherwise invalid.";
 
-#[derive(Debug, Clone, Copy, Default)]
+#[derive(Debug, Clone, Copy)]
 pub struct LoginOptions {
     /// Never open a browser; print the URL and code only.
     pub no_browser: bool,
     /// Ignore cached tokens and role credentials; always run the device flow.
     pub force: bool,
+    /// Whether a device-code login may start, as the command decided.
+    pub interaction: Interaction,
 }
 
 /// What the core needs from the outside world, passed in (design: the clock
@@ -159,13 +161,14 @@ pub fn role_credentials(
             }
             // The token was revoked or expired server-side: a fresh login, once.
             Err(HttpError::Api(e)) if e.status == 401 && !fresh_login => {
+                require_interaction(opts, &subject, true)?;
                 eprintln!(
                     "ssoenv: the SSO session for {} was rejected by the portal ({}); logging in again",
                     describe(&profile.sso),
                     printable(&e.to_string())
                 );
-                require_interactive(ctx, opts, &subject, true)?;
-                access_token = device_login(ctx, &profile.sso, &endpoints, opts)?.access_token;
+                access_token =
+                    device_login(ctx, &profile.sso, &endpoints, opts, &subject)?.access_token;
                 fresh_login = true;
             }
             Err(e) => return Err(role_error(profile, &endpoints, e, &subject)),
@@ -263,10 +266,12 @@ fn credential_expiration(
     }
 }
 
+/// `sso-session "NAME"`, or the start URL of a legacy profile; escaped for
+/// the terminal (config text is outside text).
 pub fn describe(s: &SsoSession) -> String {
     match &s.name {
-        Some(n) => format!("sso-session \"{n}\""),
-        None => s.start_url.clone(),
+        Some(n) => format!("sso-session \"{}\"", printable(n)),
+        None => printable(&s.start_url).into_owned(),
     }
 }
 
@@ -329,14 +334,14 @@ fn ensure_token_locked(
             return Ok((tok, false));
         }
     }
-    require_interactive(ctx, opts, subject, had_token)?;
+    require_interaction(opts, subject, had_token)?;
     if had_token && !opts.force {
         eprintln!(
-            "ssoenv: the SSO session for {} has expired; logging in",
+            "ssoenv: the SSO session for {} has expired",
             describe(session)
         );
     }
-    Ok((device_login(ctx, session, endpoints, opts)?, true))
+    Ok((device_login(ctx, session, endpoints, opts, subject)?, true))
 }
 
 enum RefreshError {
@@ -412,47 +417,30 @@ fn refresh(
     })
 }
 
-/// Whether a device-code login may start: someone can see the code (stderr
-/// is a terminal) or a browser will open. `SSOENV_INTERACTIVE=1|0` overrides.
-pub fn interactive(env: &Env, opts: LoginOptions) -> bool {
-    match env.get(env::SSOENV_INTERACTIVE) {
-        Some("1") | Some("true") => true,
-        Some("0") | Some("false") => false,
-        _ => {
-            std::io::stderr().is_terminal() || (!opts.no_browser && crate::browser::available(env))
-        }
-    }
-}
-
-fn require_interactive(
-    ctx: &Ctx,
-    opts: LoginOptions,
-    subject: &Subject,
-    had_token: bool,
-) -> Result<()> {
-    if interactive(ctx.env, opts) {
+/// Obey the command's decision: a refused login is an error saying why and
+/// what to run instead.
+fn require_interaction(opts: LoginOptions, subject: &Subject, had_token: bool) -> Result<()> {
+    let Interaction::Refused(why) = opts.interaction else {
         return Ok(());
-    }
+    };
     let msg = if had_token {
-        EXPIRED_MESSAGE.to_owned()
+        EXPIRED_MESSAGE
     } else {
-        "You are not logged in to this SSO session.".to_owned()
+        "You are not logged in to this SSO session."
     };
     Err(Error::runtime(msg)
-        .cause("no terminal and no browser to log in with (non-interactive use)")
-        .hint(format!(
-            "To refresh this SSO session run `{}` in a terminal",
-            subject.login_command()
-        )))
+        .cause(why.cause())
+        .hint(why.hint(&subject.login_command())))
 }
 
 /// The OIDC device-code flow (spec §2.5), writing the token where the AWS
-/// CLI writes it.
+/// CLI writes it. `subject` is what asked for it (named in the first line).
 pub fn device_login(
     ctx: &Ctx,
     session: &SsoSession,
     endpoints: &Endpoints,
     opts: LoginOptions,
+    subject: &Subject,
 ) -> Result<token::Token> {
     // A login whose token cannot be stored is a wasted trip to the browser.
     cache::check_writable(&cache::sso_cache_dir(&ctx.home))?;
@@ -460,6 +448,7 @@ pub fn device_login(
         http: ctx.http()?,
         base: &endpoints.oidc,
     };
+    eprintln!("ssoenv: logging in to {}", login_target(session, subject));
     let fail = |what: &str, e: HttpError| {
         unreachable_error(
             format!("could not {what} for {}", describe(session)),
@@ -574,7 +563,10 @@ pub fn device_login(
         Default::default(),
     );
     token::save(&ctx.home, session, &file)?;
-    eprintln!("Successfully logged into Start URL: {}", session.start_url);
+    eprintln!(
+        "Successfully logged into Start URL: {}",
+        printable(&session.start_url)
+    );
     token::parse_file(file, &token::path(&ctx.home, session))
         .ok_or_else(|| Error::runtime("the new SSO token could not be read back"))
 }
@@ -613,6 +605,20 @@ fn register(
     Ok(reg)
 }
 
+/// What a login is for, escaped: `sso-session "corp" (https://…/start) for
+/// profile "dev"`; a legacy profile's session is its start URL alone, and a
+/// login by `--sso-session` names no profile.
+fn login_target(session: &SsoSession, subject: &Subject) -> String {
+    let mut s = describe(session);
+    if session.name.is_some() {
+        s.push_str(&format!(" ({})", printable(&session.start_url)));
+    }
+    if let Subject::Profile(p) = subject {
+        s.push_str(&format!(" for profile \"{}\"", printable(p)));
+    }
+    s
+}
+
 /// The device-flow instructions on stderr: URL, code and the autofill URL
 /// each on a line of its own with no trailing punctuation (so terminals make
 /// them clickable), in the AWS CLI's words (spec §6).
@@ -633,7 +639,7 @@ fn show_instructions(env: &Env, auth: &crate::sso::oidc::DeviceAuthorization, op
         );
     }
     text.push_str(&format!(
-        "{}\n\nThen enter the code:\n\n{}\n\nAlternatively, you may visit the following URL which will autofill the code upon loading:\n{}\n",
+        "{}\n\nThen enter the code:\n\n{}\n\nAlternatively, you may visit the following URL which will autofill the code upon loading:\n{}\n\nwaiting for approval in the browser… (Ctrl-C to cancel)\n",
         printable(&auth.verification_uri),
         printable(&auth.user_code),
         printable(&auth.verification_uri_complete)

@@ -641,3 +641,71 @@ fn an_unwritable_cache_directory_fails_before_the_browser() {
     assert!(!err.contains("enter the code"), "{err}");
     assert_eq!(sb.emu.stats().start_device_authorization, 0);
 }
+
+// ------------------------------------------------- issue 8 follow-ups
+
+#[test]
+fn a_ca_bundle_that_is_a_fifo_is_refused_not_waited_on() {
+    let sb = Sandbox::new();
+    let fifo = sb.dir.path().join("bundle.pem");
+    let made = Command::new("mkfifo").arg(&fifo).status().unwrap();
+    assert!(made.success());
+    let mut c = sb.cmd(["login", "dev", "--no-browser"]);
+    c.env("AWS_CA_BUNDLE", &fifo);
+    // A FIFO with no writer blocks a plain read forever: the watchdog turns
+    // that regression into a failure.
+    let out = output_within(c, sb.dir.path(), Duration::from_secs(10));
+    let err = assert_fails(&out, 2, "AWS_CA_BUNDLE");
+    assert!(err.contains("a FIFO"), "{err}");
+    assert_eq!(sb.emu.stats().register_client, 0);
+}
+
+#[test]
+fn a_huge_or_missing_ca_bundle_is_a_clear_error() {
+    let sb = Sandbox::new();
+    let big = sb.dir.path().join("big.pem");
+    let f = std::fs::File::create(&big).unwrap();
+    f.set_len(64 << 20).unwrap(); // sparse: costs no disk
+    for (path, needle) in [
+        (big, "larger than"),
+        (sb.dir.path().join("missing.pem"), "does not exist"),
+    ] {
+        let mut c = sb.cmd(["login", "dev", "--no-browser"]);
+        c.env("AWS_CA_BUNDLE", &path);
+        let out = output_within(c, sb.dir.path(), Duration::from_secs(10));
+        let err = assert_fails(&out, 2, "AWS_CA_BUNDLE");
+        assert!(err.contains(needle), "{err}");
+    }
+}
+
+#[test]
+fn a_logout_the_portal_never_answers_says_no_answer_not_answered() {
+    let sb = Sandbox::new().env("SSOENV_HTTP_TIMEOUT", "0.5");
+    assert!(sb.run(["login", "dev", "--no-browser"]).status.success());
+    sb.emu.add_fault(Fault::parse("logout:hang:*").unwrap());
+    let (out, took) = run_bounded(&sb, sb.cmd(["logout", "dev"]), Duration::from_secs(15));
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains(&format!("(no answer from {} after ", sb.emu.url())),
+        "{err}"
+    );
+    assert!(!err.contains("answered"), "{err}");
+    assert!(err.contains("removing local state anyway"), "{err}");
+    assert!(!sb.token_path("corp").exists());
+    assert!(took < Duration::from_secs(5), "{took:?}");
+}
+
+#[test]
+fn a_logout_the_portal_refuses_quotes_its_answer() {
+    let sb = Sandbox::new();
+    assert!(sb.run(["login", "dev", "--no-browser"]).status.success());
+    sb.emu.add_fault(Fault::parse("logout:401").unwrap());
+    let out = sb.run(["logout", "dev"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains(&format!("{} answered HTTP 401", sb.emu.url())),
+        "{err}"
+    );
+}

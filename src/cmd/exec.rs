@@ -8,6 +8,7 @@ use crate::cli::ExecArgs;
 use crate::config::Config;
 use crate::env::Env;
 use crate::error::{Error, Kind, Result};
+use crate::interaction::Interaction;
 use crate::session::{self, Ctx, LoginOptions};
 use std::ffi::OsStr;
 use std::path::Path;
@@ -25,6 +26,7 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     let opts = LoginOptions {
         no_browser: args.login.no_browser,
         force: args.force,
+        interaction: Interaction::for_credentials(env, args.login.no_browser),
     };
     let creds = session::role_credentials(&ctx, &profile, opts)?;
     let region = args.region.as_deref().or(profile.region.as_deref());

@@ -6,6 +6,7 @@ use crate::cli::LoginArgs;
 use crate::config::{Config, ConfiguredEndpoints, SsoSession};
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::interaction::Interaction;
 use crate::session::{self, Ctx, LoginOptions, Subject};
 use crate::sso::endpoint;
 use time::OffsetDateTime;
@@ -28,9 +29,12 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<i32> {
     } else {
         Subject::Profile(&subject_name)
     };
+    // `login` always logs in when it must, wherever its output goes, as
+    // `aws sso login` does: whoever ran it reads what it prints.
     let opts = LoginOptions {
         no_browser: args.login.no_browser,
         force: args.force,
+        interaction: Interaction::for_login(),
     };
     let (tok, fresh) = session::ensure_token(&ctx, &sso, &endpoints, opts, &subject)?;
     let until = crate::cache::format_timestamp(tok.expires_at);

@@ -12,6 +12,7 @@ use crate::env::Env;
 use crate::error::Result;
 use crate::session::{self, Ctx};
 use crate::sso::endpoint;
+use crate::sso::http::HttpError;
 use crate::sso::portal::Portal;
 use crate::text::printable;
 use std::path::{Path, PathBuf};
@@ -97,7 +98,7 @@ fn revoke(ctx: &Ctx, region: &str, cfg: &ConfiguredEndpoints, access_token: &str
             base: &e.portal,
         }
         .logout(access_token)
-        .map_err(|err| crate::error::Error::runtime(format!("{} answered: {err}", e.portal)))
+        .map_err(|err| crate::error::Error::runtime(revoke_failure(&e.portal, &err)))
     });
     match result {
         Ok(()) => eprintln!(
@@ -109,6 +110,21 @@ fn revoke(ctx: &Ctx, region: &str, cfg: &ConfiguredEndpoints, access_token: &str
             printable(what),
             printable(&e.message)
         ),
+    }
+}
+
+/// Why Logout failed, in words that fit the kind of failure: only an answer
+/// is "answered".
+fn revoke_failure(portal: &str, err: &HttpError) -> String {
+    match err {
+        HttpError::Api(a) => format!("{portal} answered {a}"),
+        HttpError::Timeout(d) => format!(
+            "no answer from {portal} after {}",
+            crate::sso::http::secs(*d)
+        ),
+        HttpError::Transport(t) => format!("{portal} could not be reached: {t}"),
+        // The text names the URL and the operation already.
+        HttpError::Invalid(t) => t.clone(),
     }
 }
 

@@ -6,6 +6,7 @@ use crate::cli::UseArgs;
 use crate::config::Config;
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::interaction::Interaction;
 use crate::session::{self, Ctx, LoginOptions};
 use crate::shell::Shell;
 use std::io::IsTerminal;
@@ -28,6 +29,7 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     let opts = LoginOptions {
         no_browser: args.login.no_browser,
         force: args.force,
+        interaction: Interaction::for_credentials(env, args.login.no_browser),
     };
     let creds = session::role_credentials(&ctx, &profile, opts)?;
     let region = args.region.as_deref().or(profile.region.as_deref());

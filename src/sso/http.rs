@@ -467,14 +467,19 @@ fn jitter(ceiling: u64) -> u64 {
     half + (nanos ^ (std::process::id() as u64).wrapping_mul(2654435761)) % (half + 1)
 }
 
+/// The largest `AWS_CA_BUNDLE` read (16 MiB; Mozilla's whole bundle is about
+/// 200 KiB). A FIFO, a device or anything larger is an error, never a hang.
+const CA_BUNDLE_LIMIT: u64 = 16 << 20;
+
 fn load_ca_bundle(path: &str) -> Result<ureq::tls::TlsConfig> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::config(format!(
-            "could not read the CA bundle {path} (AWS_CA_BUNDLE)"
-        ))
-        .cause(e)
-        .hint("point AWS_CA_BUNDLE at a PEM file of trusted certificates, or unset it")
-    })?;
+    let bytes =
+        crate::cache::read_bounded(std::path::Path::new(path), CA_BUNDLE_LIMIT).map_err(|e| {
+            Error::config(format!(
+                "could not read the CA bundle {path} (AWS_CA_BUNDLE)"
+            ))
+            .cause(e)
+            .hint("point AWS_CA_BUNDLE at a PEM file of trusted certificates, or unset it")
+        })?;
     let certs: Vec<_> = ureq::tls::parse_pem(&bytes)
         .filter_map(|item| match item {
             Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
