@@ -162,7 +162,7 @@ ssoenv_segment() {
 # Quiet renewal: role credentials from a valid or refreshable token, never a login.
 __ssoenv_renew() {
     local __ssoenv_out
-    __ssoenv_out=$(SSOENV_INTERACTIVE=0 command "$__ssoenv_bin" use "$SSOENV_PROFILE" --shell bash 2>/dev/null) || return 1
+    __ssoenv_out=$(SSOENV_INTERACTIVE=0 SSOENV_BACKGROUND_RENEW=1 command "$__ssoenv_bin" use "$SSOENV_PROFILE" --shell bash 2>/dev/null) || return 1
     eval "$__ssoenv_out" || return 1
     ssoenv_segment
 }

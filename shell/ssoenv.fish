@@ -150,7 +150,7 @@ end
 
 # Quiet renewal: role credentials from a valid or refreshable token, never a login.
 function __ssoenv_renew
-    set -l out (SSOENV_INTERACTIVE=0 command $__ssoenv_bin use $SSOENV_PROFILE --shell fish 2>/dev/null)
+    set -l out (SSOENV_INTERACTIVE=0 SSOENV_BACKGROUND_RENEW=1 command $__ssoenv_bin use $SSOENV_PROFILE --shell fish 2>/dev/null)
     or return 1
     string join \n -- $out | source
     ssoenv_segment

@@ -119,12 +119,16 @@ function global:ssoenv_segment {
 # Quiet renewal: role credentials from a valid or refreshable token, never a login.
 function global:__ssoenv_renew {
     $old = $env:SSOENV_INTERACTIVE
+    $oldBackground = $env:SSOENV_BACKGROUND_RENEW
     $env:SSOENV_INTERACTIVE = '0'
+    # Never wait for another shell's lock, and give up within 3 s: the prompt must not freeze.
+    $env:SSOENV_BACKGROUND_RENEW = '1'
     try {
         $out = & $global:__ssoenv_bin use $env:SSOENV_PROFILE --shell powershell 2>$null | Out-String
         $ok = $LASTEXITCODE -eq 0
     } finally {
         $env:SSOENV_INTERACTIVE = $old
+        $env:SSOENV_BACKGROUND_RENEW = $oldBackground
     }
     if (-not $ok) { return $false }
     Invoke-Expression $out

@@ -158,7 +158,7 @@ ssoenv_segment() {
 # Quiet renewal: role credentials from a valid or refreshable token, never a login.
 __ssoenv_renew() {
     local out
-    out=$(SSOENV_INTERACTIVE=0 command "$__ssoenv_bin" use "$SSOENV_PROFILE" --shell zsh 2>/dev/null) || return 1
+    out=$(SSOENV_INTERACTIVE=0 SSOENV_BACKGROUND_RENEW=1 command "$__ssoenv_bin" use "$SSOENV_PROFILE" --shell zsh 2>/dev/null) || return 1
     eval "$out" || return 1
     ssoenv_segment
 }

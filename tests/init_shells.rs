@@ -485,7 +485,7 @@ fn fake_binary(dir: &Path, succeed: bool, new_expiration: &str) -> std::path::Pa
     std::fs::write(
         &fake,
         format!(
-            "#!/bin/sh\necho \"interactive=$SSOENV_INTERACTIVE args=$*\" >> '{}'\n\
+            "#!/bin/sh\necho \"interactive=$SSOENV_INTERACTIVE background=$SSOENV_BACKGROUND_RENEW args=$*\" >> '{}'\n\
              for a in \"$@\"; do case $a in fish) SSOENV_SHELL_ARG=fish;; esac; done\n{answer}\n",
             log.display()
         ),
@@ -531,7 +531,7 @@ fn auto_renew_renews_quietly_near_expiry_and_at_most_once_a_minute() {
             let calls = std::fs::read_to_string(dir.path().join("calls")).unwrap();
             assert_eq!(
                 calls,
-                format!("interactive=0 args=use dev --shell {shell}\n"),
+                format!("interactive=0 background=1 args=use dev --shell {shell}\n"),
                 "{shell} succeed={succeed}"
             );
             if succeed {
