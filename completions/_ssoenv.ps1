@@ -39,16 +39,16 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;use' {
-            [System.Management.Automation.CompletionResult]::new('--shell', '--shell', [System.Management.Automation.CompletionResultType]::ParameterName, 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)')
+            [System.Management.Automation.CompletionResult]::new('--shell', '--shell', [System.Management.Automation.CompletionResultType]::ParameterName, 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)')
             [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, 'Region to export (beats the profile''s `region`)')
             [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
-            [System.Management.Automation.CompletionResult]::new('--force-login', '--force-login', [System.Management.Automation.CompletionResultType]::ParameterName, 'Log in again even if a valid SSO token is cached')
+            [System.Management.Automation.CompletionResult]::new('--force', '--force', [System.Management.Automation.CompletionResultType]::ParameterName, 'Log in again even if a valid SSO token is cached')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'ssoenv;unset' {
-            [System.Management.Automation.CompletionResult]::new('--shell', '--shell', [System.Management.Automation.CompletionResultType]::ParameterName, 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)')
+            [System.Management.Automation.CompletionResult]::new('--shell', '--shell', [System.Management.Automation.CompletionResultType]::ParameterName, 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
@@ -56,6 +56,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
         'ssoenv;exec' {
             [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, 'Region to export (beats the profile''s `region`)')
             [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
+            [System.Management.Automation.CompletionResult]::new('--force', '--force', [System.Management.Automation.CompletionResultType]::ParameterName, 'Log in again even if a valid SSO token is cached')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
@@ -63,7 +64,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
         'ssoenv;login' {
             [System.Management.Automation.CompletionResult]::new('--sso-session', '--sso-session', [System.Management.Automation.CompletionResultType]::ParameterName, 'Log in this [sso-session NAME] directly')
             [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
-            [System.Management.Automation.CompletionResult]::new('--force', '--force', [System.Management.Automation.CompletionResultType]::ParameterName, 'Log in again even if a valid token is cached')
+            [System.Management.Automation.CompletionResult]::new('--force', '--force', [System.Management.Automation.CompletionResultType]::ParameterName, 'Log in again even if a valid SSO token is cached')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
@@ -76,7 +77,8 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;status' {
-            [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output (stable format, see README)')
+            [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output (a stable shape, shown in --help)')
+            [System.Management.Automation.CompletionResult]::new('--check', '--check', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print nothing; exit 0 when PROFILE''s credentials can be had without a login, else 1')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
@@ -96,7 +98,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('--token-ttl', '--token-ttl', [System.Management.Automation.CompletionResultType]::ParameterName, 'Access-token lifetime in seconds')
             [System.Management.Automation.CompletionResult]::new('--role-ttl', '--role-ttl', [System.Management.Automation.CompletionResultType]::ParameterName, 'Role-credential lifetime in seconds')
             [System.Management.Automation.CompletionResult]::new('--interval', '--interval', [System.Management.Automation.CompletionResultType]::ParameterName, 'Polling interval in seconds returned by StartDeviceAuthorization')
-            [System.Management.Automation.CompletionResult]::new('--fail', '--fail', [System.Management.Automation.CompletionResultType]::ParameterName, 'Inject a fault, e.g. `token:500:2`, `credentials:429:1`, `any:slow=3000:1` (repeatable)')
+            [System.Management.Automation.CompletionResult]::new('--fail', '--fail', [System.Management.Automation.CompletionResultType]::ParameterName, 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)')
             [System.Management.Automation.CompletionResult]::new('--deny', '--deny', [System.Management.Automation.CompletionResultType]::ParameterName, 'Deny every device authorization (the user clicks "Deny")')
             [System.Management.Automation.CompletionResult]::new('--expire', '--expire', [System.Management.Automation.CompletionResultType]::ParameterName, 'Let every device code expire before approval')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
@@ -182,13 +184,29 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
         }
     })
 
-    # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`).
+    # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), matched
+    # literally (-like would take a name's [ ] * ? as wildcards) and inserted quoted.
+    $profiles = @()
     if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;login', 'ssoenv;logout')) -and -not $wordToComplete.StartsWith('-')) {
-        $completions += @(& ssoenv profiles --names 2>$null | ForEach-Object {
-            [System.Management.Automation.CompletionResult]::new($_, $_, [System.Management.Automation.CompletionResultType]::ParameterValue, $_)
+        $prefix = $wordToComplete
+        if ($prefix -match '^[''\u2018-\u201B]') {
+            $prefix = $prefix.Substring(1) -replace '([''\u2018-\u201B])[''\u2018-\u201B]', '$1'
+        }
+        # The names are UTF-8: read them so, not through the console code page.
+        $encoding = [Console]::OutputEncoding
+        try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { }
+        try {
+            $names = @(& ssoenv profiles --names 2>$null)
+        } finally {
+            try { [Console]::OutputEncoding = $encoding } catch { }
+        }
+        $profiles = @($names | Where-Object { $_ -and $_.StartsWith($prefix, [System.StringComparison]::Ordinal) } | ForEach-Object {
+            $text = if ($_ -cmatch '^[A-Za-z0-9_][A-Za-z0-9_.:/+=-]*\z') { $_ } else { "'" + ($_ -replace '[''\u2018-\u201B]', '$0$0') + "'" }
+            $shown = $_ -replace '[\u0000-\u001F\u007F-\u009F]', '?'
+            [System.Management.Automation.CompletionResult]::new($text, $shown, [System.Management.Automation.CompletionResultType]::ParameterValue, $shown)
         })
     }
 
-    $completions.Where({ $_.CompletionText -like "$wordToComplete*" }) |
+    @($completions.Where({ $_.CompletionText -like "$wordToComplete*" })) + $profiles |
         Sort-Object -Property ListItemText
 }

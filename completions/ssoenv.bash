@@ -185,7 +185,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__exec)
-            opts="-h --region --no-browser --help"
+            opts="-h --region --no-browser --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -481,7 +481,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__status)
-            opts="-h --json --help"
+            opts="-h --json --check --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -513,7 +513,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__use)
-            opts="-h --shell --region --no-browser --force-login --help"
+            opts="-h --shell --region --no-browser --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -564,8 +564,21 @@ _ssoenv_with_profiles() {
                 esac
             done
             if ((!skip && !seen)); then
-                local IFS=$'\n'
-                COMPREPLY=($(compgen -W "$(ssoenv profiles --names 2>/dev/null)" -- "$cur"))
+                # Not `compgen -W`: it expands $(…) and backquotes inside each word, and a
+                # profile name is outside text. Match literally; insert the name quoted:
+                # with printf %q, or after an opening ' (readline inserts after it and
+                # closes it) with each ' written '\''.
+                local name quoted sq="'" esc="'\\''"
+                COMPREPLY=()
+                while IFS= read -r name; do
+                    [[ -n $name ]] || continue
+                    if [[ $cur == "$sq"* ]]; then
+                        [[ $name == "${cur#"$sq"}"* ]] && COMPREPLY+=("${name//"$sq"/"$esc"}")
+                    else
+                        printf -v quoted '%q' "$name"
+                        [[ $name == "$cur"* || $quoted == "$cur"* ]] && COMPREPLY+=("$quoted")
+                    fi
+                done < <(ssoenv profiles --names 2>/dev/null)
                 return 0
             fi
         fi

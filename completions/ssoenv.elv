@@ -37,28 +37,29 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ssoenv;use'= {
-            cand --shell 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)'
+            cand --shell 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)'
             cand --region 'Region to export (beats the profile''s `region`)'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
-            cand --force-login 'Log in again even if a valid SSO token is cached'
+            cand --force 'Log in again even if a valid SSO token is cached'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'ssoenv;unset'= {
-            cand --shell 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)'
+            cand --shell 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'ssoenv;exec'= {
             cand --region 'Region to export (beats the profile''s `region`)'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
+            cand --force 'Log in again even if a valid SSO token is cached'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'ssoenv;login'= {
             cand --sso-session 'Log in this [sso-session NAME] directly'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
-            cand --force 'Log in again even if a valid token is cached'
+            cand --force 'Log in again even if a valid SSO token is cached'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -69,7 +70,8 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --help 'Print help'
         }
         &'ssoenv;status'= {
-            cand --json 'Machine-readable output (stable format, see README)'
+            cand --json 'Machine-readable output (a stable shape, shown in --help)'
+            cand --check 'Print nothing; exit 0 when PROFILE''s credentials can be had without a login, else 1'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -87,7 +89,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --token-ttl 'Access-token lifetime in seconds'
             cand --role-ttl 'Role-credential lifetime in seconds'
             cand --interval 'Polling interval in seconds returned by StartDeviceAuthorization'
-            cand --fail 'Inject a fault, e.g. `token:500:2`, `credentials:429:1`, `any:slow=3000:1` (repeatable)'
+            cand --fail 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)'
             cand --deny 'Deny every device authorization (the user clicks "Deny")'
             cand --expire 'Let every device code expire before approval'
             cand -h 'Print help'

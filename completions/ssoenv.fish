@@ -39,30 +39,32 @@ complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "init" -d 'Print the s
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "prompt" -d 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l shell -d 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)' -r -f -a "bash\t''
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l shell -d 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)' -r -f -a "bash\t''
 zsh\t''
 fish\t''
 powershell\t''"
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l region -d 'Region to export (beats the profile\'s `region`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l force-login -d 'Log in again even if a valid SSO token is cached'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l force -d 'Log in again even if a valid SSO token is cached'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -s h -l help -d 'Print help'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -l shell -d 'Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)' -r -f -a "bash\t''
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -l shell -d 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)' -r -f -a "bash\t''
 zsh\t''
 fish\t''
 powershell\t''"
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l region -d 'Region to export (beats the profile\'s `region`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l force -d 'Log in again even if a valid SSO token is cached'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l sso-session -d 'Log in this [sso-session NAME] directly' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l force -d 'Log in again even if a valid token is cached'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l force -d 'Log in again even if a valid SSO token is cached'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -l sso-session -d 'End this [sso-session NAME]' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -l all -d 'End every cached SSO session, like `aws sso logout`'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -s h -l help -d 'Print help'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l json -d 'Machine-readable output (stable format, see README)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l json -d 'Machine-readable output (a stable shape, shown in --help)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l check -d 'Print nothing; exit 0 when PROFILE\'s credentials can be had without a login, else 1'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l json -d 'Machine-readable output'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l names -d 'Only the names of the profiles `use` accepts, one a line (for completions)'
@@ -74,7 +76,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l approve-after
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l token-ttl -d 'Access-token lifetime in seconds' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l role-ttl -d 'Role-credential lifetime in seconds' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l interval -d 'Polling interval in seconds returned by StartDeviceAuthorization' -r
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fail -d 'Inject a fault, e.g. `token:500:2`, `credentials:429:1`, `any:slow=3000:1` (repeatable)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fail -d 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l deny -d 'Deny every device authorization (the user clicks "Deny")'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l expire -d 'Let every device code expire before approval'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -s h -l help -d 'Print help'

@@ -10,8 +10,9 @@
 # The hook keeps these variables up to date before every prompt.
 
 # The binary; `ssoenv init` replaces the quoted placeholder with its own path.
+# (No SSOENV_SHELL: a child shell of another kind would inherit it. The function
+# passes --shell bash, and `eval "$(ssoenv use …)"` finds bash as its parent.)
 __ssoenv_bin='@SSOENV_BIN@'
-export SSOENV_SHELL=bash
 
 # `ssoenv use …` and `ssoenv unset` change this shell; everything else runs as is.
 ssoenv() {
@@ -22,21 +23,70 @@ ssoenv() {
         return
         ;;
     esac
-    local __ssoenv_arg __ssoenv_shell=(--shell bash)
+    local __ssoenv_arg __ssoenv_next='' __ssoenv_shell=(--shell bash)
     for __ssoenv_arg in "$@"; do
+        if [[ -n $__ssoenv_next ]]; then
+            __ssoenv_next=''
+            __ssoenv_check_shell "$__ssoenv_arg" || return
+            continue
+        fi
         case $__ssoenv_arg in
+        --) break ;;
         -h | --help | -V | --version)
             command "$__ssoenv_bin" "$@"
             return
             ;;
-        --shell | --shell=*) __ssoenv_shell=() ;;
+        --shell)
+            __ssoenv_next=1
+            __ssoenv_shell=()
+            ;;
+        --shell=*)
+            __ssoenv_check_shell "${__ssoenv_arg#--shell=}" || return
+            __ssoenv_shell=()
+            ;;
         esac
     done
     local __ssoenv_out
-    __ssoenv_out=$(command "$__ssoenv_bin" "$@" "${__ssoenv_shell[@]}") || return
+    __ssoenv_out=$(command "$__ssoenv_bin" "$1" "${__ssoenv_shell[@]}" "${@:2}") || return
     eval "$__ssoenv_out"
     __ssoenv_renew_at=0
     ssoenv_segment
+}
+
+# This shell evaluates the output: code for another shell would run as bash code.
+__ssoenv_check_shell() {
+    [[ $1 == bash ]] && return 0
+    printf 'ssoenv: refusing --shell %s: this function evaluates the output in bash\n' "$1" >&2
+    printf 'hint: drop --shell; to print code for another shell, run: command ssoenv use PROFILE --shell %s\n' "$1" >&2
+    return 2
+}
+
+# Outside text shown on a terminal (the profile name): C0, DEL and C1 control
+# characters written as escapes, \e \n \t \r \xNN \u{NN}, as `ssoenv prompt`
+# shows them; the result in __ssoenv_name. Literal byte patterns, so that the
+# same code works in a UTF-8 and in the C locale. Run only when the name changes.
+__ssoenv_printable() {
+    __ssoenv_name_of=$1 __ssoenv_name=$1
+    [[ $1 == *[![:print:]]* ]] || return 0
+    local i h c e
+    for ((i = 1; i < 160; i++)); do
+        ((i != 32)) || i=127
+        printf -v h '%02x' "$i"
+        if ((i < 128)); then
+            printf -v c '%b' "\\x$h"
+            e="\\x$h"
+        else
+            printf -v c '%b' "\\xc2\\x$h"
+            e="\\u{$h}"
+        fi
+        case $i in
+        9) e='\t' ;;
+        10) e='\n' ;;
+        13) e='\r' ;;
+        27) e='\e' ;;
+        esac
+        __ssoenv_name=${__ssoenv_name//"$c"/"$e"}
+    done
 }
 
 # shellcheck disable=SC2034 # SSOENV_SEGMENT_* are read by the user's prompt
@@ -51,10 +101,12 @@ ssoenv_segment() {
         return 0
     fi
     local __ssoenv_t=${EPOCHSECONDS-} __ssoenv_left __ssoenv_text __ssoenv_sgr
+    [[ $SSOENV_PROFILE == "${__ssoenv_name_of-}" ]] || __ssoenv_printable "$SSOENV_PROFILE"
+    # Decimal seconds, at most 15 digits (as `ssoenv prompt` takes them); else unknown.
     case ${SSOENV_EXPIRATION-} in
-    '' | *[!0-9]*)
-        SSOENV_SEGMENT=$SSOENV_PROFILE SSOENV_SEGMENT_STATE=unknown SSOENV_SEGMENT_COLOR=''
-        __ssoenv_ps1="($SSOENV_PROFILE) "
+    '' | *[!0-9]* | ????????????????*)
+        SSOENV_SEGMENT=$__ssoenv_name SSOENV_SEGMENT_STATE=unknown SSOENV_SEGMENT_COLOR=''
+        __ssoenv_ps1="($__ssoenv_name) "
         return 0
         ;;
     esac
@@ -98,7 +150,7 @@ ssoenv_segment() {
     fi
     # Without EPOCHSECONDS the hook cannot tell the time cheaply: recompute each prompt.
     [[ -n ${EPOCHSECONDS-} ]] || __ssoenv_until=0
-    SSOENV_SEGMENT="$SSOENV_PROFILE $__ssoenv_text"
+    SSOENV_SEGMENT="$__ssoenv_name $__ssoenv_text"
     if [[ -z ${NO_COLOR-} ]]; then
         # \001 … \002 tell readline the escape takes no room (what \[ \] become).
         __ssoenv_ps1=$'\001\e['"$__ssoenv_sgr"$'m\002('"$SSOENV_SEGMENT"$')\001\e[0m\002 '
@@ -110,7 +162,7 @@ ssoenv_segment() {
 # Quiet renewal: role credentials from a valid or refreshable token, never a login.
 __ssoenv_renew() {
     local __ssoenv_out
-    __ssoenv_out=$(SSOENV_INTERACTIVE=0 command "$__ssoenv_bin" use "$SSOENV_PROFILE" --shell bash 2>/dev/null) || return 1
+    __ssoenv_out=$(SSOENV_INTERACTIVE=0 SSOENV_BACKGROUND_RENEW=1 command "$__ssoenv_bin" use "$SSOENV_PROFILE" --shell bash 2>/dev/null) || return 1
     eval "$__ssoenv_out" || return 1
     ssoenv_segment
 }
@@ -130,12 +182,32 @@ __ssoenv_hook() {
         __ssoenv_key=${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}
         ssoenv_segment
     fi
-    if [[ ${PS1-} == *"$__ssoenv_marker"* ]]; then
+    if ! shopt -q promptvars && [[ :$SHELLOPTS: != *:posix:* ]]; then
+        __ssoenv_literal
+    elif [[ ${PS1-} == *"$__ssoenv_marker"* ]]; then
         [[ ${SSOENV_PROMPT-} != off ]] || PS1=${PS1//"$__ssoenv_marker"/}
-    elif [[ -n $SSOENV_SEGMENT && ${SSOENV_PROMPT-} != off ]]; then
-        PS1=$__ssoenv_marker${PS1-}
+    else
+        # promptvars is back on: the text put in while it was off goes.
+        if [[ -n ${__ssoenv_lit-} ]]; then
+            PS1=${PS1/"$__ssoenv_lit"/}
+            __ssoenv_lit=''
+        fi
+        [[ -z $SSOENV_SEGMENT || ${SSOENV_PROMPT-} == off ]] || PS1=$__ssoenv_marker${PS1-}
     fi
     return $__ssoenv_status
+}
+
+# With `shopt -u promptvars` (outside POSIX mode, which expands PS1 anyway) PS1
+# is not expanded and the marker would show as it is: put the text itself in
+# front, with backslashes doubled so that PS1's own escapes leave it as it is.
+__ssoenv_literal() {
+    PS1=${PS1//"$__ssoenv_marker"/}
+    [[ -z ${__ssoenv_lit-} ]] || PS1=${PS1/"$__ssoenv_lit"/}
+    __ssoenv_lit=''
+    if [[ -n $SSOENV_SEGMENT && ${SSOENV_PROMPT-} != off ]]; then
+        __ssoenv_lit=${__ssoenv_ps1//\\/\\\\}
+        PS1=$__ssoenv_lit${PS1-}
+    fi
 }
 
 # Register the hook once, keeping whatever PROMPT_COMMAND holds (string or,

@@ -10,8 +10,9 @@
 # The fish_prompt event keeps these variables up to date before every prompt.
 
 # The binary; `ssoenv init` replaces the quoted placeholder with its own path.
+# (No SSOENV_SHELL: a child shell of another kind would inherit it. The function
+# passes --shell fish, and `ssoenv use … | source` finds fish as its parent.)
 set -g __ssoenv_bin '@SSOENV_BIN@'
-set -gx SSOENV_SHELL fish
 set -q SSOENV_SEGMENT; or set -g SSOENV_SEGMENT ''
 set -q __ssoenv_renew_at; or set -g __ssoenv_renew_at 0
 
@@ -24,16 +25,28 @@ function ssoenv --description 'AWS IAM Identity Center credentials in this shell
             return
     end
     set -l shell_args --shell fish
+    set -l next 0
     for arg in $argv
+        if test $next = 1
+            set next 0
+            __ssoenv_check_shell $arg; or return
+            continue
+        end
         switch $arg
+            case --
+                break
             case -h --help -V --version
                 command $__ssoenv_bin $argv
                 return
-            case --shell '--shell=*'
+            case --shell
+                set next 1
+                set shell_args
+            case '--shell=*'
+                __ssoenv_check_shell (string replace -- --shell= '' $arg); or return
                 set shell_args
         end
     end
-    set -l out (command $__ssoenv_bin $argv $shell_args)
+    set -l out (command $__ssoenv_bin $argv[1] $shell_args $argv[2..-1])
     or return
     # The binary succeeded; its code is trusted. (`source` reports the status of
     # a `set -e` of an absent variable, 4, which is no failure.)
@@ -41,6 +54,45 @@ function ssoenv --description 'AWS IAM Identity Center credentials in this shell
     set -g __ssoenv_renew_at 0
     ssoenv_segment
     return 0
+end
+
+# This shell evaluates the output: code for another shell would run as fish code.
+function __ssoenv_check_shell
+    test "$argv[1]" = fish; and return 0
+    printf 'ssoenv: refusing --shell %s: this function evaluates the output in fish\n' $argv[1] >&2
+    printf 'hint: drop --shell; to print code for another shell, run: command ssoenv use PROFILE --shell %s\n' $argv[1] >&2
+    return 2
+end
+
+# Outside text shown on a terminal (the profile name): C0, DEL and C1 control
+# characters written as escapes, \e \n \t \r \xNN \u{NN}, as `ssoenv prompt`
+# shows them; the result in __ssoenv_name. Run only when the name changes.
+function __ssoenv_printable
+    set -g __ssoenv_name_of $argv[1]
+    set -g __ssoenv_name $argv[1]
+    string match -qr '[\x00-\x1f\x7f-\x9f]' -- $argv[1]; or return 0
+    set -l out
+    for c in (string split '' -- $argv[1])
+        switch $c
+            case \t
+                set -a out '\t'
+            case \n
+                set -a out '\n'
+            case \r
+                set -a out '\r'
+            case \e
+                set -a out '\e'
+            case '*'
+                if string match -qr '[\x00-\x1f\x7f]' -- $c
+                    set -a out (printf '\\\\x%02x' "'$c")
+                else if string match -qr '[\x80-\x9f]' -- $c
+                    set -a out (printf '\\\\u{%x}' "'$c")
+                else
+                    set -a out $c
+                end
+        end
+    end
+    set -g __ssoenv_name (string join '' -- $out)
 end
 
 # Compute the segment (and renew the credentials when asked to and due).
@@ -52,8 +104,13 @@ function ssoenv_segment
         set -g SSOENV_SEGMENT_COLOR ''
         return 0
     end
-    if not string match -qr '^[0-9]+$' -- "$SSOENV_EXPIRATION"
-        set -g SSOENV_SEGMENT $SSOENV_PROFILE
+    if test "$SSOENV_PROFILE" != "$__ssoenv_name_of"; or not set -q __ssoenv_name
+        __ssoenv_printable "$SSOENV_PROFILE"
+    end
+    # Decimal seconds, at most 15 digits (as `ssoenv prompt` takes them; math is
+    # exact below 2^53); else unknown.
+    if not string match -qr '^[0-9]{1,15}$' -- "$SSOENV_EXPIRATION"
+        set -g SSOENV_SEGMENT $__ssoenv_name
         set -g SSOENV_SEGMENT_STATE unknown
         set -g SSOENV_SEGMENT_COLOR ''
         return 0
@@ -88,12 +145,12 @@ function ssoenv_segment
             set -g SSOENV_SEGMENT_COLOR green
         end
     end
-    set -g SSOENV_SEGMENT "$SSOENV_PROFILE $text"
+    set -g SSOENV_SEGMENT "$__ssoenv_name $text"
 end
 
 # Quiet renewal: role credentials from a valid or refreshable token, never a login.
 function __ssoenv_renew
-    set -l out (SSOENV_INTERACTIVE=0 command $__ssoenv_bin use $SSOENV_PROFILE --shell fish 2>/dev/null)
+    set -l out (SSOENV_INTERACTIVE=0 SSOENV_BACKGROUND_RENEW=1 command $__ssoenv_bin use $SSOENV_PROFILE --shell fish 2>/dev/null)
     or return 1
     string join \n -- $out | source
     ssoenv_segment

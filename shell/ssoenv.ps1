@@ -10,12 +10,14 @@
 #   $env:SSOENV_PROMPT = 'off'     do not put "(prod 42m) " in front of the prompt
 
 # The binary; `ssoenv init` replaces the quoted placeholder with its own path.
+# (No SSOENV_SHELL: a child shell of another kind would inherit it. The function
+# passes --shell powershell.) Everything `init` prints is ASCII: PowerShell reads
+# it through the console code page.
 $global:__ssoenv_bin = '@SSOENV_BIN@'
-$env:SSOENV_SHELL = 'powershell'
 if ($null -eq $global:SSOENV_SEGMENT) { $global:SSOENV_SEGMENT = '' }
 if ($null -eq $global:__ssoenv_renew_at) { $global:__ssoenv_renew_at = [long]0 }
 
-# `ssoenv use …` and `ssoenv unset` change this session; everything else runs as is.
+# `ssoenv use ...` and `ssoenv unset` change this session; everything else runs as is.
 function global:ssoenv {
     $first = if ($args.Count -gt 0) { [string]$args[0] } else { '' }
     if ($first -ne 'use' -and $first -ne 'unset') {
@@ -23,19 +25,47 @@ function global:ssoenv {
         return
     }
     $shellArgs = @('--shell', 'powershell')
+    $next = $false
     foreach ($a in $args) {
         $s = [string]$a
+        if ($s -eq '--') { break }
         if ($s -in @('-h', '--help', '-V', '--version')) {
             & $global:__ssoenv_bin @args
             return
         }
         if ($s -eq '--shell' -or $s.StartsWith('--shell=')) { $shellArgs = @() }
+        if ($s.StartsWith('--shell=')) { $value = $s.Substring(8) } elseif ($next) { $value = $s } else { $value = $null }
+        $next = $s -eq '--shell'
+        if ($null -ne $value -and $value -notin @('powershell', 'pwsh')) {
+            [Console]::Error.WriteLine("ssoenv: refusing --shell ${value}: this function evaluates the output in PowerShell")
+            $global:LASTEXITCODE = 2
+            return
+        }
     }
-    $out = & $global:__ssoenv_bin @args @shellArgs | Out-String
+    # --shell right after the subcommand, so that it stays before a `--`.
+    $rest = @($args | Select-Object -Skip 1)
+    $out = & $global:__ssoenv_bin $args[0] @shellArgs @rest | Out-String
     if ($LASTEXITCODE -ne 0) { return }
     if ($out.Trim().Length -gt 0) { Invoke-Expression $out }
     $global:__ssoenv_renew_at = [long]0
     ssoenv_segment
+}
+
+# Outside text shown on a terminal (the profile name): C0, DEL and C1 control
+# characters written as escapes, \e \n \t \r \xNN \u{NN}, as `ssoenv prompt` shows them.
+function global:__ssoenv_printable([string]$s) {
+    [regex]::Replace($s, '[\u0000-\u001F\u007F-\u009F]', {
+        param($m)
+        $c = [int][char]$m.Value
+        switch ($c) {
+            9 { '\t' }
+            10 { '\n' }
+            13 { '\r' }
+            27 { '\e' }
+            # (Not '\u{{{0:x}}}': .NET may read the }} as part of the format.)
+            default { if ($c -lt 128) { '\x{0:x2}' -f $c } else { '\u{' + ('{0:x}' -f $c) + '}' } }
+        }
+    })
 }
 
 # Compute the segment (and renew the credentials when asked to and due).
@@ -46,8 +76,10 @@ function global:ssoenv_segment {
         $global:SSOENV_SEGMENT_COLOR = ''
         return
     }
-    if ($env:SSOENV_EXPIRATION -notmatch '^[0-9]+$') {
-        $global:SSOENV_SEGMENT = $env:SSOENV_PROFILE
+    $name = __ssoenv_printable $env:SSOENV_PROFILE
+    # Decimal seconds, at most 15 digits (as `ssoenv prompt` takes them); else unknown.
+    if ($env:SSOENV_EXPIRATION -notmatch '^[0-9]{1,15}\z') {
+        $global:SSOENV_SEGMENT = $name
         $global:SSOENV_SEGMENT_STATE = 'unknown'
         $global:SSOENV_SEGMENT_COLOR = ''
         return
@@ -81,18 +113,22 @@ function global:ssoenv_segment {
             $global:SSOENV_SEGMENT_COLOR = 'green'
         }
     }
-    $global:SSOENV_SEGMENT = "$($env:SSOENV_PROFILE) $text"
+    $global:SSOENV_SEGMENT = "$name $text"
 }
 
 # Quiet renewal: role credentials from a valid or refreshable token, never a login.
 function global:__ssoenv_renew {
     $old = $env:SSOENV_INTERACTIVE
+    $oldBackground = $env:SSOENV_BACKGROUND_RENEW
     $env:SSOENV_INTERACTIVE = '0'
+    # Never wait for another shell's lock, and give up within 3 s: the prompt must not freeze.
+    $env:SSOENV_BACKGROUND_RENEW = '1'
     try {
         $out = & $global:__ssoenv_bin use $env:SSOENV_PROFILE --shell powershell 2>$null | Out-String
         $ok = $LASTEXITCODE -eq 0
     } finally {
         $env:SSOENV_INTERACTIVE = $old
+        $env:SSOENV_BACKGROUND_RENEW = $oldBackground
     }
     if (-not $ok) { return $false }
     Invoke-Expression $out

@@ -28,6 +28,28 @@ fn is_wsl(env: &Env) -> bool {
             .unwrap_or(false)
 }
 
+/// Whether a URL from the service may be handed to a browser: an `https://`
+/// URL, or `http://` to a loopback host (the local emulator), with no
+/// whitespace or control characters. Anything else (`file:`, `javascript:`,
+/// `-oProxyCommand=…` that a launcher would take as an option) is only printed.
+pub fn safe_to_open(url: &str) -> bool {
+    if url.is_empty() || url.len() > 8 * 1024 || !url.chars().all(|c| c.is_ascii_graphic()) {
+        return false;
+    }
+    let lower = url.to_ascii_lowercase();
+    let Some(rest) = lower
+        .strip_prefix("https://")
+        .or_else(|| lower.strip_prefix("http://"))
+    else {
+        return false;
+    };
+    let host = crate::sso::http::url_host(url).unwrap_or("");
+    if host.is_empty() || rest.starts_with('/') {
+        return false;
+    }
+    lower.starts_with("https://") || crate::sso::http::is_loopback_host(host)
+}
+
 /// Try to open `url`; false when that failed (the URL is printed anyway).
 pub fn open(env: &Env, url: &str) -> bool {
     if let Some(cmd) = env.non_empty("BROWSER") {
@@ -59,4 +81,36 @@ pub fn open(env: &Env, url: &str) -> bool {
         return false;
     }
     open::that_detached(url).is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_to_open;
+
+    #[test]
+    fn only_https_or_loopback_http_urls_are_opened() {
+        assert!(safe_to_open(
+            "https://device.sso.us-east-1.amazonaws.com/?user_code=ABCD-EFGH"
+        ));
+        assert!(safe_to_open("HTTPS://example.com/x"));
+        assert!(safe_to_open(
+            "http://127.0.0.1:8080/start/#/device?user_code=X"
+        ));
+        assert!(safe_to_open("http://localhost/x"));
+        for bad in [
+            "",
+            "-oProxyCommand=touch /tmp/pwned",
+            "--help",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "http://example.com/",
+            "http://127.0.0.1.evil.com/",
+            "https:///etc/passwd",
+            "https://example.com/\x1b]0;x\x07",
+            "https://example.com/a b",
+            "ftp://example.com/",
+        ] {
+            assert!(!safe_to_open(bad), "{bad}");
+        }
+    }
 }

@@ -28,44 +28,82 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Print shell code that exports temporary credentials for PROFILE (evaluate it)
-    #[command(
-        after_help = "Examples:\n  eval \"$(ssoenv use prod)\"\n  ssoenv use prod | source                 # fish\n  ssoenv use prod --shell powershell | Out-String | Invoke-Expression"
-    )]
+    #[command(after_help = "Examples:\n  \
+            eval \"$(ssoenv use prod)\"\n  \
+            eval \"$(ssoenv use prod --region us-west-2)\"\n  \
+            eval \"$(ssoenv use)\"                    # AWS_PROFILE's profile again, renewed if due\n  \
+            ssoenv use prod | source                 # fish\n  \
+            ssoenv use prod --shell powershell | Out-String | Invoke-Expression\n\n\
+            After `ssoenv init` (see `ssoenv init --help`), `ssoenv use prod` changes the shell directly.")]
     Use(UseArgs),
     /// Print shell code that removes every variable `use` sets
+    #[command(after_help = "Examples:\n  \
+            eval \"$(ssoenv unset)\"                  # bash, zsh\n  \
+            ssoenv unset | source                    # fish\n  \
+            ssoenv unset --shell powershell | Out-String | Invoke-Expression")]
     Unset(UnsetArgs),
     /// Run a command with temporary credentials for PROFILE
     #[command(
-        after_help = "Examples:\n  ssoenv exec dev -- terraform plan\n  ssoenv exec prod --region eu-west-1 -- aws s3 ls"
+        after_help = "ssoenv's own options (--region, --no-browser, --force) go before the command; everything from\n\
+            the command's name on is passed to it unchanged. `--` before the command is optional.\n\
+            The command's exit status passes through (128+N when signal N killed it; 126 when it\n\
+            cannot be run, 127 when it is not found).\n\n\
+            Examples:\n  \
+            ssoenv exec dev -- terraform plan\n  \
+            ssoenv exec prod aws s3 ls\n  \
+            ssoenv exec prod --region eu-west-1 aws s3 ls --region us-east-1   # the second --region is aws's"
     )]
     Exec(ExecArgs),
     /// Log in to an SSO session (reuses a valid token unless --force)
     #[command(
-        after_help = "Examples:\n  ssoenv login prod\n  ssoenv login --sso-session corp --no-browser"
+        after_help = "With no PROFILE: AWS_PROFILE, else the `default` profile if it uses SSO; otherwise\n\
+            ssoenv lists the SSO sessions and profiles to choose from.\n\n\
+            Examples:\n  \
+            ssoenv login prod\n  \
+            ssoenv login --sso-session corp --no-browser\n  \
+            ssoenv login prod --force                # a new login even if the token is valid"
     )]
     Login(LoginArgs),
     /// Revoke an SSO session and remove its cached token and role credentials
     #[command(
-        after_help = "Examples:\n  ssoenv logout prod\n  ssoenv logout --sso-session corp\n  ssoenv logout --all"
+        after_help = "With no PROFILE: AWS_PROFILE, else the `default` profile if it uses SSO; otherwise\n\
+            ssoenv lists the sessions and says how to choose (`--all` logs out of every one).\n\n\
+            Examples:\n  \
+            ssoenv logout prod\n  \
+            ssoenv logout --sso-session corp\n  \
+            ssoenv logout --all"
     )]
     Logout(LogoutArgs),
     /// Show SSO sessions, token states and profiles (no network)
+    #[command(after_help = STATUS_HELP)]
     Status(StatusArgs),
     /// List the SSO profiles of ~/.aws/config
+    #[command(after_help = "Examples:\n  \
+            ssoenv profiles\n  \
+            ssoenv profiles --json | jq -r '.[] | select(.sso_session == \"corp\") | .name'\n  \
+            ssoenv profiles --names\n\n\
+            --json prints an array of {\"name\", \"sso_session\" (null for a legacy profile), \"start_url\",\n\
+            \"account_id\", \"role_name\", \"region\" (or null)}.")]
     Profiles(ProfilesArgs),
     /// Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)
+    #[command(after_help = EMULATOR_HELP)]
     Emulator(EmulatorArgs),
     /// Walk through login, use and exec against the local emulator, with no AWS account
+    #[command(after_help = "Examples:\n  \
+            ssoenv demo\n\n\
+            Nothing touches AWS or your ~/.aws: the demo runs in a temporary HOME and removes it.")]
     Demo,
     /// Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal
-    #[command(after_help = "Add one line to your shell's startup file:\n  \
+    #[command(
+        after_help = "Examples (add one line to your shell's startup file):\n  \
             eval \"$(ssoenv init bash)\"                                  # ~/.bashrc\n  \
             eval \"$(ssoenv init zsh)\"                                   # ~/.zshrc\n  \
             ssoenv init fish | source                                   # ~/.config/fish/config.fish\n  \
             Invoke-Expression (& ssoenv init powershell | Out-String)   # $PROFILE\n\n\
             Then `ssoenv use prod` and `ssoenv unset` change the shell directly, and the prompt\n\
             shows `(prod 42m)`. SSOENV_PROMPT=off leaves the prompt alone; SSOENV_AUTO_RENEW=1\n\
-            renews the credentials quietly in their last 10 minutes.")]
+            renews the credentials quietly in their last 10 minutes."
+    )]
     Init(InitArgs),
     /// Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh
     #[command(
@@ -77,12 +115,73 @@ pub enum Command {
     Prompt(PromptArgs),
     /// Print a shell completion script
     #[command(
-        after_help = "Examples:\n  ssoenv completions bash > ~/.local/share/bash-completion/completions/ssoenv\n  \
-            ssoenv completions zsh > ~/.zfunc/_ssoenv\n  \
+        after_help = "`ssoenv init` already brings completions; these are for setups without it.\n\n\
+            Examples:\n  \
+            ssoenv completions bash > ~/.local/share/bash-completion/completions/ssoenv\n  \
+            mkdir -p ~/.zfunc && ssoenv completions zsh > ~/.zfunc/_ssoenv\n    \
+            # then in ~/.zshrc, before compinit: fpath=(~/.zfunc $fpath)\n  \
             ssoenv completions fish > ~/.config/fish/completions/ssoenv.fish"
     )]
     Completions(CompletionsArgs),
 }
+
+const STATUS_HELP: &str = "\
+With --check, nothing is printed: exit 0 when the profile's credentials can be had without a
+person (cached role credentials with more than 15 minutes left, or an SSO token that is valid
+or can be refreshed), 1 when a login is needed, 2 when the profile is unknown or not SSO.
+
+Examples:
+  ssoenv status
+  ssoenv status --json | jq '.sessions[] | {name, state: .token.state}'
+  ssoenv status --check prod || ssoenv login prod
+
+--json prints (values are examples; `|` separates the possible values):
+  {
+    \"active_profile\": \"prod\" | null,
+    \"sessions\": [
+      {\"name\": \"corp\" | null (legacy profiles), \"start_url\": \"https://d-1234567890.awsapps.com/start\",
+       \"region\": \"us-east-1\",
+       \"token\": {\"state\": \"valid\" | \"refreshable\" | \"expired\" | \"absent\",
+                 \"expires_at\": \"2026-11-22T18:00:00Z\" | null, \"refreshable\": true | false}}
+    ],
+    \"profiles\": [
+      {\"name\": \"prod\", \"sso_session\": \"corp\" | null, \"start_url\": \"https://…\",
+       \"account_id\": \"123456789012\", \"role_name\": \"ReadOnly\", \"region\": \"eu-west-1\" | null,
+       \"credentials\": {\"state\": \"valid\" | \"expired\" | \"absent\", \"expires_at\": \"…\" | null},
+       \"active\": true | false, \"error\": null}
+    ]
+  }
+A profile that does not resolve has \"error\" set to the reason and every other field null
+(\"credentials\" too). \"refreshable\" (token) means expired or within 15 minutes of it, with a
+refresh token.";
+
+const EMULATOR_HELP: &str = "\
+Faults (--fail OP:KIND[:TIMES], repeatable): the next TIMES requests (default 1, `*` for all)
+to OP fail in the way KIND says.
+  OP:   any (or *), register (RegisterClient), device (StartDeviceAuthorization), token
+        (CreateToken), credentials (GetRoleCredentials), accounts (ListAccounts), roles
+        (ListAccountRoles), logout (Logout); AWS operation names work too
+  KIND: 500 (or error): HTTP 500 InternalServerException
+        429 (or throttle), 429=N: HTTP 429 TooManyRequestsException, with Retry-After: N
+        slow=MILLIS: answer normally after MILLIS milliseconds
+        401 (or unauthorized): UnauthorizedException / InvalidClientException
+        slow_down: SSO-OIDC slow_down (HTTP 400; a 429 on the portal)
+        garbage (or malformed): HTTP 200 with a body that is not JSON
+        trickle=MILLIS: send the answer one byte every MILLIS milliseconds
+        hang: no answer for an hour
+
+Control endpoints (JSON):
+  GET  /_emulator/stats      requests counted per operation
+  POST /_emulator/faults     {\"spec\": \"token:500:2,credentials:429=3\"} queues faults
+  POST /_emulator/settings   {\"deny\", \"expire_device_codes\", \"token_ttl\", \"role_ttl\", \"approve_after_polls\"}
+  POST /_emulator/revoke     every token issued so far stops working
+  POST /_emulator/reset      forget faults and counters, restore start-up settings
+
+Examples:
+  ssoenv emulator --port 8123
+  ssoenv emulator --fail token:500:2 --fail credentials:429=3:1
+  ssoenv emulator --fixture accounts.json --token-ttl 600
+  curl -X POST localhost:8123/_emulator/faults -d '{\"spec\":\"any:slow=3000\"}'";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ShellArg {
@@ -113,24 +212,24 @@ pub struct LoginFlags {
 
 #[derive(Debug, Args)]
 pub struct UseArgs {
-    /// Profile name from ~/.aws/config
-    pub profile: String,
-    /// Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)
+    /// Profile name from ~/.aws/config (default: AWS_PROFILE)
+    pub profile: Option<String>,
+    /// Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)
     #[arg(long, value_enum)]
     pub shell: Option<ShellArg>,
     /// Region to export (beats the profile's `region`)
-    #[arg(long)]
+    #[arg(long, value_parser = parse_region)]
     pub region: Option<String>,
     #[command(flatten)]
     pub login: LoginFlags,
     /// Log in again even if a valid SSO token is cached
-    #[arg(long)]
-    pub force_login: bool,
+    #[arg(long, alias = "force-login")]
+    pub force: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct UnsetArgs {
-    /// Shell to print code for (default: SSOENV_SHELL, else the parent process, else $SHELL)
+    /// Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)
     #[arg(long, value_enum)]
     pub shell: Option<ShellArg>,
 }
@@ -140,12 +239,21 @@ pub struct ExecArgs {
     /// Profile name from ~/.aws/config
     pub profile: String,
     /// Region to export (beats the profile's `region`)
-    #[arg(long)]
+    #[arg(long, value_parser = parse_region)]
     pub region: Option<String>,
     #[command(flatten)]
     pub login: LoginFlags,
-    /// The command and its arguments (after `--`)
-    #[arg(required = true, last = true, value_parser = clap::value_parser!(OsString), value_name = "CMD")]
+    /// Log in again even if a valid SSO token is cached
+    #[arg(long)]
+    pub force: bool,
+    /// The command and its arguments (`--` before it is optional)
+    #[arg(
+        required = true,
+        trailing_var_arg = true,
+        value_hint = clap::ValueHint::CommandWithArguments,
+        value_parser = clap::value_parser!(OsString),
+        value_name = "CMD"
+    )]
     pub command: Vec<OsString>,
 }
 
@@ -175,14 +283,14 @@ pub struct EmulatorArgs {
     /// Let every device code expire before approval
     #[arg(long)]
     pub expire: bool,
-    /// Inject a fault, e.g. `token:500:2`, `credentials:429:1`, `any:slow=3000:1` (repeatable)
+    /// Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)
     #[arg(long = "fail", value_name = "SPEC")]
     pub faults: Vec<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct LoginArgs {
-    /// Profile whose SSO session to log in (default: AWS_PROFILE, else `default`)
+    /// Profile whose SSO session to log in (default: AWS_PROFILE, else an SSO `default` profile)
     #[arg(conflicts_with = "sso_session")]
     pub profile: Option<String>,
     /// Log in this [sso-session NAME] directly
@@ -190,14 +298,14 @@ pub struct LoginArgs {
     pub sso_session: Option<String>,
     #[command(flatten)]
     pub login: LoginFlags,
-    /// Log in again even if a valid token is cached
+    /// Log in again even if a valid SSO token is cached
     #[arg(long)]
     pub force: bool,
 }
 
 #[derive(Debug, Args)]
 pub struct LogoutArgs {
-    /// Profile whose SSO session to end (default: AWS_PROFILE, else `default`)
+    /// Profile whose SSO session to end (default: AWS_PROFILE, else an SSO `default` profile)
     #[arg(conflicts_with_all = ["sso_session", "all"])]
     pub profile: Option<String>,
     /// End this [sso-session NAME]
@@ -210,9 +318,15 @@ pub struct LogoutArgs {
 
 #[derive(Debug, Args)]
 pub struct StatusArgs {
-    /// Machine-readable output (stable format, see README)
-    #[arg(long)]
+    /// Machine-readable output (a stable shape, shown in --help)
+    #[arg(long, conflicts_with = "check")]
     pub json: bool,
+    /// Print nothing; exit 0 when PROFILE's credentials can be had without a login, else 1
+    #[arg(long)]
+    pub check: bool,
+    /// With --check: the profile to check (default: AWS_PROFILE)
+    #[arg(requires = "check")]
+    pub profile: Option<String>,
 }
 
 #[derive(Debug, Args)]
@@ -250,4 +364,89 @@ pub struct CompletionsArgs {
     /// The shell to print completions for
     #[arg(value_enum)]
     pub shell: clap_complete::Shell,
+}
+
+/// `--region`: a region name such as `eu-west-1`. An empty value would export an
+/// empty `AWS_REGION`, which the SDKs reject later with a worse message.
+fn parse_region(s: &str) -> Result<String, String> {
+    if s.is_empty() {
+        return Err(
+            "the region is empty; give one such as eu-west-1, or leave out --region to use the profile's region"
+                .into(),
+        );
+    }
+    if let Some(c) = s
+        .chars()
+        .find(|c| !(c.is_ascii_alphanumeric() || *c == '-'))
+    {
+        return Err(format!(
+            "{c:?} cannot appear in a region name; regions look like eu-west-1 (letters, digits and -)"
+        ));
+    }
+    Ok(s.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn exec(args: &[&str]) -> ExecArgs {
+        let argv = ["ssoenv", "exec"].iter().chain(args);
+        match Cli::try_parse_from(argv).unwrap().command {
+            Command::Exec(a) => a,
+            other => panic!("{other:?}"),
+        }
+    }
+
+    fn words(a: &ExecArgs) -> Vec<&str> {
+        a.command.iter().map(|w| w.to_str().unwrap()).collect()
+    }
+
+    #[test]
+    fn exec_takes_the_command_with_or_without_a_double_dash() {
+        for argv in [
+            &["prod", "aws", "s3", "ls"][..],
+            &["prod", "--", "aws", "s3", "ls"],
+        ] {
+            let a = exec(argv);
+            assert_eq!(a.profile, "prod");
+            assert_eq!(words(&a), ["aws", "s3", "ls"]);
+        }
+    }
+
+    #[test]
+    fn exec_options_after_the_command_name_belong_to_the_command() {
+        let a = exec(&[
+            "prod",
+            "--region",
+            "eu-west-1",
+            "aws",
+            "--region",
+            "x",
+            "--",
+            "-y",
+        ]);
+        assert_eq!(a.region.as_deref(), Some("eu-west-1"));
+        assert_eq!(words(&a), ["aws", "--region", "x", "--", "-y"]);
+        let a = exec(&["--no-browser", "prod", "env", "--no-browser"]);
+        assert!(a.login.no_browser);
+        assert_eq!(words(&a), ["env", "--no-browser"]);
+        let a = exec(&["prod", "--", "--region"]);
+        assert_eq!(a.region, None);
+        assert_eq!(words(&a), ["--region"]);
+    }
+
+    #[test]
+    fn an_unknown_option_before_the_command_is_an_error_not_a_command() {
+        let e = Cli::try_parse_from(["ssoenv", "exec", "prod", "--bogus", "aws"]).unwrap_err();
+        assert_eq!(e.kind(), clap::error::ErrorKind::UnknownArgument);
+    }
+
+    #[test]
+    fn regions_must_be_names() {
+        assert!(parse_region("eu-west-1").is_ok());
+        assert!(parse_region("").unwrap_err().contains("empty"));
+        assert!(parse_region("eu west").unwrap_err().contains("' '"));
+        assert!(parse_region("x\n").is_err());
+    }
 }

@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::emulator::{Emulator, EmulatorConfig};
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
+use crate::interaction::Interaction;
 use crate::session::{self, Ctx, LoginOptions};
 use crate::shell::Shell;
 use std::path::PathBuf;
@@ -114,6 +115,7 @@ pub fn run(outer: &Env) -> Result<i32> {
         LoginOptions {
             no_browser: true,
             force: false,
+            interaction: Interaction::Allowed,
         },
     )?;
     println!(
@@ -144,7 +146,15 @@ pub fn run(outer: &Env) -> Result<i32> {
         bold,
     );
     let started = Instant::now();
-    let again = session::role_credentials(&ctx, &dev, LoginOptions::default())?;
+    let again = session::role_credentials(
+        &ctx,
+        &dev,
+        LoginOptions {
+            no_browser: true,
+            force: false,
+            interaction: Interaction::Allowed,
+        },
+    )?;
     let took = started.elapsed();
     let changes = crate::exports::session_changes(&dev.name, &again, dev.region.as_deref());
     let masked: Vec<_> = changes

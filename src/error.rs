@@ -24,6 +24,8 @@ pub struct Error {
     pub kind: Kind,
     pub message: String,
     pub causes: Vec<String>,
+    /// Lines listed under the message (choices, a table): each its own line.
+    pub details: Vec<String>,
     pub hint: Option<String>,
 }
 
@@ -35,6 +37,7 @@ impl Error {
             kind,
             message: message.into(),
             causes: Vec::new(),
+            details: Vec::new(),
             hint: None,
         }
     }
@@ -49,6 +52,11 @@ impl Error {
     /// Add a `caused by:` line.
     pub fn cause(mut self, cause: impl fmt::Display) -> Self {
         self.causes.push(cause.to_string());
+        self
+    }
+    /// Add lines listed under the message (each shown escaped, on its own line).
+    pub fn details(mut self, lines: impl IntoIterator<Item = String>) -> Self {
+        self.details.extend(lines);
         self
     }
     /// Set the one `hint:` line.
@@ -73,6 +81,9 @@ impl fmt::Display for Error {
         // terminal raw. Line breaks inside a part are escaped too, so a name
         // cannot forge a `hint:` line.
         write!(f, "ssoenv: {}", printable(&self.message))?;
+        for d in &self.details {
+            write!(f, "\n{}", printable(d))?;
+        }
         for c in &self.causes {
             write!(f, "\n  caused by: {}", printable(c))?;
         }

@@ -11,6 +11,7 @@ pub mod emulator;
 pub mod env;
 pub mod error;
 pub mod exports;
+pub mod interaction;
 pub mod prompt;
 pub mod session;
 pub mod shell;

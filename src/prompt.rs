@@ -80,9 +80,14 @@ pub fn remaining_text(remaining: i64) -> String {
     }
 }
 
-/// Parse SSOENV_EXPIRATION: decimal unix seconds, nothing else.
+/// The most digits SSOENV_EXPIRATION may have. Every hook computes with it: bash and zsh
+/// in 64-bit integers, fish in `math`, whose doubles are exact only below 2^53 (16
+/// digits); with at most 15 digits all agree, and none prints an error at every prompt.
+pub const MAX_EXPIRATION_DIGITS: usize = 15;
+
+/// Parse SSOENV_EXPIRATION: decimal unix seconds, 1 to 15 digits, nothing else.
 pub fn parse_expiration(s: &str) -> Option<i64> {
-    if s.is_empty() || !s.bytes().all(|b| b.is_ascii_digit()) {
+    if s.is_empty() || s.len() > MAX_EXPIRATION_DIGITS || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
     s.parse().ok()
@@ -106,6 +111,9 @@ pub fn segment(
     if profile.is_empty() {
         return None;
     }
+    // The name comes from a config file or the environment: it may carry escape sequences
+    // that retitle or clear the terminal, re-sent at every prompt.
+    let profile = &*crate::text::printable(profile);
     let remaining = expiration.map(|e| e - now);
     let state = State::of(remaining);
     let rem_text = remaining.map(remaining_text).unwrap_or_default();
@@ -207,6 +215,29 @@ mod tests {
         assert_eq!(parse_expiration("12a"), None);
         assert_eq!(parse_expiration("-5"), None);
         assert_eq!(parse_expiration("0042"), Some(42));
+        assert_eq!(
+            parse_expiration("999999999999999"),
+            Some(999_999_999_999_999)
+        );
+        assert_eq!(parse_expiration("9999999999999999"), None);
+        assert_eq!(parse_expiration("99999999999999999999"), None);
+        assert_eq!(parse_expiration(" 5"), None);
+    }
+
+    #[test]
+    fn control_characters_in_the_profile_are_shown_escaped() {
+        let s = segment(
+            "a\x1b]0;t\x07b\u{9b}c",
+            None,
+            NOW,
+            false,
+            Some("[{profile}]"),
+        );
+        assert_eq!(s.as_deref(), Some("[a\\e]0;t\\x07b\\u{9b}c]"));
+        assert_eq!(
+            segment("p\x1b[2J", Some(NOW), NOW, true, None).as_deref(),
+            Some("\x1b[31mp\\e[2J expired\x1b[0m")
+        );
     }
 
     #[test]

@@ -173,8 +173,8 @@ fn zsh_completion_points_profile_arguments_at_the_config() {
     let z = ssoenv::cmd::completions::script(Shell::Zsh);
     assert_eq!(
         z.matches(":_ssoenv_profiles' ").count(),
-        4,
-        "use, exec, login, logout"
+        5,
+        "use, exec, login, logout, status --check"
     );
     assert!(z.contains("_ssoenv_profiles() {"));
     if have("zsh") {

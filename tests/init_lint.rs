@@ -131,3 +131,40 @@ fn init_prints_each_script_with_the_binary_path_and_nothing_on_stderr() {
         assert!(s.contains(env!("CARGO_BIN_EXE_ssoenv")), "{shell}");
     }
 }
+
+/// PowerShell cannot run here: the profile completer is checked as text. It reads the names
+/// as UTF-8, matches them literally (never `-like`, whose `[ ] * ?` a name may hold), and
+/// inserts each one as a verbatim string with every kind of single quote doubled, unless it
+/// is a plain word; the list shows control characters as `?`.
+#[test]
+fn the_powershell_completer_quotes_the_profile_names_it_inserts() {
+    let out = Command::new(env!("CARGO_BIN_EXE_ssoenv"))
+        .args(["init", "powershell"])
+        .env_clear()
+        .output()
+        .unwrap();
+    let printed = String::from_utf8(out.stdout).unwrap();
+    assert!(printed.is_ascii());
+    assert_eq!(powershell_errors(&printed), Vec::<String>::new());
+    for line in [
+        "        try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { }",
+        "            $names = @(& ssoenv profiles --names 2>$null)",
+        "        $profiles = @($names | Where-Object { $_ -and $_.StartsWith($prefix, [System.StringComparison]::Ordinal) } | ForEach-Object {",
+        "            $text = if ($_ -cmatch '^[A-Za-z0-9_][A-Za-z0-9_.:/+=-]*\\z') { $_ } else { \"'\" + ($_ -replace '[''\\u2018-\\u201B]', '$0$0') + \"'\" }",
+        "            $shown = $_ -replace '[\\u0000-\\u001F\\u007F-\\u009F]', '?'",
+        "            [System.Management.Automation.CompletionResult]::new($text, $shown, [System.Management.Automation.CompletionResultType]::ParameterValue, $shown)",
+        "    @($completions.Where({ $_.CompletionText -like \"$wordToComplete*\" })) + $profiles |",
+    ] {
+        assert!(
+            printed.lines().any(|l| l == line),
+            "missing line:\n{line}\nin:\n{printed}"
+        );
+    }
+    // The function refuses code for another shell, as the bash, zsh and fish ones do.
+    assert!(printed.contains("if ($null -ne $value -and $value -notin @('powershell', 'pwsh')) {"));
+    assert!(
+        printed.contains("$out = & $global:__ssoenv_bin $args[0] @shellArgs @rest | Out-String")
+    );
+    // The profile results never pass through `-like`.
+    assert!(!printed.contains("$completions += @(& ssoenv profiles"));
+}

@@ -485,7 +485,7 @@ fn fake_binary(dir: &Path, succeed: bool, new_expiration: &str) -> std::path::Pa
     std::fs::write(
         &fake,
         format!(
-            "#!/bin/sh\necho \"interactive=$SSOENV_INTERACTIVE args=$*\" >> '{}'\n\
+            "#!/bin/sh\necho \"interactive=$SSOENV_INTERACTIVE background=$SSOENV_BACKGROUND_RENEW args=$*\" >> '{}'\n\
              for a in \"$@\"; do case $a in fish) SSOENV_SHELL_ARG=fish;; esac; done\n{answer}\n",
             log.display()
         ),
@@ -513,10 +513,10 @@ fn auto_renew_renews_quietly_near_expiry_and_at_most_once_a_minute() {
             script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
             script.push_str(&match shell {
                 "fish" => format!(
-                    "set -gx SSOENV_EXPIRATION (math {} + 300)\n",
+                    "set -gx SSOENV_EXPIRATION (math {} + 420)\n",
                     now_expr(shell)
                 ),
-                _ => format!("export SSOENV_EXPIRATION=$(({} + 300))\n", now_expr(shell)),
+                _ => format!("export SSOENV_EXPIRATION=$(({} + 420))\n", now_expr(shell)),
             });
             for _ in 0..3 {
                 script.push_str(hook(shell));
@@ -531,7 +531,7 @@ fn auto_renew_renews_quietly_near_expiry_and_at_most_once_a_minute() {
             let calls = std::fs::read_to_string(dir.path().join("calls")).unwrap();
             assert_eq!(
                 calls,
-                format!("interactive=0 args=use dev --shell {shell}\n"),
+                format!("interactive=0 background=1 args=use dev --shell {shell}\n"),
                 "{shell} succeed={succeed}"
             );
             if succeed {
@@ -539,8 +539,8 @@ fn auto_renew_renews_quietly_near_expiry_and_at_most_once_a_minute() {
             } else {
                 assert_eq!(field(&out, "state"), "warn", "{shell}: {out}");
                 assert!(
-                    field(&out, "segment").starts_with("dev 4m")
-                        || field(&out, "segment").starts_with("dev 5m")
+                    field(&out, "segment").starts_with("dev 6m")
+                        || field(&out, "segment").starts_with("dev 7m")
                 );
             }
             assert!(!out.contains("could not renew"), "{shell}: {out}");

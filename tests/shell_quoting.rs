@@ -12,6 +12,8 @@ use std::process::Command;
 
 use ssoenv::shell::{Change, Shell};
 
+mod common;
+
 /// xorshift64: a fixed, dependency-free source of "random" strings, the same on every run.
 struct XorShift(u64);
 
@@ -461,11 +463,78 @@ fn only_descendant<'t>(node: tree_sitter::Node<'t>, kind: &str) -> tree_sitter::
     found[0]
 }
 
+/// Decode the value PowerShell computes for `expr`, which must be exactly a `+` chain of
+/// verbatim strings, `[char]0xNNNN` and `[char]::ConvertFromUtf32(0xN)` (nothing else runs).
+fn decode_ps_concatenation(expr: tree_sitter::Node<'_>, src: &str) -> String {
+    let text = |n: tree_sitter::Node<'_>| &src[n.byte_range()];
+    let mut terms: Vec<_> = descendants(expr)
+        .into_iter()
+        .filter(|n| {
+            matches!(
+                n.kind(),
+                "string_literal" | "cast_expression" | "invokation_expression"
+            )
+        })
+        .collect();
+    terms.sort_by_key(|n| n.start_byte());
+    let joined: Vec<&str> = terms.iter().map(|n| text(*n)).collect();
+    assert_eq!(
+        joined.join(" + "),
+        text(expr),
+        "only these terms, joined by +"
+    );
+    assert!(
+        matches!(terms.first().map(|n| n.kind()), Some("string_literal")),
+        "starts with a string, so + concatenates: {}",
+        text(expr)
+    );
+    let hex = |t: &str, prefix: &str, suffix: &str| -> char {
+        let digits = t
+            .strip_prefix(prefix)
+            .and_then(|r| r.strip_suffix(suffix))
+            .unwrap_or_else(|| panic!("{t:?}"));
+        char::from_u32(u32::from_str_radix(digits, 16).unwrap()).unwrap()
+    };
+    let mut out = String::new();
+    for term in terms {
+        let t = text(term);
+        match term.kind() {
+            "string_literal" => {
+                let v = only_descendant(term, "verbatim_string_characters");
+                out.push_str(&decode_ps_verbatim(text(v)));
+            }
+            "cast_expression" => {
+                let c = hex(t, "[char]0x", "");
+                assert!((c as u32) < 0x1_0000 && t.len() == 12, "{t:?}");
+                out.push(c);
+            }
+            _ => {
+                let c = hex(t, "[char]::ConvertFromUtf32(0x", ")");
+                assert!((c as u32) >= 0x1_0000, "{t:?}");
+                out.push(c);
+            }
+        }
+    }
+    out
+}
+
 /// Parse the PowerShell for `changes` and check it is exactly one statement per change, each
 /// assigning the decoded value to `$Env:NAME` or removing `Env:NAME`.
 fn check_powershell(changes: &[Change]) {
     let src = Shell::PowerShell.render(changes).unwrap();
-    let tree = parse_powershell(&src);
+    assert_eq!(powershell_changes(&src), changes);
+}
+
+/// Parse PowerShell as `use` and `unset` print it: printable ASCII, one statement per change,
+/// each assigning a decoded value to `$Env:NAME` or removing `Env:NAME`, and nothing else.
+fn powershell_changes(src: &str) -> Vec<Change> {
+    // PowerShell reads it through the console code page: printable ASCII and line ends only.
+    assert!(
+        src.bytes()
+            .all(|b| b == b'\n' || (b' '..=b'~').contains(&b)),
+        "{src:?}"
+    );
+    let tree = parse_powershell(src);
     let root = tree.root_node();
     let text = |n: tree_sitter::Node<'_>| &src[n.byte_range()];
     for n in descendants(root) {
@@ -484,58 +553,51 @@ fn check_powershell(changes: &[Change]) {
         .named_children(&mut cursor)
         .filter(|n| n.kind() != "empty_statement")
         .collect();
-    assert_eq!(statements.len(), changes.len(), "{}", root.to_sexp());
 
-    for (statement, (name, value)) in statements.into_iter().zip(changes) {
+    let mut changes = Vec::new();
+    for statement in statements {
         assert_eq!(statement.kind(), "pipeline");
-        match value {
-            Some(value) => {
-                let assignment = only_descendant(statement, "assignment_expression");
-                assert_eq!(assignment.parent(), Some(statement));
-                let left = only_descendant(assignment, "left_assignment_expression");
-                assert_eq!(
-                    text(only_descendant(left, "variable")),
-                    format!("$Env:{name}")
-                );
-                assert_eq!(
-                    text(only_descendant(assignment, "assignement_operator")),
-                    "="
-                );
-                let literal = only_descendant(assignment, "verbatim_string_characters");
-                assert_eq!(decode_ps_verbatim(text(literal)), *value);
-                assert_eq!(
-                    0,
-                    descendants(statement)
-                        .iter()
-                        .filter(|n| n.kind() == "command")
-                        .count()
-                );
-            }
-            None => {
-                let command = only_descendant(statement, "command");
-                assert_eq!(
-                    text(only_descendant(command, "command_name")),
-                    "Remove-Item"
-                );
-                let elements = only_descendant(command, "command_elements");
-                let mut cursor = elements.walk();
-                let args: Vec<&str> = elements
-                    .named_children(&mut cursor)
-                    .filter(|n| n.kind() != "command_argument_sep")
-                    .map(text)
-                    .collect();
-                assert_eq!(
-                    args,
-                    [
-                        "-LiteralPath",
-                        &format!("Env:{name}"),
-                        "-ErrorAction",
-                        "SilentlyContinue"
-                    ]
-                );
-            }
+        let commands = descendants(statement)
+            .iter()
+            .filter(|n| n.kind() == "command")
+            .count();
+        if commands == 0 {
+            let assignment = only_descendant(statement, "assignment_expression");
+            assert_eq!(assignment.parent(), Some(statement));
+            let left = only_descendant(assignment, "left_assignment_expression");
+            let name = text(only_descendant(left, "variable"))
+                .strip_prefix("$Env:")
+                .expect("$Env:NAME")
+                .to_owned();
+            assert_eq!(
+                text(only_descendant(assignment, "assignement_operator")),
+                "="
+            );
+            let expr = assignment.child_by_field_name("value").expect("a value");
+            changes.push((name, Some(decode_ps_concatenation(expr, src))));
+        } else {
+            let command = only_descendant(statement, "command");
+            assert_eq!(
+                text(only_descendant(command, "command_name")),
+                "Remove-Item"
+            );
+            let elements = only_descendant(command, "command_elements");
+            let mut cursor = elements.walk();
+            let args: Vec<&str> = elements
+                .named_children(&mut cursor)
+                .filter(|n| n.kind() != "command_argument_sep")
+                .map(text)
+                .collect();
+            assert_eq!(args.len(), 4, "{args:?}");
+            assert_eq!(
+                [args[0], args[2], args[3]],
+                ["-LiteralPath", "-ErrorAction", "SilentlyContinue"]
+            );
+            let name = args[1].strip_prefix("Env:").expect("Env:NAME").to_owned();
+            changes.push((name, None));
         }
     }
+    changes
 }
 
 #[test]
@@ -567,7 +629,67 @@ fn powershell_output_is_exactly_as_expected() {
     assert_eq!(
         Shell::PowerShell.render(&changes).unwrap(),
         "$Env:AWS_PROFILE = 'prod';\n\
-         $Env:AWS_SESSION_TOKEN = 'it''s ‘‘q’’ $(x) `n';\n\
+         $Env:AWS_SESSION_TOKEN = 'it''s ' + [char]0x2018 + 'q' + [char]0x2019 + ' $(x) `n';\n\
          Remove-Item -LiteralPath Env:AWS_SECURITY_TOKEN -ErrorAction SilentlyContinue;\n"
     );
+}
+
+/// `use`, `unset` and `init` for PowerShell, as the binary prints them: a profile name and a
+/// binary path with non-ASCII (U+201A among them, which a code page turns into a quote),
+/// quotes and code come out as printable ASCII that decodes to exactly those strings.
+#[test]
+fn powershell_use_unset_and_init_print_ascii_that_decodes_to_the_exact_names() {
+    // (The config takes no space or ' in a profile name; the unit tests cover those.)
+    let name = "caf\u{e9}\u{201a}x$(y)`n\u{1F980}\u{2019}";
+    let sb = common::Sandbox::new();
+    sb.write_config(&format!(
+        "{}\n[profile {name}]\nsso_session = corp\nsso_account_id = 111111111111\n\
+         sso_role_name = AdministratorAccess\nregion = eu-west-1\n",
+        common::CONFIG
+    ));
+    let out = sb.run(["use", name, "--shell", "powershell"]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let changes = powershell_changes(&common::stdout(&out));
+    let get = |n: &str| {
+        changes
+            .iter()
+            .find(|(k, _)| k == n)
+            .unwrap_or_else(|| panic!("{n} in {changes:?}"))
+            .1
+            .clone()
+    };
+    assert_eq!(get("AWS_PROFILE").as_deref(), Some(name));
+    assert_eq!(get("SSOENV_PROFILE").as_deref(), Some(name));
+    assert_eq!(get("AWS_REGION").as_deref(), Some("eu-west-1"));
+    assert_eq!(get("AWS_SECURITY_TOKEN"), None);
+    assert!(get("AWS_ACCESS_KEY_ID").unwrap().starts_with("ASIA"));
+
+    let out = sb.run(["unset", "--shell", "powershell"]);
+    let changes = powershell_changes(&common::stdout(&out));
+    assert_eq!(changes.len(), ssoenv::env::SESSION_VARS.len());
+    assert!(changes.iter().all(|(_, v)| v.is_none()));
+
+    // init: the binary's path is quoted the same way; the whole script is ASCII.
+    let script = ssoenv::cmd::init::script(
+        ssoenv::cli::ShellArg::Powershell,
+        Some("/opt/caf\u{e9} \u{201a}'x/ssoenv"),
+    );
+    assert!(
+        script.is_ascii(),
+        "{:?}",
+        script.chars().find(|c| !c.is_ascii())
+    );
+    assert!(
+        script.contains(
+            "$global:__ssoenv_bin = '/opt/caf' + [char]0x00E9 + ' ' + [char]0x201A + '''x/ssoenv'\n"
+        ),
+        "{script}"
+    );
+    assert!(!parse_powershell(&script).root_node().has_error());
+    let out = std::process::Command::new(common::BIN)
+        .args(["init", "powershell"])
+        .env_clear()
+        .output()
+        .unwrap();
+    assert!(out.status.success() && out.stdout.is_ascii());
 }

@@ -162,6 +162,53 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
     })
 }
 
+/// Check that files can be stored in `dir` before work that would be lost
+/// otherwise (a login): create it if missing, then create, write, sync and
+/// remove a temporary file. Catches read-only homes and full disks early.
+pub fn check_writable(dir: &Path) -> Result<()> {
+    let fail = |e: std::io::Error| {
+        Error::runtime(format!(
+            "cannot store an SSO login: the directory {} is not writable",
+            dir.display()
+        ))
+        .cause(e)
+        .hint(format!(
+            "make {} a writable directory (check its permissions and free disk space), then try again",
+            dir.display()
+        ))
+    };
+    if !dir.is_dir() {
+        ensure_dir(dir).map_err(|e| {
+            Error::runtime(format!(
+                "cannot store an SSO login: the directory {} cannot be created",
+                dir.display()
+            ))
+            .cause(e.message)
+            .hint(format!(
+                "make {} a writable directory (check its permissions and free disk space), then try again",
+                dir.display()
+            ))
+        })?;
+    }
+    let tmp = dir.join(format!(
+        ".ssoenv-write-check.{}.{}.tmp",
+        std::process::id(),
+        unique()
+    ));
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut file = opts.open(&tmp).map_err(fail)?;
+    let result = file.write_all(&[b'{'; 4096]).and_then(|_| file.sync_all());
+    drop(file);
+    let removed = std::fs::remove_file(&tmp);
+    result.and(removed).map_err(fail)
+}
+
 /// Write `contents` to `path` atomically: a temporary file in the same
 /// directory (mode 0600), fsync, then rename over the target. A reader sees
 /// the old file or the new one, never a torn one; a process killed mid-write

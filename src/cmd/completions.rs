@@ -77,7 +77,7 @@ fn powershell_with_profiles(generated: &str) -> String {
                 .and_then(|l| l.split_once("} |"))
             {
                 out.push_str(&format!(
-                    "    $completions.Where({{{}}}) |{}",
+                    "    @($completions.Where({{{}}})) + $profiles |{}",
                     body.0, body.1
                 ));
                 continue;
@@ -106,10 +106,26 @@ fn powershell_with_profiles(generated: &str) -> String {
     out
 }
 
-const POWERSHELL_PROFILES: &str = r#"    # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`).
+const POWERSHELL_PROFILES: &str = r#"    # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), matched
+    # literally (-like would take a name's [ ] * ? as wildcards) and inserted quoted.
+    $profiles = @()
     if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;login', 'ssoenv;logout')) -and -not $wordToComplete.StartsWith('-')) {
-        $completions += @(& ssoenv profiles --names 2>$null | ForEach-Object {
-            [System.Management.Automation.CompletionResult]::new($_, $_, [System.Management.Automation.CompletionResultType]::ParameterValue, $_)
+        $prefix = $wordToComplete
+        if ($prefix -match '^[''\u2018-\u201B]') {
+            $prefix = $prefix.Substring(1) -replace '([''\u2018-\u201B])[''\u2018-\u201B]', '$1'
+        }
+        # The names are UTF-8: read them so, not through the console code page.
+        $encoding = [Console]::OutputEncoding
+        try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { }
+        try {
+            $names = @(& ssoenv profiles --names 2>$null)
+        } finally {
+            try { [Console]::OutputEncoding = $encoding } catch { }
+        }
+        $profiles = @($names | Where-Object { $_ -and $_.StartsWith($prefix, [System.StringComparison]::Ordinal) } | ForEach-Object {
+            $text = if ($_ -cmatch '^[A-Za-z0-9_][A-Za-z0-9_.:/+=-]*\z') { $_ } else { "'" + ($_ -replace '[''\u2018-\u201B]', '$0$0') + "'" }
+            $shown = $_ -replace '[\u0000-\u001F\u007F-\u009F]', '?'
+            [System.Management.Automation.CompletionResult]::new($text, $shown, [System.Management.Automation.CompletionResultType]::ParameterValue, $shown)
         })
     }
 
@@ -175,8 +191,21 @@ _ssoenv_with_profiles() {
                 esac
             done
             if ((!skip && !seen)); then
-                local IFS=$'\n'
-                COMPREPLY=($(compgen -W "$(ssoenv profiles --names 2>/dev/null)" -- "$cur"))
+                # Not `compgen -W`: it expands $(…) and backquotes inside each word, and a
+                # profile name is outside text. Match literally; insert the name quoted:
+                # with printf %q, or after an opening ' (readline inserts after it and
+                # closes it) with each ' written '\''.
+                local name quoted sq="'" esc="'\\''"
+                COMPREPLY=()
+                while IFS= read -r name; do
+                    [[ -n $name ]] || continue
+                    if [[ $cur == "$sq"* ]]; then
+                        [[ $name == "${cur#"$sq"}"* ]] && COMPREPLY+=("${name//"$sq"/"$esc"}")
+                    else
+                        printf -v quoted '%q' "$name"
+                        [[ $name == "$cur"* || $quoted == "$cur"* ]] && COMPREPLY+=("$quoted")
+                    fi
+                done < <(ssoenv profiles --names 2>/dev/null)
                 return 0
             fi
         fi

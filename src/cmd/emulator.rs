@@ -1,8 +1,14 @@
 //! `ssoenv emulator`: the local IAM Identity Center emulator in the foreground.
+//! It says (on stderr) where it listens, the two exports that point AWS tools
+//! at it, and a `~/.aws/config` snippet with one profile per account and role
+//! it serves, ready to paste.
 
 use crate::cli::EmulatorArgs;
-use crate::emulator::{EmulatorConfig, Fault, Fixture};
+use crate::emulator::{Emulator, EmulatorConfig, Fault, Fixture};
 use crate::error::{Error, Result};
+
+/// The sso-session name of the printed snippet.
+pub const SESSION: &str = "ssoenv-emulator";
 
 pub fn run(args: EmulatorArgs) -> Result<i32> {
     let fixture = match &args.fixture {
@@ -18,7 +24,7 @@ pub fn run(args: EmulatorArgs) -> Result<i32> {
             Fault::parse(s).map_err(|e| {
                 Error::config(format!("invalid --fail {s:?}"))
                     .cause(e)
-                    .hint("use OP:KIND:TIMES, e.g. token:500:2, credentials:429:1, any:slow=3000:1")
+                    .hint("use OP:KIND[:TIMES], e.g. token:500:2, credentials:429=3:1, any:slow=3000 (see `ssoenv emulator --help`)")
             })
         })
         .collect::<Result<Vec<_>>>()?;
@@ -30,10 +36,136 @@ pub fn run(args: EmulatorArgs) -> Result<i32> {
         role_ttl: args.role_ttl,
         deny: args.deny,
         expire_device_codes: args.expire,
-        fixture,
+        fixture: fixture.clone(),
         faults,
         ..EmulatorConfig::default()
     };
-    crate::emulator::run_cli(cfg)?;
+    let port = cfg.port;
+    let emu = Emulator::start(cfg).map_err(|e| {
+        Error::runtime(format!("could not start the emulator on 127.0.0.1:{port}"))
+            .cause(e)
+            .hint("pick another port with --port, or --port 0 for any free one")
+    })?;
+    eprint!("{}", banner(&emu.url(), &fixture));
+    emu.wait();
     Ok(0)
+}
+
+/// What the emulator prints when it starts.
+pub fn banner(url: &str, fixture: &Fixture) -> String {
+    let mut out = format!(
+        "ssoenv emulator: IAM Identity Center (SSO-OIDC + portal) listening on {url}\n\
+         Point AWS tools and ssoenv at it with:\n  \
+         export AWS_ENDPOINT_URL_SSO_OIDC={url}\n  \
+         export AWS_ENDPOINT_URL_SSO={url}\n\
+         Its accounts and roles as ~/.aws/config profiles (paste into ~/.aws/config, or into a\n\
+         file named by AWS_CONFIG_FILE to keep them apart; any start URL is accepted):\n\n"
+    );
+    let snippet = config_snippet(url, fixture);
+    out.push_str(&snippet.text);
+    if let Some(first) = snippet.profiles.first() {
+        out.push_str(&format!(
+            "\nThen: ssoenv login --sso-session {SESSION} && eval \"$(ssoenv use {first})\"\n"
+        ));
+    }
+    out.push_str(&format!(
+        "Control: GET {url}/_emulator/stats; POST {url}/_emulator/faults {{\"spec\":\"token:500:1\"}},\n  \
+         /_emulator/settings, /_emulator/revoke, /_emulator/reset (see `ssoenv emulator --help`)\n\
+         Press Ctrl-C to stop.\n"
+    ));
+    out
+}
+
+pub struct Snippet {
+    pub text: String,
+    pub profiles: Vec<String>,
+}
+
+/// `[sso-session ssoenv-emulator]` and one `[profile ACCOUNT-ROLE]` per
+/// account and role of the fixture. ACCOUNT is the account's name when it
+/// makes a plain profile name, else its id; names are made unique.
+pub fn config_snippet(url: &str, fixture: &Fixture) -> Snippet {
+    let mut text = format!(
+        "[sso-session {SESSION}]\n\
+         sso_start_url = {url}/start\n\
+         sso_region = us-east-1\n\
+         sso_registration_scopes = sso:account:access\n"
+    );
+    let mut profiles: Vec<String> = Vec::new();
+    for a in &fixture.accounts {
+        let account = a
+            .account_name
+            .as_deref()
+            .filter(|n| !n.is_empty() && n.chars().all(plain))
+            .unwrap_or(&a.account_id);
+        for role in &a.roles {
+            // An INI value cannot hold a line break; such a fixture cannot be pasted.
+            if role
+                .chars()
+                .chain(a.account_id.chars())
+                .any(crate::text::is_control)
+            {
+                continue;
+            }
+            let base: String = format!("{account}-{role}")
+                .chars()
+                .map(|c| if plain(c) { c } else { '-' })
+                .collect();
+            let mut name = base.clone();
+            let mut n = 2;
+            while profiles.contains(&name) {
+                name = format!("{base}-{n}");
+                n += 1;
+            }
+            text.push_str(&format!(
+                "\n[profile {name}]\n\
+                 sso_session = {SESSION}\n\
+                 sso_account_id = {}\n\
+                 sso_role_name = {}\n\
+                 region = us-east-1\n",
+                a.account_id.trim(),
+                role.trim()
+            ));
+            profiles.push(name);
+        }
+    }
+    Snippet { text, profiles }
+}
+
+/// Characters that keep a profile name plain: no quoting in a section header or a shell.
+fn plain(c: char) -> bool {
+    c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Config;
+
+    #[test]
+    fn the_snippet_resolves_to_one_profile_per_account_and_role() {
+        let fixture = Fixture::from_json(
+            r#"{"accounts":[{"accountId":"111111111111","accountName":"dev","roles":["Admin","ReadOnly"]},
+                {"accountId":"222222222222","accountName":"my team","roles":["Admin"]},
+                {"accountId":"333333333333","accountName":"dev","roles":["Admin"]}]}"#,
+        )
+        .unwrap();
+        let s = config_snippet("http://127.0.0.1:1", &fixture);
+        assert_eq!(
+            s.profiles,
+            [
+                "dev-Admin",
+                "dev-ReadOnly",
+                "222222222222-Admin",
+                "dev-Admin-2"
+            ]
+        );
+        let config = Config::parse("/x/config".into(), &s.text).unwrap();
+        let p = config.resolve("dev-Admin-2").unwrap();
+        assert_eq!(p.account_id, "333333333333");
+        assert_eq!(p.role_name, "Admin");
+        assert_eq!(p.sso.name.as_deref(), Some(SESSION));
+        assert_eq!(p.sso.start_url, "http://127.0.0.1:1/start");
+        assert_eq!(config.sso_profiles().len(), 4);
+    }
 }

@@ -1,27 +1,35 @@
-//! `ssoenv exec PROFILE -- CMD ARGS…`: run one command with the profile's
-//! credentials. The child's exit status passes through; death by signal N
-//! gives 128+N, as a shell reports it; a missing command gives 127.
+//! `ssoenv exec PROFILE [--] CMD ARGS…`: run one command with the profile's
+//! credentials. Like `aws-vault exec`, `--` is optional; ssoenv's options go
+//! before the command and everything from its name on is the command's.
+//! The child's exit status passes through; death by signal N gives 128+N, as
+//! a shell reports it; a missing command gives 127, one that cannot run 126.
 
 use crate::cli::ExecArgs;
 use crate::config::Config;
 use crate::env::Env;
 use crate::error::{Error, Kind, Result};
+use crate::interaction::Interaction;
 use crate::session::{self, Ctx, LoginOptions};
+use std::ffi::OsStr;
+use std::path::Path;
 use std::process::Command;
 
 pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
     let profile = config.resolve(&args.profile)?;
+    let (program, rest) = args.command.split_first().ok_or_else(|| {
+        Error::config("no command given").hint("ssoenv exec PROFILE [--] CMD [ARGS...]")
+    })?;
+    // What cannot run is said before any login, not after one.
+    check_program(program)?;
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions {
         no_browser: args.login.no_browser,
-        force: false,
+        force: args.force,
+        interaction: Interaction::for_credentials(env, args.login.no_browser),
     };
     let creds = session::role_credentials(&ctx, &profile, opts)?;
     let region = args.region.as_deref().or(profile.region.as_deref());
-    let (program, rest) = args.command.split_first().ok_or_else(|| {
-        Error::config("no command given").hint("ssoenv exec PROFILE -- CMD [ARGS...]")
-    })?;
     let mut cmd = Command::new(program);
     cmd.args(rest);
     for (name, value) in crate::exports::session_changes(&profile.name, &creds, region) {
@@ -30,7 +38,7 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
             None => cmd.env_remove(name),
         };
     }
-    let shown = program.to_string_lossy();
+    let shown = crate::text::printable(&program.to_string_lossy()).into_owned();
     let mut child = cmd.spawn().map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => {
             Error::new(Kind::CommandNotFound, format!("command not found: {shown}"))
@@ -49,6 +57,34 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
         .wait()
         .map_err(|e| Error::runtime(format!("could not wait for {shown}")).cause(e))?;
     Ok(exit_code(status))
+}
+
+/// An empty name or a directory cannot be run; say so in the shell's words
+/// (bash: "Is a directory", exit 126).
+fn check_program(program: &OsStr) -> Result<()> {
+    if program.is_empty() {
+        return Err(Error::config("the command to run is empty ('')")
+            .hint("give the command's name: ssoenv exec PROFILE [--] CMD [ARGS...]"));
+    }
+    if has_separator(program) && Path::new(program).is_dir() {
+        let shown = crate::text::printable(&program.to_string_lossy()).into_owned();
+        return Err(is_a_directory(&shown));
+    }
+    Ok(())
+}
+
+fn is_a_directory(shown: &str) -> Error {
+    Error::new(
+        Kind::CommandNotExecutable,
+        format!("could not run {shown}: it is a directory"),
+    )
+    .hint("name the program to run: ssoenv exec PROFILE [--] PATH/TO/PROGRAM [ARGS...]")
+}
+
+/// A path (`./x`, `/usr/bin/x`) rather than a name looked up in PATH.
+fn has_separator(program: &OsStr) -> bool {
+    let s = program.to_string_lossy();
+    s.contains('/') || (cfg!(windows) && s.contains('\\'))
 }
 
 #[cfg(unix)]

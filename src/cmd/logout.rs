@@ -12,6 +12,7 @@ use crate::env::Env;
 use crate::error::Result;
 use crate::session::{self, Ctx};
 use crate::sso::endpoint;
+use crate::sso::http::HttpError;
 use crate::sso::portal::Portal;
 use crate::text::printable;
 use std::path::{Path, PathBuf};
@@ -21,12 +22,15 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<i32> {
         return logout_all(env);
     }
     let config = Config::load(env)?;
-    let (sso, endpoints_cfg, _, _) = super::login::target(
+    let Some((sso, endpoints_cfg, _, _)) = super::login::target(
         &config,
         env,
         args.profile.as_deref(),
         args.sso_session.as_deref(),
-    )?;
+    )?
+    else {
+        return Err(which_session(&config, env));
+    };
     let ctx = Ctx::new(env)?;
     let mut removed = Vec::new();
     let token_path = token::path(&ctx.home, &sso);
@@ -61,6 +65,22 @@ fn remove_stale_temps(home: &Path, removed: &mut Vec<PathBuf>) {
     }
 }
 
+/// Nothing named: never guess which session to end. `--all` ends every one.
+fn which_session(config: &Config, env: &Env) -> crate::error::Error {
+    let home = env.home();
+    let sessions =
+        super::pick::session_lines(config, home.as_deref(), time::OffsetDateTime::now_utc());
+    crate::error::Error::config(
+        "which SSO session? no profile was named, AWS_PROFILE is not set, and there is no SSO profile named \"default\"",
+    )
+    .details(super::pick::block(
+        &format!("SSO sessions of {}", config.path.display()),
+        &sessions,
+        "none",
+    ))
+    .hint("run `ssoenv logout PROFILE` or `ssoenv logout --sso-session NAME` to end one session, or `ssoenv logout --all` to log out of every one")
+}
+
 fn same_session(a: &SsoSession, b: &SsoSession) -> bool {
     match (&a.name, &b.name) {
         (Some(x), Some(y)) => x == y,
@@ -78,7 +98,7 @@ fn revoke(ctx: &Ctx, region: &str, cfg: &ConfiguredEndpoints, access_token: &str
             base: &e.portal,
         }
         .logout(access_token)
-        .map_err(|err| crate::error::Error::runtime(format!("{} answered: {err}", e.portal)))
+        .map_err(|err| crate::error::Error::runtime(revoke_failure(&e.portal, &err)))
     });
     match result {
         Ok(()) => eprintln!(
@@ -90,6 +110,21 @@ fn revoke(ctx: &Ctx, region: &str, cfg: &ConfiguredEndpoints, access_token: &str
             printable(what),
             printable(&e.message)
         ),
+    }
+}
+
+/// Why Logout failed, in words that fit the kind of failure: only an answer
+/// is "answered".
+fn revoke_failure(portal: &str, err: &HttpError) -> String {
+    match err {
+        HttpError::Api(a) => format!("{portal} answered {a}"),
+        HttpError::Timeout(d) => format!(
+            "no answer from {portal} after {}",
+            crate::sso::http::secs(*d)
+        ),
+        HttpError::Transport(t) => format!("{portal} could not be reached: {t}"),
+        // The text names the URL and the operation already.
+        HttpError::Invalid(t) => t.clone(),
     }
 }
 

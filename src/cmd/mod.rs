@@ -6,6 +6,7 @@ pub mod exec;
 pub mod init;
 pub mod login;
 pub mod logout;
+pub mod pick;
 pub mod profiles;
 pub mod prompt;
 pub mod status;

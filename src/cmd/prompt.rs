@@ -5,9 +5,16 @@
 
 use crate::cli::PromptArgs;
 use crate::env::{self, Env};
-use crate::error::Result;
+use crate::error::{Error, Result};
+
+/// The placeholders `crate::prompt::segment` expands.
+const PLACEHOLDERS: [&str; 5] = ["profile", "remaining", "seconds", "state", "color"];
 
 pub fn run(args: PromptArgs, env: &Env) -> Result<i32> {
+    // Checked even with no profile active, so a typo shows when it is written.
+    if let Some(f) = &args.format {
+        check_format(f)?;
+    }
     let Some(profile) = env.non_empty(env::SSOENV_PROFILE) else {
         return Ok(0);
     };
@@ -25,4 +32,74 @@ pub fn run(args: PromptArgs, env: &Env) -> Result<i32> {
         super::emit(&format!("{s}\n"))?;
     }
     Ok(0)
+}
+
+/// A `--format` whose every `{…}` is a known placeholder (`{{` and `}}` are braces).
+fn check_format(format: &str) -> Result<()> {
+    let valid = || {
+        PLACEHOLDERS
+            .iter()
+            .map(|p| format!("{{{p}}}"))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let shown = crate::text::printable(format);
+    let mut rest = format;
+    while let Some(i) = rest.find('{') {
+        let tail = &rest[i..];
+        if let Some(after) = tail.strip_prefix("{{") {
+            rest = after;
+            continue;
+        }
+        let Some(end) = tail.find('}') else {
+            return Err(Error::config(format!(
+                "invalid --format {shown:?}: a `{{` is not closed\n  placeholders: {} ({{{{ and }}}} for braces)",
+                valid()
+            ))
+            .hint("write `{{` for a literal brace"));
+        };
+        let name = &tail[1..end];
+        if !PLACEHOLDERS.contains(&name) {
+            return Err(Error::config(format!(
+                "invalid --format {shown:?}: unknown placeholder {{{}}}\n  placeholders: {} ({{{{ and }}}} for braces)",
+                crate::text::printable(name),
+                valid()
+            ))
+            .hint("e.g. ssoenv prompt --format '{profile} {remaining}'"));
+        }
+        rest = &tail[end + 1..];
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_placeholder_is_known_to_the_segment_formatter() {
+        for p in PLACEHOLDERS {
+            let f = format!("<{{{p}}}>");
+            assert!(check_format(&f).is_ok());
+            let out = crate::prompt::segment("x", Some(100), 0, false, Some(&f)).unwrap();
+            assert!(!out.contains('{'), "{p} is not expanded: {out}");
+        }
+    }
+
+    #[test]
+    fn unknown_or_unclosed_placeholders_are_errors() {
+        assert!(check_format("{{literal}} {profile} }").is_ok());
+        let e = check_format("{profile} {region}").unwrap_err();
+        assert!(e.message.contains("unknown placeholder {region}"), "{e}");
+        assert!(
+            e.message
+                .contains("placeholders: {profile} {remaining} {seconds} {state} {color}")
+        );
+        assert!(
+            check_format("{profile")
+                .unwrap_err()
+                .message
+                .contains("not closed")
+        );
+    }
 }

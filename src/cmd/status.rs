@@ -173,6 +173,9 @@ fn token_status(home: &std::path::Path, s: &SsoSession, now: OffsetDateTime) -> 
 pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
     let now = OffsetDateTime::now_utc();
+    if args.check {
+        return check(&config, env, args.profile, now);
+    }
     let status = collect(&config, env, now)?;
     if args.json {
         let mut s = serde_json::to_string_pretty(&status).expect("plain data serializes");
@@ -182,6 +185,30 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
     }
     super::emit(&render(&status, now))?;
     Ok(0)
+}
+
+/// `status --check [PROFILE]`: exit 0 when the profile's credentials can be
+/// had without a person, the way `use` would get them: cached role credentials
+/// it would reuse, or a token that is still valid or can be refreshed. Else 1.
+/// Prints nothing; only a profile that cannot be checked is an error (exit 2).
+fn check(config: &Config, env: &Env, profile: Option<String>, now: OffsetDateTime) -> Result<i32> {
+    let name = profile
+        .or_else(|| super::pick::aws_profile(env))
+        .ok_or_else(|| {
+            crate::error::Error::config(
+                "status --check: no profile named and AWS_PROFILE is not set",
+            )
+            .hint("run `ssoenv status --check PROFILE`")
+        })?;
+    let profile = config.resolve(&name)?;
+    let home = session::home(env)?;
+    if role::load_fresh(&home, &profile, now).is_some() {
+        return Ok(0);
+    }
+    let usable = token::load(&home, &profile.sso).is_some_and(|t| {
+        t.expires_at > now || (profile.sso.name.is_some() && t.refresh_material(now).is_some())
+    });
+    Ok(if usable { 0 } else { 1 })
 }
 
 fn until(expires_at: &Option<String>, now: OffsetDateTime) -> String {
@@ -233,7 +260,12 @@ fn render(s: &Status, now: OffsetDateTime) -> String {
         rows.push(vec![
             if p.active { "*".into() } else { " ".into() },
             p.name.clone(),
-            p.sso_session.clone().unwrap_or_else(|| "(legacy)".into()),
+            match (&p.sso_session, &p.error) {
+                (Some(s), _) => s.clone(),
+                (None, None) => "(legacy)".into(),
+                // Did not resolve (a missing sso-session, say): the error says why.
+                (None, Some(_)) => "-".into(),
+            },
             p.account_id.clone().unwrap_or_default(),
             p.role_name.clone().unwrap_or_default(),
             p.region.clone().unwrap_or_else(|| "-".into()),

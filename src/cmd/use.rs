@@ -5,7 +5,8 @@
 use crate::cli::UseArgs;
 use crate::config::Config;
 use crate::env::Env;
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::interaction::Interaction;
 use crate::session::{self, Ctx, LoginOptions};
 use crate::shell::Shell;
 use std::io::IsTerminal;
@@ -20,11 +21,15 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     }
     let shell = Shell::detect(args.shell.map(Into::into), env)?;
     let config = Config::load(env)?;
-    let profile = config.resolve(&args.profile)?;
+    let Some(name) = args.profile.or_else(|| super::pick::aws_profile(env)) else {
+        return Err(which_profile(&config, shell));
+    };
+    let profile = config.resolve(&name)?;
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions {
         no_browser: args.login.no_browser,
-        force: args.force_login,
+        force: args.force,
+        interaction: Interaction::for_credentials(env, args.login.no_browser),
     };
     let creds = session::role_credentials(&ctx, &profile, opts)?;
     let region = args.region.as_deref().or(profile.region.as_deref());
@@ -66,6 +71,34 @@ fn give_up_after(limit: std::time::Duration) {
         );
         std::process::exit(1);
     });
+}
+
+/// No profile named and no `AWS_PROFILE`: the profiles to choose from, and how.
+fn which_profile(config: &Config, shell: Shell) -> Error {
+    let lines = super::pick::profile_lines(config);
+    let example = config
+        .sso_profiles()
+        .into_iter()
+        .find(|(_, p)| p.is_ok())
+        .map(|(n, _)| n)
+        .unwrap_or_else(|| "PROFILE".to_owned());
+    let msg = "which profile? none was named and AWS_PROFILE is not set";
+    let details = super::pick::block(
+        &format!("SSO profiles in {}", config.path.display()),
+        &lines,
+        "none",
+    );
+    let hint = if lines.is_empty() {
+        "run `aws configure sso` to create a profile, then `ssoenv use PROFILE`".to_owned()
+    } else {
+        format!(
+            "name one: `{}` (or `ssoenv use {}` after `{}`)",
+            eval_hint(shell, &example),
+            shell_words::quote(&example),
+            init_hint(shell)
+        )
+    };
+    Error::config(msg).details(details).hint(hint)
 }
 
 fn eval_hint(shell: Shell, profile: &str) -> String {

@@ -6,6 +6,7 @@
 //! sso-sessions and services (botocore `build_profile_map`) and applies the
 //! `SSOProvider` rules (`_load_sso_config`, `_resolve_sso_session_reference`).
 
+pub mod edit;
 mod login_target;
 mod parse;
 

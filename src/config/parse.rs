@@ -190,6 +190,9 @@ pub(crate) struct Ini {
     default_entries: Vec<Entry>,
     /// Sub-section errors in `[DEFAULT]` values (entry index, error).
     default_errors: Vec<(usize, ParseError)>,
+    /// Every header line in file order as (1-based line, section index):
+    /// a reopened `[DEFAULT]` appears once per header (for `edit.rs` spans).
+    pub(crate) headers: Vec<(usize, usize)>,
 }
 
 impl Ini {
@@ -257,7 +260,6 @@ impl Ini {
     }
 
     /// The keys and values of one section, in file order.
-    #[cfg(test)]
     pub(crate) fn entries(&self, section: usize) -> impl Iterator<Item = (&str, Value<'_>)> {
         self.entries_by_id(section)
             .map(|(id, v)| (self.key_name(id), v))
@@ -458,7 +460,6 @@ fn parse_nested<'a>(lines: &[(usize, &'a str)], ini: &mut Ini) -> Result<(), (us
     Ok(())
 }
 
-#[cfg(test)]
 pub(crate) fn parse_ini(text: &str) -> Result<Ini, ParseError> {
     parse_ini_with(text, &[])
 }
@@ -518,6 +519,7 @@ pub(crate) fn parse_ini_with(text: &str, known: &[&str]) -> Result<Ini, ParseErr
             let name = &value[1..close];
             if name == DEFAULT_SECTION {
                 if let Some(d) = ini.defaults {
+                    ini.headers.push((line_no, d));
                     cur = Some(d);
                     continue;
                 }
@@ -539,6 +541,7 @@ pub(crate) fn parse_ini_with(text: &str, known: &[&str]) -> Result<Ini, ParseErr
                 line: line_no,
                 entries: (at, at),
             });
+            ini.headers.push((line_no, idx));
             if name == DEFAULT_SECTION {
                 ini.defaults = Some(idx);
             } else {

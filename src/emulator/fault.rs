@@ -113,6 +113,20 @@ pub enum FaultKind {
     /// HTTP 400 `SlowDownException` (`slow_down`) on SSO-OIDC; a 429 on the portal,
     /// which has no slow_down error.
     SlowDown,
+    /// Answer 200 with a body that is not JSON (a truncated object).
+    Garbage,
+    /// Answer normally, but send the response one byte every `millis` ms.
+    Trickle { millis: u64 },
+    /// A hostile answer: a successful response with the JSON value at each
+    /// `pointer` (RFC 6901, e.g. `/roleCredentials/secretAccessKey`) replaced by
+    /// its value (added when absent). Error answers are left alone. Built in
+    /// code only: the `OP:KIND` grammar has no room for JSON.
+    Patch {
+        fields: Vec<(String, serde_json::Value)>,
+    },
+    /// An error answer with this status and message (`InvalidRequestException`,
+    /// `invalid_request`), to test how server text is shown. Built in code only.
+    Reject { status: u16, message: String },
 }
 
 /// A fault: the next `times` requests to `op` (every operation when `None`) get `kind`.
@@ -137,7 +151,9 @@ impl Fault {
     ///   (or `creds`), `accounts`, `roles`, `logout`, or an AWS operation name.
     /// - KIND: `500` (or `error`), `429` / `throttle` with an optional `=SECS` for a
     ///   `Retry-After` header (`429=2`), `slow=MILLIS`, `401` (or `unauthorized`),
-    ///   `slow_down` (or `slowdown`).
+    ///   `slow_down` (or `slowdown`), `garbage` (200 with a body that is not JSON),
+    ///   `trickle=MILLIS` (one byte of the answer every MILLIS ms), `hang` (no
+    ///   answer for an hour).
     /// - TIMES: a positive count (default 1), or `*` for every request.
     ///
     /// Examples: `token:500:2`, `token:429:1`, `credentials:slow=3000:1`, `any:500:1`.
@@ -227,8 +243,13 @@ fn parse_kind(kind: &str) -> Result<FaultKind, String> {
         }),
         "401" | "unauthorized" => no_arg(FaultKind::Unauthorized),
         "slow_down" | "slowdown" => no_arg(FaultKind::SlowDown),
+        "garbage" | "malformed" => no_arg(FaultKind::Garbage),
+        "trickle" => Ok(FaultKind::Trickle {
+            millis: number("milliseconds")?,
+        }),
+        "hang" => no_arg(FaultKind::Slow { millis: 3_600_000 }),
         _ => Err(format!(
-            "unknown fault kind `{kind}` (expected 500, 429[=SECS], slow=MILLIS, 401 or slow_down)"
+            "unknown fault kind `{kind}` (expected 500, 429[=SECS], slow=MILLIS, 401, slow_down, garbage, trickle=MILLIS or hang)"
         )),
     }
 }
@@ -284,6 +305,22 @@ mod tests {
         assert_eq!(
             Fault::parse_list("token:500:1, logout:401").unwrap().len(),
             2
+        );
+        assert_eq!(
+            Fault::parse("credentials:garbage").unwrap().kind,
+            FaultKind::Garbage
+        );
+        assert_eq!(
+            Fault::parse("credentials:trickle=200:*").unwrap(),
+            Fault::new(
+                Some(Op::GetRoleCredentials),
+                FaultKind::Trickle { millis: 200 },
+                FOREVER
+            )
+        );
+        assert_eq!(
+            Fault::parse("any:hang").unwrap().kind,
+            FaultKind::Slow { millis: 3_600_000 }
         );
     }
 

@@ -237,34 +237,3 @@ fn serve(http: &tiny_http::Server, shared: &Shared, stop: &AtomicBool) {
             .spawn(move || server::handle(&shared, rq));
     }
 }
-
-/// `ssoenv emulator`: runs the emulator in the foreground until the process is killed,
-/// after printing (to stderr) where it listens and how to point AWS tools at it.
-pub fn run_cli(cfg: EmulatorConfig) -> crate::error::Result<()> {
-    let port = cfg.port;
-    let emu = Emulator::start(cfg).map_err(|e| {
-        crate::error::Error::runtime(format!("could not start the emulator on 127.0.0.1:{port}"))
-            .cause(e)
-            .hint("pick another port with --port, or --port 0 for any free one")
-    })?;
-    let url = emu.url();
-    eprintln!("ssoenv emulator: IAM Identity Center (SSO-OIDC + portal) listening on {url}");
-    eprintln!("Point AWS tools and ssoenv at it with:");
-    eprintln!("  export AWS_ENDPOINT_URL_SSO_OIDC={url}");
-    eprintln!("  export AWS_ENDPOINT_URL_SSO={url}");
-    eprintln!("Any start URL is accepted. Accounts:");
-    for a in &lock(&emu.shared).cfg.fixture.accounts {
-        eprintln!(
-            "  {} {:<12} roles: {}",
-            a.account_id,
-            a.account_name.as_deref().unwrap_or("-"),
-            a.roles.join(", ")
-        );
-    }
-    eprintln!(
-        "Control: GET {url}/_emulator/stats, POST {url}/_emulator/faults {{\"spec\":\"token:500:1\"}}, POST {url}/_emulator/reset"
-    );
-    eprintln!("Press Ctrl-C to stop.");
-    emu.wait();
-    Ok(())
-}

@@ -36,6 +36,27 @@ struct Out {
     body: Vec<u8>,
     content_type: Option<&'static str>,
     headers: Vec<(&'static str, String)>,
+    /// Send the body one byte per this many milliseconds (a `trickle` fault).
+    trickle: Option<u64>,
+}
+
+/// A body that arrives one byte at a time, slowly.
+struct Trickle {
+    data: Vec<u8>,
+    pos: usize,
+    delay: Duration,
+}
+
+impl Read for Trickle {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.pos >= self.data.len() || buf.is_empty() {
+            return Ok(0);
+        }
+        std::thread::sleep(self.delay);
+        buf[0] = self.data[self.pos];
+        self.pos += 1;
+        Ok(1)
+    }
 }
 
 impl Out {
@@ -45,6 +66,7 @@ impl Out {
             body: serde_json::to_vec(v).unwrap_or_default(),
             content_type: Some("application/json"),
             headers: Vec::new(),
+            trickle: None,
         }
     }
 
@@ -54,6 +76,7 @@ impl Out {
             body: Vec::new(),
             content_type: None,
             headers: Vec::new(),
+            trickle: None,
         }
     }
 
@@ -91,6 +114,7 @@ impl Out {
             body: body.as_bytes().to_vec(),
             content_type: Some("text/html; charset=utf-8"),
             headers: Vec::new(),
+            trickle: None,
         }
     }
 }
@@ -126,10 +150,10 @@ pub(crate) fn handle(shared: &Shared, mut rq: Request) {
 }
 
 fn respond(rq: Request, out: Out) {
-    let mut resp = Response::from_data(out.body).with_status_code(out.status);
+    let mut headers = Vec::new();
     let mut add = |name: &str, value: &str| {
         if let Ok(h) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
-            resp.add_header(h);
+            headers.push(h);
         }
     };
     add("x-amzn-RequestId", &super::ids::request_id());
@@ -139,8 +163,31 @@ fn respond(rq: Request, out: Out) {
     for (name, value) in &out.headers {
         add(name, value);
     }
+    let len = out.body.len();
     // The client may have gone away; there is no one left to tell.
-    let _ = rq.respond(resp);
+    let _ = match out.trickle {
+        Some(ms) => {
+            let body = Trickle {
+                data: out.body,
+                pos: 0,
+                delay: Duration::from_millis(ms),
+            };
+            rq.respond(Response::new(
+                out.status.into(),
+                headers,
+                body,
+                Some(len),
+                None,
+            ))
+        }
+        None => {
+            let mut resp = Response::from_data(out.body).with_status_code(out.status);
+            for h in headers {
+                resp.add_header(h);
+            }
+            rq.respond(resp)
+        }
+    };
 }
 
 fn operation(method: &Method, path: &str) -> Option<Op> {
@@ -190,14 +237,53 @@ fn route(
         .and_then(Value::as_str);
 
     let fault = lock(shared).begin(op, grant);
-    if let Some(kind) = fault {
+    if let Some(kind) = &fault {
         if let FaultKind::Slow { millis } = kind {
-            std::thread::sleep(Duration::from_millis(millis));
-        } else if let Some(e) = ApiError::from_fault(op, &kind) {
+            std::thread::sleep(Duration::from_millis(*millis));
+        } else if let Some(e) = ApiError::from_fault(op, kind) {
             return Out::error(oidc, &e);
         }
     }
+    let mut out = answer(shared, op, parsed, query, token);
+    match fault {
+        Some(FaultKind::Garbage) if out.status == 200 => {
+            out.body = b"{\"roleCredentials\": {\"accessKeyId\": \"ASIA".to_vec();
+        }
+        Some(FaultKind::Trickle { millis }) => out.trickle = Some(millis),
+        Some(FaultKind::Patch { fields }) if out.status == 200 => {
+            if let Ok(mut v) = serde_json::from_slice::<Value>(&out.body) {
+                for (pointer, value) in fields {
+                    patch(&mut v, &pointer, value);
+                }
+                out.body = serde_json::to_vec(&v).unwrap_or_default();
+            }
+        }
+        _ => {}
+    }
+    out
+}
 
+/// Sets the value at JSON pointer `pointer`, adding the last key when absent.
+fn patch(v: &mut Value, pointer: &str, value: Value) {
+    if let Some(slot) = v.pointer_mut(pointer) {
+        *slot = value;
+        return;
+    }
+    let (parent, key) = pointer.rsplit_once('/').unwrap_or(("", pointer));
+    if let Some(Value::Object(m)) = v.pointer_mut(parent) {
+        m.insert(key.to_string(), value);
+    }
+}
+
+/// The operation's own answer.
+fn answer(
+    shared: &Shared,
+    op: Op,
+    parsed: Result<Value, ApiError>,
+    query: &Query,
+    token: Option<&str>,
+) -> Out {
+    let oidc = op.is_oidc();
     let now = now();
     let mut st = lock(shared);
     let result = match op {

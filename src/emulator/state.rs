@@ -116,10 +116,20 @@ impl ApiError {
         )
     }
 
-    /// The error an injected fault produces for `op` (`Slow` produces none).
+    /// The error an injected fault produces for `op` (`Slow`, `Garbage`, `Trickle`
+    /// and `Patch` produce none: they alter a normal answer).
     pub fn from_fault(op: Op, kind: &FaultKind) -> Option<Self> {
         let e = match kind {
-            FaultKind::Slow { .. } => return None,
+            FaultKind::Slow { .. }
+            | FaultKind::Garbage
+            | FaultKind::Trickle { .. }
+            | FaultKind::Patch { .. } => return None,
+            FaultKind::Reject { status, message } => Self::new(
+                *status,
+                "InvalidRequest",
+                "invalid_request",
+                message.clone(),
+            ),
             FaultKind::ServerError => Self::new(
                 500,
                 "InternalServer",

@@ -782,6 +782,60 @@ fn unauthorized_and_slow_down_faults() {
 }
 
 #[test]
+fn hostile_answer_faults_patch_garble_trickle_and_reject() {
+    let emu = start();
+    let body = json!({"clientName": "x", "clientType": "public"});
+
+    // Patch: fields of a successful answer replaced or added.
+    emu.add_fault(Fault::new(
+        Some(Op::RegisterClient),
+        FaultKind::Patch {
+            fields: vec![
+                ("/clientSecret".into(), json!("a\u{0}b")),
+                ("/extra".into(), json!(1)),
+            ],
+        },
+        1,
+    ));
+    let v = post(&emu, "/client/register", &body).json();
+    assert_eq!(v["clientSecret"], json!("a\u{0}b"));
+    assert_eq!(v["extra"], json!(1));
+    assert!(v["clientId"].is_string(), "other fields are untouched");
+
+    // Garbage: 200 with a body that is not JSON.
+    emu.add_fault(Fault::parse("register:garbage").unwrap());
+    let r = post(&emu, "/client/register", &body);
+    assert_eq!(r.status, 200);
+    assert!(
+        serde_json::from_str::<Value>(&r.body).is_err(),
+        "{}",
+        r.body
+    );
+
+    // Reject: an error with the message given.
+    emu.add_fault(Fault::new(
+        Some(Op::RegisterClient),
+        FaultKind::Reject {
+            status: 400,
+            message: "no\u{1b}]0;x\u{7}".into(),
+        },
+        1,
+    ));
+    let r = post(&emu, "/client/register", &body);
+    assert_eq!(r.status, 400);
+    assert_eq!(r.json()["error_description"], json!("no\u{1b}]0;x\u{7}"));
+
+    // Trickle: the normal answer, one byte per interval.
+    emu.add_fault(Fault::parse("register:trickle=5").unwrap());
+    let t = Instant::now();
+    let r = post(&emu, "/client/register", &body);
+    assert_eq!(r.status, 200);
+    assert!(r.json()["clientId"].is_string());
+    let min = Duration::from_millis(5 * r.body.len() as u64);
+    assert!(t.elapsed() >= min, "{:?} < {min:?}", t.elapsed());
+}
+
+#[test]
 fn faults_given_at_start_up_are_applied_in_order() {
     let emu = Emulator::start(EmulatorConfig {
         faults: Fault::parse_list("register:500:1,register:429:1").unwrap(),

@@ -70,7 +70,14 @@ impl Shell {
         }
     }
 
-    /// `--shell`, else `SSOENV_SHELL`, else the parent process's name, else `$SHELL`.
+    /// `--shell`, else the parent process when it is a known shell, else `SSOENV_SHELL`, else
+    /// `$SHELL`.
+    ///
+    /// The parent comes before `SSOENV_SHELL` because an environment variable is inherited: a
+    /// bash started from a fish whose rc file exported `SSOENV_SHELL=fish` would otherwise
+    /// evaluate fish code (`set -gx …` turns on xtrace and errexit in zsh and prints the
+    /// secrets; `set -e …` can end a bash). The process that runs us is the shell that
+    /// evaluates our output in `eval "$(ssoenv use prod)"` and `ssoenv use prod | source`.
     pub fn detect(explicit: Option<Shell>, env: &Env) -> Result<Shell> {
         if let Some(shell) = explicit {
             return Ok(shell);
@@ -80,14 +87,18 @@ impl Shell {
 
     /// [`Shell::detect`] with the parent process's name passed in, so it can be tested.
     ///
-    /// An unknown `SSOENV_SHELL` is an error (the user asked for something we cannot do); an
-    /// unknown parent (`sudo`, `sh -c`, a test harness) or `$SHELL` (`/bin/sh`) is skipped.
+    /// An unknown parent (`sudo`, `sh -c`, a test harness) or `$SHELL` (`/bin/sh`) is skipped;
+    /// an unknown `SSOENV_SHELL`, when it is consulted, is an error (the user asked for
+    /// something we cannot do).
     pub fn detect_from(
         explicit: Option<Shell>,
         env: &Env,
         parent_name: Option<&str>,
     ) -> Result<Shell> {
         if let Some(shell) = explicit {
+            return Ok(shell);
+        }
+        if let Some(shell) = parent_name.and_then(Shell::from_name) {
             return Ok(shell);
         }
         if let Some(value) = env.non_empty(env::SSOENV_SHELL) {
@@ -102,9 +113,6 @@ impl Shell {
                     env::SSOENV_SHELL
                 ))
             });
-        }
-        if let Some(shell) = parent_name.and_then(Shell::from_name) {
-            return Ok(shell);
         }
         let login = env.non_empty(env::SHELL);
         if let Some(shell) = login.and_then(Shell::from_name) {

@@ -1,23 +1,54 @@
-//! PowerShell: `$Env:NAME = 'value'`. In a verbatim (single-quoted) string the only escape is
-//! a doubled quote, and PowerShell counts four Unicode look-alikes as single quotes too
-//! (about_Quoting_Rules; the tokenizer's `IsSingleQuote`: U+0027, U+2018, U+2019, U+201A,
-//! U+201B). Any one of them ends the string unless doubled, so each is doubled.
+//! PowerShell: `$Env:NAME = 'value'`, written in printable ASCII only.
+//!
+//! PowerShell reads a native command's output through the console code page (1252, 1251 …),
+//! not as UTF-8, so a UTF-8 byte sequence can decode to anything, including U+201A, which
+//! PowerShell's tokenizer takes as a single quote (about_Quoting_Rules; `IsSingleQuote`:
+//! U+0027, U+2018, U+2019, U+201A, U+201B) and which would end the string early. It also
+//! splits that output into lines at CR and LF and joins them again with its own line ending.
+//! So a value is a concatenation of verbatim strings holding printable ASCII (`'` doubled,
+//! the only escape in a verbatim string) and `[char]0xNNNN` for every other character; one
+//! outside the BMP is `[char]::ConvertFromUtf32(0xNNNNN)`. The expression starts with a
+//! string, so each `+` concatenates (a `[char]` on the left would add numerically).
 //! `Env:NAME` needs no escaping because names are validated to `[A-Za-z_][A-Za-z0-9_]*`.
 
-/// The characters PowerShell's tokenizer treats as a single quote.
-pub(super) const SINGLE_QUOTES: [char; 5] = ['\'', '\u{2018}', '\u{2019}', '\u{201A}', '\u{201B}'];
+use std::fmt::Write;
 
-/// PowerShell verbatim quoting: `it's` → `'it''s'`, `‘x’` → `'‘‘x’’'`.
+/// The PowerShell expression for `s`, in printable ASCII: `it's` → `'it''s'`,
+/// `café` → `'caf' + [char]0x00E9`, `` → `''`.
 pub(super) fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
+    let mut in_string = false;
     for c in s.chars() {
-        if SINGLE_QUOTES.contains(&c) {
+        if matches!(c, ' '..='~') {
+            if !in_string {
+                if !out.is_empty() {
+                    out.push_str(" + ");
+                }
+                out.push('\'');
+                in_string = true;
+            }
+            if c == '\'' {
+                out.push('\'');
+            }
             out.push(c);
+        } else {
+            if in_string {
+                out.push('\'');
+                in_string = false;
+            }
+            out.push_str(if out.is_empty() { "'' + " } else { " + " });
+            if (c as u32) < 0x1_0000 {
+                let _ = write!(out, "[char]0x{:04X}", c as u32);
+            } else {
+                let _ = write!(out, "[char]::ConvertFromUtf32(0x{:X})", c as u32);
+            }
         }
-        out.push(c);
     }
-    out.push('\'');
+    if in_string {
+        out.push('\'');
+    } else if out.is_empty() {
+        out.push_str("''");
+    }
     out
 }
 

@@ -116,26 +116,46 @@ fn fish_quoting_escapes_only_backslash_and_single_quote() {
 }
 
 #[test]
-fn powershell_quoting_doubles_every_kind_of_single_quote() {
+fn powershell_quoting_is_printable_ascii_with_every_other_character_as_a_char_code() {
     let cases = [
         ("", "''"),
         ("'", "''''"),
         ("it's", "'it''s'"),
-        ("\u{2018}x\u{2019}", "'\u{2018}\u{2018}x\u{2019}\u{2019}'"),
-        ("\u{201A}\u{201B}", "'\u{201A}\u{201A}\u{201B}\u{201B}'"),
-        ("'\u{2019}", "'''\u{2019}\u{2019}'"),
+        ("café", "'caf' + [char]0x00E9"),
+        ("é", "'' + [char]0x00E9"),
+        (
+            "\u{2018}x\u{2019}",
+            "'' + [char]0x2018 + 'x' + [char]0x2019",
+        ),
+        ("\u{201A}\u{201B}", "'' + [char]0x201A + [char]0x201B"),
+        ("'\u{2019}", "'''' + [char]0x2019"),
         (
             "\"$HOME $(Remove-Item x) `n",
             "'\"$HOME $(Remove-Item x) `n'",
         ),
         ("\\", "'\\'"),
-        ("a\nb\r\n", "'a\nb\r\n'"),
-        ("é日本🦀\u{200f}", "'é日本🦀\u{200f}'"),
-        // Double-quote look-alikes are not special inside single quotes.
-        ("\u{201C}\u{201D}\u{201E}", "'\u{201C}\u{201D}\u{201E}'"),
+        (
+            "a\nb\r\n",
+            "'a' + [char]0x000A + 'b' + [char]0x000D + [char]0x000A",
+        ),
+        (
+            "\u{1b}[0m\u{7f}\u{9b}",
+            "'' + [char]0x001B + '[0m' + [char]0x007F + [char]0x009B",
+        ),
+        (
+            "日🦀x",
+            "'' + [char]0x65E5 + [char]::ConvertFromUtf32(0x1F980) + 'x'",
+        ),
+        // Double-quote look-alikes are not special, but not ASCII either.
+        (
+            "\u{201C}\u{201D}\u{201E}",
+            "'' + [char]0x201C + [char]0x201D + [char]0x201E",
+        ),
     ];
     for (value, quoted) in cases {
-        assert_eq!(Shell::PowerShell.quote(value), quoted, "value {value:?}");
+        let got = Shell::PowerShell.quote(value);
+        assert_eq!(got, quoted, "value {value:?}");
+        assert!(got.bytes().all(|b| (b' '..=b'~').contains(&b)), "{got:?}");
     }
 }
 
@@ -152,7 +172,7 @@ fn hostile_values_render_exactly_for_each_shell() {
     );
     assert_eq!(
         render(Shell::PowerShell, &changes),
-        "$Env:V = '''$(x)`y`\\\n';\n"
+        "$Env:V = '''$(x)`y`\\' + [char]0x000A;\n"
     );
 }
 
@@ -261,16 +281,38 @@ fn detect_prefers_the_explicit_shell_over_everything() {
 }
 
 #[test]
-fn detect_uses_ssoenv_shell_before_the_parent_and_shell() {
+fn detect_uses_ssoenv_shell_when_the_parent_is_not_a_known_shell() {
     let env = Env::from_pairs([("SSOENV_SHELL", "pwsh"), ("SHELL", "/bin/zsh")]);
-    let got = Shell::detect_from(None, &env, Some("fish")).unwrap();
-    assert_eq!(got, Shell::PowerShell);
+    for parent in [None, Some("sudo"), Some("sh")] {
+        let got = Shell::detect_from(None, &env, parent).unwrap();
+        assert_eq!(got, Shell::PowerShell, "{parent:?}");
+    }
+}
+
+/// A bash started from a fish after `ssoenv init fish` inherits SSOENV_SHELL=fish; its
+/// `eval "$(ssoenv use prod)"` must still get bash code.
+#[test]
+fn a_parent_that_is_a_known_shell_beats_an_inherited_ssoenv_shell() {
+    for (inherited, parent, want) in [
+        ("fish", "bash", Shell::Bash),
+        ("fish", "zsh", Shell::Zsh),
+        ("bash", "fish", Shell::Fish),
+        ("zsh", "pwsh", Shell::PowerShell),
+        ("nonsense", "bash", Shell::Bash),
+    ] {
+        let env = Env::from_pairs([("SSOENV_SHELL", inherited), ("SHELL", "/bin/sh")]);
+        assert_eq!(
+            Shell::detect_from(None, &env, Some(parent)).unwrap(),
+            want,
+            "{inherited} under {parent}"
+        );
+    }
 }
 
 #[test]
 fn detect_rejects_an_unknown_ssoenv_shell_naming_the_variable() {
     let env = Env::from_pairs([("SSOENV_SHELL", "tcsh"), ("SHELL", "/bin/zsh")]);
-    let err = Shell::detect_from(None, &env, Some("bash")).unwrap_err();
+    let err = Shell::detect_from(None, &env, Some("sudo")).unwrap_err();
     assert_eq!(err.exit_code(), 2);
     let text = err.to_string();
     assert!(text.contains("SSOENV_SHELL"), "{text}");

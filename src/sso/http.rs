@@ -1,14 +1,24 @@
-//! The one HTTP client: ureq with timeouts on every request, the proxy from
-//! `HTTPS_PROXY`/`NO_PROXY`, `AWS_CA_BUNDLE` as the trust roots, and bounded
-//! retries with backoff and jitter for 429 and 5xx (honouring `Retry-After`),
-//! as botocore's standard retry mode does (3 attempts).
+//! The one HTTP client: ureq with one deadline per operation (retries
+//! included), the proxy from `HTTPS_PROXY`/`NO_PROXY`, `AWS_CA_BUNDLE` as the
+//! trust roots, and bounded retries with backoff and jitter for 429 and 5xx
+//! (honouring `Retry-After`), as botocore's standard retry mode does (3
+//! attempts). Each retry says on stderr what is retried and why.
 
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
-use std::time::Duration;
+use crate::text::printable;
+use std::time::{Duration, Instant};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
-const CALL_TIMEOUT: Duration = Duration::from_secs(30);
+/// The whole operation, every attempt and backoff included, ends within this
+/// (`SSOENV_HTTP_TIMEOUT` seconds overrides it).
+pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
+/// Bounds of `SSOENV_HTTP_TIMEOUT`, in seconds.
+const MIN_DEADLINE_SECS: f64 = 0.1;
+const MAX_DEADLINE_SECS: f64 = 3600.0;
+pub const HTTP_TIMEOUT_VAR: &str = "SSOENV_HTTP_TIMEOUT";
+/// The largest value ssoenv stores or exports from a service answer (64 KiB).
+pub const MAX_VALUE_LEN: usize = 64 * 1024;
 /// Total attempts per request (botocore "standard" mode).
 const MAX_ATTEMPTS: u32 = 3;
 const BACKOFF_BASE_MS: u64 = 250;
@@ -40,9 +50,10 @@ impl std::fmt::Display for ApiError {
         } else {
             &self.code
         };
-        write!(f, "HTTP {} {}", self.status, name)?;
+        // Server text: shown with control characters escaped wherever it goes.
+        write!(f, "HTTP {} {}", self.status, printable(name))?;
         if !self.message.is_empty() {
-            write!(f, ": {}", self.message)?;
+            write!(f, ": {}", printable(&self.message))?;
         }
         Ok(())
     }
@@ -52,15 +63,22 @@ impl std::fmt::Display for ApiError {
 pub enum HttpError {
     /// The service answered with an error.
     Api(ApiError),
-    /// No usable answer: connection, TLS, timeout, unreadable body.
+    /// No usable answer: connection, TLS, unreadable body (the reason only;
+    /// the caller names the URL).
     Transport(String),
+    /// No (complete) answer within this long, retries included.
+    Timeout(Duration),
+    /// An answer, but not a usable one: malformed JSON, wrong shape, or a
+    /// value that fails validation. The text names the operation.
+    Invalid(String),
 }
 
 impl std::fmt::Display for HttpError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             HttpError::Api(e) => e.fmt(f),
-            HttpError::Transport(s) => f.write_str(s),
+            HttpError::Transport(s) | HttpError::Invalid(s) => f.write_str(&printable(s)),
+            HttpError::Timeout(d) => write!(f, "no answer after {}", secs(*d)),
         }
     }
 }
@@ -69,6 +87,36 @@ pub struct Http {
     proxied: ureq::Agent,
     direct: ureq::Agent,
     max_attempts: u32,
+    deadline: Duration,
+}
+
+/// `SSOENV_HTTP_TIMEOUT`: seconds (decimals allowed) for one whole operation.
+pub fn deadline_from_env(env: &Env) -> Result<Duration> {
+    let Some(v) = env.non_empty(HTTP_TIMEOUT_VAR) else {
+        return Ok(DEFAULT_DEADLINE);
+    };
+    match v.trim().parse::<f64>() {
+        Ok(secs) if secs.is_finite() && (MIN_DEADLINE_SECS..=MAX_DEADLINE_SECS).contains(&secs) => {
+            Ok(Duration::from_secs_f64(secs))
+        }
+        _ => Err(Error::config(format!(
+            "{HTTP_TIMEOUT_VAR} is {}, which is not a number of seconds from {MIN_DEADLINE_SECS} to {MAX_DEADLINE_SECS}",
+            printable(v)
+        ))
+        .hint(format!(
+            "set {HTTP_TIMEOUT_VAR} to a number of seconds such as 60, or unset it"
+        ))),
+    }
+}
+
+/// `d` as people read it: `20 s`, `1.5 s`.
+pub fn secs(d: Duration) -> String {
+    let ms = d.as_millis();
+    if ms.is_multiple_of(1000) {
+        format!("{} s", ms / 1000)
+    } else {
+        format!("{:.1} s", d.as_secs_f64())
+    }
 }
 
 pub enum Method {
@@ -90,10 +138,11 @@ impl Http {
             Some(path) => Some(load_ca_bundle(path)?),
             None => None,
         };
+        let deadline = deadline_from_env(env)?;
         let build = |proxy: Option<ureq::Proxy>| -> ureq::Agent {
             let mut b = ureq::Agent::config_builder()
-                .timeout_connect(Some(CONNECT_TIMEOUT))
-                .timeout_global(Some(CALL_TIMEOUT))
+                .timeout_connect(Some(CONNECT_TIMEOUT.min(deadline)))
+                .timeout_global(Some(deadline))
                 .http_status_as_error(false)
                 .user_agent(concat!("ssoenv/", env!("CARGO_PKG_VERSION")))
                 .max_redirects(0)
@@ -107,110 +156,265 @@ impl Http {
             proxied: build(ureq::Proxy::try_from_env()),
             direct: build(None),
             max_attempts: MAX_ATTEMPTS,
+            deadline,
         })
     }
 
     /// Send a request, retrying 429/5xx and transport failures a bounded
-    /// number of times. Returns the body of a 2xx answer.
+    /// number of times, all within one deadline for the whole operation
+    /// (each attempt gets an equal share of it, or what is left). Returns the
+    /// body of a 2xx answer.
     pub fn send(&self, req: &Request) -> Result<String, HttpError> {
+        let start = Instant::now();
+        // A little slack (0.5 %) for ureq's timer granularity and the backoff
+        // arithmetic, so that the whole operation really ends within the deadline.
+        let end = start + self.deadline - self.deadline / 200;
+        let share = self.deadline / self.max_attempts;
         let mut attempt = 0;
         loop {
             attempt += 1;
-            let (result, retry_after) = self.send_once(req);
-            let retryable = match &result {
-                Ok(_) => false,
-                Err(HttpError::Api(e)) => e.status == 429 || e.status >= 500,
-                Err(HttpError::Transport(_)) => true,
+            let remaining = end.saturating_duration_since(Instant::now());
+            // The last attempt may use all that is left; earlier ones their share.
+            let budget = if attempt >= self.max_attempts {
+                remaining
+            } else {
+                share.min(remaining)
             };
-            if !retryable || attempt >= self.max_attempts {
+            let (result, retry_after) = self.attempt(req, budget);
+            let why = match &result {
+                Ok(_) => None,
+                Err(HttpError::Api(e)) if e.status == 429 || e.status >= 500 => Some(format!(
+                    "{} answered {}",
+                    req.url,
+                    printable(&e.to_string())
+                )),
+                Err(HttpError::Api(_)) | Err(HttpError::Invalid(_)) => None,
+                Err(HttpError::Transport(t)) => Some(format!(
+                    "{} could not be reached: {}",
+                    req.url,
+                    printable(t)
+                )),
+                Err(HttpError::Timeout(d)) => {
+                    Some(format!("no answer from {} after {}", req.url, secs(*d)))
+                }
+            };
+            // A timeout reports the whole wait, not the last attempt's share.
+            let result = match result {
+                Err(HttpError::Timeout(_)) => Err(HttpError::Timeout(start.elapsed())),
+                r => r,
+            };
+            let Some(why) = why else { return result };
+            if attempt >= self.max_attempts {
                 return result;
             }
-            std::thread::sleep(backoff(attempt, retry_after));
+            // The pause leaves most of what is left to the next attempt, and
+            // there is no retry without a useful time left to run it.
+            let left = end.saturating_duration_since(Instant::now());
+            let pause = backoff(attempt, retry_after).min(left / 4);
+            if left.saturating_sub(pause) < Duration::from_millis(100) {
+                return result;
+            }
+            eprintln!(
+                "ssoenv: {why}; retrying ({}/{})",
+                attempt + 1,
+                self.max_attempts
+            );
+            std::thread::sleep(pause);
         }
     }
 
-    fn send_once(&self, req: &Request) -> (Result<String, HttpError>, Option<Duration>) {
+    /// One attempt, abandoned after `budget` however the server behaves:
+    /// ureq notices its own timeout only between reads, so a server trickling
+    /// a byte a second could overrun it; the attempt runs on a thread and is
+    /// left behind (to end at ureq's timeout) when the budget is spent.
+    fn attempt(
+        &self,
+        req: &Request,
+        budget: Duration,
+    ) -> (Result<String, HttpError>, Option<Duration>) {
         let agent = if is_loopback_url(&req.url) {
-            &self.direct
+            self.direct.clone()
         } else {
-            &self.proxied
+            self.proxied.clone()
         };
-        let resp = match req.method {
-            Method::Get => {
-                let mut r = agent.get(&req.url);
-                for (k, v) in &req.query {
-                    r = r.query(*k, *v);
-                }
-                for (k, v) in &req.headers {
-                    r = r.header(*k, *v);
-                }
-                r.call()
-            }
-            Method::Post => {
-                let mut r = agent.post(&req.url);
-                for (k, v) in &req.query {
-                    r = r.query(*k, *v);
-                }
-                for (k, v) in &req.headers {
-                    r = r.header(*k, *v);
-                }
-                match &req.body {
-                    Some(b) => r
-                        .header("content-type", "application/json")
-                        .send(b.as_str()),
-                    None => r.send_empty(),
-                }
-            }
+        let owned = Owned {
+            post: matches!(req.method, Method::Post),
+            url: req.url.clone(),
+            query: own(&req.query),
+            headers: own(&req.headers),
+            body: req.body.clone(),
         };
-        let mut resp = match resp {
-            Ok(r) => r,
-            Err(e) => return (Err(HttpError::Transport(e.to_string())), None),
-        };
-        let status = resp.status().as_u16();
-        let header = |name: &str| {
-            resp.headers()
-                .get(name)
-                .and_then(|v| v.to_str().ok())
-                .map(str::to_owned)
-        };
-        let error_type = header("x-amzn-errortype");
-        let retry_after = header("retry-after")
-            .and_then(|v| v.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
-        let body = match resp
-            .body_mut()
-            .with_config()
-            .limit(1 << 20)
-            .read_to_string()
-        {
-            Ok(b) => b,
-            Err(e) => {
-                return (
-                    Err(HttpError::Transport(format!(
-                        "could not read the response: {e}"
-                    ))),
-                    None,
-                );
-            }
-        };
-        if (200..300).contains(&status) {
-            return (Ok(body), None);
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("ssoenv-http".into())
+            .spawn(move || {
+                let _ = tx.send(send_once(&agent, &owned, budget));
+            });
+        if spawned.is_err() {
+            return (
+                Err(HttpError::Transport("could not start a thread".into())),
+                None,
+            );
         }
-        (
-            Err(HttpError::Api(parse_api_error(
-                status,
-                error_type.as_deref(),
-                &body,
-            ))),
-            retry_after,
-        )
+        match rx.recv_timeout(budget) {
+            Ok(r) => r,
+            Err(_) => (Err(HttpError::Timeout(budget)), None),
+        }
     }
 }
 
-/// Parse a 2xx JSON body; a body of the wrong shape is reported like a transport failure.
-pub fn decode<T: for<'de> serde::Deserialize<'de>>(body: &str, what: &str) -> Result<T, HttpError> {
-    serde_json::from_str(body)
-        .map_err(|e| HttpError::Transport(format!("unexpected {what} response: {e}")))
+/// A request the attempt thread owns.
+struct Owned {
+    post: bool,
+    url: String,
+    query: Vec<(String, String)>,
+    headers: Vec<(String, String)>,
+    body: Option<String>,
+}
+
+fn own(pairs: &[(&str, &str)]) -> Vec<(String, String)> {
+    pairs
+        .iter()
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+fn send_once(
+    agent: &ureq::Agent,
+    req: &Owned,
+    budget: Duration,
+) -> (Result<String, HttpError>, Option<Duration>) {
+    let timeout = Some(budget.max(Duration::from_millis(1)));
+    let resp = if !req.post {
+        let mut r = agent.get(&req.url).config().timeout_global(timeout).build();
+        for (k, v) in &req.query {
+            r = r.query(k, v);
+        }
+        for (k, v) in &req.headers {
+            r = r.header(k, v);
+        }
+        r.call()
+    } else {
+        let mut r = agent
+            .post(&req.url)
+            .config()
+            .timeout_global(timeout)
+            .build();
+        for (k, v) in &req.query {
+            r = r.query(k, v);
+        }
+        for (k, v) in &req.headers {
+            r = r.header(k, v);
+        }
+        match &req.body {
+            Some(b) => r
+                .header("content-type", "application/json")
+                .send(b.as_str()),
+            None => r.send_empty(),
+        }
+    };
+    let mut resp = match resp {
+        Ok(r) => r,
+        Err(e) => return (Err(transport(budget, e)), None),
+    };
+    let status = resp.status().as_u16();
+    let header = |name: &str| {
+        resp.headers()
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
+    let error_type = header("x-amzn-errortype");
+    let retry_after = header("retry-after")
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_secs);
+    let body = match resp
+        .body_mut()
+        .with_config()
+        .limit(1 << 20)
+        .read_to_string()
+    {
+        Ok(b) => b,
+        Err(e) => return (Err(transport(budget, e)), None),
+    };
+    if (200..300).contains(&status) {
+        return (Ok(body), None);
+    }
+    (
+        Err(HttpError::Api(parse_api_error(
+            status,
+            error_type.as_deref(),
+            &body,
+        ))),
+        retry_after,
+    )
+}
+
+/// A failed attempt in plain words (not ureq's `timeout: global`).
+fn transport(budget: Duration, e: ureq::Error) -> HttpError {
+    match e {
+        ureq::Error::Timeout(_) => HttpError::Timeout(budget),
+        ureq::Error::BodyExceedsLimit(n) => {
+            HttpError::Transport(format!("the answer is larger than {n} bytes"))
+        }
+        e => HttpError::Transport(e.to_string()),
+    }
+}
+
+/// Parse a 2xx JSON body; a malformed body or one of the wrong shape is an
+/// invalid answer from `url`, not a network failure.
+pub fn decode<T: for<'de> serde::Deserialize<'de>>(
+    body: &str,
+    what: &str,
+    url: &str,
+) -> Result<T, HttpError> {
+    serde_json::from_str(body).map_err(|e| invalid(what, url, e))
+}
+
+/// An invalid `what` answer from `url`, saying why.
+pub fn invalid(what: &str, url: &str, why: impl std::fmt::Display) -> HttpError {
+    HttpError::Invalid(
+        printable(&format!("{url} sent an invalid {what} answer: {why}")).into_owned(),
+    )
+}
+
+/// A value the service sent that ssoenv caches, exports or sends back as a
+/// credential: non-empty printable ASCII without spaces, at most 64 KiB.
+/// The reason never quotes the value (it may be a secret).
+pub fn check_credential(field: &str, value: &str) -> std::result::Result<(), String> {
+    if value.is_empty() {
+        return Err(format!("{field} is empty"));
+    }
+    if value.len() > MAX_VALUE_LEN {
+        return Err(format!(
+            "{field} is {} bytes long, more than the {MAX_VALUE_LEN} allowed",
+            value.len()
+        ));
+    }
+    if let Some((i, c)) = value.char_indices().find(|(_, c)| !c.is_ascii_graphic()) {
+        let what = match c {
+            ' ' => "a space".to_owned(),
+            c if c.is_ascii_control() => format!("the control character 0x{:02x}", c as u32),
+            _ => "a character that is not printable ASCII".to_owned(),
+        };
+        return Err(format!("{field} contains {what} at byte {i}"));
+    }
+    Ok(())
+}
+
+/// A value shown to the user or sent back (user code, device code, URL):
+/// non-empty and at most `max` bytes. Control characters are escaped when shown.
+pub fn check_text(field: &str, value: &str, max: usize) -> std::result::Result<(), String> {
+    if value.trim().is_empty() {
+        return Err(format!("{field} is empty"));
+    }
+    if value.len() > max {
+        return Err(format!(
+            "{field} is {} bytes long, more than the {max} allowed",
+            value.len()
+        ));
+    }
+    Ok(())
 }
 
 /// botocore's error-code rules (spec §2.4): the `x-amzn-ErrorType` header cut
@@ -263,14 +467,19 @@ fn jitter(ceiling: u64) -> u64 {
     half + (nanos ^ (std::process::id() as u64).wrapping_mul(2654435761)) % (half + 1)
 }
 
+/// The largest `AWS_CA_BUNDLE` read (16 MiB; Mozilla's whole bundle is about
+/// 200 KiB). A FIFO, a device or anything larger is an error, never a hang.
+const CA_BUNDLE_LIMIT: u64 = 16 << 20;
+
 fn load_ca_bundle(path: &str) -> Result<ureq::tls::TlsConfig> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        Error::config(format!(
-            "could not read the CA bundle {path} (AWS_CA_BUNDLE)"
-        ))
-        .cause(e)
-        .hint("point AWS_CA_BUNDLE at a PEM file of trusted certificates, or unset it")
-    })?;
+    let bytes =
+        crate::cache::read_bounded(std::path::Path::new(path), CA_BUNDLE_LIMIT).map_err(|e| {
+            Error::config(format!(
+                "could not read the CA bundle {path} (AWS_CA_BUNDLE)"
+            ))
+            .cause(e)
+            .hint("point AWS_CA_BUNDLE at a PEM file of trusted certificates, or unset it")
+        })?;
     let certs: Vec<_> = ureq::tls::parse_pem(&bytes)
         .filter_map(|item| match item {
             Ok(ureq::tls::PemItem::Certificate(c)) => Some(c),
@@ -349,6 +558,71 @@ mod tests {
         assert!(!is_loopback_url("http://10.0.0.1/"));
         assert!(!is_loopback_url("https://oidc.us-east-1.amazonaws.com"));
         assert_eq!(url_host("http://user@host:1/p"), Some("host"));
+    }
+
+    #[test]
+    fn api_errors_display_server_text_escaped() {
+        let e = parse_api_error(
+            400,
+            Some("Bad\x1bException"),
+            r#"{"message":"no\u001b]0;title\u0007pe"}"#,
+        );
+        assert_eq!(
+            e.to_string(),
+            r"HTTP 400 Bad\eException: no\e]0;title\x07pe"
+        );
+    }
+
+    #[test]
+    fn credentials_must_be_printable_ascii_without_spaces_and_bounded() {
+        assert!(check_credential("f", "ASIA/abc+def=").is_ok());
+        let max = "a".repeat(MAX_VALUE_LEN);
+        assert!(check_credential("f", &max).is_ok());
+        for (bad, why) in [
+            ("", "f is empty"),
+            ("a b", "a space at byte 1"),
+            ("ab\0", "0x00 at byte 2"),
+            ("a\r\n", "0x0d at byte 1"),
+            ("\u{e9}", "not printable ASCII"),
+            ("\x7f", "0x7f"),
+        ] {
+            let e = check_credential("f", bad).unwrap_err();
+            assert!(e.contains(why), "{bad:?}: {e}");
+        }
+        let e = check_credential("f", &"a".repeat(MAX_VALUE_LEN + 1)).unwrap_err();
+        assert!(e.contains("65537 bytes"), "{e}");
+    }
+
+    #[test]
+    fn the_http_timeout_is_parsed_safely() {
+        let env = |v: &str| Env::from_pairs([(HTTP_TIMEOUT_VAR, v)]);
+        assert_eq!(
+            deadline_from_env(&Env::default()).unwrap(),
+            DEFAULT_DEADLINE
+        );
+        assert_eq!(
+            deadline_from_env(&env("2.5")).unwrap(),
+            Duration::from_millis(2500)
+        );
+        assert_eq!(
+            deadline_from_env(&env(" 60 ")).unwrap(),
+            Duration::from_secs(60)
+        );
+        for bad in [
+            "0",
+            "-1",
+            "0.01",
+            "3601",
+            "nan",
+            "inf",
+            "1e400",
+            "x",
+            "18446744073709551616",
+        ] {
+            let e = deadline_from_env(&env(bad)).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{bad}");
+            assert!(e.message.contains(HTTP_TIMEOUT_VAR), "{bad}: {}", e.message);
+        }
     }
 
     #[test]

@@ -1,7 +1,9 @@
 //! SSO-OIDC client (spec §2): RegisterClient, StartDeviceAuthorization and
 //! CreateToken (device-code and refresh-token grants). Unsigned rest-json.
 
-use crate::sso::http::{Http, HttpError, Method, Request, decode};
+use crate::sso::http::{
+    Http, HttpError, Method, Request, check_credential, check_text, decode, invalid,
+};
 use serde::Deserialize;
 use serde_json::json;
 
@@ -45,15 +47,67 @@ pub struct Oidc<'a> {
     pub base: &'a str,
 }
 
+/// Longest user code and verification URL accepted (AWS sends ~9 and ~80 bytes).
+const MAX_USER_CODE: usize = 256;
+const MAX_URL: usize = 8 * 1024;
+
+impl RegisterClientResponse {
+    fn validate(&self) -> Result<(), String> {
+        check_credential("clientId", &self.client_id)?;
+        check_credential("clientSecret", &self.client_secret)
+    }
+}
+
+impl DeviceAuthorization {
+    fn validate(&self) -> Result<(), String> {
+        check_credential("deviceCode", &self.device_code)?;
+        check_text("userCode", &self.user_code, MAX_USER_CODE)?;
+        check_text("verificationUri", &self.verification_uri, MAX_URL)?;
+        check_text(
+            "verificationUriComplete",
+            &self.verification_uri_complete,
+            MAX_URL,
+        )
+    }
+}
+
+impl TokenResponse {
+    fn validate(&self) -> Result<(), String> {
+        check_credential("accessToken", &self.access_token)?;
+        if let Some(rt) = &self.refresh_token {
+            check_credential("refreshToken", rt)?;
+        }
+        Ok(())
+    }
+}
+
 impl Oidc<'_> {
+    fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
     fn post(&self, path: &str, body: serde_json::Value) -> Result<String, HttpError> {
         self.http.send(&Request {
             method: Method::Post,
-            url: format!("{}{}", self.base, path),
+            url: self.url(path),
             query: vec![],
             headers: vec![],
             body: Some(body.to_string()),
         })
+    }
+
+    /// POST, decode the answer as `T` and validate it; a failure names `what` and the URL.
+    fn call<T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        body: serde_json::Value,
+        what: &str,
+        validate: fn(&T) -> Result<(), String>,
+    ) -> Result<T, HttpError> {
+        let url = self.url(path);
+        let out: T = decode(&self.post(path, body)?, what, &url)?;
+        validate(&out).map_err(|why| invalid(what, &url, why))?;
+        Ok(out)
     }
 
     /// `clientName` is `botocore-client-<session>` (or `-<epoch>` for legacy
@@ -67,7 +121,12 @@ impl Oidc<'_> {
         if let Some(s) = scopes {
             body["scopes"] = json!(s);
         }
-        decode(&self.post("/client/register", body)?, "RegisterClient")
+        self.call(
+            "/client/register",
+            body,
+            "RegisterClient",
+            RegisterClientResponse::validate,
+        )
     }
 
     pub fn start_device_authorization(
@@ -78,9 +137,11 @@ impl Oidc<'_> {
     ) -> Result<DeviceAuthorization, HttpError> {
         let body =
             json!({"clientId": client_id, "clientSecret": client_secret, "startUrl": start_url});
-        decode(
-            &self.post("/device_authorization", body)?,
+        self.call(
+            "/device_authorization",
+            body,
             "StartDeviceAuthorization",
+            DeviceAuthorization::validate,
         )
     }
 
@@ -91,7 +152,7 @@ impl Oidc<'_> {
         device_code: &str,
     ) -> Result<TokenResponse, HttpError> {
         let body = json!({"grantType": DEVICE_GRANT, "clientId": client_id, "clientSecret": client_secret, "deviceCode": device_code});
-        decode(&self.post("/token", body)?, "CreateToken")
+        self.call("/token", body, "CreateToken", TokenResponse::validate)
     }
 
     pub fn create_token_refresh(
@@ -101,6 +162,6 @@ impl Oidc<'_> {
         refresh_token: &str,
     ) -> Result<TokenResponse, HttpError> {
         let body = json!({"grantType": REFRESH_GRANT, "clientId": client_id, "clientSecret": client_secret, "refreshToken": refresh_token});
-        decode(&self.post("/token", body)?, "CreateToken")
+        self.call("/token", body, "CreateToken", TokenResponse::validate)
     }
 }

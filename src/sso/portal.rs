@@ -1,7 +1,7 @@
 //! SSO portal client (spec §3): GetRoleCredentials, ListAccounts,
 //! ListAccountRoles and Logout, authenticated by `x-amz-sso_bearer_token`.
 
-use crate::sso::http::{Http, HttpError, Method, Request, decode};
+use crate::sso::http::{Http, HttpError, Method, Request, check_credential, decode, invalid};
 use serde::Deserialize;
 
 pub const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
@@ -60,12 +60,19 @@ impl Portal<'_> {
         struct Out {
             role_credentials: RoleCredentials,
         }
+        const WHAT: &str = "GetRoleCredentials";
+        let url = format!("{}/federation/credentials", self.base);
         let body = self.get(
             "/federation/credentials",
             token,
             vec![("role_name", role_name), ("account_id", account_id)],
         )?;
-        Ok(decode::<Out>(&body, "GetRoleCredentials")?.role_credentials)
+        let rc = decode::<Out>(&body, WHAT, &url)?.role_credentials;
+        check_credential("accessKeyId", &rc.access_key_id)
+            .and_then(|_| check_credential("secretAccessKey", &rc.secret_access_key))
+            .and_then(|_| check_credential("sessionToken", &rc.session_token))
+            .map_err(|why| invalid(WHAT, &url, why))?;
+        Ok(rc)
     }
 
     pub fn list_accounts(&self, token: &str) -> Result<Vec<Account>, HttpError> {
@@ -109,13 +116,13 @@ impl Portal<'_> {
             if let Some(n) = &next {
                 q.push(("next_token", n.as_str()));
             }
-            let mut page: serde_json::Value = decode(&self.get(path, token, q)?, what)?;
+            let url = format!("{}{}", self.base, path);
+            let mut page: serde_json::Value = decode(&self.get(path, token, q)?, what, &url)?;
             if let Some(items) = page.get_mut(list_key).map(serde_json::Value::take)
                 && !items.is_null()
             {
-                let items: Vec<T> = serde_json::from_value(items).map_err(|e| {
-                    HttpError::Transport(format!("unexpected {what} response: {e}"))
-                })?;
+                let items: Vec<T> =
+                    serde_json::from_value(items).map_err(|e| invalid(what, &url, e))?;
                 all.extend(items);
             }
             match page.get("nextToken").and_then(|v| v.as_str()) {

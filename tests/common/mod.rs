@@ -95,6 +95,8 @@ impl Sandbox {
             .env("AWS_ENDPOINT_URL_SSO", self.emu.url())
             .env("SSOENV_INTERACTIVE", "1")
             .env("SSOENV_SHELL", "bash")
+            // Debug builds only: poll every 10 ms instead of the 1 s floor.
+            .env("SSOENV_TEST_POLL_INTERVAL_MS", "10")
             .stdin(Stdio::null());
         for (k, v) in &self.extra_env {
             c.env(k, v);
@@ -228,4 +230,100 @@ pub fn assert_fails(out: &Output, code: i32, needle: &str) -> String {
     assert_eq!(stdout(out), "", "stdout stays empty on failure");
     assert!(err.contains(needle), "expected {needle:?} in: {err}");
     err
+}
+
+/// Run `cmd` with stdout and stderr in files, killing it and failing the test
+/// if it is still running after `limit` (a regression then fails rather than
+/// hangs the suite). Returns the output and how long it took.
+pub fn output_within(mut cmd: Command, dir: &Path, limit: std::time::Duration) -> Output {
+    use std::sync::atomic::{AtomicU64, Ordering};
+    static N: AtomicU64 = AtomicU64::new(0);
+    let n = N.fetch_add(1, Ordering::Relaxed);
+    let out_path = dir.join(format!("within-out.{}.{n}", std::process::id()));
+    let err_path = dir.join(format!("within-err.{}.{n}", std::process::id()));
+    let start = std::time::Instant::now();
+    let mut child = cmd
+        .stdout(std::fs::File::create(&out_path).unwrap())
+        .stderr(std::fs::File::create(&err_path).unwrap())
+        .spawn()
+        .unwrap();
+    let status = loop {
+        if let Some(s) = child.try_wait().unwrap() {
+            break s;
+        }
+        if start.elapsed() > limit {
+            child.kill().unwrap();
+            child.wait().unwrap();
+            panic!(
+                "still running after {limit:?}; output so far:\n{}{}",
+                String::from_utf8_lossy(&std::fs::read(&out_path).unwrap()),
+                String::from_utf8_lossy(&std::fs::read(&err_path).unwrap())
+            );
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    };
+    Output {
+        status,
+        stdout: std::fs::read(&out_path).unwrap(),
+        stderr: std::fs::read(&err_path).unwrap(),
+    }
+}
+
+/// `cmd` (built by `Sandbox::cmd`, so with a cleared environment) run under
+/// `script`, whose pseudo-terminal is its stdin, stdout and stderr, with
+/// `redirect` appended to the command line (e.g. `> out` to keep stdout off
+/// the terminal). What the terminal showed is the output's stdout, with CRLF
+/// turned into LF. None when `script` is not installed (the test skips).
+pub fn in_pty(cmd: &Command, redirect: &str, dir: &Path) -> Option<Output> {
+    if !have("script") {
+        return None;
+    }
+    let mut line = shell_words::quote(&cmd.get_program().to_string_lossy()).into_owned();
+    for a in cmd.get_args() {
+        line.push(' ');
+        line.push_str(&shell_words::quote(&a.to_string_lossy()));
+    }
+    line.push(' ');
+    line.push_str(redirect);
+    let mut s = Command::new("script");
+    s.args(["-qec", &line, "/dev/null"])
+        .env_clear()
+        .current_dir(dir)
+        .stdin(Stdio::null());
+    for (k, v) in cmd.get_envs() {
+        if let Some(v) = v {
+            s.env(k, v);
+        }
+    }
+    let mut out = output_within(s, dir, std::time::Duration::from_secs(30));
+    out.stdout = String::from_utf8_lossy(&out.stdout)
+        .replace("\r\n", "\n")
+        .into_bytes();
+    Some(out)
+}
+
+/// A `BROWSER` that records the URL it is given in `browser.log` (returned).
+pub fn recording_browser(sb: &Sandbox) -> (String, PathBuf) {
+    let log = sb.dir.path().join("browser.log");
+    let script = sb.dir.path().join("browser.sh");
+    std::fs::write(
+        &script,
+        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\n", log.display()),
+    )
+    .unwrap();
+    (format!("sh {}", script.display()), log)
+}
+
+/// Wait up to 5 s for the file a background process writes.
+pub fn wait_for_file(path: &Path) -> Option<String> {
+    let start = std::time::Instant::now();
+    while start.elapsed() < std::time::Duration::from_secs(5) {
+        if let Ok(s) = std::fs::read_to_string(path)
+            && !s.is_empty()
+        {
+            return Some(s);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    None
 }
