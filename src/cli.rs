@@ -81,7 +81,8 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
             ssoenv profiles\n  \
             ssoenv profiles --json | jq -r '.[] | select(.sso_session == \"corp\") | .name'\n  \
-            ssoenv profiles --names\n\n\
+            ssoenv profiles --names                  # the profiles `use` accepts, one a line\n  \
+            ssoenv profiles --sessions               # the sso-sessions `login --sso-session` accepts\n\n\
             --json prints an array of {\"name\", \"sso_session\" (null for a legacy profile), \"start_url\",\n\
             \"account_id\", \"role_name\", \"region\" (or null)}.")]
     Profiles(ProfilesArgs),
@@ -141,7 +142,7 @@ Examples:
     \"sessions\": [
       {\"name\": \"corp\" | null (legacy profiles), \"start_url\": \"https://d-1234567890.awsapps.com/start\",
        \"region\": \"us-east-1\",
-       \"token\": {\"state\": \"valid\" | \"refreshable\" | \"expired\" | \"absent\",
+       \"token\": {\"state\": \"valid\" | \"refreshable\" | \"rejected\" | \"expired\" | \"absent\",
                  \"expires_at\": \"2026-11-22T18:00:00Z\" | null, \"refreshable\": true | false}}
     ],
     \"profiles\": [
@@ -153,7 +154,7 @@ Examples:
   }
 A profile that does not resolve has \"error\" set to the reason and every other field null
 (\"credentials\" too). \"refreshable\" (token) means expired or within 15 minutes of it, with a
-refresh token.";
+refresh token; \"rejected\" means the portal refused it (the next use or login refreshes or logs in).";
 
 const EMULATOR_HELP: &str = "\
 Faults (--fail OP:KIND[:TIMES], repeatable): the next TIMES requests (default 1, `*` for all)
