@@ -1,7 +1,8 @@
 //! `profiles --names` and `profiles --sessions` (shell completion) offer
 //! exactly what `use` and `login --sso-session` accept: proved by running
-//! them on every name, offered or not, with no network (a usable profile
-//! fails with "not logged in", exit 1; anything else is a config error, exit 2).
+//! them on every name, offered or not (a usable profile fails with "not
+//! logged in", exit 1, and a usable session logs in against the emulator;
+//! anything else is a config error, exit 2).
 
 mod common;
 use common::*;
@@ -153,18 +154,18 @@ fn sessions_lists_exactly_the_sso_sessions_login_accepts() {
     assert_eq!(stderr(&out), "");
     let listed = lines(&out);
     assert_eq!(listed, ["corp", "my corp"]);
+    // `login` always logs in (the emulator approves the device code).
     let login = |name: &str| {
         let out = sb
             .cmd(["login", "--sso-session", name, "--no-browser"])
-            .env("SSOENV_INTERACTIVE", "0")
             .output()
             .unwrap();
         (out.status.code(), stderr(&out))
     };
     for name in &listed {
         let (code, err) = login(name);
-        assert_eq!(code, Some(1), "login --sso-session {name:?}: {err}");
-        assert!(err.contains("You are not logged in"), "{name:?}: {err}");
+        assert_eq!(code, Some(0), "login --sso-session {name:?}: {err}");
+        assert!(err.contains("ssoenv: logged in to"), "{name:?}: {err}");
     }
     for name in [
         "two parts",
