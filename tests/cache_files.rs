@@ -100,6 +100,8 @@ fn a_token_the_portal_rejects_is_marked_expired_so_status_and_login_see_it() {
     assert!(expires <= time::OffsetDateTime::now_utc(), "{after}");
     assert!(after["ssoenvRejectedAt"].is_string(), "{after}");
     assert_eq!(session_token_state(&sb), "rejected");
+    let check = sb.run(["status", "--check", "dev"]);
+    assert_eq!(check.status.code(), Some(1), "a login is needed");
     let out = sb.run(["status"]);
     assert!(stdout(&out).contains("rejected"), "{}", stdout(&out));
     botocore_sees_an_expired_token(&sb);
@@ -114,6 +116,7 @@ fn a_token_the_portal_rejects_is_marked_expired_so_status_and_login_see_it() {
     assert_eq!(sb.emu.stats().start_device_authorization, logins + 1);
     assert_eq!(session_token_state(&sb), "valid");
     assert!(token_json(&sb).get("ssoenvRejectedAt").is_none());
+    assert_eq!(sb.run(["status", "--check", "dev"]).status.code(), Some(0));
     let out = sb.run(["use", "dev", "--shell", "bash"]);
     assert!(out.status.success(), "{}", stderr(&out));
 }

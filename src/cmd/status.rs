@@ -205,8 +205,12 @@ fn check(config: &Config, env: &Env, profile: Option<String>, now: OffsetDateTim
     if role::load_fresh(&home, &profile, now).is_some() {
         return Ok(0);
     }
+    // A token the portal rejected is dead even if it has refresh material: a
+    // revoked session's refresh token is refused too (then a login is needed).
     let usable = token::load(&home, &profile.sso).is_some_and(|t| {
-        t.expires_at > now || (profile.sso.name.is_some() && t.refresh_material(now).is_some())
+        !t.rejected()
+            && (t.expires_at > now
+                || (profile.sso.name.is_some() && t.refresh_material(now).is_some()))
     });
     Ok(if usable { 0 } else { 1 })
 }
