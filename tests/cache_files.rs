@@ -24,8 +24,6 @@ fn a_corrupt_token_and_role_cache_file_are_each_warned_about_once() {
     let role = role_cache_files(&sb);
     assert_eq!(role.len(), 1);
     let token = sb.token_path("corp");
-    std::fs::write(&role[0], "{\"ProviderType\": ").unwrap();
-    std::fs::write(&token, "not json").unwrap();
     for args in [
         &["use", "dev", "--shell", "bash"][..],
         &["exec", "dev", "--", "true"],
