@@ -554,7 +554,9 @@ fn the_emulator_refuses_a_bad_fault_naming_the_grammar() {
         .unwrap();
     let err = assert_fails(&out, 2, "invalid --fail \"token:404\"");
     assert!(
-        err.contains("500, 429[=SECS], slow=MILLIS, 401, slow_down, garbage, trickle=MILLIS or hang"),
+        err.contains(
+            "500, 429[=SECS], slow=MILLIS, 401, slow_down, garbage, trickle=MILLIS or hang"
+        ),
         "{err}"
     );
     assert!(err.contains("OP:KIND[:TIMES]"), "{err}");
