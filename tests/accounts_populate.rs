@@ -558,3 +558,135 @@ print(json.dumps(out))
     }
     assert_eq!(v["_key"], "ASIA", "botocore used ssoenv's token: {v}");
 }
+
+/// The config changes on disk while populate is listing: it refuses to
+/// write (exit 1) and leaves the other writer's file as it is.
+#[test]
+fn a_config_changed_during_the_listing_is_not_overwritten() {
+    let sb = Sandbox::with(EmulatorConfig {
+        interval: 0,
+        ..EmulatorConfig::default()
+    });
+    assert!(sb.run(["login", "dev"]).status.success());
+    let stats = sb.emu.stats();
+    sb.emu
+        .add_fault(ssoenv::emulator::Fault::parse("roles:slow=1500:*").unwrap());
+    let child = sb
+        .cmd(["populate"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Wait until the listing has begun (the config has been read by then).
+    let t = std::time::Instant::now();
+    while sb.emu.stats().list_account_roles == stats.list_account_roles {
+        assert!(t.elapsed() < std::time::Duration::from_secs(10));
+        std::thread::sleep(std::time::Duration::from_millis(10));
+    }
+    let theirs = format!("{CONFIG}\n[profile theirs]\nregion = eu-west-1\n");
+    sb.write_config(&theirs);
+    let out = child.wait_with_output().unwrap();
+    let err = assert_fails(&out, 1, "changed while ssoenv was editing it");
+    assert!(err.contains("left as it is"), "{err}");
+    assert_eq!(read_config(&sb), theirs.as_bytes());
+    assert!(!sb.home.join(".aws/config.ssoenv-bak").exists());
+}
+
+fn have_botocore() -> bool {
+    let ok = std::process::Command::new("python3")
+        .args(["-c", "import botocore.session"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "botocore is required under CI"
+        );
+        eprintln!("skipping: botocore not installed");
+    }
+    ok
+}
+
+/// botocore's own `sso` client and its paginators against the emulator:
+/// the same accounts and roles `ssoenv accounts` lists, page sizes honoured,
+/// and AWS's errors for a bad token, a bad nextToken and an unknown account.
+#[test]
+fn botocore_pages_through_the_emulator_as_ssoenv_does() {
+    if !have_botocore() {
+        return;
+    }
+    let sb = Sandbox::with(EmulatorConfig {
+        interval: 0,
+        fixture: Fixture::generated(25),
+        ..EmulatorConfig::default()
+    });
+    let out = sb.run(["accounts", "dev", "--json"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let ours: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let token: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(sb.token_path("corp")).unwrap()).unwrap();
+    let script = r#"
+import json, sys, botocore.session
+from botocore.config import Config
+url, tok = sys.argv[1], sys.argv[2]
+c = botocore.session.get_session().create_client(
+    'sso', region_name='us-east-1', endpoint_url=url,
+    config=Config(retries={'max_attempts': 1}))
+out = {'accounts': []}
+pages = list(c.get_paginator('list_accounts').paginate(accessToken=tok))
+out['default_pages'] = len(pages)
+out['pages_of_10'] = len(list(c.get_paginator('list_accounts').paginate(
+    accessToken=tok, PaginationConfig={'PageSize': 10})))
+for p in pages:
+    for a in p['accountList']:
+        roles = [r['roleName'] for rp in c.get_paginator('list_account_roles').paginate(
+            accessToken=tok, accountId=a['accountId']) for r in rp['roleList']]
+        out['accounts'].append({'accountId': a['accountId'], 'accountName': a.get('accountName'),
+                                'emailAddress': a.get('emailAddress'), 'roles': sorted(roles)})
+def code(f):
+    try:
+        f()
+        return None
+    except c.exceptions.ClientError as e:
+        return [e.response['ResponseMetadata']['HTTPStatusCode'], e.response['Error']['Code']]
+out['bad_token'] = code(lambda: c.list_accounts(accessToken='bogus'))
+out['bad_next'] = code(lambda: c.list_accounts(accessToken=tok, nextToken='garbage'))
+out['bad_max'] = code(lambda: c.list_accounts(accessToken=tok, maxResults=101))
+out['no_account'] = code(lambda: c.list_account_roles(accessToken=tok, accountId='999999999999'))
+print(json.dumps(out))
+"#;
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(script)
+        .arg(sb.emu.url())
+        .arg(token["accessToken"].as_str().unwrap())
+        .env_clear()
+        .env("HOME", &sb.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "botocore failed: {}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["default_pages"], 13, "25 accounts, 2 a page by default");
+    assert_eq!(v["pages_of_10"], 3);
+    let mut theirs = v["accounts"].as_array().unwrap().clone();
+    theirs.sort_by_key(|a| a["accountName"].as_str().unwrap().to_owned());
+    assert_eq!(serde_json::Value::Array(theirs), ours);
+    assert_eq!(
+        v["bad_token"],
+        serde_json::json!([401, "UnauthorizedException"])
+    );
+    assert_eq!(
+        v["bad_next"],
+        serde_json::json!([400, "InvalidRequestException"])
+    );
+    assert_eq!(
+        v["no_account"],
+        serde_json::json!([404, "ResourceNotFoundException"])
+    );
+    // botocore does not check the model's 1-100 range; the service does.
+    assert_eq!(
+        v["bad_max"],
+        serde_json::json!([400, "InvalidRequestException"])
+    );
+}
