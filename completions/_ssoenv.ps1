@@ -103,7 +103,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
         'ssoenv;populate' {
             [System.Management.Automation.CompletionResult]::new('--sso-session', '--sso-session', [System.Management.Automation.CompletionResultType]::ParameterName, 'The [sso-session NAME] to populate from (default: the config''s only sso-session)')
             [System.Management.Automation.CompletionResult]::new('--template', '--template', [System.Management.Automation.CompletionResultType]::ParameterName, 'Profile name template')
-            [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, '`region` of every profile written')
+            [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, '`region` of every profile written (without it, a region populate wrote before is kept)')
             [System.Management.Automation.CompletionResult]::new('--prune', '--prune', [System.Management.Automation.CompletionResultType]::ParameterName, 'Remove profiles populate wrote for this session whose account or role is gone')
             [System.Management.Automation.CompletionResult]::new('--dry-run', '--dry-run', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print the changes as a diff and write nothing')
             [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')

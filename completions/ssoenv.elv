@@ -93,7 +93,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
         &'ssoenv;populate'= {
             cand --sso-session 'The [sso-session NAME] to populate from (default: the config''s only sso-session)'
             cand --template 'Profile name template'
-            cand --region '`region` of every profile written'
+            cand --region '`region` of every profile written (without it, a region populate wrote before is kept)'
             cand --prune 'Remove profiles populate wrote for this session whose account or role is gone'
             cand --dry-run 'Print the changes as a diff and write nothing'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'

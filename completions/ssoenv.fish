@@ -77,7 +77,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand accounts" -l no-browser -d
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand accounts" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l sso-session -d 'The [sso-session NAME] to populate from (default: the config\'s only sso-session)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l template -d 'Profile name template' -r
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l region -d '`region` of every profile written' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l region -d '`region` of every profile written (without it, a region populate wrote before is kept)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l prune -d 'Remove profiles populate wrote for this session whose account or role is gone'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l dry-run -d 'Print the changes as a diff and write nothing'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'

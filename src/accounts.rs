@@ -136,7 +136,13 @@ pub fn list_all(
             s.spawn(|| show_progress(&q, &finished));
         }
         // This thread lists the accounts, then works the queue like the others.
+        // An account listed twice (on two pages) is listed once.
+        let mut seen = std::collections::HashSet::new();
         let listed = portal.list_accounts_each(token, |page| {
+            let page: Vec<Account> = page
+                .into_iter()
+                .filter(|a| seen.insert(a.account_id.clone()))
+                .collect();
             let mut st = q.lock();
             st.total += page.len();
             st.pending.extend(page);

@@ -409,7 +409,7 @@ pub struct PopulateArgs {
         default_value = "{account_name}.{role_name}"
     )]
     pub template: String,
-    /// `region` of every profile written
+    /// `region` of every profile written (without it, a region populate wrote before is kept)
     #[arg(long, value_parser = parse_region)]
     pub region: Option<String>,
     /// Remove profiles populate wrote for this session whose account or role is gone

@@ -255,8 +255,11 @@ fn populate_writes_profiles_that_resolve_and_a_rerun_changes_nothing() {
             .unwrap(),
         mtime
     );
-    // A different region updates the populated profiles in place.
+    // Without --region, the region written before is kept; a different one
+    // updates the populated profiles in place.
     let out = sb.run(["populate"]);
+    assert!(stderr(&out).contains("nothing changed"), "{}", stderr(&out));
+    let out = sb.run(["populate", "--region", "us-west-2"]);
     assert!(
         stderr(&out).contains("0 added, 7 updated"),
         "{}",

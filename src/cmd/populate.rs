@@ -74,7 +74,16 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
             ("sso_account_id", p.account_id.as_str()),
             ("sso_role_name", p.role_name.as_str()),
         ];
-        if let Some(r) = &args.region {
+        // Without --region, a region populate wrote before is kept.
+        let kept = match &args.region {
+            Some(r) => Some(r.clone()),
+            None => doc
+                .find(Kind::Profile, &p.name)
+                .find(|s| s.is_owned_by(marker))
+                .and_then(|s| s.get("region"))
+                .map(str::to_owned),
+        };
+        if let Some(r) = &kept {
             pairs.push(("region", r.as_str()));
         }
         pairs.push((MARKER_KEY, session_name.as_str()));

@@ -8,6 +8,9 @@ pub const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
 
 /// The largest page ListAccounts and ListAccountRoles allow (spec §3).
 const MAX_RESULT: &str = "100";
+/// A listing longer than this many pages (a million items) is a server
+/// that never stops, not an organisation.
+const MAX_PAGES: usize = 10_000;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -161,6 +164,9 @@ impl Portal<'_> {
             }
             match page.get("nextToken").and_then(|v| v.as_str()) {
                 Some(n) if !n.is_empty() => {
+                    if seen.len() >= MAX_PAGES {
+                        return Err(invalid(what, &url, format!("more than {MAX_PAGES} pages")));
+                    }
                     if !seen.insert(n.to_owned()) {
                         return Err(invalid(what, &url, "the same nextToken came back twice"));
                     }
