@@ -129,9 +129,9 @@ pub fn list_all(
     };
     let finished = AtomicBool::new(false);
     std::thread::scope(|s| {
-        for _ in 1..MAX_IN_FLIGHT {
-            s.spawn(|| q.work(&portal, token));
-        }
+        let workers: Vec<_> = (1..MAX_IN_FLIGHT)
+            .map(|_| s.spawn(|| q.work(&portal, token)))
+            .collect();
         if progress {
             s.spawn(|| show_progress(&q, &finished));
         }
@@ -158,6 +158,9 @@ pub fn list_all(
         }
         // Workers end on their own once the queue is empty; the progress
         // line ends when they have.
+        for w in workers {
+            let _ = w.join();
+        }
         finished.store(true, Ordering::SeqCst);
     });
     let st = q.state.into_inner().unwrap_or_else(|e| e.into_inner());

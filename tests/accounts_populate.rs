@@ -693,3 +693,41 @@ print(json.dumps(out))
         serde_json::json!([400, "InvalidRequestException"])
     );
 }
+
+/// On a terminal, stderr shows `accounts N/M` while the listing runs (and
+/// clears it); stdout stays the table alone.
+#[test]
+fn progress_shows_on_a_terminal_only() {
+    if !have("script") {
+        return;
+    }
+    let sb = Sandbox::with(EmulatorConfig {
+        interval: 0,
+        latency_ms: 40,
+        fixture: Fixture::generated(200),
+        ..EmulatorConfig::default()
+    });
+    assert!(sb.run(["login", "dev"]).status.success());
+    let table = sb.dir.path().join("table.txt");
+    let out = std::process::Command::new("script")
+        .arg("-qec")
+        .arg(format!("{BIN} accounts dev > '{}'", table.display()))
+        .arg("/dev/null")
+        .env_clear()
+        .env("HOME", &sb.home)
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", sb.emu.url())
+        .env("AWS_ENDPOINT_URL_SSO", sb.emu.url())
+        .env("TERM", "dumb")
+        .stdin(std::process::Stdio::null())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let tty = stdout(&out);
+    assert!(tty.contains("\r\x1b[Kaccounts "), "{tty:?}");
+    assert!(tty.contains("/200"), "{tty:?}");
+    assert!(tty.ends_with("\r\x1b[K"), "the line is cleared: {tty:?}");
+    let table = std::fs::read_to_string(&table).unwrap();
+    assert_eq!(table.lines().count(), 201);
+    assert!(!table.contains("accounts "), "{table}");
+}

@@ -186,6 +186,11 @@ impl Emulator {
         lock(&self.shared).cfg.role_ttl = seconds;
     }
 
+    /// Milliseconds added to every API answer from now on.
+    pub fn set_latency_ms(&self, millis: u64) {
+        lock(&self.shared).cfg.latency_ms = millis;
+    }
+
     /// The accounts and roles served from now on (pages already handed out
     /// keep their offsets).
     pub fn set_fixture(&self, fixture: Fixture) {
