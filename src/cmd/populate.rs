@@ -33,8 +33,10 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
     let original = read_config_file(&path).map_err(|_| {
         Error::runtime(format!("could not read {}", path.display())).hint("run the command again")
     })?;
-    let doc = Document::parse(&original)
-        .map_err(|e| Error::config(format!("{}: {}", path.display(), e.message)))?;
+    let doc = Document::parse(&original).map_err(|mut e| {
+        e.message = format!("{}: {}", path.display(), e.message);
+        e
+    })?;
     let session_name = match args.sso_session {
         Some(n) => n,
         None => only_session(&config)?,
@@ -261,8 +263,10 @@ impl Template {
                 .join(" ")
         };
         let bad = |why: String| {
-            Error::config(format!("invalid --template {:?}: {why}", printable(t)))
-                .hint(format!("the fields are {}", valid()))
+            Error::config(format!("invalid --template {:?}: {why}", printable(t))).hint(format!(
+                "the fields are {}; for example --template '{{account_name}}.{{role_name}}'",
+                valid()
+            ))
         };
         let mut pieces = Vec::new();
         let mut text = String::new();
@@ -287,11 +291,7 @@ impl Template {
                         }
                     }
                     let Some(field) = FIELDS.iter().find(|f| **f == name) else {
-                        return Err(bad(format!(
-                            "unknown field {{{}}}; valid fields: {}",
-                            printable(&name),
-                            valid()
-                        )));
+                        return Err(bad(format!("unknown field {{{}}}", printable(&name))));
                     };
                     if !text.is_empty() {
                         pieces.push(Piece::Text(std::mem::take(&mut text)));
