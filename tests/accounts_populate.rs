@@ -731,3 +731,28 @@ fn progress_shows_on_a_terminal_only() {
     assert_eq!(table.lines().count(), 201);
     assert!(!table.contains("accounts "), "{table}");
 }
+
+/// Server text that cannot be written (a control character in a role name)
+/// is skipped and reported with the character shown escaped, never raw.
+#[test]
+fn a_role_name_that_cannot_be_written_is_skipped_and_shown_escaped() {
+    let sb = Sandbox::with(EmulatorConfig {
+        interval: 0,
+        fixture: fixture(
+            r#"{"accounts":[{"accountId":"111111111111","accountName":"dev","roles":["Evil\u001b[2J","Good"]}]}"#,
+        ),
+        ..EmulatorConfig::default()
+    });
+    let out = sb.run(["populate"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(!err.contains('\x1b'), "{err:?}");
+    assert!(err.contains("skipped profile \"dev.Evil-2J\""), "{err}");
+    assert!(err.contains("Evil\\e[2J"), "{err}");
+    assert!(
+        err.contains("1 added, 0 updated, 0 removed, 0 unchanged, 1 skipped"),
+        "{err}"
+    );
+    let names: Vec<String> = populated(&sb).into_iter().map(|p| p.0).collect();
+    assert_eq!(names, ["dev.Good"]);
+}

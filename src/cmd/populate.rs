@@ -102,9 +102,9 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
             Ok(Err(clash)) => {
                 n.skipped += 1;
                 eprintln!(
-                    "ssoenv: skipped profile {:?} (account {}, role {}): {}",
+                    "ssoenv: skipped profile \"{}\" (account {}, role {}): {}",
                     printable(&p.name),
-                    p.account_id,
+                    printable(&p.account_id),
                     printable(&p.role_name),
                     printable(&clash.to_string())
                 );
@@ -112,9 +112,9 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
             Err(e) => {
                 n.skipped += 1;
                 eprintln!(
-                    "ssoenv: skipped profile {:?} (account {}, role {}): {}",
+                    "ssoenv: skipped profile \"{}\" (account {}, role {}): {}",
                     printable(&p.name),
-                    p.account_id,
+                    printable(&p.account_id),
                     printable(&p.role_name),
                     printable(&e.message)
                 );
@@ -142,7 +142,7 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
             Ok(Err(clash)) => {
                 n.skipped += 1;
                 eprintln!(
-                    "ssoenv: not removing profile {:?}: {}",
+                    "ssoenv: not removing profile \"{}\": {}",
                     printable(name),
                     printable(&clash.to_string())
                 );
@@ -150,7 +150,7 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
             Err(e) => {
                 n.skipped += 1;
                 eprintln!(
-                    "ssoenv: not removing profile {:?}: {}",
+                    "ssoenv: not removing profile \"{}\": {}",
                     printable(name),
                     printable(&e.message)
                 );
