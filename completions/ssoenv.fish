@@ -34,7 +34,7 @@ complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "logout" -d 'Revoke an
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "status" -d 'Show SSO sessions, token states and profiles (no network)'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "profiles" -d 'List the SSO profiles of ~/.aws/config'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "accounts" -d 'List every account and role the SSO session can use (asks the portal)'
-complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "populate" -d 'Write one [profile …] per account and role the SSO session can use into ~/.aws/config'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "populate" -d 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "emulator" -d 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "demo" -d 'Walk through login, use and exec against the local emulator, with no AWS account'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "init" -d 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
@@ -89,7 +89,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l token-ttl -d 
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l role-ttl -d 'Role-credential lifetime in seconds' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l interval -d 'Polling interval in seconds returned by StartDeviceAuthorization' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fail -d 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)' -r
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l accounts -d 'Serve N generated accounts (account-0001 …, 3 roles each; every 100th repeats the name before it) instead of the fixture' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l accounts -d 'Serve N generated accounts (account-0001 ..., 3 roles each; every 100th repeats the name before it) instead of the fixture' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l latency-ms -d 'Add this many milliseconds to every answer (a distant region)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l deny -d 'Deny every device authorization (the user clicks "Deny")'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l expire -d 'Let every device code expire before approval'
@@ -108,7 +108,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "status" -d 'Show SSO sessions, token states and profiles (no network)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "profiles" -d 'List the SSO profiles of ~/.aws/config'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "accounts" -d 'List every account and role the SSO session can use (asks the portal)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "populate" -d 'Write one [profile …] per account and role the SSO session can use into ~/.aws/config'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "populate" -d 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "emulator" -d 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "demo" -d 'Walk through login, use and exec against the local emulator, with no AWS account'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "init" -d 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'

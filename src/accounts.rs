@@ -237,7 +237,7 @@ pub fn fetch(
         match list_all(ctx.http()?, &endpoints.portal, &token, progress_wanted()) {
             Ok(all) => return Ok(all),
             Err(HttpError::Api(e)) if e.status == 401 && !fresh => {
-                if !session::interactive(ctx.env, opts) {
+                if let crate::interaction::Interaction::Refused(_) = opts.interaction {
                     return Err(Error::runtime(what())
                         .cause(format!(
                             "{} ({})",

@@ -88,7 +88,7 @@ pub enum Command {
     /// List every account and role the SSO session can use (asks the portal)
     #[command(after_help = ACCOUNTS_HELP)]
     Accounts(AccountsArgs),
-    /// Write one [profile …] per account and role the SSO session can use into ~/.aws/config
+    /// Write one [profile ...] per account and role the SSO session can use into ~/.aws/config
     #[command(after_help = POPULATE_HELP)]
     Populate(PopulateArgs),
     /// Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)
@@ -323,7 +323,7 @@ pub struct EmulatorArgs {
     /// Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)
     #[arg(long = "fail", value_name = "SPEC")]
     pub faults: Vec<String>,
-    /// Serve N generated accounts (account-0001 …, 3 roles each; every 100th repeats the name before it) instead of the fixture
+    /// Serve N generated accounts (account-0001 ..., 3 roles each; every 100th repeats the name before it) instead of the fixture
     #[arg(long, value_name = "N", conflicts_with = "fixture")]
     pub accounts: Option<u32>,
     /// Add this many milliseconds to every answer (a distant region)

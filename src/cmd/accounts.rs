@@ -33,6 +33,7 @@ pub fn run(args: AccountsArgs, env: &Env) -> Result<i32> {
     let opts = LoginOptions {
         no_browser: args.login.no_browser,
         force: false,
+        interaction: crate::interaction::Interaction::for_credentials(env, args.login.no_browser),
     };
     let all = accounts::fetch(&ctx, &sso, &endpoints, &subject, opts)?;
     let out = if args.json { json(&all) } else { table(&all) };

@@ -47,6 +47,7 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
     let opts = LoginOptions {
         no_browser: args.login.no_browser,
         force: false,
+        interaction: crate::interaction::Interaction::for_credentials(env, args.login.no_browser),
     };
     let all = accounts::fetch(
         &ctx,
