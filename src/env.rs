@@ -1,7 +1,9 @@
 //! Every environment variable ssoenv reads or writes, named once, and `Env`,
 //! a snapshot of the environment passed into the core as a parameter so that
-//! tests never mutate the process environment.
+//! tests never mutate the process environment. [`home_dir`] is the one place
+//! that says what a missing HOME means.
 
+use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -111,4 +113,12 @@ impl Env {
             .or_else(|| self.non_empty(USERPROFILE))
             .map(PathBuf::from)
     }
+}
+
+/// The user's home directory, or the error every command gives without one.
+pub fn home_dir(env: &Env) -> Result<PathBuf> {
+    env.home().ok_or_else(|| {
+        Error::config("could not find your home directory (HOME is not set)")
+            .hint("set HOME to your home directory")
+    })
 }

@@ -3,18 +3,18 @@
 //! ListAccountRoles, every page). Logs in first when needed, as `login` does.
 
 use crate::accounts::{self, AccountRoles};
+use crate::aws::endpoint;
 use crate::cli::AccountsArgs;
 use crate::config::Config;
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::session::{Ctx, LoginOptions, Subject};
-use crate::sso::endpoint;
+use crate::login::{Ctx, Interaction, LoginOptions, Subject};
 use crate::text::printable;
 use time::OffsetDateTime;
 
 pub fn run(args: AccountsArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
-    let Some((sso, endpoints_cfg, subject_name, by_session)) = super::login::target(
+    let Some((sso, endpoints_cfg, subject_name, by_session)) = super::pick::target(
         &config,
         env,
         args.profile.as_deref(),
@@ -33,7 +33,7 @@ pub fn run(args: AccountsArgs, env: &Env) -> Result<i32> {
     let opts = LoginOptions {
         no_browser: args.login.no_browser,
         force: false,
-        interaction: crate::interaction::Interaction::for_credentials(env, args.login.no_browser),
+        interaction: Interaction::for_credentials(env, args.login.no_browser),
     };
     let all = accounts::fetch(&ctx, &sso, &endpoints, &subject, opts)?;
     let out = if args.json { json(&all) } else { table(&all) };

@@ -6,10 +6,10 @@
 
 use crate::cli::ExecArgs;
 use crate::config::Config;
+use crate::credentials;
 use crate::env::Env;
 use crate::error::{Error, Kind, Result};
-use crate::interaction::Interaction;
-use crate::session::{self, Ctx, LoginOptions};
+use crate::login::{Ctx, Interaction, LoginOptions};
 use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Command;
@@ -28,11 +28,11 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
         force: args.force,
         interaction: Interaction::for_credentials(env, args.login.no_browser),
     };
-    let creds = session::role_credentials(&ctx, &profile, opts)?;
+    let creds = credentials::role_credentials(&ctx, &profile, opts)?;
     let region = args.region.as_deref().or(profile.region.as_deref());
     let mut cmd = Command::new(program);
     cmd.args(rest);
-    for (name, value) in crate::exports::session_changes(&profile.name, &creds, region) {
+    for (name, value) in credentials::env::session_changes(&profile.name, &creds, region) {
         match value {
             Some(v) => cmd.env(name, v),
             None => cmd.env_remove(name),

@@ -2,18 +2,17 @@
 //! (reusing a valid token unless `--force`). One login serves every profile
 //! of the session; legacy profiles share by start URL, as the AWS CLI does.
 
+use crate::aws::endpoint;
 use crate::cli::LoginArgs;
-use crate::config::{Config, ConfiguredEndpoints, SsoSession};
+use crate::config::Config;
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::interaction::Interaction;
-use crate::session::{self, Ctx, LoginOptions, Subject};
-use crate::sso::endpoint;
+use crate::login::{self, Ctx, Interaction, LoginOptions, Subject};
 use time::OffsetDateTime;
 
 pub fn run(args: LoginArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
-    let Some((sso, endpoints_cfg, subject_name, by_session)) = target(
+    let Some((sso, endpoints_cfg, subject_name, by_session)) = super::pick::target(
         &config,
         env,
         args.profile.as_deref(),
@@ -36,52 +35,20 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<i32> {
         force: args.force,
         interaction: Interaction::for_login(),
     };
-    let (tok, fresh) = session::ensure_token(&ctx, &sso, &endpoints, opts, &subject)?;
+    let (tok, fresh) = login::ensure_token(&ctx, &sso, &endpoints, opts, &subject)?;
     let until = crate::cache::format_timestamp(tok.expires_at);
     if !fresh {
         eprintln!(
             "ssoenv: already logged in to {} (valid until {until}); `--force` logs in again",
-            session::describe(&sso)
+            login::describe(&sso)
         );
     } else {
         eprintln!(
             "ssoenv: logged in to {} (valid until {until})",
-            session::describe(&sso)
+            login::describe(&sso)
         );
     }
     Ok(0)
-}
-
-/// What `target` gives: the session, the profile's endpoint settings, the name
-/// to use in hints, and whether that name is a session's (not a profile's).
-pub type Target = (SsoSession, ConfiguredEndpoints, String, bool);
-
-/// The session to log in (or out): `--sso-session NAME`, else the profile
-/// named, else `AWS_PROFILE`, else `default` if it is an SSO profile. None
-/// when nothing is named and there is no such default: the caller lists the
-/// choices rather than guess.
-pub fn target(
-    config: &Config,
-    env: &Env,
-    profile: Option<&str>,
-    sso_session: Option<&str>,
-) -> Result<Option<Target>> {
-    if let Some(name) = sso_session {
-        return Ok(Some((
-            config.sso_session(name)?,
-            ConfiguredEndpoints::default(),
-            name.to_owned(),
-            true,
-        )));
-    }
-    let Some(name) = profile
-        .map(str::to_owned)
-        .or_else(|| super::pick::login_profile(config, env))
-    else {
-        return Ok(None);
-    };
-    let (sso, endpoints) = config.profile_session(&name)?;
-    Ok(Some((sso, endpoints, name, false)))
 }
 
 /// Nothing named: the SSO sessions and profiles to log in to.

@@ -18,8 +18,7 @@ pub mod use_;
 
 use crate::cli::{Cli, Command};
 use crate::env::Env;
-use crate::error::{Error, Result};
-use std::io::Write;
+use crate::error::Result;
 
 pub fn run(cli: Cli, env: &Env) -> Result<i32> {
     match cli.command {
@@ -40,13 +39,4 @@ pub fn run(cli: Cli, env: &Env) -> Result<i32> {
     }
 }
 
-/// Write what the shell will evaluate, in one write. A closed pipe (the
-/// reader went away) is not an error worth a message.
-pub fn emit(script: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(script.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::runtime("could not write to standard output").cause(e)),
-    }
-}
+pub use crate::output::emit;

@@ -1,11 +1,13 @@
 //! Which profile or SSO session a command means when none is named, and what
 //! to say when that cannot be told: the choices in the config, and how to
-//! pick one. `use`, `login`, `logout` and `status --check` share this, so a
+//! pick one. `use`, `login`, `logout`, `accounts`, `populate` and `status --check` share this, so a
 //! user meets the same rules and the same list everywhere.
 
 use crate::cache::token;
-use crate::config::{Config, SsoSession};
+use crate::config::{Config, ConfiguredEndpoints, SsoSession};
 use crate::env::{self, Env};
+use crate::error::Result;
+use crate::login::TokenState;
 use std::path::Path;
 use time::OffsetDateTime;
 
@@ -25,6 +27,38 @@ pub fn login_profile(config: &Config, env: &Env) -> Option<String> {
             .any(|(name, _)| name == "default")
             .then(|| "default".to_owned())
     })
+}
+
+/// What `target` gives: the session, the profile's endpoint settings, the name
+/// to use in hints, and whether that name is a session's (not a profile's).
+pub type Target = (SsoSession, ConfiguredEndpoints, String, bool);
+
+/// The session to log in (or out): `--sso-session NAME`, else the profile
+/// named, else `AWS_PROFILE`, else `default` if it is an SSO profile. None
+/// when nothing is named and there is no such default: the caller lists the
+/// choices rather than guess.
+pub fn target(
+    config: &Config,
+    env: &Env,
+    profile: Option<&str>,
+    sso_session: Option<&str>,
+) -> Result<Option<Target>> {
+    if let Some(name) = sso_session {
+        return Ok(Some((
+            config.sso_session(name)?,
+            ConfiguredEndpoints::default(),
+            name.to_owned(),
+            true,
+        )));
+    }
+    let Some(name) = profile
+        .map(str::to_owned)
+        .or_else(|| login_profile(config, env))
+    else {
+        return Ok(None);
+    };
+    let (sso, endpoints) = config.profile_session(&name)?;
+    Ok(Some((sso, endpoints, name, false)))
 }
 
 /// The SSO profiles of the config as indented lines: name, session, account, role.
@@ -60,38 +94,27 @@ pub fn profile_lines(config: &Config) -> Vec<String> {
 /// Every SSO session the config uses (sso-sessions, then legacy start URLs), each
 /// with whether a token is cached for it. Reads the cache only: no network.
 pub fn session_lines(config: &Config, home: Option<&Path>, now: OffsetDateTime) -> Vec<String> {
-    let mut sessions: Vec<SsoSession> = config
-        .sso_session_names()
-        .iter()
-        .filter_map(|n| config.sso_session(n).ok())
-        .collect();
-    for (_, p) in config.sso_profiles() {
-        if let Ok(p) = p
-            && p.sso.name.is_none()
-            && !sessions
-                .iter()
-                .any(|s| s.name.is_none() && s.start_url == p.sso.start_url)
-        {
-            sessions.push(p.sso);
-        }
-    }
+    let sessions = config.sessions_in_use();
     let labels: Vec<String> = sessions.iter().map(session_label).collect();
     let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     sessions
         .iter()
         .zip(labels)
         .map(|(s, label)| {
-            let state = match home.and_then(|h| token::load(h, s)) {
-                Some(t) if t.rejected() => "token rejected by the portal (log in again)".to_owned(),
-                Some(t) if t.expires_at > now => format!(
+            let tok = home.and_then(|h| token::load(h, s));
+            let state = match (TokenState::of(tok.as_ref(), s, now), &tok) {
+                (TokenState::Rejected { .. }, _) => {
+                    "token rejected by the portal (log in again)".to_owned()
+                }
+                (_, Some(t)) if t.expires_at > now => format!(
                     "logged in, until {}",
                     crate::cache::format_timestamp(t.expires_at)
                 ),
-                Some(t) if s.name.is_some() && t.refresh_material(now).is_some() => {
+                (TokenState::Refreshable { .. }, _) => {
                     "logged in (token expired, refreshable)".to_owned()
                 }
-                Some(_) => "token expired".to_owned(),
-                None => "not logged in".to_owned(),
+                (TokenState::Missing, _) => "not logged in".to_owned(),
+                _ => "token expired".to_owned(),
             };
             let pad = " ".repeat(width - label.chars().count());
             format!("    {label}{pad}  {state}")

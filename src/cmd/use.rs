@@ -4,10 +4,10 @@
 
 use crate::cli::UseArgs;
 use crate::config::Config;
+use crate::credentials;
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::interaction::Interaction;
-use crate::session::{self, Ctx, LoginOptions};
+use crate::login::{Ctx, Interaction, LoginOptions};
 use crate::shell::Shell;
 use std::io::IsTerminal;
 
@@ -31,9 +31,9 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
         force: args.force,
         interaction: Interaction::for_credentials(env, args.login.no_browser),
     };
-    let creds = session::role_credentials(&ctx, &profile, opts)?;
+    let creds = credentials::role_credentials(&ctx, &profile, opts)?;
     let region = args.region.as_deref().or(profile.region.as_deref());
-    let script = shell.render(&crate::exports::session_changes(
+    let script = shell.render(&credentials::env::session_changes(
         &profile.name,
         &creds,
         region,

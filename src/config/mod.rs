@@ -30,6 +30,18 @@ pub struct SsoSession {
     pub scopes: Option<Vec<String>>,
 }
 
+impl SsoSession {
+    /// Whether both name the same login (one token file, `token::key`): the
+    /// same sso-session, or two legacy profiles with the same start URL.
+    pub fn same_as(&self, other: &SsoSession) -> bool {
+        match (&self.name, &other.name) {
+            (Some(x), Some(y)) => x == y,
+            (None, None) => self.start_url == other.start_url,
+            _ => false,
+        }
+    }
+}
+
 /// Endpoint settings that come from the config file (spec §1.2 steps 3–4).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConfiguredEndpoints {
@@ -287,6 +299,25 @@ impl Config {
     }
 
     /// All sso-session names, in file order.
+    /// Every SSO session the config uses: the sso-sessions that resolve, in
+    /// order, then the legacy start URLs of resolving profiles, once each.
+    pub fn sessions_in_use(&self) -> Vec<SsoSession> {
+        let mut sessions: Vec<SsoSession> = self
+            .sso_session_names()
+            .iter()
+            .filter_map(|n| self.sso_session(n).ok())
+            .collect();
+        for (_, p) in self.sso_profiles() {
+            if let Ok(p) = p
+                && p.sso.name.is_none()
+                && !sessions.iter().any(|s| s.same_as(&p.sso))
+            {
+                sessions.push(p.sso);
+            }
+        }
+        sessions
+    }
+
     pub fn sso_session_names(&self) -> Vec<String> {
         self.sso_sessions.names().map(str::to_owned).collect()
     }
@@ -746,10 +777,8 @@ fn quote(name: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn home(env: &Env) -> Result<PathBuf> {
-    env.home().ok_or_else(|| {
-        Error::config("could not find the home directory: HOME is not set")
-            .hint("set HOME, or set AWS_CONFIG_FILE to the config file's path")
-    })
+    crate::env::home_dir(env)
+        .map_err(|e| e.hint("set HOME, or set AWS_CONFIG_FILE to the config file's path"))
 }
 
 /// Python `posixpath.expandvars`: `$NAME` (ASCII word characters) and

@@ -1,10 +1,10 @@
 //! SSO region → SSO-OIDC and portal URLs (spec §1.1), with the SDK-standard
 //! endpoint overrides (spec §1.2) and plain `http://` only for loopback hosts.
 
+use crate::aws::http::{is_loopback_host, url_host};
 use crate::config::ConfiguredEndpoints;
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
-use crate::sso::http::{is_loopback_host, url_host};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoints {

@@ -1,7 +1,7 @@
 //! SSO portal client (spec §3): GetRoleCredentials, ListAccounts,
 //! ListAccountRoles and Logout, authenticated by `x-amz-sso_bearer_token`.
 
-use crate::sso::http::{Http, HttpError, Method, Request, check_credential, decode, invalid};
+use crate::aws::http::{Http, HttpError, Method, Request, check_credential, decode, invalid};
 use serde::Deserialize;
 
 pub const BEARER_HEADER: &str = "x-amz-sso_bearer_token";

@@ -1,7 +1,7 @@
 //! SSO-OIDC client (spec §2): RegisterClient, StartDeviceAuthorization and
 //! CreateToken (device-code and refresh-token grants). Unsigned rest-json.
 
-use crate::sso::http::{
+use crate::aws::http::{
     Http, HttpError, Method, Request, check_credential, check_text, decode, invalid,
 };
 use serde::Deserialize;
