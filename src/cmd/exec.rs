@@ -9,7 +9,7 @@ use crate::config::Config;
 use crate::credentials;
 use crate::env::Env;
 use crate::error::{Error, Kind, Result};
-use crate::login::{Ctx, Interaction, LoginOptions};
+use crate::login::{Ctx, LoginOptions};
 use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Command;
@@ -23,11 +23,7 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     // What cannot run is said before any login, not after one.
     check_program(program)?;
     let ctx = Ctx::new(env)?;
-    let opts = LoginOptions {
-        no_browser: args.login.no_browser,
-        force: args.force,
-        interaction: Interaction::for_credentials(env, args.login.no_browser),
-    };
+    let opts = LoginOptions::for_credentials(env, args.login.no_browser, args.force);
     let creds = credentials::role_credentials(&ctx, &profile, opts)?;
     let region = args.region.as_deref().or(profile.region.as_deref());
     let mut cmd = Command::new(program);

@@ -22,7 +22,11 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<i32> {
         return logout_all(env);
     }
     let config = Config::load(env)?;
-    let Some((sso, endpoints_cfg, _, _)) = super::pick::target(
+    let Some(super::pick::Target {
+        session: sso,
+        endpoints: endpoints_cfg,
+        ..
+    }) = super::pick::target(
         &config,
         env,
         args.profile.as_deref(),

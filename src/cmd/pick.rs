@@ -6,7 +6,8 @@
 use crate::cache::token;
 use crate::config::{Config, ConfiguredEndpoints, SsoSession};
 use crate::env::{self, Env};
-use crate::error::Result;
+use crate::error::{Error, Result};
+use crate::login::Subject;
 use crate::login::TokenState;
 use std::path::Path;
 use time::OffsetDateTime;
@@ -29,14 +30,32 @@ pub fn login_profile(config: &Config, env: &Env) -> Option<String> {
     })
 }
 
-/// What `target` gives: the session, the profile's endpoint settings, the name
-/// to use in hints, and whether that name is a session's (not a profile's).
-pub type Target = (SsoSession, ConfiguredEndpoints, String, bool);
+/// The SSO session a command means, with the profile's endpoint settings and
+/// the name to use in hints.
+pub struct Target {
+    pub session: SsoSession,
+    pub endpoints: ConfiguredEndpoints,
+    /// The profile's name, or the session's with `--sso-session`.
+    pub name: String,
+    /// Whether `name` is a session's (not a profile's).
+    pub by_session: bool,
+}
 
-/// The session to log in (or out): `--sso-session NAME`, else the profile
-/// named, else `AWS_PROFILE`, else `default` if it is an SSO profile. None
-/// when nothing is named and there is no such default: the caller lists the
-/// choices rather than guess.
+impl Target {
+    /// What the login layer names in its hints.
+    pub fn subject(&self) -> Subject<'_> {
+        if self.by_session {
+            Subject::Session(&self.name)
+        } else {
+            Subject::Profile(&self.name)
+        }
+    }
+}
+
+/// The session to log in (or out, or list): `--sso-session NAME`, else the
+/// profile named, else `AWS_PROFILE`, else `default` if it is an SSO profile.
+/// None when nothing is named and there is no such default: the caller lists
+/// the choices rather than guess.
 pub fn target(
     config: &Config,
     env: &Env,
@@ -44,12 +63,12 @@ pub fn target(
     sso_session: Option<&str>,
 ) -> Result<Option<Target>> {
     if let Some(name) = sso_session {
-        return Ok(Some((
-            config.sso_session(name)?,
-            ConfiguredEndpoints::default(),
-            name.to_owned(),
-            true,
-        )));
+        return Ok(Some(Target {
+            session: config.sso_session(name)?,
+            endpoints: ConfiguredEndpoints::default(),
+            name: name.to_owned(),
+            by_session: true,
+        }));
     }
     let Some(name) = profile
         .map(str::to_owned)
@@ -57,8 +76,29 @@ pub fn target(
     else {
         return Ok(None);
     };
-    let (sso, endpoints) = config.profile_session(&name)?;
-    Ok(Some((sso, endpoints, name, false)))
+    let (session, endpoints) = config.profile_session(&name)?;
+    Ok(Some(Target {
+        session,
+        endpoints,
+        name,
+        by_session: false,
+    }))
+}
+
+/// Nothing named, for `login` and `accounts`: the SSO sessions and profiles
+/// to choose from, and `hint` (given whether the config has any session).
+pub fn which_session(config: &Config, env: &Env, hint: impl Fn(bool) -> String) -> Error {
+    let home = env.home();
+    let sessions = session_lines(config, home.as_deref(), OffsetDateTime::now_utc());
+    let profiles = profile_lines(config);
+    let msg = format!(
+        "which SSO session? no profile was named, AWS_PROFILE is not set, and there is no SSO profile named \"default\" in {}",
+        config.path.display(),
+    );
+    Error::config(msg)
+        .details(block("sso-sessions", &sessions, "none"))
+        .details(block("SSO profiles", &profiles, "none"))
+        .hint(hint(!sessions.is_empty()))
 }
 
 /// The SSO profiles of the config as indented lines: name, session, account, role.

@@ -14,7 +14,7 @@ use crate::config::edit::{self, Document, Kind, Marker, Upserted, Written};
 use crate::config::{Config, ConfiguredEndpoints, read_config_file};
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::login::{Ctx, Interaction, LoginOptions, Subject};
+use crate::login::{Ctx, LoginOptions, Subject};
 use crate::text::printable;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -44,11 +44,7 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
     let sso = config.sso_session(&session_name)?;
     let endpoints = endpoint::resolve(&sso.region, &ConfiguredEndpoints::default(), env)?;
     let ctx = Ctx::new(env)?;
-    let opts = LoginOptions {
-        no_browser: args.login.no_browser,
-        force: false,
-        interaction: Interaction::for_credentials(env, args.login.no_browser),
-    };
+    let opts = LoginOptions::for_credentials(env, args.login.no_browser, false);
     let all = accounts::fetch(
         &ctx,
         &sso,

@@ -7,7 +7,7 @@ use crate::config::Config;
 use crate::credentials;
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::login::{Ctx, Interaction, LoginOptions};
+use crate::login::{Ctx, LoginOptions};
 use crate::shell::Shell;
 use std::io::IsTerminal;
 
@@ -26,11 +26,7 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     };
     let profile = config.resolve(&name)?;
     let ctx = Ctx::new(env)?;
-    let opts = LoginOptions {
-        no_browser: args.login.no_browser,
-        force: args.force,
-        interaction: Interaction::for_credentials(env, args.login.no_browser),
-    };
+    let opts = LoginOptions::for_credentials(env, args.login.no_browser, args.force);
     let creds = credentials::role_credentials(&ctx, &profile, opts)?;
     let region = args.region.as_deref().or(profile.region.as_deref());
     let script = shell.render(&credentials::env::session_changes(

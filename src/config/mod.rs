@@ -273,17 +273,15 @@ impl Config {
                 continue;
             }
             let raw = ini.name(i);
-            let named = if raw.starts_with("profile") {
-                &mut config.profiles
-            } else if raw.starts_with("sso-session") {
-                &mut config.sso_sessions
-            } else if raw.starts_with("services") {
-                &mut config.services
-            } else {
-                if raw == "default" {
+            let named = match header_kind(raw) {
+                HeaderKind::Profile => &mut config.profiles,
+                HeaderKind::SsoSession => &mut config.sso_sessions,
+                HeaderKind::Services => &mut config.services,
+                HeaderKind::Default => {
                     config.profiles.insert(raw.to_owned(), i);
+                    continue;
                 }
-                continue;
+                HeaderKind::Other => continue,
             };
             if let Some(name) = section_name(raw) {
                 named.insert(name, i);
@@ -721,6 +719,32 @@ impl std::fmt::Display for Scope<'_> {
 }
 
 /// NAME of `[profile NAME]` and friends: Python `shlex.split`, two parts or nothing.
+/// What a section header (outside `[DEFAULT]`) is, by botocore's
+/// `build_profile_map`: the type comes from the prefix (`startswith`), and
+/// `[default]` is the default profile. Shared by the reader and the editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HeaderKind {
+    Profile,
+    SsoSession,
+    Services,
+    Default,
+    Other,
+}
+
+pub(crate) fn header_kind(raw: &str) -> HeaderKind {
+    if raw.starts_with("profile") {
+        HeaderKind::Profile
+    } else if raw.starts_with("sso-session") {
+        HeaderKind::SsoSession
+    } else if raw.starts_with("services") {
+        HeaderKind::Services
+    } else if raw == "default" {
+        HeaderKind::Default
+    } else {
+        HeaderKind::Other
+    }
+}
+
 fn section_name(raw: &str) -> Option<String> {
     // Where shell_words differs from shlex (posix, `comments=False`): it takes
     // `#` at the start of a word as a comment, lets `\$` and `` \` `` escape

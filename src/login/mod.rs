@@ -48,6 +48,28 @@ pub struct LoginOptions {
     pub interaction: Interaction,
 }
 
+impl LoginOptions {
+    /// `ssoenv login`: always logs in when it must, wherever its output goes,
+    /// as `aws sso login` does.
+    pub fn for_login(no_browser: bool, force: bool) -> LoginOptions {
+        LoginOptions {
+            no_browser,
+            force,
+            interaction: Interaction::for_login(),
+        }
+    }
+
+    /// Commands that need credentials (`use`, `exec`, `accounts`,
+    /// `populate`): log in only when someone can complete it.
+    pub fn for_credentials(env: &Env, no_browser: bool, force: bool) -> LoginOptions {
+        LoginOptions {
+            no_browser,
+            force,
+            interaction: Interaction::for_credentials(env, no_browser),
+        }
+    }
+}
+
 /// What the core needs from the outside world, passed in (design: the clock
 /// and the environment are parameters). Owns its data and is `Sync`.
 pub struct Ctx {
