@@ -399,7 +399,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__init)
-            opts="-h --help bash zsh fish powershell"
+            opts="-h --help bash zsh fish powershell sh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -502,7 +502,7 @@ _ssoenv() {
             fi
             case "${prev}" in
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -520,7 +520,7 @@ _ssoenv() {
             fi
             case "${prev}" in
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh" -- "${cur}"))
                     return 0
                     ;;
                 --region)

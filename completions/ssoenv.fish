@@ -42,16 +42,18 @@ complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "help" -d 'Print this 
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l shell -d 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)' -r -f -a "bash\t''
 zsh\t''
 fish\t''
-powershell\t''"
+powershell\t''
+sh\t'POSIX sh (dash): `use`/`unset` code only; `init sh` explains there is no integration'"
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l region -d 'Region to export (beats the profile\'s `region`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l force -d 'Log in again even if a valid SSO token is cached'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -l shell -d 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)' -r -f -a "bash\t''
 zsh\t''
 fish\t''
-powershell\t''"
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -s h -l help -d 'Print help'
+powershell\t''
+sh\t'POSIX sh (dash): `use`/`unset` code only; `init sh` explains there is no integration'"
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l region -d 'Region to export (beats the profile\'s `region`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l force -d 'Log in again even if a valid SSO token is cached'
@@ -80,7 +82,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l deny -d 'Deny
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l expire -d 'Let every device code expire before approval'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand demo" -s h -l help -d 'Print help'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand init" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -l format -d 'Output format with placeholders (see below); default `{profile} {remaining}`' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -l no-color -d 'No ANSI colour (also when NO_COLOR is set)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -s h -l help -d 'Print help'

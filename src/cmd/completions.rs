@@ -37,6 +37,7 @@ pub fn for_init(shell: crate::cli::ShellArg) -> String {
         ShellArg::Bash => script(Shell::Bash),
         ShellArg::Fish => script(Shell::Fish),
         ShellArg::Powershell => script(Shell::PowerShell),
+        ShellArg::Sh => String::new(),
         ShellArg::Zsh => script(Shell::Zsh).replacen(
             "if [ \"$funcstack[1]\" = \"_ssoenv\" ]; then\n    _ssoenv \"$@\"\nelse\n    compdef _ssoenv ssoenv\nfi\n",
             ZSH_DEFERRED_COMPDEF,
