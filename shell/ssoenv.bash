@@ -89,73 +89,96 @@ __ssoenv_printable() {
     done
 }
 
-# shellcheck disable=SC2034 # SSOENV_SEGMENT_* are read by the user's prompt
-# Compute the segment (and renew the credentials when asked to and due). Sets
-# __ssoenv_until, the second at which the text next changes: the hook does
-# nothing before then. The clock: EPOCHSECONDS (bash 5), printf's %(…)T
-# (bash 4.2), `date` only on older shells; no process on bash 4.2 and later.
+# Compute the segment now (and renew the credentials when asked to and due).
 ssoenv_segment() {
-    __ssoenv_until=0
+    __ssoenv_prepare
+    __ssoenv_tick
+}
+
+# shellcheck disable=SC2034 # SSOENV_SEGMENT_* are read by the user's prompt
+# Everything that does not depend on the clock, once per session (SSOENV_PROFILE,
+# SSOENV_EXPIRATION, NO_COLOR): the escaped name, the expiry and the prompt text
+# around the countdown in each colour. __ssoenv_exp is empty when there is no
+# countdown (no profile, or an expiration that is not 1 to 15 decimal digits).
+__ssoenv_prepare() {
+    __ssoenv_key=${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}
+    __ssoenv_until=0 __ssoenv_exp=''
     if [[ -z ${SSOENV_PROFILE-} ]]; then
         SSOENV_SEGMENT='' SSOENV_SEGMENT_STATE='' SSOENV_SEGMENT_COLOR='' __ssoenv_ps1=''
+        __ssoenv_until=9000000000000
         return 0
     fi
-    local __ssoenv_t=${EPOCHSECONDS-} __ssoenv_left __ssoenv_text __ssoenv_sgr
     [[ $SSOENV_PROFILE == "${__ssoenv_name_of-}" ]] || __ssoenv_printable "$SSOENV_PROFILE"
     # Decimal seconds, at most 15 digits (as `ssoenv prompt` takes them); else unknown.
     case ${SSOENV_EXPIRATION-} in
     '' | *[!0-9]* | ????????????????*)
         SSOENV_SEGMENT=$__ssoenv_name SSOENV_SEGMENT_STATE=unknown SSOENV_SEGMENT_COLOR=''
-        __ssoenv_ps1="($__ssoenv_name) "
+        __ssoenv_ps1="($__ssoenv_name) " __ssoenv_until=9000000000000
         return 0
         ;;
     esac
-    if [[ -z $__ssoenv_t ]]; then
-        if ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
-            printf -v __ssoenv_t '%(%s)T' -1
-        else
-            __ssoenv_t=$(date +%s)
-        fi
-    fi
-    __ssoenv_left=$((10#$SSOENV_EXPIRATION - __ssoenv_t))
-    if [[ ${SSOENV_AUTO_RENEW-} == 1 ]] && ((__ssoenv_left < 600)); then
-        if ((__ssoenv_t - ${__ssoenv_renew_at:-0} >= 60)); then
-            __ssoenv_renew_at=$__ssoenv_t
-            __ssoenv_renew && return 0
-        fi
-        __ssoenv_until=$((__ssoenv_renew_at + 60))
-    fi
-    if ((__ssoenv_left <= 0)); then
-        __ssoenv_text=expired SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red __ssoenv_sgr=31
-        ((__ssoenv_until)) || __ssoenv_until=9000000000000
-    else
-        if ((__ssoenv_left >= 3600)); then
-            printf -v __ssoenv_text '%dh%02dm' $((__ssoenv_left / 3600)) $((__ssoenv_left % 3600 / 60))
-        elif ((__ssoenv_left >= 60)); then
-            __ssoenv_text=$((__ssoenv_left / 60))m
-        else
-            __ssoenv_text=${__ssoenv_left}s
-        fi
-        if ((__ssoenv_left < 300)); then
-            SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_sgr=31
-        elif ((__ssoenv_left < 900)); then
-            SSOENV_SEGMENT_STATE=warn SSOENV_SEGMENT_COLOR=yellow __ssoenv_sgr=33
-        else
-            SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_sgr=32
-        fi
-        # Minutes change when the seconds left cross a multiple of 60 (as do the
-        # colour and renewal thresholds); under a minute, every second.
-        ((__ssoenv_t += __ssoenv_left < 60 ? 1 : __ssoenv_left % 60 + 1,
-            __ssoenv_until && __ssoenv_until < __ssoenv_t || (__ssoenv_until = __ssoenv_t)))
-    fi
-    # Without EPOCHSECONDS the hook cannot tell the time cheaply: recompute each prompt.
-    [[ -n ${EPOCHSECONDS-} ]] || __ssoenv_until=0
-    SSOENV_SEGMENT="$__ssoenv_name $__ssoenv_text"
+    __ssoenv_exp=$((10#$SSOENV_EXPIRATION))
     if [[ -z ${NO_COLOR-} ]]; then
         # \001 … \002 tell readline the escape takes no room (what \[ \] become).
-        __ssoenv_ps1=$'\001\e['"$__ssoenv_sgr"$'m\002('"$SSOENV_SEGMENT"$')\001\e[0m\002 '
+        __ssoenv_green=$'\001\e[32m\002(' __ssoenv_yellow=$'\001\e[33m\002(' __ssoenv_red=$'\001\e[31m\002('
+        __ssoenv_close=$')\001\e[0m\002 '
     else
-        __ssoenv_ps1="($SSOENV_SEGMENT) "
+        __ssoenv_green='(' __ssoenv_yellow='(' __ssoenv_red='(' __ssoenv_close=') '
+    fi
+    __ssoenv_green+="$__ssoenv_name " __ssoenv_yellow+="$__ssoenv_name " __ssoenv_red+="$__ssoenv_name "
+}
+
+# shellcheck disable=SC2034 # SSOENV_SEGMENT_* are read by the user's prompt
+# The countdown from the prepared values: a comparison chain and a division.
+# Sets __ssoenv_until, the second at which the text next changes (the hook
+# does nothing before then). The clock: EPOCHSECONDS (bash 5), printf's %(…)T
+# (bash 4.2), `date` only on older shells; no process on bash 4.2 and later.
+__ssoenv_tick() {
+    [[ -n $__ssoenv_exp ]] || return 0
+    local t=${EPOCHSECONDS-} l m='' x
+    [[ -n $t ]] || __ssoenv_clock
+    ((l = __ssoenv_exp - t))
+    if ((l < 600)) && [[ ${SSOENV_AUTO_RENEW-} == 1 ]]; then
+        if ((t - ${__ssoenv_renew_at:-0} >= 60)); then
+            __ssoenv_renew_at=$t
+            __ssoenv_renew && return 0
+        fi
+        m=$((__ssoenv_renew_at + 60))
+    fi
+    # Minutes change when the seconds left cross a multiple of 60 (as do the
+    # colour and renewal thresholds); under a minute, every second.
+    if ((l >= 3600)); then
+        ((__ssoenv_until = t + l % 60 + 1, x = 100 + l % 3600 / 60, l /= 3600))
+        x=${l}h${x:1}m
+        SSOENV_SEGMENT="$__ssoenv_name $x" SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_ps1=$__ssoenv_green$x$__ssoenv_close
+    elif ((l >= 900)); then
+        ((__ssoenv_until = t + l % 60 + 1, l /= 60))
+        SSOENV_SEGMENT="$__ssoenv_name ${l}m" SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_ps1=$__ssoenv_green${l}m$__ssoenv_close
+    elif ((l >= 300)); then
+        ((__ssoenv_until = t + l % 60 + 1, l /= 60))
+        SSOENV_SEGMENT="$__ssoenv_name ${l}m" SSOENV_SEGMENT_STATE=warn SSOENV_SEGMENT_COLOR=yellow __ssoenv_ps1=$__ssoenv_yellow${l}m$__ssoenv_close
+    elif ((l >= 60)); then
+        ((__ssoenv_until = t + l % 60 + 1, l /= 60))
+        SSOENV_SEGMENT="$__ssoenv_name ${l}m" SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=$__ssoenv_red${l}m$__ssoenv_close
+    elif ((l > 0)); then
+        __ssoenv_until=$((t + 1))
+        SSOENV_SEGMENT="$__ssoenv_name ${l}s" SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=$__ssoenv_red${l}s$__ssoenv_close
+    else
+        __ssoenv_until=9000000000000
+        SSOENV_SEGMENT="$__ssoenv_name expired" SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=${__ssoenv_red}expired$__ssoenv_close
+    fi
+    # The renewal is due again before the text changes: look again then.
+    [[ -z $m ]] || ((__ssoenv_until < m)) || __ssoenv_until=$m
+    # Without EPOCHSECONDS the hook cannot tell the time cheaply: recompute each prompt.
+    [[ -n ${EPOCHSECONDS-} ]] || __ssoenv_until=0
+}
+
+# The time without EPOCHSECONDS (bash before 5.0), into the caller's t.
+__ssoenv_clock() {
+    if ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
+        printf -v t '%(%s)T' -1
+    else
+        t=$(date +%s)
     fi
 }
 
@@ -177,11 +200,8 @@ __ssoenv_hook() {
     # Inactive and nothing shown: this one test is the whole cost.
     [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-} ]] || return $__ssoenv_status
     # Recompute only when the session changed or the text is due to change.
-    if [[ ${__ssoenv_key-} != "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}" ]] ||
-        ((${EPOCHSECONDS:-0} >= ${__ssoenv_until:-0})); then
-        __ssoenv_key=${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}
-        ssoenv_segment
-    fi
+    [[ ${__ssoenv_key-} == "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}" ]] || __ssoenv_prepare
+    ((${EPOCHSECONDS:-0} < __ssoenv_until)) || __ssoenv_tick
     if ! shopt -q promptvars && [[ :$SHELLOPTS: != *:posix:* ]]; then
         __ssoenv_literal
     elif [[ ${PS1-} == *"$__ssoenv_marker"* ]]; then
