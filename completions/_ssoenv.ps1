@@ -186,7 +186,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
     # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), matched
     # literally (-like would take a name's [ ] * ? as wildcards) and inserted quoted.
     $profiles = @()
-    if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;login', 'ssoenv;logout')) -and -not $wordToComplete.StartsWith('-')) {
+    if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;login', 'ssoenv;logout', 'ssoenv;status')) -and -not $wordToComplete.StartsWith('-')) {
         $prefix = $wordToComplete
         if ($prefix -match '^[''\u2018-\u201B]') {
             $prefix = $prefix.Substring(1) -replace '([''\u2018-\u201B])[''\u2018-\u201B]', '$1'

@@ -135,50 +135,50 @@ __ssoenv_prepare() {
 # (bash 4.2), `date` only on older shells; no process on bash 4.2 and later.
 __ssoenv_tick() {
     [[ -n $__ssoenv_exp ]] || return 0
-    local t=${EPOCHSECONDS-} l m='' x
-    [[ -n $t ]] || __ssoenv_clock
-    ((l = __ssoenv_exp - t))
-    if ((l < 600)) && [[ ${SSOENV_AUTO_RENEW-} == 1 ]]; then
-        if ((t - ${__ssoenv_renew_at:-0} >= 60)); then
-            __ssoenv_renew_at=$t
+    __ssoenv_t=${EPOCHSECONDS-} __ssoenv_m=''
+    [[ -n $__ssoenv_t ]] || __ssoenv_clock
+    ((__ssoenv_l = __ssoenv_exp - __ssoenv_t))
+    if ((__ssoenv_l < 600)) && [[ ${SSOENV_AUTO_RENEW-} == 1 ]]; then
+        if ((__ssoenv_t - ${__ssoenv_renew_at:-0} >= 60)); then
+            __ssoenv_renew_at=$__ssoenv_t
             __ssoenv_renew && return 0
         fi
-        m=$((__ssoenv_renew_at + 60))
+        __ssoenv_m=$((__ssoenv_renew_at + 60))
     fi
     # Minutes change when the seconds left cross a multiple of 60 (as do the
     # colour and renewal thresholds); under a minute, every second.
-    if ((l >= 3600)); then
-        ((__ssoenv_until = t + l % 60 + 1, x = 100 + l % 3600 / 60, l /= 3600))
-        x=${l}h${x:1}m
-        SSOENV_SEGMENT="$__ssoenv_name $x" SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_ps1=$__ssoenv_green$x$__ssoenv_close
-    elif ((l >= 900)); then
-        ((__ssoenv_until = t + l % 60 + 1, l /= 60))
-        SSOENV_SEGMENT="$__ssoenv_name ${l}m" SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_ps1=$__ssoenv_green${l}m$__ssoenv_close
-    elif ((l >= 300)); then
-        ((__ssoenv_until = t + l % 60 + 1, l /= 60))
-        SSOENV_SEGMENT="$__ssoenv_name ${l}m" SSOENV_SEGMENT_STATE=warn SSOENV_SEGMENT_COLOR=yellow __ssoenv_ps1=$__ssoenv_yellow${l}m$__ssoenv_close
-    elif ((l >= 60)); then
-        ((__ssoenv_until = t + l % 60 + 1, l /= 60))
-        SSOENV_SEGMENT="$__ssoenv_name ${l}m" SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=$__ssoenv_red${l}m$__ssoenv_close
-    elif ((l > 0)); then
-        __ssoenv_until=$((t + 1))
-        SSOENV_SEGMENT="$__ssoenv_name ${l}s" SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=$__ssoenv_red${l}s$__ssoenv_close
+    if ((__ssoenv_l >= 3600)); then
+        ((__ssoenv_until = __ssoenv_t + __ssoenv_l % 60 + 1, __ssoenv_x = 100 + __ssoenv_l % 3600 / 60, __ssoenv_l /= 3600))
+        __ssoenv_x=${__ssoenv_l}h${__ssoenv_x:1}m
+        SSOENV_SEGMENT="$__ssoenv_name $__ssoenv_x" SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_ps1=$__ssoenv_green$__ssoenv_x$__ssoenv_close
+    elif ((__ssoenv_l >= 900)); then
+        ((__ssoenv_until = __ssoenv_t + __ssoenv_l % 60 + 1, __ssoenv_l /= 60))
+        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_l}m" SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_ps1=$__ssoenv_green${__ssoenv_l}m$__ssoenv_close
+    elif ((__ssoenv_l >= 300)); then
+        ((__ssoenv_until = __ssoenv_t + __ssoenv_l % 60 + 1, __ssoenv_l /= 60))
+        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_l}m" SSOENV_SEGMENT_STATE=warn SSOENV_SEGMENT_COLOR=yellow __ssoenv_ps1=$__ssoenv_yellow${__ssoenv_l}m$__ssoenv_close
+    elif ((__ssoenv_l >= 60)); then
+        ((__ssoenv_until = __ssoenv_t + __ssoenv_l % 60 + 1, __ssoenv_l /= 60))
+        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_l}m" SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=$__ssoenv_red${__ssoenv_l}m$__ssoenv_close
+    elif ((__ssoenv_l > 0)); then
+        __ssoenv_until=$((__ssoenv_t + 1))
+        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_l}s" SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=$__ssoenv_red${__ssoenv_l}s$__ssoenv_close
     else
         __ssoenv_until=9000000000000
         SSOENV_SEGMENT="$__ssoenv_name expired" SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=${__ssoenv_red}expired$__ssoenv_close
     fi
     # The renewal is due again before the text changes: look again then.
-    [[ -z $m ]] || ((__ssoenv_until < m)) || __ssoenv_until=$m
+    [[ -z $__ssoenv_m ]] || ((__ssoenv_until < __ssoenv_m)) || __ssoenv_until=$__ssoenv_m
     # Without EPOCHSECONDS the hook cannot tell the time cheaply: recompute each prompt.
     [[ -n ${EPOCHSECONDS-} ]] || __ssoenv_until=0
 }
 
-# The time without EPOCHSECONDS (bash before 5.0), into the caller's t.
+# The time without EPOCHSECONDS (bash before 5.0), into __ssoenv_t.
 __ssoenv_clock() {
     if ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
-        printf -v t '%(%s)T' -1
+        printf -v __ssoenv_t '%(%s)T' -1
     else
-        t=$(date +%s)
+        __ssoenv_t=$(date +%s)
     fi
 }
 
@@ -196,7 +196,8 @@ __ssoenv_renew() {
 __ssoenv_marker='${__ssoenv_ps1-}'
 
 __ssoenv_hook() {
-    local __ssoenv_status=$?
+    # A global, not `local`: a local costs as much as the rest of a cached prompt.
+    __ssoenv_status=$?
     # Inactive and nothing shown: this one test is the whole cost.
     [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-} ]] || return $__ssoenv_status
     # Recompute only when the session changed or the text is due to change.

@@ -55,6 +55,11 @@ fn sandbox() -> (tempfile::TempDir, String) {
     (dir, format!("{bin_dir}:/usr/bin:/bin"))
 }
 
+/// `ssoenv profiles --sessions` is another branch's work; the completions only consume its
+/// one-name-a-line output. A shell function stands in for it (the binary does the rest).
+const BASH_SESSIONS: &str = "ssoenv() { if [[ $1 == profiles && $2 == --sessions ]]; then printf 'corp\\nteam-a\\n'; else command ssoenv \"$@\"; fi; }\n";
+const FISH_SESSIONS: &str = "function ssoenv; if test \"$argv[1]\" = profiles -a \"$argv[2]\" = --sessions; printf 'corp\\nteam-a\\n'; else; command ssoenv $argv; end; end\n";
+
 #[test]
 fn complete_profiles_lists_the_config_profiles() {
     let (home, _) = sandbox();
@@ -85,7 +90,7 @@ fn bash_complete(words: &[&str]) -> Vec<String> {
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/ssoenv.bash");
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
     let script = format!(
-        "source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n\
+        "{BASH_SESSIONS}source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n\
          f=$(complete -p ssoenv | sed -E 's/.*-F ([^ ]+).*/\\1/')\n\"$f\" ssoenv \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n\
          printf '%s\\n' \"${{COMPREPLY[@]}}\"",
         file.display(),
@@ -107,6 +112,7 @@ fn bash_complete(words: &[&str]) -> Vec<String> {
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()
+        .filter(|l| !l.is_empty())
         .map(str::to_owned)
         .collect()
 }
@@ -134,6 +140,78 @@ fn bash_completes_profile_names_for_commands_that_take_a_profile() {
 }
 
 #[test]
+fn bash_completes_sessions_status_check_and_the_command_after_exec() {
+    if !have("bash") {
+        return;
+    }
+    assert_eq!(
+        bash_complete(&["ssoenv", "login", "--sso-session", ""]),
+        ["corp", "team-a"]
+    );
+    assert_eq!(
+        bash_complete(&["ssoenv", "logout", "--sso-session", "t"]),
+        ["team-a"]
+    );
+    assert_eq!(
+        bash_complete(&["ssoenv", "status", "--check", "p"]),
+        ["prod", "preprod"]
+    );
+    assert!(!bash_complete(&["ssoenv", "status", "p"]).contains(&"prod".to_owned()));
+    // Without bash-completion loaded: command names (from compgen -c), then files.
+    for words in [
+        &["ssoenv", "exec", "prod", "--", "ssoenv-no-such-cmd", "bas"][..],
+        &["ssoenv", "exec", "prod", "bas"][..],
+        &[
+            "ssoenv",
+            "exec",
+            "prod",
+            "--region",
+            "eu-west-1",
+            "--",
+            "bas",
+        ][..],
+        &["ssoenv", "exec", "--no-browser", "prod", "bas"][..],
+    ] {
+        let got = bash_complete(words);
+        if words.contains(&"ssoenv-no-such-cmd") {
+            assert!(got.is_empty(), "{words:?}: {got:?}");
+        } else {
+            assert!(got.contains(&"bash".to_owned()), "{words:?}: {got:?}");
+            assert!(!got.contains(&"prod".to_owned()), "{words:?}: {got:?}");
+        }
+    }
+    // With bash-completion's _command_offset: handed the index of the command word.
+    let (home, path) = sandbox();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/ssoenv.bash");
+    for (words, want) in [
+        ("ssoenv exec prod -- aws s3", "4"),
+        ("ssoenv exec prod aws s3", "3"),
+        ("ssoenv exec prod --region x aws ", "5"),
+    ] {
+        let script = format!(
+            "{BASH_SESSIONS}source '{}'\n_command_offset() {{ COMPREPLY=(\"offset=$1\"); }}\n\
+             read -ra COMP_WORDS <<< '{words}'\n[[ '{words}' != *' ' ]] || COMP_WORDS+=('')\n\
+             COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1))\n\
+             _ssoenv_with_profiles ssoenv \"${{COMP_WORDS[COMP_CWORD]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            file.display()
+        );
+        let out = Command::new("bash")
+            .args(["--noprofile", "--norc", "-c", &script])
+            .env_clear()
+            .env("HOME", home.path())
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("offset={want}\n"),
+            "{words}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
 fn fish_completes_profile_names_for_commands_that_take_a_profile() {
     if !have("fish") {
         return;
@@ -145,7 +223,10 @@ fn fish_completes_profile_names_for_commands_that_take_a_profile() {
             .args([
                 "--no-config",
                 "-c",
-                &format!("source '{}'; complete -C '{line}'", file.display()),
+                &format!(
+                    "{FISH_SESSIONS}source '{}'; complete -c zzcmd -l erase-all -f; complete -C '{line}'",
+                    file.display()
+                ),
             ])
             .env_clear()
             .env("HOME", home.path())
@@ -161,6 +242,24 @@ fn fish_completes_profile_names_for_commands_that_take_a_profile() {
     assert_eq!(complete("ssoenv use p"), ["preprod", "prod"]);
     assert_eq!(complete("ssoenv exec --region x d"), ["default", "dev"]);
     assert!(!complete("ssoenv use prod p").contains(&"prod".to_owned()));
+    assert_eq!(complete("ssoenv login --sso-session "), ["corp", "team-a"]);
+    assert_eq!(complete("ssoenv status --check pr"), ["preprod", "prod"]);
+    assert!(!complete("ssoenv status pr").contains(&"prod".to_owned()));
+    // exec: the command, then the command's own completion (zzcmd's, defined above).
+    for line in [
+        "ssoenv exec prod -- ssoenv-no-such-cmd",
+        "ssoenv exec prod -- zzcmd --era",
+        "ssoenv exec prod zzcmd --era",
+        "ssoenv exec prod --region x zzcmd --era",
+    ] {
+        let got = complete(line);
+        if line.contains("no-such") {
+            assert!(got.is_empty(), "{line}: {got:?}");
+        } else {
+            assert_eq!(got, ["--erase-all"], "{line}");
+        }
+    }
+    assert!(complete("ssoenv exec prod -- fis").contains(&"fish".to_owned()));
 }
 
 #[test]
@@ -183,6 +282,51 @@ fn zsh_completion_points_profile_arguments_at_the_config() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// zsh: `--sso-session NAME` completes from `ssoenv profiles --sessions`, exec's command
+/// through `_normal` (a command name, then that command's completion). Function-level:
+/// `_wanted` and `compadd` are stubbed to print what would be offered.
+#[test]
+fn zsh_completes_sessions_and_hands_exec_commands_to_normal() {
+    let z = ssoenv::cmd::completions::script(Shell::Zsh);
+    assert_eq!(
+        z.matches(":NAME:_ssoenv_sessions' ").count(),
+        2,
+        "login, logout"
+    );
+    assert!(z.contains("--check["), "status --check");
+    assert_eq!(
+        z.matches("'*::command -- ").count(),
+        z.matches(":_normal' ").count(),
+        "exec's command"
+    );
+    assert!(z.contains(":_normal' "));
+    if !have("zsh") {
+        return;
+    }
+    let (home, path) = sandbox();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/_ssoenv");
+    let script = format!(
+        "ssoenv() {{ if [[ $1 == profiles && $2 == --sessions ]]; then print -l corp team-a; else command ssoenv \"$@\"; fi }}\n\
+         compdef() {{ : }}\n_arguments() {{ : }}\nsource '{}'\n\
+         _wanted() {{ shift 3; \"$@\" }}\ncompadd() {{ print -l -- ${{(P)${{@[-1]}}}} }}\n\
+         _ssoenv_sessions; print -r -- --; _ssoenv_profiles",
+        file.display()
+    );
+    let out = Command::new("zsh")
+        .args(["-f", "-c", &script])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "corp\nteam-a\n--\ndefault\nprod\npreprod\ndev\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The one rc line brings completions too, in every shell.
