@@ -135,51 +135,60 @@ __ssoenv_prepare() {
 # (bash 4.2), `date` only on older shells; no process on bash 4.2 and later.
 __ssoenv_tick() {
     [[ -n $__ssoenv_exp ]] || return 0
-    __ssoenv_t=${EPOCHSECONDS-} __ssoenv_m=''
-    [[ -n $__ssoenv_t ]] || __ssoenv_clock
-    ((__ssoenv_l = __ssoenv_exp - __ssoenv_t))
-    if ((__ssoenv_l < 600)) && [[ ${SSOENV_AUTO_RENEW-} == 1 ]]; then
-        if ((__ssoenv_t - ${__ssoenv_renew_at:-0} >= 60)); then
-            __ssoenv_renew_at=$__ssoenv_t
-            __ssoenv_renew && return 0
-        fi
-        __ssoenv_m=$((__ssoenv_renew_at + 60))
+    if [[ -n ${EPOCHSECONDS-} ]]; then
+        ((__ssoenv_l = __ssoenv_exp - EPOCHSECONDS))
+    else
+        __ssoenv_clock
     fi
-    # Minutes change when the seconds left cross a multiple of 60 (as do the
-    # colour and renewal thresholds); under a minute, every second.
+    # Minutes change when the seconds left cross a multiple of 60 (as do the colour
+    # and renewal thresholds), at exp - l + l % 60 + 1; under a minute, every second.
+    # (Arithmetic assignments are what costs here: as few as can be.)
     if ((__ssoenv_l >= 3600)); then
-        ((__ssoenv_until = __ssoenv_t + __ssoenv_l % 60 + 1, __ssoenv_x = 100 + __ssoenv_l % 3600 / 60, __ssoenv_l /= 3600))
-        __ssoenv_x=${__ssoenv_l}h${__ssoenv_x:1}m
+        ((__ssoenv_until = __ssoenv_exp - __ssoenv_l + __ssoenv_l % 60 + 1, __ssoenv_x = 100 + __ssoenv_l % 3600 / 60))
+        __ssoenv_x=$((__ssoenv_l / 3600))h${__ssoenv_x:1}m
         SSOENV_SEGMENT="$__ssoenv_name $__ssoenv_x" SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_ps1=$__ssoenv_green$__ssoenv_x$__ssoenv_close
     elif ((__ssoenv_l >= 900)); then
-        ((__ssoenv_until = __ssoenv_t + __ssoenv_l % 60 + 1, __ssoenv_l /= 60))
-        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_l}m" SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_ps1=$__ssoenv_green${__ssoenv_l}m$__ssoenv_close
+        ((__ssoenv_until = __ssoenv_exp - __ssoenv_l + __ssoenv_l % 60 + 1, __ssoenv_x = __ssoenv_l / 60))
+        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_x}m" SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_ps1=$__ssoenv_green${__ssoenv_x}m$__ssoenv_close
     elif ((__ssoenv_l >= 300)); then
-        ((__ssoenv_until = __ssoenv_t + __ssoenv_l % 60 + 1, __ssoenv_l /= 60))
-        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_l}m" SSOENV_SEGMENT_STATE=warn SSOENV_SEGMENT_COLOR=yellow __ssoenv_ps1=$__ssoenv_yellow${__ssoenv_l}m$__ssoenv_close
+        ((__ssoenv_until = __ssoenv_exp - __ssoenv_l + __ssoenv_l % 60 + 1, __ssoenv_x = __ssoenv_l / 60))
+        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_x}m" SSOENV_SEGMENT_STATE=warn SSOENV_SEGMENT_COLOR=yellow __ssoenv_ps1=$__ssoenv_yellow${__ssoenv_x}m$__ssoenv_close
     elif ((__ssoenv_l >= 60)); then
-        ((__ssoenv_until = __ssoenv_t + __ssoenv_l % 60 + 1, __ssoenv_l /= 60))
-        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_l}m" SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=$__ssoenv_red${__ssoenv_l}m$__ssoenv_close
+        ((__ssoenv_until = __ssoenv_exp - __ssoenv_l + __ssoenv_l % 60 + 1, __ssoenv_x = __ssoenv_l / 60))
+        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_x}m" SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=$__ssoenv_red${__ssoenv_x}m$__ssoenv_close
     elif ((__ssoenv_l > 0)); then
-        __ssoenv_until=$((__ssoenv_t + 1))
+        ((__ssoenv_until = __ssoenv_exp - __ssoenv_l + 1))
         SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_l}s" SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=$__ssoenv_red${__ssoenv_l}s$__ssoenv_close
     else
-        __ssoenv_until=9000000000000
-        SSOENV_SEGMENT="$__ssoenv_name expired" SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=${__ssoenv_red}expired$__ssoenv_close
+        SSOENV_SEGMENT="$__ssoenv_name expired" SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=${__ssoenv_red}expired$__ssoenv_close __ssoenv_until=9000000000000
     fi
-    # The renewal is due again before the text changes: look again then.
-    [[ -z $__ssoenv_m ]] || ((__ssoenv_until < __ssoenv_m)) || __ssoenv_until=$__ssoenv_m
-    # Without EPOCHSECONDS the hook cannot tell the time cheaply: recompute each prompt.
-    [[ -n ${EPOCHSECONDS-} ]] || __ssoenv_until=0
+    # Without EPOCHSECONDS the hook recomputes at each prompt anyway; under 10
+    # minutes with SSOENV_AUTO_RENEW=1, renew (at most once a minute).
+    ((__ssoenv_l >= 600)) || [[ ${SSOENV_AUTO_RENEW-} != 1 ]] || __ssoenv_renew_due
 }
 
-# The time without EPOCHSECONDS (bash before 5.0), into __ssoenv_t.
-__ssoenv_clock() {
-    if ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
-        printf -v __ssoenv_t '%(%s)T' -1
-    else
-        __ssoenv_t=$(date +%s)
+# Renew when the last attempt is a minute old (the segment is then computed
+# afresh), else look again when it will be.
+__ssoenv_renew_due() {
+    local t=$((__ssoenv_exp - __ssoenv_l))
+    if ((t - ${__ssoenv_renew_at:-0} >= 60)); then
+        __ssoenv_renew_at=$t
+        __ssoenv_renew && return 0
     fi
+    ((__ssoenv_until < __ssoenv_renew_at + 60)) || ((__ssoenv_until = __ssoenv_renew_at + 60))
+    return 0
+}
+
+# The time without EPOCHSECONDS (bash before 5.0): the seconds left into
+# __ssoenv_l. (The hook then recomputes at each prompt.)
+__ssoenv_clock() {
+    local t
+    if ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
+        printf -v t '%(%s)T' -1
+    else
+        t=$(date +%s)
+    fi
+    ((__ssoenv_l = __ssoenv_exp - t))
 }
 
 # Quiet renewal: role credentials from a valid or refreshable token, never a login.
@@ -202,7 +211,12 @@ __ssoenv_hook() {
     [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-} ]] || return $__ssoenv_status
     # Recompute only when the session changed or the text is due to change.
     [[ ${__ssoenv_key-} == "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}" ]] || __ssoenv_prepare
-    ((${EPOCHSECONDS:-0} < __ssoenv_until)) || __ssoenv_tick
+    # (Without EPOCHSECONDS, bash before 5.0: every prompt.)
+    ((${EPOCHSECONDS:-99999999999999} < __ssoenv_until)) || __ssoenv_tick
+    # The usual case in two tests: the marker is in PS1 and PS1 is expanded.
+    if [[ ${PS1-} == *"$__ssoenv_marker"* && ${SSOENV_PROMPT-} != off ]] && shopt -q promptvars; then
+        return $__ssoenv_status
+    fi
     if ! shopt -q promptvars && [[ :$SHELLOPTS: != *:posix:* ]]; then
         __ssoenv_literal
     elif [[ ${PS1-} == *"$__ssoenv_marker"* ]]; then
