@@ -30,6 +30,8 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('logout', 'logout', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Revoke an SSO session and remove its cached token and role credentials')
             [System.Management.Automation.CompletionResult]::new('status', 'status', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Show SSO sessions, token states and profiles (no network)')
             [System.Management.Automation.CompletionResult]::new('profiles', 'profiles', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List the SSO profiles of ~/.aws/config')
+            [System.Management.Automation.CompletionResult]::new('accounts', 'accounts', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List every account and role the SSO session can use (asks the portal)')
+            [System.Management.Automation.CompletionResult]::new('populate', 'populate', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config')
             [System.Management.Automation.CompletionResult]::new('emulator', 'emulator', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)')
             [System.Management.Automation.CompletionResult]::new('demo', 'demo', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Walk through login, use and exec against the local emulator, with no AWS account')
             [System.Management.Automation.CompletionResult]::new('init', 'init', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal')
@@ -85,7 +87,27 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
         }
         'ssoenv;profiles' {
             [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output')
-            [System.Management.Automation.CompletionResult]::new('--names', '--names', [System.Management.Automation.CompletionResultType]::ParameterName, 'Only the names of all profiles, one a line, from a quick scan that never fails (for completions)')
+            [System.Management.Automation.CompletionResult]::new('--names', '--names', [System.Management.Automation.CompletionResultType]::ParameterName, 'Only the names of the profiles `use` accepts, one a line (for completions)')
+            [System.Management.Automation.CompletionResult]::new('--sessions', '--sessions', [System.Management.Automation.CompletionResultType]::ParameterName, 'Only the names of the sso-sessions `login --sso-session` accepts, one a line (for completions)')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ssoenv;accounts' {
+            [System.Management.Automation.CompletionResult]::new('--sso-session', '--sso-session', [System.Management.Automation.CompletionResultType]::ParameterName, 'Use this [sso-session NAME]')
+            [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output (shape below)')
+            [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ssoenv;populate' {
+            [System.Management.Automation.CompletionResult]::new('--sso-session', '--sso-session', [System.Management.Automation.CompletionResultType]::ParameterName, 'The [sso-session NAME] to populate from (default: the config''s only sso-session)')
+            [System.Management.Automation.CompletionResult]::new('--template', '--template', [System.Management.Automation.CompletionResultType]::ParameterName, 'Profile name template')
+            [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, '`region` of every profile written (without it, a region populate wrote before is kept)')
+            [System.Management.Automation.CompletionResult]::new('--prune', '--prune', [System.Management.Automation.CompletionResultType]::ParameterName, 'Remove profiles populate wrote for this session whose account or role is gone')
+            [System.Management.Automation.CompletionResult]::new('--dry-run', '--dry-run', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print the changes as a diff and write nothing')
+            [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
@@ -98,6 +120,8 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('--role-ttl', '--role-ttl', [System.Management.Automation.CompletionResultType]::ParameterName, 'Role-credential lifetime in seconds')
             [System.Management.Automation.CompletionResult]::new('--interval', '--interval', [System.Management.Automation.CompletionResultType]::ParameterName, 'Polling interval in seconds returned by StartDeviceAuthorization')
             [System.Management.Automation.CompletionResult]::new('--fail', '--fail', [System.Management.Automation.CompletionResultType]::ParameterName, 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)')
+            [System.Management.Automation.CompletionResult]::new('--accounts', '--accounts', [System.Management.Automation.CompletionResultType]::ParameterName, 'Serve N generated accounts (account-0001 ..., 3 roles each; every 100th repeats the name before it) instead of the fixture')
+            [System.Management.Automation.CompletionResult]::new('--latency-ms', '--latency-ms', [System.Management.Automation.CompletionResultType]::ParameterName, 'Add this many milliseconds to every answer (a distant region)')
             [System.Management.Automation.CompletionResult]::new('--deny', '--deny', [System.Management.Automation.CompletionResultType]::ParameterName, 'Deny every device authorization (the user clicks "Deny")')
             [System.Management.Automation.CompletionResult]::new('--expire', '--expire', [System.Management.Automation.CompletionResultType]::ParameterName, 'Let every device code expire before approval')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
@@ -134,6 +158,8 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('logout', 'logout', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Revoke an SSO session and remove its cached token and role credentials')
             [System.Management.Automation.CompletionResult]::new('status', 'status', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Show SSO sessions, token states and profiles (no network)')
             [System.Management.Automation.CompletionResult]::new('profiles', 'profiles', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List the SSO profiles of ~/.aws/config')
+            [System.Management.Automation.CompletionResult]::new('accounts', 'accounts', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List every account and role the SSO session can use (asks the portal)')
+            [System.Management.Automation.CompletionResult]::new('populate', 'populate', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config')
             [System.Management.Automation.CompletionResult]::new('emulator', 'emulator', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)')
             [System.Management.Automation.CompletionResult]::new('demo', 'demo', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Walk through login, use and exec against the local emulator, with no AWS account')
             [System.Management.Automation.CompletionResult]::new('init', 'init', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal')
@@ -163,6 +189,12 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
         'ssoenv;help;profiles' {
             break
         }
+        'ssoenv;help;accounts' {
+            break
+        }
+        'ssoenv;help;populate' {
+            break
+        }
         'ssoenv;help;emulator' {
             break
         }
@@ -186,7 +218,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
     # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), matched
     # literally (-like would take a name's [ ] * ? as wildcards) and inserted quoted.
     $profiles = @()
-    if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;login', 'ssoenv;logout', 'ssoenv;status')) -and -not $wordToComplete.StartsWith('-')) {
+    if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;login', 'ssoenv;logout', 'ssoenv;status', 'ssoenv;accounts')) -and -not $wordToComplete.StartsWith('-')) {
         $prefix = $wordToComplete
         if ($prefix -match '^[''\u2018-\u201B]') {
             $prefix = $prefix.Substring(1) -replace '([''\u2018-\u201B])[''\u2018-\u201B]', '$1'

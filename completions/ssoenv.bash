@@ -16,6 +16,9 @@ _ssoenv() {
             ",$1")
                 cmd="ssoenv"
                 ;;
+            ssoenv,accounts)
+                cmd="ssoenv__subcmd__accounts"
+                ;;
             ssoenv,completions)
                 cmd="ssoenv__subcmd__completions"
                 ;;
@@ -40,6 +43,9 @@ _ssoenv() {
             ssoenv,logout)
                 cmd="ssoenv__subcmd__logout"
                 ;;
+            ssoenv,populate)
+                cmd="ssoenv__subcmd__populate"
+                ;;
             ssoenv,profiles)
                 cmd="ssoenv__subcmd__profiles"
                 ;;
@@ -54,6 +60,9 @@ _ssoenv() {
                 ;;
             ssoenv,use)
                 cmd="ssoenv__subcmd__use"
+                ;;
+            ssoenv__subcmd__help,accounts)
+                cmd="ssoenv__subcmd__help__subcmd__accounts"
                 ;;
             ssoenv__subcmd__help,completions)
                 cmd="ssoenv__subcmd__help__subcmd__completions"
@@ -79,6 +88,9 @@ _ssoenv() {
             ssoenv__subcmd__help,logout)
                 cmd="ssoenv__subcmd__help__subcmd__logout"
                 ;;
+            ssoenv__subcmd__help,populate)
+                cmd="ssoenv__subcmd__help__subcmd__populate"
+                ;;
             ssoenv__subcmd__help,profiles)
                 cmd="ssoenv__subcmd__help__subcmd__profiles"
                 ;;
@@ -101,12 +113,30 @@ _ssoenv() {
 
     case "${cmd}" in
         ssoenv)
-            opts="-h -V --help --version use unset exec login logout status profiles emulator demo init prompt completions help"
+            opts="-h -V --help --version use unset exec login logout status profiles accounts populate emulator demo init prompt completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssoenv__subcmd__accounts)
+            opts="-h --sso-session --json --no-browser --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --sso-session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -143,7 +173,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__emulator)
-            opts="-h --port --fixture --approve-after --token-ttl --role-ttl --interval --deny --expire --fail --help"
+            opts="-h --port --fixture --approve-after --token-ttl --role-ttl --interval --deny --expire --fail --accounts --latency-ms --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -177,6 +207,14 @@ _ssoenv() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
+                --accounts)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --latency-ms)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -203,8 +241,22 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__help)
-            opts="use unset exec login logout status profiles emulator demo init prompt completions help"
+            opts="use unset exec login logout status profiles accounts populate emulator demo init prompt completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssoenv__subcmd__help__subcmd__accounts)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
@@ -315,6 +367,20 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__help__subcmd__logout)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssoenv__subcmd__help__subcmd__populate)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -448,8 +514,34 @@ _ssoenv() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ssoenv__subcmd__populate)
+            opts="-h --sso-session --template --region --prune --dry-run --no-browser --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --sso-session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --template)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ssoenv__subcmd__profiles)
-            opts="-h --json --names --help"
+            opts="-h --json --names --sessions --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -549,14 +641,14 @@ fi
 _ssoenv_with_profiles() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} i skip=0 profile=0 check=0 list=''
     case ${COMP_WORDS[1]-} in
-    login | logout)
+    login | logout | accounts | populate)
         if ((COMP_CWORD >= 3)) && [[ $prev == --sso-session ]]; then
             list=sessions
         fi
         ;;
     esac
     case ${COMP_WORDS[1]-} in
-    use | exec | login | logout | status)
+    use | exec | login | logout | status | accounts)
         for ((i = 2; i < COMP_CWORD; i++)); do
             if ((skip)); then
                 skip=0

@@ -29,6 +29,8 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand logout 'Revoke an SSO session and remove its cached token and role credentials'
             cand status 'Show SSO sessions, token states and profiles (no network)'
             cand profiles 'List the SSO profiles of ~/.aws/config'
+            cand accounts 'List every account and role the SSO session can use (asks the portal)'
+            cand populate 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config'
             cand emulator 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
             cand demo 'Walk through login, use and exec against the local emulator, with no AWS account'
             cand init 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
@@ -77,7 +79,25 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
         }
         &'ssoenv;profiles'= {
             cand --json 'Machine-readable output'
-            cand --names 'Only the names of all profiles, one a line, from a quick scan that never fails (for completions)'
+            cand --names 'Only the names of the profiles `use` accepts, one a line (for completions)'
+            cand --sessions 'Only the names of the sso-sessions `login --sso-session` accepts, one a line (for completions)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;accounts'= {
+            cand --sso-session 'Use this [sso-session NAME]'
+            cand --json 'Machine-readable output (shape below)'
+            cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;populate'= {
+            cand --sso-session 'The [sso-session NAME] to populate from (default: the config''s only sso-session)'
+            cand --template 'Profile name template'
+            cand --region '`region` of every profile written (without it, a region populate wrote before is kept)'
+            cand --prune 'Remove profiles populate wrote for this session whose account or role is gone'
+            cand --dry-run 'Print the changes as a diff and write nothing'
+            cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -89,6 +109,8 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --role-ttl 'Role-credential lifetime in seconds'
             cand --interval 'Polling interval in seconds returned by StartDeviceAuthorization'
             cand --fail 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)'
+            cand --accounts 'Serve N generated accounts (account-0001 ..., 3 roles each; every 100th repeats the name before it) instead of the fixture'
+            cand --latency-ms 'Add this many milliseconds to every answer (a distant region)'
             cand --deny 'Deny every device authorization (the user clicks "Deny")'
             cand --expire 'Let every device code expire before approval'
             cand -h 'Print help'
@@ -120,6 +142,8 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand logout 'Revoke an SSO session and remove its cached token and role credentials'
             cand status 'Show SSO sessions, token states and profiles (no network)'
             cand profiles 'List the SSO profiles of ~/.aws/config'
+            cand accounts 'List every account and role the SSO session can use (asks the portal)'
+            cand populate 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config'
             cand emulator 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
             cand demo 'Walk through login, use and exec against the local emulator, with no AWS account'
             cand init 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
@@ -140,6 +164,10 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
         &'ssoenv;help;status'= {
         }
         &'ssoenv;help;profiles'= {
+        }
+        &'ssoenv;help;accounts'= {
+        }
+        &'ssoenv;help;populate'= {
         }
         &'ssoenv;help;emulator'= {
         }

@@ -33,6 +33,8 @@ complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "login" -d 'Log in to 
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "logout" -d 'Revoke an SSO session and remove its cached token and role credentials'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "status" -d 'Show SSO sessions, token states and profiles (no network)'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "profiles" -d 'List the SSO profiles of ~/.aws/config'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "accounts" -d 'List every account and role the SSO session can use (asks the portal)'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "populate" -d 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "emulator" -d 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "demo" -d 'Walk through login, use and exec against the local emulator, with no AWS account'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "init" -d 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
@@ -69,8 +71,20 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l json -d 'Machin
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l check -d 'Print nothing; exit 0 when PROFILE\'s credentials can be had without a login, else 1'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l json -d 'Machine-readable output'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l names -d 'Only the names of all profiles, one a line, from a quick scan that never fails (for completions)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l names -d 'Only the names of the profiles `use` accepts, one a line (for completions)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l sessions -d 'Only the names of the sso-sessions `login --sso-session` accepts, one a line (for completions)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand accounts" -l sso-session -d 'Use this [sso-session NAME]' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand accounts" -l json -d 'Machine-readable output (shape below)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand accounts" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand accounts" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l sso-session -d 'The [sso-session NAME] to populate from (default: the config\'s only sso-session)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l template -d 'Profile name template' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l region -d '`region` of every profile written (without it, a region populate wrote before is kept)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l prune -d 'Remove profiles populate wrote for this session whose account or role is gone'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l dry-run -d 'Print the changes as a diff and write nothing'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l port -d 'Port on 127.0.0.1 (0 picks a free one)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fixture -d 'JSON file of accounts and roles to serve (default: a built-in set)' -r -F
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l approve-after -d 'Approve a device code after this many CreateToken polls' -r
@@ -78,6 +92,8 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l token-ttl -d 
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l role-ttl -d 'Role-credential lifetime in seconds' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l interval -d 'Polling interval in seconds returned by StartDeviceAuthorization' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fail -d 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l accounts -d 'Serve N generated accounts (account-0001 ..., 3 roles each; every 100th repeats the name before it) instead of the fixture' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l latency-ms -d 'Add this many milliseconds to every answer (a distant region)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l deny -d 'Deny every device authorization (the user clicks "Deny")'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l expire -d 'Let every device code expire before approval'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -s h -l help -d 'Print help'
@@ -87,19 +103,21 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -l format -d 'Outp
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -l no-color -d 'No ANSI colour (also when NO_COLOR is set)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "use" -d 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "unset" -d 'Print shell code that removes every variable `use` sets'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "exec" -d 'Run a command with temporary credentials for PROFILE'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "login" -d 'Log in to an SSO session (reuses a valid token unless --force)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "logout" -d 'Revoke an SSO session and remove its cached token and role credentials'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "status" -d 'Show SSO sessions, token states and profiles (no network)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "profiles" -d 'List the SSO profiles of ~/.aws/config'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "emulator" -d 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "demo" -d 'Walk through login, use and exec against the local emulator, with no AWS account'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "init" -d 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "prompt" -d 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles emulator demo init prompt completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "use" -d 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "unset" -d 'Print shell code that removes every variable `use` sets'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "exec" -d 'Run a command with temporary credentials for PROFILE'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "login" -d 'Log in to an SSO session (reuses a valid token unless --force)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "logout" -d 'Revoke an SSO session and remove its cached token and role credentials'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "status" -d 'Show SSO sessions, token states and profiles (no network)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "profiles" -d 'List the SSO profiles of ~/.aws/config'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "accounts" -d 'List every account and role the SSO session can use (asks the portal)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "populate" -d 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "emulator" -d 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "demo" -d 'Walk through login, use and exec against the local emulator, with no AWS account'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "init" -d 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "prompt" -d 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 
 # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), a session
 # name after --sso-session from `ssoenv profiles --sessions`, and after `exec PROFILE`
@@ -108,7 +126,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_
 function __ssoenv_complete_what
     set -l tokens (commandline -opc)
     test (count $tokens) -ge 2; or return 1
-    contains -- $tokens[2] use exec login logout status; or return 1
+    contains -- $tokens[2] use exec login logout status accounts; or return 1
     set -l skip 0
     set -l profile 0
     set -l check 0
@@ -164,4 +182,4 @@ function __ssoenv_complete_exec
 end
 complete -c ssoenv -n __ssoenv_complete_profile -f -a '(ssoenv profiles --names 2>/dev/null)'
 complete -c ssoenv -n __ssoenv_complete_command -f -a '(__ssoenv_complete_exec)'
-complete -c ssoenv -n '__fish_seen_subcommand_from login logout' -l sso-session -x -a '(ssoenv profiles --sessions 2>/dev/null)'
+complete -c ssoenv -n '__fish_seen_subcommand_from login logout accounts populate' -l sso-session -x -a '(ssoenv profiles --sessions 2>/dev/null)'

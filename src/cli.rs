@@ -81,10 +81,17 @@ pub enum Command {
     #[command(after_help = "Examples:\n  \
             ssoenv profiles\n  \
             ssoenv profiles --json | jq -r '.[] | select(.sso_session == \"corp\") | .name'\n  \
-            ssoenv profiles --names\n\n\
+            ssoenv profiles --names                  # the profiles `use` accepts, one a line\n  \
+            ssoenv profiles --sessions               # the sso-sessions `login --sso-session` accepts\n\n\
             --json prints an array of {\"name\", \"sso_session\" (null for a legacy profile), \"start_url\",\n\
             \"account_id\", \"role_name\", \"region\" (or null)}.")]
     Profiles(ProfilesArgs),
+    /// List every account and role the SSO session can use (asks the portal)
+    #[command(after_help = ACCOUNTS_HELP)]
+    Accounts(AccountsArgs),
+    /// Write one [profile ...] per account and role the SSO session can use into ~/.aws/config
+    #[command(after_help = POPULATE_HELP)]
+    Populate(PopulateArgs),
     /// Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)
     #[command(after_help = EMULATOR_HELP)]
     Emulator(EmulatorArgs),
@@ -141,7 +148,7 @@ Examples:
     \"sessions\": [
       {\"name\": \"corp\" | null (legacy profiles), \"start_url\": \"https://d-1234567890.awsapps.com/start\",
        \"region\": \"us-east-1\",
-       \"token\": {\"state\": \"valid\" | \"refreshable\" | \"expired\" | \"absent\",
+       \"token\": {\"state\": \"valid\" | \"refreshable\" | \"rejected\" | \"expired\" | \"absent\",
                  \"expires_at\": \"2026-11-22T18:00:00Z\" | null, \"refreshable\": true | false}}
     ],
     \"profiles\": [
@@ -153,7 +160,7 @@ Examples:
   }
 A profile that does not resolve has \"error\" set to the reason and every other field null
 (\"credentials\" too). \"refreshable\" (token) means expired or within 15 minutes of it, with a
-refresh token.";
+refresh token; \"rejected\" means the portal refused it (the next use or login refreshes or logs in).";
 
 const EMULATOR_HELP: &str = "\
 Faults (--fail OP:KIND[:TIMES], repeatable): the next TIMES requests (default 1, `*` for all)
@@ -173,7 +180,8 @@ to OP fail in the way KIND says.
 Control endpoints (JSON):
   GET  /_emulator/stats      requests counted per operation
   POST /_emulator/faults     {\"spec\": \"token:500:2,credentials:429=3\"} queues faults
-  POST /_emulator/settings   {\"deny\", \"expire_device_codes\", \"token_ttl\", \"role_ttl\", \"approve_after_polls\"}
+  POST /_emulator/settings   {\"deny\", \"expire_device_codes\", \"token_ttl\", \"role_ttl\", \"approve_after_polls\",
+                             \"latency_ms\"}
   POST /_emulator/revoke     every token issued so far stops working
   POST /_emulator/reset      forget faults and counters, restore start-up settings
 
@@ -181,7 +189,37 @@ Examples:
   ssoenv emulator --port 8123
   ssoenv emulator --fail token:500:2 --fail credentials:429=3:1
   ssoenv emulator --fixture accounts.json --token-ttl 600
+  ssoenv emulator --accounts 1000 --latency-ms 50    # a large organisation, far away
   curl -X POST localhost:8123/_emulator/faults -d '{\"spec\":\"any:slow=3000\"}'";
+
+const ACCOUNTS_HELP: &str = "\
+Logs in first when needed (as `ssoenv login` does). With no PROFILE: AWS_PROFILE, else the
+`default` profile if it uses SSO; otherwise ssoenv lists the sessions to choose from.
+
+Examples:
+  ssoenv accounts --sso-session corp
+  ssoenv accounts prod --json | jq -r '.[] | select(.roles | index(\"ReadOnly\")) | .accountId'
+
+--json prints an array sorted by account name:
+  [{\"accountId\": \"111111111111\", \"accountName\": \"dev\" | null, \"emailAddress\": \"dev@example.com\" | null,
+    \"roles\": [\"AdministratorAccess\", \"ReadOnly\"]}]";
+
+const POPULATE_HELP: &str = "\
+Each profile gets sso_session, sso_account_id, sso_role_name, region (with --region) and the
+marker `ssoenv_populated = SESSION`; only profiles with that marker are ever changed or removed.
+A profile of the same name written by hand (or by `aws configure sso`) is left as it is and
+reported. Everything else in the file is kept byte for byte; the first change saves the old
+file as config.ssoenv-bak. Running it again with nothing changed upstream changes nothing.
+
+Template fields: {account_name} {account_id} {role_name} {session}. Names are made safe for a
+shell and the AWS CLI (spaces and other separators become -, control characters are dropped);
+accounts sharing a name get their account id appended.
+
+Examples:
+  ssoenv populate                                   # the config's only sso-session
+  ssoenv populate --sso-session corp --region eu-west-1
+  ssoenv populate --template '{role_name}@{account_name}' --dry-run
+  ssoenv populate --prune                           # also remove profiles of accounts now gone";
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ShellArg {
@@ -290,6 +328,12 @@ pub struct EmulatorArgs {
     /// Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)
     #[arg(long = "fail", value_name = "SPEC")]
     pub faults: Vec<String>,
+    /// Serve N generated accounts (account-0001 ..., 3 roles each; every 100th repeats the name before it) instead of the fixture
+    #[arg(long, value_name = "N", conflicts_with = "fixture")]
+    pub accounts: Option<u32>,
+    /// Add this many milliseconds to every answer (a distant region)
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub latency_ms: u64,
 }
 
 #[derive(Debug, Args)]
@@ -336,11 +380,54 @@ pub struct StatusArgs {
 #[derive(Debug, Args)]
 pub struct ProfilesArgs {
     /// Machine-readable output
-    #[arg(long, conflicts_with = "names")]
+    #[arg(long, conflicts_with_all = ["names", "sessions"])]
     pub json: bool,
-    /// Only the names of all profiles, one a line, from a quick scan that never fails (for completions)
-    #[arg(long)]
+    /// Only the names of the profiles `use` accepts, one a line (for completions)
+    #[arg(long, conflicts_with = "sessions")]
     pub names: bool,
+    /// Only the names of the sso-sessions `login --sso-session` accepts, one a line (for completions)
+    #[arg(long)]
+    pub sessions: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct AccountsArgs {
+    /// Profile whose SSO session to use (default: AWS_PROFILE, else an SSO `default` profile)
+    #[arg(conflicts_with = "sso_session")]
+    pub profile: Option<String>,
+    /// Use this [sso-session NAME]
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// Machine-readable output (shape below)
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub login: LoginFlags,
+}
+
+#[derive(Debug, Args)]
+pub struct PopulateArgs {
+    /// The [sso-session NAME] to populate from (default: the config's only sso-session)
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// Profile name template
+    #[arg(
+        long,
+        value_name = "TEMPLATE",
+        default_value = "{account_name}.{role_name}"
+    )]
+    pub template: String,
+    /// `region` of every profile written (without it, a region populate wrote before is kept)
+    #[arg(long, value_parser = parse_region)]
+    pub region: Option<String>,
+    /// Remove profiles populate wrote for this session whose account or role is gone
+    #[arg(long)]
+    pub prune: bool,
+    /// Print the changes as a diff and write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    #[command(flatten)]
+    pub login: LoginFlags,
 }
 
 #[derive(Debug, Args)]

@@ -1,6 +1,7 @@
 //! ssoenv: AWS IAM Identity Center credentials for the shell.
 //! The binary (`main.rs`) is thin; everything lives here so tests can reach it.
 
+pub mod accounts;
 pub mod browser;
 pub mod cache;
 pub mod cli;

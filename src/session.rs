@@ -161,6 +161,7 @@ pub fn role_credentials(
             }
             // The token was revoked or expired server-side: a fresh login, once.
             Err(HttpError::Api(e)) if e.status == 401 && !fresh_login => {
+                token::note_rejected(&ctx.home, &profile.sso, &access_token, (ctx.now)());
                 require_interaction(opts, &subject, true)?;
                 eprintln!(
                     "ssoenv: the SSO session for {} was rejected by the portal ({}); logging in again",
@@ -170,6 +171,10 @@ pub fn role_credentials(
                 access_token =
                     device_login(ctx, &profile.sso, &endpoints, opts, &subject)?.access_token;
                 fresh_login = true;
+            }
+            Err(HttpError::Api(e)) if e.status == 401 => {
+                token::note_rejected(&ctx.home, &profile.sso, &access_token, (ctx.now)());
+                return Err(role_error(profile, &endpoints, HttpError::Api(e), &subject));
             }
             Err(e) => return Err(role_error(profile, &endpoints, e, &subject)),
         }

@@ -419,7 +419,7 @@ fn status_help_shows_the_json_shape() {
     for key in [
         "\"active_profile\"",
         "\"sessions\"",
-        "\"token\": {\"state\": \"valid\" | \"refreshable\" | \"expired\" | \"absent\"",
+        "\"token\": {\"state\": \"valid\" | \"refreshable\" | \"rejected\" | \"expired\" | \"absent\"",
         "\"profiles\"",
         "\"credentials\"",
         "\"error\"",

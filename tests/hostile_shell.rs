@@ -85,9 +85,16 @@ fn hostile_config(home: &Path) -> (Vec<String>, std::path::PathBuf) {
     let pwned = home.join("pwned");
     let names = hostile_names(&pwned);
     std::fs::create_dir_all(home.join(".aws")).unwrap();
-    let mut config = String::new();
+    // SSO profiles (completion offers only what `use` accepts), each name
+    // quoted the way botocore's shlex reads it back.
+    let mut config = String::from(
+        "[sso-session corp]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n",
+    );
     for n in &names {
-        config.push_str(&format!("[profile {n}]\nregion = us-east-1\n"));
+        config.push_str(&format!(
+            "[profile {}]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n",
+            shell_words::quote(n)
+        ));
     }
     std::fs::write(home.join(".aws/config"), config).unwrap();
     // The binary lists them as they are.

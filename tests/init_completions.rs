@@ -41,7 +41,12 @@ fn committed_completions_match_the_cli() {
     );
 }
 
-const CONFIG: &str = "[default]\nregion = us-east-1\n[profile prod]\n[profile preprod]\n[profile dev]\n[sso-session corp]\n";
+/// Four SSO profiles (`profiles --names` offers only profiles `use` accepts).
+const CONFIG: &str = "[default]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
+    [profile prod]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
+    [profile preprod]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
+    [profile dev]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
+    [sso-session corp]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n";
 
 fn sandbox() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -267,8 +272,8 @@ fn zsh_completion_points_profile_arguments_at_the_config() {
     let z = ssoenv::cmd::completions::script(Shell::Zsh);
     assert_eq!(
         z.matches(":_ssoenv_profiles' ").count(),
-        5,
-        "use, exec, login, logout, status --check"
+        6,
+        "use, exec, login, logout, status --check, accounts"
     );
     assert!(z.contains("_ssoenv_profiles() {"));
     if have("zsh") {
@@ -290,10 +295,16 @@ fn zsh_completion_points_profile_arguments_at_the_config() {
 #[test]
 fn zsh_completes_sessions_and_hands_exec_commands_to_normal() {
     let z = ssoenv::cmd::completions::script(Shell::Zsh);
+    // Every subcommand with --sso-session (login, logout, and later ones), read from clap.
+    let takes = ssoenv::cmd::completions::takes();
+    assert!(takes.session.iter().any(|c| c == "login"));
+    assert!(takes.session.iter().any(|c| c == "logout"));
+    assert!(takes.profile.iter().any(|c| c == "status"));
     assert_eq!(
         z.matches(":NAME:_ssoenv_sessions' ").count(),
-        2,
-        "login, logout"
+        takes.session.len(),
+        "{:?}",
+        takes.session
     );
     assert!(z.contains("--check["), "status --check");
     assert_eq!(

@@ -466,17 +466,17 @@ pub fn read_json<T: for<'de> serde::Deserialize<'de>>(path: &Path, what: &str) -
         Ok(b) => b,
         Err(ReadError::NotFound) => return Read::Absent,
         Err(e) => {
-            eprintln!(
+            warn_once(&format!(
                 "ssoenv: warning: could not read the {what} {} ({e}); ignoring it",
                 crate::text::printable(&path.display().to_string())
-            );
+            ));
             return Read::Absent;
         }
     };
     match serde_json::from_slice(&bytes) {
         Ok(v) => Read::Present(v),
         Err(e) => {
-            eprintln!(
+            warn_once(&format!(
                 "ssoenv: warning: the {what} {} is corrupt ({}); ignoring it",
                 crate::text::printable(&path.display().to_string()),
                 if bytes.is_empty() {
@@ -484,10 +484,27 @@ pub fn read_json<T: for<'de> serde::Deserialize<'de>>(path: &Path, what: &str) -
                 } else {
                     e.to_string()
                 }
-            );
+            ));
             Read::Absent
         }
     }
+}
+
+/// Print a warning about a cache file on stderr, once per run: a command may
+/// read the same file more than once (`use` reads the role and token caches
+/// before taking the session lock and again after it), and the same problem
+/// with the same file is worth one line. Returns whether it was printed.
+pub(crate) fn warn_once(message: &str) -> bool {
+    use std::sync::Mutex;
+    static SHOWN: Mutex<Vec<String>> = Mutex::new(Vec::new());
+    let mut shown = SHOWN.lock().unwrap_or_else(|e| e.into_inner());
+    if shown.iter().any(|m| m == message) {
+        return false;
+    }
+    shown.push(message.to_owned());
+    drop(shown);
+    eprintln!("{message}");
+    true
 }
 
 #[cfg(test)]
@@ -597,6 +614,14 @@ mod tests {
             read_bounded(&link, 5),
             Err(ReadError::NotRegular("a character device"))
         ));
+    }
+
+    #[test]
+    fn a_warning_is_printed_once_per_run() {
+        let m = "ssoenv: warning: test message for warn_once (ignore)";
+        assert!(warn_once(m));
+        assert!(!warn_once(m));
+        assert!(warn_once(&format!("{m}, another")));
     }
 
     #[test]

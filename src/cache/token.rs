@@ -45,6 +45,18 @@ pub struct Token {
 }
 
 impl Token {
+    /// Whether the portal rejected this token (`mark_rejected`) and no tool
+    /// has renewed it since (botocore drops the mark when it rewrites the
+    /// file; a tool that keeps unknown keys writes a later `expiresAt`).
+    pub fn rejected(&self) -> bool {
+        self.file
+            .extra
+            .get(REJECTED_AT)
+            .and_then(serde_json::Value::as_str)
+            .and_then(parse_timestamp)
+            .is_some_and(|at| self.expires_at <= at)
+    }
+
     /// Everything a refresh needs (spec §4.1): a refresh token, the client
     /// registration and a registration that has not expired.
     pub fn refresh_material(&self, now: OffsetDateTime) -> Option<(&str, &str, &str)> {
@@ -90,10 +102,10 @@ pub fn parse_file(file: TokenFile, p: &Path) -> Option<Token> {
             file,
         }),
         _ => {
-            eprintln!(
+            super::warn_once(&format!(
                 "ssoenv: warning: the SSO token cache file {} lacks a valid accessToken/expiresAt; ignoring it",
-                p.display()
-            );
+                crate::text::printable(&p.display().to_string())
+            ));
             None
         }
     }
@@ -104,8 +116,63 @@ pub fn render(file: &TokenFile) -> String {
     py_json(file, PyFormatter::DEFAULT)
 }
 
+/// Save a newly obtained (or refreshed) token. A rejection mark carried over
+/// from the previous token is dropped: it was about that token.
 pub fn save(home: &Path, session: &SsoSession, file: &TokenFile) -> Result<()> {
+    if file.extra.contains_key(REJECTED_AT) {
+        let mut file = file.clone();
+        file.extra.remove(REJECTED_AT);
+        return write_atomic(&path(home, session), render(&file).as_bytes());
+    }
     write_atomic(&path(home, session), render(file).as_bytes())
+}
+
+/// The key ssoenv adds to a token file when the portal rejected its token:
+/// when that happened, by this machine's clock. Other tools ignore keys they
+/// do not know.
+pub const REJECTED_AT: &str = "ssoenvRejectedAt";
+
+/// Record that the portal rejected `access_token` (a 401 from
+/// GetRoleCredentials: the token was revoked or has expired server-side).
+/// The file keeps its token, refresh token and client registration, but its
+/// `expiresAt` moves back to `now` (never later than it was) and it is
+/// marked `REJECTED_AT`: ssoenv, the AWS CLI and the SDKs then all see an
+/// expired token, so the next use refreshes or logs in, `login` logs in
+/// instead of saying "already logged in", and `status` says `rejected`.
+/// The file is rewritten atomically, and left alone when it no longer holds
+/// that token (someone logged in meanwhile) or cannot be read. Returns
+/// whether it was marked.
+pub fn mark_rejected(
+    home: &Path,
+    session: &SsoSession,
+    access_token: &str,
+    now: OffsetDateTime,
+) -> Result<bool> {
+    let p = path(home, session);
+    let Read::Present(mut file) = read_json::<TokenFile>(&p, "SSO token cache file") else {
+        return Ok(false);
+    };
+    if file.access_token.as_deref() != Some(access_token) {
+        return Ok(false);
+    }
+    let expires_at = file
+        .expires_at
+        .as_deref()
+        .and_then(parse_timestamp)
+        .map_or(now, |t| t.min(now));
+    file.expires_at = Some(format_timestamp(expires_at));
+    file.extra
+        .insert(REJECTED_AT.to_owned(), format_timestamp(now).into());
+    write_atomic(&p, render(&file).as_bytes())?;
+    Ok(true)
+}
+
+/// `mark_rejected` for a caller that is already reporting the rejection:
+/// a file that cannot be rewritten is a warning, not a second error.
+pub fn note_rejected(home: &Path, session: &SsoSession, access_token: &str, now: OffsetDateTime) {
+    if let Err(e) = mark_rejected(home, session, access_token, now) {
+        eprintln!("ssoenv: warning: {}", e.message);
+    }
 }
 
 /// Build the file for a freshly obtained token (spec §4.1 field order).
@@ -199,6 +266,62 @@ mod tests {
             parse_timestamp("2025-01-01T12:00:00Z").unwrap()
         );
         assert!(render(&f).contains(r#""futureField": {"x": 1}"#));
+    }
+
+    #[test]
+    fn a_rejected_token_reads_as_expired_and_keeps_its_refresh_material() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = session(Some("corp"));
+        let now = parse_timestamp("2025-01-01T10:00:00Z").unwrap();
+        let f = new_file(
+            &s,
+            "AT".into(),
+            now + time::Duration::hours(8),
+            "CID",
+            "CS",
+            now + time::Duration::days(90),
+            Some("RT".into()),
+            Default::default(),
+        );
+        save(tmp.path(), &s, &f).unwrap();
+        assert!(!load(tmp.path(), &s).unwrap().rejected());
+        // Another token than the one in the file: left alone.
+        assert!(!mark_rejected(tmp.path(), &s, "OTHER", now).unwrap());
+        assert_eq!(
+            std::fs::read_to_string(path(tmp.path(), &s)).unwrap(),
+            render(&f)
+        );
+
+        assert!(mark_rejected(tmp.path(), &s, "AT", now).unwrap());
+        let text = std::fs::read_to_string(path(tmp.path(), &s)).unwrap();
+        assert_eq!(
+            text,
+            r#"{"startUrl": "https://d-1234567890.awsapps.com/start", "region": "us-east-1", "accessToken": "AT", "expiresAt": "2025-01-01T10:00:00Z", "clientId": "CID", "clientSecret": "CS", "registrationExpiresAt": "2025-04-01T10:00:00Z", "refreshToken": "RT", "ssoenvRejectedAt": "2025-01-01T10:00:00Z"}"#
+        );
+        let tok = load(tmp.path(), &s).unwrap();
+        assert!(tok.rejected());
+        assert!(tok.expires_at <= now, "expired from now on");
+        assert_eq!(tok.refresh_material(now), Some(("RT", "CID", "CS")));
+        // An already expired token keeps its earlier expiry.
+        let later = now + time::Duration::hours(1);
+        assert!(mark_rejected(tmp.path(), &s, "AT", later).unwrap());
+        let tok = load(tmp.path(), &s).unwrap();
+        assert_eq!(tok.expires_at, now);
+        assert!(tok.rejected());
+        // A tool that keeps unknown keys renews it: no longer rejected.
+        let mut renewed = tok.file.clone();
+        renewed.access_token = Some("NEW".into());
+        renewed.expires_at = Some(format_timestamp(later + time::Duration::hours(8)));
+        crate::cache::write_atomic(&path(tmp.path(), &s), render(&renewed).as_bytes()).unwrap();
+        assert!(!load(tmp.path(), &s).unwrap().rejected());
+        // ssoenv saving a new token drops the mark.
+        save(tmp.path(), &s, &tok.file).unwrap();
+        let text = std::fs::read_to_string(path(tmp.path(), &s)).unwrap();
+        assert!(!text.contains(REJECTED_AT), "{text}");
+        // No file: nothing to mark.
+        let none = session(Some("none"));
+        assert!(!mark_rejected(tmp.path(), &none, "AT", now).unwrap());
+        assert!(!path(tmp.path(), &none).exists());
     }
 
     #[test]

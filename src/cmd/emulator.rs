@@ -12,6 +12,7 @@ pub const SESSION: &str = "ssoenv-emulator";
 
 pub fn run(args: EmulatorArgs) -> Result<i32> {
     let fixture = match &args.fixture {
+        None if args.accounts.is_some() => Fixture::generated(args.accounts.unwrap_or(0)),
         Some(p) => Fixture::from_file(p).map_err(|e| {
             Error::config(e).hint("a fixture looks like {\"accounts\":[{\"accountId\":\"111111111111\",\"roles\":[\"ReadOnly\"]}]}")
         })?,
@@ -38,6 +39,7 @@ pub fn run(args: EmulatorArgs) -> Result<i32> {
         expire_device_codes: args.expire,
         fixture: fixture.clone(),
         faults,
+        latency_ms: args.latency_ms,
         ..EmulatorConfig::default()
     };
     let port = cfg.port;
@@ -61,8 +63,14 @@ pub fn banner(url: &str, fixture: &Fixture) -> String {
          Its accounts and roles as ~/.aws/config profiles (paste into ~/.aws/config, or into a\n\
          file named by AWS_CONFIG_FILE to keep them apart; any start URL is accepted):\n\n"
     );
-    let snippet = config_snippet(url, fixture);
+    let snippet = config_snippet(url, &shown_fixture(fixture));
     out.push_str(&snippet.text);
+    if fixture.accounts.len() > BANNER_ACCOUNTS {
+        out.push_str(&format!(
+            "\n# … and {} more accounts: `ssoenv populate --sso-session {SESSION}` writes them all\n",
+            fixture.accounts.len() - BANNER_ACCOUNTS
+        ));
+    }
     if let Some(first) = snippet.profiles.first() {
         out.push_str(&format!(
             "\nThen: ssoenv login --sso-session {SESSION} && eval \"$(ssoenv use {first})\"\n"
@@ -74,6 +82,20 @@ pub fn banner(url: &str, fixture: &Fixture) -> String {
          Press Ctrl-C to stop.\n"
     ));
     out
+}
+
+/// The banner's snippet shows at most this many accounts.
+const BANNER_ACCOUNTS: usize = 10;
+
+fn shown_fixture(fixture: &Fixture) -> Fixture {
+    Fixture {
+        accounts: fixture
+            .accounts
+            .iter()
+            .take(BANNER_ACCOUNTS)
+            .cloned()
+            .collect(),
+    }
 }
 
 pub struct Snippet {

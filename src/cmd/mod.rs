@@ -1,5 +1,6 @@
 //! One file per subcommand; `run` dispatches. Each returns the exit code or an Error.
 
+pub mod accounts;
 pub mod completions;
 pub mod emulator;
 pub mod exec;
@@ -7,6 +8,7 @@ pub mod init;
 pub mod login;
 pub mod logout;
 pub mod pick;
+pub mod populate;
 pub mod profiles;
 pub mod prompt;
 pub mod status;
@@ -28,6 +30,8 @@ pub fn run(cli: Cli, env: &Env) -> Result<i32> {
         Command::Logout(a) => logout::run(a, env),
         Command::Status(a) => status::run(a, env),
         Command::Profiles(a) => profiles::run(a, env),
+        Command::Accounts(a) => accounts::run(a, env),
+        Command::Populate(a) => populate::run(a, env),
         Command::Emulator(a) => emulator::run(a),
         Command::Demo => crate::demo::run(env),
         Command::Init(a) => init::run(a),

@@ -82,6 +82,7 @@ pub fn session_lines(config: &Config, home: Option<&Path>, now: OffsetDateTime) 
         .zip(labels)
         .map(|(s, label)| {
             let state = match home.and_then(|h| token::load(h, s)) {
+                Some(t) if t.rejected() => "token rejected by the portal (log in again)".to_owned(),
                 Some(t) if t.expires_at > now => format!(
                     "logged in, until {}",
                     crate::cache::format_timestamp(t.expires_at)

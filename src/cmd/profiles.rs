@@ -1,10 +1,12 @@
-//! `ssoenv profiles [--json]`: the SSO profiles of the config (name, session,
-//! account, role, region), for people, scripts and completions.
+//! `ssoenv profiles [--json | --names | --sessions]`: the SSO profiles of the
+//! config (name, session, account, role, region), for people, scripts and
+//! completions.
 
 use crate::cli::ProfilesArgs;
-use crate::config::Config;
+use crate::config::{Config, ConfiguredEndpoints};
 use crate::env::Env;
 use crate::error::Result;
+use crate::sso::endpoint;
 use crate::text::printable;
 use serde::Serialize;
 
@@ -19,8 +21,8 @@ struct Row {
 }
 
 pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
-    if args.names {
-        return names(env);
+    if args.names || args.sessions {
+        return names(env, args.sessions);
     }
     let config = Config::load(env)?;
     let mut rows = Vec::new();
@@ -67,66 +69,67 @@ pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
     Ok(0)
 }
 
-/// `ssoenv profiles --names`: every profile name of the config file, one a
-/// line, from a scan of the section headers with no validation, so that
-/// completion works even in a file ssoenv would refuse. On any error, nothing.
-/// Names holding control characters are skipped (see below).
-fn names(env: &Env) -> Result<i32> {
-    let Ok(path) = Config::path(env) else {
+/// `ssoenv profiles --names` / `--sessions`: for shell completion, the
+/// profiles `use` accepts (or the sso-sessions `login --sso-session` accepts),
+/// one a line, in file order. Read with the same parser and resolution as
+/// `use`: a profile that is not SSO (static keys, `role_arn` alone, the usual
+/// `[default]` with just a region), does not resolve, or has an unusable
+/// sso_region or endpoint is left out. No config file means no names; a file
+/// ssoenv refuses prints nothing on stdout and fails as `use` would (the
+/// completion scripts send stderr to /dev/null).
+fn names(env: &Env, sessions: bool) -> Result<i32> {
+    let Some(config) = Config::load_if_present(env)? else {
         return Ok(0);
     };
-    let Ok(bytes) = crate::config::read_config_file(&path) else {
-        return Ok(0);
+    let mut out = String::new();
+    let mut add = |name: &str| {
+        if listable(name) {
+            out.push_str(name);
+            out.push('\n');
+        }
     };
-    let Ok(text) = String::from_utf8(bytes) else {
-        return Ok(0);
-    };
-    // Shell completion reads one name a line and may list the candidates on
-    // the terminal: a name with a control character (a line break cannot be
-    // represented at all; ESC/BEL would act on the terminal) is left out.
-    let names: Vec<String> = profile_names(&text)
-        .into_iter()
-        .filter(|n| !n.chars().any(crate::text::is_control))
-        .collect();
-    if !names.is_empty() {
-        super::emit(&(names.join("\n") + "\n"))?;
+    if sessions {
+        for name in config.sso_session_names() {
+            let ok = config
+                .sso_session(&name)
+                .and_then(|s| endpoint::resolve(&s.region, &ConfiguredEndpoints::default(), env));
+            if ok.is_ok() {
+                add(&name);
+            }
+        }
+    } else {
+        // Most profiles share a region and endpoint settings: check each
+        // combination once in a row, not once per profile.
+        let mut last: Option<(String, ConfiguredEndpoints, bool)> = None;
+        for (name, resolved) in config.resolve_all() {
+            let Ok(p) = resolved else {
+                continue;
+            };
+            let ok = match &last {
+                Some((region, endpoints, ok))
+                    if *region == p.sso.region && *endpoints == p.endpoints =>
+                {
+                    *ok
+                }
+                _ => {
+                    let ok = endpoint::resolve(&p.sso.region, &p.endpoints, env).is_ok();
+                    last = Some((p.sso.region, p.endpoints, ok));
+                    ok
+                }
+            };
+            if ok {
+                add(name);
+            }
+        }
     }
+    super::emit(&out)?;
     Ok(0)
 }
 
-/// `[default]` and `[profile NAME]` section names, in file order, once each.
-pub fn profile_names(text: &str) -> Vec<String> {
-    let mut names: Vec<String> = Vec::new();
-    for line in text.lines() {
-        let line = line.trim();
-        let Some(inner) = line.strip_prefix('[').and_then(|l| l.split(']').next()) else {
-            continue;
-        };
-        let inner = inner.trim();
-        let name = if inner == "default" {
-            "default"
-        } else if let Some(rest) = inner.strip_prefix("profile")
-            && rest.starts_with([' ', '\t'])
-        {
-            rest.trim()
-        } else {
-            continue;
-        };
-        if !name.is_empty() && !names.iter().any(|n| n == name) {
-            names.push(name.to_owned());
-        }
-    }
-    names
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn profile_names_come_from_section_headers_only() {
-        let text = "[default]\nregion = x\n[profile dev]\n[ profile  prod ]\n[sso-session corp]\n\
-                    [profilex]\n  [profile dev]\n[services s]\n# [profile no]\n[profile a b]\n";
-        assert_eq!(profile_names(text), ["default", "dev", "prod", "a b"]);
-    }
+/// Shell completion reads one name a line and may list the candidates on the
+/// terminal: a name with a control character (a line break cannot be
+/// represented at all; ESC/BEL would act on the terminal) is left out, and so
+/// is the empty name (`[profile ""]`), which would be an empty line.
+fn listable(name: &str) -> bool {
+    !name.is_empty() && !name.chars().any(crate::text::is_control)
 }

@@ -35,7 +35,9 @@ pub struct SessionStatus {
 
 #[derive(Debug, Serialize)]
 pub struct TokenStatus {
-    /// `valid`, `refreshable` (expired or about to, with a refresh token), `expired` or `absent`.
+    /// `valid`, `refreshable` (expired or about to, with a refresh token),
+    /// `rejected` (the portal refused it; the next use refreshes or logs in),
+    /// `expired` or `absent`.
     pub state: &'static str,
     pub expires_at: Option<String>,
     pub refreshable: bool,
@@ -150,7 +152,9 @@ fn token_status(home: &std::path::Path, s: &SsoSession, now: OffsetDateTime) -> 
     };
     let refreshable = s.name.is_some() && tok.refresh_material(now).is_some();
     let remaining = tok.expires_at - now;
-    let state = if remaining > REFRESH_WINDOW {
+    let state = if tok.rejected() {
+        "rejected"
+    } else if remaining > REFRESH_WINDOW {
         "valid"
     } else if refreshable {
         "refreshable"
@@ -201,8 +205,12 @@ fn check(config: &Config, env: &Env, profile: Option<String>, now: OffsetDateTim
     if role::load_fresh(&home, &profile, now).is_some() {
         return Ok(0);
     }
+    // A token the portal rejected is dead even if it has refresh material: a
+    // revoked session's refresh token is refused too (then a login is needed).
     let usable = token::load(&home, &profile.sso).is_some_and(|t| {
-        t.expires_at > now || (profile.sso.name.is_some() && t.refresh_material(now).is_some())
+        !t.rejected()
+            && (t.expires_at > now
+                || (profile.sso.name.is_some() && t.refresh_material(now).is_some()))
     });
     Ok(if usable { 0 } else { 1 })
 }

@@ -391,8 +391,14 @@ impl Document {
             }
         }
         let last_line_blank = {
-            let starts = line_starts(&self.text);
-            let from = starts.len().checked_sub(2).map_or(0, |i| starts[i]);
+            // The last line's start, found from the end (appending thousands
+            // of sections must not rescan the whole text each time).
+            let body = self
+                .text
+                .strip_suffix("\r\n")
+                .or_else(|| self.text.strip_suffix(['\n', '\r']))
+                .unwrap_or(&self.text);
+            let from = body.rfind(['\n', '\r']).map_or(0, |i| i + 1);
             py_trim(self.text[from..].trim_start_matches('\u{feff}')).is_empty()
         };
         if !empty && !last_line_blank {

@@ -2,7 +2,7 @@
 //! only the session (or the legacy start URL and region), not the account and
 //! role, so `ssoenv login`/`logout` accept such profiles too.
 
-use super::{Config, ConfiguredEndpoints, Scope, SsoSession};
+use super::{Config, ConfiguredEndpoints, Key, Scope, SsoSession};
 use crate::error::Result;
 
 impl Config {
@@ -15,19 +15,19 @@ impl Config {
             return Err(err);
         };
         // Fall back only when what is missing is the account or the role.
-        let lacks_role = self.value(sec, "sso_account_id").is_none()
-            || self.value(sec, "sso_role_name").is_none();
+        let lacks_role = self.value(sec, Key::SSO_ACCOUNT_ID).is_none()
+            || self.value(sec, Key::SSO_ROLE_NAME).is_none();
         if !lacks_role {
             return Err(err);
         }
         let scope = Scope::Profile(profile);
-        if let Some(v) = self.value(sec, "sso_session") {
+        if let Some(v) = self.value(sec, Key::SSO_SESSION) {
             let name = self.string(scope, "sso_session", v)?;
             return Ok((self.sso_session(name)?, self.endpoints(profile, sec)?));
         }
         match (
-            self.value(sec, "sso_start_url"),
-            self.value(sec, "sso_region"),
+            self.value(sec, Key::SSO_START_URL),
+            self.value(sec, Key::SSO_REGION),
         ) {
             (Some(u), Some(r)) => Ok((
                 SsoSession {

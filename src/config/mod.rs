@@ -13,9 +13,9 @@ mod parse;
 use crate::cache::ReadError;
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
-use parse::{Ini, Value};
-use std::collections::HashMap;
+use parse::{FastMap, Ini, KeyId, Value};
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// An SSO session: a `[sso-session NAME]` section, or the legacy
 /// `sso_start_url`/`sso_region` keys of a profile (then `name` is None).
@@ -69,15 +69,17 @@ pub struct Config {
 /// into a Python dict does (`[default]` vs `[profile default]`, spec §5).
 #[derive(Debug, Clone, Default)]
 struct Named {
-    order: Vec<(String, usize)>,
-    index: HashMap<String, usize>,
+    /// Each name is stored once, shared by the list and the index.
+    order: Vec<(Arc<str>, usize)>,
+    index: FastMap<Arc<str>, usize>,
 }
 
 impl Named {
     fn insert(&mut self, name: String, section: usize) {
-        match self.index.get(&name) {
+        match self.index.get(name.as_str()) {
             Some(&i) => self.order[i].1 = section,
             None => {
+                let name: Arc<str> = name.into();
                 self.index.insert(name.clone(), self.order.len());
                 self.order.push((name, section));
             }
@@ -87,26 +89,69 @@ impl Named {
         self.index.get(name).map(|&i| self.order[i].1)
     }
     fn names(&self) -> impl Iterator<Item = &str> {
-        self.order.iter().map(|(n, _)| n.as_str())
+        self.order.iter().map(|(n, _)| &**n)
+    }
+}
+
+/// The keys resolution reads, interned before anything else so that their
+/// ids are constants: resolving a profile then hashes no key name (a config
+/// of 100,000 profiles is resolved whole for shell completion).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+struct Key(KeyId);
+
+impl Key {
+    const NAMES: [&str; 14] = [
+        "sso_session",
+        "sso_account_id",
+        "sso_role_name",
+        "sso_start_url",
+        "sso_region",
+        "sso_registration_scopes",
+        "region",
+        "endpoint_url",
+        "services",
+        "ignore_configured_endpoint_urls",
+        "role_arn",
+        "credential_process",
+        "sso",
+        "sso_oidc",
+    ];
+    const SSO_SESSION: Key = Key(KeyId(0));
+    const SSO_ACCOUNT_ID: Key = Key(KeyId(1));
+    const SSO_ROLE_NAME: Key = Key(KeyId(2));
+    const SSO_START_URL: Key = Key(KeyId(3));
+    const SSO_REGION: Key = Key(KeyId(4));
+    const SSO_REGISTRATION_SCOPES: Key = Key(KeyId(5));
+    const REGION: Key = Key(KeyId(6));
+    const ENDPOINT_URL: Key = Key(KeyId(7));
+    const SERVICES: Key = Key(KeyId(8));
+    const IGNORE_CONFIGURED_ENDPOINT_URLS: Key = Key(KeyId(9));
+    const ROLE_ARN: Key = Key(KeyId(10));
+    const CREDENTIAL_PROCESS: Key = Key(KeyId(11));
+    const SSO: Key = Key(KeyId(12));
+    const SSO_OIDC: Key = Key(KeyId(13));
+
+    fn name(self) -> &'static str {
+        Self::NAMES[self.0.0 as usize]
     }
 }
 
 /// The keys botocore's `SSOProvider` requires, in its order
 /// (`_PROFILE_REQUIRED_CONFIG_VARS + _SSO_REQUIRED_CONFIG_VARS`).
-const REQUIRED: [&str; 4] = [
-    "sso_role_name",
-    "sso_account_id",
-    "sso_start_url",
-    "sso_region",
+const REQUIRED: [Key; 4] = [
+    Key::SSO_ROLE_NAME,
+    Key::SSO_ACCOUNT_ID,
+    Key::SSO_START_URL,
+    Key::SSO_REGION,
 ];
 /// Any of these makes a profile an SSO profile (botocore looks only at the
 /// first two; a profile with just a session or start URL is a broken SSO
 /// profile, and saying what is missing helps more than "not SSO").
-const SSO_MARKERS: [&str; 4] = [
-    "sso_account_id",
-    "sso_role_name",
-    "sso_session",
-    "sso_start_url",
+const SSO_MARKERS: [Key; 4] = [
+    Key::SSO_ACCOUNT_ID,
+    Key::SSO_ROLE_NAME,
+    Key::SSO_SESSION,
+    Key::SSO_START_URL,
 ];
 
 impl Config {
@@ -121,9 +166,20 @@ impl Config {
 
     /// Read and parse the config file. A missing file is an error here (exit 2) naming the path.
     pub fn load(env: &Env) -> Result<Config> {
+        Self::load_inner(env, false).map(|c| c.expect("a missing file is an error"))
+    }
+
+    /// Like `load`, but a missing file is `None`: no profiles, nothing wrong
+    /// (botocore reads a missing config file as empty). For listings.
+    pub fn load_if_present(env: &Env) -> Result<Option<Config>> {
+        Self::load_inner(env, true)
+    }
+
+    fn load_inner(env: &Env, missing_ok: bool) -> Result<Option<Config>> {
         let path = Self::path(env)?;
         let bytes = match read_config_file(&path) {
             Ok(bytes) => bytes,
+            Err(ReadError::NotFound) if missing_ok => return Ok(None),
             Err(ReadError::NotFound) => {
                 let hint = if env.non_empty(env::AWS_CONFIG_FILE).is_some() {
                     "AWS_CONFIG_FILE names this file; fix it, or run `aws configure sso` to create a profile there"
@@ -178,12 +234,12 @@ impl Config {
                 .hint("save the file as UTF-8"));
             }
         };
-        Self::parse(path, text)
+        Self::parse(path, text).map(Some)
     }
 
     /// Parse text (for tests and benchmarks); `path` is only used in messages.
     pub fn parse(path: PathBuf, text: &str) -> Result<Config> {
-        let ini = parse::parse_ini(text).map_err(|e| {
+        let ini = parse::parse_ini_with(text, &Key::NAMES).map_err(|e| {
             Error::config(format!(
                 "could not parse {}: line {}: {}",
                 path.display(),
@@ -196,6 +252,8 @@ impl Config {
             path,
             ..Config::default()
         };
+        config.profiles.order.reserve(ini.sections.len());
+        config.profiles.index.reserve(ini.sections.len());
         // botocore `build_profile_map`: the type comes from the prefix
         // (`startswith`), the name from shlex; anything but exactly two parts is dropped.
         for i in 0..ini.sections.len() {
@@ -240,7 +298,7 @@ impl Config {
             .order
             .iter()
             .filter(|&&(_, section)| self.is_sso(section))
-            .map(|(name, _)| (name.clone(), self.resolve(name)))
+            .map(|(name, section)| (name.to_string(), self.resolve_section(name, *section)))
             .collect()
     }
 
@@ -249,13 +307,25 @@ impl Config {
         let Some(sec) = self.profiles.get(profile) else {
             return Err(self.profile_not_found(profile));
         };
+        self.resolve_section(profile, sec)
+    }
+
+    /// Every profile, in file order, resolved as `resolve` does.
+    pub fn resolve_all(&self) -> impl Iterator<Item = (&str, Result<ResolvedProfile>)> {
+        self.profiles
+            .order
+            .iter()
+            .map(|(name, sec)| (&**name, self.resolve_section(name, *sec)))
+    }
+
+    fn resolve_section(&self, profile: &str, sec: usize) -> Result<ResolvedProfile> {
         if !self.is_sso(sec) {
             return Err(self.not_sso(profile, sec));
         }
         let scope = Scope::Profile(profile);
 
         // botocore `_resolve_sso_session_reference`.
-        let session = match self.value(sec, "sso_session") {
+        let session = match self.value(sec, Key::SSO_SESSION) {
             None => None,
             Some(v) => {
                 let name = self.string(scope, "sso_session", v)?;
@@ -274,10 +344,11 @@ impl Config {
                         )
                         .hint(hint));
                 };
-                for (key, val) in self.items(ssec) {
-                    if let Some(mine) = self.value(sec, key)
+                for (id, val) in self.items(ssec) {
+                    if let Some(mine) = self.value_id(sec, id)
                         && mine != val
                     {
+                        let key = self.ini.key_name(id);
                         return Err(self
                             .error(
                                 scope,
@@ -295,15 +366,18 @@ impl Config {
             }
         };
         // The profile's keys with the session's laid over them.
-        let lookup = |key: &str| {
+        let lookup = |key: Key| {
             session
                 .and_then(|(_, s)| self.value(s, key))
                 .or_else(|| self.value(sec, key))
         };
 
+        let found = REQUIRED.map(lookup);
         let missing: Vec<&str> = REQUIRED
-            .into_iter()
-            .filter(|k| lookup(k).is_none())
+            .iter()
+            .zip(&found)
+            .filter(|(_, v)| v.is_none())
+            .map(|(k, _)| k.name())
             .collect();
         if !missing.is_empty() {
             return Err(self
@@ -317,14 +391,14 @@ impl Config {
                 .hint(format!("run `aws configure sso --profile {}`", quote(profile))));
         }
         let mut values = [""; 4];
-        for (slot, key) in values.iter_mut().zip(REQUIRED) {
-            *slot = self.string(scope, key, lookup(key).unwrap_or(Value::Str("")))?;
+        for ((slot, key), v) in values.iter_mut().zip(REQUIRED).zip(found) {
+            *slot = self.string(scope, key.name(), v.unwrap_or(Value::Str("")))?;
         }
         let [role_name, account_id, start_url, sso_region] = values;
-        self.check_not_empty(scope, &REQUIRED, &values)?;
+        self.check_not_empty(scope, &REQUIRED.map(Key::name), &values)?;
 
         let scopes = match session {
-            Some(_) => match lookup("sso_registration_scopes") {
+            Some(_) => match lookup(Key::SSO_REGISTRATION_SCOPES) {
                 Some(v) => Some(split_scopes(self.string(
                     scope,
                     "sso_registration_scopes",
@@ -335,7 +409,7 @@ impl Config {
             // Legacy profiles register without scopes (spec §9.10).
             None => None,
         };
-        let region = match self.value(sec, "region") {
+        let region = match self.value(sec, Key::REGION) {
             Some(v) => Some(self.string(scope, "region", v)?)
                 .filter(|r| !r.is_empty())
                 .map(str::to_owned),
@@ -369,9 +443,10 @@ impl Config {
         };
         let scope = Scope::Session(name);
         let keys = ["sso_start_url", "sso_region"];
-        let missing: Vec<&str> = keys
+        let missing: Vec<&str> = [Key::SSO_START_URL, Key::SSO_REGION]
             .into_iter()
-            .filter(|k| self.value(sec, k).is_none())
+            .filter(|&k| self.value(sec, k).is_none())
+            .map(Key::name)
             .collect();
         if !missing.is_empty() {
             return Err(self
@@ -388,15 +463,16 @@ impl Config {
         let start_url = self.string(
             scope,
             "sso_start_url",
-            self.value(sec, "sso_start_url").unwrap_or(Value::Str("")),
+            self.value(sec, Key::SSO_START_URL)
+                .unwrap_or(Value::Str("")),
         )?;
         let region = self.string(
             scope,
             "sso_region",
-            self.value(sec, "sso_region").unwrap_or(Value::Str("")),
+            self.value(sec, Key::SSO_REGION).unwrap_or(Value::Str("")),
         )?;
         self.check_not_empty(scope, &keys, &[start_url, region])?;
-        let scopes = match self.value(sec, "sso_registration_scopes") {
+        let scopes = match self.value(sec, Key::SSO_REGISTRATION_SCOPES) {
             Some(v) => Some(split_scopes(self.string(
                 scope,
                 "sso_registration_scopes",
@@ -415,24 +491,30 @@ impl Config {
     // --- helpers ---
 
     /// A key of a section, falling back to `[DEFAULT]` (configparser `get`).
-    fn value(&self, section: usize, key: &str) -> Option<Value<'_>> {
+    fn value(&self, section: usize, key: Key) -> Option<Value<'_>> {
+        self.value_id(section, key.0)
+    }
+
+    fn value_id(&self, section: usize, key: KeyId) -> Option<Value<'_>> {
         self.ini
-            .get(section, key)
-            .or_else(|| self.ini.defaults.and_then(|d| self.ini.get(d, key)))
+            .get_id(section, key)
+            .or_else(|| self.ini.defaults.and_then(|d| self.ini.get_id(d, key)))
     }
 
     /// All keys of a section with `[DEFAULT]`'s under them (configparser `items`).
-    fn items(&self, section: usize) -> impl Iterator<Item = (&str, Value<'_>)> {
+    fn items(&self, section: usize) -> impl Iterator<Item = (KeyId, Value<'_>)> {
         let defaults = self.ini.defaults.filter(|&d| d != section);
         defaults
             .into_iter()
-            .flat_map(|d| self.ini.entries(d))
-            .filter(move |(key, _)| self.ini.get(section, key).is_none())
-            .chain(self.ini.entries(section))
+            .flat_map(|d| self.ini.entries_by_id(d))
+            .filter(move |&(key, _)| self.ini.get_id(section, key).is_none())
+            .chain(self.ini.entries_by_id(section))
     }
 
     fn is_sso(&self, section: usize) -> bool {
-        SSO_MARKERS.iter().any(|k| self.value(section, k).is_some())
+        SSO_MARKERS
+            .iter()
+            .any(|&k| self.value(section, k).is_some())
     }
 
     fn error(&self, scope: Scope<'_>, msg: impl std::fmt::Display) -> Error {
@@ -493,9 +575,9 @@ impl Config {
     }
 
     fn not_sso(&self, profile: &str, sec: usize) -> Error {
-        let uses = if self.value(sec, "role_arn").is_some() {
+        let uses = if self.value(sec, Key::ROLE_ARN).is_some() {
             " (it assumes a role with role_arn)"
-        } else if self.value(sec, "credential_process").is_some() {
+        } else if self.value(sec, Key::CREDENTIAL_PROCESS).is_some() {
             " (it uses credential_process)"
         } else {
             ""
@@ -514,10 +596,10 @@ impl Config {
         let scope = Scope::Profile(profile);
         // `ensure_boolean`: only the string "true", in any case.
         let ignore = self
-            .value(sec, "ignore_configured_endpoint_urls")
+            .value(sec, Key::IGNORE_CONFIGURED_ENDPOINT_URLS)
             .and_then(Value::as_str)
             .is_some_and(|v| v.eq_ignore_ascii_case("true"));
-        let global = match self.value(sec, "endpoint_url") {
+        let global = match self.value(sec, Key::ENDPOINT_URL) {
             Some(v) => Some(self.string(scope, "endpoint_url", v)?.to_owned()),
             None => None,
         };
@@ -526,7 +608,7 @@ impl Config {
             ignore,
             ..ConfiguredEndpoints::default()
         };
-        if let Some(v) = self.value(sec, "services") {
+        if let Some(v) = self.value(sec, Key::SERVICES) {
             let name = self.string(scope, "services", v)?;
             // `if not services_section`: an empty section counts as missing.
             match self
@@ -535,13 +617,13 @@ impl Config {
                 .filter(|&s| self.items(s).next().is_some())
             {
                 Some(s) => {
-                    let url = |service: &str| {
+                    let url = |service: Key| {
                         self.value(s, service)
                             .and_then(|v| v.nested_get("endpoint_url"))
                             .map(str::to_owned)
                     };
-                    endpoints.sso = url("sso");
-                    endpoints.sso_oidc = url("sso_oidc");
+                    endpoints.sso = url(Key::SSO);
+                    endpoints.sso_oidc = url(Key::SSO_OIDC);
                 }
                 // botocore never reads the services section when told to ignore it.
                 None if ignore => {}

@@ -25,6 +25,54 @@
 //! A UTF-8 BOM is accepted (Python would reject it; we are kinder on purpose).
 
 use std::collections::{HashMap, HashSet};
+use std::hash::{BuildHasherDefault, Hasher};
+
+/// A hash map with a fast, non-keyed hash (the multiply-rotate hash of
+/// Firefox and rustc): a config of 100,000 profiles does millions of name and
+/// key look-ups, and SipHash's protection against chosen collisions buys
+/// nothing for a file the user controls.
+pub(crate) type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FastHasher>>;
+type FastSet<K> = HashSet<K, BuildHasherDefault<FastHasher>>;
+
+#[derive(Default, Clone, Copy)]
+pub(crate) struct FastHasher {
+    hash: u64,
+}
+
+impl FastHasher {
+    const K: u64 = 0xf135_7aea_2e62_a9c5;
+    fn add(&mut self, word: u64) {
+        self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(Self::K);
+    }
+}
+
+impl Hasher for FastHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        let mut chunks = bytes.chunks_exact(8);
+        for c in &mut chunks {
+            self.add(u64::from_le_bytes(c.try_into().expect("8 bytes")));
+        }
+        let rest = chunks.remainder();
+        if !rest.is_empty() {
+            let mut word = [0u8; 8];
+            word[..rest.len()].copy_from_slice(rest);
+            self.add(u64::from_le_bytes(word));
+        }
+    }
+    fn write_u8(&mut self, i: u8) {
+        self.add(u64::from(i));
+    }
+    fn write_u32(&mut self, i: u32) {
+        self.add(u64::from(i));
+    }
+    fn write_usize(&mut self, i: usize) {
+        self.add(i as u64);
+    }
+    fn finish(&self) -> u64 {
+        // The table indexes by the low bits: fold the well-mixed high bits in.
+        self.hash ^ (self.hash >> 29)
+    }
+}
 
 /// A slice of `Ini::arena`.
 #[derive(Debug, Clone, Copy, Default)]
@@ -131,7 +179,7 @@ pub(crate) struct Section {
 pub(crate) struct Ini {
     arena: String,
     keys: Vec<String>,
-    key_ids: HashMap<String, u32>,
+    key_ids: FastMap<String, u32>,
     entries: Vec<Entry>,
     nested: Vec<(Span, Span)>,
     /// Sections in file order, `[DEFAULT]` included (at its first header).
@@ -191,22 +239,48 @@ impl Ini {
         }
     }
 
+    /// The id of a key (lower-cased), if any section has it.
+    #[cfg(test)]
+    pub(crate) fn key_id(&self, key: &str) -> Option<KeyId> {
+        self.key_ids.get(key).map(|&id| KeyId(id))
+    }
+
     /// A key of one section (without `[DEFAULT]`).
+    #[cfg(test)]
     pub(crate) fn get(&self, section: usize, key: &str) -> Option<Value<'_>> {
-        let id = *self.key_ids.get(key)?;
+        self.get_id(section, self.key_id(key)?)
+    }
+
+    /// A key of one section by id (without `[DEFAULT]`): no hashing.
+    pub(crate) fn get_id(&self, section: usize, key: KeyId) -> Option<Value<'_>> {
         self.section_entries(section)
             .iter()
-            .find(|e| e.key == id)
+            .find(|e| e.key == key.0)
             .map(|e| self.view(e.value))
     }
 
     /// The keys and values of one section, in file order.
     pub(crate) fn entries(&self, section: usize) -> impl Iterator<Item = (&str, Value<'_>)> {
+        self.entries_by_id(section)
+            .map(|(id, v)| (self.key_name(id), v))
+    }
+
+    /// The key ids and values of one section, in file order.
+    pub(crate) fn entries_by_id(&self, section: usize) -> impl Iterator<Item = (KeyId, Value<'_>)> {
         self.section_entries(section)
             .iter()
-            .map(|e| (self.keys[e.key as usize].as_str(), self.view(e.value)))
+            .map(|e| (KeyId(e.key), self.view(e.value)))
+    }
+
+    pub(crate) fn key_name(&self, key: KeyId) -> &str {
+        &self.keys[key.0 as usize]
     }
 }
+
+/// An interned key. `parse_ini_with(text, known)` gives `known[i]` the id
+/// `i`, so callers can hold ids of the keys they read as constants.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct KeyId(pub(crate) u32);
 
 /// Why a file was refused: the 1-based line, what is wrong, and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -387,12 +461,27 @@ fn parse_nested<'a>(lines: &[(usize, &'a str)], ini: &mut Ini) -> Result<(), (us
 }
 
 pub(crate) fn parse_ini(text: &str) -> Result<Ini, ParseError> {
+    parse_ini_with(text, &[])
+}
+
+/// Parse, with the (lower-case, distinct) `known` keys interned first: `known[i]` is `KeyId(i)`.
+pub(crate) fn parse_ini_with(text: &str, known: &[&str]) -> Result<Ini, ParseError> {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let mut ini = Ini::default();
+    // Every stored string is a piece of the text, so the arena never
+    // outgrows it: one allocation instead of a doubling series of copies.
+    ini.arena.reserve(text.len());
+    // At most one section per `[`: size the section tables once.
+    let brackets = text.bytes().filter(|&b| b == b'[').count();
+    ini.sections.reserve(brackets);
+    for key in known {
+        ini.intern(key);
+    }
     // Raw section name → index, for the duplicate check.
-    let mut by_name: HashMap<String, usize> = HashMap::new();
+    let mut by_name: FastMap<&str, usize> = FastMap::default();
+    by_name.reserve(brackets);
     // (section, key) of sections too big for a linear duplicate check.
-    let mut big: HashSet<(usize, u32)> = HashSet::new();
+    let mut big: FastSet<(usize, u32)> = FastSet::default();
     let mut lower = String::new();
     let mut cur: Option<usize> = None;
     let mut indent_level = 0usize;
@@ -456,7 +545,7 @@ pub(crate) fn parse_ini(text: &str) -> Result<Ini, ParseError> {
             if name == DEFAULT_SECTION {
                 ini.defaults = Some(idx);
             } else {
-                by_name.insert(name.to_owned(), idx);
+                by_name.insert(name, idx);
             }
             cur = Some(idx);
             continue;

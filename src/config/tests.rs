@@ -686,3 +686,51 @@ fn mangled_input_never_panics() {
         }
     }
 }
+
+#[test]
+fn key_constants_name_the_key_they_stand_for() {
+    let all = [
+        (Key::SSO_SESSION, "sso_session"),
+        (Key::SSO_ACCOUNT_ID, "sso_account_id"),
+        (Key::SSO_ROLE_NAME, "sso_role_name"),
+        (Key::SSO_START_URL, "sso_start_url"),
+        (Key::SSO_REGION, "sso_region"),
+        (Key::SSO_REGISTRATION_SCOPES, "sso_registration_scopes"),
+        (Key::REGION, "region"),
+        (Key::ENDPOINT_URL, "endpoint_url"),
+        (Key::SERVICES, "services"),
+        (
+            Key::IGNORE_CONFIGURED_ENDPOINT_URLS,
+            "ignore_configured_endpoint_urls",
+        ),
+        (Key::ROLE_ARN, "role_arn"),
+        (Key::CREDENTIAL_PROCESS, "credential_process"),
+        (Key::SSO, "sso"),
+        (Key::SSO_OIDC, "sso_oidc"),
+    ];
+    assert_eq!(all.len(), Key::NAMES.len());
+    let c = cfg("[profile p]\nSSO_OIDC = x\nregion = r\n");
+    for (key, name) in all {
+        assert_eq!(key.name(), name);
+        assert_eq!(c.ini.key_id(name), Some(key.0), "{name}");
+    }
+    // Keys read by id are still lower-cased file keys.
+    assert_eq!(c.value(0, Key::SSO_OIDC).and_then(Value::as_str), Some("x"));
+}
+
+#[test]
+fn resolve_all_matches_resolve_for_every_profile() {
+    let c = cfg(&format!(
+        "{MODERN}\n[profile static]\naws_access_key_id = A\n[profile broken]\nsso_session = nope\nsso_account_id = 1\nsso_role_name = R\n"
+    ));
+    let all: Vec<_> = c.resolve_all().collect();
+    let names: Vec<&str> = all.iter().map(|(n, _)| *n).collect();
+    assert_eq!(names, c.profile_names());
+    for (name, r) in all {
+        match (r, c.resolve(name)) {
+            (Ok(a), Ok(b)) => assert_eq!(a, b),
+            (Err(a), Err(b)) => assert_eq!(a.message, b.message),
+            (a, b) => panic!("{name}: {a:?} vs {b:?}"),
+        }
+    }
+}

@@ -52,6 +52,30 @@ impl Default for Fixture {
 }
 
 impl Fixture {
+    /// `n` generated accounts, for tests and benchmarks of large
+    /// organisations: ids 100000000001…, names `account-0001`…, emails
+    /// `account-0001@example.com`, and the roles AdministratorAccess,
+    /// PowerUserAccess and ReadOnly each. Every 100th account repeats the
+    /// name of the one before it (real organisations have duplicate names).
+    pub fn generated(n: u32) -> Fixture {
+        let accounts = (1..=n)
+            .map(|i| {
+                let named = if i % 100 == 0 { i - 1 } else { i };
+                let name = format!("account-{named:04}");
+                Account {
+                    account_id: format!("{}", 100_000_000_000u64 + u64::from(i)),
+                    email_address: Some(format!("account-{i:04}@example.com")),
+                    account_name: Some(name),
+                    roles: ["AdministratorAccess", "PowerUserAccess", "ReadOnly"]
+                        .iter()
+                        .map(|r| r.to_string())
+                        .collect(),
+                }
+            })
+            .collect();
+        Fixture { accounts }
+    }
+
     /// Reads and validates a fixture file.
     pub fn from_file(path: &Path) -> Result<Fixture, String> {
         let text = std::fs::read_to_string(path)
@@ -103,6 +127,19 @@ mod tests {
             f.account("111111111111").unwrap().account_name.as_deref(),
             Some("dev")
         );
+    }
+
+    #[test]
+    fn generated_fixtures_have_three_roles_each_and_a_few_duplicate_names() {
+        let f = Fixture::generated(250);
+        assert_eq!(f.accounts.len(), 250);
+        assert_eq!(f.accounts[0].account_id, "100000000001");
+        assert_eq!(f.accounts[0].account_name.as_deref(), Some("account-0001"));
+        assert!(f.accounts.iter().all(|a| a.roles.len() == 3));
+        let names: HashSet<_> = f.accounts.iter().map(|a| &a.account_name).collect();
+        assert_eq!(names.len(), 248, "accounts 100 and 200 repeat a name");
+        let json = serde_json::to_string(&f).unwrap();
+        assert_eq!(Fixture::from_json(&json).unwrap(), f);
     }
 
     #[test]

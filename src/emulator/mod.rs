@@ -55,6 +55,9 @@ pub struct EmulatorConfig {
     /// ListAccounts/ListAccountRoles page size when `max_result` is absent. Default 2,
     /// so that clients exercise pagination.
     pub page_size: u32,
+    /// The most items a page holds whatever `max_result` asks (AWS may return
+    /// fewer than asked). Default 100, the model's limit.
+    pub max_page_size: u32,
     pub fixture: Fixture,
     /// Faults pending at start-up, consumed in order.
     pub faults: Vec<Fault>,
@@ -62,6 +65,9 @@ pub struct EmulatorConfig {
     pub deny: bool,
     /// Every device code is already expired: `expired_token`.
     pub expire_device_codes: bool,
+    /// Milliseconds added to every API answer (not the control endpoints),
+    /// as a distant region would. Default 0.
+    pub latency_ms: u64,
 }
 
 impl Default for EmulatorConfig {
@@ -76,10 +82,12 @@ impl Default for EmulatorConfig {
             registration_ttl: 90 * 24 * 3600,
             issue_refresh_tokens: true,
             page_size: 2,
+            max_page_size: 100,
             fixture: Fixture::default(),
             faults: Vec::new(),
             deny: false,
             expire_device_codes: false,
+            latency_ms: 0,
         }
     }
 }
@@ -176,6 +184,17 @@ impl Emulator {
     /// Lifetime of role credentials issued from now on.
     pub fn set_role_ttl(&self, seconds: u64) {
         lock(&self.shared).cfg.role_ttl = seconds;
+    }
+
+    /// Milliseconds added to every API answer from now on.
+    pub fn set_latency_ms(&self, millis: u64) {
+        lock(&self.shared).cfg.latency_ms = millis;
+    }
+
+    /// The accounts and roles served from now on (pages already handed out
+    /// keep their offsets).
+    pub fn set_fixture(&self, fixture: Fixture) {
+        lock(&self.shared).cfg.fixture = fixture;
     }
 
     pub fn set_approve_after_polls(&self, polls: u32) {

@@ -236,7 +236,14 @@ fn route(
         .and_then(|v| v.get("grantType"))
         .and_then(Value::as_str);
 
-    let fault = lock(shared).begin(op, grant);
+    let (fault, latency) = {
+        let mut st = lock(shared);
+        (st.begin(op, grant), st.cfg.latency_ms)
+    };
+    // Every request sleeps on its own thread: concurrent requests overlap.
+    if latency > 0 {
+        std::thread::sleep(Duration::from_millis(latency));
+    }
     if let Some(kind) = &fault {
         if let FaultKind::Slow { millis } = kind {
             std::thread::sleep(Duration::from_millis(*millis));
@@ -370,6 +377,7 @@ fn control_endpoint(shared: &Shared, method: &Method, what: &str, body: &[u8]) -
                     "expire_device_codes" => val.as_bool().map(|b| cfg.expire_device_codes = b),
                     "token_ttl" => val.as_u64().map(|n| cfg.token_ttl = n),
                     "role_ttl" => val.as_u64().map(|n| cfg.role_ttl = n),
+                    "latency_ms" => val.as_u64().map(|n| cfg.latency_ms = n),
                     "approve_after_polls" => val
                         .as_u64()
                         .and_then(|n| u32::try_from(n).ok())

@@ -578,6 +578,7 @@ impl State {
                 }
             },
         };
+        let size = size.min(self.cfg.max_page_size.max(1) as usize);
         let offset = match q.get("next_token") {
             None => 0,
             Some(t) => match self.pages.get(t) {

@@ -1059,3 +1059,38 @@ fn a_busy_port_is_an_error_not_a_panic() {
     .expect("second bind fails");
     assert_eq!(err.kind(), std::io::ErrorKind::AddrInUse);
 }
+
+#[test]
+fn added_latency_delays_each_answer_but_concurrent_requests_overlap() {
+    let emu = Emulator::start(EmulatorConfig {
+        fixture: Fixture::generated(16),
+        ..EmulatorConfig::default()
+    })
+    .expect("start emulator");
+    let (_, tok) = login(&emu, None);
+    let t = access_token(&tok);
+    emu.set_latency_ms(100);
+    let start = Instant::now();
+    let r = get(&emu, "/assignment/roles?account_id=100000000001", Some(&t));
+    assert_eq!(r.status, 200);
+    assert!(start.elapsed() >= Duration::from_millis(100));
+    let start = Instant::now();
+    std::thread::scope(|s| {
+        for i in 1..=16 {
+            let (emu, t) = (&emu, &t);
+            s.spawn(move || {
+                let path = format!("/assignment/roles?account_id={}", 100_000_000_000u64 + i);
+                assert_eq!(get(emu, &path, Some(t)).status, 200);
+            });
+        }
+    });
+    let took = start.elapsed();
+    assert!(
+        took < Duration::from_millis(800),
+        "16 requests of 100 ms took {took:?}: not served concurrently"
+    );
+    // The control endpoints are not delayed.
+    let start = Instant::now();
+    assert_eq!(get(&emu, "/_emulator/stats", None).status, 200);
+    assert!(start.elapsed() < Duration::from_millis(100));
+}

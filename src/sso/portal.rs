@@ -6,6 +6,12 @@ use serde::Deserialize;
 
 pub const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
 
+/// The largest page ListAccounts and ListAccountRoles allow (spec §3).
+const MAX_RESULT: &str = "100";
+/// A listing longer than this many pages (a million items) is a server
+/// that never stops, not an organisation.
+const MAX_PAGES: usize = 10_000;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct RoleCredentials {
@@ -76,12 +82,25 @@ impl Portal<'_> {
     }
 
     pub fn list_accounts(&self, token: &str) -> Result<Vec<Account>, HttpError> {
-        self.paginate(
+        let mut all = Vec::new();
+        self.list_accounts_each(token, |page| all.extend(page))?;
+        Ok(all)
+    }
+
+    /// ListAccounts page by page: `each` gets every page as it arrives, so a
+    /// caller can start on the first accounts while the rest are listed.
+    pub fn list_accounts_each(
+        &self,
+        token: &str,
+        each: impl FnMut(Vec<Account>),
+    ) -> Result<(), HttpError> {
+        self.paginate_each(
             "/assignment/accounts",
             token,
             vec![],
             "accountList",
             "ListAccounts",
+            each,
         )
     }
 
@@ -109,10 +128,28 @@ impl Portal<'_> {
         what: &str,
     ) -> Result<Vec<T>, HttpError> {
         let mut all = Vec::new();
+        self.paginate_each(path, token, query, list_key, what, |page| all.extend(page))?;
+        Ok(all)
+    }
+
+    /// Follow `nextToken` until it is absent (spec §3), asking for the
+    /// largest page the model allows (`max_result` 100), and hand each page
+    /// of `list_key` to `each`. A `nextToken` seen twice is an invalid answer,
+    /// not an endless loop.
+    fn paginate_each<T: for<'de> Deserialize<'de>>(
+        &self,
+        path: &str,
+        token: &str,
+        query: Vec<(&str, &str)>,
+        list_key: &str,
+        what: &str,
+        mut each: impl FnMut(Vec<T>),
+    ) -> Result<(), HttpError> {
         let mut next: Option<String> = None;
+        let mut seen = std::collections::HashSet::new();
         loop {
             let mut q = query.clone();
-            q.push(("max_result", "100"));
+            q.push(("max_result", MAX_RESULT));
             if let Some(n) = &next {
                 q.push(("next_token", n.as_str()));
             }
@@ -123,11 +160,19 @@ impl Portal<'_> {
             {
                 let items: Vec<T> =
                     serde_json::from_value(items).map_err(|e| invalid(what, &url, e))?;
-                all.extend(items);
+                each(items);
             }
             match page.get("nextToken").and_then(|v| v.as_str()) {
-                Some(n) if !n.is_empty() => next = Some(n.to_owned()),
-                _ => return Ok(all),
+                Some(n) if !n.is_empty() => {
+                    if seen.len() >= MAX_PAGES {
+                        return Err(invalid(what, &url, format!("more than {MAX_PAGES} pages")));
+                    }
+                    if !seen.insert(n.to_owned()) {
+                        return Err(invalid(what, &url, "the same nextToken came back twice"));
+                    }
+                    next = Some(n.to_owned());
+                }
+                _ => return Ok(()),
             }
         }
     }

@@ -121,6 +121,22 @@ impl Sandbox {
     pub fn cli_cache(&self) -> PathBuf {
         self.home.join(".aws/cli/cache")
     }
+
+    /// POST to one of the emulator's control endpoints (`revoke`, `reset`,
+    /// …) over HTTP, as an out-of-process user would; returns the status line.
+    pub fn emulator_control(&self, what: &str) -> String {
+        use std::io::{Read, Write};
+        let addr = self.emu.url().trim_start_matches("http://").to_owned();
+        let mut s = std::net::TcpStream::connect(&addr).unwrap();
+        write!(
+            s,
+            "POST /_emulator/{what} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+        )
+        .unwrap();
+        let mut answer = String::new();
+        s.read_to_string(&mut answer).unwrap();
+        answer.lines().next().unwrap_or_default().to_owned()
+    }
 }
 
 pub fn stdout(o: &Output) -> String {

@@ -1,0 +1,132 @@
+//! `ssoenv accounts [PROFILE | --sso-session NAME] [--json]`: every account
+//! the SSO session can see, with its roles, from the portal (ListAccounts and
+//! ListAccountRoles, every page). Logs in first when needed, as `login` does.
+
+use crate::accounts::{self, AccountRoles};
+use crate::cli::AccountsArgs;
+use crate::config::Config;
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::session::{Ctx, LoginOptions, Subject};
+use crate::sso::endpoint;
+use crate::text::printable;
+use time::OffsetDateTime;
+
+pub fn run(args: AccountsArgs, env: &Env) -> Result<i32> {
+    let config = Config::load(env)?;
+    let Some((sso, endpoints_cfg, subject_name, by_session)) = super::login::target(
+        &config,
+        env,
+        args.profile.as_deref(),
+        args.sso_session.as_deref(),
+    )?
+    else {
+        return Err(which_session(&config, env));
+    };
+    let ctx = Ctx::new(env)?;
+    let endpoints = endpoint::resolve(&sso.region, &endpoints_cfg, env)?;
+    let subject = if by_session {
+        Subject::Session(&subject_name)
+    } else {
+        Subject::Profile(&subject_name)
+    };
+    let opts = LoginOptions {
+        no_browser: args.login.no_browser,
+        force: false,
+        interaction: crate::interaction::Interaction::for_credentials(env, args.login.no_browser),
+    };
+    let all = accounts::fetch(&ctx, &sso, &endpoints, &subject, opts)?;
+    let out = if args.json { json(&all) } else { table(&all) };
+    super::emit(&out)?;
+    Ok(0)
+}
+
+/// `[{"accountId","accountName","emailAddress","roles":[…]}]`, one line, and a newline.
+pub fn json(all: &[AccountRoles]) -> String {
+    let mut s = serde_json::to_string(all).unwrap_or_else(|_| "[]".to_owned());
+    s.push('\n');
+    s
+}
+
+/// ACCOUNT ID, NAME, ROLES columns; outside text shown escaped.
+pub fn table(all: &[AccountRoles]) -> String {
+    let rows: Vec<[String; 3]> = all
+        .iter()
+        .map(|a| {
+            [
+                printable(&a.account_id).into_owned(),
+                printable(a.account_name.as_deref().unwrap_or("-")).into_owned(),
+                printable(&a.roles.join(", ")).into_owned(),
+            ]
+        })
+        .collect();
+    let head = ["ACCOUNT ID", "NAME", "ROLES"];
+    let width = |i: usize| {
+        rows.iter()
+            .map(|r| r[i].chars().count())
+            .chain([head[i].len()])
+            .max()
+            .unwrap_or(0)
+    };
+    let (w0, w1) = (width(0), width(1));
+    let mut out = String::new();
+    for r in std::iter::once(head.map(str::to_owned)).chain(rows) {
+        let pad0 = " ".repeat(w0 - r[0].chars().count());
+        let pad1 = " ".repeat(w1 - r[1].chars().count());
+        out.push_str(&format!("{}{pad0}  {}{pad1}  {}", r[0], r[1], r[2]));
+        out.truncate(out.trim_end().len());
+        out.push('\n');
+    }
+    out
+}
+
+/// Nothing named: the SSO sessions and profiles to choose from.
+fn which_session(config: &Config, env: &Env) -> Error {
+    let home = env.home();
+    let sessions = super::pick::session_lines(config, home.as_deref(), OffsetDateTime::now_utc());
+    let profiles = super::pick::profile_lines(config);
+    Error::config(format!(
+        "which SSO session? no profile was named, AWS_PROFILE is not set, and there is no SSO profile named \"default\" in {}",
+        config.path.display(),
+    ))
+    .details(super::pick::block("sso-sessions", &sessions, "none"))
+    .details(super::pick::block("SSO profiles", &profiles, "none"))
+    .hint("run `ssoenv accounts PROFILE` or `ssoenv accounts --sso-session NAME`")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn acct(id: &str, name: Option<&str>, roles: &[&str]) -> AccountRoles {
+        AccountRoles {
+            account_id: id.into(),
+            account_name: name.map(Into::into),
+            email_address: None,
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        }
+    }
+
+    #[test]
+    fn the_table_aligns_columns_and_escapes_names() {
+        let t = table(&[
+            acct("111111111111", Some("dev\x1b[2J"), &["Admin", "ReadOnly"]),
+            acct("2", None, &[]),
+        ]);
+        assert_eq!(
+            t,
+            "ACCOUNT ID    NAME      ROLES\n\
+             111111111111  dev\\e[2J  Admin, ReadOnly\n\
+             2             -\n"
+        );
+    }
+
+    #[test]
+    fn json_has_the_documented_keys() {
+        let v: serde_json::Value = serde_json::from_str(&json(&[acct("1", None, &["R"])])).unwrap();
+        assert_eq!(
+            v,
+            serde_json::json!([{"accountId": "1", "accountName": null, "emailAddress": null, "roles": ["R"]}])
+        );
+    }
+}
