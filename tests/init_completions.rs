@@ -46,7 +46,8 @@ const CONFIG: &str = "[default]\nsso_session = corp\nsso_account_id = 1\nsso_rol
     [profile prod]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
     [profile preprod]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
     [profile dev]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
-    [sso-session corp]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n";
+    [sso-session corp]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n\
+    [sso-session team-a]\nsso_start_url = https://y.awsapps.com/start\nsso_region = us-east-1\n";
 
 fn sandbox() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -59,11 +60,6 @@ fn sandbox() -> (tempfile::TempDir, String) {
         .to_string();
     (dir, format!("{bin_dir}:/usr/bin:/bin"))
 }
-
-/// `ssoenv profiles --sessions` is another branch's work; the completions only consume its
-/// one-name-a-line output. A shell function stands in for it (the binary does the rest).
-const BASH_SESSIONS: &str = "ssoenv() { if [[ $1 == profiles && $2 == --sessions ]]; then printf 'corp\\nteam-a\\n'; else command ssoenv \"$@\"; fi; }\n";
-const FISH_SESSIONS: &str = "function ssoenv; if test \"$argv[1]\" = profiles -a \"$argv[2]\" = --sessions; printf 'corp\\nteam-a\\n'; else; command ssoenv $argv; end; end\n";
 
 #[test]
 fn complete_profiles_lists_the_config_profiles() {
@@ -95,7 +91,7 @@ fn bash_complete(words: &[&str]) -> Vec<String> {
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/ssoenv.bash");
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
     let script = format!(
-        "{BASH_SESSIONS}source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n\
+        "source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n\
          f=$(complete -p ssoenv | sed -E 's/.*-F ([^ ]+).*/\\1/')\n\"$f\" ssoenv \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n\
          printf '%s\\n' \"${{COMPREPLY[@]}}\"",
         file.display(),
@@ -194,7 +190,7 @@ fn bash_completes_sessions_status_check_and_the_command_after_exec() {
         ("ssoenv exec prod --region x aws ", "5"),
     ] {
         let script = format!(
-            "{BASH_SESSIONS}source '{}'\n_command_offset() {{ COMPREPLY=(\"offset=$1\"); }}\n\
+            "source '{}'\n_command_offset() {{ COMPREPLY=(\"offset=$1\"); }}\n\
              read -ra COMP_WORDS <<< '{words}'\n[[ '{words}' != *' ' ]] || COMP_WORDS+=('')\n\
              COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1))\n\
              _ssoenv_with_profiles ssoenv \"${{COMP_WORDS[COMP_CWORD]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"",
@@ -229,7 +225,7 @@ fn fish_completes_profile_names_for_commands_that_take_a_profile() {
                 "--no-config",
                 "-c",
                 &format!(
-                    "{FISH_SESSIONS}source '{}'; complete -c zzcmd -l erase-all -f; complete -C '{line}'",
+                    "source '{}'; complete -c zzcmd -l erase-all -f; complete -C '{line}'",
                     file.display()
                 ),
             ])
@@ -319,8 +315,7 @@ fn zsh_completes_sessions_and_hands_exec_commands_to_normal() {
     let (home, path) = sandbox();
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/_ssoenv");
     let script = format!(
-        "ssoenv() {{ if [[ $1 == profiles && $2 == --sessions ]]; then print -l corp team-a; else command ssoenv \"$@\"; fi }}\n\
-         compdef() {{ : }}\n_arguments() {{ : }}\nsource '{}'\n\
+        "compdef() {{ : }}\n_arguments() {{ : }}\nsource '{}'\n\
          _wanted() {{ shift 3; \"$@\" }}\ncompadd() {{ print -l -- ${{(P)${{@[-1]}}}} }}\n\
          _ssoenv_sessions; print -r -- --; _ssoenv_profiles",
         file.display()
