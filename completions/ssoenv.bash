@@ -465,7 +465,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__init)
-            opts="-h --help bash zsh fish powershell"
+            opts="-h --help bash zsh fish powershell sh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -594,7 +594,7 @@ _ssoenv() {
             fi
             case "${prev}" in
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -612,7 +612,7 @@ _ssoenv() {
             fi
             case "${prev}" in
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh" -- "${cur}"))
                     return 0
                     ;;
                 --region)
@@ -635,45 +635,91 @@ else
     complete -F _ssoenv -o bashdefault -o default ssoenv
 fi
 
-# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`).
+# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), a session
+# name after --sso-session from `ssoenv profiles --sessions`, and after `exec PROFILE`
+# (with or without `--`) the command and its own arguments.
 _ssoenv_with_profiles() {
-    local cur=${COMP_WORDS[COMP_CWORD]} i skip=0 seen=0
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} i skip=0 profile=0 check=0 list=''
     case ${COMP_WORDS[1]-} in
-    use | exec | login | logout)
-        if [[ $cur != -* ]]; then
-            for ((i = 2; i < COMP_CWORD; i++)); do
-                if ((skip)); then
-                    skip=0
+    login | logout | accounts | populate)
+        if ((COMP_CWORD >= 3)) && [[ $prev == --sso-session ]]; then
+            list=sessions
+        fi
+        ;;
+    esac
+    case ${COMP_WORDS[1]-} in
+    use | exec | login | logout | status | accounts)
+        for ((i = 2; i < COMP_CWORD; i++)); do
+            if ((skip)); then
+                skip=0
+                continue
+            fi
+            case ${COMP_WORDS[i]} in
+            --region | --shell | --sso-session) skip=1 ;;
+            --check) check=1 ;;
+            --)
+                # exec: the command follows (after the profile).
+                if [[ ${COMP_WORDS[1]} == exec ]] && ((profile)); then
+                    list=command:$((i + 1))
+                    break
+                fi
+                ;;
+            -?*) ;;
+            *)
+                if ((!profile)); then
+                    profile=1
                     continue
                 fi
-                case ${COMP_WORDS[i]} in
-                --region | --shell | --sso-session) skip=1 ;;
-                -?*) ;;
-                *)
-                    seen=1
-                    break
-                    ;;
-                esac
-            done
-            if ((!skip && !seen)); then
-                # Not `compgen -W`: it expands $(…) and backquotes inside each word, and a
-                # profile name is outside text. Match literally; insert the name quoted:
-                # with printf %q, or after an opening ' (readline inserts after it and
-                # closes it) with each ' written '\''.
-                local name quoted sq="'" esc="'\\''"
-                COMPREPLY=()
-                while IFS= read -r name; do
-                    [[ -n $name ]] || continue
-                    if [[ $cur == "$sq"* ]]; then
-                        [[ $name == "${cur#"$sq"}"* ]] && COMPREPLY+=("${name//"$sq"/"$esc"}")
-                    else
-                        printf -v quoted '%q' "$name"
-                        [[ $name == "$cur"* || $quoted == "$cur"* ]] && COMPREPLY+=("$quoted")
-                    fi
-                done < <(ssoenv profiles --names 2>/dev/null)
-                return 0
+                # exec: the first word after the profile that is no option is the command.
+                [[ ${COMP_WORDS[1]} != exec ]] || list=command:$i
+                break
+                ;;
+            esac
+        done
+        if [[ -z $list && $cur != -* ]] && ((!skip)); then
+            if ((!profile)); then
+                if [[ ${COMP_WORDS[1]} != status ]] || ((check)); then
+                    list=profiles
+                fi
+            elif [[ ${COMP_WORDS[1]} == exec ]]; then
+                list=command:$COMP_CWORD
             fi
         fi
+        ;;
+    esac
+    case $list in
+    command:*)
+        i=${list#command:}
+        if declare -F _command_offset >/dev/null; then
+            _command_offset "$i"
+        elif ((i == COMP_CWORD)); then
+            COMPREPLY=()
+            while IFS= read -r list; do
+                COMPREPLY+=("$list")
+            done < <(compgen -c -- "$cur")
+        else
+            COMPREPLY=()
+        fi
+        return 0
+        ;;
+    profiles | sessions)
+        # Not `compgen -W`: it expands $(…) and backquotes inside each word, and a
+        # name is outside text. Match literally; insert the name quoted: with
+        # printf %q, or after an opening ' (readline inserts after it and closes
+        # it) with each ' written '\''.
+        local name quoted sq="'" esc="'\\''"
+        [[ $list == sessions ]] || list=names
+        COMPREPLY=()
+        while IFS= read -r name; do
+            [[ -n $name ]] || continue
+            if [[ $cur == "$sq"* ]]; then
+                [[ $name == "${cur#"$sq"}"* ]] && COMPREPLY+=("${name//"$sq"/"$esc"}")
+            else
+                printf -v quoted '%q' "$name"
+                [[ $name == "$cur"* || $quoted == "$cur"* ]] && COMPREPLY+=("$quoted")
+            fi
+        done < <(ssoenv profiles "--$list" 2>/dev/null)
+        return 0
         ;;
     esac
     _ssoenv "$@"

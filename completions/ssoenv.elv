@@ -43,13 +43,13 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --region 'Region to export (beats the profile''s `region`)'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
             cand --force 'Log in again even if a valid SSO token is cached'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'ssoenv;unset'= {
             cand --shell 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)'
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'ssoenv;exec'= {
             cand --region 'Region to export (beats the profile''s `region`)'
@@ -121,8 +121,8 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --help 'Print help'
         }
         &'ssoenv;init'= {
-            cand -h 'Print help'
-            cand --help 'Print help'
+            cand -h 'Print help (see more with ''--help'')'
+            cand --help 'Print help (see more with ''--help'')'
         }
         &'ssoenv;prompt'= {
             cand --format 'Output format with placeholders (see below); default `{profile} {remaining}`'

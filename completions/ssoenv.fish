@@ -44,16 +44,18 @@ complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "help" -d 'Print this 
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l shell -d 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)' -r -f -a "bash\t''
 zsh\t''
 fish\t''
-powershell\t''"
+powershell\t''
+sh\t'POSIX sh (dash): `use`/`unset` code only; `init sh` explains there is no integration'"
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l region -d 'Region to export (beats the profile\'s `region`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l force -d 'Log in again even if a valid SSO token is cached'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -l shell -d 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)' -r -f -a "bash\t''
 zsh\t''
 fish\t''
-powershell\t''"
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -s h -l help -d 'Print help'
+powershell\t''
+sh\t'POSIX sh (dash): `use`/`unset` code only; `init sh` explains there is no integration'"
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l region -d 'Region to export (beats the profile\'s `region`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l force -d 'Log in again even if a valid SSO token is cached'
@@ -96,7 +98,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l deny -d 'Deny
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l expire -d 'Let every device code expire before approval'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand demo" -s h -l help -d 'Print help'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand init" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand init" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -l format -d 'Output format with placeholders (see below); default `{profile} {remaining}`' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -l no-color -d 'No ANSI colour (also when NO_COLOR is set)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -s h -l help -d 'Print help'
@@ -117,13 +119,20 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "completions" -d 'Print a shell completion script'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 
-# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`).
-function __ssoenv_complete_profile
+# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), a session
+# name after --sso-session from `ssoenv profiles --sessions`, and after `exec PROFILE`
+# (with or without `--`) the command and its own arguments.
+# Prints "profile", "command N" (the command starts at token N) or nothing.
+function __ssoenv_complete_what
     set -l tokens (commandline -opc)
     test (count $tokens) -ge 2; or return 1
-    contains -- $tokens[2] use exec login logout; or return 1
+    contains -- $tokens[2] use exec login logout status accounts; or return 1
     set -l skip 0
+    set -l profile 0
+    set -l check 0
+    set -l i 2
     for t in $tokens[3..-1]
+        set i (math $i + 1)
         if test $skip = 1
             set skip 0
             continue
@@ -131,11 +140,46 @@ function __ssoenv_complete_profile
         switch $t
             case --region --shell --sso-session
                 set skip 1
+            case --check
+                set check 1
+            case --
+                if test $tokens[2] = exec -a $profile = 1
+                    echo command (math $i + 1)
+                    return 0
+                end
             case '-?*'
             case '*'
-                return 1
+                if test $profile = 0
+                    set profile 1
+                else if test $tokens[2] = exec
+                    echo command $i
+                    return 0
+                else
+                    return 1
+                end
         end
     end
-    test $skip = 0
+    test $skip = 0; or return 1
+    if test $profile = 0
+        if test $tokens[2] != status -o $check = 1
+            echo profile
+        end
+    else if test $tokens[2] = exec
+        echo command (math $i + 1)
+    end
+end
+function __ssoenv_complete_profile
+    string match -q profile -- (__ssoenv_complete_what)
+end
+function __ssoenv_complete_command
+    string match -q 'command *' -- (__ssoenv_complete_what)
+end
+# The command and its arguments, completed as if they were typed alone.
+function __ssoenv_complete_exec
+    set -l n (string split ' ' -- (__ssoenv_complete_what))[2]
+    set -l tokens (commandline -opc) (commandline -ct)
+    __fish_complete_subcommand --commandline $tokens[$n..-1]
 end
 complete -c ssoenv -n __ssoenv_complete_profile -f -a '(ssoenv profiles --names 2>/dev/null)'
+complete -c ssoenv -n __ssoenv_complete_command -f -a '(__ssoenv_complete_exec)'
+complete -c ssoenv -n '__fish_seen_subcommand_from login logout accounts populate' -l sso-session -x -a '(ssoenv profiles --sessions 2>/dev/null)'

@@ -89,74 +89,106 @@ __ssoenv_printable() {
     done
 }
 
-# shellcheck disable=SC2034 # SSOENV_SEGMENT_* are read by the user's prompt
-# Compute the segment (and renew the credentials when asked to and due). Sets
-# __ssoenv_until, the second at which the text next changes: the hook does
-# nothing before then. The clock: EPOCHSECONDS (bash 5), printf's %(…)T
-# (bash 4.2), `date` only on older shells; no process on bash 4.2 and later.
+# Compute the segment now (and renew the credentials when asked to and due).
 ssoenv_segment() {
-    __ssoenv_until=0
+    __ssoenv_prepare
+    __ssoenv_tick
+}
+
+# shellcheck disable=SC2034 # SSOENV_SEGMENT_* are read by the user's prompt
+# Everything that does not depend on the clock, once per session (SSOENV_PROFILE,
+# SSOENV_EXPIRATION, NO_COLOR): the escaped name, the expiry and the prompt text
+# around the countdown in each colour. __ssoenv_exp is empty when there is no
+# countdown (no profile, or an expiration that is not 1 to 15 decimal digits).
+__ssoenv_prepare() {
+    __ssoenv_key=${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}
+    __ssoenv_until=0 __ssoenv_exp=''
     if [[ -z ${SSOENV_PROFILE-} ]]; then
         SSOENV_SEGMENT='' SSOENV_SEGMENT_STATE='' SSOENV_SEGMENT_COLOR='' __ssoenv_ps1=''
+        __ssoenv_until=9000000000000
         return 0
     fi
-    local __ssoenv_t=${EPOCHSECONDS-} __ssoenv_left __ssoenv_text __ssoenv_sgr
     [[ $SSOENV_PROFILE == "${__ssoenv_name_of-}" ]] || __ssoenv_printable "$SSOENV_PROFILE"
     # Decimal seconds, at most 15 digits (as `ssoenv prompt` takes them); else unknown.
     case ${SSOENV_EXPIRATION-} in
     '' | *[!0-9]* | ????????????????*)
         SSOENV_SEGMENT=$__ssoenv_name SSOENV_SEGMENT_STATE=unknown SSOENV_SEGMENT_COLOR=''
-        __ssoenv_ps1="($__ssoenv_name) "
+        __ssoenv_ps1="($__ssoenv_name) " __ssoenv_until=9000000000000
         return 0
         ;;
     esac
-    if [[ -z $__ssoenv_t ]]; then
-        if ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
-            printf -v __ssoenv_t '%(%s)T' -1
-        else
-            __ssoenv_t=$(date +%s)
-        fi
-    fi
-    __ssoenv_left=$((10#$SSOENV_EXPIRATION - __ssoenv_t))
-    if [[ ${SSOENV_AUTO_RENEW-} == 1 ]] && ((__ssoenv_left < 600)); then
-        if ((__ssoenv_t - ${__ssoenv_renew_at:-0} >= 60)); then
-            __ssoenv_renew_at=$__ssoenv_t
-            __ssoenv_renew && return 0
-        fi
-        __ssoenv_until=$((__ssoenv_renew_at + 60))
-    fi
-    if ((__ssoenv_left <= 0)); then
-        __ssoenv_text=expired SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red __ssoenv_sgr=31
-        ((__ssoenv_until)) || __ssoenv_until=9000000000000
-    else
-        if ((__ssoenv_left >= 3600)); then
-            printf -v __ssoenv_text '%dh%02dm' $((__ssoenv_left / 3600)) $((__ssoenv_left % 3600 / 60))
-        elif ((__ssoenv_left >= 60)); then
-            __ssoenv_text=$((__ssoenv_left / 60))m
-        else
-            __ssoenv_text=${__ssoenv_left}s
-        fi
-        if ((__ssoenv_left < 300)); then
-            SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_sgr=31
-        elif ((__ssoenv_left < 900)); then
-            SSOENV_SEGMENT_STATE=warn SSOENV_SEGMENT_COLOR=yellow __ssoenv_sgr=33
-        else
-            SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_sgr=32
-        fi
-        # Minutes change when the seconds left cross a multiple of 60 (as do the
-        # colour and renewal thresholds); under a minute, every second.
-        ((__ssoenv_t += __ssoenv_left < 60 ? 1 : __ssoenv_left % 60 + 1,
-            __ssoenv_until && __ssoenv_until < __ssoenv_t || (__ssoenv_until = __ssoenv_t)))
-    fi
-    # Without EPOCHSECONDS the hook cannot tell the time cheaply: recompute each prompt.
-    [[ -n ${EPOCHSECONDS-} ]] || __ssoenv_until=0
-    SSOENV_SEGMENT="$__ssoenv_name $__ssoenv_text"
+    __ssoenv_exp=$((10#$SSOENV_EXPIRATION))
     if [[ -z ${NO_COLOR-} ]]; then
         # \001 … \002 tell readline the escape takes no room (what \[ \] become).
-        __ssoenv_ps1=$'\001\e['"$__ssoenv_sgr"$'m\002('"$SSOENV_SEGMENT"$')\001\e[0m\002 '
+        __ssoenv_green=$'\001\e[32m\002(' __ssoenv_yellow=$'\001\e[33m\002(' __ssoenv_red=$'\001\e[31m\002('
+        __ssoenv_close=$')\001\e[0m\002 '
     else
-        __ssoenv_ps1="($SSOENV_SEGMENT) "
+        __ssoenv_green='(' __ssoenv_yellow='(' __ssoenv_red='(' __ssoenv_close=') '
     fi
+    __ssoenv_green+="$__ssoenv_name " __ssoenv_yellow+="$__ssoenv_name " __ssoenv_red+="$__ssoenv_name "
+}
+
+# shellcheck disable=SC2034 # SSOENV_SEGMENT_* are read by the user's prompt
+# The countdown from the prepared values: a comparison chain and a division.
+# Sets __ssoenv_until, the second at which the text next changes (the hook
+# does nothing before then). The clock: EPOCHSECONDS (bash 5), printf's %(…)T
+# (bash 4.2), `date` only on older shells; no process on bash 4.2 and later.
+__ssoenv_tick() {
+    [[ -n $__ssoenv_exp ]] || return 0
+    if [[ -n ${EPOCHSECONDS-} ]]; then
+        ((__ssoenv_l = __ssoenv_exp - EPOCHSECONDS))
+    else
+        __ssoenv_clock
+    fi
+    # Minutes change when the seconds left cross a multiple of 60 (as do the colour
+    # and renewal thresholds), at exp - l + l % 60 + 1; under a minute, every second.
+    # (Arithmetic assignments are what costs here: as few as can be.)
+    if ((__ssoenv_l >= 3600)); then
+        ((__ssoenv_until = __ssoenv_exp - __ssoenv_l + __ssoenv_l % 60 + 1, __ssoenv_x = 100 + __ssoenv_l % 3600 / 60))
+        __ssoenv_x=$((__ssoenv_l / 3600))h${__ssoenv_x:1}m
+        SSOENV_SEGMENT="$__ssoenv_name $__ssoenv_x" SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_ps1=$__ssoenv_green$__ssoenv_x$__ssoenv_close
+    elif ((__ssoenv_l >= 900)); then
+        ((__ssoenv_until = __ssoenv_exp - __ssoenv_l + __ssoenv_l % 60 + 1, __ssoenv_x = __ssoenv_l / 60))
+        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_x}m" SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_ps1=$__ssoenv_green${__ssoenv_x}m$__ssoenv_close
+    elif ((__ssoenv_l >= 300)); then
+        ((__ssoenv_until = __ssoenv_exp - __ssoenv_l + __ssoenv_l % 60 + 1, __ssoenv_x = __ssoenv_l / 60))
+        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_x}m" SSOENV_SEGMENT_STATE=warn SSOENV_SEGMENT_COLOR=yellow __ssoenv_ps1=$__ssoenv_yellow${__ssoenv_x}m$__ssoenv_close
+    elif ((__ssoenv_l >= 60)); then
+        ((__ssoenv_until = __ssoenv_exp - __ssoenv_l + __ssoenv_l % 60 + 1, __ssoenv_x = __ssoenv_l / 60))
+        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_x}m" SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=$__ssoenv_red${__ssoenv_x}m$__ssoenv_close
+    elif ((__ssoenv_l > 0)); then
+        ((__ssoenv_until = __ssoenv_exp - __ssoenv_l + 1))
+        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_l}s" SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=$__ssoenv_red${__ssoenv_l}s$__ssoenv_close
+    else
+        SSOENV_SEGMENT="$__ssoenv_name expired" SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=${__ssoenv_red}expired$__ssoenv_close __ssoenv_until=9000000000000
+    fi
+    # Without EPOCHSECONDS the hook recomputes at each prompt anyway; under 10
+    # minutes with SSOENV_AUTO_RENEW=1, renew (at most once a minute).
+    ((__ssoenv_l >= 600)) || [[ ${SSOENV_AUTO_RENEW-} != 1 ]] || __ssoenv_renew_due
+}
+
+# Renew when the last attempt is a minute old (the segment is then computed
+# afresh), else look again when it will be.
+__ssoenv_renew_due() {
+    local t=$((__ssoenv_exp - __ssoenv_l))
+    if ((t - ${__ssoenv_renew_at:-0} >= 60)); then
+        __ssoenv_renew_at=$t
+        __ssoenv_renew && return 0
+    fi
+    ((__ssoenv_until < __ssoenv_renew_at + 60)) || ((__ssoenv_until = __ssoenv_renew_at + 60))
+    return 0
+}
+
+# The time without EPOCHSECONDS (bash before 5.0): the seconds left into
+# __ssoenv_l. (The hook then recomputes at each prompt.)
+__ssoenv_clock() {
+    local t
+    if ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
+        printf -v t '%(%s)T' -1
+    else
+        t=$(date +%s)
+    fi
+    ((__ssoenv_l = __ssoenv_exp - t))
 }
 
 # Quiet renewal: role credentials from a valid or refreshable token, never a login.
@@ -173,14 +205,17 @@ __ssoenv_renew() {
 __ssoenv_marker='${__ssoenv_ps1-}'
 
 __ssoenv_hook() {
-    local __ssoenv_status=$?
+    # A global, not `local`: a local costs as much as the rest of a cached prompt.
+    __ssoenv_status=$?
     # Inactive and nothing shown: this one test is the whole cost.
     [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-} ]] || return $__ssoenv_status
     # Recompute only when the session changed or the text is due to change.
-    if [[ ${__ssoenv_key-} != "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}" ]] ||
-        ((${EPOCHSECONDS:-0} >= ${__ssoenv_until:-0})); then
-        __ssoenv_key=${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}
-        ssoenv_segment
+    [[ ${__ssoenv_key-} == "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}" ]] || __ssoenv_prepare
+    # (Without EPOCHSECONDS, bash before 5.0: every prompt.)
+    ((${EPOCHSECONDS:-99999999999999} < __ssoenv_until)) || __ssoenv_tick
+    # The usual case in two tests: the marker is in PS1 and PS1 is expanded.
+    if [[ ${PS1-} == *"$__ssoenv_marker"* && ${SSOENV_PROMPT-} != off ]] && shopt -q promptvars; then
+        return $__ssoenv_status
     fi
     if ! shopt -q promptvars && [[ :$SHELLOPTS: != *:posix:* ]]; then
         __ssoenv_literal

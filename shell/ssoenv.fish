@@ -48,8 +48,8 @@ function ssoenv --description 'AWS IAM Identity Center credentials in this shell
     end
     set -l out (command $__ssoenv_bin $argv[1] $shell_args $argv[2..-1])
     or return
-    # The binary succeeded; its code is trusted. (`source` reports the status of
-    # a `set -e` of an absent variable, 4, which is no failure.)
+    # The binary succeeded; its code is trusted (and ends with status 0: each
+    # `set -e` is followed by `or true`).
     string join \n -- $out | source
     set -g __ssoenv_renew_at 0
     ssoenv_segment

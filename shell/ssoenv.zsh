@@ -17,8 +17,11 @@ typeset -g __ssoenv_bin='@SSOENV_BIN@'
 # $EPOCHSECONDS without starting a process.
 zmodload zsh/datetime 2>/dev/null
 typeset -g SSOENV_SEGMENT SSOENV_SEGMENT_STATE SSOENV_SEGMENT_COLOR __ssoenv_prefix __ssoenv_key
-typeset -g __ssoenv_name __ssoenv_name_of
-# The element of psvar that carries the segment to the prompt (see __ssoenv_make_prefix).
+typeset -g __ssoenv_name __ssoenv_name_of __ssoenv_exp __ssoenv_want __ssoenv_plain
+typeset -g __ssoenv_green __ssoenv_yellow __ssoenv_red
+# Scratch for the hook and __ssoenv_tick: globals, as `local` costs on every prompt.
+typeset -gi __ssoenv_status __ssoenv_t __ssoenv_l __ssoenv_m __ssoenv_x
+# The element of psvar that carries the segment to the prompt (see __ssoenv_prepare).
 typeset -gi __ssoenv_psvar=19
 typeset -gi __ssoenv_renew_at __ssoenv_until
 
@@ -99,60 +102,94 @@ __ssoenv_printable() {
     done
 }
 
-# Compute the segment (and renew the credentials when asked to and due). Sets
-# __ssoenv_until, the second at which the text next changes: the hook does
-# nothing before then.
+# Compute the segment now (and renew the credentials when asked to and due).
 ssoenv_segment() {
-    __ssoenv_until=0
+    __ssoenv_prepare
+    __ssoenv_tick
+}
+
+# Everything that does not depend on the clock, once per session (SSOENV_PROFILE,
+# SSOENV_EXPIRATION, NO_COLOR, SSOENV_PROMPT): the escaped name, the expiry and
+# the PROMPT prefix in each colour. __ssoenv_exp is empty when there is no
+# countdown (no profile, or an expiration that is not 1 to 15 decimal digits).
+__ssoenv_prepare() {
+    __ssoenv_key="${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_PROMPT-}"
+    __ssoenv_until=0 __ssoenv_exp=''
     if [[ -z ${SSOENV_PROFILE-} ]]; then
-        SSOENV_SEGMENT='' SSOENV_SEGMENT_STATE='' SSOENV_SEGMENT_COLOR=''
-        return 0
-    fi
-    [[ $SSOENV_PROFILE == "$__ssoenv_name_of" ]] || __ssoenv_printable "$SSOENV_PROFILE"
-    # Decimal seconds, at most 15 digits (as `ssoenv prompt` takes them); else unknown.
-    if [[ -z ${SSOENV_EXPIRATION-} || $SSOENV_EXPIRATION == *[^0-9]* || ${#SSOENV_EXPIRATION} -gt 15 ]]; then
-        SSOENV_SEGMENT=$__ssoenv_name SSOENV_SEGMENT_STATE=unknown SSOENV_SEGMENT_COLOR=''
+        SSOENV_SEGMENT='' SSOENV_SEGMENT_STATE='' SSOENV_SEGMENT_COLOR='' __ssoenv_want=''
         __ssoenv_until=9000000000000
         return 0
     fi
-    local -i now=$EPOCHSECONDS left
-    local text
-    left=$(( 10#$SSOENV_EXPIRATION - now ))
-    if [[ ${SSOENV_AUTO_RENEW-} == 1 ]] && (( left < 600 )); then
-        if (( now - ${__ssoenv_renew_at:-0} >= 60 )); then
-            __ssoenv_renew_at=$now
-            __ssoenv_renew && return 0
-        fi
-        __ssoenv_until=$(( __ssoenv_renew_at + 60 ))
-    fi
-    if (( left <= 0 )); then
-        text=expired SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red
-        (( __ssoenv_until )) || __ssoenv_until=9000000000000
+    [[ $SSOENV_PROFILE == "$__ssoenv_name_of" ]] || __ssoenv_printable "$SSOENV_PROFILE"
+    # The prefixes for PROMPT. The text itself is never in PROMPT: %Nv shows element N
+    # of psvar as it is, with no %-escapes, `!` (prompt_bang) or $(…) (prompt_subst)
+    # taken from it, so the prefix is right whatever options are set, and whenever
+    # (a theme's precmd may set prompt_subst after this hook). %N(V.….) shows
+    # nothing if someone empties psvar.
+    local n=$__ssoenv_psvar
+    if [[ ${SSOENV_PROMPT-} == off ]]; then
+        __ssoenv_green='' __ssoenv_yellow='' __ssoenv_red='' __ssoenv_plain=''
+    elif [[ -n ${NO_COLOR-} ]]; then
+        __ssoenv_plain="%$n(V.%${n}v .)"
+        __ssoenv_green=$__ssoenv_plain __ssoenv_yellow=$__ssoenv_plain __ssoenv_red=$__ssoenv_plain
     else
-        if (( left >= 3600 )); then
-            printf -v text '%dh%02dm' $(( left / 3600 )) $(( left % 3600 / 60 ))
-        elif (( left >= 60 )); then
-            text=$(( left / 60 ))m
-        else
-            text=${left}s
-        fi
-        if (( left < 300 )); then
-            SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red
-        elif (( left < 900 )); then
-            SSOENV_SEGMENT_STATE=warn SSOENV_SEGMENT_COLOR=yellow
-        else
-            SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green
-        fi
+        __ssoenv_plain="%$n(V.%${n}v .)"
+        __ssoenv_green="%$n(V.%{"$'\e[32m%}'"%${n}v%{"$'\e[0m%} .)'
+        __ssoenv_yellow="%$n(V.%{"$'\e[33m%}'"%${n}v%{"$'\e[0m%} .)'
+        __ssoenv_red="%$n(V.%{"$'\e[31m%}'"%${n}v%{"$'\e[0m%} .)'
+    fi
+    # Decimal seconds, at most 15 digits (as `ssoenv prompt` takes them); else unknown.
+    if [[ -z ${SSOENV_EXPIRATION-} || $SSOENV_EXPIRATION == *[^0-9]* || ${#SSOENV_EXPIRATION} -gt 15 ]]; then
+        SSOENV_SEGMENT=$__ssoenv_name SSOENV_SEGMENT_STATE=unknown SSOENV_SEGMENT_COLOR=''
+        __ssoenv_want=$__ssoenv_plain __ssoenv_until=9000000000000
+        return 0
+    fi
+    __ssoenv_exp=$(( 10#$SSOENV_EXPIRATION ))
+}
+
+# The countdown from the prepared values: a comparison chain and a division.
+# Sets __ssoenv_until, the second at which the text next changes (the hook
+# does nothing before then), and __ssoenv_want, the prefix PROMPT should have.
+# No `return` in here: the hook carries a copy of this body (see below).
+__ssoenv_tick() {
+    if [[ -n $__ssoenv_exp ]] && (( __ssoenv_m = 0, __ssoenv_t = EPOCHSECONDS, __ssoenv_l = __ssoenv_exp - __ssoenv_t, 1 )) &&
+        { (( __ssoenv_l >= 600 )) || [[ ${SSOENV_AUTO_RENEW-} != 1 ]] || ! __ssoenv_renew_due; }; then
         # Minutes change when the seconds left cross a multiple of 60 (as do the
         # colour and renewal thresholds); under a minute, every second.
-        if (( left < 60 )); then
-            now+=1
+        if (( __ssoenv_l >= 3600 )); then
+            (( __ssoenv_until = __ssoenv_t + __ssoenv_l % 60 + 1, __ssoenv_x = 100 + __ssoenv_l % 3600 / 60, __ssoenv_l /= 3600 ))
+            SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_l}h${__ssoenv_x:1}m" SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_want=$__ssoenv_green
+        elif (( __ssoenv_l >= 900 )); then
+            (( __ssoenv_until = __ssoenv_t + __ssoenv_l % 60 + 1, __ssoenv_l /= 60 ))
+            SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_l}m" SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_want=$__ssoenv_green
+        elif (( __ssoenv_l >= 300 )); then
+            (( __ssoenv_until = __ssoenv_t + __ssoenv_l % 60 + 1, __ssoenv_l /= 60 ))
+            SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_l}m" SSOENV_SEGMENT_STATE=warn SSOENV_SEGMENT_COLOR=yellow __ssoenv_want=$__ssoenv_yellow
+        elif (( __ssoenv_l >= 60 )); then
+            (( __ssoenv_until = __ssoenv_t + __ssoenv_l % 60 + 1, __ssoenv_l /= 60 ))
+            SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_l}m" SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_want=$__ssoenv_red
+        elif (( __ssoenv_l > 0 )); then
+            (( __ssoenv_until = __ssoenv_t + 1 ))
+            SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_l}s" SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_want=$__ssoenv_red
         else
-            now+=$(( left % 60 + 1 ))
+            __ssoenv_until=9000000000000
+            SSOENV_SEGMENT="$__ssoenv_name expired" SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red __ssoenv_want=$__ssoenv_red
         fi
-        (( __ssoenv_until && __ssoenv_until < now )) || __ssoenv_until=$now
+        # The renewal is due again before the text changes: look again then.
+        (( ! __ssoenv_m || __ssoenv_until < __ssoenv_m )) || __ssoenv_until=$__ssoenv_m
     fi
-    SSOENV_SEGMENT="$__ssoenv_name $text"
+}
+
+# Under 10 minutes left with SSOENV_AUTO_RENEW=1: renew at most once a minute. Status
+# 0 when renewed (the segment is then computed afresh), else 1 with __ssoenv_m the
+# second at which to try again.
+__ssoenv_renew_due() {
+    if (( __ssoenv_t - __ssoenv_renew_at >= 60 )); then
+        __ssoenv_renew_at=$__ssoenv_t
+        __ssoenv_renew && return 0
+    fi
+    (( __ssoenv_m = __ssoenv_renew_at + 60 ))
+    return 1
 }
 
 # Quiet renewal: role credentials from a valid or refreshable token, never a login.
@@ -163,56 +200,42 @@ __ssoenv_renew() {
     ssoenv_segment
 }
 
-# The prefix for PROMPT. The text itself is never in PROMPT: %Nv shows element N
-# of psvar as it is, with no %-escapes, `!` (prompt_bang) or $(…) (prompt_subst)
-# taken from it, so the prefix is right whatever options are set, and whenever
-# (a theme's precmd may set prompt_subst after this hook). %N(V.….) shows
-# nothing if someone empties psvar.
-__ssoenv_make_prefix() {
-    local n=$__ssoenv_psvar sgr=''
-    if [[ -z ${NO_COLOR-} ]]; then
-        case $SSOENV_SEGMENT_COLOR in
-        green) sgr=32 ;;
-        yellow) sgr=33 ;;
-        red) sgr=31 ;;
-        esac
-    fi
-    if [[ -n $sgr ]]; then
-        REPLY="%$n(V.%{"$'\e['$sgr$'m%}'"%${n}v%{"$'\e[0m%} .)'
-    else
-        REPLY="%$n(V.%${n}v .)"
-    fi
-}
-
 __ssoenv_hook() {
-    local s=$?
+    __ssoenv_status=$?
     # Inactive and nothing shown: this one test is the whole cost.
-    [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-}${__ssoenv_prefix-} ]] || return $s
-    # Nothing to do while the session, the options and the text stay the same
-    # and the prefix is still at the front of PROMPT (a theme may have rebuilt it).
-    local key="${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_PROMPT-}"
-    if [[ $key == "$__ssoenv_key" ]] && (( EPOCHSECONDS < __ssoenv_until )) &&
-        [[ -z $__ssoenv_prefix || ( ${PROMPT:0:${#__ssoenv_prefix}} == "$__ssoenv_prefix" &&
-            ${psvar[__ssoenv_psvar]-} == "($SSOENV_SEGMENT)" ) ]]; then
-        return $s
+    [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-}${__ssoenv_prefix-} ]] || return $__ssoenv_status
+    [[ $__ssoenv_key == "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_PROMPT-}" ]] || __ssoenv_prepare
+    if (( EPOCHSECONDS >= __ssoenv_until )); then
+        __ssoenv_tick_inline
     fi
-    __ssoenv_key=$key
-    ssoenv_segment
+    # The prefix stays at the front of PROMPT (a theme may have rebuilt PROMPT), the
+    # text in psvar: a new minute changes only psvar, a new colour the prefix.
+    if [[ $__ssoenv_prefix == "$__ssoenv_want" && ${PROMPT:0:${#__ssoenv_prefix}} == "$__ssoenv_prefix" ]]; then
+        [[ -z $__ssoenv_want || ${psvar[__ssoenv_psvar]-} == "($SSOENV_SEGMENT)" ]] ||
+            psvar[__ssoenv_psvar]="($SSOENV_SEGMENT)"
+        return $__ssoenv_status
+    fi
     # Take out the prefix put in last time (wherever it went), then put the new one in front.
     if [[ -n $__ssoenv_prefix ]]; then
         PROMPT=${PROMPT/"$__ssoenv_prefix"/}
         __ssoenv_prefix=''
         (( ${#psvar} < __ssoenv_psvar )) || psvar[__ssoenv_psvar]=''
     fi
-    if [[ -n $SSOENV_SEGMENT && ${SSOENV_PROMPT-} != off ]]; then
-        local REPLY
-        __ssoenv_make_prefix
-        __ssoenv_prefix=$REPLY
+    if [[ -n $__ssoenv_want ]]; then
+        __ssoenv_prefix=$__ssoenv_want
         psvar[__ssoenv_psvar]="($SSOENV_SEGMENT)"
-        PROMPT=$REPLY$PROMPT
+        PROMPT=$__ssoenv_want$PROMPT
     fi
-    return $s
+    return $__ssoenv_status
 }
+
+# A zsh function call costs about as much as the whole countdown: the hook gets
+# the body of __ssoenv_tick in place of the call (the call stays if zsh/parameter
+# is missing).
+__ssoenv_tick_inline() { __ssoenv_tick }
+if zmodload zsh/parameter 2>/dev/null && (( $+functions[__ssoenv_tick] )); then
+    functions[__ssoenv_hook]=${functions[__ssoenv_hook]/__ssoenv_tick_inline/${functions[__ssoenv_tick]}}
+fi
 
 typeset -ga precmd_functions
 if (( ! ${precmd_functions[(Ie)__ssoenv_hook]} )); then

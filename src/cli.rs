@@ -228,6 +228,9 @@ pub enum ShellArg {
     Fish,
     #[value(alias = "pwsh")]
     Powershell,
+    /// POSIX sh (dash): `use`/`unset` code only; `init sh` explains there is no integration
+    #[value(alias = "posix", alias = "dash")]
+    Sh,
 }
 
 impl From<ShellArg> for crate::shell::Shell {
@@ -237,6 +240,7 @@ impl From<ShellArg> for crate::shell::Shell {
             ShellArg::Zsh => crate::shell::Shell::Zsh,
             ShellArg::Fish => crate::shell::Shell::Fish,
             ShellArg::Powershell => crate::shell::Shell::PowerShell,
+            ShellArg::Sh => crate::shell::Shell::Sh,
         }
     }
 }

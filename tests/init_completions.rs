@@ -46,7 +46,8 @@ const CONFIG: &str = "[default]\nsso_session = corp\nsso_account_id = 1\nsso_rol
     [profile prod]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
     [profile preprod]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
     [profile dev]\nsso_session = corp\nsso_account_id = 1\nsso_role_name = R\n\
-    [sso-session corp]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n";
+    [sso-session corp]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n\
+    [sso-session team-a]\nsso_start_url = https://y.awsapps.com/start\nsso_region = us-east-1\n";
 
 fn sandbox() -> (tempfile::TempDir, String) {
     let dir = tempfile::tempdir().unwrap();
@@ -112,6 +113,7 @@ fn bash_complete(words: &[&str]) -> Vec<String> {
     String::from_utf8(out.stdout)
         .unwrap()
         .lines()
+        .filter(|l| !l.is_empty())
         .map(str::to_owned)
         .collect()
 }
@@ -139,6 +141,78 @@ fn bash_completes_profile_names_for_commands_that_take_a_profile() {
 }
 
 #[test]
+fn bash_completes_sessions_status_check_and_the_command_after_exec() {
+    if !have("bash") {
+        return;
+    }
+    assert_eq!(
+        bash_complete(&["ssoenv", "login", "--sso-session", ""]),
+        ["corp", "team-a"]
+    );
+    assert_eq!(
+        bash_complete(&["ssoenv", "logout", "--sso-session", "t"]),
+        ["team-a"]
+    );
+    assert_eq!(
+        bash_complete(&["ssoenv", "status", "--check", "p"]),
+        ["prod", "preprod"]
+    );
+    assert!(!bash_complete(&["ssoenv", "status", "p"]).contains(&"prod".to_owned()));
+    // Without bash-completion loaded: command names (from compgen -c), then files.
+    for words in [
+        &["ssoenv", "exec", "prod", "--", "ssoenv-no-such-cmd", "bas"][..],
+        &["ssoenv", "exec", "prod", "bas"][..],
+        &[
+            "ssoenv",
+            "exec",
+            "prod",
+            "--region",
+            "eu-west-1",
+            "--",
+            "bas",
+        ][..],
+        &["ssoenv", "exec", "--no-browser", "prod", "bas"][..],
+    ] {
+        let got = bash_complete(words);
+        if words.contains(&"ssoenv-no-such-cmd") {
+            assert!(got.is_empty(), "{words:?}: {got:?}");
+        } else {
+            assert!(got.contains(&"bash".to_owned()), "{words:?}: {got:?}");
+            assert!(!got.contains(&"prod".to_owned()), "{words:?}: {got:?}");
+        }
+    }
+    // With bash-completion's _command_offset: handed the index of the command word.
+    let (home, path) = sandbox();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/ssoenv.bash");
+    for (words, want) in [
+        ("ssoenv exec prod -- aws s3", "4"),
+        ("ssoenv exec prod aws s3", "3"),
+        ("ssoenv exec prod --region x aws ", "5"),
+    ] {
+        let script = format!(
+            "source '{}'\n_command_offset() {{ COMPREPLY=(\"offset=$1\"); }}\n\
+             read -ra COMP_WORDS <<< '{words}'\n[[ '{words}' != *' ' ]] || COMP_WORDS+=('')\n\
+             COMP_CWORD=$((${{#COMP_WORDS[@]}} - 1))\n\
+             _ssoenv_with_profiles ssoenv \"${{COMP_WORDS[COMP_CWORD]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"",
+            file.display()
+        );
+        let out = Command::new("bash")
+            .args(["--noprofile", "--norc", "-c", &script])
+            .env_clear()
+            .env("HOME", home.path())
+            .env("PATH", &path)
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            format!("offset={want}\n"),
+            "{words}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+    }
+}
+
+#[test]
 fn fish_completes_profile_names_for_commands_that_take_a_profile() {
     if !have("fish") {
         return;
@@ -150,7 +224,10 @@ fn fish_completes_profile_names_for_commands_that_take_a_profile() {
             .args([
                 "--no-config",
                 "-c",
-                &format!("source '{}'; complete -C '{line}'", file.display()),
+                &format!(
+                    "source '{}'; complete -c zzcmd -l erase-all -f; complete -C '{line}'",
+                    file.display()
+                ),
             ])
             .env_clear()
             .env("HOME", home.path())
@@ -166,6 +243,24 @@ fn fish_completes_profile_names_for_commands_that_take_a_profile() {
     assert_eq!(complete("ssoenv use p"), ["preprod", "prod"]);
     assert_eq!(complete("ssoenv exec --region x d"), ["default", "dev"]);
     assert!(!complete("ssoenv use prod p").contains(&"prod".to_owned()));
+    assert_eq!(complete("ssoenv login --sso-session "), ["corp", "team-a"]);
+    assert_eq!(complete("ssoenv status --check pr"), ["preprod", "prod"]);
+    assert!(!complete("ssoenv status pr").contains(&"prod".to_owned()));
+    // exec: the command, then the command's own completion (zzcmd's, defined above).
+    for line in [
+        "ssoenv exec prod -- ssoenv-no-such-cmd",
+        "ssoenv exec prod -- zzcmd --era",
+        "ssoenv exec prod zzcmd --era",
+        "ssoenv exec prod --region x zzcmd --era",
+    ] {
+        let got = complete(line);
+        if line.contains("no-such") {
+            assert!(got.is_empty(), "{line}: {got:?}");
+        } else {
+            assert_eq!(got, ["--erase-all"], "{line}");
+        }
+    }
+    assert!(complete("ssoenv exec prod -- fis").contains(&"fish".to_owned()));
 }
 
 #[test]
@@ -188,6 +283,56 @@ fn zsh_completion_points_profile_arguments_at_the_config() {
             String::from_utf8_lossy(&out.stderr)
         );
     }
+}
+
+/// zsh: `--sso-session NAME` completes from `ssoenv profiles --sessions`, exec's command
+/// through `_normal` (a command name, then that command's completion). Function-level:
+/// `_wanted` and `compadd` are stubbed to print what would be offered.
+#[test]
+fn zsh_completes_sessions_and_hands_exec_commands_to_normal() {
+    let z = ssoenv::cmd::completions::script(Shell::Zsh);
+    // Every subcommand with --sso-session (login, logout, and later ones), read from clap.
+    let takes = ssoenv::cmd::completions::takes();
+    assert!(takes.session.iter().any(|c| c == "login"));
+    assert!(takes.session.iter().any(|c| c == "logout"));
+    assert!(takes.profile.iter().any(|c| c == "status"));
+    assert_eq!(
+        z.matches(":NAME:_ssoenv_sessions' ").count(),
+        takes.session.len(),
+        "{:?}",
+        takes.session
+    );
+    assert!(z.contains("--check["), "status --check");
+    assert_eq!(
+        z.matches("'*::command -- ").count(),
+        z.matches(":_normal' ").count(),
+        "exec's command"
+    );
+    assert!(z.contains(":_normal' "));
+    if !have("zsh") {
+        return;
+    }
+    let (home, path) = sandbox();
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/_ssoenv");
+    let script = format!(
+        "compdef() {{ : }}\n_arguments() {{ : }}\nsource '{}'\n\
+         _wanted() {{ shift 3; \"$@\" }}\ncompadd() {{ print -l -- ${{(P)${{@[-1]}}}} }}\n\
+         _ssoenv_sessions; print -r -- --; _ssoenv_profiles",
+        file.display()
+    );
+    let out = Command::new("zsh")
+        .args(["-f", "-c", &script])
+        .env_clear()
+        .env("HOME", home.path())
+        .env("PATH", &path)
+        .output()
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "corp\nteam-a\n--\ndefault\nprod\npreprod\ndev\n",
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
 }
 
 /// The one rc line brings completions too, in every shell.

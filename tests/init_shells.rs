@@ -648,3 +648,67 @@ fn a_new_session_or_no_color_shows_at_the_next_prompt_despite_the_cache() {
         );
     }
 }
+
+/// The hooks prepare per session and recompute only the countdown when it is due: a later
+/// minute within the same session (simulated by moving the prepared expiry and the due
+/// time, the clock being the real one) crosses the colour thresholds and the prompt
+/// follows, with one prefix in front.
+#[test]
+fn a_due_recompute_within_a_session_changes_text_and_colour() {
+    for shell in ["bash", "zsh"] {
+        if !have(shell) {
+            continue;
+        }
+        let mut script = setup(shell, false);
+        script.push_str("export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 5000))\n");
+        script.push_str(hook(shell));
+        for (i, left) in [1000, 890, 200, 30, -5].iter().enumerate() {
+            script.push_str(&format!(
+                "__ssoenv_exp=$((EPOCHSECONDS + {left})) __ssoenv_until=0\n"
+            ));
+            script.push_str(hook(shell));
+            script.push_str(&show(shell).replace("segment=", &format!("segment{i}=")));
+        }
+        let out = stdout(&run(shell, &script, &[]));
+        for (i, (seg, state, sgr)) in [
+            ("prod 16m", "ok", "32"),
+            ("prod 14m", "warn", "33"),
+            ("prod 3m", "critical", "31"),
+            ("prod 3", "critical", "31"),
+            ("prod expired", "expired", "31"),
+        ]
+        .iter()
+        .enumerate()
+        {
+            let got = field(&out, &format!("segment{i}"));
+            assert!(got.starts_with(seg), "{shell} {i}: {out}");
+            let block: Vec<&str> = out
+                .split(&format!("segment{i}="))
+                .nth(1)
+                .unwrap()
+                .lines()
+                .take(4)
+                .collect();
+            assert_eq!(block[1], format!("state={state}"), "{shell} {i}: {out}");
+            let p = block[3].strip_prefix("prompt=").unwrap();
+            assert!(p.contains(&format!("\x1b[{sgr}m")), "{shell} {i}: {p:?}");
+            assert!(p.contains(&format!("({got})")), "{shell} {i}: {p:?}");
+            assert_eq!(p.matches('(').count(), 1, "{shell} {i}: one prefix: {p:?}");
+            assert!(p.ends_with(" P> "), "{shell} {i}: {p:?}");
+        }
+    }
+}
+
+#[test]
+fn the_zsh_hook_carries_the_countdown_inline() {
+    if !have("zsh") {
+        return;
+    }
+    let out = stdout(&run(
+        "zsh",
+        &format!("{}functions __ssoenv_hook\n", setup("zsh", false)),
+        &[],
+    ));
+    assert!(!out.contains("__ssoenv_tick_inline"), "{out}");
+    assert!(out.contains("__ssoenv_until = __ssoenv_t + 1"), "{out}");
+}

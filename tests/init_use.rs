@@ -81,3 +81,52 @@ fn use_through_the_function_exports_the_session_and_auto_renew_refreshes_it() {
     // One device login in all: later `use` calls and renewals reuse the token.
     assert_eq!(sb.emu.stats().start_device_authorization, 1);
 }
+
+/// fish: `set -e` of an absent variable returns 4 and `set` passes a status on, so the
+/// code `use` and `unset` print must end with status 0 or `… | source; and aws …` stops.
+#[test]
+fn fish_use_and_unset_leave_status_zero_when_erasing_absent_variables() {
+    if !have("fish") {
+        return;
+    }
+    let sb = Sandbox::new();
+    // AWS_SECURITY_TOKEN is never set here, and `use` erases it; the second `unset`
+    // erases only absent variables.
+    let raw = "\"$B\" use dev 2>/dev/null | source; echo use=$status\n\
+               \"$B\" use dev 2>/dev/null | source; and echo and-ran\n\
+               \"$B\" unset | source; echo unset=$status\n\
+               \"$B\" unset | source; echo unset-again=$status\n";
+    let out = run(&sb, "fish", raw);
+    assert_eq!(
+        out, "use=0\nand-ran\nunset=0\nunset-again=0\n",
+        "raw pipeline"
+    );
+    let func = "function fish_prompt; printf 'P> '; end; \"$B\" init fish | source\n\
+                ssoenv use dev 2>/dev/null; echo use=$status\n\
+                ssoenv use dev 2>/dev/null; and echo and-ran\n\
+                ssoenv unset; echo unset=$status\n\
+                ssoenv unset; and echo unset-again=$status\n\
+                emit fish_prompt; echo prompt=$status\n";
+    let out = run(&sb, "fish", func);
+    assert_eq!(
+        out, "use=0\nand-ran\nunset=0\nunset-again=0\nprompt=0\n",
+        "init function"
+    );
+}
+
+#[test]
+fn init_sh_says_there_is_no_integration_and_how_to_use_sh() {
+    let out = Command::new(BIN)
+        .args(["init", "sh"])
+        .env_clear()
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(out.stdout.is_empty());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no shell integration for sh"), "{err}");
+    assert!(
+        err.contains("eval \"$(ssoenv use PROFILE --shell sh)\""),
+        "{err}"
+    );
+}

@@ -230,6 +230,14 @@ const FISH: ShellRun = ShellRun {
              env -0 > unset.env\n",
 };
 
+/// dash, the Debian /bin/sh: POSIX code (`--shell sh`), the bash rendering.
+const DASH: ShellRun = ShellRun {
+    shell: Shell::Sh,
+    program: "dash",
+    args: &[],
+    driver: BASH.driver,
+};
+
 /// Evaluate sets then unsets of every hostile value in `run`, under `locale`, and check the
 /// environment byte for byte.
 fn round_trip(run: &ShellRun, locale: &str) {
@@ -335,6 +343,64 @@ fn fish_reads_back_every_hostile_value_byte_for_byte() {
 #[test]
 fn fish_reads_back_every_hostile_value_in_the_c_locale() {
     round_trip(&FISH, "C");
+}
+
+#[test]
+fn dash_reads_back_every_hostile_value_byte_for_byte() {
+    round_trip(&DASH, "C.UTF-8");
+}
+
+#[test]
+fn dash_reads_back_every_hostile_value_in_the_c_locale() {
+    round_trip(&DASH, "C");
+}
+
+#[test]
+fn dash_strict_mode_unset_of_unknown_variables_is_quiet() {
+    unset_of_unknown_is_quiet(&DASH, "set -eu");
+}
+
+/// The binary end to end under dash: `eval "$(ssoenv use …)"` with the parent process as the
+/// only hint (an inherited SSOENV_SHELL=fish must not win), then `--shell sh` and `unset`.
+#[test]
+fn dash_evaluates_use_and_unset_from_the_binary() {
+    let Some(dash) = require("dash") else {
+        return;
+    };
+    // (The config takes no space or ' in a profile name; the round trips above cover those.)
+    let name = "caf\u{e9}-$(touch${IFS}PWNED)`touch${IFS}PWNED`;x";
+    let sb = common::Sandbox::new();
+    sb.write_config(&format!(
+        "{}\n[profile {name}]\nsso_session = corp\nsso_account_id = 111111111111\n\
+         sso_role_name = AdministratorAccess\nregion = eu-west-1\n",
+        common::CONFIG
+    ));
+    let script = "set -eu\n\
+                  eval \"$(\"$B\" use \"$P\")\"\n\
+                  printf '%s|%s|%s\\n' \"$AWS_PROFILE\" \"$SSOENV_PROFILE\" \"${AWS_ACCESS_KEY_ID%%${AWS_ACCESS_KEY_ID#????}}\"\n\
+                  eval \"$(\"$B\" unset --shell sh)\"\n\
+                  echo \"unset=${AWS_PROFILE-none} ${SSOENV_PROFILE-none}\"\n\
+                  eval \"$(\"$B\" use \"$P\" --shell posix)\" && echo \"posix=$AWS_REGION\"\n";
+    let cmd = sb.cmd(["unused"]);
+    let out = Command::new(dash)
+        .args(["-c", script])
+        .env_clear()
+        .envs(
+            cmd.get_envs()
+                .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
+        )
+        .env("SSOENV_SHELL", "fish")
+        .env("B", common::BIN)
+        .env("P", name)
+        .current_dir(sb.dir.path())
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert_eq!(
+        common::stdout(&out),
+        format!("{name}|{name}|ASIA\nunset=none none\nposix=eu-west-1\n")
+    );
+    assert!(!sb.dir.path().join("PWNED").exists());
 }
 
 /// Unsetting variables that were never set is silent, even in strict mode.

@@ -19,8 +19,8 @@ pub fn script(shell: Shell) -> String {
     clap_complete::generate(shell, &mut Cli::command(), "ssoenv", &mut buf);
     let mut s = String::from_utf8(buf).expect("clap_complete writes UTF-8");
     match shell {
-        Shell::Bash => s.push_str(BASH_PROFILES),
-        Shell::Fish => s.push_str(FISH_PROFILES),
+        Shell::Bash => s.push_str(&bash_profiles()),
+        Shell::Fish => s.push_str(&fish_profiles()),
         Shell::Zsh => s = zsh_with_profiles(&s),
         Shell::PowerShell => s = powershell_with_profiles(&s),
         _ => {}
@@ -37,6 +37,7 @@ pub fn for_init(shell: crate::cli::ShellArg) -> String {
         ShellArg::Bash => script(Shell::Bash),
         ShellArg::Fish => script(Shell::Fish),
         ShellArg::Powershell => script(Shell::PowerShell),
+        ShellArg::Sh => String::new(),
         ShellArg::Zsh => script(Shell::Zsh).replacen(
             "if [ \"$funcstack[1]\" = \"_ssoenv\" ]; then\n    _ssoenv \"$@\"\nelse\n    compdef _ssoenv ssoenv\nfi\n",
             ZSH_DEFERRED_COMPDEF,
@@ -69,7 +70,12 @@ fn powershell_with_profiles(generated: &str) -> String {
             continue;
         }
         if line.starts_with("    $completions.Where{") {
-            out.push_str(POWERSHELL_PROFILES);
+            let commands: Vec<String> = takes()
+                .profile
+                .iter()
+                .map(|c| format!("'ssoenv;{c}'"))
+                .collect();
+            out.push_str(&POWERSHELL_PROFILES.replace("@PROFILE_COMMANDS@", &commands.join(", ")));
             // `.Where{…}` is PowerShell 4 shorthand for `.Where({…})`; the explicit
             // call is the same code and parses with the tree-sitter grammar too.
             if let Some(body) = line
@@ -109,7 +115,7 @@ fn powershell_with_profiles(generated: &str) -> String {
 const POWERSHELL_PROFILES: &str = r#"    # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), matched
     # literally (-like would take a name's [ ] * ? as wildcards) and inserted quoted.
     $profiles = @()
-    if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;login', 'ssoenv;logout')) -and -not $wordToComplete.StartsWith('-')) {
+    if (($command -in @(@PROFILE_COMMANDS@)) -and -not $wordToComplete.StartsWith('-')) {
         $prefix = $wordToComplete
         if ($prefix -match '^[''\u2018-\u201B]') {
             $prefix = $prefix.Substring(1) -replace '([''\u2018-\u201B])[''\u2018-\u201B]', '$1'
@@ -131,9 +137,6 @@ const POWERSHELL_PROFILES: &str = r#"    # ssoenv: PROFILE completes from the co
 
 "#;
 
-/// The commands whose PROFILE positional completes from the config.
-pub const PROFILE_COMMANDS: &[&str] = &["use", "exec", "login", "logout"];
-
 /// zsh: clap_complete gives PROFILE `_default` (files); point it at
 /// `_ssoenv_profiles` instead and define that function before the compdef.
 fn zsh_with_profiles(generated: &str) -> String {
@@ -146,6 +149,12 @@ fn zsh_with_profiles(generated: &str) -> String {
             && line.contains(":_default' ")
         {
             out.push_str(&line.replacen(":_default' ", ":_ssoenv_profiles' ", 1));
+        } else if line.contains("--sso-session=[") && line.contains(":NAME:_default' ") {
+            out.push_str(&line.replacen(":NAME:_default' ", ":NAME:_ssoenv_sessions' ", 1));
+        } else if line.starts_with("'*::command -- ") && line.contains(":_cmdambivalent' ") {
+            // exec's command: a command name, then that command's own completion
+            // (`_normal` on the shifted words, as `_sudo` and `_env` do).
+            out.push_str(&line.replacen(":_cmdambivalent' ", ":_normal' ", 1));
         } else {
             out.push_str(line);
         }
@@ -160,6 +169,13 @@ _ssoenv_profiles() {
     profiles=(${(f)"$(ssoenv profiles --names 2>/dev/null)"})
     _wanted profiles expl profile compadd -a profiles
 }
+# ssoenv: --sso-session completes from `ssoenv profiles --sessions`.
+(( $+functions[_ssoenv_sessions] )) ||
+_ssoenv_sessions() {
+    local -a sessions
+    sessions=(${(f)"$(ssoenv profiles --sessions 2>/dev/null)"})
+    _wanted sessions expl 'sso-session' compadd -a sessions
+}
 
 "#;
 
@@ -169,46 +185,145 @@ pub fn file_name(shell: Shell) -> String {
     shell.file_name("ssoenv")
 }
 
+/// Which words complete from the config, read from the CLI definition so that a new
+/// subcommand taking a PROFILE (or `--sso-session`) completes without a list kept by hand.
+pub struct Takes {
+    /// Subcommands with a PROFILE positional (`status` only after `--check`).
+    pub profile: Vec<String>,
+    /// Subcommands with `--sso-session NAME`.
+    pub session: Vec<String>,
+    /// Long options of those subcommands that take a value (their value is no PROFILE).
+    pub valued: Vec<String>,
+}
+
+pub fn takes() -> Takes {
+    let cli = Cli::command();
+    let with = |id: &str| -> Vec<String> {
+        cli.get_subcommands()
+            .filter(|c| c.get_arguments().any(|a| a.get_id() == id))
+            .map(|c| c.get_name().to_owned())
+            .collect()
+    };
+    let profile = with("profile");
+    let session = with("sso_session");
+    let mut valued: Vec<String> = cli
+        .get_subcommands()
+        .filter(|c| profile.iter().any(|p| p == c.get_name()))
+        .flat_map(|c| c.get_arguments())
+        .filter(|a| !a.is_positional() && a.get_action().takes_values())
+        .filter_map(|a| a.get_long().map(|l| format!("--{l}")))
+        .collect();
+    valued.sort();
+    valued.dedup();
+    Takes {
+        profile,
+        session,
+        valued,
+    }
+}
+
+fn bash_profiles() -> String {
+    let t = takes();
+    BASH_PROFILES
+        .replace("@PROFILE_COMMANDS@", &t.profile.join(" | "))
+        .replace("@SESSION_COMMANDS@", &t.session.join(" | "))
+        .replace("@VALUED@", &t.valued.join(" | "))
+}
+
+fn fish_profiles() -> String {
+    let t = takes();
+    FISH_PROFILES
+        .replace("@PROFILE_COMMANDS@", &t.profile.join(" "))
+        .replace("@SESSION_COMMANDS@", &t.session.join(" "))
+        .replace("@VALUED@", &t.valued.join(" "))
+}
+
 const BASH_PROFILES: &str = r#"
-# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`).
+# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), a session
+# name after --sso-session from `ssoenv profiles --sessions`, and after `exec PROFILE`
+# (with or without `--`) the command and its own arguments.
 _ssoenv_with_profiles() {
-    local cur=${COMP_WORDS[COMP_CWORD]} i skip=0 seen=0
+    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} i skip=0 profile=0 check=0 list=''
     case ${COMP_WORDS[1]-} in
-    use | exec | login | logout)
-        if [[ $cur != -* ]]; then
-            for ((i = 2; i < COMP_CWORD; i++)); do
-                if ((skip)); then
-                    skip=0
+    @SESSION_COMMANDS@)
+        if ((COMP_CWORD >= 3)) && [[ $prev == --sso-session ]]; then
+            list=sessions
+        fi
+        ;;
+    esac
+    case ${COMP_WORDS[1]-} in
+    @PROFILE_COMMANDS@)
+        for ((i = 2; i < COMP_CWORD; i++)); do
+            if ((skip)); then
+                skip=0
+                continue
+            fi
+            case ${COMP_WORDS[i]} in
+            @VALUED@) skip=1 ;;
+            --check) check=1 ;;
+            --)
+                # exec: the command follows (after the profile).
+                if [[ ${COMP_WORDS[1]} == exec ]] && ((profile)); then
+                    list=command:$((i + 1))
+                    break
+                fi
+                ;;
+            -?*) ;;
+            *)
+                if ((!profile)); then
+                    profile=1
                     continue
                 fi
-                case ${COMP_WORDS[i]} in
-                --region | --shell | --sso-session) skip=1 ;;
-                -?*) ;;
-                *)
-                    seen=1
-                    break
-                    ;;
-                esac
-            done
-            if ((!skip && !seen)); then
-                # Not `compgen -W`: it expands $(…) and backquotes inside each word, and a
-                # profile name is outside text. Match literally; insert the name quoted:
-                # with printf %q, or after an opening ' (readline inserts after it and
-                # closes it) with each ' written '\''.
-                local name quoted sq="'" esc="'\\''"
-                COMPREPLY=()
-                while IFS= read -r name; do
-                    [[ -n $name ]] || continue
-                    if [[ $cur == "$sq"* ]]; then
-                        [[ $name == "${cur#"$sq"}"* ]] && COMPREPLY+=("${name//"$sq"/"$esc"}")
-                    else
-                        printf -v quoted '%q' "$name"
-                        [[ $name == "$cur"* || $quoted == "$cur"* ]] && COMPREPLY+=("$quoted")
-                    fi
-                done < <(ssoenv profiles --names 2>/dev/null)
-                return 0
+                # exec: the first word after the profile that is no option is the command.
+                [[ ${COMP_WORDS[1]} != exec ]] || list=command:$i
+                break
+                ;;
+            esac
+        done
+        if [[ -z $list && $cur != -* ]] && ((!skip)); then
+            if ((!profile)); then
+                if [[ ${COMP_WORDS[1]} != status ]] || ((check)); then
+                    list=profiles
+                fi
+            elif [[ ${COMP_WORDS[1]} == exec ]]; then
+                list=command:$COMP_CWORD
             fi
         fi
+        ;;
+    esac
+    case $list in
+    command:*)
+        i=${list#command:}
+        if declare -F _command_offset >/dev/null; then
+            _command_offset "$i"
+        elif ((i == COMP_CWORD)); then
+            COMPREPLY=()
+            while IFS= read -r list; do
+                COMPREPLY+=("$list")
+            done < <(compgen -c -- "$cur")
+        else
+            COMPREPLY=()
+        fi
+        return 0
+        ;;
+    profiles | sessions)
+        # Not `compgen -W`: it expands $(…) and backquotes inside each word, and a
+        # name is outside text. Match literally; insert the name quoted: with
+        # printf %q, or after an opening ' (readline inserts after it and closes
+        # it) with each ' written '\''.
+        local name quoted sq="'" esc="'\\''"
+        [[ $list == sessions ]] || list=names
+        COMPREPLY=()
+        while IFS= read -r name; do
+            [[ -n $name ]] || continue
+            if [[ $cur == "$sq"* ]]; then
+                [[ $name == "${cur#"$sq"}"* ]] && COMPREPLY+=("${name//"$sq"/"$esc"}")
+            else
+                printf -v quoted '%q' "$name"
+                [[ $name == "$cur"* || $quoted == "$cur"* ]] && COMPREPLY+=("$quoted")
+            fi
+        done < <(ssoenv profiles "--$list" 2>/dev/null)
+        return 0
         ;;
     esac
     _ssoenv "$@"
@@ -221,26 +336,68 @@ fi
 "#;
 
 const FISH_PROFILES: &str = r#"
-# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`).
-function __ssoenv_complete_profile
+# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), a session
+# name after --sso-session from `ssoenv profiles --sessions`, and after `exec PROFILE`
+# (with or without `--`) the command and its own arguments.
+# Prints "profile", "command N" (the command starts at token N) or nothing.
+function __ssoenv_complete_what
     set -l tokens (commandline -opc)
     test (count $tokens) -ge 2; or return 1
-    contains -- $tokens[2] use exec login logout; or return 1
+    contains -- $tokens[2] @PROFILE_COMMANDS@; or return 1
     set -l skip 0
+    set -l profile 0
+    set -l check 0
+    set -l i 2
     for t in $tokens[3..-1]
+        set i (math $i + 1)
         if test $skip = 1
             set skip 0
             continue
         end
         switch $t
-            case --region --shell --sso-session
+            case @VALUED@
                 set skip 1
+            case --check
+                set check 1
+            case --
+                if test $tokens[2] = exec -a $profile = 1
+                    echo command (math $i + 1)
+                    return 0
+                end
             case '-?*'
             case '*'
-                return 1
+                if test $profile = 0
+                    set profile 1
+                else if test $tokens[2] = exec
+                    echo command $i
+                    return 0
+                else
+                    return 1
+                end
         end
     end
-    test $skip = 0
+    test $skip = 0; or return 1
+    if test $profile = 0
+        if test $tokens[2] != status -o $check = 1
+            echo profile
+        end
+    else if test $tokens[2] = exec
+        echo command (math $i + 1)
+    end
+end
+function __ssoenv_complete_profile
+    string match -q profile -- (__ssoenv_complete_what)
+end
+function __ssoenv_complete_command
+    string match -q 'command *' -- (__ssoenv_complete_what)
+end
+# The command and its arguments, completed as if they were typed alone.
+function __ssoenv_complete_exec
+    set -l n (string split ' ' -- (__ssoenv_complete_what))[2]
+    set -l tokens (commandline -opc) (commandline -ct)
+    __fish_complete_subcommand --commandline $tokens[$n..-1]
 end
 complete -c ssoenv -n __ssoenv_complete_profile -f -a '(ssoenv profiles --names 2>/dev/null)'
+complete -c ssoenv -n __ssoenv_complete_command -f -a '(__ssoenv_complete_exec)'
+complete -c ssoenv -n '__fish_seen_subcommand_from @SESSION_COMMANDS@' -l sso-session -x -a '(ssoenv profiles --sessions 2>/dev/null)'
 "#;

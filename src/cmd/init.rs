@@ -16,6 +16,13 @@ pub const POWERSHELL: &str = include_str!("../../shell/ssoenv.ps1");
 const PLACEHOLDER: &str = "'@SSOENV_BIN@'";
 
 pub fn run(args: InitArgs) -> Result<i32> {
+    if args.shell == ShellArg::Sh {
+        return Err(crate::error::Error::config(
+            "there is no shell integration for sh (no prompt hook or completion to hook into)",
+        )
+        .cause("POSIX sh has no precmd, and `ssoenv init` prints bash, zsh, fish or PowerShell")
+        .hint("in sh, run: eval \"$(ssoenv use PROFILE --shell sh)\" (and eval \"$(ssoenv unset --shell sh)\")"));
+    }
     let bin = std::env::current_exe()
         .ok()
         .and_then(|p| p.into_os_string().into_string().ok());
@@ -30,6 +37,8 @@ pub fn script(shell: ShellArg, bin: Option<&str>) -> String {
         ShellArg::Zsh => ZSH,
         ShellArg::Fish => FISH,
         ShellArg::Powershell => POWERSHELL,
+        // Refused by `run`; the POSIX code of `use` is all there is.
+        ShellArg::Sh => return String::new(),
     };
     let quoted = crate::shell::Shell::from(shell).quote(bin.unwrap_or("ssoenv"));
     let mut s = template.replacen(PLACEHOLDER, &quoted, 1);
@@ -57,6 +66,7 @@ mod tests {
                 ShellArg::Bash | ShellArg::Zsh => r"'/opt/it'\''s here/ssoenv'",
                 ShellArg::Fish => r"'/opt/it\'s here/ssoenv'",
                 ShellArg::Powershell => "'/opt/it''s here/ssoenv'",
+                ShellArg::Sh => unreachable!(),
             };
             assert!(s.contains(expected), "{shell:?}: {expected}");
         }

@@ -101,6 +101,7 @@ fn eval_hint(shell: Shell, profile: &str) -> String {
     let p = shell_words::quote(profile);
     match shell {
         Shell::Bash | Shell::Zsh => format!("eval \"$(ssoenv use {p})\""),
+        Shell::Sh => format!("eval \"$(ssoenv use {p} --shell sh)\""),
         Shell::Fish => format!("ssoenv use {p} | source"),
         Shell::PowerShell => {
             format!("ssoenv use {p} --shell powershell | Out-String | Invoke-Expression")
@@ -114,5 +115,7 @@ pub fn init_hint(shell: Shell) -> &'static str {
         Shell::Zsh => "eval \"$(ssoenv init zsh)\"",
         Shell::Fish => "ssoenv init fish | source",
         Shell::PowerShell => "Invoke-Expression (& ssoenv init powershell | Out-String)",
+        // No integration for sh: the one for an interactive shell (sh users mostly run bash).
+        Shell::Sh => "eval \"$(ssoenv init bash)\"",
     }
 }

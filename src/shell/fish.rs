@@ -20,7 +20,9 @@ pub(super) fn set(name: &str, value: &str) -> String {
     format!("set -gx {name} {};\n", quote(value))
 }
 
-/// `set -e` of a variable that does not exist is silent, with status 4.
+/// `set -e` of a variable that does not exist is silent, with status 4, and fish's `set`
+/// passes the previous status on: without `or true`, `ssoenv use prod | source; and aws …`
+/// would stop at `and` whenever a variable being erased was not set.
 pub(super) fn unset(name: &str) -> String {
-    format!("set -e {name};\n")
+    format!("set -e {name}; or true;\n")
 }

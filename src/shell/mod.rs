@@ -10,6 +10,7 @@
 mod bash;
 mod fish;
 mod powershell;
+mod sh;
 mod zsh;
 
 use crate::env::{self, Env};
@@ -21,25 +22,34 @@ pub enum Shell {
     Zsh,
     Fish,
     PowerShell,
+    /// POSIX sh (dash, busybox sh, bash as sh): `export`/`unset` only, no integration.
+    Sh,
 }
 
 /// One change: set NAME to a value, or unset it (None).
 pub type Change = (String, Option<String>);
 
 /// The names accepted by `--shell` and `SSOENV_SHELL`, for messages.
-const VALID_NAMES: &str = "bash, zsh, fish, powershell (or pwsh)";
+const VALID_NAMES: &str = "bash, zsh, fish, powershell (or pwsh), sh (or posix, dash)";
 
 impl Shell {
     /// Every shell, in the order used in help and messages.
-    pub const ALL: [Shell; 4] = [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell];
+    pub const ALL: [Shell; 5] = [
+        Shell::Bash,
+        Shell::Zsh,
+        Shell::Fish,
+        Shell::PowerShell,
+        Shell::Sh,
+    ];
 
     /// Parse a shell name as given to `--shell`, `SSOENV_SHELL` or found in a process name
     /// (`bash`, `-zsh`, `/usr/bin/fish`, `pwsh`, `powershell`, `pwsh.exe` …).
     ///
     /// The directory part (`/` or `\`) and a login shell's leading `-` are ignored. Names are
     /// matched exactly (lower case), except the Windows `.exe` forms, which are matched without
-    /// regard to case as Windows file names are. `sh`, `dash` and anything else give `None`:
-    /// ssoenv does not guess at a shell it has not been tested with.
+    /// regard to case as Windows file names are. `sh`, `dash` and `posix` are POSIX sh (code
+    /// dash evaluates: `export`, `unset`, `'\''` quoting); anything else (`ksh`, `tcsh` …) gives
+    /// `None`: ssoenv does not guess at a shell it has not been tested with.
     pub fn from_name(name: &str) -> Option<Shell> {
         let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
         let base = base.strip_prefix('-').unwrap_or(base);
@@ -56,6 +66,7 @@ impl Shell {
             "zsh" => Some(Shell::Zsh),
             "fish" => Some(Shell::Fish),
             "powershell" | "pwsh" => Some(Shell::PowerShell),
+            "sh" | "dash" | "posix" => Some(Shell::Sh),
             _ => None,
         }
     }
@@ -67,6 +78,7 @@ impl Shell {
             Shell::Zsh => "zsh",
             Shell::Fish => "fish",
             Shell::PowerShell => "powershell",
+            Shell::Sh => "sh",
         }
     }
 
@@ -109,7 +121,7 @@ impl Shell {
                 ))
                 .cause(format!("valid shells: {VALID_NAMES}"))
                 .hint(format!(
-                    "set {}=bash (or zsh, fish, powershell), or pass --shell bash|zsh|fish|powershell",
+                    "set {}=bash (or zsh, fish, powershell, sh), or pass --shell bash|zsh|fish|powershell|sh",
                     env::SSOENV_SHELL
                 ))
             });
@@ -131,7 +143,7 @@ impl Shell {
             )),
             None => err.cause(format!("{} is not set", env::SHELL)),
         };
-        Err(err.hint("pass --shell bash|zsh|fish|powershell"))
+        Err(err.hint("pass --shell bash|zsh|fish|powershell|sh"))
     }
 
     /// Quote `s` as one single-quoted word for this shell; the shell reads it back as exactly
@@ -143,6 +155,7 @@ impl Shell {
             Shell::Zsh => zsh::quote(s),
             Shell::Fish => fish::quote(s),
             Shell::PowerShell => powershell::quote(s),
+            Shell::Sh => sh::quote(s),
         }
     }
 
@@ -163,6 +176,8 @@ impl Shell {
                 (Shell::Fish, None) => fish::unset(name),
                 (Shell::PowerShell, Some(v)) => powershell::set(name, v),
                 (Shell::PowerShell, None) => powershell::unset(name),
+                (Shell::Sh, Some(v)) => sh::set(name, v),
+                (Shell::Sh, None) => sh::unset(name),
             };
             out.push_str(&line);
         }

@@ -45,7 +45,7 @@ fn fish_sets_global_exported_variables_and_erases_by_name() {
     ];
     assert_eq!(
         render(Shell::Fish, &changes),
-        "set -gx AWS_PROFILE 'prod';\nset -gx EMPTY '';\nset -e AWS_SECURITY_TOKEN;\n"
+        "set -gx AWS_PROFILE 'prod';\nset -gx EMPTY '';\nset -e AWS_SECURITY_TOKEN; or true;\n"
     );
 }
 
@@ -243,10 +243,11 @@ fn from_name_accepts_names_paths_login_shells_and_windows_executables() {
             Some(Shell::PowerShell),
         ),
         ("bash.exe", Some(Shell::Bash)),
-        ("sh", None),
-        ("-sh", None),
-        ("/bin/sh", None),
-        ("dash", None),
+        ("sh", Some(Shell::Sh)),
+        ("-sh", Some(Shell::Sh)),
+        ("/bin/sh", Some(Shell::Sh)),
+        ("dash", Some(Shell::Sh)),
+        ("/usr/bin/dash", Some(Shell::Sh)),
         ("ksh", None),
         ("tcsh", None),
         ("nu", None),
@@ -283,7 +284,7 @@ fn detect_prefers_the_explicit_shell_over_everything() {
 #[test]
 fn detect_uses_ssoenv_shell_when_the_parent_is_not_a_known_shell() {
     let env = Env::from_pairs([("SSOENV_SHELL", "pwsh"), ("SHELL", "/bin/zsh")]);
-    for parent in [None, Some("sudo"), Some("sh")] {
+    for parent in [None, Some("sudo"), Some("ksh")] {
         let got = Shell::detect_from(None, &env, parent).unwrap();
         assert_eq!(got, Shell::PowerShell, "{parent:?}");
     }
@@ -348,7 +349,7 @@ fn detect_uses_the_parent_process_before_shell() {
 #[test]
 fn detect_skips_a_parent_that_is_not_a_known_shell() {
     let env = Env::from_pairs([("SHELL", "/usr/bin/fish")]);
-    for parent in ["sudo", "sh", "dash", "cargo", "ssoenv-6a3f2b", ""] {
+    for parent in ["sudo", "ksh", "cargo", "ssoenv-6a3f2b", ""] {
         assert_eq!(
             Shell::detect_from(None, &env, Some(parent)).unwrap(),
             Shell::Fish,
@@ -362,19 +363,37 @@ fn detect_skips_a_parent_that_is_not_a_known_shell() {
 fn detect_fails_with_a_hint_when_nothing_names_a_known_shell() {
     for env in [
         Env::default(),
-        Env::from_pairs([("SHELL", "/bin/sh")]),
+        Env::from_pairs([("SHELL", "/bin/ksh")]),
         Env::from_pairs([("SHELL", "")]),
     ] {
         let err = Shell::detect_from(None, &env, Some("sudo")).unwrap_err();
         assert_eq!(err.exit_code(), 2);
         assert_eq!(
             err.hint.as_deref(),
-            Some("pass --shell bash|zsh|fish|powershell")
+            Some("pass --shell bash|zsh|fish|powershell|sh")
         );
     }
-    let env = Env::from_pairs([("SHELL", "/bin/sh")]);
+    let env = Env::from_pairs([("SHELL", "/bin/ksh")]);
     let text = Shell::detect_from(None, &env, None)
         .unwrap_err()
         .to_string();
-    assert!(text.contains("/bin/sh"), "{text}");
+    assert!(text.contains("/bin/ksh"), "{text}");
+}
+
+#[test]
+fn a_parent_sh_or_dash_gets_posix_code_even_under_an_inherited_ssoenv_shell() {
+    let env = Env::from_pairs([("SSOENV_SHELL", "fish"), ("SHELL", "/usr/bin/fish")]);
+    for parent in ["sh", "dash", "-sh", "/bin/sh"] {
+        assert_eq!(
+            Shell::detect_from(None, &env, Some(parent)).unwrap(),
+            Shell::Sh,
+            "{parent}"
+        );
+    }
+    assert_eq!(
+        Shell::Sh
+            .render(&[("A".into(), Some("it's".into())), ("B".into(), None)])
+            .unwrap(),
+        "export A='it'\\''s';\nunset B;\n"
+    );
 }
