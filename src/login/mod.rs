@@ -256,35 +256,31 @@ fn refresh(
     };
     let url = format!("{}/token", endpoints.oidc);
     let expires_at = expiry_after(now, resp.expires_in, "expiresIn", "CreateToken", &url);
-    match token::save_refreshed(
+    // An unusable expiry still stores the rotated refresh token (the old one
+    // may be spent already), with the old access token and expiry.
+    let stored = token::save_refreshed(
         &ctx.home,
         session,
         tok,
         resp.access_token,
         resp.refresh_token,
         expires_at.as_ref().ok().copied(),
-    ) {
-        Ok(t) => match expires_at {
-            Ok(_) => Ok(t),
-            Err(why) => Err(RefreshError::Failed(
-                Error::runtime(format!(
-                    "could not refresh the SSO session for {}: {why}",
-                    describe(session)
-                ))
-                .hint("the new access token was not stored; try again later, or log in again"),
-            )),
-        },
-        Err(e) => match expires_at {
-            Ok(_) => Err(RefreshError::Failed(e)),
-            Err(why) => Err(RefreshError::Failed(
-                Error::runtime(format!(
-                    "could not refresh the SSO session for {}: {why}",
-                    describe(session)
-                ))
-                .cause(e.message)
-                .hint("the new access token was not stored; try again later, or log in again"),
-            )),
-        },
+    );
+    match (stored, expires_at) {
+        (Ok(t), Ok(_)) => Ok(t),
+        (Err(e), Ok(_)) => Err(RefreshError::Failed(e)),
+        (stored, Err(why)) => {
+            let mut err = Error::runtime(format!(
+                "could not refresh the SSO session for {}: {why}",
+                describe(session)
+            ));
+            if let Err(e) = stored {
+                err = err.cause(e.message);
+            }
+            Err(RefreshError::Failed(err.hint(
+                "the new access token was not stored; try again later, or log in again",
+            )))
+        }
     }
 }
 
