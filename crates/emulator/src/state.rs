@@ -186,3 +186,72 @@ impl State {
         Ok(Some(v))
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    /// The services run without a server or a clock: the test says what time it is.
+    #[test]
+    fn the_services_run_on_the_time_they_are_given() {
+        let cfg = EmulatorConfig {
+            token_ttl: 100,
+            ..EmulatorConfig::default()
+        };
+        let mut st = State::new(cfg, "http://emulator".to_string(), [1; 32]);
+        let q = Query::default();
+        let t0 = 1_000_000;
+        let call = |st: &mut State, op, body: Value, token: Option<&str>, now| {
+            st.begin(op, body.get("grantType").and_then(Value::as_str));
+            st.answer(op, Ok(body), &q, token, now)
+        };
+        let reg = call(
+            &mut st,
+            Op::RegisterClient,
+            json!({"clientName": "t", "clientType": "public", "scopes": ["sso:account:access"]}),
+            None,
+            t0,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(reg["clientIdIssuedAt"], t0);
+        let client = json!({"clientId": reg["clientId"], "clientSecret": reg["clientSecret"]});
+        let with = |extra: Value| {
+            let mut b = client.clone();
+            b.as_object_mut()
+                .unwrap()
+                .extend(extra.as_object().unwrap().clone());
+            b
+        };
+        let dev = call(
+            &mut st,
+            Op::StartDeviceAuthorization,
+            with(json!({"startUrl": "https://x.awsapps.com/start"})),
+            None,
+            t0,
+        )
+        .unwrap()
+        .unwrap();
+        assert_eq!(
+            dev["verificationUri"], "http://emulator/start/#/device",
+            "{dev}"
+        );
+        let poll = with(json!({"grantType": DEVICE_CODE_GRANT, "deviceCode": dev["deviceCode"]}));
+        let pending = call(&mut st, Op::CreateToken, poll.clone(), None, t0).unwrap_err();
+        assert_eq!(pending.code, "authorization_pending");
+        let tok = call(&mut st, Op::CreateToken, poll, None, t0 + 1)
+            .unwrap()
+            .unwrap();
+        let access = tok["accessToken"].as_str().unwrap().to_string();
+        assert!(tok["refreshToken"].is_string());
+
+        let list =
+            |st: &mut State, now| call(st, Op::ListAccounts, Value::Null, Some(&access), now);
+        assert!(list(&mut st, t0 + 100).unwrap().unwrap()["accountList"].is_array());
+        // Issued at t0+1 for 100 s: expired at t0+101, not a moment before.
+        assert_eq!(list(&mut st, t0 + 101).unwrap_err().status, 401);
+        assert_eq!(st.stats.list_accounts, 2);
+        assert_eq!(st.stats.tokens_issued, 1);
+    }
+}
