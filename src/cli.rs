@@ -2,7 +2,24 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
-use std::path::PathBuf;
+
+macro_rules! examples {
+    () => {
+        "Examples:\n  \
+        eval \"$(ssoenv use prod)\"                                   # bash, zsh\n  \
+        ssoenv use prod | source                                    # fish\n  \
+        ssoenv use prod --shell powershell | Out-String | Invoke-Expression\n  \
+        ssoenv exec dev -- terraform plan"
+    };
+}
+#[cfg(feature = "emulator")]
+const AFTER_HELP: &str = concat!(
+    examples!(),
+    "\n  ssoenv demo                                                 # try it without an AWS account"
+);
+/// Built without the emulator (`--no-default-features`): no `ssoenv demo` to suggest.
+#[cfg(not(feature = "emulator"))]
+const AFTER_HELP: &str = examples!();
 
 #[derive(Debug, Parser)]
 #[command(
@@ -13,12 +30,7 @@ use std::path::PathBuf;
         ssoenv logs in with the OIDC device-code flow when needed, shares the AWS CLI's \
         caches (~/.aws/sso/cache, ~/.aws/cli/cache), and prints shell code that exports \
         temporary credentials for a profile of ~/.aws/config.",
-    after_help = "Examples:\n  \
-        eval \"$(ssoenv use prod)\"                                   # bash, zsh\n  \
-        ssoenv use prod | source                                    # fish\n  \
-        ssoenv use prod --shell powershell | Out-String | Invoke-Expression\n  \
-        ssoenv exec dev -- terraform plan\n  \
-        ssoenv demo                                                 # try it without an AWS account"
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -93,9 +105,11 @@ pub enum Command {
     #[command(after_help = POPULATE_HELP)]
     Populate(PopulateArgs),
     /// Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)
+    #[cfg(feature = "emulator")]
     #[command(after_help = EMULATOR_HELP)]
     Emulator(EmulatorArgs),
     /// Walk through login, use and exec against the local emulator, with no AWS account
+    #[cfg(feature = "emulator")]
     #[command(after_help = "Examples:\n  \
             ssoenv demo\n\n\
             Nothing touches AWS or your ~/.aws: the demo runs in a temporary HOME and removes it.")]
@@ -162,6 +176,7 @@ A profile that does not resolve has \"error\" set to the reason and every other 
 (\"credentials\" too). \"refreshable\" (token) means expired or within 15 minutes of it, with a
 refresh token; \"rejected\" means the portal refused it (the next use or login refreshes or logs in).";
 
+#[cfg(feature = "emulator")]
 const EMULATOR_HELP: &str = "\
 Faults (--fail OP:KIND[:TIMES], repeatable): the next TIMES requests (default 1, `*` for all)
 to OP fail in the way KIND says.
@@ -299,6 +314,7 @@ pub struct ExecArgs {
     pub command: Vec<OsString>,
 }
 
+#[cfg(feature = "emulator")]
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
     /// Port on 127.0.0.1 (0 picks a free one)
@@ -306,7 +322,7 @@ pub struct EmulatorArgs {
     pub port: u16,
     /// JSON file of accounts and roles to serve (default: a built-in set)
     #[arg(long)]
-    pub fixture: Option<PathBuf>,
+    pub fixture: Option<std::path::PathBuf>,
     /// Approve a device code after this many CreateToken polls
     #[arg(long, default_value_t = 1)]
     pub approve_after: u32,

@@ -5,12 +5,12 @@
 //! with the line to put in your shell's startup file.
 
 use crate::config::Config;
-use crate::emulator::{Emulator, EmulatorConfig};
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
 use crate::interaction::Interaction;
 use crate::session::{self, Ctx, LoginOptions};
 use crate::shell::Shell;
+use ssoenv_emulator::{Emulator, EmulatorConfig};
 use std::path::PathBuf;
 use std::time::Instant;
 

@@ -7,8 +7,8 @@ pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+#[cfg(feature = "emulator")]
 pub mod demo;
-pub mod emulator;
 pub mod env;
 pub mod error;
 pub mod exports;
