@@ -272,7 +272,7 @@ pub struct LoginFlags {
 
 #[derive(Debug, Args)]
 pub struct UseArgs {
-    /// Profile name from ~/.aws/config (default: AWS_PROFILE)
+    /// Profile name from ~/.aws/config (default: AWS_PROFILE, else a list to pick from on a terminal)
     pub profile: Option<String>,
     /// Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)
     #[arg(long, value_enum)]

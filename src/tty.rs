@@ -26,6 +26,7 @@ pub fn pick(prompt: &str, items: &[String]) -> Result<Option<usize>> {
         .iter()
         .map(|i| crate::text::printable(i).into_owned())
         .collect();
+    let _restore = CursorOnInterrupt::install();
     let chosen = dialoguer::FuzzySelect::new()
         .with_prompt(prompt)
         .items(&shown)
@@ -60,4 +61,48 @@ pub fn ask(
     }
     let answer = input.interact_text_on(&Term::stderr()).map_err(failed)?;
     Ok(answer.trim().to_owned())
+}
+
+/// The list hides the cursor, and Ctrl-C (SIGINT, raised by console while it
+/// reads keys) would end the process with the cursor still hidden: while the
+/// list is up, SIGINT shows the cursor again and then ends the process as
+/// SIGINT does (the shell sees 130).
+struct CursorOnInterrupt {
+    #[cfg(unix)]
+    previous: libc::sighandler_t,
+}
+
+#[cfg(unix)]
+extern "C" fn show_cursor_and_die(sig: libc::c_int) {
+    const SHOW: &[u8] = b"\x1b[?25h\r\n";
+    // SAFETY: write, signal and raise are async-signal-safe.
+    unsafe {
+        libc::write(2, SHOW.as_ptr().cast(), SHOW.len());
+        libc::signal(sig, libc::SIG_DFL);
+        libc::raise(sig);
+    }
+}
+
+impl CursorOnInterrupt {
+    fn install() -> CursorOnInterrupt {
+        #[cfg(unix)]
+        {
+            let handler = show_cursor_and_die as extern "C" fn(libc::c_int);
+            // SAFETY: installing a handler that only calls async-signal-safe functions.
+            let previous = unsafe { libc::signal(libc::SIGINT, handler as libc::sighandler_t) };
+            CursorOnInterrupt { previous }
+        }
+        #[cfg(not(unix))]
+        CursorOnInterrupt {}
+    }
+}
+
+impl Drop for CursorOnInterrupt {
+    fn drop(&mut self) {
+        #[cfg(unix)]
+        // SAFETY: puts back the handler that was there before.
+        unsafe {
+            libc::signal(libc::SIGINT, self.previous);
+        }
+    }
 }

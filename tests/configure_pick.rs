@@ -100,6 +100,21 @@ impl Tmux {
     }
 }
 
+impl Tmux {
+    /// Wait until the screen no longer shows `needle` (panics after 15 s).
+    fn wait_gone(&self, needle: &str) {
+        let start = Instant::now();
+        while self.screen().contains(needle) {
+            assert!(
+                start.elapsed() < Duration::from_secs(15),
+                "{needle:?} stayed:\n{}",
+                self.screen()
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
 impl Drop for Tmux {
     fn drop(&mut self) {
         let _ = self.tmux(&["kill-server"]);
@@ -364,6 +379,25 @@ fn esc_cancels_the_picker_with_130_and_no_output() {
 }
 
 #[test]
+fn ctrl_c_in_the_picker_ends_it_with_the_cursor_shown_again() {
+    let sb = Sandbox::new();
+    let Some(t) = bash(&sb) else { return };
+    t.line(&format!(
+        "out=$('{BIN}' use --shell bash); echo \"c\"\"c=$? out=[$out]\""
+    ));
+    t.wait_for("legacy");
+    let hidden = t.tmux(&["display", "-p", "-t", "t", "#{cursor_flag}"]);
+    assert_eq!(stdout(&hidden).trim(), "0", "the list hides the cursor");
+    // bash drops the whole line on Ctrl-C, as for any command.
+    t.key("C-c");
+    t.line("echo \"c\"\"c=[$out]\"");
+    let s = t.wait_for("cc=");
+    assert!(s.contains("cc=[]"), "{s}");
+    let shown = t.tmux(&["display", "-p", "-t", "t", "#{cursor_flag}"]);
+    assert_eq!(stdout(&shown).trim(), "1", "{s}");
+}
+
+#[test]
 fn exec_with_no_profile_picks_one_on_a_terminal() {
     let sb = Sandbox::new();
     let Some(t) = bash(&sb) else { return };
@@ -406,6 +440,8 @@ fn picker_through_the_init_function(shell: &str, shell_cmd: &str, init: &str, sh
     t.line("ssoenv use");
     t.wait_for("Esc to cancel");
     t.key("Escape");
+    // A key typed right after Esc would make an Alt sequence with it.
+    t.wait_gone("Esc to cancel");
     t.line(&show.replace("\"P\"", "\"Q\""));
     let s = t.wait_for("Q=[");
     assert!(s.contains("Q=[]"), "{shell}:\n{s}");

@@ -18,7 +18,7 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
     let name = match args.profile.or_else(|| super::pick::aws_profile(env)) {
         Some(name) => name,
-        None => match super::pick::pick_profile(&config)? {
+        None => match super::pick::pick_profile(&config, env)? {
             Some(Some(name)) => name,
             Some(None) => return Ok(crate::tty::CANCELLED),
             None => return Err(which_profile(&config)),

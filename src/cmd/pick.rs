@@ -152,8 +152,9 @@ pub fn usable_profiles(config: &Config) -> Vec<(String, String)> {
 /// profiles (drawn on stderr). `Ok(None)` when there is no terminal or no
 /// profile to offer (the caller then says which to name); `Ok(Some(None))`
 /// when the person cancelled.
-pub fn pick_profile(config: &Config) -> crate::error::Result<Option<Option<String>>> {
-    if !crate::tty::interactive() {
+pub fn pick_profile(config: &Config, env: &Env) -> crate::error::Result<Option<Option<String>>> {
+    // The prompt hook's quiet renewal never asks anything.
+    if !crate::tty::interactive() || crate::cache::lock::background_renewal(env) {
         return Ok(None);
     }
     let choices = usable_profiles(config);

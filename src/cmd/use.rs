@@ -23,7 +23,7 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
     let name = match args.profile.or_else(|| super::pick::aws_profile(env)) {
         Some(name) => name,
-        None => match super::pick::pick_profile(&config)? {
+        None => match super::pick::pick_profile(&config, env)? {
             Some(Some(name)) => name,
             // Esc: nothing on stdout, so `eval` changes nothing.
             Some(None) => return Ok(crate::tty::CANCELLED),
@@ -95,7 +95,7 @@ pub fn which_profile(config: &Config, shell: Shell) -> Error {
         "none",
     );
     let hint = if lines.is_empty() {
-        "run `aws configure sso` to create a profile, then `ssoenv use PROFILE`".to_owned()
+        "run `ssoenv configure` (or `aws configure sso`) to create a profile, then `ssoenv use PROFILE`".to_owned()
     } else {
         format!(
             "name one: `{}` (or `ssoenv use {}` after `{}`)",
