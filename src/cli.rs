@@ -46,6 +46,8 @@ pub enum Command {
     #[command(
         after_help = "ssoenv's own options (--region, --no-browser, --force) go before the command; everything from\n\
             the command's name on is passed to it unchanged. `--` before the command is optional.\n\
+            With no PROFILE: AWS_PROFILE, else a list to pick from on a terminal (`ssoenv exec -- CMD`).\n\
+            With no command: $SHELL, with the credentials.\n\
             The command's exit status passes through (128+N when signal N killed it; 126 when it\n\
             cannot be run, 127 when it is not found).\n\n\
             Examples:\n  \

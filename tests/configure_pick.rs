@@ -526,3 +526,31 @@ fn the_picker_works_through_the_fish_function() {
         "echo \"P\"\"=[$AWS_PROFILE]\"",
     );
 }
+
+#[test]
+fn exec_with_a_profile_and_no_command_starts_the_shell() {
+    use std::io::Write;
+    let sb = Sandbox::new();
+    let mut child = sb
+        .cmd(["exec", "dev", "--no-browser"])
+        .env("SHELL", "/bin/sh")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(b"echo \"in=$AWS_PROFILE\"\n")
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out), "in=dev\n");
+    assert!(
+        stderr(&out).contains("starting /bin/sh"),
+        "{}",
+        stderr(&out)
+    );
+}
