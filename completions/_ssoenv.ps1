@@ -102,6 +102,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('--account-id', '--account-id', [System.Management.Automation.CompletionResultType]::ParameterName, 'The account''s 12-digit id')
             [System.Management.Automation.CompletionResult]::new('--role-name', '--role-name', [System.Management.Automation.CompletionResultType]::ParameterName, 'The permission set (role) name')
             [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, 'The profile''s default region')
+            [System.Management.Automation.CompletionResult]::new('--output', '--output', [System.Management.Automation.CompletionResultType]::ParameterName, 'The profile''s AWS CLI output format: json, yaml, yaml-stream, text or table (optional)')
             [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')

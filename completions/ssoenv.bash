@@ -165,7 +165,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__configure)
-            opts="-h --profile --sso-session --start-url --sso-region --scopes --account-id --role-name --region --no-browser --help"
+            opts="-h --profile --sso-session --start-url --sso-region --scopes --account-id --role-name --region --output --no-browser --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -200,6 +200,10 @@ _ssoenv() {
                     return 0
                     ;;
                 --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

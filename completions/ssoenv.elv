@@ -93,6 +93,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --account-id 'The account''s 12-digit id'
             cand --role-name 'The permission set (role) name'
             cand --region 'The profile''s default region'
+            cand --output 'The profile''s AWS CLI output format: json, yaml, yaml-stream, text or table (optional)'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
             cand -h 'Print help'
             cand --help 'Print help'

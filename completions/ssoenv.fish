@@ -80,6 +80,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l scopes -d 's
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l account-id -d 'The account\'s 12-digit id' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l role-name -d 'The permission set (role) name' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l region -d 'The profile\'s default region' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l output -d 'The profile\'s AWS CLI output format: json, yaml, yaml-stream, text or table (optional)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand accounts" -l sso-session -d 'Use this [sso-session NAME]' -r

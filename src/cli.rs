@@ -200,7 +200,7 @@ const CONFIGURE_HELP: &str = "\
 On a terminal, asks for what no flag gave: the SSO session name, start URL, SSO region and
 registration scopes (default sso:account:access), logs in (device code), lets you pick an
 account and a role (taken without asking when there is only one), then asks for a default
-region and the profile name (default ROLE-ACCOUNTID). An existing [sso-session NAME] is
+region, an output format and the profile name (default ROLE-ACCOUNTID). An existing [sso-session NAME] is
 reused. Writes [sso-session NAME] and [profile NAME]; everything else in the file stays byte
 for byte. A section of the same name with other values is an error, never overwritten.
 Questions go to stderr; Esc in a list cancels (exit 130).
@@ -432,6 +432,9 @@ pub struct ConfigureArgs {
     /// The profile's default region
     #[arg(long, value_name = "REGION")]
     pub region: Option<String>,
+    /// The profile's AWS CLI output format: json, yaml, yaml-stream, text or table (optional)
+    #[arg(long, value_name = "FORMAT")]
+    pub output: Option<String>,
     #[command(flatten)]
     pub login: LoginFlags,
 }

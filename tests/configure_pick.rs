@@ -155,9 +155,11 @@ fn the_wizard_asks_logs_in_lets_you_pick_and_writes_a_profile_use_resolves() {
     t.wait_for("BillingViewer");
     t.keys("bill");
     t.key("Enter");
-    t.wait_for("Default client region");
+    t.wait_for("default client Region");
     t.line("eu-central-1");
-    t.wait_for("Profile name");
+    t.wait_for("output format");
+    t.line("yaml");
+    t.wait_for("CLI profile name");
     t.line("");
     let screen = t.wait_for("RC=");
     assert!(screen.contains("RC=0"), "{screen}");
@@ -171,7 +173,8 @@ fn the_wizard_asks_logs_in_lets_you_pick_and_writes_a_profile_use_resolves() {
             "\n[sso-session neo]\nsso_start_url = https://neo.awsapps.com/start\n\
              sso_region = us-east-2\nsso_registration_scopes = sso:account:access\n\n\
              [profile BillingViewer-333333333333]\nsso_session = neo\n\
-             sso_account_id = 333333333333\nsso_role_name = BillingViewer\nregion = eu-central-1\n"
+             sso_account_id = 333333333333\nsso_role_name = BillingViewer\nregion = eu-central-1\n\
+             output = yaml\n"
         ),
         "{text}"
     );
@@ -239,8 +242,10 @@ fn the_wizard_reuses_an_existing_session() {
     t.keys("read");
     t.wait_for("> ReadOnly");
     t.key("Enter");
-    let roles = t.wait_for("Default client region");
+    let roles = t.wait_for("default client Region");
     assert!(roles.contains("existing sso-session \"corp\""), "{roles}");
+    t.line("");
+    t.wait_for("output format");
     t.line("");
     let screen = t.wait_for("RC=");
     assert!(screen.contains("RC=0"), "{screen}");
@@ -388,6 +393,7 @@ fn bad_answers_given_as_flags_are_refused() {
     assert_fails(&run(["--region", "eu west"]), 2, "not a region name");
     assert_fails(&run(["--profile", "a\u{1b}]0;x"]), 2, "control character");
     assert_fails(&run(["--account-id", "12"]), 2, "12-digit");
+    assert_fails(&run(["--output", "xml"]), 2, "not an output format");
     assert_eq!(config(&sb), common::CONFIG);
 }
 

@@ -175,7 +175,7 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
         Some(r) => Some(r),
         None => {
             let r = crate::tty::ask(
-                "Default client region (empty for none)",
+                "CLI default client Region (empty for none)",
                 None,
                 true,
                 check_region,
@@ -186,10 +186,26 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
     if let Some(r) = &region {
         check_region(r).map_err(|e| Error::config(format!("--region: {e}")))?;
     }
+    let output = match args.output.clone() {
+        Some(o) => Some(o),
+        None if tty => {
+            let o = crate::tty::ask(
+                "CLI default output format (empty for none)",
+                None,
+                true,
+                check_output,
+            )?;
+            (!o.is_empty()).then_some(o)
+        }
+        None => None,
+    };
+    if let Some(o) = &output {
+        check_output(o).map_err(|e| Error::config(format!("--output: {e}")))?;
+    }
     let default_name = format!("{role_name}-{account_id}");
     let profile_name = match args.profile.clone() {
         Some(p) => p,
-        None if tty => crate::tty::ask("Profile name", Some(&default_name), false, check_name)?,
+        None if tty => crate::tty::ask("CLI profile name", Some(&default_name), false, check_name)?,
         None => default_name,
     };
     check_name(&profile_name).map_err(|e| Error::config(format!("--profile: {e}")))?;
@@ -201,6 +217,9 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
     ];
     if let Some(r) = &region {
         pairs.push(("region", r.as_str()));
+    }
+    if let Some(o) = &output {
+        pairs.push(("output", o.as_str()));
     }
     match new.upsert_section(Kind::Profile, &profile_name, &pairs, None)? {
         Ok(Upserted::Added | Upserted::Replaced | Upserted::Unchanged) => {}
@@ -410,6 +429,21 @@ pub fn check_account_id(s: &str) -> std::result::Result<(), String> {
         Ok(())
     } else {
         Err(format!("{} is not a 12-digit account id", printable(s)))
+    }
+}
+
+/// The AWS CLI's output formats.
+pub const OUTPUTS: [&str; 5] = ["json", "yaml", "yaml-stream", "text", "table"];
+
+fn check_output(s: &str) -> std::result::Result<(), String> {
+    if OUTPUTS.contains(&s) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} is not an output format of the AWS CLI; one of: {}",
+            printable(s),
+            OUTPUTS.join(", ")
+        ))
     }
 }
 
