@@ -15,6 +15,16 @@ pub fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
+/// Asking without a terminal would read nothing: a clear error instead.
+fn need_terminal(prompt: &str) -> Result<()> {
+    if interactive() {
+        return Ok(());
+    }
+    Err(Error::config(format!(
+        "cannot ask for \"{prompt}\": not a terminal"
+    )))
+}
+
 fn failed(e: dialoguer::Error) -> Error {
     Error::runtime("could not ask on the terminal").cause(e)
 }
@@ -22,6 +32,7 @@ fn failed(e: dialoguer::Error) -> Error {
 /// A fuzzy, type-to-filter list on stderr. `Ok(None)` when cancelled (Esc).
 /// Items are shown escaped (they come from the config or the portal).
 pub fn pick(prompt: &str, items: &[String]) -> Result<Option<usize>> {
+    need_terminal(prompt)?;
     let shown: Vec<String> = items
         .iter()
         .map(|i| crate::text::printable(i).into_owned())
@@ -47,6 +58,7 @@ pub fn ask(
     allow_empty: bool,
     check: impl Fn(&str) -> std::result::Result<(), String>,
 ) -> Result<String> {
+    need_terminal(prompt)?;
     let mut input = dialoguer::Input::<String>::new()
         .with_prompt(prompt)
         .allow_empty(allow_empty || default.is_some())

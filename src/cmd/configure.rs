@@ -46,7 +46,7 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
         let existing = args
             .sso_session
             .as_deref()
-            .is_some_and(|n| doc.find(Kind::SsoSession, n).next().is_some());
+            .is_some_and(|n| config.sso_session(n).is_ok());
         let mut missing = Vec::new();
         let mut need = |given: bool, flag: &'static str| {
             if !given {
