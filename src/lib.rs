@@ -18,3 +18,4 @@ pub mod session;
 pub mod shell;
 pub mod sso;
 pub mod text;
+pub mod tty;

@@ -94,7 +94,7 @@ fn which_session(config: &Config, env: &Env) -> Error {
         config.path.display(),
     );
     let hint = if sessions.is_empty() {
-        "run `aws configure sso` to set up a profile, then `ssoenv login PROFILE`"
+        "run `ssoenv configure` (or `aws configure sso`) to set up a profile, then `ssoenv login PROFILE`"
     } else {
         "run `ssoenv login PROFILE` or `ssoenv login --sso-session NAME`"
     };

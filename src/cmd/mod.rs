@@ -2,6 +2,7 @@
 
 pub mod accounts;
 pub mod completions;
+pub mod configure;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod exec;
@@ -31,6 +32,7 @@ pub fn run(cli: Cli, env: &Env) -> Result<i32> {
         Command::Logout(a) => logout::run(a, env),
         Command::Status(a) => status::run(a, env),
         Command::Profiles(a) => profiles::run(a, env),
+        Command::Configure(a) => configure::run(a, env),
         Command::Accounts(a) => accounts::run(a, env),
         Command::Populate(a) => populate::run(a, env),
         #[cfg(feature = "emulator")]
