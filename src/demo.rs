@@ -6,11 +6,11 @@
 
 use crate::config::Config;
 use crate::credentials;
-use crate::emulator::{Emulator, EmulatorConfig};
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
 use crate::login::{Ctx, Interaction, LoginOptions};
 use crate::shell::Shell;
+use ssoenv_emulator::{Emulator, EmulatorConfig};
 use std::path::PathBuf;
 use std::time::Instant;
 

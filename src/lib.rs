@@ -8,8 +8,8 @@ pub mod cli;
 pub mod cmd;
 pub mod config;
 pub mod credentials;
+#[cfg(feature = "emulator")]
 pub mod demo;
-pub mod emulator;
 pub mod env;
 pub mod error;
 pub mod login;
@@ -17,3 +17,4 @@ pub mod output;
 pub mod prompt;
 pub mod shell;
 pub mod text;
+pub mod tty;

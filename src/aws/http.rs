@@ -792,23 +792,42 @@ mod tests {
     fn every_attempt_is_signed_afresh_with_what_will_be_sent() {
         use std::sync::Mutex;
         use std::sync::atomic::{AtomicU32, Ordering};
-        let server = tiny_http::Server::http("127.0.0.1:0").unwrap();
-        let port = server.server_addr().to_ip().unwrap().port();
+        // A minimal HTTP/1.1 server: 503 first, then 200, recording what it got.
+        let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = server.local_addr().unwrap().port();
         let seen = std::thread::spawn(move || {
+            use std::io::{BufRead, BufReader, Read, Write};
             let mut seen = Vec::new();
-            for status in [503, 200] {
-                let mut rq = server.recv().unwrap();
-                let mut body = String::new();
-                rq.as_reader().read_to_string(&mut body).unwrap();
-                let header = |n: &str| {
-                    rq.headers()
-                        .iter()
-                        .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(n))
-                        .map(|h| h.value.to_string())
-                };
-                seen.push((header("x-signature"), header("content-type"), body));
-                rq.respond(tiny_http::Response::from_string("{}").with_status_code(status))
-                    .unwrap();
+            for status in ["503 Service Unavailable", "200 OK"] {
+                let (stream, _) = server.accept().unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut headers = Vec::new();
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    let line = line.trim_end().to_owned();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some((k, v)) = line.split_once(':') {
+                        headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
+                    }
+                }
+                let header = |n: &str| headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
+                let len: usize = header("content-length").unwrap().parse().unwrap();
+                let mut body = vec![0; len];
+                reader.read_exact(&mut body).unwrap();
+                seen.push((
+                    header("x-signature"),
+                    header("content-type"),
+                    String::from_utf8(body).unwrap(),
+                ));
+                let mut stream = stream;
+                write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{{}}"
+                )
+                .unwrap();
             }
             seen
         });

@@ -48,7 +48,7 @@ fn which_session(config: &Config, env: &Env) -> Error {
         if any {
             "run `ssoenv login PROFILE` or `ssoenv login --sso-session NAME`"
         } else {
-            "run `aws configure sso` to set up a profile, then `ssoenv login PROFILE`"
+            "run `ssoenv configure` (or `aws configure sso`) to set up a profile, then `ssoenv login PROFILE`"
         }
         .to_owned()
     })

@@ -2,6 +2,8 @@
 
 pub mod accounts;
 pub mod completions;
+pub mod configure;
+#[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod exec;
 pub mod init;
@@ -29,9 +31,12 @@ pub fn run(cli: Cli, env: &Env) -> Result<i32> {
         Command::Logout(a) => logout::run(a, env),
         Command::Status(a) => status::run(a, env),
         Command::Profiles(a) => profiles::run(a, env),
+        Command::Configure(a) => configure::run(a, env),
         Command::Accounts(a) => accounts::run(a, env),
         Command::Populate(a) => populate::run(a, env),
+        #[cfg(feature = "emulator")]
         Command::Emulator(a) => emulator::run(a),
+        #[cfg(feature = "emulator")]
         Command::Demo => crate::demo::run(env),
         Command::Init(a) => init::run(a),
         Command::Prompt(a) => prompt::run(a, env),

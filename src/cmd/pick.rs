@@ -183,3 +183,52 @@ pub fn block(heading: &str, lines: &[String], empty: &str) -> Vec<String> {
         .chain(lines.iter().cloned())
         .collect()
 }
+
+/// What a profile picker offers: the profiles that resolve, as (name, line).
+pub fn usable_profiles(config: &Config) -> Vec<(String, String)> {
+    let profiles: Vec<_> = config
+        .sso_profiles()
+        .into_iter()
+        .filter_map(|(n, p)| p.ok().map(|p| (n, p)))
+        .collect();
+    let width = profiles
+        .iter()
+        .map(|(n, _)| crate::text::printable(n).chars().count())
+        .max()
+        .unwrap_or(0);
+    profiles
+        .into_iter()
+        .map(|(name, p)| {
+            let shown = crate::text::printable(&name).into_owned();
+            let pad = " ".repeat(width - shown.chars().count());
+            let line = format!(
+                "{shown}{pad}  {}  {}  {}",
+                crate::text::printable(&p.account_id),
+                crate::text::printable(&p.role_name),
+                session_label(&p.sso),
+            );
+            (name, line)
+        })
+        .collect()
+}
+
+/// No profile named: on a terminal, a type-to-filter list of the usable
+/// profiles (drawn on stderr). `Ok(None)` when there is no terminal or no
+/// profile to offer (the caller then says which to name); `Ok(Some(None))`
+/// when the person cancelled.
+pub fn pick_profile(config: &Config, env: &Env) -> crate::error::Result<Option<Option<String>>> {
+    // The prompt hook's quiet renewal never asks anything.
+    if !crate::tty::interactive() || crate::cache::lock::background_renewal(env) {
+        return Ok(None);
+    }
+    let choices = usable_profiles(config);
+    if choices.is_empty() {
+        return Ok(None);
+    }
+    let lines: Vec<String> = choices.iter().map(|(_, l)| l.clone()).collect();
+    let picked = crate::tty::pick(
+        "profile (type to filter, Enter to choose, Esc to cancel)",
+        &lines,
+    )?;
+    Ok(Some(picked.map(|i| choices[i].0.clone())))
+}

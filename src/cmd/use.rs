@@ -21,8 +21,14 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     }
     let shell = Shell::detect(args.shell.map(Into::into), env)?;
     let config = Config::load(env)?;
-    let Some(name) = args.profile.or_else(|| super::pick::aws_profile(env)) else {
-        return Err(which_profile(&config, shell));
+    let name = match args.profile.or_else(|| super::pick::aws_profile(env)) {
+        Some(name) => name,
+        None => match super::pick::pick_profile(&config, env)? {
+            Some(Some(name)) => name,
+            // Esc: nothing on stdout, so `eval` changes nothing.
+            Some(None) => return Ok(crate::tty::CANCELLED),
+            None => return Err(which_profile(&config, shell)),
+        },
     };
     let profile = config.resolve(&name)?;
     let ctx = Ctx::new(env)?;
@@ -70,7 +76,7 @@ fn give_up_after(limit: std::time::Duration) {
 }
 
 /// No profile named and no `AWS_PROFILE`: the profiles to choose from, and how.
-fn which_profile(config: &Config, shell: Shell) -> Error {
+pub fn which_profile(config: &Config, shell: Shell) -> Error {
     let lines = super::pick::profile_lines(config);
     let example = config
         .sso_profiles()
@@ -85,7 +91,7 @@ fn which_profile(config: &Config, shell: Shell) -> Error {
         "none",
     );
     let hint = if lines.is_empty() {
-        "run `aws configure sso` to create a profile, then `ssoenv use PROFILE`".to_owned()
+        "run `ssoenv configure` (or `aws configure sso`) to create a profile, then `ssoenv use PROFILE`".to_owned()
     } else {
         format!(
             "name one: `{}` (or `ssoenv use {}` after `{}`)",

@@ -196,7 +196,7 @@ impl Config {
                 let hint = if env.non_empty(env::AWS_CONFIG_FILE).is_some() {
                     "AWS_CONFIG_FILE names this file; fix it, or run `aws configure sso` to create a profile there"
                 } else {
-                    "run `aws configure sso` to create a profile"
+                    "run `ssoenv configure` (or `aws configure sso`) to create a profile"
                 };
                 return Err(Error::config(format!(
                     "config file {} does not exist",
