@@ -197,12 +197,12 @@ fn show_progress(q: &Queue, finished: &AtomicBool) {
         let line = format!("accounts {}/{total}", q.done.load(Ordering::SeqCst));
         // Nothing for a listing that is over quickly.
         if line != last && start.elapsed() > Duration::from_millis(300) {
-            eprint!("\r\x1b[K{line}");
+            crate::output::stderr_text(&format!("\r\x1b[K{line}"));
             last = line;
         }
         if end {
             if !last.is_empty() {
-                eprint!("\r\x1b[K");
+                crate::output::stderr_text("\r\x1b[K");
             }
             return;
         }
@@ -246,11 +246,11 @@ pub fn fetch(
                         ))
                         .hint(format!("run `{}` in a terminal", subject.login_command())));
                 }
-                eprintln!(
-                    "ssoenv: the SSO session for {} was rejected by the portal ({}); logging in again",
+                crate::output::note(&format!(
+                    "the SSO session for {} was rejected by the portal ({}); logging in again",
                     describe(sso),
                     printable(&e.to_string())
-                );
+                ));
                 let force = login::LoginOptions {
                     force: true,
                     ..opts

@@ -29,15 +29,15 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<i32> {
     let (tok, fresh) = login::ensure_token(&ctx, sso, &endpoints, opts, &target.subject())?;
     let until = crate::cache::format_timestamp(tok.expires_at);
     if !fresh {
-        eprintln!(
-            "ssoenv: already logged in to {} (valid until {until}); `--force` logs in again",
+        crate::output::note(&format!(
+            "already logged in to {} (valid until {until}); `--force` logs in again",
             login::describe(sso)
-        );
+        ));
     } else {
-        eprintln!(
-            "ssoenv: logged in to {} (valid until {until})",
+        crate::output::note(&format!(
+            "logged in to {} (valid until {until})",
             login::describe(sso)
-        );
+        ));
     }
     Ok(0)
 }

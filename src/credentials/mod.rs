@@ -85,11 +85,11 @@ pub fn role_credentials(
             Err(HttpError::Api(e)) if e.status == 401 && !fresh_login => {
                 token::note_rejected(&ctx.home, &profile.sso, &access_token, (ctx.now)());
                 require_interaction(opts, &subject, true)?;
-                eprintln!(
-                    "ssoenv: the SSO session for {} was rejected by the portal ({}); logging in again",
+                crate::output::note(&format!(
+                    "the SSO session for {} was rejected by the portal ({}); logging in again",
                     describe(&profile.sso),
                     printable(&e.to_string())
-                );
+                ));
                 access_token = login::device::login(ctx, &profile.sso, &endpoints, opts, &subject)?
                     .access_token;
                 fresh_login = true;

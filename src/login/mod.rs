@@ -205,10 +205,10 @@ pub(crate) fn ensure_token_locked(
     }
     require_interaction(opts, subject, had_token)?;
     if had_token {
-        eprintln!(
-            "ssoenv: the SSO session for {} has expired",
+        crate::output::note(&format!(
+            "the SSO session for {} has expired",
             describe(session)
-        );
+        ));
     }
     Ok((device::login(ctx, session, endpoints, opts, subject)?, true))
 }
@@ -275,7 +275,8 @@ fn refresh(
                 describe(session)
             ));
             if let Err(e) = stored {
-                err = err.cause(e.message);
+                err.causes.push(e.message);
+                err.causes.extend(e.causes);
             }
             Err(RefreshError::Failed(err.hint(
                 "the new access token was not stored; try again later, or log in again",
