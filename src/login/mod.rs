@@ -213,6 +213,35 @@ pub(crate) fn ensure_token_locked(
     Ok((device::login(ctx, session, endpoints, opts, subject)?, true))
 }
 
+/// Call the SSO portal with a token, once more after a fresh login when it
+/// answers 401 (the token revoked or expired server-side) and the token did
+/// not come from a login just now. `call` makes the request (its outer
+/// `Result` is a failure before any request: no retry); `may_log_in` gets
+/// the 401 and refuses with the error to return when no new login may start;
+/// `log_in` gets the new token. The portal's last answer is returned as it
+/// is, for the caller to put in its own words. Shared by GetRoleCredentials
+/// (`use`, `exec`) and the account listing (`accounts`, `populate`).
+pub fn with_token<T>(
+    session: &SsoSession,
+    (token, fresh): (String, bool),
+    mut call: impl FnMut(&str) -> Result<std::result::Result<T, HttpError>>,
+    may_log_in: impl FnOnce(&ApiError) -> Result<()>,
+    log_in: impl FnOnce() -> Result<token::Token>,
+) -> Result<std::result::Result<T, HttpError>> {
+    match call(&token)? {
+        Err(HttpError::Api(e)) if e.status == 401 && !fresh => {
+            may_log_in(&e)?;
+            crate::output::note(&format!(
+                "the SSO session for {} was rejected by the portal ({}); logging in again",
+                describe(session),
+                printable(&e.to_string())
+            ));
+            call(&log_in()?.access_token)
+        }
+        answer => Ok(answer),
+    }
+}
+
 /// Why a refresh gave no token.
 #[derive(Debug)]
 pub enum RefreshError {
