@@ -22,19 +22,12 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<i32> {
         return logout_all(env);
     }
     let config = Config::load(env)?;
-    let Some(super::pick::Target {
+    let named = (args.profile.as_deref(), args.sso_session.as_deref());
+    let super::pick::Target {
         session: sso,
         endpoints: endpoints_cfg,
         ..
-    }) = super::pick::target(
-        &config,
-        env,
-        args.profile.as_deref(),
-        args.sso_session.as_deref(),
-    )?
-    else {
-        return Err(which_session(&config, env));
-    };
+    } = super::pick::target(&config, env, named, which_session)?;
     let ctx = Ctx::new(env)?;
     let mut removed = Vec::new();
     let token_path = token::path(&ctx.home, &sso);
