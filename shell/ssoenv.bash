@@ -204,19 +204,31 @@ __ssoenv_renew() {
 # shellcheck disable=SC2016 # expanded by the prompt, not here
 __ssoenv_marker='${__ssoenv_ps1-}'
 
+# Kept small: bash copies a function's body at every call, so what a prompt
+# rarely needs lives in __ssoenv_slow, and each command here counts.
 __ssoenv_hook() {
     # A global, not `local`: a local costs as much as the rest of a cached prompt.
     __ssoenv_status=$?
     # Inactive and nothing shown: this one test is the whole cost.
     [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-} ]] || return $__ssoenv_status
-    # Recompute only when the session changed or the text is due to change.
-    [[ ${__ssoenv_key-} == "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}" ]] || __ssoenv_prepare
-    # (Without EPOCHSECONDS, bash before 5.0: every prompt.)
+    # The usual case in one test: the same session, and the marker in PS1 and PS1
+    # expanded (or, with SSOENV_PROMPT=off, nothing of ours in PS1); else (any
+    # test failing) the slow path.
+    # shellcheck disable=SC2015 # C when A or B fails is what is meant
+    [[ ${__ssoenv_key-} == "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}" &&
+        (${PS1-} == *"$__ssoenv_marker"* && ${SSOENV_PROMPT-} != off ||
+        ${SSOENV_PROMPT-} == off && ${PS1-} != *"$__ssoenv_marker"* && -z ${__ssoenv_lit-}) ]] &&
+        { shopt -q promptvars || [[ ${SSOENV_PROMPT-} == off ]]; } || __ssoenv_slow
+    # The countdown only when its text is due to change (without EPOCHSECONDS,
+    # bash before 5.0: every prompt).
     ((${EPOCHSECONDS:-99999999999999} < __ssoenv_until)) || __ssoenv_tick
-    # The usual case in two tests: the marker is in PS1 and PS1 is expanded.
-    if [[ ${PS1-} == *"$__ssoenv_marker"* && ${SSOENV_PROMPT-} != off ]] && shopt -q promptvars; then
-        return $__ssoenv_status
-    fi
+    return $__ssoenv_status
+}
+
+# The session changed, or PS1 needs the marker put in or taken out.
+__ssoenv_slow() {
+    [[ ${__ssoenv_key-} == "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}" ]] || __ssoenv_prepare
+    ((${EPOCHSECONDS:-99999999999999} < __ssoenv_until)) || __ssoenv_tick
     if ! shopt -q promptvars && [[ :$SHELLOPTS: != *:posix:* ]]; then
         __ssoenv_literal
     elif [[ ${PS1-} == *"$__ssoenv_marker"* ]]; then
@@ -229,7 +241,7 @@ __ssoenv_hook() {
         fi
         [[ -z $SSOENV_SEGMENT || ${SSOENV_PROMPT-} == off ]] || PS1=$__ssoenv_marker${PS1-}
     fi
-    return $__ssoenv_status
+    return 0
 }
 
 # With `shopt -u promptvars` (outside POSIX mode, which expands PS1 anyway) PS1
