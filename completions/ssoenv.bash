@@ -646,6 +646,7 @@ _ssoenv_with_profiles() {
             list=sessions
         fi
         ;;
+    *) ;; # no --sso-session
     esac
     case ${COMP_WORDS[1]-} in
     use | exec | login | logout | status | accounts)
@@ -686,6 +687,7 @@ _ssoenv_with_profiles() {
             fi
         fi
         ;;
+    *) ;; # takes no PROFILE
     esac
     case $list in
     command:*)
@@ -694,6 +696,7 @@ _ssoenv_with_profiles() {
             _command_offset "$i"
         elif ((i == COMP_CWORD)); then
             COMPREPLY=()
+            # shellcheck disable=SC2312 # compgen's status: no match is no reply
             while IFS= read -r list; do
                 COMPREPLY+=("$list")
             done < <(compgen -c -- "$cur")
@@ -710,6 +713,7 @@ _ssoenv_with_profiles() {
         local name quoted sq="'" esc="'\\''"
         [[ $list == sessions ]] || list=names
         COMPREPLY=()
+        # shellcheck disable=SC2312 # best effort: a failing list completes nothing
         while IFS= read -r name; do
             [[ -n $name ]] || continue
             if [[ $cur == "$sq"* ]]; then
@@ -721,6 +725,7 @@ _ssoenv_with_profiles() {
         done < <(ssoenv profiles "--$list" 2>/dev/null)
         return 0
         ;;
+    *) ;; # clap's completion
     esac
     _ssoenv "$@"
 }

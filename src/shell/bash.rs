@@ -24,3 +24,6 @@ pub(super) fn set(name: &str, value: &str) -> String {
 pub(super) fn unset(name: &str) -> String {
     format!("unset {name};\n")
 }
+
+/// The completion additions appended to clap's script (see `Shell::completion_additions`).
+pub(super) const COMPLETION_ADDITIONS: &str = include_str!("../../shell/complete.bash");

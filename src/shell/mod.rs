@@ -146,6 +146,19 @@ impl Shell {
         Err(err.hint("pass --shell bash|zsh|fish|powershell|sh"))
     }
 
+    /// This shell's completion additions (`shell/complete.<ext>`, without the file's
+    /// header comment): a template whose `@…@` words `ssoenv completions` fills with
+    /// lists read from the CLI definition. None where the additions are still built in
+    /// `src/cmd/completions.rs` (zsh and PowerShell wrap clap's script instead), or
+    /// where there are none (sh).
+    pub fn completion_additions(&self) -> Option<&'static str> {
+        match self {
+            Shell::Bash => Some(without_header(bash::COMPLETION_ADDITIONS)),
+            Shell::Fish => Some(without_header(fish::COMPLETION_ADDITIONS)),
+            Shell::Zsh | Shell::PowerShell | Shell::Sh => None,
+        }
+    }
+
     /// Quote `s` as one single-quoted word for this shell; the shell reads it back as exactly
     /// `s`. `s` must not contain NUL (no environment variable can hold it); [`Shell::render`]
     /// checks that, this function does not.
@@ -189,6 +202,12 @@ impl std::fmt::Display for Shell {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
+}
+
+/// A file in `shell/` from its first blank line on (the newline kept): its opening
+/// comment is about the file, not part of what ssoenv prints.
+fn without_header(file: &'static str) -> &'static str {
+    file.find("\n\n").map_or(file, |i| &file[i + 1..])
 }
 
 /// True for `[A-Za-z_][A-Za-z0-9_]*`: a name every supported shell takes as a plain variable
