@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('logout', 'logout', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Revoke an SSO session and remove its cached token and role credentials')
             [System.Management.Automation.CompletionResult]::new('status', 'status', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Show SSO sessions, token states and profiles (no network)')
             [System.Management.Automation.CompletionResult]::new('profiles', 'profiles', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List the SSO profiles of ~/.aws/config')
+            [System.Management.Automation.CompletionResult]::new('configure', 'configure', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)')
             [System.Management.Automation.CompletionResult]::new('accounts', 'accounts', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List every account and role the SSO session can use (asks the portal)')
             [System.Management.Automation.CompletionResult]::new('populate', 'populate', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config')
             [System.Management.Automation.CompletionResult]::new('emulator', 'emulator', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)')
@@ -89,6 +90,21 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output')
             [System.Management.Automation.CompletionResult]::new('--names', '--names', [System.Management.Automation.CompletionResultType]::ParameterName, 'Only the names of the profiles `use` accepts, one a line (for completions)')
             [System.Management.Automation.CompletionResult]::new('--sessions', '--sessions', [System.Management.Automation.CompletionResultType]::ParameterName, 'Only the names of the sso-sessions `login --sso-session` accepts, one a line (for completions)')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ssoenv;configure' {
+            [System.Management.Automation.CompletionResult]::new('--profile', '--profile', [System.Management.Automation.CompletionResultType]::ParameterName, 'Name of the profile to write (default: ROLE-ACCOUNTID)')
+            [System.Management.Automation.CompletionResult]::new('--sso-session', '--sso-session', [System.Management.Automation.CompletionResultType]::ParameterName, 'Name of the [sso-session NAME] to write or reuse')
+            [System.Management.Automation.CompletionResult]::new('--start-url', '--start-url', [System.Management.Automation.CompletionResultType]::ParameterName, 'The AWS access portal URL, https://.../start')
+            [System.Management.Automation.CompletionResult]::new('--sso-region', '--sso-region', [System.Management.Automation.CompletionResultType]::ParameterName, 'The region of IAM Identity Center')
+            [System.Management.Automation.CompletionResult]::new('--scopes', '--scopes', [System.Management.Automation.CompletionResultType]::ParameterName, 'sso_registration_scopes, comma-separated (default: sso:account:access)')
+            [System.Management.Automation.CompletionResult]::new('--account-id', '--account-id', [System.Management.Automation.CompletionResultType]::ParameterName, 'The account''s 12-digit id')
+            [System.Management.Automation.CompletionResult]::new('--role-name', '--role-name', [System.Management.Automation.CompletionResultType]::ParameterName, 'The permission set (role) name')
+            [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, 'The profile''s default region')
+            [System.Management.Automation.CompletionResult]::new('--output', '--output', [System.Management.Automation.CompletionResultType]::ParameterName, 'The profile''s AWS CLI output format: json, yaml, yaml-stream, text or table (optional)')
+            [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
@@ -158,6 +174,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('logout', 'logout', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Revoke an SSO session and remove its cached token and role credentials')
             [System.Management.Automation.CompletionResult]::new('status', 'status', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Show SSO sessions, token states and profiles (no network)')
             [System.Management.Automation.CompletionResult]::new('profiles', 'profiles', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List the SSO profiles of ~/.aws/config')
+            [System.Management.Automation.CompletionResult]::new('configure', 'configure', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)')
             [System.Management.Automation.CompletionResult]::new('accounts', 'accounts', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List every account and role the SSO session can use (asks the portal)')
             [System.Management.Automation.CompletionResult]::new('populate', 'populate', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config')
             [System.Management.Automation.CompletionResult]::new('emulator', 'emulator', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)')
@@ -189,6 +206,9 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
         'ssoenv;help;profiles' {
             break
         }
+        'ssoenv;help;configure' {
+            break
+        }
         'ssoenv;help;accounts' {
             break
         }
@@ -218,7 +238,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
     # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), matched
     # literally (-like would take a name's [ ] * ? as wildcards) and inserted quoted.
     $profiles = @()
-    if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;login', 'ssoenv;logout', 'ssoenv;status', 'ssoenv;accounts')) -and -not $wordToComplete.StartsWith('-')) {
+    if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;login', 'ssoenv;logout', 'ssoenv;status', 'ssoenv;configure', 'ssoenv;accounts')) -and -not $wordToComplete.StartsWith('-')) {
         $prefix = $wordToComplete
         if ($prefix -match '^[''\u2018-\u201B]') {
             $prefix = $prefix.Substring(1) -replace '([''\u2018-\u201B])[''\u2018-\u201B]', '$1'

@@ -22,6 +22,9 @@ _ssoenv() {
             ssoenv,completions)
                 cmd="ssoenv__subcmd__completions"
                 ;;
+            ssoenv,configure)
+                cmd="ssoenv__subcmd__configure"
+                ;;
             ssoenv,demo)
                 cmd="ssoenv__subcmd__demo"
                 ;;
@@ -66,6 +69,9 @@ _ssoenv() {
                 ;;
             ssoenv__subcmd__help,completions)
                 cmd="ssoenv__subcmd__help__subcmd__completions"
+                ;;
+            ssoenv__subcmd__help,configure)
+                cmd="ssoenv__subcmd__help__subcmd__configure"
                 ;;
             ssoenv__subcmd__help,demo)
                 cmd="ssoenv__subcmd__help__subcmd__demo"
@@ -113,7 +119,7 @@ _ssoenv() {
 
     case "${cmd}" in
         ssoenv)
-            opts="-h -V --help --version use unset exec login logout status profiles accounts populate emulator demo init prompt completions help"
+            opts="-h -V --help --version use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -151,6 +157,56 @@ _ssoenv() {
                 return 0
             fi
             case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssoenv__subcmd__configure)
+            opts="-h --profile --sso-session --start-url --sso-region --scopes --account-id --role-name --region --output --no-browser --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sso-session)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --start-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --sso-region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --scopes)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --account-id)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --role-name)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -241,7 +297,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__help)
-            opts="use unset exec login logout status profiles accounts populate emulator demo init prompt completions help"
+            opts="use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -269,6 +325,20 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssoenv__subcmd__help__subcmd__configure)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -641,7 +711,7 @@ fi
 _ssoenv_with_profiles() {
     local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} i skip=0 profile=0 check=0 list=''
     case ${COMP_WORDS[1]-} in
-    login | logout | accounts | populate)
+    login | logout | configure | accounts | populate)
         if ((COMP_CWORD >= 3)) && [[ $prev == --sso-session ]]; then
             list=sessions
         fi
@@ -649,14 +719,14 @@ _ssoenv_with_profiles() {
     *) ;; # no --sso-session
     esac
     case ${COMP_WORDS[1]-} in
-    use | exec | login | logout | status | accounts)
+    use | exec | login | logout | status | configure | accounts)
         for ((i = 2; i < COMP_CWORD; i++)); do
             if ((skip)); then
                 skip=0
                 continue
             fi
             case ${COMP_WORDS[i]} in
-            --region | --shell | --sso-session) skip=1 ;;
+            --account-id | --output | --profile | --region | --role-name | --scopes | --shell | --sso-region | --sso-session | --start-url) skip=1 ;;
             --check) check=1 ;;
             --)
                 # exec: the command follows (after the profile).

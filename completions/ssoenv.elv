@@ -29,6 +29,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand logout 'Revoke an SSO session and remove its cached token and role credentials'
             cand status 'Show SSO sessions, token states and profiles (no network)'
             cand profiles 'List the SSO profiles of ~/.aws/config'
+            cand configure 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)'
             cand accounts 'List every account and role the SSO session can use (asks the portal)'
             cand populate 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config'
             cand emulator 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
@@ -81,6 +82,20 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --json 'Machine-readable output'
             cand --names 'Only the names of the profiles `use` accepts, one a line (for completions)'
             cand --sessions 'Only the names of the sso-sessions `login --sso-session` accepts, one a line (for completions)'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;configure'= {
+            cand --profile 'Name of the profile to write (default: ROLE-ACCOUNTID)'
+            cand --sso-session 'Name of the [sso-session NAME] to write or reuse'
+            cand --start-url 'The AWS access portal URL, https://.../start'
+            cand --sso-region 'The region of IAM Identity Center'
+            cand --scopes 'sso_registration_scopes, comma-separated (default: sso:account:access)'
+            cand --account-id 'The account''s 12-digit id'
+            cand --role-name 'The permission set (role) name'
+            cand --region 'The profile''s default region'
+            cand --output 'The profile''s AWS CLI output format: json, yaml, yaml-stream, text or table (optional)'
+            cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -142,6 +157,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand logout 'Revoke an SSO session and remove its cached token and role credentials'
             cand status 'Show SSO sessions, token states and profiles (no network)'
             cand profiles 'List the SSO profiles of ~/.aws/config'
+            cand configure 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)'
             cand accounts 'List every account and role the SSO session can use (asks the portal)'
             cand populate 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config'
             cand emulator 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
@@ -164,6 +180,8 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
         &'ssoenv;help;status'= {
         }
         &'ssoenv;help;profiles'= {
+        }
+        &'ssoenv;help;configure'= {
         }
         &'ssoenv;help;accounts'= {
         }

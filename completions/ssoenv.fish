@@ -33,6 +33,7 @@ complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "login" -d 'Log in to 
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "logout" -d 'Revoke an SSO session and remove its cached token and role credentials'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "status" -d 'Show SSO sessions, token states and profiles (no network)'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "profiles" -d 'List the SSO profiles of ~/.aws/config'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "configure" -d 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "accounts" -d 'List every account and role the SSO session can use (asks the portal)'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "populate" -d 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "emulator" -d 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
@@ -74,6 +75,17 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l json -d 'Mach
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l names -d 'Only the names of the profiles `use` accepts, one a line (for completions)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -l sessions -d 'Only the names of the sso-sessions `login --sso-session` accepts, one a line (for completions)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand profiles" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l profile -d 'Name of the profile to write (default: ROLE-ACCOUNTID)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l sso-session -d 'Name of the [sso-session NAME] to write or reuse' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l start-url -d 'The AWS access portal URL, https://.../start' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l sso-region -d 'The region of IAM Identity Center' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l scopes -d 'sso_registration_scopes, comma-separated (default: sso:account:access)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l account-id -d 'The account\'s 12-digit id' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l role-name -d 'The permission set (role) name' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l region -d 'The profile\'s default region' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l output -d 'The profile\'s AWS CLI output format: json, yaml, yaml-stream, text or table (optional)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand accounts" -l sso-session -d 'Use this [sso-session NAME]' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand accounts" -l json -d 'Machine-readable output (shape below)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand accounts" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
@@ -103,21 +115,22 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -l format -d 'Outp
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -l no-color -d 'No ANSI colour (also when NO_COLOR is set)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "use" -d 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "unset" -d 'Print shell code that removes every variable `use` sets'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "exec" -d 'Run a command with temporary credentials for PROFILE'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "login" -d 'Log in to an SSO session (reuses a valid token unless --force)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "logout" -d 'Revoke an SSO session and remove its cached token and role credentials'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "status" -d 'Show SSO sessions, token states and profiles (no network)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "profiles" -d 'List the SSO profiles of ~/.aws/config'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "accounts" -d 'List every account and role the SSO session can use (asks the portal)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "populate" -d 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "emulator" -d 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "demo" -d 'Walk through login, use and exec against the local emulator, with no AWS account'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "init" -d 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "prompt" -d 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles accounts populate emulator demo init prompt completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "use" -d 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "unset" -d 'Print shell code that removes every variable `use` sets'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "exec" -d 'Run a command with temporary credentials for PROFILE'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "login" -d 'Log in to an SSO session (reuses a valid token unless --force)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "logout" -d 'Revoke an SSO session and remove its cached token and role credentials'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "status" -d 'Show SSO sessions, token states and profiles (no network)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "profiles" -d 'List the SSO profiles of ~/.aws/config'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "configure" -d 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "accounts" -d 'List every account and role the SSO session can use (asks the portal)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "populate" -d 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "emulator" -d 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "demo" -d 'Walk through login, use and exec against the local emulator, with no AWS account'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "init" -d 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "prompt" -d 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 
 # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), a session
 # name after --sso-session from `ssoenv profiles --sessions`, and after `exec PROFILE`
@@ -126,7 +139,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_
 function __ssoenv_complete_what
     set -l tokens (commandline -opc)
     test (count $tokens) -ge 2; or return 1
-    contains -- $tokens[2] use exec login logout status accounts; or return 1
+    contains -- $tokens[2] use exec login logout status configure accounts; or return 1
     set -l skip 0
     set -l profile 0
     set -l check 0
@@ -138,7 +151,7 @@ function __ssoenv_complete_what
             continue
         end
         switch $t
-            case --region --shell --sso-session
+            case --account-id --output --profile --region --role-name --scopes --shell --sso-region --sso-session --start-url
                 set skip 1
             case --check
                 set check 1
@@ -182,4 +195,4 @@ function __ssoenv_complete_exec
 end
 complete -c ssoenv -n __ssoenv_complete_profile -f -a '(ssoenv profiles --names 2>/dev/null)'
 complete -c ssoenv -n __ssoenv_complete_command -f -a '(__ssoenv_complete_exec)'
-complete -c ssoenv -n '__fish_seen_subcommand_from login logout accounts populate' -l sso-session -x -a '(ssoenv profiles --sessions 2>/dev/null)'
+complete -c ssoenv -n '__fish_seen_subcommand_from login logout configure accounts populate' -l sso-session -x -a '(ssoenv profiles --sessions 2>/dev/null)'

@@ -10,8 +10,8 @@
 //! the HTTP layer (`Retry-After` honoured); any other failure stops every
 //! worker and is returned.
 
-use crate::sso::http::{Http, HttpError};
-use crate::sso::portal::{Account, Portal};
+use crate::aws::http::{Http, HttpError};
+use crate::aws::portal::{Account, Portal};
 use std::collections::VecDeque;
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
@@ -221,41 +221,41 @@ pub fn progress_wanted() -> bool {
 /// token revoked or expired server-side) leads to one fresh login, as `use`
 /// does; without a terminal or browser it is a clear error instead.
 pub fn fetch(
-    ctx: &crate::session::Ctx,
+    ctx: &crate::login::Ctx,
     sso: &crate::config::SsoSession,
-    endpoints: &crate::sso::endpoint::Endpoints,
-    subject: &crate::session::Subject,
-    opts: crate::session::LoginOptions,
+    endpoints: &crate::aws::endpoint::Endpoints,
+    subject: &crate::login::Subject,
+    opts: crate::login::LoginOptions,
 ) -> crate::error::Result<Vec<AccountRoles>> {
     use crate::error::Error;
-    use crate::session::{self, describe};
+    use crate::login::{self, describe};
     use crate::text::printable;
-    let (tok, mut fresh) = session::ensure_token(ctx, sso, endpoints, opts, subject)?;
+    let (tok, mut fresh) = login::ensure_token(ctx, sso, endpoints, opts, subject)?;
     let mut token = tok.access_token;
     let what = || format!("could not list the accounts of {}", describe(sso));
     loop {
         match list_all(ctx.http()?, &endpoints.portal, &token, progress_wanted()) {
             Ok(all) => return Ok(all),
             Err(HttpError::Api(e)) if e.status == 401 && !fresh => {
-                if let crate::interaction::Interaction::Refused(_) = opts.interaction {
+                if let crate::login::Interaction::Refused(_) = opts.interaction {
                     return Err(Error::runtime(what())
                         .cause(format!(
                             "{} ({})",
-                            session::EXPIRED_MESSAGE,
+                            login::EXPIRED_MESSAGE,
                             printable(&e.to_string())
                         ))
-                        .hint(format!("run `{}` in a terminal", login_command(subject))));
+                        .hint(format!("run `{}` in a terminal", subject.login_command())));
                 }
                 eprintln!(
                     "ssoenv: the SSO session for {} was rejected by the portal ({}); logging in again",
                     describe(sso),
                     printable(&e.to_string())
                 );
-                let force = session::LoginOptions {
+                let force = login::LoginOptions {
                     force: true,
                     ..opts
                 };
-                token = session::ensure_token(ctx, sso, endpoints, force, subject)?
+                token = login::ensure_token(ctx, sso, endpoints, force, subject)?
                     .0
                     .access_token;
                 fresh = true;
@@ -264,10 +264,10 @@ pub fn fetch(
                 return Err(Error::runtime(what())
                     .cause(format!(
                         "{} ({})",
-                        session::EXPIRED_MESSAGE,
+                        login::EXPIRED_MESSAGE,
                         printable(&e.to_string())
                     ))
-                    .hint(format!("run `{} --force`", login_command(subject))));
+                    .hint(format!("run `{} --force`", subject.login_command())));
             }
             Err(HttpError::Api(e)) if e.status == 429 => {
                 return Err(Error::runtime(what())
@@ -301,11 +301,11 @@ pub fn fetch(
                     .cause(format!(
                         "no answer from {} after {}",
                         endpoints.portal,
-                        crate::sso::http::secs(d)
+                        crate::aws::http::secs(d)
                     ))
                     .hint(format!(
                         "check your network connection, then try again ({} sets the limit in seconds)",
-                        crate::sso::http::HTTP_TIMEOUT_VAR
+                        crate::aws::http::HTTP_TIMEOUT_VAR
                     )));
             }
             Err(HttpError::Invalid(t)) => {
@@ -313,16 +313,6 @@ pub fn fetch(
                     .cause(printable(&t).into_owned())
                     .hint("the portal (or a proxy in between) sent an answer ssoenv cannot use; try again later"));
             }
-        }
-    }
-}
-
-/// `ssoenv login …` for the subject (Subject's own helper is private to session.rs).
-fn login_command(subject: &crate::session::Subject) -> String {
-    match subject {
-        crate::session::Subject::Profile(p) => format!("ssoenv login {}", shell_words::quote(p)),
-        crate::session::Subject::Session(s) => {
-            format!("ssoenv login --sso-session {}", shell_words::quote(s))
         }
     }
 }

@@ -2,7 +2,24 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use std::ffi::OsString;
-use std::path::PathBuf;
+
+macro_rules! examples {
+    () => {
+        "Examples:\n  \
+        eval \"$(ssoenv use prod)\"                                   # bash, zsh\n  \
+        ssoenv use prod | source                                    # fish\n  \
+        ssoenv use prod --shell powershell | Out-String | Invoke-Expression\n  \
+        ssoenv exec dev -- terraform plan"
+    };
+}
+#[cfg(feature = "emulator")]
+const AFTER_HELP: &str = concat!(
+    examples!(),
+    "\n  ssoenv demo                                                 # try it without an AWS account"
+);
+/// Built without the emulator (`--no-default-features`): no `ssoenv demo` to suggest.
+#[cfg(not(feature = "emulator"))]
+const AFTER_HELP: &str = examples!();
 
 #[derive(Debug, Parser)]
 #[command(
@@ -13,12 +30,7 @@ use std::path::PathBuf;
         ssoenv logs in with the OIDC device-code flow when needed, shares the AWS CLI's \
         caches (~/.aws/sso/cache, ~/.aws/cli/cache), and prints shell code that exports \
         temporary credentials for a profile of ~/.aws/config.",
-    after_help = "Examples:\n  \
-        eval \"$(ssoenv use prod)\"                                   # bash, zsh\n  \
-        ssoenv use prod | source                                    # fish\n  \
-        ssoenv use prod --shell powershell | Out-String | Invoke-Expression\n  \
-        ssoenv exec dev -- terraform plan\n  \
-        ssoenv demo                                                 # try it without an AWS account"
+    after_help = AFTER_HELP
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -46,6 +58,8 @@ pub enum Command {
     #[command(
         after_help = "ssoenv's own options (--region, --no-browser, --force) go before the command; everything from\n\
             the command's name on is passed to it unchanged. `--` before the command is optional.\n\
+            With no PROFILE: AWS_PROFILE, else a list to pick from on a terminal (`ssoenv exec -- CMD`).\n\
+            With no command: $SHELL, with the credentials.\n\
             The command's exit status passes through (128+N when signal N killed it; 126 when it\n\
             cannot be run, 127 when it is not found).\n\n\
             Examples:\n  \
@@ -86,6 +100,9 @@ pub enum Command {
             --json prints an array of {\"name\", \"sso_session\" (null for a legacy profile), \"start_url\",\n\
             \"account_id\", \"role_name\", \"region\" (or null)}.")]
     Profiles(ProfilesArgs),
+    /// Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)
+    #[command(after_help = CONFIGURE_HELP)]
+    Configure(ConfigureArgs),
     /// List every account and role the SSO session can use (asks the portal)
     #[command(after_help = ACCOUNTS_HELP)]
     Accounts(AccountsArgs),
@@ -93,9 +110,11 @@ pub enum Command {
     #[command(after_help = POPULATE_HELP)]
     Populate(PopulateArgs),
     /// Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)
+    #[cfg(feature = "emulator")]
     #[command(after_help = EMULATOR_HELP)]
     Emulator(EmulatorArgs),
     /// Walk through login, use and exec against the local emulator, with no AWS account
+    #[cfg(feature = "emulator")]
     #[command(after_help = "Examples:\n  \
             ssoenv demo\n\n\
             Nothing touches AWS or your ~/.aws: the demo runs in a temporary HOME and removes it.")]
@@ -162,6 +181,7 @@ A profile that does not resolve has \"error\" set to the reason and every other 
 (\"credentials\" too). \"refreshable\" (token) means expired or within 15 minutes of it, with a
 refresh token; \"rejected\" means the portal refused it (the next use or login refreshes or logs in).";
 
+#[cfg(feature = "emulator")]
 const EMULATOR_HELP: &str = "\
 Faults (--fail OP:KIND[:TIMES], repeatable): the next TIMES requests (default 1, `*` for all)
 to OP fail in the way KIND says.
@@ -191,6 +211,26 @@ Examples:
   ssoenv emulator --fixture accounts.json --token-ttl 600
   ssoenv emulator --accounts 1000 --latency-ms 50    # a large organisation, far away
   curl -X POST localhost:8123/_emulator/faults -d '{\"spec\":\"any:slow=3000\"}'";
+
+const CONFIGURE_HELP: &str = "\
+On a terminal, asks for what no flag gave: the SSO session name, start URL, SSO region and
+registration scopes (default sso:account:access), logs in (device code), lets you pick an
+account and a role (taken without asking when there is only one), then asks for a default
+region, an output format and the profile name (default ROLE-ACCOUNTID). An existing [sso-session NAME] is
+reused. Writes [sso-session NAME] and [profile NAME]; everything else in the file stays byte
+for byte. A section of the same name with other values is an error, never overwritten.
+Questions go to stderr; Esc in a list cancels (exit 130).
+
+Without a terminal nothing is asked: --sso-session, --start-url, --sso-region (these two not
+for an existing session), --account-id, --role-name and --region must be given (exit 2 names
+the missing ones). With --account-id and --role-name no login is needed.
+
+Examples:
+  ssoenv configure
+  ssoenv configure --profile dev --sso-session corp
+  ssoenv configure --sso-session corp --start-url https://d-1234567890.awsapps.com/start \\
+    --sso-region us-east-1 --account-id 111111111111 --role-name ReadOnly --region eu-west-1 \\
+    --profile dev";
 
 const ACCOUNTS_HELP: &str = "\
 Logs in first when needed (as `ssoenv login` does). With no PROFILE: AWS_PROFILE, else the
@@ -254,7 +294,7 @@ pub struct LoginFlags {
 
 #[derive(Debug, Args)]
 pub struct UseArgs {
-    /// Profile name from ~/.aws/config (default: AWS_PROFILE)
+    /// Profile name from ~/.aws/config (default: AWS_PROFILE, else a list to pick from on a terminal)
     pub profile: Option<String>,
     /// Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)
     #[arg(long, value_enum)]
@@ -278,8 +318,8 @@ pub struct UnsetArgs {
 
 #[derive(Debug, Args)]
 pub struct ExecArgs {
-    /// Profile name from ~/.aws/config
-    pub profile: String,
+    /// Profile name from ~/.aws/config (default: AWS_PROFILE, else a list to pick from on a terminal)
+    pub profile: Option<String>,
     /// Region to export (beats the profile's `region`)
     #[arg(long, value_parser = parse_region)]
     pub region: Option<String>,
@@ -288,9 +328,8 @@ pub struct ExecArgs {
     /// Log in again even if a valid SSO token is cached
     #[arg(long)]
     pub force: bool,
-    /// The command and its arguments (`--` before it is optional)
+    /// The command and its arguments (`--` before it is optional; none: $SHELL)
     #[arg(
-        required = true,
         trailing_var_arg = true,
         value_hint = clap::ValueHint::CommandWithArguments,
         value_parser = clap::value_parser!(OsString),
@@ -299,6 +338,7 @@ pub struct ExecArgs {
     pub command: Vec<OsString>,
 }
 
+#[cfg(feature = "emulator")]
 #[derive(Debug, Args)]
 pub struct EmulatorArgs {
     /// Port on 127.0.0.1 (0 picks a free one)
@@ -306,7 +346,7 @@ pub struct EmulatorArgs {
     pub port: u16,
     /// JSON file of accounts and roles to serve (default: a built-in set)
     #[arg(long)]
-    pub fixture: Option<PathBuf>,
+    pub fixture: Option<std::path::PathBuf>,
     /// Approve a device code after this many CreateToken polls
     #[arg(long, default_value_t = 1)]
     pub approve_after: u32,
@@ -391,6 +431,39 @@ pub struct ProfilesArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ConfigureArgs {
+    /// Name of the profile to write (default: ROLE-ACCOUNTID)
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// Name of the [sso-session NAME] to write or reuse
+    #[arg(long, value_name = "NAME")]
+    pub sso_session: Option<String>,
+    /// The AWS access portal URL, https://.../start
+    #[arg(long, value_name = "URL")]
+    pub start_url: Option<String>,
+    /// The region of IAM Identity Center
+    #[arg(long, value_name = "REGION")]
+    pub sso_region: Option<String>,
+    /// sso_registration_scopes, comma-separated (default: sso:account:access)
+    #[arg(long, value_name = "SCOPES")]
+    pub scopes: Option<String>,
+    /// The account's 12-digit id
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+    /// The permission set (role) name
+    #[arg(long, value_name = "ROLE")]
+    pub role_name: Option<String>,
+    /// The profile's default region
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+    /// The profile's AWS CLI output format: json, yaml, yaml-stream, text or table (optional)
+    #[arg(long, value_name = "FORMAT")]
+    pub output: Option<String>,
+    #[command(flatten)]
+    pub login: LoginFlags,
+}
+
+#[derive(Debug, Args)]
 pub struct AccountsArgs {
     /// Profile whose SSO session to use (default: AWS_PROFILE, else an SSO `default` profile)
     #[arg(conflicts_with = "sso_session")]
@@ -454,6 +527,42 @@ pub struct CompletionsArgs {
     pub shell: clap_complete::Shell,
 }
 
+impl Cli {
+    /// `ssoenv exec -- CMD …` names no profile: clap would take CMD as the
+    /// profile, so when `--` comes before any positional word (after exec's own
+    /// options) the "profile" is given back to the command.
+    pub fn with_raw_args(mut self, raw: &[OsString]) -> Cli {
+        if let Command::Exec(a) = &mut self.command
+            && a.profile.is_some()
+            && dash_before_profile(raw)
+        {
+            let p = a.profile.take().unwrap_or_default();
+            a.command.insert(0, OsString::from(p));
+        }
+        self
+    }
+}
+
+fn dash_before_profile(raw: &[OsString]) -> bool {
+    let Some(i) = raw.iter().position(|w| w == "exec") else {
+        return false;
+    };
+    let mut words = raw[i + 1..].iter();
+    while let Some(w) = words.next() {
+        let w = w.to_string_lossy();
+        match w.as_ref() {
+            "--" => return true,
+            "--region" => {
+                words.next();
+            }
+            "--no-browser" | "--force" => {}
+            _ if w.starts_with("--region=") => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// `--region`: a region name such as `eu-west-1`. An empty value would export an
 /// empty `AWS_REGION`, which the SDKs reject later with a worse message.
 fn parse_region(s: &str) -> Result<String, String> {
@@ -497,7 +606,7 @@ mod tests {
             &["prod", "--", "aws", "s3", "ls"],
         ] {
             let a = exec(argv);
-            assert_eq!(a.profile, "prod");
+            assert_eq!(a.profile.as_deref(), Some("prod"));
             assert_eq!(words(&a), ["aws", "s3", "ls"]);
         }
     }
@@ -522,6 +631,32 @@ mod tests {
         let a = exec(&["prod", "--", "--region"]);
         assert_eq!(a.region, None);
         assert_eq!(words(&a), ["--region"]);
+    }
+
+    #[test]
+    fn exec_with_a_double_dash_first_names_no_profile() {
+        let raw = |w: &[&str]| w.iter().map(OsString::from).collect::<Vec<_>>();
+        for argv in [
+            &["ssoenv", "exec", "--", "aws", "s3"][..],
+            &["ssoenv", "exec", "--region", "eu-west-1", "--", "aws", "s3"],
+            &["ssoenv", "exec", "--no-browser", "--", "aws", "s3"],
+        ] {
+            let cli = Cli::try_parse_from(argv).unwrap().with_raw_args(&raw(argv));
+            let Command::Exec(a) = cli.command else {
+                panic!()
+            };
+            assert_eq!(a.profile, None, "{argv:?}");
+            assert_eq!(words(&a), ["aws", "s3"]);
+        }
+        let argv = ["ssoenv", "exec", "prod", "--", "aws"];
+        let cli = Cli::try_parse_from(argv)
+            .unwrap()
+            .with_raw_args(&raw(&argv));
+        let Command::Exec(a) = cli.command else {
+            panic!()
+        };
+        assert_eq!(a.profile.as_deref(), Some("prod"));
+        assert_eq!(words(&a), ["aws"]);
     }
 
     #[test]

@@ -5,12 +5,12 @@
 //! with the line to put in your shell's startup file.
 
 use crate::config::Config;
-use crate::emulator::{Emulator, EmulatorConfig};
+use crate::credentials;
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
-use crate::interaction::Interaction;
-use crate::session::{self, Ctx, LoginOptions};
+use crate::login::{Ctx, Interaction, LoginOptions};
 use crate::shell::Shell;
+use ssoenv_emulator::{Emulator, EmulatorConfig};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -109,7 +109,7 @@ pub fn run(outer: &Env) -> Result<i32> {
     );
     println!("   The emulator approves the request as if you had clicked Allow in the browser.\n");
     let started = Instant::now();
-    let creds = session::role_credentials(
+    let creds = credentials::role_credentials(
         &ctx,
         &dev,
         LoginOptions {
@@ -146,7 +146,7 @@ pub fn run(outer: &Env) -> Result<i32> {
         bold,
     );
     let started = Instant::now();
-    let again = session::role_credentials(
+    let again = credentials::role_credentials(
         &ctx,
         &dev,
         LoginOptions {
@@ -156,12 +156,12 @@ pub fn run(outer: &Env) -> Result<i32> {
         },
     )?;
     let took = started.elapsed();
-    let changes = crate::exports::session_changes(&dev.name, &again, dev.region.as_deref());
+    let changes = credentials::env::session_changes(&dev.name, &again, dev.region.as_deref());
     let masked: Vec<_> = changes
         .into_iter()
         .map(|(k, v)| {
             let v = v.map(|v| {
-                if crate::exports::is_secret(&k) {
+                if credentials::env::is_secret(&k) {
                     mask(&v)
                 } else {
                     v

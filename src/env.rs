@@ -1,7 +1,9 @@
 //! Every environment variable ssoenv reads or writes, named once, and `Env`,
 //! a snapshot of the environment passed into the core as a parameter so that
-//! tests never mutate the process environment.
+//! tests never mutate the process environment. [`home_dir`] is the one place
+//! that says what a missing HOME means.
 
+use crate::error::{Error, Result};
 use std::collections::HashMap;
 use std::path::PathBuf;
 
@@ -12,6 +14,7 @@ pub const AWS_CONFIG_FILE: &str = "AWS_CONFIG_FILE";
 pub const AWS_ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
 pub const AWS_ENDPOINT_URL_SSO: &str = "AWS_ENDPOINT_URL_SSO";
 pub const AWS_ENDPOINT_URL_SSO_OIDC: &str = "AWS_ENDPOINT_URL_SSO_OIDC";
+pub const AWS_ENDPOINT_URL_STS: &str = "AWS_ENDPOINT_URL_STS";
 pub const AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: &str = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
 pub const AWS_CA_BUNDLE: &str = "AWS_CA_BUNDLE";
 pub const SHELL: &str = "SHELL";
@@ -111,4 +114,12 @@ impl Env {
             .or_else(|| self.non_empty(USERPROFILE))
             .map(PathBuf::from)
     }
+}
+
+/// The user's home directory, or the error every command gives without one.
+pub fn home_dir(env: &Env) -> Result<PathBuf> {
+    env.home().ok_or_else(|| {
+        Error::config("could not find your home directory (HOME is not set)")
+            .hint("set HOME to your home directory")
+    })
 }

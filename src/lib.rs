@@ -2,19 +2,19 @@
 //! The binary (`main.rs`) is thin; everything lives here so tests can reach it.
 
 pub mod accounts;
-pub mod browser;
+pub mod aws;
 pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod config;
+pub mod credentials;
+#[cfg(feature = "emulator")]
 pub mod demo;
-pub mod emulator;
 pub mod env;
 pub mod error;
-pub mod exports;
-pub mod interaction;
+pub mod login;
+pub mod output;
 pub mod prompt;
-pub mod session;
 pub mod shell;
-pub mod sso;
 pub mod text;
+pub mod tty;

@@ -4,7 +4,8 @@
 use clap::Parser;
 
 fn main() {
-    let cli = ssoenv::cli::Cli::parse();
+    let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let cli = ssoenv::cli::Cli::parse_from(&raw).with_raw_args(&raw);
     let env = ssoenv::env::Env::from_process();
     let code = match ssoenv::cmd::run(cli, &env) {
         Ok(code) => code,

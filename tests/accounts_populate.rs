@@ -5,7 +5,7 @@
 
 mod common;
 use common::*;
-use ssoenv::emulator::{EmulatorConfig, Fixture};
+use ssoenv_emulator::{EmulatorConfig, Fixture};
 use std::path::PathBuf;
 
 fn config_path(sb: &Sandbox) -> PathBuf {
@@ -154,7 +154,7 @@ fn listing_runs_requests_in_parallel_and_rides_out_throttling() {
     });
     assert!(sb.run(["login", "dev"]).status.success());
     sb.emu
-        .add_fault(ssoenv::emulator::Fault::parse("roles:429=0:3").unwrap());
+        .add_fault(ssoenv_emulator::Fault::parse("roles:429=0:3").unwrap());
     let t = std::time::Instant::now();
     let out = sb.run(["accounts", "dev", "--json"]);
     let took = t.elapsed();
@@ -573,7 +573,7 @@ fn a_config_changed_during_the_listing_is_not_overwritten() {
     assert!(sb.run(["login", "dev"]).status.success());
     let stats = sb.emu.stats();
     sb.emu
-        .add_fault(ssoenv::emulator::Fault::parse("roles:slow=1500:*").unwrap());
+        .add_fault(ssoenv_emulator::Fault::parse("roles:slow=1500:*").unwrap());
     let child = sb
         .cmd(["populate"])
         .stdout(std::process::Stdio::piped())

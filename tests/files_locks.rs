@@ -6,7 +6,7 @@
 
 mod common;
 use common::*;
-use ssoenv::emulator::Fault;
+use ssoenv_emulator::Fault;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};

@@ -8,7 +8,7 @@ mod common;
 
 use common::*;
 use serde_json::{Value, json};
-use ssoenv::emulator::{EmulatorConfig, FOREVER, Fault, FaultKind, Op};
+use ssoenv_emulator::{EmulatorConfig, FOREVER, Fault, FaultKind, Op};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 

@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use ssoenv::emulator::{EmulatorConfig, Fault};
+use ssoenv_emulator::{EmulatorConfig, Fault};
 use std::process::Stdio;
 
 fn token_json(sb: &Sandbox, name: &str) -> serde_json::Value {

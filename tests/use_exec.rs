@@ -3,7 +3,7 @@
 
 mod common;
 use common::*;
-use ssoenv::emulator::{EmulatorConfig, Fault};
+use ssoenv_emulator::{EmulatorConfig, Fault};
 
 const VARS: &[&str] = &[
     "AWS_PROFILE",

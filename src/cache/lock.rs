@@ -174,10 +174,10 @@ pub fn acquire(env: &Env, key: &str, what: &str) -> Result<Lock> {
     } else {
         timeout(env)?
     };
-    let dir = lock_dir(env).ok_or_else(|| {
-        Error::config("could not find your home directory (HOME is not set)")
-            .hint("set HOME to your home directory")
-    })?;
+    let dir = match lock_dir(env) {
+        Some(d) => d,
+        None => return Err(env::home_dir(env).expect_err("lock_dir is None only without HOME")),
+    };
     prepare_dir(&dir)?;
     let path = dir.join(format!("{key}.lock"));
     let mut file = open_lock_file(&path)?;

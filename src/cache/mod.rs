@@ -108,18 +108,7 @@ pub fn py_json<T: Serialize + ?Sized>(value: &T, fmt: PyFormatter) -> String {
 }
 
 /// Timestamps as the AWS CLI writes them: `%Y-%m-%dT%H:%M:%SZ`, UTC, whole seconds.
-pub fn format_timestamp(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
-        t.year(),
-        t.month() as u8,
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
-}
+pub use crate::aws::credentials::format_timestamp;
 
 /// Parse the timestamps found in the wild (botocore reads them leniently):
 /// RFC 3339 with `Z` or an offset, with or without fractional seconds, and the
@@ -141,6 +130,19 @@ pub fn parse_timestamp(s: &str) -> Option<OffsetDateTime> {
     time::PrimitiveDateTime::parse(s, &fmt)
         .ok()
         .map(|p| p.assume_utc())
+}
+
+/// The `*.json` files of a cache directory, sorted; none when it is unreadable.
+pub fn json_files(dir: &Path) -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
+        .map(|rd| {
+            rd.filter_map(|e| e.ok().map(|e| e.path()))
+                .filter(|p| p.extension().is_some_and(|x| x == "json"))
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
 }
 
 /// Create `dir` (and parents) if missing; directories ssoenv creates are 0700.

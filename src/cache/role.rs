@@ -33,14 +33,7 @@ pub struct CredentialsFile {
     pub account_id: Option<String>,
 }
 
-/// Temporary credentials for one role.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Credentials {
-    pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
-    pub expiration: OffsetDateTime,
-}
+use crate::aws::credentials::Credentials;
 
 /// `sha1(json.dumps({"accountId","roleName","sessionName"|"startUrl"}, sort_keys=True, separators=(',',':')))`.
 pub fn key(profile: &ResolvedProfile) -> String {
@@ -100,6 +93,18 @@ pub fn render(profile: &ResolvedProfile, c: &Credentials) -> String {
 
 pub fn save(home: &Path, profile: &ResolvedProfile, c: &Credentials) -> Result<()> {
     write_atomic(&path(home, profile), render(profile, c).as_bytes())
+}
+
+/// Every SSO role-credential file in `~/.aws/cli/cache` (`ProviderType`
+/// `sso`), sorted: what `logout --all` removes. Assume-role entries stay.
+pub fn scan_sso(home: &Path) -> Vec<PathBuf> {
+    super::json_files(&cli_cache_dir(home))
+        .into_iter()
+        .filter(|p| {
+            matches!(read_json::<serde_json::Value>(p, "CLI cache file"),
+                Read::Present(v) if v.get("ProviderType").and_then(|t| t.as_str()) == Some("sso"))
+        })
+        .collect()
 }
 
 #[cfg(test)]

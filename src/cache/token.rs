@@ -200,6 +200,95 @@ pub fn new_file(
     }
 }
 
+/// Store a refreshed token: the new access token and expiry (None when the
+/// service's expiry was unusable: then the old access token and expiry stay),
+/// the rotated refresh token (never dropping the one we have), and the
+/// session's start URL and region. Returns the token as stored.
+pub fn save_refreshed(
+    home: &Path,
+    session: &SsoSession,
+    old: &Token,
+    access_token: String,
+    refresh_token: Option<String>,
+    expires_at: Option<OffsetDateTime>,
+) -> Result<Token> {
+    let mut file = old.file.clone();
+    file.start_url = Some(session.start_url.clone());
+    file.region = Some(session.region.clone());
+    if let Some(rt) = refresh_token {
+        file.refresh_token = Some(rt);
+    }
+    let (access_token, expires_at) = match expires_at {
+        Some(t) => {
+            file.access_token = Some(access_token.clone());
+            file.expires_at = Some(format_timestamp(t));
+            (access_token, t)
+        }
+        None => (old.access_token.clone(), old.expires_at),
+    };
+    save(home, session, &file)?;
+    Ok(Token {
+        access_token,
+        expires_at,
+        file,
+    })
+}
+
+/// Store the token a login just produced, with the client registration it
+/// was obtained with, and read it back.
+pub fn save_new(
+    home: &Path,
+    session: &SsoSession,
+    access_token: String,
+    expires_at: OffsetDateTime,
+    registration: &super::registration::Registration,
+    refresh_token: Option<String>,
+) -> Result<Token> {
+    let file = new_file(
+        session,
+        access_token,
+        expires_at,
+        &registration.client_id,
+        &registration.client_secret,
+        registration.expires_at,
+        refresh_token,
+        Default::default(),
+    );
+    save(home, session, &file)?;
+    parse_file(file, &path(home, session))
+        .ok_or_else(|| crate::error::Error::runtime("the new SSO token could not be read back"))
+}
+
+/// A token file found by [`scan`]: what `logout --all` needs to revoke it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Found {
+    pub path: PathBuf,
+    pub access_token: String,
+    pub region: Option<String>,
+    pub start_url: Option<String>,
+}
+
+/// Every SSO token file in `~/.aws/sso/cache` (sorted by path), whatever
+/// session wrote it. Client registrations (no `accessToken`) are skipped.
+pub fn scan(home: &Path) -> Vec<Found> {
+    super::json_files(&sso_cache_dir(home))
+        .into_iter()
+        .filter_map(|path| {
+            // Read loosely, as a value: a file of another shape is skipped, not reported.
+            let Read::Present(v) = read_json::<serde_json::Value>(&path, "SSO cache file") else {
+                return None;
+            };
+            let text = |k: &str| v.get(k).and_then(|t| t.as_str()).map(str::to_owned);
+            Some(Found {
+                access_token: text("accessToken")?,
+                region: text("region"),
+                start_url: text("startUrl"),
+                path,
+            })
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

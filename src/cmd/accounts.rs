@@ -3,18 +3,17 @@
 //! ListAccountRoles, every page). Logs in first when needed, as `login` does.
 
 use crate::accounts::{self, AccountRoles};
+use crate::aws::endpoint;
 use crate::cli::AccountsArgs;
 use crate::config::Config;
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::session::{Ctx, LoginOptions, Subject};
-use crate::sso::endpoint;
+use crate::login::{Ctx, LoginOptions};
 use crate::text::printable;
-use time::OffsetDateTime;
 
 pub fn run(args: AccountsArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
-    let Some((sso, endpoints_cfg, subject_name, by_session)) = super::login::target(
+    let Some(target) = super::pick::target(
         &config,
         env,
         args.profile.as_deref(),
@@ -24,18 +23,10 @@ pub fn run(args: AccountsArgs, env: &Env) -> Result<i32> {
         return Err(which_session(&config, env));
     };
     let ctx = Ctx::new(env)?;
-    let endpoints = endpoint::resolve(&sso.region, &endpoints_cfg, env)?;
-    let subject = if by_session {
-        Subject::Session(&subject_name)
-    } else {
-        Subject::Profile(&subject_name)
-    };
-    let opts = LoginOptions {
-        no_browser: args.login.no_browser,
-        force: false,
-        interaction: crate::interaction::Interaction::for_credentials(env, args.login.no_browser),
-    };
-    let all = accounts::fetch(&ctx, &sso, &endpoints, &subject, opts)?;
+    let sso = &target.session;
+    let endpoints = endpoint::resolve(&sso.region, &target.endpoints, env)?;
+    let opts = LoginOptions::for_credentials(env, args.login.no_browser, false);
+    let all = accounts::fetch(&ctx, sso, &endpoints, &target.subject(), opts)?;
     let out = if args.json { json(&all) } else { table(&all) };
     super::emit(&out)?;
     Ok(0)
@@ -82,16 +73,9 @@ pub fn table(all: &[AccountRoles]) -> String {
 
 /// Nothing named: the SSO sessions and profiles to choose from.
 fn which_session(config: &Config, env: &Env) -> Error {
-    let home = env.home();
-    let sessions = super::pick::session_lines(config, home.as_deref(), OffsetDateTime::now_utc());
-    let profiles = super::pick::profile_lines(config);
-    Error::config(format!(
-        "which SSO session? no profile was named, AWS_PROFILE is not set, and there is no SSO profile named \"default\" in {}",
-        config.path.display(),
-    ))
-    .details(super::pick::block("sso-sessions", &sessions, "none"))
-    .details(super::pick::block("SSO profiles", &profiles, "none"))
-    .hint("run `ssoenv accounts PROFILE` or `ssoenv accounts --sso-session NAME`")
+    super::pick::which_session(config, env, |_| {
+        "run `ssoenv accounts PROFILE` or `ssoenv accounts --sso-session NAME`".to_owned()
+    })
 }
 
 #[cfg(test)]

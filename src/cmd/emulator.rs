@@ -4,8 +4,8 @@
 //! it serves, ready to paste.
 
 use crate::cli::EmulatorArgs;
-use crate::emulator::{Emulator, EmulatorConfig, Fault, Fixture};
 use crate::error::{Error, Result};
+use ssoenv_emulator::{Emulator, EmulatorConfig, Fault, Fixture};
 
 /// The sso-session name of the printed snippet.
 pub const SESSION: &str = "ssoenv-emulator";

@@ -6,33 +6,52 @@
 
 use crate::cli::ExecArgs;
 use crate::config::Config;
+use crate::credentials;
 use crate::env::Env;
 use crate::error::{Error, Kind, Result};
-use crate::interaction::Interaction;
-use crate::session::{self, Ctx, LoginOptions};
+use crate::login::{Ctx, LoginOptions};
 use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Command;
 
 pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
-    let profile = config.resolve(&args.profile)?;
-    let (program, rest) = args.command.split_first().ok_or_else(|| {
+    let name = match args.profile.or_else(|| super::pick::aws_profile(env)) {
+        Some(name) => name,
+        None => match super::pick::pick_profile(&config, env)? {
+            Some(Some(name)) => name,
+            Some(None) => return Ok(crate::tty::CANCELLED),
+            None => return Err(which_profile(&config)),
+        },
+    };
+    let profile = config.resolve(&name)?;
+    // No command: the user's shell, as `aws-vault exec` does.
+    let shell_cmd;
+    let command: &[std::ffi::OsString] = if args.command.is_empty() {
+        shell_cmd = [std::ffi::OsString::from(
+            env.non_empty("SHELL").unwrap_or("/bin/sh"),
+        )];
+        eprintln!(
+            "ssoenv: starting {} with the credentials of profile \"{}\"; exit it to return",
+            crate::text::printable(&shell_cmd[0].to_string_lossy()),
+            crate::text::printable(&profile.name)
+        );
+        &shell_cmd
+    } else {
+        &args.command
+    };
+    let (program, rest) = command.split_first().ok_or_else(|| {
         Error::config("no command given").hint("ssoenv exec PROFILE [--] CMD [ARGS...]")
     })?;
     // What cannot run is said before any login, not after one.
     check_program(program)?;
     let ctx = Ctx::new(env)?;
-    let opts = LoginOptions {
-        no_browser: args.login.no_browser,
-        force: args.force,
-        interaction: Interaction::for_credentials(env, args.login.no_browser),
-    };
-    let creds = session::role_credentials(&ctx, &profile, opts)?;
+    let opts = LoginOptions::for_credentials(env, args.login.no_browser, args.force);
+    let creds = credentials::role_credentials(&ctx, &profile, opts)?;
     let region = args.region.as_deref().or(profile.region.as_deref());
     let mut cmd = Command::new(program);
     cmd.args(rest);
-    for (name, value) in crate::exports::session_changes(&profile.name, &creds, region) {
+    for (name, value) in credentials::env::session_changes(&profile.name, &creds, region) {
         match value {
             Some(v) => cmd.env(name, v),
             None => cmd.env_remove(name),
@@ -132,4 +151,17 @@ impl Drop for IgnoreInterrupts {
             libc::signal(libc::SIGQUIT, self.saved[1]);
         }
     }
+}
+
+/// No profile named, no `AWS_PROFILE` and no terminal to pick on.
+fn which_profile(config: &Config) -> Error {
+    let lines = super::pick::profile_lines(config);
+    let details = super::pick::block(
+        &format!("SSO profiles in {}", config.path.display()),
+        &lines,
+        "none",
+    );
+    Error::config("which profile? none was named and AWS_PROFILE is not set")
+        .details(details)
+        .hint("name one: `ssoenv exec PROFILE -- CMD [ARGS...]`")
 }

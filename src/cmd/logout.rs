@@ -5,15 +5,15 @@
 //! (spec §4.3): every cached token, every SSO role credential; client
 //! registrations are kept.
 
-use crate::cache::{self, Read, role, token};
+use crate::aws::endpoint;
+use crate::aws::http::HttpError;
+use crate::aws::portal::Portal;
+use crate::cache::{self, role, token};
 use crate::cli::LogoutArgs;
-use crate::config::{Config, ConfiguredEndpoints, SsoSession};
+use crate::config::{Config, ConfiguredEndpoints};
 use crate::env::Env;
 use crate::error::Result;
-use crate::session::{self, Ctx};
-use crate::sso::endpoint;
-use crate::sso::http::HttpError;
-use crate::sso::portal::Portal;
+use crate::login::{self, Ctx};
 use crate::text::printable;
 use std::path::{Path, PathBuf};
 
@@ -22,7 +22,11 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<i32> {
         return logout_all(env);
     }
     let config = Config::load(env)?;
-    let Some((sso, endpoints_cfg, _, _)) = super::login::target(
+    let Some(super::pick::Target {
+        session: sso,
+        endpoints: endpoints_cfg,
+        ..
+    }) = super::pick::target(
         &config,
         env,
         args.profile.as_deref(),
@@ -40,20 +44,20 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<i32> {
             &sso.region,
             &endpoints_cfg,
             &tok.access_token,
-            &session::describe(&sso),
+            &login::describe(&sso),
         );
     }
     remove(&token_path, &mut removed);
     // Role credentials of every profile that shares this session.
     for (_, p) in config.sso_profiles() {
         if let Ok(p) = p
-            && same_session(&p.sso, &sso)
+            && p.sso.same_as(&sso)
         {
             remove(&role::path(&ctx.home, &p), &mut removed);
         }
     }
     remove_stale_temps(&ctx.home, &mut removed);
-    report(&session::describe(&sso), &removed);
+    report(&login::describe(&sso), &removed);
     Ok(0)
 }
 
@@ -81,17 +85,9 @@ fn which_session(config: &Config, env: &Env) -> crate::error::Error {
     .hint("run `ssoenv logout PROFILE` or `ssoenv logout --sso-session NAME` to end one session, or `ssoenv logout --all` to log out of every one")
 }
 
-fn same_session(a: &SsoSession, b: &SsoSession) -> bool {
-    match (&a.name, &b.name) {
-        (Some(x), Some(y)) => x == y,
-        (None, None) => a.start_url == b.start_url,
-        _ => false,
-    }
-}
-
 /// Call the portal's Logout; failures are reported, never fatal.
 fn revoke(ctx: &Ctx, region: &str, cfg: &ConfiguredEndpoints, access_token: &str, what: &str) {
-    let result = endpoint::resolve(region, cfg, ctx.env).and_then(|e| {
+    let result = endpoint::resolve(region, cfg, &ctx.env).and_then(|e| {
         let http = ctx.http()?;
         Portal {
             http,
@@ -120,7 +116,7 @@ fn revoke_failure(portal: &str, err: &HttpError) -> String {
         HttpError::Api(a) => format!("{portal} answered {a}"),
         HttpError::Timeout(d) => format!(
             "no answer from {portal} after {}",
-            crate::sso::http::secs(*d)
+            crate::aws::http::secs(*d)
         ),
         HttpError::Transport(t) => format!("{portal} could not be reached: {t}"),
         // The text names the URL and the operation already.
@@ -156,50 +152,24 @@ fn report(what: &str, removed: &[PathBuf]) {
 fn logout_all(env: &Env) -> Result<i32> {
     let ctx = Ctx::new(env)?;
     let mut removed = Vec::new();
-    for path in json_files(&cache::sso_cache_dir(&ctx.home)) {
-        let Read::Present(v) = cache::read_json::<serde_json::Value>(&path, "SSO cache file")
-        else {
-            continue;
-        };
-        let Some(access_token) = v.get("accessToken").and_then(|t| t.as_str()) else {
-            continue; // a client registration: kept, as the CLI keeps them
-        };
-        if let Some(region) = v.get("region").and_then(|r| r.as_str()) {
-            let what = v
-                .get("startUrl")
-                .and_then(|u| u.as_str())
-                .unwrap_or(region)
-                .to_owned();
+    // Client registrations are kept, as the CLI keeps them.
+    for found in token::scan(&ctx.home) {
+        if let Some(region) = &found.region {
+            let what = found.start_url.as_deref().unwrap_or(region);
             revoke(
                 &ctx,
                 region,
                 &ConfiguredEndpoints::default(),
-                access_token,
-                &what,
+                &found.access_token,
+                what,
             );
         }
-        remove(&path, &mut removed);
+        remove(&found.path, &mut removed);
     }
-    for path in json_files(&cache::cli_cache_dir(&ctx.home)) {
-        if let Read::Present(v) = cache::read_json::<serde_json::Value>(&path, "CLI cache file")
-            && v.get("ProviderType").and_then(|t| t.as_str()) == Some("sso")
-        {
-            remove(&path, &mut removed);
-        }
+    for path in role::scan_sso(&ctx.home) {
+        remove(&path, &mut removed);
     }
     remove_stale_temps(&ctx.home, &mut removed);
     report("all SSO sessions", &removed);
     Ok(0)
-}
-
-fn json_files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| {
-            rd.filter_map(|e| e.ok().map(|e| e.path()))
-                .filter(|p| p.extension().is_some_and(|x| x == "json"))
-                .collect()
-        })
-        .unwrap_or_default();
-    v.sort();
-    v
 }

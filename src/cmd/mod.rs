@@ -2,6 +2,8 @@
 
 pub mod accounts;
 pub mod completions;
+pub mod configure;
+#[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod exec;
 pub mod init;
@@ -18,8 +20,7 @@ pub mod use_;
 
 use crate::cli::{Cli, Command};
 use crate::env::Env;
-use crate::error::{Error, Result};
-use std::io::Write;
+use crate::error::Result;
 
 pub fn run(cli: Cli, env: &Env) -> Result<i32> {
     match cli.command {
@@ -30,9 +31,12 @@ pub fn run(cli: Cli, env: &Env) -> Result<i32> {
         Command::Logout(a) => logout::run(a, env),
         Command::Status(a) => status::run(a, env),
         Command::Profiles(a) => profiles::run(a, env),
+        Command::Configure(a) => configure::run(a, env),
         Command::Accounts(a) => accounts::run(a, env),
         Command::Populate(a) => populate::run(a, env),
+        #[cfg(feature = "emulator")]
         Command::Emulator(a) => emulator::run(a),
+        #[cfg(feature = "emulator")]
         Command::Demo => crate::demo::run(env),
         Command::Init(a) => init::run(a),
         Command::Prompt(a) => prompt::run(a, env),
@@ -40,13 +44,4 @@ pub fn run(cli: Cli, env: &Env) -> Result<i32> {
     }
 }
 
-/// Write what the shell will evaluate, in one write. A closed pipe (the
-/// reader went away) is not an error worth a message.
-pub fn emit(script: &str) -> Result<()> {
-    let mut out = std::io::stdout().lock();
-    match out.write_all(script.as_bytes()).and_then(|_| out.flush()) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
-        Err(e) => Err(Error::runtime("could not write to standard output").cause(e)),
-    }
-}
+pub use crate::output::emit;

@@ -1,11 +1,14 @@
 //! Which profile or SSO session a command means when none is named, and what
 //! to say when that cannot be told: the choices in the config, and how to
-//! pick one. `use`, `login`, `logout` and `status --check` share this, so a
+//! pick one. `use`, `login`, `logout`, `accounts`, `populate` and `status --check` share this, so a
 //! user meets the same rules and the same list everywhere.
 
 use crate::cache::token;
-use crate::config::{Config, SsoSession};
+use crate::config::{Config, ConfiguredEndpoints, SsoSession};
 use crate::env::{self, Env};
+use crate::error::{Error, Result};
+use crate::login::Subject;
+use crate::login::TokenState;
 use std::path::Path;
 use time::OffsetDateTime;
 
@@ -25,6 +28,77 @@ pub fn login_profile(config: &Config, env: &Env) -> Option<String> {
             .any(|(name, _)| name == "default")
             .then(|| "default".to_owned())
     })
+}
+
+/// The SSO session a command means, with the profile's endpoint settings and
+/// the name to use in hints.
+pub struct Target {
+    pub session: SsoSession,
+    pub endpoints: ConfiguredEndpoints,
+    /// The profile's name, or the session's with `--sso-session`.
+    pub name: String,
+    /// Whether `name` is a session's (not a profile's).
+    pub by_session: bool,
+}
+
+impl Target {
+    /// What the login layer names in its hints.
+    pub fn subject(&self) -> Subject<'_> {
+        if self.by_session {
+            Subject::Session(&self.name)
+        } else {
+            Subject::Profile(&self.name)
+        }
+    }
+}
+
+/// The session to log in (or out, or list): `--sso-session NAME`, else the
+/// profile named, else `AWS_PROFILE`, else `default` if it is an SSO profile.
+/// None when nothing is named and there is no such default: the caller lists
+/// the choices rather than guess.
+pub fn target(
+    config: &Config,
+    env: &Env,
+    profile: Option<&str>,
+    sso_session: Option<&str>,
+) -> Result<Option<Target>> {
+    if let Some(name) = sso_session {
+        return Ok(Some(Target {
+            session: config.sso_session(name)?,
+            endpoints: ConfiguredEndpoints::default(),
+            name: name.to_owned(),
+            by_session: true,
+        }));
+    }
+    let Some(name) = profile
+        .map(str::to_owned)
+        .or_else(|| login_profile(config, env))
+    else {
+        return Ok(None);
+    };
+    let (session, endpoints) = config.profile_session(&name)?;
+    Ok(Some(Target {
+        session,
+        endpoints,
+        name,
+        by_session: false,
+    }))
+}
+
+/// Nothing named, for `login` and `accounts`: the SSO sessions and profiles
+/// to choose from, and `hint` (given whether the config has any session).
+pub fn which_session(config: &Config, env: &Env, hint: impl Fn(bool) -> String) -> Error {
+    let home = env.home();
+    let sessions = session_lines(config, home.as_deref(), OffsetDateTime::now_utc());
+    let profiles = profile_lines(config);
+    let msg = format!(
+        "which SSO session? no profile was named, AWS_PROFILE is not set, and there is no SSO profile named \"default\" in {}",
+        config.path.display(),
+    );
+    Error::config(msg)
+        .details(block("sso-sessions", &sessions, "none"))
+        .details(block("SSO profiles", &profiles, "none"))
+        .hint(hint(!sessions.is_empty()))
 }
 
 /// The SSO profiles of the config as indented lines: name, session, account, role.
@@ -60,38 +134,27 @@ pub fn profile_lines(config: &Config) -> Vec<String> {
 /// Every SSO session the config uses (sso-sessions, then legacy start URLs), each
 /// with whether a token is cached for it. Reads the cache only: no network.
 pub fn session_lines(config: &Config, home: Option<&Path>, now: OffsetDateTime) -> Vec<String> {
-    let mut sessions: Vec<SsoSession> = config
-        .sso_session_names()
-        .iter()
-        .filter_map(|n| config.sso_session(n).ok())
-        .collect();
-    for (_, p) in config.sso_profiles() {
-        if let Ok(p) = p
-            && p.sso.name.is_none()
-            && !sessions
-                .iter()
-                .any(|s| s.name.is_none() && s.start_url == p.sso.start_url)
-        {
-            sessions.push(p.sso);
-        }
-    }
+    let sessions = config.sessions_in_use();
     let labels: Vec<String> = sessions.iter().map(session_label).collect();
     let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
     sessions
         .iter()
         .zip(labels)
         .map(|(s, label)| {
-            let state = match home.and_then(|h| token::load(h, s)) {
-                Some(t) if t.rejected() => "token rejected by the portal (log in again)".to_owned(),
-                Some(t) if t.expires_at > now => format!(
+            let tok = home.and_then(|h| token::load(h, s));
+            let state = match (TokenState::of(tok.as_ref(), s, now), &tok) {
+                (TokenState::Rejected { .. }, _) => {
+                    "token rejected by the portal (log in again)".to_owned()
+                }
+                (_, Some(t)) if t.expires_at > now => format!(
                     "logged in, until {}",
                     crate::cache::format_timestamp(t.expires_at)
                 ),
-                Some(t) if s.name.is_some() && t.refresh_material(now).is_some() => {
+                (TokenState::Refreshable { .. }, _) => {
                     "logged in (token expired, refreshable)".to_owned()
                 }
-                Some(_) => "token expired".to_owned(),
-                None => "not logged in".to_owned(),
+                (TokenState::Missing, _) => "not logged in".to_owned(),
+                _ => "token expired".to_owned(),
             };
             let pad = " ".repeat(width - label.chars().count());
             format!("    {label}{pad}  {state}")
@@ -119,4 +182,53 @@ pub fn block(heading: &str, lines: &[String], empty: &str) -> Vec<String> {
     std::iter::once(format!("  {heading}:"))
         .chain(lines.iter().cloned())
         .collect()
+}
+
+/// What a profile picker offers: the profiles that resolve, as (name, line).
+pub fn usable_profiles(config: &Config) -> Vec<(String, String)> {
+    let profiles: Vec<_> = config
+        .sso_profiles()
+        .into_iter()
+        .filter_map(|(n, p)| p.ok().map(|p| (n, p)))
+        .collect();
+    let width = profiles
+        .iter()
+        .map(|(n, _)| crate::text::printable(n).chars().count())
+        .max()
+        .unwrap_or(0);
+    profiles
+        .into_iter()
+        .map(|(name, p)| {
+            let shown = crate::text::printable(&name).into_owned();
+            let pad = " ".repeat(width - shown.chars().count());
+            let line = format!(
+                "{shown}{pad}  {}  {}  {}",
+                crate::text::printable(&p.account_id),
+                crate::text::printable(&p.role_name),
+                session_label(&p.sso),
+            );
+            (name, line)
+        })
+        .collect()
+}
+
+/// No profile named: on a terminal, a type-to-filter list of the usable
+/// profiles (drawn on stderr). `Ok(None)` when there is no terminal or no
+/// profile to offer (the caller then says which to name); `Ok(Some(None))`
+/// when the person cancelled.
+pub fn pick_profile(config: &Config, env: &Env) -> crate::error::Result<Option<Option<String>>> {
+    // The prompt hook's quiet renewal never asks anything.
+    if !crate::tty::interactive() || crate::cache::lock::background_renewal(env) {
+        return Ok(None);
+    }
+    let choices = usable_profiles(config);
+    if choices.is_empty() {
+        return Ok(None);
+    }
+    let lines: Vec<String> = choices.iter().map(|(_, l)| l.clone()).collect();
+    let picked = crate::tty::pick(
+        "profile (type to filter, Enter to choose, Esc to cancel)",
+        &lines,
+    )?;
+    Ok(Some(picked.map(|i| choices[i].0.clone())))
 }

@@ -8,13 +8,13 @@
 //! untouched (the same bytes, no write at all).
 
 use crate::accounts::{self, AccountRoles};
+use crate::aws::endpoint;
 use crate::cli::PopulateArgs;
 use crate::config::edit::{self, Document, Kind, Marker, Upserted, Written};
 use crate::config::{Config, ConfiguredEndpoints, read_config_file};
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::session::{Ctx, LoginOptions, Subject};
-use crate::sso::endpoint;
+use crate::login::{Ctx, LoginOptions, Subject};
 use crate::text::printable;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
@@ -44,11 +44,7 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
     let sso = config.sso_session(&session_name)?;
     let endpoints = endpoint::resolve(&sso.region, &ConfiguredEndpoints::default(), env)?;
     let ctx = Ctx::new(env)?;
-    let opts = LoginOptions {
-        no_browser: args.login.no_browser,
-        force: false,
-        interaction: crate::interaction::Interaction::for_credentials(env, args.login.no_browser),
-    };
+    let opts = LoginOptions::for_credentials(env, args.login.no_browser, false);
     let all = accounts::fetch(
         &ctx,
         &sso,

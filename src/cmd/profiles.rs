@@ -2,11 +2,11 @@
 //! config (name, session, account, role, region), for people, scripts and
 //! completions.
 
+use crate::aws::endpoint;
 use crate::cli::ProfilesArgs;
 use crate::config::{Config, ConfiguredEndpoints};
 use crate::env::Env;
 use crate::error::Result;
-use crate::sso::endpoint;
 use crate::text::printable;
 use serde::Serialize;
 
@@ -65,7 +65,7 @@ pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
             r.region.unwrap_or_else(|| "-".into()),
         ]);
     }
-    super::emit(&super::status::table(&table))?;
+    super::emit(&crate::output::table(&table))?;
     Ok(0)
 }
 

@@ -13,7 +13,7 @@ use crate::cli::StatusArgs;
 use crate::config::{Config, SsoSession};
 use crate::env::{self, Env};
 use crate::error::Result;
-use crate::session::{self, REFRESH_WINDOW};
+use crate::login::TokenState;
 use crate::text::printable;
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -64,26 +64,14 @@ pub struct CredentialStatus {
 }
 
 pub fn collect(config: &Config, env: &Env, now: OffsetDateTime) -> Result<Status> {
-    let home = session::home(env)?;
+    let home = crate::env::home_dir(env)?;
     let active = env.non_empty(env::SSOENV_PROFILE).map(str::to_owned);
-    let mut sessions: Vec<SsoSession> = Vec::new();
-    for name in config.sso_session_names() {
-        if let Ok(s) = config.sso_session(&name) {
-            sessions.push(s);
-        }
-    }
+    let sessions = config.sessions_in_use();
     let mut profiles = Vec::new();
     for (name, resolved) in config.sso_profiles() {
         let is_active = active.as_deref() == Some(name.as_str());
         match resolved {
             Ok(p) => {
-                if p.sso.name.is_none()
-                    && !sessions
-                        .iter()
-                        .any(|s| s.name.is_none() && s.start_url == p.sso.start_url)
-                {
-                    sessions.push(p.sso.clone());
-                }
                 let creds = match role::load(&home, &p) {
                     Some(c) => CredentialStatus {
                         state: if c.expiration > now {
@@ -143,30 +131,12 @@ pub fn collect(config: &Config, env: &Env, now: OffsetDateTime) -> Result<Status
 }
 
 fn token_status(home: &std::path::Path, s: &SsoSession, now: OffsetDateTime) -> TokenStatus {
-    let Some(tok) = token::load(home, s) else {
-        return TokenStatus {
-            state: "absent",
-            expires_at: None,
-            refreshable: false,
-        };
-    };
-    let refreshable = s.name.is_some() && tok.refresh_material(now).is_some();
-    let remaining = tok.expires_at - now;
-    let state = if tok.rejected() {
-        "rejected"
-    } else if remaining > REFRESH_WINDOW {
-        "valid"
-    } else if refreshable {
-        "refreshable"
-    } else if remaining > time::Duration::ZERO {
-        "valid"
-    } else {
-        "expired"
-    };
+    let tok = token::load(home, s);
+    let state = TokenState::of(tok.as_ref(), s, now);
     TokenStatus {
-        state,
-        expires_at: Some(cache::format_timestamp(tok.expires_at)),
-        refreshable,
+        state: state.label(),
+        expires_at: tok.as_ref().map(|t| cache::format_timestamp(t.expires_at)),
+        refreshable: tok.is_some_and(|t| s.name.is_some() && t.refresh_material(now).is_some()),
     }
 }
 
@@ -201,17 +171,14 @@ fn check(config: &Config, env: &Env, profile: Option<String>, now: OffsetDateTim
             .hint("run `ssoenv status --check PROFILE`")
         })?;
     let profile = config.resolve(&name)?;
-    let home = session::home(env)?;
+    let home = crate::env::home_dir(env)?;
     if role::load_fresh(&home, &profile, now).is_some() {
         return Ok(0);
     }
     // A token the portal rejected is dead even if it has refresh material: a
     // revoked session's refresh token is refused too (then a login is needed).
-    let usable = token::load(&home, &profile.sso).is_some_and(|t| {
-        !t.rejected()
-            && (t.expires_at > now
-                || (profile.sso.name.is_some() && t.refresh_material(now).is_some()))
-    });
+    let tok = token::load(&home, &profile.sso);
+    let usable = TokenState::of(tok.as_ref(), &profile.sso, now).usable_unattended();
     Ok(if usable { 0 } else { 1 })
 }
 
@@ -243,7 +210,7 @@ fn render(s: &Status, now: OffsetDateTime) -> String {
             until(&x.token.expires_at, now),
         ]);
     }
-    let mut out = table(&rows);
+    let mut out = crate::output::table(&rows);
     out.push('\n');
     let mut rows = vec![vec![
         " ".to_owned(),
@@ -276,44 +243,10 @@ fn render(s: &Status, now: OffsetDateTime) -> String {
             creds,
         ]);
     }
-    out.push_str(&table(&rows));
+    out.push_str(&crate::output::table(&rows));
     match &s.active_profile {
         Some(a) => out.push_str(&format!("\nactive in this shell: {}\n", printable(a))),
         None => out.push_str("\nno profile is active in this shell\n"),
-    }
-    out
-}
-
-/// Left-aligned columns separated by two spaces. Cells come from the config
-/// and the caches: control characters are shown escaped (`\e`, `\x07`).
-pub fn table(rows: &[Vec<String>]) -> String {
-    let rows: Vec<Vec<std::borrow::Cow<'_, str>>> = rows
-        .iter()
-        .map(|r| r.iter().map(|c| printable(c)).collect())
-        .collect();
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..cols)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
-    let mut out = String::new();
-    for r in &rows {
-        let mut line = String::new();
-        for (i, cell) in r.iter().enumerate() {
-            if i + 1 == r.len() {
-                line.push_str(cell);
-            } else {
-                line.push_str(cell);
-                line.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
-            }
-        }
-        out.push_str(line.trim_end());
-        out.push('\n');
     }
     out
 }

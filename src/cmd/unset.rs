@@ -7,6 +7,6 @@ use crate::shell::Shell;
 
 pub fn run(args: UnsetArgs, env: &Env) -> Result<i32> {
     let shell = Shell::detect(args.shell.map(Into::into), env)?;
-    super::emit(&shell.render(&crate::exports::unset_changes())?)?;
+    super::emit(&shell.render(&crate::credentials::env::unset_changes())?)?;
     Ok(0)
 }

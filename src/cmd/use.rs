@@ -4,10 +4,10 @@
 
 use crate::cli::UseArgs;
 use crate::config::Config;
+use crate::credentials;
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::interaction::Interaction;
-use crate::session::{self, Ctx, LoginOptions};
+use crate::login::{Ctx, LoginOptions};
 use crate::shell::Shell;
 use std::io::IsTerminal;
 
@@ -21,19 +21,21 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     }
     let shell = Shell::detect(args.shell.map(Into::into), env)?;
     let config = Config::load(env)?;
-    let Some(name) = args.profile.or_else(|| super::pick::aws_profile(env)) else {
-        return Err(which_profile(&config, shell));
+    let name = match args.profile.or_else(|| super::pick::aws_profile(env)) {
+        Some(name) => name,
+        None => match super::pick::pick_profile(&config, env)? {
+            Some(Some(name)) => name,
+            // Esc: nothing on stdout, so `eval` changes nothing.
+            Some(None) => return Ok(crate::tty::CANCELLED),
+            None => return Err(which_profile(&config, shell)),
+        },
     };
     let profile = config.resolve(&name)?;
     let ctx = Ctx::new(env)?;
-    let opts = LoginOptions {
-        no_browser: args.login.no_browser,
-        force: args.force,
-        interaction: Interaction::for_credentials(env, args.login.no_browser),
-    };
-    let creds = session::role_credentials(&ctx, &profile, opts)?;
+    let opts = LoginOptions::for_credentials(env, args.login.no_browser, args.force);
+    let creds = credentials::role_credentials(&ctx, &profile, opts)?;
     let region = args.region.as_deref().or(profile.region.as_deref());
-    let script = shell.render(&crate::exports::session_changes(
+    let script = shell.render(&credentials::env::session_changes(
         &profile.name,
         &creds,
         region,
@@ -74,7 +76,7 @@ fn give_up_after(limit: std::time::Duration) {
 }
 
 /// No profile named and no `AWS_PROFILE`: the profiles to choose from, and how.
-fn which_profile(config: &Config, shell: Shell) -> Error {
+pub fn which_profile(config: &Config, shell: Shell) -> Error {
     let lines = super::pick::profile_lines(config);
     let example = config
         .sso_profiles()
@@ -89,7 +91,7 @@ fn which_profile(config: &Config, shell: Shell) -> Error {
         "none",
     );
     let hint = if lines.is_empty() {
-        "run `aws configure sso` to create a profile, then `ssoenv use PROFILE`".to_owned()
+        "run `ssoenv configure` (or `aws configure sso`) to create a profile, then `ssoenv use PROFILE`".to_owned()
     } else {
         format!(
             "name one: `{}` (or `ssoenv use {}` after `{}`)",

@@ -466,15 +466,15 @@ fn classify(raw: &str, is_defaults: bool) -> (Kind, Option<String>) {
     if is_defaults {
         return (Kind::Other, None);
     }
-    for kind in [Kind::Profile, Kind::SsoSession, Kind::Services] {
-        if raw.starts_with(kind.prefix().unwrap_or_default()) {
-            return (kind, super::section_name(raw));
-        }
-    }
-    if raw == "default" {
-        return (Kind::Profile, Some("default".to_owned()));
-    }
-    (Kind::Other, None)
+    use super::HeaderKind as H;
+    let kind = match super::header_kind(raw) {
+        H::Profile => Kind::Profile,
+        H::SsoSession => Kind::SsoSession,
+        H::Services => Kind::Services,
+        H::Default => return (Kind::Profile, Some("default".to_owned())),
+        H::Other => return (Kind::Other, None),
+    };
+    (kind, super::section_name(raw))
 }
 
 /// Byte offset of each line's start (lines end at `\n`, `\r\n` or `\r`, as

@@ -30,6 +30,18 @@ pub struct SsoSession {
     pub scopes: Option<Vec<String>>,
 }
 
+impl SsoSession {
+    /// Whether both name the same login (one token file, `token::key`): the
+    /// same sso-session, or two legacy profiles with the same start URL.
+    pub fn same_as(&self, other: &SsoSession) -> bool {
+        match (&self.name, &other.name) {
+            (Some(x), Some(y)) => x == y,
+            (None, None) => self.start_url == other.start_url,
+            _ => false,
+        }
+    }
+}
+
 /// Endpoint settings that come from the config file (spec §1.2 steps 3–4).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConfiguredEndpoints {
@@ -184,7 +196,7 @@ impl Config {
                 let hint = if env.non_empty(env::AWS_CONFIG_FILE).is_some() {
                     "AWS_CONFIG_FILE names this file; fix it, or run `aws configure sso` to create a profile there"
                 } else {
-                    "run `aws configure sso` to create a profile"
+                    "run `ssoenv configure` (or `aws configure sso`) to create a profile"
                 };
                 return Err(Error::config(format!(
                     "config file {} does not exist",
@@ -261,17 +273,15 @@ impl Config {
                 continue;
             }
             let raw = ini.name(i);
-            let named = if raw.starts_with("profile") {
-                &mut config.profiles
-            } else if raw.starts_with("sso-session") {
-                &mut config.sso_sessions
-            } else if raw.starts_with("services") {
-                &mut config.services
-            } else {
-                if raw == "default" {
+            let named = match header_kind(raw) {
+                HeaderKind::Profile => &mut config.profiles,
+                HeaderKind::SsoSession => &mut config.sso_sessions,
+                HeaderKind::Services => &mut config.services,
+                HeaderKind::Default => {
                     config.profiles.insert(raw.to_owned(), i);
+                    continue;
                 }
-                continue;
+                HeaderKind::Other => continue,
             };
             if let Some(name) = section_name(raw) {
                 named.insert(name, i);
@@ -287,6 +297,25 @@ impl Config {
     }
 
     /// All sso-session names, in file order.
+    /// Every SSO session the config uses: the sso-sessions that resolve, in
+    /// order, then the legacy start URLs of resolving profiles, once each.
+    pub fn sessions_in_use(&self) -> Vec<SsoSession> {
+        let mut sessions: Vec<SsoSession> = self
+            .sso_session_names()
+            .iter()
+            .filter_map(|n| self.sso_session(n).ok())
+            .collect();
+        for (_, p) in self.sso_profiles() {
+            if let Ok(p) = p
+                && p.sso.name.is_none()
+                && !sessions.iter().any(|s| s.same_as(&p.sso))
+            {
+                sessions.push(p.sso);
+            }
+        }
+        sessions
+    }
+
     pub fn sso_session_names(&self) -> Vec<String> {
         self.sso_sessions.names().map(str::to_owned).collect()
     }
@@ -690,6 +719,32 @@ impl std::fmt::Display for Scope<'_> {
 }
 
 /// NAME of `[profile NAME]` and friends: Python `shlex.split`, two parts or nothing.
+/// What a section header (outside `[DEFAULT]`) is, by botocore's
+/// `build_profile_map`: the type comes from the prefix (`startswith`), and
+/// `[default]` is the default profile. Shared by the reader and the editor.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum HeaderKind {
+    Profile,
+    SsoSession,
+    Services,
+    Default,
+    Other,
+}
+
+pub(crate) fn header_kind(raw: &str) -> HeaderKind {
+    if raw.starts_with("profile") {
+        HeaderKind::Profile
+    } else if raw.starts_with("sso-session") {
+        HeaderKind::SsoSession
+    } else if raw.starts_with("services") {
+        HeaderKind::Services
+    } else if raw == "default" {
+        HeaderKind::Default
+    } else {
+        HeaderKind::Other
+    }
+}
+
 fn section_name(raw: &str) -> Option<String> {
     // Where shell_words differs from shlex (posix, `comments=False`): it takes
     // `#` at the start of a word as a comment, lets `\$` and `` \` `` escape
@@ -746,10 +801,8 @@ fn quote(name: &str) -> std::borrow::Cow<'_, str> {
 }
 
 fn home(env: &Env) -> Result<PathBuf> {
-    env.home().ok_or_else(|| {
-        Error::config("could not find the home directory: HOME is not set")
-            .hint("set HOME, or set AWS_CONFIG_FILE to the config file's path")
-    })
+    crate::env::home_dir(env)
+        .map_err(|e| e.hint("set HOME, or set AWS_CONFIG_FILE to the config file's path"))
 }
 
 /// Python `posixpath.expandvars`: `$NAME` (ASCII word characters) and

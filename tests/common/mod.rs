@@ -2,7 +2,7 @@
 //! and the real ssoenv binary run with a cleared environment.
 #![allow(dead_code)]
 
-use ssoenv::emulator::{Emulator, EmulatorConfig};
+use ssoenv_emulator::{Emulator, EmulatorConfig};
 use std::ffi::OsStr;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

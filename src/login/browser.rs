@@ -43,11 +43,11 @@ pub fn safe_to_open(url: &str) -> bool {
     else {
         return false;
     };
-    let host = crate::sso::http::url_host(url).unwrap_or("");
+    let host = crate::aws::http::url_host(url).unwrap_or("");
     if host.is_empty() || rest.starts_with('/') {
         return false;
     }
-    lower.starts_with("https://") || crate::sso::http::is_loopback_host(host)
+    lower.starts_with("https://") || crate::aws::http::is_loopback_host(host)
 }
 
 /// Try to open `url`; false when that failed (the URL is printed anyway).

@@ -73,7 +73,7 @@ impl Interaction {
 
     /// `use` and `exec`, from this process's environment and stderr.
     pub fn for_credentials(env: &Env, no_browser: bool) -> Interaction {
-        let browser = !no_browser && crate::browser::available(env);
+        let browser = !no_browser && super::browser::available(env);
         Interaction::decide(
             Override::from_env(env),
             crate::cache::lock::background_renewal(env),

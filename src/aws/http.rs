@@ -124,12 +124,131 @@ pub enum Method {
     Post,
 }
 
+impl Method {
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            Method::Get => "GET",
+            Method::Post => "POST",
+        }
+    }
+}
+
+/// A request body: JSON (the Identity Center APIs) or an HTML form
+/// (`application/x-www-form-urlencoded`, the AWS query protocol of STS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Body {
+    Empty,
+    Json(String),
+    Form(String),
+}
+
+impl Body {
+    /// A JSON body from any serializable value.
+    pub fn json(value: &impl serde::Serialize) -> Body {
+        Body::Json(serde_json::to_string(value).expect("plain data serializes"))
+    }
+
+    /// A form body, encoded as Python's `urlencode` does (botocore's query
+    /// serializer): unreserved characters kept, space as `+`, the rest `%XX`.
+    pub fn form<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Body {
+        let encoded: Vec<String> = pairs
+            .into_iter()
+            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+            .collect();
+        Body::Form(encoded.join("&"))
+    }
+
+    pub fn content_type(&self) -> Option<&'static str> {
+        match self {
+            Body::Empty => None,
+            Body::Json(_) => Some("application/json"),
+            Body::Form(_) => Some("application/x-www-form-urlencoded; charset=utf-8"),
+        }
+    }
+
+    pub fn as_str(&self) -> &str {
+        match self {
+            Body::Empty => "",
+            Body::Json(b) | Body::Form(b) => b,
+        }
+    }
+}
+
+/// `application/x-www-form-urlencoded` encoding of one key or value.
+pub fn form_encode(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                out.push(b as char)
+            }
+            b' ' => out.push('+'),
+            _ => out.push_str(&format!("%{b:02X}")),
+        }
+    }
+    out
+}
+
+/// What a signer sees of a request, exactly as it will be sent.
+pub struct Unsigned<'r> {
+    pub method: &'static str,
+    pub url: &'r str,
+    pub query: &'r [(&'r str, &'r str)],
+    /// The request's own headers (the content type included, when there is a body).
+    pub headers: &'r [(String, String)],
+    pub body: &'r str,
+}
+
+/// Signs each attempt (SigV4 for STS): called before every attempt, retries
+/// included, since a signature carries the time. Returns the headers to add
+/// (`Authorization`, `X-Amz-Date`, …), or why it cannot sign.
+pub trait Signer: Send + Sync {
+    fn sign(&self, req: &Unsigned) -> std::result::Result<Vec<(String, String)>, String>;
+}
+
+impl<F> Signer for F
+where
+    F: Fn(&Unsigned) -> std::result::Result<Vec<(String, String)>, String> + Send + Sync,
+{
+    fn sign(&self, req: &Unsigned) -> std::result::Result<Vec<(String, String)>, String> {
+        self(req)
+    }
+}
+
 pub struct Request<'a> {
     pub method: Method,
     pub url: String,
     pub query: Vec<(&'a str, &'a str)>,
     pub headers: Vec<(&'a str, &'a str)>,
-    pub body: Option<String>,
+    pub body: Body,
+    /// Called before each attempt; None for the unsigned Identity Center APIs.
+    pub signer: Option<&'a dyn Signer>,
+}
+
+impl Request<'_> {
+    /// The headers of one attempt: the request's, the content type, then
+    /// what the signer adds (signed afresh for each attempt).
+    fn attempt_headers(&self) -> std::result::Result<Vec<(String, String)>, HttpError> {
+        let mut headers = own(&self.headers);
+        if let Some(ct) = self.body.content_type() {
+            headers.push(("content-type".into(), ct.into()));
+        }
+        if let Some(signer) = self.signer {
+            let added = signer
+                .sign(&Unsigned {
+                    method: self.method.as_str(),
+                    url: &self.url,
+                    query: &self.query,
+                    headers: &headers,
+                    body: self.body.as_str(),
+                })
+                .map_err(|why| {
+                    HttpError::Transport(format!("could not sign the request: {why}"))
+                })?;
+            headers.extend(added);
+        }
+        Ok(headers)
+    }
 }
 
 impl Http {
@@ -180,7 +299,10 @@ impl Http {
             } else {
                 share.min(remaining)
             };
-            let (result, retry_after) = self.attempt(req, budget);
+            let (result, retry_after) = match req.attempt_headers() {
+                Ok(headers) => self.attempt(req, headers, budget),
+                Err(e) => return Err(e),
+            };
             let why = match &result {
                 Ok(_) => None,
                 Err(HttpError::Api(e)) if e.status == 429 || e.status >= 500 => Some(format!(
@@ -230,6 +352,7 @@ impl Http {
     fn attempt(
         &self,
         req: &Request,
+        headers: Vec<(String, String)>,
         budget: Duration,
     ) -> (Result<String, HttpError>, Option<Duration>) {
         let agent = if is_loopback_url(&req.url) {
@@ -241,8 +364,11 @@ impl Http {
             post: matches!(req.method, Method::Post),
             url: req.url.clone(),
             query: own(&req.query),
-            headers: own(&req.headers),
-            body: req.body.clone(),
+            headers,
+            body: match &req.body {
+                Body::Empty => None,
+                b => Some(b.as_str().to_owned()),
+            },
         };
         let (tx, rx) = std::sync::mpsc::channel();
         let spawned = std::thread::Builder::new()
@@ -307,9 +433,7 @@ fn send_once(
             r = r.header(k, v);
         }
         match &req.body {
-            Some(b) => r
-                .header("content-type", "application/json")
-                .send(b.as_str()),
+            Some(b) => r.send(b.as_str()),
             None => r.send_empty(),
         }
     };
@@ -640,5 +764,127 @@ mod tests {
         }
         let d = backoff(1, None).as_millis() as u64;
         assert!((250..=500).contains(&d), "{d}");
+    }
+
+    #[test]
+    fn form_bodies_are_encoded_as_pythons_urlencode() {
+        let b = Body::form([("Action", "AssumeRole"), ("RoleSessionName", "a b/c+d=é~")]);
+        assert_eq!(
+            b.as_str(),
+            "Action=AssumeRole&RoleSessionName=a+b%2Fc%2Bd%3D%C3%A9~"
+        );
+        assert_eq!(
+            b.content_type(),
+            Some("application/x-www-form-urlencoded; charset=utf-8")
+        );
+        assert_eq!(
+            Body::json(&serde_json::json!({"a": 1})).as_str(),
+            r#"{"a":1}"#
+        );
+        assert_eq!(
+            Body::json(&serde_json::json!({})).content_type(),
+            Some("application/json")
+        );
+        assert_eq!(Body::Empty.content_type(), None);
+    }
+
+    #[test]
+    fn every_attempt_is_signed_afresh_with_what_will_be_sent() {
+        use std::sync::Mutex;
+        use std::sync::atomic::{AtomicU32, Ordering};
+        // A minimal HTTP/1.1 server: 503 first, then 200, recording what it got.
+        let server = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = server.local_addr().unwrap().port();
+        let seen = std::thread::spawn(move || {
+            use std::io::{BufRead, BufReader, Read, Write};
+            let mut seen = Vec::new();
+            for status in ["503 Service Unavailable", "200 OK"] {
+                let (stream, _) = server.accept().unwrap();
+                let mut reader = BufReader::new(stream.try_clone().unwrap());
+                let mut headers = Vec::new();
+                loop {
+                    let mut line = String::new();
+                    reader.read_line(&mut line).unwrap();
+                    let line = line.trim_end().to_owned();
+                    if line.is_empty() {
+                        break;
+                    }
+                    if let Some((k, v)) = line.split_once(':') {
+                        headers.push((k.trim().to_ascii_lowercase(), v.trim().to_owned()));
+                    }
+                }
+                let header = |n: &str| headers.iter().find(|(k, _)| k == n).map(|(_, v)| v.clone());
+                let len: usize = header("content-length").unwrap().parse().unwrap();
+                let mut body = vec![0; len];
+                reader.read_exact(&mut body).unwrap();
+                seen.push((
+                    header("x-signature"),
+                    header("content-type"),
+                    String::from_utf8(body).unwrap(),
+                ));
+                let mut stream = stream;
+                write!(
+                    stream,
+                    "HTTP/1.1 {status}\r\ncontent-length: 2\r\nconnection: close\r\n\r\n{{}}"
+                )
+                .unwrap();
+            }
+            seen
+        });
+        let calls = AtomicU32::new(0);
+        let bodies = Mutex::new(Vec::new());
+        let signer = |u: &Unsigned| {
+            let n = calls.fetch_add(1, Ordering::SeqCst) + 1;
+            bodies
+                .lock()
+                .unwrap()
+                .push((u.method, u.body.to_owned(), u.headers.len()));
+            Ok(vec![("x-signature".to_owned(), format!("sig-{n}"))])
+        };
+        let env = Env::from_pairs([("SSOENV_HTTP_TIMEOUT", "20")]);
+        let http = Http::new(&env).unwrap();
+        let body = Body::form([("Action", "GetCallerIdentity"), ("Version", "2011-06-15")]);
+        let url = format!("http://127.0.0.1:{port}/");
+        let r = http.send(&Request {
+            method: Method::Post,
+            url,
+            query: vec![],
+            headers: vec![],
+            body: body.clone(),
+            signer: Some(&signer),
+        });
+        assert_eq!(r.unwrap(), "{}");
+        let seen = seen.join().unwrap();
+        let form = Some("application/x-www-form-urlencoded; charset=utf-8".to_owned());
+        assert_eq!(
+            seen,
+            vec![
+                (Some("sig-1".into()), form.clone(), body.as_str().to_owned()),
+                (Some("sig-2".into()), form, body.as_str().to_owned()),
+            ]
+        );
+        // The signer saw the method, the body and the content type it signs.
+        assert_eq!(
+            bodies.into_inner().unwrap(),
+            vec![("POST", body.as_str().to_owned(), 1); 2]
+        );
+    }
+
+    #[test]
+    fn a_signer_that_fails_stops_the_request_before_sending() {
+        let http = Http::new(&Env::default()).unwrap();
+        let signer = |_: &Unsigned| Err("no credentials".to_owned());
+        let r = http.send(&Request {
+            method: Method::Get,
+            url: "http://127.0.0.1:9/".into(),
+            query: vec![],
+            headers: vec![],
+            body: Body::Empty,
+            signer: Some(&signer),
+        });
+        assert!(
+            matches!(&r, Err(HttpError::Transport(t)) if t.contains("no credentials")),
+            "{r:?}"
+        );
     }
 }

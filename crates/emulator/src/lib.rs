@@ -10,10 +10,20 @@
 //!   `sso:account:access`, as AWS does; each refresh rotates the refresh token.
 //! - Logout ends the whole session: its access tokens and refresh token stop working.
 //! - Faults ([`Fault`]) make the next N requests to an operation fail or stall.
+//!
+//! This crate is ssoenv's test oracle: it shares no code with the client (only the
+//! wire format, from the AWS models). Layout: `state.rs` holds what the services
+//! share (settings, counters, identifiers) and dispatches to `oidc.rs` (registrations,
+//! device codes, sessions, tokens) and `portal.rs` (accounts, roles, role credentials);
+//! none of them does I/O or reads the clock. `server.rs` is the HTTP side and the
+//! only reader of the clock; `api.rs` the errors and request parsing they all use.
 
+mod api;
 mod fault;
 mod fixture;
 mod ids;
+mod oidc;
+mod portal;
 mod server;
 mod state;
 #[cfg(test)]
@@ -21,7 +31,8 @@ mod tests;
 
 pub use fault::{FOREVER, Fault, FaultKind, Op};
 pub use fixture::{Account, Fixture};
-pub use state::{ACCOUNT_ACCESS_SCOPE, DEVICE_CODE_GRANT, REFRESH_TOKEN_GRANT, Stats};
+pub use oidc::{ACCOUNT_ACCESS_SCOPE, DEVICE_CODE_GRANT, REFRESH_TOKEN_GRANT};
+pub use state::Stats;
 
 use server::{Shared, lock};
 use state::State;
@@ -118,7 +129,7 @@ impl Emulator {
             .ok_or_else(|| io::Error::other("the emulator is not listening on an IP address"))?;
         let server = Arc::new(server);
         let url = format!("http://127.0.0.1:{}", addr.port());
-        let shared: Shared = Arc::new(Mutex::new(State::new(cfg, url)));
+        let shared: Shared = Arc::new(Mutex::new(State::new(cfg, url, ids::seed_from_os())));
         let stop = Arc::new(AtomicBool::new(false));
 
         let thread = {

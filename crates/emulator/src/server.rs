@@ -1,9 +1,10 @@
 //! HTTP glue: routes a tiny_http request to an operation in `state.rs`, applies
 //! injected faults, and writes the answer the way AWS does (JSON bodies,
-//! `x-amzn-ErrorType`, `x-amzn-RequestId`).
+//! `x-amzn-ErrorType`, `x-amzn-RequestId`). The clock is read here, and only here.
 
-use super::fault::{Fault, FaultKind, Op};
-use super::state::{ApiError, Query, State};
+use crate::api::{ApiError, Query};
+use crate::fault::{Fault, FaultKind, Op};
+use crate::state::State;
 use serde_json::{Value, json};
 use std::io::Read;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -146,17 +147,18 @@ pub(crate) fn handle(shared: &Shared, mut rq: Request) {
         ),
         Ok(false) => route(shared, &method, path, &query, token.as_deref(), &body),
     };
-    respond(rq, out);
+    let request_id = lock(shared).ids.request_id();
+    respond(rq, out, &request_id);
 }
 
-fn respond(rq: Request, out: Out) {
+fn respond(rq: Request, out: Out, request_id: &str) {
     let mut headers = Vec::new();
     let mut add = |name: &str, value: &str| {
         if let Ok(h) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
             headers.push(h);
         }
     };
-    add("x-amzn-RequestId", &super::ids::request_id());
+    add("x-amzn-RequestId", request_id);
     if let Some(ct) = out.content_type {
         add("Content-Type", ct);
     }
@@ -291,25 +293,10 @@ fn answer(
     token: Option<&str>,
 ) -> Out {
     let oidc = op.is_oidc();
-    let now = now();
-    let mut st = lock(shared);
-    let result = match op {
-        Op::RegisterClient => parsed.and_then(|b| st.register_client(&b, now)),
-        Op::StartDeviceAuthorization => parsed.and_then(|b| st.start_device_authorization(&b, now)),
-        Op::CreateToken => parsed.and_then(|b| st.create_token(&b, now)),
-        Op::GetRoleCredentials => st.get_role_credentials(token, query, now),
-        Op::ListAccounts => st.list_accounts(token, query, now),
-        Op::ListAccountRoles => st.list_account_roles(token, query, now),
-        Op::Logout => {
-            return match st.logout(token, now) {
-                Ok(()) => Out::empty(),
-                Err(e) => Out::error(false, &e),
-            };
-        }
-    };
-    drop(st);
+    let result = lock(shared).answer(op, parsed, query, token, now());
     match result {
-        Ok(v) => Out::json(200, &v),
+        Ok(Some(v)) => Out::json(200, &v),
+        Ok(None) => Out::empty(),
         Err(e) => Out::error(oidc, &e),
     }
 }

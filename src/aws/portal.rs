@@ -1,7 +1,7 @@
 //! SSO portal client (spec §3): GetRoleCredentials, ListAccounts,
 //! ListAccountRoles and Logout, authenticated by `x-amz-sso_bearer_token`.
 
-use crate::sso::http::{Http, HttpError, Method, Request, check_credential, decode, invalid};
+use crate::aws::http::{Body, Http, HttpError, Method, Request, check_credential, decode, invalid};
 use serde::Deserialize;
 
 pub const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
@@ -51,7 +51,8 @@ impl Portal<'_> {
             url: format!("{}{}", self.base, path),
             query,
             headers: vec![(BEARER_HEADER, token)],
-            body: None,
+            body: Body::Empty,
+            signer: None,
         })
     }
 
@@ -184,7 +185,8 @@ impl Portal<'_> {
                 url: format!("{}/logout", self.base),
                 query: vec![],
                 headers: vec![(BEARER_HEADER, token)],
-                body: None,
+                body: Body::Empty,
+                signer: None,
             })
             .map(|_| ())
     }

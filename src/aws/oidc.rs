@@ -1,8 +1,8 @@
 //! SSO-OIDC client (spec §2): RegisterClient, StartDeviceAuthorization and
 //! CreateToken (device-code and refresh-token grants). Unsigned rest-json.
 
-use crate::sso::http::{
-    Http, HttpError, Method, Request, check_credential, check_text, decode, invalid,
+use crate::aws::http::{
+    Body, Http, HttpError, Method, Request, check_credential, check_text, decode, invalid,
 };
 use serde::Deserialize;
 use serde_json::json;
@@ -92,7 +92,8 @@ impl Oidc<'_> {
             url: self.url(path),
             query: vec![],
             headers: vec![],
-            body: Some(body.to_string()),
+            body: Body::Json(body.to_string()),
+            signer: None,
         })
     }
 

@@ -1,7 +1,7 @@
 //! The variables a session sets, as `(name, Some(value) | None)` changes
 //! (design: direnv's export contract), shared by `use`, `exec` and the prompt.
 
-use crate::cache::role::Credentials;
+use crate::aws::credentials::Credentials;
 use crate::env;
 use crate::shell::Change;
 

@@ -1,0 +1,127 @@
+//! Temporary AWS credentials and the forms they are printed in: shell
+//! variables (see `credentials::env`), the `credential_process` JSON and the
+//! container-credentials JSON (spec aws-credentials-more §1.4, §2.4). Low
+//! level on purpose: the caches, `use`, `exec` and a future credential server
+//! all share this one type.
+
+use serde::Serialize;
+use time::OffsetDateTime;
+
+/// Temporary credentials for one role.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Credentials {
+    pub access_key_id: String,
+    pub secret_access_key: String,
+    pub session_token: String,
+    pub expiration: OffsetDateTime,
+}
+
+/// Timestamps as AWS tools print them: `%Y-%m-%dT%H:%M:%SZ`, UTC, whole seconds.
+pub fn format_timestamp(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}Z",
+        t.year(),
+        t.month() as u8,
+        t.day(),
+        t.hour(),
+        t.minute(),
+        t.second()
+    )
+}
+
+impl Credentials {
+    /// `Expiration` as RFC 3339 with `Z` (botocore needs a zone).
+    pub fn expiration_text(&self) -> String {
+        format_timestamp(self.expiration)
+    }
+
+    /// What a `credential_process` prints on stdout: `Version` is the
+    /// integer 1 (the string `"1"` is refused by botocore, §1.4).
+    pub fn credential_process_json(&self) -> String {
+        #[derive(Serialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Out<'a> {
+            version: u8,
+            access_key_id: &'a str,
+            secret_access_key: &'a str,
+            session_token: &'a str,
+            expiration: String,
+        }
+        serde_json::to_string(&Out {
+            version: 1,
+            access_key_id: &self.access_key_id,
+            secret_access_key: &self.secret_access_key,
+            session_token: &self.session_token,
+            expiration: self.expiration_text(),
+        })
+        .expect("plain data serializes")
+    }
+
+    /// What a container-credentials endpoint answers (§2.4): the session
+    /// token is `Token` here, and all four keys are required.
+    pub fn container_json(&self) -> String {
+        #[derive(Serialize)]
+        #[serde(rename_all = "PascalCase")]
+        struct Out<'a> {
+            access_key_id: &'a str,
+            secret_access_key: &'a str,
+            token: &'a str,
+            expiration: String,
+        }
+        serde_json::to_string(&Out {
+            access_key_id: &self.access_key_id,
+            secret_access_key: &self.secret_access_key,
+            token: &self.session_token,
+            expiration: self.expiration_text(),
+        })
+        .expect("plain data serializes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn creds() -> Credentials {
+        Credentials {
+            access_key_id: "ASIAEXAMPLE".into(),
+            secret_access_key: "se/cr+et\"\\".into(),
+            session_token: "TOKEN".into(),
+            expiration: time::macros::datetime!(2030-01-01 0:00:00.5 UTC),
+        }
+    }
+
+    #[test]
+    fn credential_process_json_has_integer_version_and_a_zoned_expiration() {
+        assert_eq!(
+            creds().credential_process_json(),
+            r#"{"Version":1,"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"se/cr+et\"\\","SessionToken":"TOKEN","Expiration":"2030-01-01T00:00:00Z"}"#
+        );
+    }
+
+    #[test]
+    fn container_json_calls_the_session_token_token() {
+        assert_eq!(
+            creds().container_json(),
+            r#"{"AccessKeyId":"ASIAEXAMPLE","SecretAccessKey":"se/cr+et\"\\","Token":"TOKEN","Expiration":"2030-01-01T00:00:00Z"}"#
+        );
+    }
+
+    #[test]
+    fn both_json_forms_parse_back_to_the_same_values() {
+        let c = creds();
+        let p: serde_json::Value = serde_json::from_str(&c.credential_process_json()).unwrap();
+        assert_eq!(p["Version"], serde_json::json!(1));
+        assert_eq!(p["SecretAccessKey"], c.secret_access_key.as_str());
+        let k: serde_json::Value = serde_json::from_str(&c.container_json()).unwrap();
+        assert_eq!(k["Token"], c.session_token.as_str());
+        assert!(k.get("SessionToken").is_none() && k.get("Version").is_none());
+    }
+
+    #[test]
+    fn timestamps_are_utc_with_z_whatever_the_offset() {
+        let t = time::macros::datetime!(2025-06-01 12:00 +02:00);
+        assert_eq!(format_timestamp(t), "2025-06-01T10:00:00Z");
+    }
+}

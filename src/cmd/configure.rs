@@ -1,0 +1,487 @@
+//! `ssoenv configure`: the `aws configure sso` wizard. On a terminal it asks
+//! for what no flag gave (SSO session name, start URL, SSO region, scopes),
+//! logs in, lets the person pick an account and a role, asks for a default
+//! region and a profile name, and writes `[sso-session …]` and
+//! `[profile …]` with `config::edit` (everything else stays byte for byte).
+//! Every answer can be a flag; with the account and role given no login is
+//! needed, so the all-flags form is scriptable. Questions go to stderr.
+//!
+//! A section of the same name with other values is an error, never an
+//! overwrite.
+
+use crate::accounts::{self, AccountRoles};
+use crate::aws::endpoint;
+use crate::cache::ReadError;
+use crate::cli::ConfigureArgs;
+use crate::config::edit::{self, Document, Kind, Upserted, Written};
+use crate::config::{Config, ConfiguredEndpoints, SsoSession, read_config_file};
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::login::{Ctx, LoginOptions, Subject};
+use crate::text::printable;
+
+pub const DEFAULT_SCOPES: &str = "sso:account:access";
+
+pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
+    let path = Config::path(env)?;
+    let original = match read_config_file(&path) {
+        Ok(b) => b,
+        Err(ReadError::NotFound) => Vec::new(),
+        Err(_) => {
+            // Config::load words every other problem with the file.
+            Config::load(env)?;
+            return Err(Error::runtime(format!("could not read {}", path.display())));
+        }
+    };
+    let doc = Document::parse(&original).map_err(|mut e| {
+        e.message = format!("{}: {}", path.display(), e.message);
+        e
+    })?;
+    let text = String::from_utf8_lossy(&original).into_owned();
+    let config = Config::parse(path.clone(), &text)?;
+    let tty = crate::tty::interactive();
+
+    // Without a terminal, every answer without a default must be a flag.
+    if !tty {
+        let existing = args
+            .sso_session
+            .as_deref()
+            .is_some_and(|n| config.sso_session(n).is_ok());
+        let mut missing = Vec::new();
+        let mut need = |given: bool, flag: &'static str| {
+            if !given {
+                missing.push(flag);
+            }
+        };
+        need(args.sso_session.is_some(), "--sso-session");
+        need(args.start_url.is_some() || existing, "--start-url");
+        need(args.sso_region.is_some() || existing, "--sso-region");
+        need(args.account_id.is_some(), "--account-id");
+        need(args.role_name.is_some(), "--role-name");
+        need(args.region.is_some(), "--region");
+        if !missing.is_empty() {
+            return Err(Error::config(format!(
+                "not a terminal, so nothing can be asked; missing: {}",
+                missing.join(" ")
+            ))
+            .hint(
+                "give every answer as a flag: ssoenv configure --sso-session NAME --start-url URL \
+                 --sso-region REGION --account-id ID --role-name ROLE --region REGION [--profile NAME]",
+            ));
+        }
+    }
+
+    // The SSO session: an existing one is reused (flags must agree with it).
+    let session_name = match args.sso_session.clone() {
+        Some(n) => n,
+        None => crate::tty::ask("SSO session name", None, false, check_name)?,
+    };
+    check_name(&session_name).map_err(|e| Error::config(format!("--sso-session: {e}")))?;
+    let existing = config.sso_session(&session_name).ok();
+    let sso = match &existing {
+        Some(s) => {
+            if tty && args.start_url.is_none() {
+                eprintln!(
+                    "ssoenv: using the existing sso-session \"{}\" ({}, {})",
+                    printable(&session_name),
+                    printable(&s.start_url),
+                    printable(&s.region)
+                );
+            }
+            SsoSession {
+                name: Some(session_name.clone()),
+                start_url: args
+                    .start_url
+                    .clone()
+                    .unwrap_or_else(|| s.start_url.clone()),
+                region: args.sso_region.clone().unwrap_or_else(|| s.region.clone()),
+                scopes: match &args.scopes {
+                    Some(sc) => Some(split_scopes(sc)),
+                    None => s.scopes.clone(),
+                },
+            }
+        }
+        None => {
+            let start_url = match args.start_url.clone() {
+                Some(u) => u,
+                None => crate::tty::ask("SSO start URL", None, false, check_start_url)?,
+            };
+            let region = match args.sso_region.clone() {
+                Some(r) => r,
+                None => crate::tty::ask("SSO region", None, false, check_region)?,
+            };
+            let scopes = match args.scopes.clone() {
+                Some(s) => s,
+                None if tty => crate::tty::ask(
+                    "SSO registration scopes",
+                    Some(DEFAULT_SCOPES),
+                    false,
+                    check_scopes,
+                )?,
+                None => DEFAULT_SCOPES.to_owned(),
+            };
+            SsoSession {
+                name: Some(session_name.clone()),
+                start_url,
+                region,
+                scopes: Some(split_scopes(&scopes)),
+            }
+        }
+    };
+    check_start_url(&sso.start_url).map_err(|e| Error::config(format!("--start-url: {e}")))?;
+    check_region(&sso.region).map_err(|e| Error::config(format!("--sso-region: {e}")))?;
+    let scopes_value = sso.scopes.as_ref().map(|s| s.join(","));
+    if let Some(s) = &scopes_value {
+        check_scopes(s).map_err(|e| Error::config(format!("--scopes: {e}")))?;
+    }
+    let mut session_pairs = vec![
+        ("sso_start_url", sso.start_url.as_str()),
+        ("sso_region", sso.region.as_str()),
+    ];
+    if let Some(s) = &scopes_value {
+        session_pairs.push(("sso_registration_scopes", s.as_str()));
+    }
+    // Refuse a clash before any login.
+    let mut new = doc.clone();
+    let session_upsert =
+        new.upsert_section(Kind::SsoSession, &session_name, &session_pairs, None)?;
+    if let Err(clash) = session_upsert {
+        return Err(Error::config(format!(
+            "{}: {}; nothing was written",
+            path.display(),
+            printable(&clash.to_string())
+        ))
+        .hint(format!(
+            "choose another --sso-session name, or edit [{}] by hand",
+            printable(&clash.raw)
+        )));
+    }
+
+    // The account and role: given, else picked from what the portal lists.
+    let (account_id, role_name) = match (args.account_id.clone(), args.role_name.clone()) {
+        (Some(a), Some(r)) => (a, r),
+        (account, role) => {
+            let all = list(env, &sso, &session_name, args.login.no_browser)?;
+            let Some(picked) = choose(&all, account, role)? else {
+                return Ok(crate::tty::CANCELLED);
+            };
+            picked
+        }
+    };
+    check_account_id(&account_id).map_err(|e| Error::config(format!("--account-id: {e}")))?;
+    check_name(&role_name).map_err(|e| Error::config(format!("--role-name: {e}")))?;
+
+    let region = match args.region.clone() {
+        Some(r) => Some(r),
+        None => {
+            let r = crate::tty::ask(
+                "CLI default client Region (empty for none)",
+                None,
+                true,
+                check_region,
+            )?;
+            (!r.is_empty()).then_some(r)
+        }
+    };
+    if let Some(r) = &region {
+        check_region(r).map_err(|e| Error::config(format!("--region: {e}")))?;
+    }
+    let output = match args.output.clone() {
+        Some(o) => Some(o),
+        None if tty => {
+            let o = crate::tty::ask(
+                "CLI default output format (empty for none)",
+                None,
+                true,
+                check_output,
+            )?;
+            (!o.is_empty()).then_some(o)
+        }
+        None => None,
+    };
+    if let Some(o) = &output {
+        check_output(o).map_err(|e| Error::config(format!("--output: {e}")))?;
+    }
+    let default_name = format!("{role_name}-{account_id}");
+    let profile_name = match args.profile.clone() {
+        Some(p) => p,
+        None if tty => crate::tty::ask("CLI profile name", Some(&default_name), false, check_name)?,
+        None => default_name,
+    };
+    check_name(&profile_name).map_err(|e| Error::config(format!("--profile: {e}")))?;
+
+    let mut pairs = vec![
+        ("sso_session", session_name.as_str()),
+        ("sso_account_id", account_id.as_str()),
+        ("sso_role_name", role_name.as_str()),
+    ];
+    if let Some(r) = &region {
+        pairs.push(("region", r.as_str()));
+    }
+    if let Some(o) = &output {
+        pairs.push(("output", o.as_str()));
+    }
+    match new.upsert_section(Kind::Profile, &profile_name, &pairs, None)? {
+        Ok(Upserted::Added | Upserted::Replaced | Upserted::Unchanged) => {}
+        Err(clash) => {
+            return Err(Error::config(format!(
+                "{}: {}; nothing was written",
+                path.display(),
+                printable(&clash.to_string())
+            ))
+            .hint("choose another name with --profile, or edit that profile by hand"));
+        }
+    }
+    let quoted = shell_words::quote(&profile_name).into_owned();
+    match edit::write_config(&path, &original, new.to_bytes())? {
+        Written::Unchanged => eprintln!(
+            "ssoenv: {} already has profile \"{}\"; nothing changed",
+            path.display(),
+            printable(&profile_name)
+        ),
+        Written::Written { target, backup } => {
+            if let Some(b) = backup {
+                eprintln!("ssoenv: saved the previous config as {}", b.display());
+            }
+            eprintln!(
+                "ssoenv: wrote profile \"{}\" (sso-session \"{}\") to {}",
+                printable(&profile_name),
+                printable(&session_name),
+                target.display()
+            );
+        }
+    }
+    eprintln!(
+        "ssoenv: use it with `ssoenv use {q}` or `ssoenv exec {q} -- aws sts get-caller-identity`",
+        q = printable(&quoted)
+    );
+    Ok(0)
+}
+
+/// Log in (the person is there: the wizard was asked for) and list every
+/// account and role.
+fn list(env: &Env, sso: &SsoSession, name: &str, no_browser: bool) -> Result<Vec<AccountRoles>> {
+    let endpoints = endpoint::resolve(&sso.region, &ConfiguredEndpoints::default(), env)?;
+    let ctx = Ctx::new(env)?;
+    let opts = LoginOptions::for_login(no_browser, false);
+    let mut all = accounts::fetch(&ctx, sso, &endpoints, &Subject::Session(name), opts)?;
+    accounts::sort(&mut all);
+    Ok(all)
+}
+
+/// The account, then the role: given ones are checked against the list; a
+/// single choice is taken without asking. `None` when cancelled (Esc).
+fn choose(
+    all: &[AccountRoles],
+    account: Option<String>,
+    role: Option<String>,
+) -> Result<Option<(String, String)>> {
+    if all.is_empty() {
+        return Err(Error::runtime("the SSO session can use no account")
+            .hint("ask your administrator to assign you an account in IAM Identity Center"));
+    }
+    let label = |a: &AccountRoles| match &a.account_name {
+        Some(n) => format!("{} ({})", n, a.account_id),
+        None => a.account_id.clone(),
+    };
+    let acct = match account {
+        Some(id) => match all.iter().find(|a| a.account_id == id) {
+            Some(a) => a,
+            None => {
+                return Err(Error::config(format!(
+                    "account {} is not one this SSO session can use",
+                    printable(&id)
+                ))
+                .details(all.iter().map(|a| format!("    {}", printable(&label(a))))));
+            }
+        },
+        None if all.len() == 1 => {
+            eprintln!(
+                "ssoenv: the only account available: {}",
+                printable(&label(&all[0]))
+            );
+            &all[0]
+        }
+        None => {
+            eprintln!("ssoenv: {} accounts are available", all.len());
+            let items: Vec<String> = all
+                .iter()
+                .map(|a| match (&a.account_name, &a.email_address) {
+                    (Some(n), Some(e)) => format!("{n}  {}  {e}", a.account_id),
+                    (Some(n), None) => format!("{n}  {}", a.account_id),
+                    _ => a.account_id.clone(),
+                })
+                .collect();
+            match crate::tty::pick("account (type to filter)", &items)? {
+                Some(i) => &all[i],
+                None => return Ok(None),
+            }
+        }
+    };
+    let role = match role {
+        Some(r) if acct.roles.contains(&r) => r,
+        Some(r) => {
+            return Err(Error::config(format!(
+                "role {} is not one you can use in account {}",
+                printable(&r),
+                printable(&label(acct))
+            ))
+            .details(acct.roles.iter().map(|r| format!("    {}", printable(r)))));
+        }
+        None => match acct.roles.as_slice() {
+            [] => {
+                return Err(Error::runtime(format!(
+                    "no role is available in account {}",
+                    printable(&label(acct))
+                )));
+            }
+            [one] => {
+                eprintln!("ssoenv: the only role available: {}", printable(one));
+                one.clone()
+            }
+            roles => match crate::tty::pick("role (type to filter)", roles)? {
+                Some(i) => roles[i].clone(),
+                None => return Ok(None),
+            },
+        },
+    };
+    eprintln!(
+        "ssoenv: using account {}, role {}",
+        printable(&label(acct)),
+        printable(&role)
+    );
+    Ok(Some((acct.account_id.clone(), role)))
+}
+
+fn split_scopes(s: &str) -> Vec<String> {
+    s.split(',')
+        .map(|x| x.trim().to_owned())
+        .filter(|x| !x.is_empty())
+        .collect()
+}
+
+/// A name for a section: not empty, no control characters, nothing botocore
+/// would read back differently (no `[`/`]`, no surrounding spaces).
+pub fn check_name(s: &str) -> std::result::Result<(), String> {
+    if s.is_empty() {
+        return Err("the name is empty".into());
+    }
+    if let Some(c) = s.chars().find(|c| crate::text::is_control(*c)) {
+        return Err(format!(
+            "{c:?} (a control character) cannot appear in a name"
+        ));
+    }
+    if let Some(c) = s.chars().find(|c| matches!(c, '[' | ']' | '#' | ';' | '=')) {
+        return Err(format!("{c:?} cannot appear in a name"));
+    }
+    if s.trim() != s {
+        return Err("a name cannot start or end with a space".into());
+    }
+    Ok(())
+}
+
+/// `https://` and a host, nothing a config line could not hold.
+pub fn check_start_url(s: &str) -> std::result::Result<(), String> {
+    let Some(rest) = s.strip_prefix("https://") else {
+        return Err(format!(
+            "{} is not an https:// URL; start URLs look like https://d-1234567890.awsapps.com/start",
+            printable(s)
+        ));
+    };
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    if host.is_empty() {
+        return Err("the start URL has no host".into());
+    }
+    if s.chars()
+        .any(|c| c.is_whitespace() || crate::text::is_control(c))
+    {
+        return Err("a start URL cannot contain spaces or control characters".into());
+    }
+    Ok(())
+}
+
+/// A region such as `eu-west-1`: lowercase letters and digits in parts joined by `-`.
+pub fn check_region(s: &str) -> std::result::Result<(), String> {
+    let ok = !s.is_empty()
+        && s.split('-').count() >= 3
+        && s.split('-').all(|p| {
+            !p.is_empty()
+                && p.chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+        })
+        && s.ends_with(|c: char| c.is_ascii_digit());
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} is not a region name; regions look like eu-west-1 or us-gov-west-1",
+            printable(s)
+        ))
+    }
+}
+
+pub fn check_account_id(s: &str) -> std::result::Result<(), String> {
+    if s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(format!("{} is not a 12-digit account id", printable(s)))
+    }
+}
+
+/// The AWS CLI's output formats.
+pub const OUTPUTS: [&str; 5] = ["json", "yaml", "yaml-stream", "text", "table"];
+
+fn check_output(s: &str) -> std::result::Result<(), String> {
+    if OUTPUTS.contains(&s) {
+        Ok(())
+    } else {
+        Err(format!(
+            "{} is not an output format of the AWS CLI; one of: {}",
+            printable(s),
+            OUTPUTS.join(", ")
+        ))
+    }
+}
+
+fn check_scopes(s: &str) -> std::result::Result<(), String> {
+    if split_scopes(s).is_empty() {
+        return Err("give at least one scope, e.g. sso:account:access".into());
+    }
+    if s.chars().any(crate::text::is_control) {
+        return Err("scopes cannot contain control characters".into());
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn answers_are_checked() {
+        assert!(check_start_url("https://d-1234567890.awsapps.com/start").is_ok());
+        assert!(check_start_url("http://d-1.awsapps.com/start").is_err());
+        assert!(check_start_url("https:///start").is_err());
+        assert!(check_start_url("https://a b").is_err());
+        assert!(check_region("eu-west-1").is_ok());
+        assert!(check_region("us-gov-west-1").is_ok());
+        for bad in [
+            "",
+            "eu-west",
+            "EU-WEST-1",
+            "eu west 1",
+            "eu--west-1",
+            "eu-west-1\n",
+        ] {
+            assert!(check_region(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_name("corp").is_ok());
+        for bad in ["", "a\u{1b}b", "a\nb", "a]b", " a"] {
+            assert!(check_name(bad).is_err(), "{bad:?}");
+        }
+        assert!(check_account_id("111111111111").is_ok());
+        assert!(check_account_id("11111111111").is_err());
+        assert!(check_scopes("sso:account:access").is_ok());
+        assert!(check_scopes(" , ").is_err());
+    }
+}

@@ -1,0 +1,314 @@
+//! The login layer: the context a command hands down (owned and `Sync`, so
+//! a server thread or a parallel listing can share it), the state of a cached
+//! SSO token ([`TokenState`]), ensuring a usable token (reuse, refresh or
+//! log in, under the session lock) and the interaction policy the command
+//! decided. The device-code flow itself is in [`device`]. Every path shares
+//! the AWS CLI's caches (spec §4).
+
+pub mod browser;
+pub mod device;
+pub mod interaction;
+pub mod state;
+
+pub use interaction::Interaction;
+pub use state::{Next, TokenState};
+
+use crate::aws::endpoint::Endpoints;
+use crate::aws::http::{ApiError, Http, HttpError};
+use crate::aws::oidc::Oidc;
+use crate::cache::{lock, token};
+use crate::config::SsoSession;
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::text::printable;
+use std::path::PathBuf;
+use std::sync::OnceLock;
+use time::{Duration, OffsetDateTime};
+
+/// The longest lifetime accepted for anything the service issues (tokens,
+/// credentials, client registrations): 10 years. Anything later is a bogus
+/// answer, not a reason to trust a cache file until year 9999.
+pub const MAX_LIFETIME: Duration = Duration::days(3653);
+
+/// Refresh an sso-session token when less than this remains (botocore's
+/// advisory window, spec §4.1).
+pub const REFRESH_WINDOW: Duration = Duration::minutes(15);
+
+/// The message AWS users know (botocore UnauthorizedSSOTokenError), with our command.
+pub const EXPIRED_MESSAGE: &str =
+    "The SSO session associated with this profile has expired or is otherwise invalid.";
+
+#[derive(Debug, Clone, Copy)]
+pub struct LoginOptions {
+    /// Never open a browser; print the URL and code only.
+    pub no_browser: bool,
+    /// Ignore cached tokens and role credentials; always run the device flow.
+    pub force: bool,
+    /// Whether a device-code login may start, as the command decided.
+    pub interaction: Interaction,
+}
+
+impl LoginOptions {
+    /// `ssoenv login`: always logs in when it must, wherever its output goes,
+    /// as `aws sso login` does.
+    pub fn for_login(no_browser: bool, force: bool) -> LoginOptions {
+        LoginOptions {
+            no_browser,
+            force,
+            interaction: Interaction::for_login(),
+        }
+    }
+
+    /// Commands that need credentials (`use`, `exec`, `accounts`,
+    /// `populate`): log in only when someone can complete it.
+    pub fn for_credentials(env: &Env, no_browser: bool, force: bool) -> LoginOptions {
+        LoginOptions {
+            no_browser,
+            force,
+            interaction: Interaction::for_credentials(env, no_browser),
+        }
+    }
+}
+
+/// What the core needs from the outside world, passed in (design: the clock
+/// and the environment are parameters). Owns its data and is `Sync`.
+pub struct Ctx {
+    pub env: Env,
+    pub home: PathBuf,
+    pub now: fn() -> OffsetDateTime,
+    /// Built on first use: the cached path never pays for TLS setup.
+    http: OnceLock<Http>,
+}
+
+impl Ctx {
+    pub fn new(env: &Env) -> Result<Ctx> {
+        Ok(Ctx {
+            home: crate::env::home_dir(env)?,
+            env: env.clone(),
+            now: OffsetDateTime::now_utc,
+            http: OnceLock::new(),
+        })
+    }
+
+    pub fn http(&self) -> Result<&Http> {
+        if let Some(h) = self.http.get() {
+            return Ok(h);
+        }
+        let h = Http::new(&self.env)?;
+        Ok(self.http.get_or_init(|| h))
+    }
+}
+
+/// The name to give in "run `ssoenv login …`" hints.
+#[derive(Debug, Clone)]
+pub enum Subject<'p> {
+    Profile(&'p str),
+    Session(&'p str),
+}
+
+impl Subject<'_> {
+    pub fn login_command(&self) -> String {
+        match self {
+            Subject::Profile(p) => format!("ssoenv login {}", shell_words::quote(p)),
+            Subject::Session(s) => format!("ssoenv login --sso-session {}", shell_words::quote(s)),
+        }
+    }
+}
+
+/// `sso-session "NAME"`, or the start URL of a legacy profile; escaped for
+/// the terminal (config text is outside text).
+pub fn describe(s: &SsoSession) -> String {
+    match &s.name {
+        Some(n) => format!("sso-session \"{}\"", printable(n)),
+        None => printable(&s.start_url).into_owned(),
+    }
+}
+
+/// A service that could not be asked (or answered nonsense), as an error about `what`.
+pub(crate) fn unreachable_error(what: String, url: &str, e: HttpError) -> Error {
+    match e {
+        HttpError::Transport(t) => Error::runtime(what)
+            .cause(format!("{url} could not be reached: {}", printable(&t)))
+            .hint("check your network connection, HTTPS_PROXY/NO_PROXY and AWS_CA_BUNDLE"),
+        HttpError::Timeout(d) => Error::runtime(what)
+            .cause(format!("no answer from {url} after {}", crate::aws::http::secs(d)))
+            .hint(format!(
+                "check your network connection and HTTPS_PROXY/NO_PROXY, then try again ({} sets the limit in seconds)",
+                crate::aws::http::HTTP_TIMEOUT_VAR
+            )),
+        HttpError::Invalid(t) => Error::runtime(what)
+            .cause(printable(&t).into_owned())
+            .hint("nothing was stored; the service (or a proxy in between) sent an answer ssoenv cannot use: try again later, and check AWS_ENDPOINT_URL_* and HTTPS_PROXY"),
+        HttpError::Api(a) => Error::runtime(what)
+            .cause(format!("{url} answered {}", printable(&a.to_string()))),
+    }
+}
+
+/// A time `seconds` from `now`, for an `expiresIn` the service sent: at least
+/// 1 second and at most [`MAX_LIFETIME`], with checked arithmetic.
+pub(crate) fn expiry_after(
+    now: OffsetDateTime,
+    seconds: i64,
+    field: &str,
+    what: &str,
+    url: &str,
+) -> std::result::Result<OffsetDateTime, String> {
+    let bad = |why: &str| {
+        printable(&format!(
+            "{url} sent an invalid {what} answer: {field} is {seconds} seconds, {why}"
+        ))
+        .into_owned()
+    };
+    if seconds <= 0 {
+        return Err(bad("not a positive number"));
+    }
+    if seconds > MAX_LIFETIME.whole_seconds() {
+        return Err(bad("more than 10 years"));
+    }
+    now.checked_add(Duration::seconds(seconds))
+        .ok_or_else(|| bad("out of range"))
+}
+
+/// A usable SSO token for the session (taking the session lock). Used by
+/// `login`; `credentials::role_credentials` takes the lock itself.
+pub fn ensure_token(
+    ctx: &Ctx,
+    session: &SsoSession,
+    endpoints: &Endpoints,
+    opts: LoginOptions,
+    subject: &Subject,
+) -> Result<(token::Token, bool)> {
+    let _lock = lock::acquire(&ctx.env, &token::key(session), "logging in")?;
+    ensure_token_locked(ctx, session, endpoints, opts, subject)
+}
+
+/// The token logic, with the lock held. Returns the token and whether a
+/// device-code login just produced it.
+pub(crate) fn ensure_token_locked(
+    ctx: &Ctx,
+    session: &SsoSession,
+    endpoints: &Endpoints,
+    opts: LoginOptions,
+    subject: &Subject,
+) -> Result<(token::Token, bool)> {
+    let cached = if opts.force {
+        None
+    } else {
+        token::load(&ctx.home, session)
+    };
+    let had_token = cached.is_some();
+    match state::next(cached, session, (ctx.now)(), |tok| {
+        refresh(ctx, session, endpoints, tok)
+    })? {
+        Next::Use(tok) => return Ok((tok, false)),
+        Next::Login => {}
+    }
+    require_interaction(opts, subject, had_token)?;
+    if had_token {
+        eprintln!(
+            "ssoenv: the SSO session for {} has expired",
+            describe(session)
+        );
+    }
+    Ok((device::login(ctx, session, endpoints, opts, subject)?, true))
+}
+
+/// Why a refresh gave no token.
+#[derive(Debug)]
+pub enum RefreshError {
+    /// The service said no (invalid_grant, revoked client …): log in again.
+    Refused(ApiError),
+    /// Could not ask (network, 5xx): keep the old token while it lasts.
+    Failed(Error),
+}
+
+/// Exchange the token's refresh token (CreateToken, grant refresh_token) and
+/// store the result.
+fn refresh(
+    ctx: &Ctx,
+    session: &SsoSession,
+    endpoints: &Endpoints,
+    tok: &token::Token,
+) -> Result<token::Token, RefreshError> {
+    let now = (ctx.now)();
+    let (refresh_token, client_id, client_secret) = tok
+        .refresh_material(now)
+        .expect("TokenState::of checked refresh_material");
+    let oidc = Oidc {
+        http: ctx.http().map_err(RefreshError::Failed)?,
+        base: &endpoints.oidc,
+    };
+    let resp = match oidc.create_token_refresh(client_id, client_secret, refresh_token) {
+        Ok(r) => r,
+        Err(HttpError::Api(a)) if (400..500).contains(&a.status) && a.status != 429 => {
+            return Err(RefreshError::Refused(a));
+        }
+        Err(e) => {
+            return Err(RefreshError::Failed(unreachable_error(
+                format!(
+                    "could not refresh the SSO session for {}",
+                    describe(session)
+                ),
+                &endpoints.oidc,
+                e,
+            )));
+        }
+    };
+    let url = format!("{}/token", endpoints.oidc);
+    let expires_at = expiry_after(now, resp.expires_in, "expiresIn", "CreateToken", &url);
+    // An unusable expiry still stores the rotated refresh token (the old one
+    // may be spent already), with the old access token and expiry.
+    let stored = token::save_refreshed(
+        &ctx.home,
+        session,
+        tok,
+        resp.access_token,
+        resp.refresh_token,
+        expires_at.as_ref().ok().copied(),
+    );
+    match (stored, expires_at) {
+        (Ok(t), Ok(_)) => Ok(t),
+        (Err(e), Ok(_)) => Err(RefreshError::Failed(e)),
+        (stored, Err(why)) => {
+            let mut err = Error::runtime(format!(
+                "could not refresh the SSO session for {}: {why}",
+                describe(session)
+            ));
+            if let Err(e) = stored {
+                err = err.cause(e.message);
+            }
+            Err(RefreshError::Failed(err.hint(
+                "the new access token was not stored; try again later, or log in again",
+            )))
+        }
+    }
+}
+
+/// Obey the command's decision: a refused login is an error saying why and
+/// what to run instead.
+pub(crate) fn require_interaction(
+    opts: LoginOptions,
+    subject: &Subject,
+    had_token: bool,
+) -> Result<()> {
+    let Interaction::Refused(why) = opts.interaction else {
+        return Ok(());
+    };
+    let msg = if had_token {
+        EXPIRED_MESSAGE
+    } else {
+        "You are not logged in to this SSO session."
+    };
+    Err(Error::runtime(msg)
+        .cause(why.cause())
+        .hint(why.hint(&subject.login_command())))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_context_can_be_shared_between_threads() {
+        fn sync_and_send<T: Sync + Send + 'static>() {}
+        sync_and_send::<super::Ctx>();
+    }
+}
