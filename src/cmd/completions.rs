@@ -31,12 +31,12 @@ pub fn script(shell: Shell) -> String {
 /// The completion part of `ssoenv init SHELL`: the same script, made safe to
 /// evaluate inside the init script. zsh registers with `compdef` now if
 /// compinit ran, else on the first prompt (compinit often runs later in .zshrc); the one-shot hook removes itself.
-pub fn for_init(shell: crate::cli::ShellArg) -> String {
-    use crate::cli::ShellArg;
+pub fn for_init(shell: crate::shell::Shell) -> String {
+    use crate::shell::Shell as ShellArg;
     match shell {
         ShellArg::Bash => script(Shell::Bash),
         ShellArg::Fish => script(Shell::Fish),
-        ShellArg::Powershell => script(Shell::PowerShell),
+        ShellArg::PowerShell => script(Shell::PowerShell),
         ShellArg::Sh => String::new(),
         ShellArg::Zsh => script(Shell::Zsh).replacen(
             "if [ \"$funcstack[1]\" = \"_ssoenv\" ]; then\n    _ssoenv \"$@\"\nelse\n    compdef _ssoenv ssoenv\nfi\n",

@@ -29,3 +29,6 @@ pub(super) fn unset(name: &str) -> String {
 
 /// The completion additions appended to clap's script (see `Shell::completion_additions`).
 pub(super) const COMPLETION_ADDITIONS: &str = include_str!("../../shell/complete.fish");
+
+/// The hook script `ssoenv init` prints.
+pub(super) const HOOK: &str = include_str!("../../shell/ssoenv.fish");
