@@ -336,9 +336,99 @@ pub(crate) fn require_interaction(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
     #[test]
     fn the_context_can_be_shared_between_threads() {
         fn sync_and_send<T: Sync + Send + 'static>() {}
         sync_and_send::<super::Ctx>();
+    }
+
+    fn session() -> SsoSession {
+        SsoSession {
+            name: Some("corp".into()),
+            start_url: "https://d-1234567890.awsapps.com/start".into(),
+            region: "us-east-1".into(),
+            scopes: None,
+        }
+    }
+
+    fn unauthorized() -> HttpError {
+        HttpError::Api(ApiError {
+            status: 401,
+            error_type: "UnauthorizedException".into(),
+            code: String::new(),
+            message: "Session token not found or invalid".into(),
+        })
+    }
+
+    fn new_token(access_token: &str) -> Result<token::Token> {
+        let at = time::macros::datetime!(2030-01-01 0:00 UTC);
+        let file = token::new_file(
+            &session(),
+            access_token.into(),
+            at,
+            "c",
+            "s",
+            at,
+            None,
+            Default::default(),
+        );
+        Ok(token::Token {
+            access_token: access_token.into(),
+            expires_at: at,
+            file,
+        })
+    }
+
+    /// The tokens `call` was given, answering 401 to "old" and Ok to the rest.
+    fn run(
+        fresh: bool,
+        allowed: bool,
+    ) -> (Result<std::result::Result<(), HttpError>>, Vec<String>) {
+        let calls = RefCell::new(Vec::new());
+        let answer = with_token(
+            &session(),
+            ("old".into(), fresh),
+            |t| {
+                calls.borrow_mut().push(t.to_owned());
+                Ok(if t == "old" {
+                    Err(unauthorized())
+                } else {
+                    Ok(())
+                })
+            },
+            |_| {
+                if allowed {
+                    Ok(())
+                } else {
+                    Err(Error::runtime("refused"))
+                }
+            },
+            || new_token("new"),
+        );
+        (answer, calls.into_inner())
+    }
+
+    #[test]
+    fn a_rejected_token_leads_to_one_login_and_one_more_call() {
+        let (answer, calls) = run(false, true);
+        assert!(matches!(answer, Ok(Ok(()))));
+        assert_eq!(calls, ["old", "new"]);
+    }
+
+    #[test]
+    fn a_token_from_a_login_just_now_is_not_retried() {
+        let (answer, calls) = run(true, true);
+        assert!(matches!(answer, Ok(Err(HttpError::Api(ref e))) if e.status == 401));
+        assert_eq!(calls, ["old"]);
+    }
+
+    #[test]
+    fn a_refused_login_is_the_callers_error_and_no_second_call() {
+        let (answer, calls) = run(false, false);
+        assert_eq!(answer.unwrap_err().message, "refused");
+        assert_eq!(calls, ["old"]);
     }
 }
