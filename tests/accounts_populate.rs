@@ -3,10 +3,10 @@
 //! and in botocore), reruns that change nothing, hand-written profiles left
 //! alone, pruning, dry runs, and the rest of the file kept byte for byte.
 
-mod common;
-use common::*;
+mod support;
 use ssoenv_emulator::{EmulatorConfig, Fixture};
 use std::path::PathBuf;
+use support::*;
 
 fn config_path(sb: &Sandbox) -> PathBuf {
     sb.home.join(".aws/config")

@@ -2,8 +2,8 @@
 //! about once, and a token the portal rejected is recorded as such (status
 //! shows it, login replaces it, the AWS CLI sees it expired).
 
-mod common;
-use common::*;
+mod support;
+use support::*;
 
 fn role_cache_files(sb: &Sandbox) -> Vec<std::path::PathBuf> {
     std::fs::read_dir(sb.cli_cache())

@@ -2,10 +2,10 @@
 //! `--`, commands run with nothing named, `status --check`, bad input that
 //! must be a clear error, every subcommand's help, and the emulator's banner.
 
-mod common;
-use common::*;
+mod support;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
+use support::*;
 
 fn token_json(sb: &Sandbox, name: &str) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(sb.token_path(name)).unwrap()).unwrap()

@@ -2,9 +2,9 @@
 //! read, edit, write, and the binary reads the result. (The byte-for-byte
 //! corpus, botocore and file-system cases are unit tests in src/config/edit/.)
 
-mod common;
-use common::*;
+mod support;
 use ssoenv::config::edit::{ClashReason, Document, Kind, Marker, Upserted, Written, write_config};
+use support::*;
 
 #[test]
 fn populate_shaped_edit_round_trips_through_the_binary() {

@@ -5,8 +5,8 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-mod common;
-use common::{BIN, Sandbox, assert_fails, have, stderr, stdout};
+mod support;
+use support::{BIN, Sandbox, assert_fails, have, stderr, stdout};
 
 /// A tmux server of our own running `shell_cmd` with the sandbox's
 /// environment (HOME, emulator endpoints), killed on drop.
@@ -165,7 +165,7 @@ fn the_wizard_asks_logs_in_lets_you_pick_and_writes_a_profile_use_resolves() {
     assert!(screen.contains("RC=0"), "{screen}");
     let text = config(&sb);
     assert!(
-        text.starts_with(common::CONFIG),
+        text.starts_with(support::CONFIG),
         "the old file changed:\n{text}"
     );
     assert!(
@@ -252,7 +252,7 @@ fn the_wizard_reuses_an_existing_session() {
     let text = config(&sb);
     // corp is left as it was; the profile has no region.
     assert_eq!(text.matches("[sso-session corp]").count(), 1);
-    let tail = &text[common::CONFIG.len()..];
+    let tail = &text[support::CONFIG.len()..];
     assert!(
         tail.starts_with("\n[profile stg]\nsso_session = corp\nsso_account_id = 222222222222\n"),
         "{text}"
@@ -319,7 +319,7 @@ fn without_a_terminal_missing_answers_are_named_and_nothing_is_written() {
         !err.lines().next().unwrap().contains("--start-url"),
         "{err}"
     );
-    assert_eq!(config(&sb), common::CONFIG);
+    assert_eq!(config(&sb), support::CONFIG);
 }
 
 #[test]
@@ -359,7 +359,7 @@ fn a_session_or_profile_with_other_values_is_an_error_and_the_file_is_untouched(
         2,
         "[profile dev] already exists with other values",
     );
-    assert_eq!(config(&sb), common::CONFIG);
+    assert_eq!(config(&sb), support::CONFIG);
     let after = std::fs::metadata(sb.home.join(".aws/config"))
         .unwrap()
         .modified()
@@ -394,7 +394,7 @@ fn bad_answers_given_as_flags_are_refused() {
     assert_fails(&run(["--profile", "a\u{1b}]0;x"]), 2, "control character");
     assert_fails(&run(["--account-id", "12"]), 2, "12-digit");
     assert_fails(&run(["--output", "xml"]), 2, "not an output format");
-    assert_eq!(config(&sb), common::CONFIG);
+    assert_eq!(config(&sb), support::CONFIG);
 }
 
 /// `eval "$(ssoenv use)"` in a real shell: the list is on the terminal,

@@ -4,12 +4,12 @@
 //! files holding tokens do not linger, the prompt's renewal never freezes,
 //! and numeric variables never panic.
 
-mod common;
-use common::*;
+mod support;
 use ssoenv_emulator::Fault;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use support::*;
 
 /// Run `cmd` with stdout/stderr captured to files and a watchdog: a process
 /// still running after `limit` is killed and the test fails instead of

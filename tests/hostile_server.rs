@@ -4,13 +4,13 @@
 //! stdout, the field and URL named), never panic, never cache or export a bad
 //! value, and never hang. Issue 7, items 2, 6–10 and 16.
 
-mod common;
+mod support;
 
-use common::*;
 use serde_json::{Value, json};
 use ssoenv_emulator::{EmulatorConfig, FOREVER, Fault, FaultKind, Op};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use support::*;
 
 fn patch(op: Op, pointer: &str, value: Value) -> Fault {
     patch_all(op, &[(pointer, value)])

@@ -4,12 +4,12 @@
 //! Everything runs in real bash, zsh and fish (tab completion in a tmux
 //! terminal); a missing shell skips locally and fails under `CI`.
 
-mod common;
+mod support;
 
-use common::{BIN, Sandbox, have, hex};
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
+use support::{BIN, Sandbox, have, hex};
 
 const SHELLS: [&str; 3] = ["bash", "zsh", "fish"];
 
@@ -478,7 +478,7 @@ fn each_shell_started_from_another_after_init_gets_its_own_code_and_leaks_nothin
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     // Log in once, so that every `use` below reads the cache.
     let login = sb.run(["login", "dev"]);
-    assert!(login.status.success(), "{}", common::stderr(&login));
+    assert!(login.status.success(), "{}", support::stderr(&login));
     for outer in SHELLS {
         for inner in SHELLS {
             if !have(outer) || !have(inner) {

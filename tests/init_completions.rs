@@ -4,8 +4,8 @@
 use clap_complete::Shell;
 use std::process::Command;
 
-mod common;
-use common::have;
+mod support;
+use support::have;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssoenv");
 

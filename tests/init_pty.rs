@@ -5,8 +5,8 @@
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-mod common;
-use common::have;
+mod support;
+use support::have;
 
 const BIN: &str = env!("CARGO_BIN_EXE_ssoenv");
 

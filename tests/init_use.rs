@@ -2,10 +2,10 @@
 //! session lands in the shell, the prompt shows it, and auto-renewal near
 //! expiry re-exports real credentials without a login.
 
-mod common;
+mod support;
 
-use common::{BIN, Sandbox, have};
 use std::process::{Command, Stdio};
+use support::{BIN, Sandbox, have};
 
 fn run(sb: &Sandbox, shell: &str, script: &str) -> String {
     let args: &[&str] = match shell {

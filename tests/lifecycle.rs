@@ -1,10 +1,10 @@
 //! Session lifecycle against the emulator: login reuse, silent refresh with
 //! rotation, logout, status, concurrency and crash safety.
 
-mod common;
-use common::*;
+mod support;
 use ssoenv_emulator::{EmulatorConfig, Fault};
 use std::process::Stdio;
+use support::*;
 
 fn token_json(sb: &Sandbox, name: &str) -> serde_json::Value {
     serde_json::from_slice(&std::fs::read(sb.token_path(name)).unwrap()).unwrap()

@@ -6,11 +6,11 @@
 //! saying why and what to run. `script` gives a pseudo-terminal; `BROWSER` is
 //! a script that records the URL it is asked to open.
 
-mod common;
+mod support;
 
-use common::*;
 use std::process::{Command, Output};
 use std::time::Duration;
+use support::*;
 
 const LIMIT: Duration = Duration::from_secs(30);
 

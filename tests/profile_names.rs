@@ -4,8 +4,8 @@
 //! logged in", exit 1, and a usable session logs in against the emulator;
 //! anything else is a config error, exit 2).
 
-mod common;
-use common::*;
+mod support;
+use support::*;
 
 const CONFIG: &str = "\
 [default]

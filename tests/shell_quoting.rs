@@ -12,7 +12,7 @@ use std::process::Command;
 
 use ssoenv::shell::{Change, Shell};
 
-mod common;
+mod support;
 
 /// xorshift64: a fixed, dependency-free source of "random" strings, the same on every run.
 struct XorShift(u64);
@@ -369,11 +369,11 @@ fn dash_evaluates_use_and_unset_from_the_binary() {
     };
     // (The config takes no space or ' in a profile name; the round trips above cover those.)
     let name = "caf\u{e9}-$(touch${IFS}PWNED)`touch${IFS}PWNED`;x";
-    let sb = common::Sandbox::new();
+    let sb = support::Sandbox::new();
     sb.write_config(&format!(
         "{}\n[profile {name}]\nsso_session = corp\nsso_account_id = 111111111111\n\
          sso_role_name = AdministratorAccess\nregion = eu-west-1\n",
-        common::CONFIG
+        support::CONFIG
     ));
     let script = "set -eu\n\
                   eval \"$(\"$B\" use \"$P\")\"\n\
@@ -390,14 +390,14 @@ fn dash_evaluates_use_and_unset_from_the_binary() {
                 .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned()))),
         )
         .env("SSOENV_SHELL", "fish")
-        .env("B", common::BIN)
+        .env("B", support::BIN)
         .env("P", name)
         .current_dir(sb.dir.path())
         .output()
         .unwrap();
-    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(out.status.success(), "{}", support::stderr(&out));
     assert_eq!(
-        common::stdout(&out),
+        support::stdout(&out),
         format!("{name}|{name}|ASIA\nunset=none none\nposix=eu-west-1\n")
     );
     assert!(!sb.dir.path().join("PWNED").exists());
@@ -707,15 +707,15 @@ fn powershell_output_is_exactly_as_expected() {
 fn powershell_use_unset_and_init_print_ascii_that_decodes_to_the_exact_names() {
     // (The config takes no space or ' in a profile name; the unit tests cover those.)
     let name = "caf\u{e9}\u{201a}x$(y)`n\u{1F980}\u{2019}";
-    let sb = common::Sandbox::new();
+    let sb = support::Sandbox::new();
     sb.write_config(&format!(
         "{}\n[profile {name}]\nsso_session = corp\nsso_account_id = 111111111111\n\
          sso_role_name = AdministratorAccess\nregion = eu-west-1\n",
-        common::CONFIG
+        support::CONFIG
     ));
     let out = sb.run(["use", name, "--shell", "powershell"]);
-    assert!(out.status.success(), "{}", common::stderr(&out));
-    let changes = powershell_changes(&common::stdout(&out));
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    let changes = powershell_changes(&support::stdout(&out));
     let get = |n: &str| {
         changes
             .iter()
@@ -731,7 +731,7 @@ fn powershell_use_unset_and_init_print_ascii_that_decodes_to_the_exact_names() {
     assert!(get("AWS_ACCESS_KEY_ID").unwrap().starts_with("ASIA"));
 
     let out = sb.run(["unset", "--shell", "powershell"]);
-    let changes = powershell_changes(&common::stdout(&out));
+    let changes = powershell_changes(&support::stdout(&out));
     assert_eq!(changes.len(), ssoenv::env::SESSION_VARS.len());
     assert!(changes.iter().all(|(_, v)| v.is_none()));
 
@@ -752,7 +752,7 @@ fn powershell_use_unset_and_init_print_ascii_that_decodes_to_the_exact_names() {
         "{script}"
     );
     assert!(!parse_powershell(&script).root_node().has_error());
-    let out = std::process::Command::new(common::BIN)
+    let out = std::process::Command::new(support::BIN)
         .args(["init", "powershell"])
         .env_clear()
         .output()

@@ -1,9 +1,9 @@
 //! End to end: the real binary against the emulator in a temporary HOME,
 //! its output evaluated by real bash, zsh and fish.
 
-mod common;
-use common::*;
+mod support;
 use ssoenv_emulator::{EmulatorConfig, Fault};
+use support::*;
 
 const VARS: &[&str] = &[
     "AWS_PROFILE",

@@ -1,0 +1,166 @@
+//! The real shells the integration is tested in, each in its strict mode:
+//! bash with `-euo pipefail`, zsh with `err_exit no_unset pipe_fail`; fish
+//! has no such mode, so a fish script's status is checked by the caller.
+
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
+
+use super::{BIN, have, stderr, stdout};
+
+/// One real shell and how a test script talks to it.
+pub struct RealShell {
+    /// The program, and the value of `ssoenv init`/`--shell`.
+    pub name: &'static str,
+    /// Before `-c script`: no startup files, strict mode.
+    pub args: &'static [&'static str],
+    /// An interactive shell with no startup files (for a terminal; not strict,
+    /// as a failing command there must not end the session).
+    pub interactive: &'static str,
+}
+
+pub const BASH: RealShell = RealShell {
+    name: "bash",
+    args: &["--noprofile", "--norc", "-euo", "pipefail"],
+    interactive: "bash --noprofile --norc -i",
+};
+
+pub const ZSH: RealShell = RealShell {
+    name: "zsh",
+    args: &["-f", "-o", "err_exit", "-o", "no_unset", "-o", "pipe_fail"],
+    interactive: "zsh -f -i",
+};
+
+pub const FISH: RealShell = RealShell {
+    name: "fish",
+    args: &["--no-config"],
+    interactive: "fish --no-config -i",
+};
+
+pub const SHELLS: [RealShell; 3] = [BASH, ZSH, FISH];
+
+/// The entry of [`SHELLS`] called `name`.
+pub fn shell(name: &str) -> &'static RealShell {
+    SHELLS
+        .iter()
+        .find(|s| s.name == name)
+        .unwrap_or_else(|| panic!("no shell {name} in SHELLS"))
+}
+
+/// `f` for each shell in [`SHELLS`] that is installed; a missing one is
+/// skipped, or fails the test under `CI`.
+pub fn for_each_shell(mut f: impl FnMut(&'static RealShell)) {
+    for sh in &SHELLS {
+        if have(sh.name) {
+            f(sh);
+        }
+    }
+}
+
+impl RealShell {
+    /// Whether this shell is installed (see [`have`]).
+    pub fn available(&self) -> bool {
+        have(self.name)
+    }
+
+    /// The shell running `script` in strict mode (environment untouched);
+    /// further arguments are `$1`… in bash and zsh, `$argv` in fish.
+    pub fn command(&self, script: &str) -> Command {
+        let mut c = Command::new(self.name);
+        c.args(self.args).arg("-c").arg(script);
+        if self.name != "fish" {
+            c.arg(self.name);
+        }
+        c
+    }
+
+    /// `script` in `home` with a cleared environment: HOME, PATH, TERM, `B`
+    /// (the binary), then `env`.
+    pub fn run(&self, home: &Path, script: &str, env: &[(&str, &str)]) -> Output {
+        let mut c = self.command(script);
+        c.current_dir(home)
+            .env_clear()
+            .env("HOME", home)
+            .env("PATH", "/usr/bin:/bin")
+            .env("TERM", "xterm-256color")
+            .env("B", BIN)
+            .stdin(Stdio::null());
+        for (k, v) in env {
+            c.env(k, v);
+        }
+        c.output().unwrap()
+    }
+
+    /// The line that sets and exports `name` to `value` (quoted).
+    pub fn export(&self, name: &str, value: &str) -> String {
+        let value = shell_words::quote(value);
+        match self.name {
+            "fish" => format!("set -gx {name} {value}"),
+            _ => format!("export {name}={value}"),
+        }
+    }
+
+    /// The line that evaluates what `command` prints.
+    pub fn eval_output_of(&self, command: &str) -> String {
+        match self.name {
+            "fish" => format!("{command} | source"),
+            _ => format!("eval \"$({command})\""),
+        }
+    }
+
+    /// The line that loads the integration, `"$B" init <shell>`.
+    pub fn init(&self) -> String {
+        self.eval_output_of(&format!("\"$B\" init {}", self.name))
+    }
+
+    /// The line that sources the file `path`.
+    pub fn source(&self, path: &str) -> String {
+        format!("source {path}")
+    }
+
+    /// Code printing each variable of `names` as `NAME=<hex of the value>`,
+    /// or `NAME unset`, one a line: a byte-exact view of the values.
+    pub fn show(&self, names: &[&str]) -> String {
+        let names = names.join(" ");
+        let hex = "od -An -tx1 -v | tr -d ' \\n'";
+        match self.name {
+            "bash" => format!(
+                "for n in {names}; do if [ -n \"${{!n+x}}\" ]; then printf '%s=' \"$n\"; printf '%s' \"${{!n}}\" | {hex}; echo; else echo \"$n unset\"; fi; done"
+            ),
+            "zsh" => format!(
+                "for n in {names}; do if (( ${{(P)+n}} )); then printf '%s=' \"$n\"; printf '%s' \"${{(P)n}}\" | {hex}; echo; else echo \"$n unset\"; fi; done"
+            ),
+            _ => format!(
+                "for n in {names}; if set -q $n; printf '%s=' $n; printf '%s' \"$$n\" | {hex}; echo; else; echo \"$n unset\"; end; end"
+            ),
+        }
+    }
+}
+
+/// Source `script` in the real `shell` (strict mode) with stale AWS values
+/// in the environment, then print the named variables as [`RealShell::show`]
+/// does. The shell must succeed and write nothing to stderr.
+pub fn eval_in(shell_name: &str, script: &str, names: &[&str], dir: &Path) -> String {
+    let sh = shell(shell_name);
+    let script_path = dir.join(format!("script.{shell_name}"));
+    std::fs::write(&script_path, script).unwrap();
+    let source = match shell_name {
+        "fish" => "source $argv[1]; or exit 1".to_owned(),
+        _ => sh.source("\"$1\""),
+    };
+    let out = sh
+        .command(&format!("{source}; {}", sh.show(names)))
+        .arg(&script_path)
+        .current_dir(dir)
+        .env("AWS_SECURITY_TOKEN", "stale")
+        .env("AWS_REGION", "stale-region")
+        .env("AWS_DEFAULT_REGION", "stale-region")
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{shell_name} failed: {}",
+        stderr(&out)
+    );
+    assert_eq!(stderr(&out), "", "{shell_name} wrote to stderr");
+    stdout(&out)
+}
