@@ -2,131 +2,17 @@
 //! of `use`/`exec`: typed into real shells in a tmux pseudo-terminal against
 //! the emulator, and their forms without a terminal.
 
-use std::process::Command;
-use std::time::{Duration, Instant};
-
 mod support;
-use support::{BIN, Sandbox, assert_fails, have, stderr, stdout};
+use std::process::Command;
 
-/// A tmux server of our own running `shell_cmd` with the sandbox's
-/// environment (HOME, emulator endpoints), killed on drop.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(sb: &Sandbox, shell_cmd: &str) -> Tmux {
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let t = Tmux {
-            socket: format!("ssoenv-cfg-{}-{n}", std::process::id()),
-        };
-        let cmd = format!(
-            "env -i HOME='{}' PATH=/usr/bin:/bin TERM=xterm-256color \
-             AWS_ENDPOINT_URL_SSO_OIDC={url} AWS_ENDPOINT_URL_SSO={url} \
-             SSOENV_TEST_POLL_INTERVAL_MS=10 {shell_cmd}",
-            sb.home.display(),
-            url = sb.emu.url()
-        );
-        let ok = t
-            .tmux(&[
-                "new-session",
-                "-d",
-                "-x",
-                "150",
-                "-y",
-                "40",
-                "-s",
-                "t",
-                &cmd,
-            ])
-            .status
-            .success();
-        assert!(ok, "tmux new-session failed");
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .arg("-f")
-            .arg("/dev/null")
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn keys(&self, text: &str) {
-        assert!(
-            self.tmux(&["send-keys", "-t", "t", "-l", text])
-                .status
-                .success()
-        );
-    }
-
-    fn key(&self, name: &str) {
-        assert!(self.tmux(&["send-keys", "-t", "t", name]).status.success());
-    }
-
-    fn line(&self, text: &str) {
-        self.keys(text);
-        self.key("Enter");
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(
-            &self
-                .tmux(&["capture-pane", "-p", "-t", "t", "-S", "-200"])
-                .stdout,
-        )
-        .into_owned()
-    }
-
-    /// The screen once it contains `needle` (panics after 15 s).
-    fn wait_for(&self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(needle) {
-                return s;
-            }
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "waited for {needle:?}; the screen:\n{s}"
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Tmux {
-    /// Wait until the screen no longer shows `needle` (panics after 15 s).
-    fn wait_gone(&self, needle: &str) {
-        let start = Instant::now();
-        while self.screen().contains(needle) {
-            assert!(
-                start.elapsed() < Duration::from_secs(15),
-                "{needle:?} stayed:\n{}",
-                self.screen()
-            );
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-    }
-}
+use support::{BASH, BIN, FISH, RealShell, Sandbox, Tmux, ZSH, assert_fails, have, stderr, stdout};
 
 fn config(sb: &Sandbox) -> String {
     std::fs::read_to_string(sb.home.join(".aws/config")).unwrap()
 }
 
 fn bash(sb: &Sandbox) -> Option<Tmux> {
-    (have("tmux") && have("bash")).then(|| Tmux::start(sb, "bash --noprofile --norc -i"))
+    (have("tmux") && BASH.available()).then(|| Tmux::in_sandbox(sb, BASH.interactive))
 }
 
 #[test]
@@ -477,13 +363,15 @@ fn without_a_terminal_use_and_exec_list_the_profiles_as_before() {
 }
 
 /// `ssoenv use` with no argument through the `ssoenv init` function, in each shell.
-fn picker_through_the_init_function(shell: &str, shell_cmd: &str, init: &str, show: &str) {
-    if !have("tmux") || !have(shell) {
+fn picker_through_the_init_function(sh: &RealShell, prompt: &str) {
+    if !have("tmux") || !sh.available() {
         return;
     }
+    let shell = sh.name;
+    let show = "echo \"P\"\"=[$AWS_PROFILE]\"";
     let sb = Sandbox::new();
-    let t = Tmux::start(&sb, shell_cmd);
-    t.line(init);
+    let t = Tmux::in_sandbox(&sb, sh.interactive);
+    t.line(&format!("{prompt}; {}", sh.init()));
     // Esc: the function changes nothing.
     t.line("ssoenv use");
     t.wait_for("Esc to cancel");
@@ -505,32 +393,17 @@ fn picker_through_the_init_function(shell: &str, shell_cmd: &str, init: &str, sh
 
 #[test]
 fn the_picker_works_through_the_bash_function() {
-    picker_through_the_init_function(
-        "bash",
-        "bash --noprofile --norc -i",
-        &format!("PS1='$ '; eval \"$('{BIN}' init bash)\""),
-        "echo \"P\"\"=[$AWS_PROFILE]\"",
-    );
+    picker_through_the_init_function(&BASH, "PS1='$ '");
 }
 
 #[test]
 fn the_picker_works_through_the_zsh_function() {
-    picker_through_the_init_function(
-        "zsh",
-        "zsh -f -i",
-        &format!("PROMPT='%# '; eval \"$('{BIN}' init zsh)\""),
-        "echo \"P\"\"=[$AWS_PROFILE]\"",
-    );
+    picker_through_the_init_function(&ZSH, "PROMPT='%# '");
 }
 
 #[test]
 fn the_picker_works_through_the_fish_function() {
-    picker_through_the_init_function(
-        "fish",
-        "fish --no-config -i",
-        &format!("'{BIN}' init fish | source"),
-        "echo \"P\"\"=[$AWS_PROFILE]\"",
-    );
+    picker_through_the_init_function(&FISH, "true");
 }
 
 #[test]

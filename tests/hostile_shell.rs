@@ -7,61 +7,9 @@
 mod support;
 
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
-use support::{BIN, Sandbox, have, hex};
-
-const SHELLS: [&str; 3] = ["bash", "zsh", "fish"];
-
-fn shell_args(shell: &str) -> &'static [&'static str] {
-    match shell {
-        "bash" => &["--noprofile", "--norc", "-c"],
-        "zsh" => &["-f", "-c"],
-        "fish" => &["--no-config", "-c"],
-        _ => unreachable!(),
-    }
-}
-
-/// `script` in `shell` with a cleared environment plus `env`; `$B` is the binary.
-fn sh(shell: &str, home: &Path, script: &str, env: &[(&str, &str)]) -> Output {
-    let mut c = Command::new(shell);
-    c.args(shell_args(shell))
-        .arg(script)
-        .current_dir(home)
-        .env_clear()
-        .env("HOME", home)
-        .env("PATH", "/usr/bin:/bin")
-        .env("TERM", "xterm-256color")
-        .env("B", BIN)
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    c.output().unwrap()
-}
-
-fn ok(shell: &str, out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{shell} failed ({}):\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    assert_eq!(
-        String::from_utf8_lossy(&out.stderr),
-        "",
-        "{shell} wrote to stderr"
-    );
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
-
-fn field<'a>(out: &'a str, name: &str) -> &'a str {
-    let prefix = format!("{name}=");
-    out.lines()
-        .find_map(|l| l.strip_prefix(prefix.as_str()))
-        .unwrap_or_else(|| panic!("no {name}= in {out:?}"))
-}
+use std::process::Command;
+use std::time::Duration;
+use support::{BASH, BIN, Sandbox, Tmux, assert_quiet_success, field, have, hex, installed_shells};
 
 // --- 1. completion of hostile profile names ----------------------------------------------
 
@@ -135,7 +83,10 @@ fn bash_completion_quotes_hostile_profile_names_and_runs_none_of_them() {
                printf 'got=%s:%s\\n' \"$#\" \"$(printf %s \"$1\" | od -An -tx1 -v | tr -d ' \\n')\"\n\
              done\n"
         );
-        let out = ok("bash", &sh("bash", home.path(), &script, &[]));
+        let out = assert_quiet_success(
+            "bash",
+            &support::shell("bash").run(home.path(), &script, &[]),
+        );
         let got: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("got=")).collect();
         let want: Vec<String> = names
             .iter()
@@ -154,8 +105,9 @@ fn bash_completion_quotes_hostile_profile_names_and_runs_none_of_them() {
                eval \"set -- '$r'\"\n\
                printf 'got=%s:%s\\n' \"$#\" \"$(printf %s \"$1\" | od -An -tx1 -v | tr -d ' \\n')\"\n\
              done\n";
-        let out = Command::new("bash")
-            .args(["--noprofile", "--norc", "-c", script, "bash", &cur])
+        let out = BASH
+            .command(script)
+            .arg(&cur)
             .current_dir(home.path())
             .env_clear()
             .env("HOME", home.path())
@@ -163,7 +115,7 @@ fn bash_completion_quotes_hostile_profile_names_and_runs_none_of_them() {
             .env("B", BIN)
             .output()
             .unwrap();
-        let out = ok("bash", &out);
+        let out = assert_quiet_success("bash", &out);
         let got: Vec<&str> = out.lines().filter_map(|l| l.strip_prefix("got=")).collect();
         let want: Vec<String> = names
             .iter()
@@ -175,85 +127,6 @@ fn bash_completion_quotes_hostile_profile_names_and_runs_none_of_them() {
     }
 }
 
-/// A tmux server of our own (its own socket), killed on drop.
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    fn start(home: &Path, shell_cmd: &str) -> Tmux {
-        static NEXT: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
-        let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-        let t = Tmux {
-            socket: format!("ssoenv-hostile-{}-{n}", std::process::id()),
-        };
-        let cmd = format!(
-            "env -i HOME='{h}' PATH=/usr/bin:/bin TERM=xterm-256color LC_ALL=C.UTF-8 B='{BIN}' {shell_cmd}",
-            h = home.display()
-        );
-        let started = t.tmux(&[
-            "new-session",
-            "-d",
-            "-x",
-            "200",
-            "-y",
-            "50",
-            "-c",
-            &home.display().to_string(),
-            "-s",
-            "t",
-            &cmd,
-        ]);
-        assert!(started.status.success(), "tmux new-session failed");
-        t
-    }
-
-    fn tmux(&self, args: &[&str]) -> Output {
-        Command::new("tmux")
-            .arg("-L")
-            .arg(&self.socket)
-            .arg("-f")
-            .arg("/dev/null")
-            .args(args)
-            .output()
-            .unwrap()
-    }
-
-    fn keys(&self, literal: &str) {
-        assert!(
-            self.tmux(&["send-keys", "-t", "t", "-l", literal])
-                .status
-                .success()
-        );
-    }
-
-    fn key(&self, name: &str) {
-        assert!(self.tmux(&["send-keys", "-t", "t", name]).status.success());
-    }
-
-    fn screen(&self) -> String {
-        let out = self.tmux(&["capture-pane", "-p", "-J", "-S", "-", "-t", "t"]);
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    }
-
-    fn wait_for(&self, needle: &str) -> String {
-        let start = Instant::now();
-        loop {
-            let s = self.screen();
-            if s.contains(needle) || start.elapsed() > Duration::from_secs(15) {
-                return s;
-            }
-            std::thread::sleep(Duration::from_millis(50));
-        }
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        let _ = self.tmux(&["kill-server"]);
-    }
-}
-
 /// Type `ssoenv use <first letter>`, press Tab, then Enter, in a real interactive
 /// shell; `ssoenv` is a stand-in that prints the profile argument it got.
 fn tab_completes_each_hostile_name(shell: &str) {
@@ -262,25 +135,22 @@ fn tab_completes_each_hostile_name(shell: &str) {
     }
     let home = tempfile::tempdir().unwrap();
     let (names, pwned) = hostile_config(home.path());
-    let (cmd, setup) = match shell {
-        "bash" => (
-            "bash --noprofile --norc -i",
+    let setup = match shell {
+        "bash" => {
             "PS1='$ '; eval \"$(\"$B\" init bash)\"; \
-             ssoenv() { if [ \"$1\" = profiles ]; then command \"$B\" \"$@\"; else echo \"GOT:$#:$(printf %s \"$2\" | od -An -tx1 -v | tr -d ' \\n'):END\"; fi; }; echo READY",
-        ),
-        "zsh" => (
-            "zsh -f -i",
+             ssoenv() { if [ \"$1\" = profiles ]; then command \"$B\" \"$@\"; else echo \"GOT:$#:$(printf %s \"$2\" | od -An -tx1 -v | tr -d ' \\n'):END\"; fi; }; echo READY"
+        }
+        "zsh" => {
             "PROMPT='$ '; autoload -Uz compinit; compinit -u -D; eval \"$(\"$B\" init zsh)\"; \
-             ssoenv() { if [ \"$1\" = profiles ]; then command \"$B\" \"$@\"; else echo \"GOT:$#:$(printf %s \"$2\" | od -An -tx1 -v | tr -d ' \\n'):END\"; fi; }; echo READY",
-        ),
-        "fish" => (
-            "fish --no-config -i",
+             ssoenv() { if [ \"$1\" = profiles ]; then command \"$B\" \"$@\"; else echo \"GOT:$#:$(printf %s \"$2\" | od -An -tx1 -v | tr -d ' \\n'):END\"; fi; }; echo READY"
+        }
+        "fish" => {
             "function fish_prompt; printf '$ '; end; \"$B\" init fish | source; \
-             function ssoenv; if test \"$argv[1]\" = profiles; command $B $argv; else; echo GOT:(count $argv):(printf %s $argv[2] | od -An -tx1 -v | tr -d ' \\n'):END; end; end; echo READY",
-        ),
+             function ssoenv; if test \"$argv[1]\" = profiles; command $B $argv; else; echo GOT:(count $argv):(printf %s $argv[2] | od -An -tx1 -v | tr -d ' \\n'):END; end; end; echo READY"
+        }
         _ => unreachable!(),
     };
-    let t = Tmux::start(home.path(), cmd);
+    let t = Tmux::start(home.path(), &[], support::shell(shell).interactive);
     std::thread::sleep(Duration::from_millis(300));
     t.keys(setup);
     t.key("Enter");
@@ -366,13 +236,9 @@ fn control_characters_in_the_profile_name_never_reach_the_terminal_from_any_prom
     let printable = ssoenv::text::printable(ESCAPING_NAME).into_owned();
     let seg = format!("{printable} expired");
     for locale in ["C", "C.UTF-8"] {
-        for shell in SHELLS {
-            if !have(shell) {
-                continue;
-            }
+        for shell in installed_shells().map(|s| s.name) {
             let home = tempfile::tempdir().unwrap();
-            let out = sh(
-                shell,
+            let out = support::shell(shell).run(
                 home.path(),
                 prompt_script(shell),
                 &[
@@ -381,7 +247,7 @@ fn control_characters_in_the_profile_name_never_reach_the_terminal_from_any_prom
                     ("LC_ALL", locale),
                 ],
             );
-            let out = ok(shell, &out);
+            let out = assert_quiet_success(shell, &out);
             // fish in the C locale reads the environment as Latin-1: the C1 control's
             // lead byte is a letter of its own, the control still an escape.
             let seg = if shell == "fish" && locale == "C" {
@@ -428,15 +294,6 @@ fn control_characters_in_the_profile_name_never_reach_the_terminal_from_any_prom
 
 // --- 3. code for the wrong shell ----------------------------------------------------------
 
-fn init_line(shell: &str) -> &'static str {
-    match shell {
-        "bash" => "eval \"$(\"$B\" init bash)\"",
-        "zsh" => "eval \"$(\"$B\" init zsh)\"",
-        "fish" => "\"$B\" init fish | source",
-        _ => unreachable!(),
-    }
-}
-
 /// In `inner`: use `dev` by hand (no init) and through its own init, print the
 /// profile, and write the secret to a file (never to the terminal).
 fn inner_script(inner: &str) -> String {
@@ -446,14 +303,14 @@ fn inner_script(inner: &str) -> String {
              eval \"$(\"$B\" unset)\"; echo \"unset=$? ${{AWS_PROFILE-none}}\"\n\
              {init}; ssoenv use dev; echo \"wrapped=$? $AWS_PROFILE ${{AWS_ACCESS_KEY_ID:0:4}}\"\n\
              printf %s \"$AWS_SECRET_ACCESS_KEY\" > secret\n",
-            init = init_line(inner)
+            init = support::shell(inner).init()
         ),
         "fish" => format!(
             "\"$B\" use dev | source; echo direct=0 $AWS_PROFILE (string sub -l 4 -- $AWS_ACCESS_KEY_ID)\n\
              \"$B\" unset | source; set -q AWS_PROFILE; or echo unset=0 none\n\
              {init}; ssoenv use dev; echo wrapped=$status $AWS_PROFILE (string sub -l 4 -- $AWS_ACCESS_KEY_ID)\n\
              printf %s $AWS_SECRET_ACCESS_KEY > secret\n",
-            init = init_line(inner)
+            init = support::shell(inner).init()
         ),
         _ => unreachable!(),
     }
@@ -479,22 +336,26 @@ fn each_shell_started_from_another_after_init_gets_its_own_code_and_leaks_nothin
     // Log in once, so that every `use` below reads the cache.
     let login = sb.run(["login", "dev"]);
     assert!(login.status.success(), "{}", support::stderr(&login));
-    for outer in SHELLS {
-        for inner in SHELLS {
-            if !have(outer) || !have(inner) {
-                continue;
-            }
+    for outer in installed_shells().map(|s| s.name) {
+        for inner in installed_shells() {
             let _ = std::fs::remove_file(sb.home.join("secret"));
             let inner_cmd = format!(
-                "{inner} {} {}",
-                shell_args(inner).join(" "),
-                quote_for(outer, &inner_script(inner))
+                "{} {} -c {}",
+                inner.name,
+                inner.args.join(" "),
+                quote_for(outer, &inner_script(inner.name))
             );
-            let script = format!("{}\n{inner_cmd}\necho outer-done\n", init_line(outer));
-            let out = sh(outer, &sb.home, &script, &env);
+            let script = format!(
+                "{}\n{inner_cmd}\necho outer-done\n",
+                support::shell(outer).init()
+            );
+            let out = support::shell(outer).run(&sb.home, &script, &env);
             let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
             let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-            let ctx = format!("{inner} inside {outer}:\nstdout: {stdout}\nstderr: {stderr}");
+            let ctx = format!(
+                "{} inside {outer}:\nstdout: {stdout}\nstderr: {stderr}",
+                inner.name
+            );
             assert!(out.status.success(), "{ctx}");
             assert!(stdout.contains("direct=0 dev ASIA\n"), "{ctx}");
             assert!(stdout.contains("unset=0 none\n"), "{ctx}");
@@ -528,22 +389,21 @@ fn the_wrappers_refuse_a_shell_that_is_not_their_own() {
         ("SSOENV_INTERACTIVE", "1".to_owned()),
     ];
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
-    for shell in SHELLS {
-        if !have(shell) {
-            continue;
-        }
+    for sh in installed_shells() {
+        let shell = sh.name;
         for other in ["bash", "zsh", "fish", "powershell", "pwsh"] {
             if other == shell {
                 continue;
             }
             for args in [format!("--shell {other}"), format!("--shell={other}")] {
-                let st = if shell == "fish" { "$status" } else { "$?" };
                 let script = format!(
-                    "{}\nssoenv use dev {args}; echo rc={st}\nssoenv unset {args}; echo rc={st}\n\
-                     echo profile=\"$AWS_PROFILE\"\n",
-                    init_line(shell)
+                    "{}\n{}\n{}\necho profile={}\n",
+                    sh.init(),
+                    sh.status_of(&format!("ssoenv use dev {args}"), "rc"),
+                    sh.status_of(&format!("ssoenv unset {args}"), "rc"),
+                    sh.var("AWS_PROFILE")
                 );
-                let out = sh(shell, &sb.home, &script, &env);
+                let out = sh.run(&sb.home, &script, &env);
                 let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
                 let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
                 let ctx = format!("{shell} {args}:\nstdout: {stdout}\nstderr: {stderr}");
@@ -554,12 +414,14 @@ fn the_wrappers_refuse_a_shell_that_is_not_their_own() {
             }
         }
         // Its own name is fine, in either form.
-        let st = if shell == "fish" { "$status" } else { "$?" };
         let script = format!(
-            "{}\nssoenv use dev --shell {shell} 2>/dev/null; echo rc={st}\nssoenv use --shell={shell} dev; echo rc={st}\necho profile=\"$AWS_PROFILE\"\n",
-            init_line(shell)
+            "{}\n{}\n{}\necho profile={}\n",
+            sh.init(),
+            sh.status_of(&format!("ssoenv use dev --shell {shell} 2>/dev/null"), "rc"),
+            sh.status_of(&format!("ssoenv use --shell={shell} dev"), "rc"),
+            sh.var("AWS_PROFILE")
         );
-        let out = ok(shell, &sh(shell, &sb.home, &script, &env));
+        let out = assert_quiet_success(shell, &sh.run(&sb.home, &script, &env));
         assert_eq!(out, "rc=0\nrc=0\nprofile=dev\n", "{shell}");
     }
 }
@@ -567,19 +429,16 @@ fn the_wrappers_refuse_a_shell_that_is_not_their_own() {
 #[test]
 fn an_inherited_ssoenv_shell_loses_to_a_parent_that_is_a_known_shell() {
     let home = tempfile::tempdir().unwrap();
-    for shell in SHELLS {
-        if !have(shell) {
-            continue;
-        }
+    for shell in installed_shells().map(|s| s.name) {
         for stale in ["bash", "zsh", "fish", "powershell"] {
             let script = match shell {
                 // `source` reports the status of the last `set -e`, 4 for an absent variable.
                 "fish" => "\"$B\" unset | source; echo ok=0",
                 _ => "eval \"$(\"$B\" unset)\"; echo ok=$?",
             };
-            let out = sh(shell, home.path(), script, &[("SSOENV_SHELL", stale)]);
+            let out = support::shell(shell).run(home.path(), script, &[("SSOENV_SHELL", stale)]);
             assert_eq!(
-                ok(shell, &out),
+                assert_quiet_success(shell, &out),
                 "ok=0\n",
                 "{shell} with SSOENV_SHELL={stale}"
             );
@@ -589,17 +448,14 @@ fn an_inherited_ssoenv_shell_loses_to_a_parent_that_is_a_known_shell() {
 
 #[test]
 fn init_no_longer_exports_ssoenv_shell() {
-    for shell in SHELLS {
-        if !have(shell) {
-            continue;
-        }
+    for shell in installed_shells().map(|s| s.name) {
         let home = tempfile::tempdir().unwrap();
         let script = format!(
             "{}\nenv | grep -c '^SSOENV_SHELL=' || true",
-            init_line(shell)
+            support::shell(shell).init()
         );
         assert_eq!(
-            ok(shell, &sh(shell, home.path(), &script, &[])),
+            assert_quiet_success(shell, &support::shell(shell).run(home.path(), &script, &[])),
             "0\n",
             "{shell}"
         );
@@ -634,8 +490,7 @@ fn zsh_never_runs_code_from_the_profile_name_whatever_order_the_options_are_set_
                  for f in $precmd_functions; do $f; done\n\
                  print -r -- \"again=$(print -rP -- $PROMPT)\""
             );
-            let out = sh(
-                "zsh",
+            let out = support::shell("zsh").run(
                 home.path(),
                 &script,
                 &[
@@ -676,10 +531,9 @@ fn bash_without_promptvars_shows_the_segment_and_not_the_marker() {
              unset SSOENV_PROFILE; eval \"$PROMPT_COMMAND\"; echo \"gone=${{PS1@P}}\""
         );
         let name = "b\\$(date >> f)!x\\w";
-        let out = ok(
+        let out = assert_quiet_success(
             "bash",
-            &sh(
-                "bash",
+            &support::shell("bash").run(
                 home.path(),
                 &script,
                 &[
@@ -725,10 +579,7 @@ fn absurd_expirations_print_no_errors_and_match_ssoenv_prompt() {
             "p|unknown\n",
             "{value:?}"
         );
-        for shell in SHELLS {
-            if !have(shell) {
-                continue;
-            }
+        for shell in installed_shells().map(|s| s.name) {
             let script = prompt_script(shell).to_owned()
                 + "\n"
                 + match shell {
@@ -740,25 +591,20 @@ fn absurd_expirations_print_no_errors_and_match_ssoenv_prompt() {
                     }
                     _ => "eval \"$PROMPT_COMMAND\"; echo state=$SSOENV_SEGMENT_STATE",
                 };
-            let out = sh(
-                shell,
+            let out = support::shell(shell).run(
                 home.path(),
                 &script,
                 &[("SSOENV_PROFILE", "p"), ("SSOENV_EXPIRATION", value)],
             );
-            let out = ok(shell, &out);
+            let out = assert_quiet_success(shell, &out);
             assert_eq!(field(&out, "segment"), "p", "{shell} {value:?}");
             assert_eq!(field(&out, "state"), "unknown", "{shell} {value:?}");
             assert_eq!(field(&out, "prompt"), "(p) P> ", "{shell} {value:?}");
         }
     }
     // The largest value still taken: 15 digits.
-    for shell in SHELLS {
-        if !have(shell) {
-            continue;
-        }
-        let out = sh(
-            shell,
+    for shell in installed_shells().map(|s| s.name) {
+        let out = support::shell(shell).run(
             home.path(),
             prompt_script(shell),
             &[
@@ -767,7 +613,7 @@ fn absurd_expirations_print_no_errors_and_match_ssoenv_prompt() {
                 ("NO_COLOR", "1"),
             ],
         );
-        let out = ok(shell, &out);
+        let out = assert_quiet_success(shell, &out);
         assert!(
             field(&out, "segment").starts_with("p 27777"),
             "{shell}: {out}"

@@ -48,12 +48,8 @@ pub fn shell(name: &str) -> &'static RealShell {
 
 /// `f` for each shell in [`SHELLS`] that is installed; a missing one is
 /// skipped, or fails the test under `CI`.
-pub fn for_each_shell(mut f: impl FnMut(&'static RealShell)) {
-    for sh in &SHELLS {
-        if have(sh.name) {
-            f(sh);
-        }
-    }
+pub fn for_each_shell(f: impl FnMut(&'static RealShell)) {
+    installed_shells().for_each(f)
 }
 
 impl RealShell {
@@ -112,6 +108,24 @@ impl RealShell {
         self.eval_output_of(&format!("\"$B\" init {}", self.name))
     }
 
+    /// `command`, then a line `label=<its exit status>`, a failure not ending
+    /// the strict-mode script.
+    pub fn status_of(&self, command: &str, label: &str) -> String {
+        match self.name {
+            "fish" => format!("{command}; echo {label}=$status"),
+            _ => format!("{command} && echo {label}=0 || echo {label}=$?"),
+        }
+    }
+
+    /// The value of variable `name` in double quotes, empty when unset (also
+    /// under `no_unset`).
+    pub fn var(&self, name: &str) -> String {
+        match self.name {
+            "fish" => format!("\"${name}\""),
+            _ => format!("\"${{{name}-}}\""),
+        }
+    }
+
     /// The line that sources the file `path`.
     pub fn source(&self, path: &str) -> String {
         format!("source {path}")
@@ -163,4 +177,10 @@ pub fn eval_in(shell_name: &str, script: &str, names: &[&str], dir: &Path) -> St
     );
     assert_eq!(stderr(&out), "", "{shell_name} wrote to stderr");
     stdout(&out)
+}
+
+/// The shells of [`SHELLS`] that are installed (a missing one is skipped, or
+/// fails the test under `CI`), for a loop that needs `continue` or `break`.
+pub fn installed_shells() -> impl Iterator<Item = &'static RealShell> {
+    SHELLS.iter().filter(|sh| have(sh.name))
 }

@@ -62,7 +62,8 @@ impl Tmux {
         )
     }
 
-    fn tmux(&self, args: &[&str]) -> Output {
+    /// Any tmux command against this server (the session is `t`).
+    pub fn tmux(&self, args: &[&str]) -> Output {
         Command::new("tmux")
             .arg("-L")
             .arg(&self.socket)
