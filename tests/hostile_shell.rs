@@ -326,13 +326,6 @@ fn quote_for(outer: &str, s: &str) -> String {
 #[test]
 fn each_shell_started_from_another_after_init_gets_its_own_code_and_leaks_nothing() {
     let sb = Sandbox::new();
-    let env = [
-        ("AWS_ENDPOINT_URL_SSO_OIDC", sb.emu.url()),
-        ("AWS_ENDPOINT_URL_SSO", sb.emu.url()),
-        ("SSOENV_INTERACTIVE", "1".to_owned()),
-        ("NO_COLOR", "1".to_owned()),
-    ];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     // Log in once, so that every `use` below reads the cache.
     let login = sb.run(["login", "dev"]);
     assert!(login.status.success(), "{}", support::stderr(&login));
@@ -349,7 +342,7 @@ fn each_shell_started_from_another_after_init_gets_its_own_code_and_leaks_nothin
                 "{}\n{inner_cmd}\necho outer-done\n",
                 support::shell(outer).init()
             );
-            let out = support::shell(outer).run(&sb.home, &script, &env);
+            let out = support::shell(outer).run_in(&sb, &script, &[("NO_COLOR", "1")]);
             let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
             let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
             let ctx = format!(
@@ -383,12 +376,6 @@ fn each_shell_started_from_another_after_init_gets_its_own_code_and_leaks_nothin
 #[test]
 fn the_wrappers_refuse_a_shell_that_is_not_their_own() {
     let sb = Sandbox::new();
-    let env = [
-        ("AWS_ENDPOINT_URL_SSO_OIDC", sb.emu.url()),
-        ("AWS_ENDPOINT_URL_SSO", sb.emu.url()),
-        ("SSOENV_INTERACTIVE", "1".to_owned()),
-    ];
-    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (*k, v.as_str())).collect();
     for sh in installed_shells() {
         let shell = sh.name;
         for other in ["bash", "zsh", "fish", "powershell", "pwsh"] {
@@ -403,7 +390,7 @@ fn the_wrappers_refuse_a_shell_that_is_not_their_own() {
                     sh.status_of(&format!("ssoenv unset {args}"), "rc"),
                     sh.var("AWS_PROFILE")
                 );
-                let out = sh.run(&sb.home, &script, &env);
+                let out = sh.run_in(&sb, &script, &[]);
                 let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
                 let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
                 let ctx = format!("{shell} {args}:\nstdout: {stdout}\nstderr: {stderr}");
@@ -421,7 +408,7 @@ fn the_wrappers_refuse_a_shell_that_is_not_their_own() {
             sh.status_of(&format!("ssoenv use --shell={shell} dev"), "rc"),
             sh.var("AWS_PROFILE")
         );
-        let out = assert_quiet_success(shell, &sh.run(&sb.home, &script, &env));
+        let out = assert_quiet_success(shell, &sh.run_in(&sb, &script, &[]));
         assert_eq!(out, "rc=0\nrc=0\nprofile=dev\n", "{shell}");
     }
 }

@@ -4,70 +4,46 @@
 
 mod support;
 
-use std::process::{Command, Stdio};
-use support::{BIN, Sandbox, have};
+use std::process::Command;
+use support::{BIN, FISH, RealShell, Sandbox, for_each_shell, stderr, stdout};
 
-fn run(sb: &Sandbox, shell: &str, script: &str) -> String {
-    let args: &[&str] = match shell {
-        "bash" => &["--noprofile", "--norc", "-c"],
-        "zsh" => &["-f", "-c"],
-        _ => &["--no-config", "-c"],
-    };
-    let out = Command::new(shell)
-        .args(args)
-        .arg(script)
-        .env_clear()
-        .env("HOME", &sb.home)
-        .env("PATH", "/usr/bin:/bin")
-        .env("AWS_ENDPOINT_URL_SSO_OIDC", sb.emu.url())
-        .env("AWS_ENDPOINT_URL_SSO", sb.emu.url())
-        .env("SSOENV_INTERACTIVE", "1")
-        .env("NO_COLOR", "1")
-        .env("B", BIN)
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{shell}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout).unwrap()
+/// `script` in `shell` (strict mode) against the sandbox; it must succeed.
+fn run(sb: &Sandbox, shell: &RealShell, script: &str) -> String {
+    let out = shell.run_in(sb, script, &[("NO_COLOR", "1")]);
+    assert!(out.status.success(), "{}: {}", shell.name, stderr(&out));
+    stdout(&out)
 }
 
 #[test]
 fn use_through_the_function_exports_the_session_and_auto_renew_refreshes_it() {
     let sb = Sandbox::new();
-    for shell in ["bash", "zsh", "fish"] {
-        if !have(shell) {
-            continue;
-        }
-        let (init, hook, st, soon) = match shell {
+    for_each_shell(|sh| {
+        let shell = sh.name;
+        let (prompt, hook, soon) = match shell {
             "bash" => (
-                "PS1='P> '; eval \"$(\"$B\" init bash)\"",
+                "PS1='P> '",
                 "eval \"$PROMPT_COMMAND\"",
-                "$?",
                 "export SSOENV_AUTO_RENEW=1 SSOENV_EXPIRATION=$((EPOCHSECONDS + 100))",
             ),
             "zsh" => (
-                "PROMPT='P> '; eval \"$(\"$B\" init zsh)\"",
+                "PROMPT='P> '",
                 "for f in $precmd_functions; do $f; done",
-                "$?",
                 "export SSOENV_AUTO_RENEW=1 SSOENV_EXPIRATION=$((EPOCHSECONDS + 100))",
             ),
             _ => (
-                "function fish_prompt; printf 'P> '; end; \"$B\" init fish | source",
+                "function fish_prompt; printf 'P> '; end",
                 "emit fish_prompt",
-                "$status",
                 "set -gx SSOENV_AUTO_RENEW 1; set -gx SSOENV_EXPIRATION (math (date +%s) + 100)",
             ),
         };
         let script = format!(
-            "{init}\nssoenv use dev 2>/dev/null; echo rc={st}\n{hook}\n\
+            "{prompt}; {}\n{}\n{hook}\n\
              echo \"profile=$AWS_PROFILE key=$AWS_ACCESS_KEY_ID region=$AWS_REGION seg=$SSOENV_SEGMENT\"\n\
-             {soon}\n{hook}\necho \"after=$SSOENV_SEGMENT_STATE\"\n"
+             {soon}\n{hook}\necho \"after=$SSOENV_SEGMENT_STATE\"\n",
+            sh.init(),
+            sh.status_of("ssoenv use dev 2>/dev/null", "rc")
         );
-        let out = run(&sb, shell, &script);
+        let out = run(&sb, sh, &script);
         assert!(out.contains("rc=0\n"), "{shell}: {out}");
         assert!(out.contains("profile=dev key=ASIA"), "{shell}: {out}");
         assert!(out.contains("region=eu-west-1"), "{shell}: {out}");
@@ -77,7 +53,7 @@ fn use_through_the_function_exports_the_session_and_auto_renew_refreshes_it() {
         );
         // 100 s left with SSOENV_AUTO_RENEW=1: the hook got fresh expiry from the cache, quietly.
         assert!(out.contains("after=ok"), "{shell}: {out}");
-    }
+    });
     // One device login in all: later `use` calls and renewals reuse the token.
     assert_eq!(sb.emu.stats().start_device_authorization, 1);
 }
@@ -86,7 +62,7 @@ fn use_through_the_function_exports_the_session_and_auto_renew_refreshes_it() {
 /// code `use` and `unset` print must end with status 0 or `… | source; and aws …` stops.
 #[test]
 fn fish_use_and_unset_leave_status_zero_when_erasing_absent_variables() {
-    if !have("fish") {
+    if !FISH.available() {
         return;
     }
     let sb = Sandbox::new();
@@ -96,7 +72,7 @@ fn fish_use_and_unset_leave_status_zero_when_erasing_absent_variables() {
                \"$B\" use dev 2>/dev/null | source; and echo and-ran\n\
                \"$B\" unset | source; echo unset=$status\n\
                \"$B\" unset | source; echo unset-again=$status\n";
-    let out = run(&sb, "fish", raw);
+    let out = run(&sb, &FISH, raw);
     assert_eq!(
         out, "use=0\nand-ran\nunset=0\nunset-again=0\n",
         "raw pipeline"
@@ -107,7 +83,7 @@ fn fish_use_and_unset_leave_status_zero_when_erasing_absent_variables() {
                 ssoenv unset; echo unset=$status\n\
                 ssoenv unset; and echo unset-again=$status\n\
                 emit fish_prompt; echo prompt=$status\n";
-    let out = run(&sb, "fish", func);
+    let out = run(&sb, &FISH, func);
     assert_eq!(
         out, "use=0\nand-ran\nunset=0\nunset-again=0\nprompt=0\n",
         "init function"

@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use super::{BIN, have, stderr, stdout};
+use super::{BIN, Sandbox, have, stderr, stdout};
 
 /// One real shell and how a test script talks to it.
 pub struct RealShell {
@@ -84,6 +84,19 @@ impl RealShell {
             c.env(k, v);
         }
         c.output().unwrap()
+    }
+
+    /// `script` as [`RealShell::run`] does, in the sandbox's HOME, talking to
+    /// its emulator, with `SSOENV_INTERACTIVE=1`, then `env`.
+    pub fn run_in(&self, sb: &Sandbox, script: &str, env: &[(&str, &str)]) -> Output {
+        let url = sb.emu.url();
+        let mut all = vec![
+            ("AWS_ENDPOINT_URL_SSO_OIDC", url.as_str()),
+            ("AWS_ENDPOINT_URL_SSO", url.as_str()),
+            ("SSOENV_INTERACTIVE", "1"),
+        ];
+        all.extend_from_slice(env);
+        self.run(&sb.home, script, &all)
     }
 
     /// The line that sets and exports `name` to `value` (quoted).
