@@ -7,7 +7,7 @@
 //! A missing shell skips its test locally and fails it when `CI` is set.
 
 use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
 use ssoenv::shell::{Change, Shell};
@@ -148,23 +148,6 @@ fn unset_changes(count: usize) -> Vec<Change> {
     (0..count).map(|i| (var_name(i), None)).collect()
 }
 
-/// The program on PATH, or None: the test is skipped, unless `CI` is set, when it fails.
-fn require(program: &str) -> Option<PathBuf> {
-    let found = std::env::var_os("PATH").and_then(|path| {
-        std::env::split_paths(&path)
-            .map(|dir| dir.join(program))
-            .find(|p| p.is_file())
-    });
-    if found.is_none() {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "{program} is not installed, and CI is set: this test must run"
-        );
-        eprintln!("skipping: {program} is not installed");
-    }
-    found
-}
-
 /// `env -0` output as NAME → value bytes.
 fn read_env0(path: &Path) -> HashMap<String, Vec<u8>> {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -185,45 +168,53 @@ fn read_env0(path: &Path) -> HashMap<String, Vec<u8>> {
 struct ShellRun {
     shell: Shell,
     program: &'static str,
+    /// No startup files and strict mode (see `support::SHELLS`).
     args: &'static [&'static str],
-    /// Strict mode, then: eval the file in $1 (sets), dump, eval $2 (unsets), dump.
+    /// Eval the file in $1 (sets), dump, eval $2 (unsets), dump.
     driver: &'static str,
 }
+
+const POSIX_DRIVER: &str = "eval \"$(cat \"$1\")\"\n\
+                            env -0 > set.env\n\
+                            eval \"$(cat \"$2\")\"\n\
+                            env -0 > unset.env\n";
 
 const BASH: ShellRun = ShellRun {
     shell: Shell::Bash,
     program: "bash",
-    args: &["--noprofile", "--norc"],
-    driver: "set -eu\n\
-             eval \"$(cat \"$1\")\"\n\
-             env -0 > set.env\n\
-             eval \"$(cat \"$2\")\"\n\
-             env -0 > unset.env\n",
+    args: support::BASH.args,
+    driver: POSIX_DRIVER,
 };
 
 const ZSH: ShellRun = ShellRun {
     shell: Shell::Zsh,
     program: "zsh",
-    args: &["-f"],
-    driver: "setopt no_unset err_exit\n\
-             eval \"$(cat \"$1\")\"\n\
-             env -0 > set.env\n\
-             eval \"$(cat \"$2\")\"\n\
-             env -0 > unset.env\n",
+    args: support::ZSH.args,
+    driver: POSIX_DRIVER,
 };
 
 /// zsh with RC_QUOTES, where `''` inside single quotes means `'`: the output must not care.
 const ZSH_RC_QUOTES: ShellRun = ShellRun {
     shell: Shell::Zsh,
     program: "zsh",
-    args: &["-f", "-o", "rc_quotes"],
-    driver: ZSH.driver,
+    args: &[
+        "-f",
+        "-o",
+        "err_exit",
+        "-o",
+        "no_unset",
+        "-o",
+        "pipe_fail",
+        "-o",
+        "rc_quotes",
+    ],
+    driver: POSIX_DRIVER,
 };
 
 const FISH: ShellRun = ShellRun {
     shell: Shell::Fish,
     program: "fish",
-    args: &["--no-config"],
+    args: support::FISH.args,
     driver: "cat $argv[1] | source\n\
              env -0 > set.env\n\
              cat $argv[2] | source\n\
@@ -234,16 +225,16 @@ const FISH: ShellRun = ShellRun {
 const DASH: ShellRun = ShellRun {
     shell: Shell::Sh,
     program: "dash",
-    args: &[],
-    driver: BASH.driver,
+    args: &["-eu"],
+    driver: POSIX_DRIVER,
 };
 
 /// Evaluate sets then unsets of every hostile value in `run`, under `locale`, and check the
 /// environment byte for byte.
 fn round_trip(run: &ShellRun, locale: &str) {
-    let Some(program) = require(run.program) else {
+    if !support::have(run.program) {
         return;
-    };
+    }
     let values = hostile_values();
     let dir = tempfile::tempdir().unwrap();
     let sets = run.shell.render(&set_changes(&values)).unwrap();
@@ -252,7 +243,7 @@ fn round_trip(run: &ShellRun, locale: &str) {
     std::fs::write(dir.path().join("unsets"), &unsets).unwrap();
     std::fs::write(dir.path().join("driver"), run.driver).unwrap();
 
-    let output = Command::new(program)
+    let output = Command::new(run.program)
         .args(run.args)
         .args(["driver", "sets", "unsets"])
         .current_dir(dir.path())
@@ -357,16 +348,16 @@ fn dash_reads_back_every_hostile_value_in_the_c_locale() {
 
 #[test]
 fn dash_strict_mode_unset_of_unknown_variables_is_quiet() {
-    unset_of_unknown_is_quiet(&DASH, "set -eu");
+    unset_of_unknown_is_quiet(&DASH);
 }
 
 /// The binary end to end under dash: `eval "$(ssoenv use …)"` with the parent process as the
 /// only hint (an inherited SSOENV_SHELL=fish must not win), then `--shell sh` and `unset`.
 #[test]
 fn dash_evaluates_use_and_unset_from_the_binary() {
-    let Some(dash) = require("dash") else {
+    if !support::have("dash") {
         return;
-    };
+    }
     // (The config takes no space or ' in a profile name; the round trips above cover those.)
     let name = "caf\u{e9}-$(touch${IFS}PWNED)`touch${IFS}PWNED`;x";
     let sb = support::Sandbox::new();
@@ -382,7 +373,7 @@ fn dash_evaluates_use_and_unset_from_the_binary() {
                   echo \"unset=${AWS_PROFILE-none} ${SSOENV_PROFILE-none}\"\n\
                   eval \"$(\"$B\" use \"$P\" --shell posix)\" && echo \"posix=$AWS_REGION\"\n";
     let cmd = sb.cmd(["unused"]);
-    let out = Command::new(dash)
+    let out = Command::new("dash")
         .args(["-c", script])
         .env_clear()
         .envs(
@@ -404,15 +395,18 @@ fn dash_evaluates_use_and_unset_from_the_binary() {
 }
 
 /// Unsetting variables that were never set is silent, even in strict mode.
-fn unset_of_unknown_is_quiet(run: &ShellRun, strict: &str) {
-    let Some(program) = require(run.program) else {
+fn unset_of_unknown_is_quiet(run: &ShellRun) {
+    if !support::have(run.program) {
         return;
-    };
+    }
     let dir = tempfile::tempdir().unwrap();
     let unsets = run.shell.render(&unset_changes(3)).unwrap();
-    let script = format!("{strict}\neval \"$(cat unsets)\"\nprintf done\n");
+    let script = match run.shell {
+        Shell::Fish => format!("{unsets}printf done"),
+        _ => "eval \"$(cat unsets)\"\nprintf done\n".to_owned(),
+    };
     std::fs::write(dir.path().join("unsets"), unsets).unwrap();
-    let output = Command::new(program)
+    let output = Command::new(run.program)
         .args(run.args)
         .args(["-c", &script])
         .current_dir(dir.path())
@@ -428,31 +422,17 @@ fn unset_of_unknown_is_quiet(run: &ShellRun, strict: &str) {
 
 #[test]
 fn bash_strict_mode_unset_of_unknown_variables_is_quiet() {
-    unset_of_unknown_is_quiet(&BASH, "set -eu");
+    unset_of_unknown_is_quiet(&BASH);
 }
 
 #[test]
 fn zsh_strict_mode_unset_of_unknown_variables_is_quiet() {
-    unset_of_unknown_is_quiet(&ZSH, "setopt no_unset err_exit");
+    unset_of_unknown_is_quiet(&ZSH);
 }
 
 #[test]
 fn fish_erase_of_unknown_variables_is_quiet() {
-    let Some(program) = require("fish") else {
-        return;
-    };
-    let unsets = Shell::Fish.render(&unset_changes(3)).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let output = Command::new(program)
-        .args(["--no-config", "-c", &format!("{unsets}printf done")])
-        .current_dir(dir.path())
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", dir.path())
-        .output()
-        .unwrap();
-    assert_eq!(String::from_utf8_lossy(&output.stderr), "");
-    assert_eq!(String::from_utf8_lossy(&output.stdout), "done");
+    unset_of_unknown_is_quiet(&FISH);
 }
 
 // --- PowerShell, by grammar -------------------------------------------------------------
