@@ -47,10 +47,6 @@ fn a_corrupt_token_and_role_cache_file_are_each_warned_about_once() {
     assert!(err.contains("lacks a valid accessToken"), "{err}");
 }
 
-fn token_json(sb: &Sandbox) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(sb.token_path("corp")).unwrap()).unwrap()
-}
-
 fn session_token_state(sb: &Sandbox) -> String {
     let out = sb.run(["status", "--json"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -69,7 +65,7 @@ fn a_token_the_portal_rejects_is_marked_expired_so_status_and_login_see_it() {
     let sb = Sandbox::new();
     let out = sb.run(["login", "dev"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    let before = token_json(&sb);
+    let before = sb.token_json("corp");
     assert_eq!(session_token_state(&sb), "valid");
 
     // The administrator revokes the session: the portal answers 401.
@@ -82,7 +78,7 @@ fn a_token_the_portal_rejects_is_marked_expired_so_status_and_login_see_it() {
     assert_fails(&out, 1, "has expired or is otherwise invalid");
 
     // Same token and refresh material, now expired, and marked.
-    let after = token_json(&sb);
+    let after = sb.token_json("corp");
     for key in [
         "accessToken",
         "refreshToken",
@@ -120,7 +116,7 @@ fn a_token_the_portal_rejects_is_marked_expired_so_status_and_login_see_it() {
     assert!(err.contains("ssoenv: logged in to"), "{err}");
     assert_eq!(sb.emu.stats().start_device_authorization, logins + 1);
     assert_eq!(session_token_state(&sb), "valid");
-    assert!(token_json(&sb).get("ssoenvRejectedAt").is_none());
+    assert!(sb.token_json("corp").get("ssoenvRejectedAt").is_none());
     assert_eq!(sb.run(["status", "--check", "dev"]).status.code(), Some(0));
     let out = sb.run(["use", "dev", "--shell", "bash"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -135,7 +131,7 @@ fn a_rejected_token_during_use_is_replaced_by_a_fresh_login_without_the_mark() {
     let err = stderr(&out);
     assert!(out.status.success(), "{err}");
     assert!(err.contains("rejected by the portal"), "{err}");
-    assert!(token_json(&sb).get("ssoenvRejectedAt").is_none());
+    assert!(sb.token_json("corp").get("ssoenvRejectedAt").is_none());
     assert_eq!(session_token_state(&sb), "valid");
 }
 

@@ -7,20 +7,6 @@ use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 use support::*;
 
-fn token_json(sb: &Sandbox, name: &str) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(sb.token_path(name)).unwrap()).unwrap()
-}
-
-fn write_token(sb: &Sandbox, name: &str, v: &serde_json::Value) {
-    std::fs::write(sb.token_path(name), v.to_string()).unwrap();
-}
-
-fn ts(offset_secs: i64) -> String {
-    ssoenv::cache::format_timestamp(
-        time::OffsetDateTime::now_utc() + time::Duration::seconds(offset_secs),
-    )
-}
-
 /// The exit code of a run (None when a signal ended it).
 fn code(out: &std::process::Output) -> Option<i32> {
     out.status.code()
@@ -296,12 +282,12 @@ fn status_check_answers_by_exit_code_alone_without_network() {
         .unwrap();
     assert_eq!(code(&out), Some(0), "{}", stderr(&out));
     // An expired token that can be refreshed still needs no person; without a refresh token it does.
-    let mut t = token_json(&sb, "corp");
+    let mut t = sb.token_json("corp");
     t["expiresAt"] = ts(-60).into();
-    write_token(&sb, "corp", &t);
+    sb.write_token("corp", &t);
     assert_eq!(check(&["status", "--check", "prod"]), Some(0));
     t.as_object_mut().unwrap().remove("refreshToken");
-    write_token(&sb, "corp", &t);
+    sb.write_token("corp", &t);
     assert_eq!(check(&["status", "--check", "prod"]), Some(1));
     assert_eq!(
         check(&["status", "--check", "dev"]),

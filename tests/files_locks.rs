@@ -8,19 +8,14 @@ mod support;
 use ssoenv_emulator::Fault;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 use support::*;
 
-/// Run `cmd` with stdout/stderr captured to files and a watchdog: a process
-/// still running after `limit` is killed and the test fails instead of
-/// hanging. The child's address space is capped (1 GiB) so a regression that
-/// reads `/dev/zero` fails instead of exhausting the machine's memory.
+/// [`output_timed`] with the child's address space capped (1 GiB), so a
+/// regression that reads `/dev/zero` fails instead of exhausting the
+/// machine's memory.
 fn run_bounded(cmd: &mut Command, dir: &Path, limit: Duration) -> (Output, Duration) {
     use std::os::unix::process::CommandExt;
-    let out_path = dir.join("watchdog.out");
-    let err_path = dir.join("watchdog.err");
-    cmd.stdout(std::fs::File::create(&out_path).unwrap())
-        .stderr(std::fs::File::create(&err_path).unwrap());
     unsafe {
         cmd.pre_exec(|| {
             let lim = libc::rlimit {
@@ -31,29 +26,7 @@ fn run_bounded(cmd: &mut Command, dir: &Path, limit: Duration) -> (Output, Durat
             Ok(())
         });
     }
-    let start = Instant::now();
-    let mut child = cmd.spawn().unwrap();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > limit {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!(
-                "ssoenv did not finish within {limit:?}; stderr so far: {}",
-                std::fs::read_to_string(&err_path).unwrap_or_default()
-            );
-        }
-        std::thread::sleep(Duration::from_millis(10));
-    };
-    let elapsed = start.elapsed();
-    let out = Output {
-        status,
-        stdout: std::fs::read(&out_path).unwrap(),
-        stderr: std::fs::read(&err_path).unwrap(),
-    };
-    (out, elapsed)
+    output_timed(cmd, dir, limit)
 }
 
 fn mkfifo(path: &Path) {

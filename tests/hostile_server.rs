@@ -40,42 +40,9 @@ fn quick() -> Sandbox {
     })
 }
 
-/// Run `cmd` with its output in files, killing it after `limit`. Returns the
-/// output and how long it ran; panics (the test fails) when it had to be killed.
+/// [`output_timed`] in the sandbox's directory.
 fn run_bounded(sb: &Sandbox, mut cmd: Command, limit: Duration) -> (Output, Duration) {
-    let n = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .unwrap()
-        .as_nanos();
-    let out_path = sb.dir.path().join(format!("out.{n}"));
-    let err_path = sb.dir.path().join(format!("err.{n}"));
-    let start = Instant::now();
-    let mut child = cmd
-        .stdout(std::fs::File::create(&out_path).unwrap())
-        .stderr(std::fs::File::create(&err_path).unwrap())
-        .spawn()
-        .unwrap();
-    let status = loop {
-        if let Some(s) = child.try_wait().unwrap() {
-            break s;
-        }
-        if start.elapsed() > limit {
-            child.kill().unwrap();
-            child.wait().unwrap();
-            panic!(
-                "ssoenv was still running after {limit:?}; stderr so far:\n{}",
-                String::from_utf8_lossy(&std::fs::read(&err_path).unwrap())
-            );
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
-    let took = start.elapsed();
-    let out = Output {
-        status,
-        stdout: std::fs::read(&out_path).unwrap(),
-        stderr: std::fs::read(&err_path).unwrap(),
-    };
-    (out, took)
+    output_timed(&mut cmd, sb.dir.path(), limit)
 }
 
 fn assert_no_panic(err: &str) {

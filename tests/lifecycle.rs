@@ -6,20 +6,6 @@ use ssoenv_emulator::{EmulatorConfig, Fault};
 use std::process::Stdio;
 use support::*;
 
-fn token_json(sb: &Sandbox, name: &str) -> serde_json::Value {
-    serde_json::from_slice(&std::fs::read(sb.token_path(name)).unwrap()).unwrap()
-}
-
-fn write_token(sb: &Sandbox, name: &str, v: &serde_json::Value) {
-    std::fs::write(sb.token_path(name), v.to_string()).unwrap();
-}
-
-fn ts(offset_secs: i64) -> String {
-    ssoenv::cache::format_timestamp(
-        time::OffsetDateTime::now_utc() + time::Duration::seconds(offset_secs),
-    )
-}
-
 fn clear_role_cache(sb: &Sandbox) {
     let _ = std::fs::remove_dir_all(sb.cli_cache());
 }
@@ -77,14 +63,14 @@ fn a_token_inside_the_refresh_window_is_refreshed_once_and_rotated() {
         ..EmulatorConfig::default()
     });
     assert!(sb.run(["login", "dev"]).status.success());
-    let before = token_json(&sb, "corp");
+    let before = sb.token_json("corp");
     sb.emu.set_token_ttl(28800);
     let out = sb.run(["use", "prod", "--shell", "bash"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let s = sb.emu.stats();
     assert_eq!(s.create_token_refresh_token, 1, "exactly one refresh");
     assert_eq!(s.start_device_authorization, 1, "no second login");
-    let after = token_json(&sb, "corp");
+    let after = sb.token_json("corp");
     assert_ne!(after["accessToken"], before["accessToken"]);
     assert_ne!(
         after["refreshToken"], before["refreshToken"],
@@ -105,10 +91,10 @@ fn a_token_inside_the_refresh_window_is_refreshed_once_and_rotated() {
 fn a_refused_refresh_falls_back_to_the_device_flow() {
     let sb = Sandbox::new();
     assert!(sb.run(["login", "dev"]).status.success());
-    let mut t = token_json(&sb, "corp");
+    let mut t = sb.token_json("corp");
     t["expiresAt"] = ts(-60).into();
     t["refreshToken"] = "not-a-valid-refresh-token".into();
-    write_token(&sb, "corp", &t);
+    sb.write_token("corp", &t);
     let out = sb.run(["use", "dev", "--shell", "bash"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
@@ -126,9 +112,9 @@ fn an_expired_session_without_refresh_fails_non_interactively_with_the_aws_messa
     let sb = Sandbox::new();
     assert!(sb.run(["login", "legacy"]).status.success());
     let key = "https://legacy.awsapps.com/start";
-    let mut t = token_json(&sb, key);
+    let mut t = sb.token_json(key);
     t["expiresAt"] = ts(-60).into();
-    write_token(&sb, key, &t);
+    sb.write_token(key, &t);
     let sb = sb.env("SSOENV_INTERACTIVE", "0");
     let out = sb.run(["exec", "legacy", "--", "true"]);
     assert_eq!(out.status.code(), Some(1));
@@ -152,7 +138,7 @@ fn logout_revokes_server_side_removes_files_and_is_idempotent() {
             .status
             .success()
     );
-    let access = token_json(&sb, "corp")["accessToken"]
+    let access = sb.token_json("corp")["accessToken"]
         .as_str()
         .unwrap()
         .to_owned();
@@ -261,12 +247,12 @@ fn status_reports_each_token_state_without_network() {
         .unwrap();
     assert_eq!(dev["account_id"], "111111111111");
     assert_eq!(dev["credentials"]["state"], "valid");
-    let mut t = token_json(&sb, "corp");
+    let mut t = sb.token_json("corp");
     t["expiresAt"] = ts(-60).into();
-    write_token(&sb, "corp", &t);
+    sb.write_token("corp", &t);
     assert_eq!(state(&json(&sb), "corp"), "refreshable");
     t.as_object_mut().unwrap().remove("refreshToken");
-    write_token(&sb, "corp", &t);
+    sb.write_token("corp", &t);
     assert_eq!(state(&json(&sb), "corp"), "expired");
     // The active profile comes from this shell's environment.
     let v: serde_json::Value = serde_json::from_slice(
@@ -316,9 +302,9 @@ fn profiles_lists_name_session_account_role_region() {
 fn six_shells_at_expiry_refresh_exactly_once() {
     let sb = Sandbox::new();
     assert!(sb.run(["login", "dev"]).status.success());
-    let mut t = token_json(&sb, "corp");
+    let mut t = sb.token_json("corp");
     t["expiresAt"] = ts(-5).into();
-    write_token(&sb, "corp", &t);
+    sb.write_token("corp", &t);
     let children: Vec<_> = (0..6)
         .map(|i| {
             sb.cmd([

@@ -119,6 +119,15 @@ impl Sandbox {
             .join(format!("{}.json", ssoenv::cache::sha1_hex(name)))
     }
 
+    /// The cached token of session (or start URL) `name`.
+    pub fn token_json(&self, name: &str) -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(self.token_path(name)).unwrap()).unwrap()
+    }
+
+    pub fn write_token(&self, name: &str, v: &serde_json::Value) {
+        std::fs::write(self.token_path(name), v.to_string()).unwrap();
+    }
+
     pub fn cli_cache(&self) -> PathBuf {
         self.home.join(".aws/cli/cache")
     }
@@ -140,10 +149,26 @@ impl Sandbox {
     }
 }
 
+/// A cache timestamp `offset_secs` from now.
+pub fn ts(offset_secs: i64) -> String {
+    ssoenv::cache::format_timestamp(
+        time::OffsetDateTime::now_utc() + time::Duration::seconds(offset_secs),
+    )
+}
+
 /// Run `cmd` with stdout and stderr in files, killing it and failing the test
 /// if it is still running after `limit` (a regression then fails rather than
-/// hangs the suite). Returns the output and how long it took.
+/// hangs the suite). Returns the output.
 pub fn output_within(mut cmd: Command, dir: &Path, limit: std::time::Duration) -> Output {
+    output_timed(&mut cmd, dir, limit).0
+}
+
+/// [`output_within`], and how long it took.
+pub fn output_timed(
+    cmd: &mut Command,
+    dir: &Path,
+    limit: std::time::Duration,
+) -> (Output, std::time::Duration) {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     let n = N.fetch_add(1, Ordering::Relaxed);
@@ -168,13 +193,15 @@ pub fn output_within(mut cmd: Command, dir: &Path, limit: std::time::Duration) -
                 String::from_utf8_lossy(&std::fs::read(&err_path).unwrap())
             );
         }
-        std::thread::sleep(std::time::Duration::from_millis(20));
+        std::thread::sleep(std::time::Duration::from_millis(10));
     };
-    Output {
+    let took = start.elapsed();
+    let out = Output {
         status,
         stdout: std::fs::read(&out_path).unwrap(),
         stderr: std::fs::read(&err_path).unwrap(),
-    }
+    };
+    (out, took)
 }
 
 /// `cmd` (built by `Sandbox::cmd`, so with a cleared environment) run under
