@@ -506,16 +506,7 @@ fn populate_follows_a_symlink_and_keeps_the_mode() {
 /// its sso-session, and gets credentials for one with ssoenv's token.
 #[test]
 fn botocore_reads_the_populated_profiles() {
-    let ok = std::process::Command::new("python3")
-        .args(["-c", "import botocore.session"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "botocore is required under CI"
-        );
-        eprintln!("skipping: botocore not installed");
+    if !have_botocore() {
         return;
     }
     let f = r#"{"accounts":[
@@ -539,15 +530,9 @@ s = botocore.session.Session(profile=sys.argv[1])
 out['_key'] = s.get_credentials().get_frozen_credentials().access_key[:4]
 print(json.dumps(out))
 "#;
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(script)
+    let out = sb
+        .python(script)
         .args(want.iter().map(|p| &p.0))
-        .env_clear()
-        .env("HOME", &sb.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("AWS_ENDPOINT_URL_SSO", sb.emu.url())
-        .env("AWS_ENDPOINT_URL_SSO_OIDC", sb.emu.url())
         .output()
         .unwrap();
     assert!(out.status.success(), "botocore failed: {}", stderr(&out));
@@ -593,21 +578,6 @@ fn a_config_changed_during_the_listing_is_not_overwritten() {
     assert!(err.contains("left as it is"), "{err}");
     assert_eq!(read_config(&sb), theirs.as_bytes());
     assert!(!sb.home.join(".aws/config.ssoenv-bak").exists());
-}
-
-fn have_botocore() -> bool {
-    let ok = std::process::Command::new("python3")
-        .args(["-c", "import botocore.session"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "botocore is required under CI"
-        );
-        eprintln!("skipping: botocore not installed");
-    }
-    ok
 }
 
 /// botocore's own `sso` client and its paginators against the emulator:
@@ -658,14 +628,10 @@ out['bad_max'] = code(lambda: c.list_accounts(accessToken=tok, maxResults=101))
 out['no_account'] = code(lambda: c.list_account_roles(accessToken=tok, accountId='999999999999'))
 print(json.dumps(out))
 "#;
-    let out = std::process::Command::new("python3")
-        .arg("-c")
-        .arg(script)
+    let out = sb
+        .python(script)
         .arg(sb.emu.url())
         .arg(token["accessToken"].as_str().unwrap())
-        .env_clear()
-        .env("HOME", &sb.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
         .output()
         .unwrap();
     assert!(out.status.success(), "botocore failed: {}", stderr(&out));

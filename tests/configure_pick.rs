@@ -3,9 +3,7 @@
 //! the emulator, and their forms without a terminal.
 
 mod support;
-use std::process::Command;
-
-use support::{BASH, BIN, FISH, RealShell, Sandbox, Tmux, ZSH, assert_fails, have, stderr, stdout};
+use support::*;
 
 fn config(sb: &Sandbox) -> String {
     std::fs::read_to_string(sb.home.join(".aws/config")).unwrap()
@@ -80,16 +78,7 @@ fn the_wizard_asks_logs_in_lets_you_pick_and_writes_a_profile_use_resolves() {
 /// botocore reads the profile through its sso-session and gets credentials
 /// with the token ssoenv cached (skipped where botocore is missing, outside CI).
 fn botocore_resolves(sb: &Sandbox, profile: &str, account: &str, role: &str) {
-    let ok = Command::new("python3")
-        .args(["-c", "import botocore.session"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "botocore is required under CI"
-        );
-        eprintln!("skipping: botocore not installed");
+    if !have_botocore() {
         return;
     }
     let script = r#"
@@ -98,17 +87,7 @@ s = botocore.session.Session(profile=sys.argv[1])
 c = s.get_scoped_config()
 print(c.get('sso_account_id'), c.get('sso_role_name'), s.get_credentials().get_frozen_credentials().access_key[:4])
 "#;
-    let out = Command::new("python3")
-        .arg("-c")
-        .arg(script)
-        .arg(profile)
-        .env_clear()
-        .env("HOME", &sb.home)
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("AWS_ENDPOINT_URL_SSO", sb.emu.url())
-        .env("AWS_ENDPOINT_URL_SSO_OIDC", sb.emu.url())
-        .output()
-        .unwrap();
+    let out = sb.python(script).arg(profile).output().unwrap();
     assert!(out.status.success(), "botocore failed: {}", stderr(&out));
     assert_eq!(stdout(&out), format!("{account} {role} ASIA\n"));
 }

@@ -132,6 +132,20 @@ impl Sandbox {
         self.home.join(".aws/cli/cache")
     }
 
+    /// `python3 -c script` (botocore's view) with only HOME, PATH and the
+    /// emulator's endpoints set; more arguments are `sys.argv[1:]`.
+    pub fn python(&self, script: &str) -> Command {
+        let mut c = Command::new("python3");
+        c.arg("-c")
+            .arg(script)
+            .env_clear()
+            .env("HOME", &self.home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("AWS_ENDPOINT_URL_SSO", self.emu.url())
+            .env("AWS_ENDPOINT_URL_SSO_OIDC", self.emu.url());
+        c
+    }
+
     /// POST to one of the emulator's control endpoints (`revoke`, `reset`,
     /// …) over HTTP, as an out-of-process user would; returns the status line.
     pub fn emulator_control(&self, what: &str) -> String {
@@ -147,6 +161,22 @@ impl Sandbox {
         s.read_to_string(&mut answer).unwrap();
         answer.lines().next().unwrap_or_default().to_owned()
     }
+}
+
+/// Whether python3 can import botocore; missing, it skips locally but fails under CI.
+pub fn have_botocore() -> bool {
+    let ok = Command::new("python3")
+        .args(["-c", "import botocore.session"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "botocore is required under CI"
+        );
+        eprintln!("skipping: botocore not installed");
+    }
+    ok
 }
 
 /// A cache timestamp `offset_secs` from now.
