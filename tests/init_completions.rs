@@ -5,9 +5,7 @@ use clap_complete::Shell;
 use std::process::Command;
 
 mod support;
-use support::have;
-
-const BIN: &str = env!("CARGO_BIN_EXE_ssoenv");
+use support::{BASH, BIN, FISH, RealShell, ZSH, have};
 
 #[test]
 fn committed_completions_match_the_cli() {
@@ -90,24 +88,21 @@ fn bash_complete(words: &[&str]) -> Vec<String> {
     let (home, path) = sandbox();
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/ssoenv.bash");
     let quoted: Vec<String> = words.iter().map(|w| format!("'{w}'")).collect();
+    // Readline calls a completion function with errexit off, and clap's
+    // `COMPREPLY=($(compgen …))` fails when nothing matches: -u and pipefail stay.
     let script = format!(
-        "source '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n\
+        "set +e\nsource '{}'\nCOMP_WORDS=({})\nCOMP_CWORD={}\nCOMP_LINE=\"${{COMP_WORDS[*]}}\"\nCOMP_POINT=${{#COMP_LINE}}\n\
          f=$(complete -p ssoenv | sed -E 's/.*-F ([^ ]+).*/\\1/')\n\"$f\" ssoenv \"${{COMP_WORDS[COMP_CWORD]}}\" \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n\
          printf '%s\\n' \"${{COMPREPLY[@]}}\"",
         file.display(),
         quoted.join(" "),
         words.len() - 1
     );
-    let out = Command::new("bash")
-        .args(["--noprofile", "--norc", "-c", &script])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("PATH", path)
-        .output()
-        .unwrap();
+    let out = BASH.run(home.path(), &script, &[("PATH", &path)]);
     assert!(
         out.status.success(),
-        "{}",
+        "{words:?}: {}: {}",
+        out.status,
         String::from_utf8_lossy(&out.stderr)
     );
     String::from_utf8(out.stdout)
@@ -196,13 +191,7 @@ fn bash_completes_sessions_status_check_and_the_command_after_exec() {
              _ssoenv_with_profiles ssoenv \"${{COMP_WORDS[COMP_CWORD]}}\"\nprintf '%s\\n' \"${{COMPREPLY[@]}}\"",
             file.display()
         );
-        let out = Command::new("bash")
-            .args(["--noprofile", "--norc", "-c", &script])
-            .env_clear()
-            .env("HOME", home.path())
-            .env("PATH", &path)
-            .output()
-            .unwrap();
+        let out = BASH.run(home.path(), &script, &[("PATH", &path)]);
         assert_eq!(
             String::from_utf8_lossy(&out.stdout),
             format!("offset={want}\n"),
@@ -220,20 +209,11 @@ fn fish_completes_profile_names_for_commands_that_take_a_profile() {
     let (home, path) = sandbox();
     let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions/ssoenv.fish");
     let complete = |line: &str| -> Vec<String> {
-        let out = Command::new("fish")
-            .args([
-                "--no-config",
-                "-c",
-                &format!(
-                    "source '{}'; complete -c zzcmd -l erase-all -f; complete -C '{line}'",
-                    file.display()
-                ),
-            ])
-            .env_clear()
-            .env("HOME", home.path())
-            .env("PATH", &path)
-            .output()
-            .unwrap();
+        let script = format!(
+            "source '{}'; complete -c zzcmd -l erase-all -f; complete -C '{line}'",
+            file.display()
+        );
+        let out = FISH.run(home.path(), &script, &[("PATH", &path)]);
         String::from_utf8(out.stdout)
             .unwrap()
             .lines()
@@ -320,13 +300,7 @@ fn zsh_completes_sessions_and_hands_exec_commands_to_normal() {
          _ssoenv_sessions; print -r -- --; _ssoenv_profiles",
         file.display()
     );
-    let out = Command::new("zsh")
-        .args(["-f", "-c", &script])
-        .env_clear()
-        .env("HOME", home.path())
-        .env("PATH", &path)
-        .output()
-        .unwrap();
+    let out = ZSH.run(home.path(), &script, &[("PATH", &path)]);
     assert_eq!(
         String::from_utf8_lossy(&out.stdout),
         "corp\nteam-a\n--\ndefault\nprod\npreprod\ndev\n",
@@ -339,26 +313,19 @@ fn zsh_completes_sessions_and_hands_exec_commands_to_normal() {
 #[test]
 fn init_registers_completions_with_profile_names() {
     let (home, path) = sandbox();
-    let run = |shell: &str, args: &[&str], script: &str| -> String {
-        let out = Command::new(shell)
-            .args(args)
-            .arg(script)
-            .env_clear()
-            .env("HOME", home.path())
-            .env("PATH", &path)
-            .output()
-            .unwrap();
+    let run = |sh: &RealShell, script: &str| -> String {
+        let out = sh.run(home.path(), script, &[("PATH", &path)]);
         assert!(
             out.status.success(),
-            "{shell}: {}",
+            "{}: {}",
+            sh.name,
             String::from_utf8_lossy(&out.stderr)
         );
         String::from_utf8(out.stdout).unwrap()
     };
     if have("bash") {
         let out = run(
-            "bash",
-            &["--noprofile", "--norc", "-c"],
+            &BASH,
             &format!("eval \"$('{BIN}' init bash)\"; complete -p ssoenv"),
         );
         assert!(out.contains("-F _ssoenv_with_profiles ssoenv"), "{out}");
@@ -366,8 +333,7 @@ fn init_registers_completions_with_profile_names() {
     if have("zsh") {
         // compinit before the init line: registered at once.
         let out = run(
-            "zsh",
-            &["-f", "-c"],
+            &ZSH,
             &format!(
                 "autoload -Uz compinit; compinit -u -D; eval \"$('{BIN}' init zsh)\"; print -r -- ${{_comps[ssoenv]}}"
             ),
@@ -375,8 +341,7 @@ fn init_registers_completions_with_profile_names() {
         assert_eq!(out.trim(), "_ssoenv");
         // compinit after it (common in .zshrc): registered on the first prompt.
         let out = run(
-            "zsh",
-            &["-f", "-c"],
+            &ZSH,
             &format!(
                 "eval \"$('{BIN}' init zsh)\"; autoload -Uz compinit; compinit -u -D; \
                  for f in $precmd_functions; do $f; done; print -r -- ${{_comps[ssoenv]}} ${{#precmd_functions}}"
@@ -390,8 +355,7 @@ fn init_registers_completions_with_profile_names() {
     }
     if have("fish") {
         let out = run(
-            "fish",
-            &["--no-config", "-c"],
+            &FISH,
             &format!("'{BIN}' init fish | source; complete -C 'ssoenv use pr'"),
         );
         let got: Vec<&str> = out.lines().map(|l| l.split('\t').next().unwrap()).collect();
