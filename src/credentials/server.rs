@@ -36,6 +36,8 @@ pub const MAX_CONNECTIONS: usize = 64;
 pub const MAX_HEAD: usize = 16 * 1024;
 /// How long a client may take to send its request (and to read the answer).
 pub const IO_TIMEOUT: Duration = Duration::from_secs(5);
+/// Stack of a thread answering a request (a warm answer needs little).
+const REQUEST_STACK: usize = 256 * 1024;
 /// The path credentials are served on.
 pub const PATH: &str = "/ssoenv/credentials";
 /// Cached credentials are served while they have more than this left
@@ -48,7 +50,8 @@ const FRESH_FOR: time::Duration = time::Duration::minutes(15);
 pub struct Source {
     ctx: Ctx,
     profile: ResolvedProfile,
-    cached: Mutex<Option<Credentials>>,
+    /// The credentials held and their JSON, serialized once.
+    cached: Mutex<Option<(Credentials, String)>>,
     /// The user was told about a failure once already.
     warned: AtomicBool,
 }
@@ -59,7 +62,10 @@ impl Source {
         Source {
             ctx,
             profile,
-            cached: Mutex::new(creds),
+            cached: Mutex::new(creds.map(|c| {
+                let json = c.container_json();
+                (c, json)
+            })),
             warned: AtomicBool::new(false),
         }
     }
@@ -69,20 +75,34 @@ impl Source {
         // One request at a time fetches; the others wait and get its result.
         let mut cached = self.cached.lock().unwrap_or_else(|e| e.into_inner());
         let now = (self.ctx.now)();
-        if let Some(c) = cached.as_ref()
+        if let Some((c, json)) = cached.as_ref()
             && fresh(c, now)
         {
-            return Ok(c.container_json());
+            return Ok(json.clone());
         }
         let opts = LoginOptions {
             no_browser: true,
             force: false,
             interaction: Interaction::Refused(Refusal::Server),
         };
-        match super::role_credentials(&self.ctx, &self.profile, opts) {
+        // On a thread with the default stack: HTTP and TLS need more than a
+        // request thread has. Rare (once per credential lifetime).
+        let fetched = std::thread::scope(|s| {
+            std::thread::Builder::new()
+                .name("ssoenv-credential-fetch".into())
+                .spawn_scoped(s, || {
+                    super::role_credentials(&self.ctx, &self.profile, opts)
+                })
+                .map_err(|e| Error::runtime("could not start a thread").cause(e))
+                .and_then(|h| {
+                    h.join()
+                        .unwrap_or_else(|_| Err(Error::runtime("getting credentials failed")))
+                })
+        });
+        match fetched {
             Ok(c) => {
                 let json = c.container_json();
-                *cached = Some(c);
+                *cached = Some((c, json.clone()));
                 if self.warned.swap(false, Ordering::Relaxed) {
                     eprintln!(
                         "ssoenv: the credential server has credentials for profile \"{}\" again",
@@ -182,8 +202,11 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
             continue;
         }
         let shared2 = Arc::clone(shared);
+        // A small stack halves the cost of a warm request (measured: p50
+        // 0.114 → 0.057 ms); fetches run on a thread of their own (`fetch`).
         let spawned = std::thread::Builder::new()
             .name("ssoenv-credential-request".into())
+            .stack_size(REQUEST_STACK)
             .spawn(move || {
                 serve(stream, &shared2);
                 shared2.active.fetch_sub(1, Ordering::AcqRel);
