@@ -754,6 +754,7 @@ _ssoenv_with_profiles() {
             list=sessions
         fi
         ;;
+    *) ;; # no --sso-session
     esac
     case ${COMP_WORDS[1]-} in
     use | exec | credential-process | login | logout | status | configure | accounts)
@@ -794,6 +795,7 @@ _ssoenv_with_profiles() {
             fi
         fi
         ;;
+    *) ;; # takes no PROFILE
     esac
     case $list in
     command:*)
@@ -802,6 +804,7 @@ _ssoenv_with_profiles() {
             _command_offset "$i"
         elif ((i == COMP_CWORD)); then
             COMPREPLY=()
+            # shellcheck disable=SC2312 # compgen's status: no match is no reply
             while IFS= read -r list; do
                 COMPREPLY+=("$list")
             done < <(compgen -c -- "$cur")
@@ -818,6 +821,7 @@ _ssoenv_with_profiles() {
         local name quoted sq="'" esc="'\\''"
         [[ $list == sessions ]] || list=names
         COMPREPLY=()
+        # shellcheck disable=SC2312 # best effort: a failing list completes nothing
         while IFS= read -r name; do
             [[ -n $name ]] || continue
             if [[ $cur == "$sq"* ]]; then
@@ -829,6 +833,7 @@ _ssoenv_with_profiles() {
         done < <(ssoenv profiles "--$list" 2>/dev/null)
         return 0
         ;;
+    *) ;; # clap's completion
     esac
     _ssoenv "$@"
 }

@@ -1,3 +1,6 @@
+# shellcheck enable=all disable=SC2250
+# (Checked with every optional check on. SC2250, braces around every variable
+# reference: bare $name wherever a brace changes nothing, as shfmt leaves it.)
 # ssoenv shell integration for bash. Load it with:  eval "$(ssoenv init bash)"
 # Loading it twice is harmless: the hook and the prompt prefix are added once.
 #
@@ -44,6 +47,7 @@ ssoenv() {
             __ssoenv_check_shell "${__ssoenv_arg#--shell=}" || return
             __ssoenv_shell=()
             ;;
+        *) ;; # the binary checks everything else
         esac
     done
     local __ssoenv_out
@@ -84,6 +88,7 @@ __ssoenv_printable() {
         10) e='\n' ;;
         13) e='\r' ;;
         27) e='\e' ;;
+        *) ;; # \xNN or \u{NN}, as set above
         esac
         __ssoenv_name=${__ssoenv_name//"$c"/"$e"}
     done
@@ -116,6 +121,7 @@ __ssoenv_prepare() {
         __ssoenv_ps1="($__ssoenv_name) " __ssoenv_until=9000000000000
         return 0
         ;;
+    *) ;; # a countdown
     esac
     __ssoenv_exp=$((10#$SSOENV_EXPIRATION))
     if [[ -z ${NO_COLOR-} ]]; then
@@ -204,19 +210,31 @@ __ssoenv_renew() {
 # shellcheck disable=SC2016 # expanded by the prompt, not here
 __ssoenv_marker='${__ssoenv_ps1-}'
 
+# Kept small: bash copies a function's body at every call, so what a prompt
+# rarely needs lives in __ssoenv_slow, and each command here counts.
 __ssoenv_hook() {
     # A global, not `local`: a local costs as much as the rest of a cached prompt.
     __ssoenv_status=$?
     # Inactive and nothing shown: this one test is the whole cost.
-    [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-} ]] || return $__ssoenv_status
-    # Recompute only when the session changed or the text is due to change.
-    [[ ${__ssoenv_key-} == "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}" ]] || __ssoenv_prepare
-    # (Without EPOCHSECONDS, bash before 5.0: every prompt.)
+    [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-} ]] || return "$__ssoenv_status"
+    # The usual case in one test: the same session, and the marker in PS1 and PS1
+    # expanded (or, with SSOENV_PROMPT=off, nothing of ours in PS1); else (any
+    # test failing) the slow path.
+    # shellcheck disable=SC2015 # C when A or B fails is what is meant
+    [[ ${__ssoenv_key-} == "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}" &&
+        (${PS1-} == *"$__ssoenv_marker"* && ${SSOENV_PROMPT-} != off ||
+        ${SSOENV_PROMPT-} == off && ${PS1-} != *"$__ssoenv_marker"* && -z ${__ssoenv_lit-}) ]] &&
+        { shopt -q promptvars || [[ ${SSOENV_PROMPT-} == off ]]; } || __ssoenv_slow
+    # The countdown only when its text is due to change (without EPOCHSECONDS,
+    # bash before 5.0: every prompt).
     ((${EPOCHSECONDS:-99999999999999} < __ssoenv_until)) || __ssoenv_tick
-    # The usual case in two tests: the marker is in PS1 and PS1 is expanded.
-    if [[ ${PS1-} == *"$__ssoenv_marker"* && ${SSOENV_PROMPT-} != off ]] && shopt -q promptvars; then
-        return $__ssoenv_status
-    fi
+    return "$__ssoenv_status"
+}
+
+# The session changed, or PS1 needs the marker put in or taken out.
+__ssoenv_slow() {
+    [[ ${__ssoenv_key-} == "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}" ]] || __ssoenv_prepare
+    ((${EPOCHSECONDS:-99999999999999} < __ssoenv_until)) || __ssoenv_tick
     if ! shopt -q promptvars && [[ :$SHELLOPTS: != *:posix:* ]]; then
         __ssoenv_literal
     elif [[ ${PS1-} == *"$__ssoenv_marker"* ]]; then
@@ -229,7 +247,7 @@ __ssoenv_hook() {
         fi
         [[ -z $SSOENV_SEGMENT || ${SSOENV_PROMPT-} == off ]] || PS1=$__ssoenv_marker${PS1-}
     fi
-    return $__ssoenv_status
+    return 0
 }
 
 # With `shopt -u promptvars` (outside POSIX mode, which expands PS1 anyway) PS1

@@ -1,6 +1,6 @@
 //! The command line, as clap derive types. Doc comments are the help text.
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
 
 macro_rules! examples {
@@ -278,30 +278,6 @@ Examples:
   ssoenv populate --template '{role_name}@{account_name}' --dry-run
   ssoenv populate --prune                           # also remove profiles of accounts now gone";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ShellArg {
-    Bash,
-    Zsh,
-    Fish,
-    #[value(alias = "pwsh")]
-    Powershell,
-    /// POSIX sh (dash): `use`/`unset` code only; `init sh` explains there is no integration
-    #[value(alias = "posix", alias = "dash")]
-    Sh,
-}
-
-impl From<ShellArg> for crate::shell::Shell {
-    fn from(s: ShellArg) -> Self {
-        match s {
-            ShellArg::Bash => crate::shell::Shell::Bash,
-            ShellArg::Zsh => crate::shell::Shell::Zsh,
-            ShellArg::Fish => crate::shell::Shell::Fish,
-            ShellArg::Powershell => crate::shell::Shell::PowerShell,
-            ShellArg::Sh => crate::shell::Shell::Sh,
-        }
-    }
-}
-
 #[derive(Debug, Args)]
 pub struct LoginFlags {
     /// Do not open a browser; print the URL and code to open elsewhere
@@ -315,7 +291,7 @@ pub struct UseArgs {
     pub profile: Option<String>,
     /// Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)
     #[arg(long, value_enum)]
-    pub shell: Option<ShellArg>,
+    pub shell: Option<crate::shell::Shell>,
     /// Region to export (beats the profile's `region`)
     #[arg(long, value_parser = parse_region)]
     pub region: Option<String>,
@@ -330,7 +306,7 @@ pub struct UseArgs {
 pub struct UnsetArgs {
     /// Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)
     #[arg(long, value_enum)]
-    pub shell: Option<ShellArg>,
+    pub shell: Option<crate::shell::Shell>,
 }
 
 #[derive(Debug, Args)]
@@ -540,7 +516,7 @@ pub struct PopulateArgs {
 pub struct InitArgs {
     /// The shell to print the integration for
     #[arg(value_enum)]
-    pub shell: ShellArg,
+    pub shell: crate::shell::Shell,
 }
 
 #[derive(Debug, Args)]

@@ -24,13 +24,35 @@ fn check(cmd: &mut Command) {
     );
 }
 
+/// Every optional check on (`--enable=all`); each file's exclusions are directives in
+/// the file, each with its reason.
 #[test]
-fn the_bash_script_passes_shellcheck() {
+fn the_bash_scripts_pass_shellcheck_with_every_check() {
     if have("shellcheck") {
+        for name in ["ssoenv.bash", "complete.bash"] {
+            check(
+                Command::new("shellcheck")
+                    .args(["--shell=bash", "--severity=style", "--enable=all"])
+                    .arg(script(name)),
+            );
+        }
+    }
+}
+
+#[test]
+fn the_bash_completion_additions_parse() {
+    if have("bash") {
+        check(Command::new("bash").arg("-n").arg(script("complete.bash")));
+    }
+}
+
+#[test]
+fn the_fish_completion_additions_parse() {
+    if have("fish") {
         check(
-            Command::new("shellcheck")
-                .args(["--shell=bash", "--severity=style"])
-                .arg(script("ssoenv.bash")),
+            Command::new("fish")
+                .arg("--no-execute")
+                .arg(script("complete.fish")),
         );
     }
 }

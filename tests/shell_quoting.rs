@@ -737,7 +737,7 @@ fn powershell_use_unset_and_init_print_ascii_that_decodes_to_the_exact_names() {
 
     // init: the binary's path is quoted the same way; the whole script is ASCII.
     let script = ssoenv::cmd::init::script(
-        ssoenv::cli::ShellArg::Powershell,
+        ssoenv::shell::Shell::PowerShell,
         Some("/opt/caf\u{e9} \u{201a}'x/ssoenv"),
     );
     assert!(

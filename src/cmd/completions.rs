@@ -31,12 +31,12 @@ pub fn script(shell: Shell) -> String {
 /// The completion part of `ssoenv init SHELL`: the same script, made safe to
 /// evaluate inside the init script. zsh registers with `compdef` now if
 /// compinit ran, else on the first prompt (compinit often runs later in .zshrc); the one-shot hook removes itself.
-pub fn for_init(shell: crate::cli::ShellArg) -> String {
-    use crate::cli::ShellArg;
+pub fn for_init(shell: crate::shell::Shell) -> String {
+    use crate::shell::Shell as ShellArg;
     match shell {
         ShellArg::Bash => script(Shell::Bash),
         ShellArg::Fish => script(Shell::Fish),
-        ShellArg::Powershell => script(Shell::PowerShell),
+        ShellArg::PowerShell => script(Shell::PowerShell),
         ShellArg::Sh => String::new(),
         ShellArg::Zsh => script(Shell::Zsh).replacen(
             "if [ \"$funcstack[1]\" = \"_ssoenv\" ]; then\n    _ssoenv \"$@\"\nelse\n    compdef _ssoenv ssoenv\nfi\n",
@@ -224,7 +224,9 @@ pub fn takes() -> Takes {
 
 fn bash_profiles() -> String {
     let t = takes();
-    BASH_PROFILES
+    crate::shell::Shell::Bash
+        .completion_additions()
+        .unwrap_or_default()
         .replace("@PROFILE_COMMANDS@", &t.profile.join(" | "))
         .replace("@SESSION_COMMANDS@", &t.session.join(" | "))
         .replace("@VALUED@", &t.valued.join(" | "))
@@ -232,172 +234,10 @@ fn bash_profiles() -> String {
 
 fn fish_profiles() -> String {
     let t = takes();
-    FISH_PROFILES
+    crate::shell::Shell::Fish
+        .completion_additions()
+        .unwrap_or_default()
         .replace("@PROFILE_COMMANDS@", &t.profile.join(" "))
         .replace("@SESSION_COMMANDS@", &t.session.join(" "))
         .replace("@VALUED@", &t.valued.join(" "))
 }
-
-const BASH_PROFILES: &str = r#"
-# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), a session
-# name after --sso-session from `ssoenv profiles --sessions`, and after `exec PROFILE`
-# (with or without `--`) the command and its own arguments.
-_ssoenv_with_profiles() {
-    local cur=${COMP_WORDS[COMP_CWORD]} prev=${COMP_WORDS[COMP_CWORD-1]} i skip=0 profile=0 check=0 list=''
-    case ${COMP_WORDS[1]-} in
-    @SESSION_COMMANDS@)
-        if ((COMP_CWORD >= 3)) && [[ $prev == --sso-session ]]; then
-            list=sessions
-        fi
-        ;;
-    esac
-    case ${COMP_WORDS[1]-} in
-    @PROFILE_COMMANDS@)
-        for ((i = 2; i < COMP_CWORD; i++)); do
-            if ((skip)); then
-                skip=0
-                continue
-            fi
-            case ${COMP_WORDS[i]} in
-            @VALUED@) skip=1 ;;
-            --check) check=1 ;;
-            --)
-                # exec: the command follows (after the profile).
-                if [[ ${COMP_WORDS[1]} == exec ]] && ((profile)); then
-                    list=command:$((i + 1))
-                    break
-                fi
-                ;;
-            -?*) ;;
-            *)
-                if ((!profile)); then
-                    profile=1
-                    continue
-                fi
-                # exec: the first word after the profile that is no option is the command.
-                [[ ${COMP_WORDS[1]} != exec ]] || list=command:$i
-                break
-                ;;
-            esac
-        done
-        if [[ -z $list && $cur != -* ]] && ((!skip)); then
-            if ((!profile)); then
-                if [[ ${COMP_WORDS[1]} != status ]] || ((check)); then
-                    list=profiles
-                fi
-            elif [[ ${COMP_WORDS[1]} == exec ]]; then
-                list=command:$COMP_CWORD
-            fi
-        fi
-        ;;
-    esac
-    case $list in
-    command:*)
-        i=${list#command:}
-        if declare -F _command_offset >/dev/null; then
-            _command_offset "$i"
-        elif ((i == COMP_CWORD)); then
-            COMPREPLY=()
-            while IFS= read -r list; do
-                COMPREPLY+=("$list")
-            done < <(compgen -c -- "$cur")
-        else
-            COMPREPLY=()
-        fi
-        return 0
-        ;;
-    profiles | sessions)
-        # Not `compgen -W`: it expands $(…) and backquotes inside each word, and a
-        # name is outside text. Match literally; insert the name quoted: with
-        # printf %q, or after an opening ' (readline inserts after it and closes
-        # it) with each ' written '\''.
-        local name quoted sq="'" esc="'\\''"
-        [[ $list == sessions ]] || list=names
-        COMPREPLY=()
-        while IFS= read -r name; do
-            [[ -n $name ]] || continue
-            if [[ $cur == "$sq"* ]]; then
-                [[ $name == "${cur#"$sq"}"* ]] && COMPREPLY+=("${name//"$sq"/"$esc"}")
-            else
-                printf -v quoted '%q' "$name"
-                [[ $name == "$cur"* || $quoted == "$cur"* ]] && COMPREPLY+=("$quoted")
-            fi
-        done < <(ssoenv profiles "--$list" 2>/dev/null)
-        return 0
-        ;;
-    esac
-    _ssoenv "$@"
-}
-if [[ "${BASH_VERSINFO[0]}" -eq 4 && "${BASH_VERSINFO[1]}" -ge 4 || "${BASH_VERSINFO[0]}" -gt 4 ]]; then
-    complete -F _ssoenv_with_profiles -o nosort -o bashdefault -o default ssoenv
-else
-    complete -F _ssoenv_with_profiles -o bashdefault -o default ssoenv
-fi
-"#;
-
-const FISH_PROFILES: &str = r#"
-# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), a session
-# name after --sso-session from `ssoenv profiles --sessions`, and after `exec PROFILE`
-# (with or without `--`) the command and its own arguments.
-# Prints "profile", "command N" (the command starts at token N) or nothing.
-function __ssoenv_complete_what
-    set -l tokens (commandline -opc)
-    test (count $tokens) -ge 2; or return 1
-    contains -- $tokens[2] @PROFILE_COMMANDS@; or return 1
-    set -l skip 0
-    set -l profile 0
-    set -l check 0
-    set -l i 2
-    for t in $tokens[3..-1]
-        set i (math $i + 1)
-        if test $skip = 1
-            set skip 0
-            continue
-        end
-        switch $t
-            case @VALUED@
-                set skip 1
-            case --check
-                set check 1
-            case --
-                if test $tokens[2] = exec -a $profile = 1
-                    echo command (math $i + 1)
-                    return 0
-                end
-            case '-?*'
-            case '*'
-                if test $profile = 0
-                    set profile 1
-                else if test $tokens[2] = exec
-                    echo command $i
-                    return 0
-                else
-                    return 1
-                end
-        end
-    end
-    test $skip = 0; or return 1
-    if test $profile = 0
-        if test $tokens[2] != status -o $check = 1
-            echo profile
-        end
-    else if test $tokens[2] = exec
-        echo command (math $i + 1)
-    end
-end
-function __ssoenv_complete_profile
-    string match -q profile -- (__ssoenv_complete_what)
-end
-function __ssoenv_complete_command
-    string match -q 'command *' -- (__ssoenv_complete_what)
-end
-# The command and its arguments, completed as if they were typed alone.
-function __ssoenv_complete_exec
-    set -l n (string split ' ' -- (__ssoenv_complete_what))[2]
-    set -l tokens (commandline -opc) (commandline -ct)
-    __fish_complete_subcommand --commandline $tokens[$n..-1]
-end
-complete -c ssoenv -n __ssoenv_complete_profile -f -a '(ssoenv profiles --names 2>/dev/null)'
-complete -c ssoenv -n __ssoenv_complete_command -f -a '(__ssoenv_complete_exec)'
-complete -c ssoenv -n '__fish_seen_subcommand_from @SESSION_COMMANDS@' -l sso-session -x -a '(ssoenv profiles --sessions 2>/dev/null)'
-"#;

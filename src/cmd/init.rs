@@ -4,19 +4,15 @@
 //! shells); this only puts the binary's absolute path into them, so the
 //! function always calls this very binary whatever PATH says later.
 
-use crate::cli::{InitArgs, ShellArg};
+use crate::cli::InitArgs;
 use crate::error::Result;
-
-pub const BASH: &str = include_str!("../../shell/ssoenv.bash");
-pub const ZSH: &str = include_str!("../../shell/ssoenv.zsh");
-pub const FISH: &str = include_str!("../../shell/ssoenv.fish");
-pub const POWERSHELL: &str = include_str!("../../shell/ssoenv.ps1");
+use crate::shell::Shell;
 
 /// The quoted placeholder each script assigns to `__ssoenv_bin`.
 const PLACEHOLDER: &str = "'@SSOENV_BIN@'";
 
 pub fn run(args: InitArgs) -> Result<i32> {
-    if args.shell == ShellArg::Sh {
+    if args.shell.hook_script().is_none() {
         return Err(crate::error::Error::config(
             "there is no shell integration for sh (no prompt hook or completion to hook into)",
         )
@@ -31,16 +27,12 @@ pub fn run(args: InitArgs) -> Result<i32> {
 }
 
 /// The script for `shell`, calling `bin` (or `ssoenv` from PATH when unknown).
-pub fn script(shell: ShellArg, bin: Option<&str>) -> String {
-    let template = match shell {
-        ShellArg::Bash => BASH,
-        ShellArg::Zsh => ZSH,
-        ShellArg::Fish => FISH,
-        ShellArg::Powershell => POWERSHELL,
-        // Refused by `run`; the POSIX code of `use` is all there is.
-        ShellArg::Sh => return String::new(),
+pub fn script(shell: Shell, bin: Option<&str>) -> String {
+    // None (sh) is refused by `run`; the POSIX code of `use` is all there is.
+    let Some(template) = shell.hook_script() else {
+        return String::new();
     };
-    let quoted = crate::shell::Shell::from(shell).quote(bin.unwrap_or("ssoenv"));
+    let quoted = shell.quote(bin.unwrap_or("ssoenv"));
     let mut s = template.replacen(PLACEHOLDER, &quoted, 1);
     // Completions come with the one rc line too.
     s.push('\n');
@@ -54,19 +46,14 @@ mod tests {
 
     #[test]
     fn every_script_names_the_binary_once_quoted() {
-        for shell in [
-            ShellArg::Bash,
-            ShellArg::Zsh,
-            ShellArg::Fish,
-            ShellArg::Powershell,
-        ] {
+        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell] {
             let s = script(shell, Some("/opt/it's here/ssoenv"));
             assert!(!s.contains("@SSOENV_BIN@"), "{shell:?}");
             let expected = match shell {
-                ShellArg::Bash | ShellArg::Zsh => r"'/opt/it'\''s here/ssoenv'",
-                ShellArg::Fish => r"'/opt/it\'s here/ssoenv'",
-                ShellArg::Powershell => "'/opt/it''s here/ssoenv'",
-                ShellArg::Sh => unreachable!(),
+                Shell::Bash | Shell::Zsh => r"'/opt/it'\''s here/ssoenv'",
+                Shell::Fish => r"'/opt/it\'s here/ssoenv'",
+                Shell::PowerShell => "'/opt/it''s here/ssoenv'",
+                Shell::Sh => unreachable!(),
             };
             assert!(s.contains(expected), "{shell:?}: {expected}");
         }
@@ -74,6 +61,6 @@ mod tests {
 
     #[test]
     fn an_unknown_binary_path_falls_back_to_the_name() {
-        assert!(script(ShellArg::Bash, None).contains("__ssoenv_bin='ssoenv'"));
+        assert!(script(Shell::Bash, None).contains("__ssoenv_bin='ssoenv'"));
     }
 }

@@ -19,7 +19,7 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     if crate::cache::lock::background_renewal(env) {
         give_up_after(BACKGROUND_RENEW_DEADLINE);
     }
-    let shell = Shell::detect(args.shell.map(Into::into), env)?;
+    let shell = Shell::detect(args.shell, env)?;
     let config = Config::load(env)?;
     let name = match args.profile.or_else(|| super::pick::aws_profile(env)) {
         Some(name) => name,
@@ -104,24 +104,9 @@ pub fn which_profile(config: &Config, shell: Shell) -> Error {
 }
 
 fn eval_hint(shell: Shell, profile: &str) -> String {
-    let p = shell_words::quote(profile);
-    match shell {
-        Shell::Bash | Shell::Zsh => format!("eval \"$(ssoenv use {p})\""),
-        Shell::Sh => format!("eval \"$(ssoenv use {p} --shell sh)\""),
-        Shell::Fish => format!("ssoenv use {p} | source"),
-        Shell::PowerShell => {
-            format!("ssoenv use {p} --shell powershell | Out-String | Invoke-Expression")
-        }
-    }
+    shell.eval_line(&format!("use {}", shell_words::quote(profile)))
 }
 
 pub fn init_hint(shell: Shell) -> &'static str {
-    match shell {
-        Shell::Bash => "eval \"$(ssoenv init bash)\"",
-        Shell::Zsh => "eval \"$(ssoenv init zsh)\"",
-        Shell::Fish => "ssoenv init fish | source",
-        Shell::PowerShell => "Invoke-Expression (& ssoenv init powershell | Out-String)",
-        // No integration for sh: the one for an interactive shell (sh users mostly run bash).
-        Shell::Sh => "eval \"$(ssoenv init bash)\"",
-    }
+    shell.init_line()
 }

@@ -26,3 +26,9 @@ pub(super) fn set(name: &str, value: &str) -> String {
 pub(super) fn unset(name: &str) -> String {
     format!("set -e {name}; or true;\n")
 }
+
+/// The completion additions appended to clap's script (see `Shell::completion_additions`).
+pub(super) const COMPLETION_ADDITIONS: &str = include_str!("../../shell/complete.fish");
+
+/// The hook script `ssoenv init` prints.
+pub(super) const HOOK: &str = include_str!("../../shell/ssoenv.fish");

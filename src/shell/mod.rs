@@ -146,6 +146,65 @@ impl Shell {
         Err(err.hint("pass --shell bash|zsh|fish|powershell|sh"))
     }
 
+    /// The hook script `ssoenv init` prints (`shell/ssoenv.<ext>`, with its `'@SSOENV_BIN@'`
+    /// placeholder); None for sh, which has no integration.
+    pub fn hook_script(&self) -> Option<&'static str> {
+        match self {
+            Shell::Bash => Some(bash::HOOK),
+            Shell::Zsh => Some(zsh::HOOK),
+            Shell::Fish => Some(fish::HOOK),
+            Shell::PowerShell => Some(powershell::HOOK),
+            Shell::Sh => None,
+        }
+    }
+
+    /// How this shell evaluates the output of `ssoenv ARGS` (ARGS already quoted), for
+    /// hints: `eval "$(ssoenv use prod)"`, `ssoenv use prod | source` …
+    pub fn eval_line(&self, args: &str) -> String {
+        match self {
+            Shell::Bash | Shell::Zsh => format!("eval \"$(ssoenv {args})\""),
+            Shell::Sh => format!("eval \"$(ssoenv {args} --shell sh)\""),
+            Shell::Fish => format!("ssoenv {args} | source"),
+            Shell::PowerShell => {
+                format!("ssoenv {args} --shell powershell | Out-String | Invoke-Expression")
+            }
+        }
+    }
+
+    /// The line for the startup file that loads the integration. sh has none: the bash one
+    /// (sh users mostly run bash interactively).
+    pub fn init_line(&self) -> &'static str {
+        match self {
+            Shell::Bash | Shell::Sh => "eval \"$(ssoenv init bash)\"",
+            Shell::Zsh => "eval \"$(ssoenv init zsh)\"",
+            Shell::Fish => "ssoenv init fish | source",
+            Shell::PowerShell => "Invoke-Expression (& ssoenv init powershell | Out-String)",
+        }
+    }
+
+    /// The startup file the init line goes in, as the README names it.
+    pub fn rc_file(&self) -> &'static str {
+        match self {
+            Shell::Bash | Shell::Sh => "~/.bashrc",
+            Shell::Zsh => "~/.zshrc",
+            Shell::Fish => "~/.config/fish/config.fish",
+            Shell::PowerShell => "$PROFILE",
+        }
+    }
+
+    /// This shell's completion additions (`shell/complete.<ext>`, without the file's
+    /// header comment): a template whose `@…@` words `ssoenv completions` fills with
+    /// lists read from the CLI definition. None where the additions are still built in
+    /// `src/cmd/completions.rs` (zsh and PowerShell wrap clap's script instead), or
+    /// where there are none (sh).
+    pub fn completion_additions(&self) -> Option<&'static str> {
+        match self {
+            Shell::Bash => Some(without_header(bash::COMPLETION_ADDITIONS)),
+            Shell::Fish => Some(without_header(fish::COMPLETION_ADDITIONS)),
+            Shell::Zsh | Shell::PowerShell | Shell::Sh => None,
+        }
+    }
+
     /// Quote `s` as one single-quoted word for this shell; the shell reads it back as exactly
     /// `s`. `s` must not contain NUL (no environment variable can hold it); [`Shell::render`]
     /// checks that, this function does not.
@@ -185,10 +244,35 @@ impl Shell {
     }
 }
 
+/// `Shell` is the clap value type of `--shell` and `init`/`completions` arguments: no copy
+/// of the list elsewhere.
+impl clap::ValueEnum for Shell {
+    fn value_variants<'a>() -> &'a [Self] {
+        &Shell::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        let value = clap::builder::PossibleValue::new(self.name());
+        Some(match self {
+            Shell::PowerShell => value.alias("pwsh"),
+            Shell::Sh => value.aliases(["posix", "dash"]).help(
+                "POSIX sh (dash): `use`/`unset` code only; `init sh` explains there is no integration",
+            ),
+            Shell::Bash | Shell::Zsh | Shell::Fish => value,
+        })
+    }
+}
+
 impl std::fmt::Display for Shell {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
+}
+
+/// A file in `shell/` from its first blank line on (the newline kept): its opening
+/// comment is about the file, not part of what ssoenv prints.
+fn without_header(file: &'static str) -> &'static str {
+    file.find("\n\n").map_or(file, |i| &file[i + 1..])
 }
 
 /// True for `[A-Za-z_][A-Za-z0-9_]*`: a name every supported shell takes as a plain variable

@@ -60,3 +60,6 @@ pub(super) fn set(name: &str, value: &str) -> String {
 pub(super) fn unset(name: &str) -> String {
     format!("Remove-Item -LiteralPath Env:{name} -ErrorAction SilentlyContinue;\n")
 }
+
+/// The hook script `ssoenv init` prints.
+pub(super) const HOOK: &str = include_str!("../../shell/ssoenv.ps1");

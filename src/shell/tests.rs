@@ -397,3 +397,28 @@ fn a_parent_sh_or_dash_gets_posix_code_even_under_an_inherited_ssoenv_shell() {
         "export A='it'\\''s';\nunset B;\n"
     );
 }
+
+#[test]
+fn every_shell_knows_its_eval_and_init_lines_and_clap_takes_its_names_and_aliases() {
+    use clap::ValueEnum;
+    assert_eq!(
+        Shell::Bash.eval_line("use prod"),
+        "eval \"$(ssoenv use prod)\""
+    );
+    assert_eq!(
+        Shell::Fish.eval_line("use prod"),
+        "ssoenv use prod | source"
+    );
+    assert_eq!(
+        Shell::PowerShell.init_line(),
+        "Invoke-Expression (& ssoenv init powershell | Out-String)"
+    );
+    for shell in Shell::ALL {
+        assert_eq!(Shell::from_str(shell.name(), false), Ok(shell));
+        assert!(shell.init_line().contains("ssoenv init"));
+        assert_eq!(shell.hook_script().is_none(), shell == Shell::Sh);
+    }
+    assert_eq!(Shell::from_str("pwsh", false), Ok(Shell::PowerShell));
+    assert_eq!(Shell::from_str("dash", false), Ok(Shell::Sh));
+    assert_eq!(Shell::from_str("posix", false), Ok(Shell::Sh));
+}

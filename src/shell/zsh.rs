@@ -13,3 +13,6 @@ pub(super) fn set(name: &str, value: &str) -> String {
 pub(super) fn unset(name: &str) -> String {
     super::bash::unset(name)
 }
+
+/// The hook script `ssoenv init` prints.
+pub(super) const HOOK: &str = include_str!("../../shell/ssoenv.zsh");
