@@ -421,6 +421,65 @@ fn huge_headers_and_slow_clients_neither_crash_the_server_nor_block_others() {
 }
 
 #[test]
+fn past_64_connections_the_server_says_503_at_once_and_recovers() {
+    let sb = Sandbox::new();
+    login(&sb, "prod");
+    let s = Served::start(&sb, "prod");
+    let idle: Vec<TcpStream> = (0..64)
+        .map(|_| TcpStream::connect(s.addr()).unwrap())
+        .collect();
+    // Let the server take them all in.
+    std::thread::sleep(Duration::from_millis(300));
+    let t = Instant::now();
+    let (st, body) = s.good();
+    assert_eq!(st, 503, "{body}");
+    assert!(t.elapsed() < Duration::from_secs(1), "{:?}", t.elapsed());
+    drop(idle);
+    let t = Instant::now();
+    loop {
+        let (st, _) = s.good();
+        if st == 200 {
+            break;
+        }
+        assert!(t.elapsed() < Duration::from_secs(3), "still {st}");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    s.finish();
+}
+
+#[test]
+fn a_client_trickling_its_request_is_cut_off_after_the_deadline() {
+    let sb = Sandbox::new();
+    login(&sb, "prod");
+    let s = Served::start(&sb, "prod");
+    let mut c = TcpStream::connect(s.addr()).unwrap();
+    let t = Instant::now();
+    // One byte every 300 ms: each read is quick, the whole head never ends.
+    let mut closed = false;
+    for _ in 0..40 {
+        if c.write_all(b"X").is_err() {
+            closed = true;
+            break;
+        }
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    let mut rest = Vec::new();
+    c.set_read_timeout(Some(Duration::from_secs(1))).unwrap();
+    // EOF or a reset: closed by the server; a timeout: still open.
+    let eof = match c.read_to_end(&mut rest) {
+        Ok(_) => true,
+        Err(e) => !matches!(
+            e.kind(),
+            std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut
+        ),
+    };
+    assert!(closed || eof, "the connection was still open");
+    assert!(t.elapsed() < Duration::from_secs(13), "{:?}", t.elapsed());
+    assert_eq!(s.good().0, 200);
+    s.finish();
+}
+
+#[test]
 fn a_thousand_requests_from_eight_clients_all_succeed_quickly() {
     let sb = Sandbox::new();
     login(&sb, "prod");

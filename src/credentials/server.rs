@@ -34,7 +34,7 @@ use time::OffsetDateTime;
 pub const MAX_CONNECTIONS: usize = 64;
 /// The most bytes of request line and headers read from a client.
 pub const MAX_HEAD: usize = 16 * 1024;
-/// How long a client may take to send its request (and to read the answer).
+/// How long a client may take to send its whole request head (and to read the answer).
 pub const IO_TIMEOUT: Duration = Duration::from_secs(5);
 /// Stack of a thread answering a request (a warm answer needs little).
 const REQUEST_STACK: usize = 256 * 1024;
@@ -245,7 +245,17 @@ enum HeadError {
 fn read_head(stream: &mut TcpStream) -> std::result::Result<String, HeadError> {
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
+    // One deadline for the whole head: a client sending a byte now and then
+    // cannot hold its thread longer than IO_TIMEOUT.
+    let deadline = std::time::Instant::now() + IO_TIMEOUT;
     loop {
+        let left = deadline
+            .checked_duration_since(std::time::Instant::now())
+            .filter(|d| !d.is_zero())
+            .ok_or(HeadError::Io)?;
+        stream
+            .set_read_timeout(Some(left))
+            .map_err(|_| HeadError::Io)?;
         let n = stream.read(&mut chunk).map_err(|_| HeadError::Io)?;
         if n == 0 {
             return Err(if buf.is_empty() {
