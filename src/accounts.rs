@@ -1,318 +1,92 @@
-//! Every account an SSO token can see, with its roles: ListAccounts (all
-//! pages), then ListAccountRoles for each account (all pages), for
-//! `ssoenv accounts` and `ssoenv populate`.
-//!
-//! An organisation may have a thousand accounts, each costing one
-//! ListAccountRoles round trip, so the listing is bounded-parallel: one thread
-//! pages through ListAccounts and feeds a shared queue that the other workers
-//! drain, at most [`MAX_IN_FLIGHT`] requests at a time (the lister becomes a
-//! worker once the accounts are all known). A 429 is retried with backoff by
-//! the HTTP layer (`Retry-After` honoured); any other failure stops every
-//! worker and is returned.
+//! Every account an sso-session can see, for `ssoenv accounts`, `populate`
+//! and `configure`: a usable token from the login layer (logging in when
+//! needed, and once more on a 401), the parallel listing of
+//! [`crate::aws::listing`], and errors that say what to do.
 
-use crate::aws::http::{Http, HttpError};
-use crate::aws::portal::{Account, Portal};
-use std::collections::VecDeque;
+pub use crate::aws::listing::{AccountRoles, sort};
+
+use crate::aws::listing::list_all;
+
+use crate::aws::endpoint::Endpoints;
+use crate::aws::http::HttpError;
+use crate::config::SsoSession;
+use crate::error::{Error, Result};
+use crate::login::{self, Ctx, EXPIRED_MESSAGE, Interaction, LoginOptions, Subject, describe};
+use crate::text::printable;
 use std::io::IsTerminal;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
-use std::sync::{Condvar, Mutex};
-use std::time::{Duration, Instant};
-
-/// Requests in flight at most (ListAccounts and ListAccountRoles together).
-pub const MAX_IN_FLIGHT: usize = 16;
-
-/// One account and the roles the user has in it (roles sorted).
-#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountRoles {
-    pub account_id: String,
-    pub account_name: Option<String>,
-    pub email_address: Option<String>,
-    pub roles: Vec<String>,
-}
-
-/// What the workers share.
-struct Queue {
-    state: Mutex<QueueState>,
-    ready: Condvar,
-    /// Set on the first failure: everyone stops taking work.
-    failed: AtomicBool,
-    done: AtomicUsize,
-}
-
-#[derive(Default)]
-struct QueueState {
-    pending: VecDeque<Account>,
-    /// All accounts are known (ListAccounts paged to the end, or failed).
-    listed: bool,
-    /// Accounts discovered so far.
-    total: usize,
-    results: Vec<AccountRoles>,
-    error: Option<HttpError>,
-}
-
-impl Queue {
-    fn lock(&self) -> std::sync::MutexGuard<'_, QueueState> {
-        self.state.lock().unwrap_or_else(|e| e.into_inner())
-    }
-
-    fn fail(&self, e: HttpError) {
-        let mut st = self.lock();
-        if st.error.is_none() {
-            st.error = Some(e);
-        }
-        self.failed.store(true, Ordering::SeqCst);
-        st.listed = true;
-        self.ready.notify_all();
-    }
-
-    /// The next account to list roles for; None when there is no more work.
-    fn take(&self) -> Option<Account> {
-        let mut st = self.lock();
-        loop {
-            if self.failed.load(Ordering::SeqCst) {
-                return None;
-            }
-            if let Some(a) = st.pending.pop_front() {
-                return Some(a);
-            }
-            if st.listed {
-                return None;
-            }
-            st = self.ready.wait(st).unwrap_or_else(|e| e.into_inner());
-        }
-    }
-
-    fn work(&self, portal: &Portal, token: &str) {
-        while let Some(a) = self.take() {
-            match portal.list_account_roles(token, &a.account_id) {
-                Ok(roles) => {
-                    let mut roles: Vec<String> = roles.into_iter().map(|r| r.role_name).collect();
-                    roles.sort();
-                    roles.dedup();
-                    self.lock().results.push(AccountRoles {
-                        account_id: a.account_id,
-                        account_name: a.account_name,
-                        email_address: a.email_address,
-                        roles,
-                    });
-                    self.done.fetch_add(1, Ordering::SeqCst);
-                }
-                Err(e) => {
-                    self.fail(e);
-                    return;
-                }
-            }
-        }
-    }
-}
-
-/// Every account `token` can see, with its roles, sorted by account name
-/// (then id; an account without a name sorts by its id). `progress` shows
-/// `accounts N/M` on stderr while listing (callers pass whether stderr is a
-/// terminal).
-pub fn list_all(
-    http: &Http,
-    portal_base: &str,
-    token: &str,
-    progress: bool,
-) -> Result<Vec<AccountRoles>, HttpError> {
-    let portal = Portal {
-        http,
-        base: portal_base,
-    };
-    let q = Queue {
-        state: Mutex::new(QueueState::default()),
-        ready: Condvar::new(),
-        failed: AtomicBool::new(false),
-        done: AtomicUsize::new(0),
-    };
-    let finished = AtomicBool::new(false);
-    std::thread::scope(|s| {
-        let workers: Vec<_> = (1..MAX_IN_FLIGHT)
-            .map(|_| s.spawn(|| q.work(&portal, token)))
-            .collect();
-        if progress {
-            s.spawn(|| show_progress(&q, &finished));
-        }
-        // This thread lists the accounts, then works the queue like the others.
-        // An account listed twice (on two pages) is listed once.
-        let mut seen = std::collections::HashSet::new();
-        let listed = portal.list_accounts_each(token, |page| {
-            let page: Vec<Account> = page
-                .into_iter()
-                .filter(|a| seen.insert(a.account_id.clone()))
-                .collect();
-            let mut st = q.lock();
-            st.total += page.len();
-            st.pending.extend(page);
-            q.ready.notify_all();
-        });
-        match listed {
-            Ok(()) => {
-                q.lock().listed = true;
-                q.ready.notify_all();
-                q.work(&portal, token);
-            }
-            Err(e) => q.fail(e),
-        }
-        // Workers end on their own once the queue is empty; the progress
-        // line ends when they have.
-        for w in workers {
-            let _ = w.join();
-        }
-        finished.store(true, Ordering::SeqCst);
-    });
-    let st = q.state.into_inner().unwrap_or_else(|e| e.into_inner());
-    if let Some(e) = st.error {
-        return Err(e);
-    }
-    let mut all = st.results;
-    sort(&mut all);
-    Ok(all)
-}
-
-/// By account name, then id; an account without a name sorts by its id.
-pub fn sort(all: &mut [AccountRoles]) {
-    all.sort_by(|a, b| {
-        let key = |x: &AccountRoles| {
-            (
-                x.account_name
-                    .clone()
-                    .unwrap_or_else(|| x.account_id.clone()),
-                x.account_id.clone(),
-            )
-        };
-        key(a).cmp(&key(b))
-    });
-}
-
-/// `accounts 340/1000` on one stderr line, redrawn at most ten times a second.
-fn show_progress(q: &Queue, finished: &AtomicBool) {
-    let mut last = String::new();
-    let start = Instant::now();
-    loop {
-        let end = finished.load(Ordering::SeqCst);
-        let total = q.lock().total;
-        let line = format!("accounts {}/{total}", q.done.load(Ordering::SeqCst));
-        // Nothing for a listing that is over quickly.
-        if line != last && start.elapsed() > Duration::from_millis(300) {
-            eprint!("\r\x1b[K{line}");
-            last = line;
-        }
-        if end {
-            if !last.is_empty() {
-                eprint!("\r\x1b[K");
-            }
-            return;
-        }
-        std::thread::sleep(Duration::from_millis(100));
-    }
-}
 
 /// Whether to show progress: only to a person watching stderr.
 pub fn progress_wanted() -> bool {
     std::io::stderr().is_terminal()
 }
 
-/// Everything `session` can see, logging in first when needed (the policy
+/// Everything `sso` can see, logging in first when needed (the policy
 /// of `login`/`use`: a valid or refreshable token is used, else the
 /// device-code flow when someone can approve it). A 401 from the portal (a
 /// token revoked or expired server-side) leads to one fresh login, as `use`
 /// does; without a terminal or browser it is a clear error instead.
 pub fn fetch(
-    ctx: &crate::login::Ctx,
-    sso: &crate::config::SsoSession,
-    endpoints: &crate::aws::endpoint::Endpoints,
-    subject: &crate::login::Subject,
-    opts: crate::login::LoginOptions,
-) -> crate::error::Result<Vec<AccountRoles>> {
-    use crate::error::Error;
-    use crate::login::{self, describe};
-    use crate::text::printable;
-    let (tok, mut fresh) = login::ensure_token(ctx, sso, endpoints, opts, subject)?;
-    let mut token = tok.access_token;
+    ctx: &Ctx,
+    sso: &SsoSession,
+    endpoints: &Endpoints,
+    subject: &Subject,
+    opts: LoginOptions,
+) -> Result<Vec<AccountRoles>> {
     let what = || format!("could not list the accounts of {}", describe(sso));
-    loop {
-        match list_all(ctx.http()?, &endpoints.portal, &token, progress_wanted()) {
-            Ok(all) => return Ok(all),
-            Err(HttpError::Api(e)) if e.status == 401 && !fresh => {
-                if let crate::login::Interaction::Refused(_) = opts.interaction {
-                    return Err(Error::runtime(what())
-                        .cause(format!(
-                            "{} ({})",
-                            login::EXPIRED_MESSAGE,
-                            printable(&e.to_string())
-                        ))
-                        .hint(format!("run `{}` in a terminal", subject.login_command())));
-                }
-                eprintln!(
-                    "ssoenv: the SSO session for {} was rejected by the portal ({}); logging in again",
-                    describe(sso),
-                    printable(&e.to_string())
-                );
-                let force = login::LoginOptions {
-                    force: true,
-                    ..opts
-                };
-                token = login::ensure_token(ctx, sso, endpoints, force, subject)?
-                    .0
-                    .access_token;
-                fresh = true;
-            }
-            Err(HttpError::Api(e)) if e.status == 401 => {
-                return Err(Error::runtime(what())
-                    .cause(format!(
-                        "{} ({})",
-                        login::EXPIRED_MESSAGE,
-                        printable(&e.to_string())
-                    ))
-                    .hint(format!("run `{} --force`", subject.login_command())));
-            }
-            Err(HttpError::Api(e)) if e.status == 429 => {
-                return Err(Error::runtime(what())
-                    .cause(format!(
-                        "{} answered {}",
-                        endpoints.portal,
-                        printable(&e.to_string())
-                    ))
-                    .hint("the portal is throttling requests; try again in a minute"));
-            }
-            Err(HttpError::Api(e)) => {
-                return Err(Error::runtime(what()).cause(format!(
-                    "{} answered {}",
-                    endpoints.portal,
-                    printable(&e.to_string())
-                )));
-            }
-            Err(HttpError::Transport(t)) => {
-                return Err(Error::runtime(what())
-                    .cause(format!(
-                        "{} could not be reached: {}",
-                        endpoints.portal,
-                        printable(&t)
-                    ))
-                    .hint(
-                        "check your network connection, HTTPS_PROXY/NO_PROXY and AWS_CA_BUNDLE",
-                    ));
-            }
-            Err(HttpError::Timeout(d)) => {
-                return Err(Error::runtime(what())
-                    .cause(format!(
-                        "no answer from {} after {}",
-                        endpoints.portal,
-                        crate::aws::http::secs(d)
-                    ))
-                    .hint(format!(
-                        "check your network connection, then try again ({} sets the limit in seconds)",
-                        crate::aws::http::HTTP_TIMEOUT_VAR
-                    )));
-            }
-            Err(HttpError::Invalid(t)) => {
-                return Err(Error::runtime(what())
-                    .cause(printable(&t).into_owned())
-                    .hint("the portal (or a proxy in between) sent an answer ssoenv cannot use; try again later"));
-            }
-        }
-    }
+    let expired = |e: &crate::aws::http::ApiError| {
+        format!("{EXPIRED_MESSAGE} ({})", printable(&e.to_string()))
+    };
+    let (tok, fresh) = login::ensure_token(ctx, sso, endpoints, opts, subject)?;
+    let listed = login::with_token(
+        sso,
+        (tok.access_token, fresh),
+        |token| -> Result<_> {
+            Ok(list_all(
+                ctx.http()?,
+                &endpoints.portal,
+                token,
+                progress_wanted(),
+            ))
+        },
+        |e| match opts.interaction {
+            Interaction::Refused(_) => Err(Error::runtime(what())
+                .cause(expired(e))
+                .hint(format!("run `{}` in a terminal", subject.login_command()))),
+            _ => Ok(()),
+        },
+        || {
+            let force = LoginOptions {
+                force: true,
+                ..opts
+            };
+            Ok(login::ensure_token(ctx, sso, endpoints, force, subject)?.0)
+        },
+    )?;
+    listed.map_err(|e| match e {
+        // Rejected again, by a token from a login just now.
+        HttpError::Api(e) if e.status == 401 => Error::runtime(what())
+            .cause(expired(&e))
+            .hint(format!("run `{} --force`", subject.login_command())),
+        HttpError::Api(e) if e.status == 429 => Error::runtime(what())
+            .cause(format!(
+                "{} answered {}",
+                endpoints.portal,
+                printable(&e.to_string())
+            ))
+            .hint("the portal is throttling requests; try again in a minute"),
+        HttpError::Timeout(d) => Error::runtime(what())
+            .cause(format!(
+                "no answer from {} after {}",
+                endpoints.portal,
+                crate::aws::http::secs(d)
+            ))
+            .hint(format!(
+                "check your network connection, then try again ({} sets the limit in seconds)",
+                crate::aws::http::HTTP_TIMEOUT_VAR
+            )),
+        HttpError::Invalid(t) => Error::runtime(what())
+            .cause(printable(&t).into_owned())
+            .hint("the portal (or a proxy in between) sent an answer ssoenv cannot use; try again later"),
+        e => login::unreachable_error(what(), &endpoints.portal, e),
+    })
 }

@@ -41,11 +41,16 @@ impl Drop for TempHome {
     }
 }
 
-fn step(n: u32, title: &str, bold: bool) {
+/// One line of the narration, on stdout.
+fn say(line: &str) -> Result<()> {
+    crate::output::emit(&format!("{line}\n"))
+}
+
+fn step(n: u32, title: &str, bold: bool) -> Result<()> {
     if bold {
-        println!("\n\x1b[1m{n}. {title}\x1b[0m");
+        say(&format!("\n\x1b[1m{n}. {title}\x1b[0m"))
     } else {
-        println!("\n{n}. {title}");
+        say(&format!("\n{n}. {title}"))
     }
 }
 
@@ -67,26 +72,29 @@ pub fn run(outer: &Env) -> Result<i32> {
 
     let bold =
         std::io::IsTerminal::is_terminal(&std::io::stdout()) && outer.get(env::NO_COLOR).is_none();
-    println!("ssoenv demo: the whole flow against a local IAM Identity Center emulator.");
-    println!(
+    say("ssoenv demo: the whole flow against a local IAM Identity Center emulator.")?;
+    say(&format!(
         "Nothing here touches AWS or your own ~/.aws; everything lives in {}",
         dir.display()
-    );
+    ))?;
 
     step(
         1,
         "An emulator of IAM Identity Center (SSO-OIDC + SSO portal) listens on loopback",
         bold,
-    );
-    println!("   {}  (run your own with `ssoenv emulator`)", emu.url());
+    )?;
+    say(&format!(
+        "   {}  (run your own with `ssoenv emulator`)",
+        emu.url()
+    ))?;
 
     step(
         2,
         "A config like `aws configure sso` writes, in a temporary HOME",
         bold,
-    );
+    )?;
     for line in CONFIG.lines() {
-        println!("   {line}");
+        say(&format!("   {line}"))?;
     }
 
     let mut e = Env::from_pairs([
@@ -106,23 +114,27 @@ pub fn run(outer: &Env) -> Result<i32> {
         3,
         "Login: the device-code flow, as `aws sso login` does it (messages go to stderr)",
         bold,
-    );
-    println!("   The emulator approves the request as if you had clicked Allow in the browser.\n");
-    let started = Instant::now();
-    let creds = credentials::role_credentials(
-        &ctx,
-        &dev,
-        LoginOptions {
-            no_browser: true,
-            force: false,
-            interaction: Interaction::Allowed,
-        },
     )?;
-    println!(
+    say("   The emulator approves the request as if you had clicked Allow in the browser.\n")?;
+    let started = Instant::now();
+    // The same call twice: first a login, then served from the cache.
+    let role_credentials = || {
+        credentials::role_credentials(
+            &ctx,
+            &dev,
+            LoginOptions {
+                no_browser: true,
+                force: false,
+                interaction: Interaction::Allowed,
+            },
+        )
+    };
+    let creds = role_credentials()?;
+    say(&format!(
         "   Logged in and got role credentials in {:.1} s.",
         started.elapsed().as_secs_f64()
-    );
-    println!("   The token is cached where the AWS CLI keeps it, so `aws` and boto3 share it:");
+    ))?;
+    say("   The token is cached where the AWS CLI keeps it, so `aws` and boto3 share it:")?;
     for d in [
         crate::cache::sso_cache_dir(&dir),
         crate::cache::cli_cache_dir(&dir),
@@ -136,7 +148,10 @@ pub fn run(outer: &Env) -> Result<i32> {
             .unwrap_or_default();
         names.sort();
         for n in names {
-            println!("     {}/{n}", d.strip_prefix(&dir).unwrap_or(&d).display());
+            say(&format!(
+                "     {}/{n}",
+                d.strip_prefix(&dir).unwrap_or(&d).display()
+            ))?;
         }
     }
 
@@ -144,17 +159,9 @@ pub fn run(outer: &Env) -> Result<i32> {
         4,
         "`eval \"$(ssoenv use demo-dev)\"` evaluates this (secrets masked here)",
         bold,
-    );
-    let started = Instant::now();
-    let again = credentials::role_credentials(
-        &ctx,
-        &dev,
-        LoginOptions {
-            no_browser: true,
-            force: false,
-            interaction: Interaction::Allowed,
-        },
     )?;
+    let started = Instant::now();
+    let again = role_credentials()?;
     let took = started.elapsed();
     let changes = credentials::env::session_changes(&dev.name, &again, dev.region.as_deref());
     let masked: Vec<_> = changes
@@ -171,19 +178,19 @@ pub fn run(outer: &Env) -> Result<i32> {
         })
         .collect();
     for line in Shell::Bash.render(&masked)?.lines() {
-        println!("   {line}");
+        say(&format!("   {line}"))?;
     }
-    println!(
+    say(&format!(
         "   The second time the credentials came from the cache in {:.2} ms, no network.",
         took.as_secs_f64() * 1000.0
-    );
+    ))?;
     debug_assert_eq!(creds.access_key_id, again.access_key_id);
 
     step(
         5,
         "`ssoenv exec demo-prod -- CMD` runs one command with another role",
         bold,
-    );
+    )?;
     let exe = std::env::current_exe().map_err(|e| fail("find the ssoenv binary", e))?;
     let mut cmd = std::process::Command::new(exe);
     cmd.args([
@@ -208,28 +215,28 @@ pub fn run(outer: &Env) -> Result<i32> {
         cmd.env(k, v);
     }
     let status = cmd.status().map_err(|e| fail("run `ssoenv exec`", e))?;
-    println!(
+    say(&format!(
         "   (same SSO session, so no second login; exit status {})",
         status.code().unwrap_or(-1)
-    );
+    ))?;
 
     step(
         6,
         "Use it for real: one line in your shell's startup file",
         bold,
-    );
-    println!("   bash  (~/.bashrc)    eval \"$(ssoenv init bash)\"");
-    println!("   zsh   (~/.zshrc)     eval \"$(ssoenv init zsh)\"");
-    println!("   fish  (config.fish)  ssoenv init fish | source");
-    println!("   pwsh  ($PROFILE)     Invoke-Expression (& ssoenv init powershell | Out-String)");
-    println!("   then: ssoenv use <profile>    ssoenv exec <profile> -- <command>");
+    )?;
+    say("   bash  (~/.bashrc)    eval \"$(ssoenv init bash)\"")?;
+    say("   zsh   (~/.zshrc)     eval \"$(ssoenv init zsh)\"")?;
+    say("   fish  (config.fish)  ssoenv init fish | source")?;
+    say("   pwsh  ($PROFILE)     Invoke-Expression (& ssoenv init powershell | Out-String)")?;
+    say("   then: ssoenv use <profile>    ssoenv exec <profile> -- <command>")?;
     let stats = emu.stats();
-    println!(
+    say(&format!(
         "\nThe emulator saw {} login, {} token polls and {} GetRoleCredentials calls. Demo finished.",
         stats.start_device_authorization,
         stats.create_token_device_code,
         stats.get_role_credentials
-    );
+    ))?;
     drop(emu);
     drop(home);
     Ok(if status.success() { 0 } else { 1 })

@@ -1,6 +1,9 @@
 //! ssoenv: AWS IAM Identity Center credentials for the shell.
 //! The binary (`main.rs`) is thin; everything lives here so tests can reach it.
 
+// stdout and stderr have one writer: `output` (design: one writer).
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 pub mod accounts;
 pub mod aws;
 pub mod cache;

@@ -1,6 +1,8 @@
 //! Thin entry point: parse, dispatch, map the result to an exit code. The
 //! only place that exits.
 
+#![warn(clippy::print_stdout, clippy::print_stderr)]
+
 use clap::Parser;
 
 fn main() {
@@ -10,7 +12,7 @@ fn main() {
     let code = match ssoenv::cmd::run(cli, &env) {
         Ok(code) => code,
         Err(e) => {
-            eprintln!("{e}");
+            ssoenv::output::error(&e);
             e.exit_code()
         }
     };

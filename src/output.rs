@@ -1,6 +1,13 @@
-//! The one stdout writer: what the shell evaluates (or a table, or JSON) is
-//! rendered into one `String` and written once, so a shell never evaluates
-//! half a script.
+//! The one writer of both standard streams. stdout: what the shell
+//! evaluates (or a table, or JSON) is rendered into one `String` and written
+//! once, so a shell never evaluates half a script. stderr: notes and
+//! warnings get the `ssoenv:` prefix here and show outside text escaped;
+//! text worded by others (the AWS CLI's login instructions) or drawn for a
+//! person (progress lines) goes through [`stderr_text`] as it is.
+//!
+//! The crate denies `clippy::print_stdout` and `clippy::print_stderr`
+//! everywhere but here.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
 
 use crate::error::{Error, Result};
 use crate::text::printable;
@@ -15,6 +22,45 @@ pub fn emit(script: &str) -> Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => Ok(()),
         Err(e) => Err(Error::runtime("could not write to standard output").cause(e)),
     }
+}
+
+/// A note for the person running ssoenv: `ssoenv: MSG` on stderr. Control
+/// characters in `msg` are shown escaped (already escaped text is left as
+/// it is).
+pub fn note(msg: &str) {
+    eprintln!("ssoenv: {}", printable(msg));
+}
+
+/// `ssoenv: warning: MSG` on stderr, escaped as [`note`] is.
+pub fn warn(msg: &str) {
+    eprintln!("ssoenv: warning: {}", printable(msg));
+}
+
+/// An error that does not stop the command, as a warning with its causes
+/// and hint: `ssoenv: warning: …`, `  caused by: …`, `hint: …`.
+pub fn warn_error(e: &Error) {
+    let text = e.to_string();
+    let text = text.strip_prefix("ssoenv: ").unwrap_or(&text);
+    eprintln!("ssoenv: warning: {text}");
+}
+
+/// An error that does not stop the command, reported as it is: `ssoenv: …`
+/// with its causes and hint.
+pub fn note_error(e: &Error) {
+    eprintln!("{e}");
+}
+
+/// The error that ends the command (`main` only).
+pub fn error(e: &Error) {
+    eprintln!("{e}");
+}
+
+/// Text for stderr exactly as given, without the `ssoenv:` prefix and
+/// without a line break added: the AWS CLI–worded login instructions, a
+/// redrawn progress line, the picker's and the demo's narration. The
+/// caller escapes outside text in it.
+pub fn stderr_text(text: &str) {
+    eprint!("{text}");
 }
 
 /// Left-aligned columns separated by two spaces. Cells come from the config

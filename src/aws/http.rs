@@ -336,11 +336,11 @@ impl Http {
             if left.saturating_sub(pause) < Duration::from_millis(100) {
                 return result;
             }
-            eprintln!(
-                "ssoenv: {why}; retrying ({}/{})",
+            crate::output::note(&format!(
+                "{why}; retrying ({}/{})",
                 attempt + 1,
                 self.max_attempts
-            );
+            ));
             std::thread::sleep(pause);
         }
     }

@@ -1,7 +1,9 @@
 //! Clients for AWS APIs: the HTTP client (JSON or form bodies, per-attempt
-//! signing), endpoints per service, and the unsigned Identity Center APIs (OIDC, portal).
+//! signing), endpoints per service, the unsigned Identity Center APIs (OIDC, portal) and the parallel account
+//! listing built on the portal.
 pub mod credentials;
 pub mod endpoint;
 pub mod http;
+pub mod listing;
 pub mod oidc;
 pub mod portal;

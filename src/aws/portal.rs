@@ -82,12 +82,6 @@ impl Portal<'_> {
         Ok(rc)
     }
 
-    pub fn list_accounts(&self, token: &str) -> Result<Vec<Account>, HttpError> {
-        let mut all = Vec::new();
-        self.list_accounts_each(token, |page| all.extend(page))?;
-        Ok(all)
-    }
-
     /// ListAccounts page by page: `each` gets every page as it arrives, so a
     /// caller can start on the first accounts while the rest are listed.
     pub fn list_accounts_each(
@@ -110,26 +104,15 @@ impl Portal<'_> {
         token: &str,
         account_id: &str,
     ) -> Result<Vec<Role>, HttpError> {
-        self.paginate(
+        let mut all = Vec::new();
+        self.paginate_each(
             "/assignment/roles",
             token,
             vec![("account_id", account_id)],
             "roleList",
             "ListAccountRoles",
-        )
-    }
-
-    /// Follow `nextToken` until it is absent (spec §3), collecting `list_key`.
-    fn paginate<T: for<'de> Deserialize<'de>>(
-        &self,
-        path: &str,
-        token: &str,
-        query: Vec<(&str, &str)>,
-        list_key: &str,
-        what: &str,
-    ) -> Result<Vec<T>, HttpError> {
-        let mut all = Vec::new();
-        self.paginate_each(path, token, query, list_key, what, |page| all.extend(page))?;
+            |page| all.extend(page),
+        )?;
         Ok(all)
     }
 

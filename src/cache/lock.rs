@@ -209,10 +209,10 @@ pub fn acquire(env: &Env, key: &str, what: &str) -> Result<Lock> {
             .hint("finish or cancel the other login, then try again (SSOENV_LOCK_TIMEOUT sets the wait in seconds)"));
         }
         if !announced && waited >= Duration::from_millis(1500) {
-            eprintln!(
-                "ssoenv: waiting for another ssoenv ({}) to finish {what}…",
+            crate::output::note(&format!(
+                "waiting for another ssoenv ({}) to finish {what}…",
                 holder(&mut file)
-            );
+            ));
             announced = true;
         }
         std::thread::sleep(Duration::from_millis(20));

@@ -52,28 +52,32 @@ impl PyFormatter {
     };
 }
 
-impl serde_json::ser::Formatter for PyFormatter {
-    fn begin_array_value<W: ?Sized + Write>(
-        &mut self,
-        w: &mut W,
-        first: bool,
-    ) -> std::io::Result<()> {
+impl PyFormatter {
+    /// The separator before every item but the first (array values and
+    /// object keys alike).
+    fn item<W: ?Sized + Write>(&self, w: &mut W, first: bool) -> std::io::Result<()> {
         if first {
             Ok(())
         } else {
             w.write_all(self.item_sep)
         }
     }
+}
+
+impl serde_json::ser::Formatter for PyFormatter {
+    fn begin_array_value<W: ?Sized + Write>(
+        &mut self,
+        w: &mut W,
+        first: bool,
+    ) -> std::io::Result<()> {
+        self.item(w, first)
+    }
     fn begin_object_key<W: ?Sized + Write>(
         &mut self,
         w: &mut W,
         first: bool,
     ) -> std::io::Result<()> {
-        if first {
-            Ok(())
-        } else {
-            w.write_all(self.item_sep)
-        }
+        self.item(w, first)
     }
     fn begin_object_value<W: ?Sized + Write>(&mut self, w: &mut W) -> std::io::Result<()> {
         w.write_all(self.key_sep)
@@ -469,7 +473,7 @@ pub fn read_json<T: for<'de> serde::Deserialize<'de>>(path: &Path, what: &str) -
         Err(ReadError::NotFound) => return Read::Absent,
         Err(e) => {
             warn_once(&format!(
-                "ssoenv: warning: could not read the {what} {} ({e}); ignoring it",
+                "could not read the {what} {} ({e}); ignoring it",
                 crate::text::printable(&path.display().to_string())
             ));
             return Read::Absent;
@@ -479,7 +483,7 @@ pub fn read_json<T: for<'de> serde::Deserialize<'de>>(path: &Path, what: &str) -
         Ok(v) => Read::Present(v),
         Err(e) => {
             warn_once(&format!(
-                "ssoenv: warning: the {what} {} is corrupt ({}); ignoring it",
+                "the {what} {} is corrupt ({}); ignoring it",
                 crate::text::printable(&path.display().to_string()),
                 if bytes.is_empty() {
                     "empty file".to_owned()
@@ -492,7 +496,7 @@ pub fn read_json<T: for<'de> serde::Deserialize<'de>>(path: &Path, what: &str) -
     }
 }
 
-/// Print a warning about a cache file on stderr, once per run: a command may
+/// Print a warning (`ssoenv: warning: MESSAGE`) about a cache file on stderr, once per run: a command may
 /// read the same file more than once (`use` reads the role and token caches
 /// before taking the session lock and again after it), and the same problem
 /// with the same file is worth one line. Returns whether it was printed.
@@ -505,7 +509,7 @@ pub(crate) fn warn_once(message: &str) -> bool {
     }
     shown.push(message.to_owned());
     drop(shown);
-    eprintln!("{message}");
+    crate::output::warn(message);
     true
 }
 
@@ -620,7 +624,7 @@ mod tests {
 
     #[test]
     fn a_warning_is_printed_once_per_run() {
-        let m = "ssoenv: warning: test message for warn_once (ignore)";
+        let m = "test message for warn_once (ignore)";
         assert!(warn_once(m));
         assert!(!warn_once(m));
         assert!(warn_once(&format!("{m}, another")));

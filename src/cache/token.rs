@@ -103,7 +103,7 @@ pub fn parse_file(file: TokenFile, p: &Path) -> Option<Token> {
         }),
         _ => {
             super::warn_once(&format!(
-                "ssoenv: warning: the SSO token cache file {} lacks a valid accessToken/expiresAt; ignoring it",
+                "the SSO token cache file {} lacks a valid accessToken/expiresAt; ignoring it",
                 crate::text::printable(&p.display().to_string())
             ));
             None
@@ -171,7 +171,7 @@ pub fn mark_rejected(
 /// a file that cannot be rewritten is a warning, not a second error.
 pub fn note_rejected(home: &Path, session: &SsoSession, access_token: &str, now: OffsetDateTime) {
     if let Err(e) = mark_rejected(home, session, access_token, now) {
-        eprintln!("ssoenv: warning: {}", e.message);
+        crate::output::warn_error(&e);
     }
 }
 

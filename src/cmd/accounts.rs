@@ -13,15 +13,8 @@ use crate::text::printable;
 
 pub fn run(args: AccountsArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
-    let Some(target) = super::pick::target(
-        &config,
-        env,
-        args.profile.as_deref(),
-        args.sso_session.as_deref(),
-    )?
-    else {
-        return Err(which_session(&config, env));
-    };
+    let named = (args.profile.as_deref(), args.sso_session.as_deref());
+    let target = super::pick::target(&config, env, named, which_session)?;
     let ctx = Ctx::new(env)?;
     let sso = &target.session;
     let endpoints = endpoint::resolve(&sso.region, &target.endpoints, env)?;

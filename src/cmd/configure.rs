@@ -81,12 +81,12 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
     let sso = match &existing {
         Some(s) => {
             if tty && args.start_url.is_none() {
-                eprintln!(
-                    "ssoenv: using the existing sso-session \"{}\" ({}, {})",
+                crate::output::note(&format!(
+                    "using the existing sso-session \"{}\" ({}, {})",
                     printable(&session_name),
                     printable(&s.start_url),
                     printable(&s.region)
-                );
+                ));
             }
             SsoSession {
                 name: Some(session_name.clone()),
@@ -234,27 +234,27 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
     }
     let quoted = shell_words::quote(&profile_name).into_owned();
     match edit::write_config(&path, &original, new.to_bytes())? {
-        Written::Unchanged => eprintln!(
-            "ssoenv: {} already has profile \"{}\"; nothing changed",
+        Written::Unchanged => crate::output::note(&format!(
+            "{} already has profile \"{}\"; nothing changed",
             path.display(),
             printable(&profile_name)
-        ),
+        )),
         Written::Written { target, backup } => {
             if let Some(b) = backup {
-                eprintln!("ssoenv: saved the previous config as {}", b.display());
+                crate::output::note(&format!("saved the previous config as {}", b.display()));
             }
-            eprintln!(
-                "ssoenv: wrote profile \"{}\" (sso-session \"{}\") to {}",
+            crate::output::note(&format!(
+                "wrote profile \"{}\" (sso-session \"{}\") to {}",
                 printable(&profile_name),
                 printable(&session_name),
                 target.display()
-            );
+            ));
         }
     }
-    eprintln!(
-        "ssoenv: use it with `ssoenv use {q}` or `ssoenv exec {q} -- aws sts get-caller-identity`",
+    crate::output::note(&format!(
+        "use it with `ssoenv use {q}` or `ssoenv exec {q} -- aws sts get-caller-identity`",
         q = printable(&quoted)
-    );
+    ));
     Ok(0)
 }
 
@@ -296,14 +296,14 @@ fn choose(
             }
         },
         None if all.len() == 1 => {
-            eprintln!(
-                "ssoenv: the only account available: {}",
+            crate::output::note(&format!(
+                "the only account available: {}",
                 printable(&label(&all[0]))
-            );
+            ));
             &all[0]
         }
         None => {
-            eprintln!("ssoenv: {} accounts are available", all.len());
+            crate::output::note(&format!("{} accounts are available", all.len()));
             let items: Vec<String> = all
                 .iter()
                 .map(|a| match (&a.account_name, &a.email_address) {
@@ -336,7 +336,7 @@ fn choose(
                 )));
             }
             [one] => {
-                eprintln!("ssoenv: the only role available: {}", printable(one));
+                crate::output::note(&format!("the only role available: {}", printable(one)));
                 one.clone()
             }
             roles => match crate::tty::pick("role (type to filter)", roles)? {
@@ -345,11 +345,11 @@ fn choose(
             },
         },
     };
-    eprintln!(
-        "ssoenv: using account {}, role {}",
+    crate::output::note(&format!(
+        "using account {}, role {}",
         printable(&label(acct)),
         printable(&role)
-    );
+    ));
     Ok(Some((acct.account_id.clone(), role)))
 }
 

@@ -48,7 +48,7 @@ pub fn run(args: EmulatorArgs) -> Result<i32> {
             .cause(e)
             .hint("pick another port with --port, or --port 0 for any free one")
     })?;
-    eprint!("{}", banner(&emu.url(), &fixture));
+    crate::output::stderr_text(&banner(&emu.url(), &fixture));
     emu.wait();
     Ok(0)
 }

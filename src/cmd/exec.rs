@@ -34,11 +34,11 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
         shell_cmd = [std::ffi::OsString::from(
             env.non_empty("SHELL").unwrap_or("/bin/sh"),
         )];
-        eprintln!(
-            "ssoenv: starting {} with the credentials of profile \"{}\"; exit it to return",
+        crate::output::note(&format!(
+            "starting {} with the credentials of profile \"{}\"; exit it to return",
             crate::text::printable(&shell_cmd[0].to_string_lossy()),
             crate::text::printable(&profile.name)
-        );
+        ));
         &shell_cmd
     } else {
         &args.command

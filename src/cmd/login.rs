@@ -11,15 +11,8 @@ use crate::login::{self, Ctx, LoginOptions};
 
 pub fn run(args: LoginArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
-    let Some(target) = super::pick::target(
-        &config,
-        env,
-        args.profile.as_deref(),
-        args.sso_session.as_deref(),
-    )?
-    else {
-        return Err(which_session(&config, env));
-    };
+    let named = (args.profile.as_deref(), args.sso_session.as_deref());
+    let target = super::pick::target(&config, env, named, which_session)?;
     let ctx = Ctx::new(env)?;
     let sso = &target.session;
     let endpoints = endpoint::resolve(&sso.region, &target.endpoints, env)?;
@@ -29,15 +22,15 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<i32> {
     let (tok, fresh) = login::ensure_token(&ctx, sso, &endpoints, opts, &target.subject())?;
     let until = crate::cache::format_timestamp(tok.expires_at);
     if !fresh {
-        eprintln!(
-            "ssoenv: already logged in to {} (valid until {until}); `--force` logs in again",
+        crate::output::note(&format!(
+            "already logged in to {} (valid until {until}); `--force` logs in again",
             login::describe(sso)
-        );
+        ));
     } else {
-        eprintln!(
-            "ssoenv: logged in to {} (valid until {until})",
+        crate::output::note(&format!(
+            "logged in to {} (valid until {until})",
             login::describe(sso)
-        );
+        ));
     }
     Ok(0)
 }

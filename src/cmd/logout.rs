@@ -22,19 +22,12 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<i32> {
         return logout_all(env);
     }
     let config = Config::load(env)?;
-    let Some(super::pick::Target {
+    let named = (args.profile.as_deref(), args.sso_session.as_deref());
+    let super::pick::Target {
         session: sso,
         endpoints: endpoints_cfg,
         ..
-    }) = super::pick::target(
-        &config,
-        env,
-        args.profile.as_deref(),
-        args.sso_session.as_deref(),
-    )?
-    else {
-        return Err(which_session(&config, env));
-    };
+    } = super::pick::target(&config, env, named, which_session)?;
     let ctx = Ctx::new(env)?;
     let mut removed = Vec::new();
     let token_path = token::path(&ctx.home, &sso);
@@ -97,15 +90,19 @@ fn revoke(ctx: &Ctx, region: &str, cfg: &ConfiguredEndpoints, access_token: &str
         .map_err(|err| crate::error::Error::runtime(revoke_failure(&e.portal, &err)))
     });
     match result {
-        Ok(()) => eprintln!(
-            "ssoenv: revoked the SSO session for {} server-side",
+        Ok(()) => crate::output::note(&format!(
+            "revoked the SSO session for {} server-side",
             printable(what)
-        ),
-        Err(e) => eprintln!(
-            "ssoenv: warning: could not revoke the SSO session for {} server-side ({}); removing local state anyway",
-            printable(what),
-            printable(&e.message)
-        ),
+        )),
+        // Causes and hint (an unusable endpoint, an HTTP setup error) are kept.
+        Err(mut e) => {
+            e.message = format!(
+                "could not revoke the SSO session for {} server-side ({}); removing local state anyway",
+                printable(what),
+                printable(&e.message)
+            );
+            crate::output::warn_error(&e);
+        }
     }
 }
 
@@ -128,25 +125,25 @@ fn remove(path: &Path, removed: &mut Vec<PathBuf>) {
     match std::fs::remove_file(path) {
         Ok(()) => removed.push(path.to_owned()),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-        Err(e) => eprintln!(
-            "ssoenv: warning: could not remove {}: {e}",
+        Err(e) => crate::output::warn(&format!(
+            "could not remove {}: {e}",
             printable(&path.display().to_string())
-        ),
+        )),
     }
 }
 
 fn report(what: &str, removed: &[PathBuf]) {
     if removed.is_empty() {
-        eprintln!(
-            "ssoenv: no cached SSO session for {}; already logged out",
+        crate::output::note(&format!(
+            "no cached SSO session for {}; already logged out",
             printable(what)
-        );
+        ));
         return;
     }
     for p in removed {
-        eprintln!("ssoenv: removed {}", printable(&p.display().to_string()));
+        crate::output::note(&format!("removed {}", printable(&p.display().to_string())));
     }
-    eprintln!("ssoenv: logged out of {}", printable(what));
+    crate::output::note(&format!("logged out of {}", printable(what)));
 }
 
 fn logout_all(env: &Env) -> Result<i32> {

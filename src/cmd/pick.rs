@@ -54,35 +54,35 @@ impl Target {
 
 /// The session to log in (or out, or list): `--sso-session NAME`, else the
 /// profile named, else `AWS_PROFILE`, else `default` if it is an SSO profile.
-/// None when nothing is named and there is no such default: the caller lists
-/// the choices rather than guess.
+/// When nothing is named and there is no such default, the error `none`
+/// makes: the caller lists the choices rather than guess.
 pub fn target(
     config: &Config,
     env: &Env,
-    profile: Option<&str>,
-    sso_session: Option<&str>,
-) -> Result<Option<Target>> {
+    (profile, sso_session): (Option<&str>, Option<&str>),
+    none: impl FnOnce(&Config, &Env) -> Error,
+) -> Result<Target> {
     if let Some(name) = sso_session {
-        return Ok(Some(Target {
+        return Ok(Target {
             session: config.sso_session(name)?,
             endpoints: ConfiguredEndpoints::default(),
             name: name.to_owned(),
             by_session: true,
-        }));
+        });
     }
     let Some(name) = profile
         .map(str::to_owned)
         .or_else(|| login_profile(config, env))
     else {
-        return Ok(None);
+        return Err(none(config, env));
     };
     let (session, endpoints) = config.profile_session(&name)?;
-    Ok(Some(Target {
+    Ok(Target {
         session,
         endpoints,
         name,
         by_session: false,
-    }))
+    })
 }
 
 /// Nothing named, for `login` and `accounts`: the SSO sessions and profiles
@@ -104,29 +104,18 @@ pub fn which_session(config: &Config, env: &Env, hint: impl Fn(bool) -> String) 
 /// The SSO profiles of the config as indented lines: name, session, account, role.
 /// Profiles that do not resolve are listed with the reason.
 pub fn profile_lines(config: &Config) -> Vec<String> {
-    let profiles = config.sso_profiles();
-    let width = profiles
-        .iter()
-        .map(|(n, _)| crate::text::printable(n).chars().count())
-        .max()
-        .unwrap_or(0);
-    profiles
-        .into_iter()
-        .map(|(name, p)| {
-            let shown = crate::text::printable(&name);
-            let pad = " ".repeat(width - shown.chars().count());
-            match p {
-                Ok(p) => format!(
-                    "    {shown}{pad}  {}  {} {}",
-                    session_label(&p.sso),
-                    p.account_id,
-                    p.role_name
-                ),
-                Err(e) => format!(
-                    "    {shown}{pad}  (does not resolve: {})",
-                    first_line(&e.message)
-                ),
-            }
+    padded_names(config.sso_profiles())
+        .map(|(_, shown, p)| match p {
+            Ok(p) => format!(
+                "    {shown}  {}  {} {}",
+                session_label(&p.sso),
+                p.account_id,
+                p.role_name
+            ),
+            Err(e) => format!(
+                "    {shown}  (does not resolve: {})",
+                first_line(&e.message)
+            ),
         })
         .collect()
 }
@@ -184,6 +173,22 @@ pub fn block(heading: &str, lines: &[String], empty: &str) -> Vec<String> {
         .collect()
 }
 
+/// Each item with its name shown escaped and padded to the widest, for
+/// aligned columns: (name, shown, item).
+fn padded_names<T>(items: Vec<(String, T)>) -> impl Iterator<Item = (String, String, T)> {
+    let width = items
+        .iter()
+        .map(|(n, _)| crate::text::printable(n).chars().count())
+        .max()
+        .unwrap_or(0);
+    items.into_iter().map(move |(name, item)| {
+        let shown = crate::text::printable(&name);
+        let pad = " ".repeat(width - shown.chars().count());
+        let shown = format!("{shown}{pad}");
+        (name, shown, item)
+    })
+}
+
 /// What a profile picker offers: the profiles that resolve, as (name, line).
 pub fn usable_profiles(config: &Config) -> Vec<(String, String)> {
     let profiles: Vec<_> = config
@@ -191,18 +196,10 @@ pub fn usable_profiles(config: &Config) -> Vec<(String, String)> {
         .into_iter()
         .filter_map(|(n, p)| p.ok().map(|p| (n, p)))
         .collect();
-    let width = profiles
-        .iter()
-        .map(|(n, _)| crate::text::printable(n).chars().count())
-        .max()
-        .unwrap_or(0);
-    profiles
-        .into_iter()
-        .map(|(name, p)| {
-            let shown = crate::text::printable(&name).into_owned();
-            let pad = " ".repeat(width - shown.chars().count());
+    padded_names(profiles)
+        .map(|(name, shown, p)| {
             let line = format!(
-                "{shown}{pad}  {}  {}  {}",
+                "{shown}  {}  {}  {}",
                 crate::text::printable(&p.account_id),
                 crate::text::printable(&p.role_name),
                 session_label(&p.sso),

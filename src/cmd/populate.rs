@@ -55,7 +55,7 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
 
     let plan = plan(&all, &session_name, &template);
     for s in &plan.skipped {
-        eprintln!("ssoenv: skipped {}", printable(s));
+        crate::output::note(&format!("skipped {}", printable(s)));
     }
     let marker = Marker {
         key: MARKER_KEY,
@@ -98,23 +98,24 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
             Ok(Ok(Upserted::Unchanged)) => n.unchanged += 1,
             Ok(Err(clash)) => {
                 n.skipped += 1;
-                eprintln!(
-                    "ssoenv: skipped profile \"{}\" (account {}, role {}): {}",
+                crate::output::note(&format!(
+                    "skipped profile \"{}\" (account {}, role {}): {}",
                     printable(&p.name),
                     printable(&p.account_id),
                     printable(&p.role_name),
                     printable(&clash.to_string())
-                );
+                ));
             }
-            Err(e) => {
+            Err(mut e) => {
                 n.skipped += 1;
-                eprintln!(
-                    "ssoenv: skipped profile \"{}\" (account {}, role {}): {}",
+                e.message = format!(
+                    "skipped profile \"{}\" (account {}, role {}): {}",
                     printable(&p.name),
                     printable(&p.account_id),
                     printable(&p.role_name),
                     printable(&e.message)
                 );
+                crate::output::note_error(&e);
             }
         }
     }
@@ -138,19 +139,20 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
             Ok(Ok(false)) => {}
             Ok(Err(clash)) => {
                 n.skipped += 1;
-                eprintln!(
-                    "ssoenv: not removing profile \"{}\": {}",
+                crate::output::note(&format!(
+                    "not removing profile \"{}\": {}",
                     printable(name),
                     printable(&clash.to_string())
-                );
+                ));
             }
-            Err(e) => {
+            Err(mut e) => {
                 n.skipped += 1;
-                eprintln!(
-                    "ssoenv: not removing profile \"{}\": {}",
+                e.message = format!(
+                    "not removing profile \"{}\": {}",
                     printable(name),
                     printable(&e.message)
                 );
+                crate::output::note_error(&e);
             }
         }
     }
@@ -161,25 +163,29 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
     );
     let shown = path.display();
     if stale_kept > 0 {
-        eprintln!(
-            "ssoenv: {stale_kept} profile(s) populated earlier for sso-session {:?} no longer exist upstream; `--prune` removes them",
+        crate::output::note(&format!(
+            "{stale_kept} profile(s) populated earlier for sso-session {:?} no longer exist upstream; `--prune` removes them",
             printable(&session_name)
-        );
+        ));
     }
     if args.dry_run {
         super::emit(&diff(&path, &doc, &new, &changes))?;
-        eprintln!("ssoenv: dry run, {shown} was not changed: would be {summary}");
+        crate::output::note(&format!(
+            "dry run, {shown} was not changed: would be {summary}"
+        ));
         return Ok(0);
     }
     match edit::write_config(&path, &original, new.to_bytes())? {
         Written::Unchanged => {
-            eprintln!("ssoenv: {shown} is up to date, nothing changed ({summary})");
+            crate::output::note(&format!(
+                "{shown} is up to date, nothing changed ({summary})"
+            ));
         }
         Written::Written { target, backup } => {
             if let Some(b) = backup {
-                eprintln!("ssoenv: saved the previous config as {}", b.display());
+                crate::output::note(&format!("saved the previous config as {}", b.display()));
             }
-            eprintln!("ssoenv: updated {}: {summary}", target.display());
+            crate::output::note(&format!("updated {}: {summary}", target.display()));
         }
     }
     Ok(0)

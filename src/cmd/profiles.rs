@@ -36,11 +36,14 @@ pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
                 role_name: p.role_name,
                 region: p.region,
             }),
-            Err(e) => eprintln!(
-                "ssoenv: warning: skipping profile \"{}\": {}",
-                printable(&name),
-                printable(&e.message)
-            ),
+            Err(mut e) => {
+                e.message = format!(
+                    "skipping profile \"{}\": {}",
+                    printable(&name),
+                    printable(&e.message)
+                );
+                crate::output::warn_error(&e);
+            }
         }
     }
     if args.json {

@@ -6,7 +6,8 @@
 //! `{"active_profile", "sessions": [{"name", "start_url", "region", "token":
 //! {"state", "expires_at", "refreshable"}}], "profiles": [{"name",
 //! "sso_session", "start_url", "account_id", "role_name", "region",
-//! "credentials": {"state", "expires_at"}, "active", "error"}]}`.
+//! "credentials": {"state", "expires_at"}, "active", "error"}]}`; a profile
+//! with an error has "causes" and "hint" too when the error has them.
 
 use crate::cache::{self, role, token};
 use crate::cli::StatusArgs;
@@ -54,6 +55,12 @@ pub struct ProfileStatus {
     pub credentials: Option<CredentialStatus>,
     pub active: bool,
     pub error: Option<String>,
+    /// The error's `caused by:` lines and hint (the table shows the message
+    /// only; `--json` keeps the rest).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub causes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub hint: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -96,6 +103,8 @@ pub fn collect(config: &Config, env: &Env, now: OffsetDateTime) -> Result<Status
                     credentials: Some(creds),
                     active: is_active,
                     error: None,
+                    causes: Vec::new(),
+                    hint: None,
                 });
             }
             Err(e) => profiles.push(ProfileStatus {
@@ -108,6 +117,8 @@ pub fn collect(config: &Config, env: &Env, now: OffsetDateTime) -> Result<Status
                 credentials: None,
                 active: is_active,
                 error: Some(e.message),
+                causes: e.causes,
+                hint: e.hint,
             }),
         }
     }

@@ -53,7 +53,8 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
             init_hint(shell),
             crate::text::printable(&shell_words::quote(&profile.name)),
         );
-        eprintln!("{message}");
+        // Already escaped, and several lines (a note, then a hint).
+        crate::output::stderr_text(&format!("{message}\n"));
         return Ok(0);
     }
     super::emit(&script)?;
@@ -67,10 +68,10 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
 fn give_up_after(limit: std::time::Duration) {
     std::thread::spawn(move || {
         std::thread::sleep(limit);
-        eprintln!(
-            "ssoenv: gave up the background renewal after {}s",
+        crate::output::note(&format!(
+            "gave up the background renewal after {}s",
             limit.as_secs()
-        );
+        ));
         std::process::exit(1);
     });
 }

@@ -16,7 +16,7 @@ use crate::cache::{self, lock, role, token};
 use crate::config::ResolvedProfile;
 use crate::error::{Error, Result};
 use crate::login::{
-    self, Ctx, EXPIRED_MESSAGE, LoginOptions, MAX_LIFETIME, Subject, describe, ensure_token_locked,
+    self, Ctx, EXPIRED_MESSAGE, LoginOptions, MAX_LIFETIME, Subject, ensure_token_locked,
     require_interaction, unreachable_error,
 };
 use crate::text::printable;
@@ -44,64 +44,56 @@ pub fn role_credentials(
         return Ok(c);
     }
     let subject = Subject::Profile(&profile.name);
-    let (tok, mut fresh_login) =
-        ensure_token_locked(ctx, &profile.sso, &endpoints, opts, &subject)?;
+    let (tok, fresh) = ensure_token_locked(ctx, &profile.sso, &endpoints, opts, &subject)?;
     let portal = Portal {
         http: ctx.http()?,
         base: &endpoints.portal,
     };
-    let mut access_token = tok.access_token;
-    loop {
-        match portal.get_role_credentials(&access_token, &profile.account_id, &profile.role_name) {
-            Ok(rc) => {
-                let now = (ctx.now)();
-                let url = format!("{}/federation/credentials", endpoints.portal);
-                let c = Credentials {
-                    access_key_id: rc.access_key_id,
-                    secret_access_key: rc.secret_access_key,
-                    session_token: rc.session_token,
-                    expiration: credential_expiration(rc.expiration, now, &url).map_err(|e| {
-                        Error::runtime(format!(
-                            "could not get credentials for role {} in account {} (profile \"{}\")",
-                            profile.role_name, profile.account_id, profile.name
-                        ))
-                        .cause(e)
-                        .hint("nothing was cached; try again later, or report the problem to your administrator")
-                    })?,
-                };
-                if c.expiration <= now {
-                    return Err(Error::runtime(format!(
-                        "the credentials for profile \"{}\" expire at {}, which is already past by this machine's clock ({})",
-                        profile.name,
-                        cache::format_timestamp(c.expiration),
-                        cache::format_timestamp(now)
-                    ))
-                    .cause("this machine's clock is probably wrong (clock skew)")
-                    .hint("synchronize the clock (for example `sudo timedatectl set-ntp true`) and try again"));
-                }
-                role::save(&ctx.home, profile, &c)?;
-                return Ok(c);
+    let answer = login::with_token(
+        &profile.sso,
+        (tok.access_token, fresh),
+        |token| {
+            let answer =
+                portal.get_role_credentials(token, &profile.account_id, &profile.role_name);
+            if matches!(&answer, Err(HttpError::Api(e)) if e.status == 401) {
+                token::note_rejected(&ctx.home, &profile.sso, token, (ctx.now)());
             }
-            // The token was revoked or expired server-side: a fresh login, once.
-            Err(HttpError::Api(e)) if e.status == 401 && !fresh_login => {
-                token::note_rejected(&ctx.home, &profile.sso, &access_token, (ctx.now)());
-                require_interaction(opts, &subject, true)?;
-                eprintln!(
-                    "ssoenv: the SSO session for {} was rejected by the portal ({}); logging in again",
-                    describe(&profile.sso),
-                    printable(&e.to_string())
-                );
-                access_token = login::device::login(ctx, &profile.sso, &endpoints, opts, &subject)?
-                    .access_token;
-                fresh_login = true;
-            }
-            Err(HttpError::Api(e)) if e.status == 401 => {
-                token::note_rejected(&ctx.home, &profile.sso, &access_token, (ctx.now)());
-                return Err(role_error(profile, &endpoints, HttpError::Api(e), &subject));
-            }
-            Err(e) => return Err(role_error(profile, &endpoints, e, &subject)),
-        }
+            Ok(answer)
+        },
+        |_| require_interaction(opts, &subject, true),
+        // The session lock is held already.
+        || login::device::login(ctx, &profile.sso, &endpoints, opts, &subject),
+    )?;
+    let rc = answer.map_err(|e| role_error(profile, &endpoints, e, &subject))?;
+    let now = (ctx.now)();
+    let url = format!("{}/federation/credentials", endpoints.portal);
+    let c = Credentials {
+        access_key_id: rc.access_key_id,
+        secret_access_key: rc.secret_access_key,
+        session_token: rc.session_token,
+        expiration: credential_expiration(rc.expiration, now, &url).map_err(|e| {
+            Error::runtime(format!(
+                "could not get credentials for role {} in account {} (profile \"{}\")",
+                profile.role_name, profile.account_id, profile.name
+            ))
+            .cause(e)
+            .hint(
+                "nothing was cached; try again later, or report the problem to your administrator",
+            )
+        })?,
+    };
+    if c.expiration <= now {
+        return Err(Error::runtime(format!(
+            "the credentials for profile \"{}\" expire at {}, which is already past by this machine's clock ({})",
+            profile.name,
+            cache::format_timestamp(c.expiration),
+            cache::format_timestamp(now)
+        ))
+        .cause("this machine's clock is probably wrong (clock skew)")
+        .hint("synchronize the clock (for example `sudo timedatectl set-ntp true`) and try again"));
     }
+    role::save(&ctx.home, profile, &c)?;
+    Ok(c)
 }
 
 fn role_error(

@@ -85,7 +85,7 @@ pub fn login(
         http: ctx.http()?,
         base: &endpoints.oidc,
     };
-    eprintln!("ssoenv: logging in to {}", login_target(session, subject));
+    crate::output::note(&format!("logging in to {}", login_target(session, subject)));
     let fail = |what: &str, e: HttpError| {
         unreachable_error(
             format!("could not {what} for {}", describe(session)),
@@ -178,10 +178,11 @@ pub fn login(
         &reg,
         resp.refresh_token,
     )?;
-    eprintln!(
-        "Successfully logged into Start URL: {}",
+    // The AWS CLI's words, without our prefix.
+    crate::output::stderr_text(&format!(
+        "Successfully logged into Start URL: {}\n",
         printable(&session.start_url)
-    );
+    ));
     Ok(tok)
 }
 
@@ -214,7 +215,7 @@ fn register(
         expires_at,
     };
     if let Err(e) = registration::save(&ctx.home, session, &reg) {
-        eprintln!("ssoenv: warning: {}", e.message);
+        crate::output::warn_error(&e);
     }
     Ok(reg)
 }
@@ -258,9 +259,9 @@ fn show_instructions(env: &Env, auth: &crate::aws::oidc::DeviceAuthorization, op
         printable(&auth.user_code),
         printable(&auth.verification_uri_complete)
     ));
-    eprint!("{text}");
+    crate::output::stderr_text(&text);
     if open && !super::browser::open(env, &auth.verification_uri_complete) {
-        eprintln!("ssoenv: could not open a browser; open the URL above yourself");
+        crate::output::note("could not open a browser; open the URL above yourself");
     }
 }
 

@@ -205,12 +205,41 @@ pub(crate) fn ensure_token_locked(
     }
     require_interaction(opts, subject, had_token)?;
     if had_token {
-        eprintln!(
-            "ssoenv: the SSO session for {} has expired",
+        crate::output::note(&format!(
+            "the SSO session for {} has expired",
             describe(session)
-        );
+        ));
     }
     Ok((device::login(ctx, session, endpoints, opts, subject)?, true))
+}
+
+/// Call the SSO portal with a token, once more after a fresh login when it
+/// answers 401 (the token revoked or expired server-side) and the token did
+/// not come from a login just now. `call` makes the request (its outer
+/// `Result` is a failure before any request: no retry); `may_log_in` gets
+/// the 401 and refuses with the error to return when no new login may start;
+/// `log_in` gets the new token. The portal's last answer is returned as it
+/// is, for the caller to put in its own words. Shared by GetRoleCredentials
+/// (`use`, `exec`) and the account listing (`accounts`, `populate`).
+pub fn with_token<T>(
+    session: &SsoSession,
+    (token, fresh): (String, bool),
+    mut call: impl FnMut(&str) -> Result<std::result::Result<T, HttpError>>,
+    may_log_in: impl FnOnce(&ApiError) -> Result<()>,
+    log_in: impl FnOnce() -> Result<token::Token>,
+) -> Result<std::result::Result<T, HttpError>> {
+    match call(&token)? {
+        Err(HttpError::Api(e)) if e.status == 401 && !fresh => {
+            may_log_in(&e)?;
+            crate::output::note(&format!(
+                "the SSO session for {} was rejected by the portal ({}); logging in again",
+                describe(session),
+                printable(&e.to_string())
+            ));
+            call(&log_in()?.access_token)
+        }
+        answer => Ok(answer),
+    }
 }
 
 /// Why a refresh gave no token.
@@ -275,7 +304,8 @@ fn refresh(
                 describe(session)
             ));
             if let Err(e) = stored {
-                err = err.cause(e.message);
+                err.causes.push(e.message);
+                err.causes.extend(e.causes);
             }
             Err(RefreshError::Failed(err.hint(
                 "the new access token was not stored; try again later, or log in again",
@@ -306,9 +336,99 @@ pub(crate) fn require_interaction(
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+    use std::cell::RefCell;
+
     #[test]
     fn the_context_can_be_shared_between_threads() {
         fn sync_and_send<T: Sync + Send + 'static>() {}
         sync_and_send::<super::Ctx>();
+    }
+
+    fn session() -> SsoSession {
+        SsoSession {
+            name: Some("corp".into()),
+            start_url: "https://d-1234567890.awsapps.com/start".into(),
+            region: "us-east-1".into(),
+            scopes: None,
+        }
+    }
+
+    fn unauthorized() -> HttpError {
+        HttpError::Api(ApiError {
+            status: 401,
+            error_type: "UnauthorizedException".into(),
+            code: String::new(),
+            message: "Session token not found or invalid".into(),
+        })
+    }
+
+    fn new_token(access_token: &str) -> Result<token::Token> {
+        let at = time::macros::datetime!(2030-01-01 0:00 UTC);
+        let file = token::new_file(
+            &session(),
+            access_token.into(),
+            at,
+            "c",
+            "s",
+            at,
+            None,
+            Default::default(),
+        );
+        Ok(token::Token {
+            access_token: access_token.into(),
+            expires_at: at,
+            file,
+        })
+    }
+
+    /// The tokens `call` was given, answering 401 to "old" and Ok to the rest.
+    fn run(
+        fresh: bool,
+        allowed: bool,
+    ) -> (Result<std::result::Result<(), HttpError>>, Vec<String>) {
+        let calls = RefCell::new(Vec::new());
+        let answer = with_token(
+            &session(),
+            ("old".into(), fresh),
+            |t| {
+                calls.borrow_mut().push(t.to_owned());
+                Ok(if t == "old" {
+                    Err(unauthorized())
+                } else {
+                    Ok(())
+                })
+            },
+            |_| {
+                if allowed {
+                    Ok(())
+                } else {
+                    Err(Error::runtime("refused"))
+                }
+            },
+            || new_token("new"),
+        );
+        (answer, calls.into_inner())
+    }
+
+    #[test]
+    fn a_rejected_token_leads_to_one_login_and_one_more_call() {
+        let (answer, calls) = run(false, true);
+        assert!(matches!(answer, Ok(Ok(()))));
+        assert_eq!(calls, ["old", "new"]);
+    }
+
+    #[test]
+    fn a_token_from_a_login_just_now_is_not_retried() {
+        let (answer, calls) = run(true, true);
+        assert!(matches!(answer, Ok(Err(HttpError::Api(ref e))) if e.status == 401));
+        assert_eq!(calls, ["old"]);
+    }
+
+    #[test]
+    fn a_refused_login_is_the_callers_error_and_no_second_call() {
+        let (answer, calls) = run(false, false);
+        assert_eq!(answer.unwrap_err().message, "refused");
+        assert_eq!(calls, ["old"]);
     }
 }

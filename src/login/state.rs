@@ -102,11 +102,11 @@ pub fn next(
     match refresh(&tok) {
         Ok(t) => Ok(Next::Use(t)),
         Err(RefreshError::Refused(e)) => {
-            eprintln!(
-                "ssoenv: the SSO session for {} could not be refreshed ({})",
+            crate::output::note(&format!(
+                "the SSO session for {} could not be refreshed ({})",
                 describe(session),
                 printable(&e.to_string())
-            );
+            ));
             Ok(if still_valid {
                 Next::Use(tok)
             } else {
@@ -114,7 +114,7 @@ pub fn next(
             })
         }
         Err(RefreshError::Failed(err)) if still_valid => {
-            eprintln!("ssoenv: warning: {}", err.message);
+            crate::output::warn_error(&err);
             Ok(Next::Use(tok))
         }
         Err(RefreshError::Failed(err)) => Err(err),

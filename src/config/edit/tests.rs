@@ -475,6 +475,7 @@ fn an_edit_that_would_change_how_the_next_header_reads_is_undone() {
 
 // ---------------------------------------------------------------- botocore
 
+#[allow(clippy::print_stderr)] // a skipped test says so, as test output
 fn have_botocore() -> bool {
     let ok = std::process::Command::new("python3")
         .args(["-c", "import botocore.session"])
