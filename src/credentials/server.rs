@@ -104,20 +104,20 @@ impl Source {
                 let json = c.container_json();
                 *cached = Some((c, json.clone()));
                 if self.warned.swap(false, Ordering::Relaxed) {
-                    eprintln!(
-                        "ssoenv: the credential server has credentials for profile \"{}\" again",
-                        crate::text::printable(&self.profile.name)
-                    );
+                    crate::output::note(&format!(
+                        "the credential server has credentials for profile \"{}\" again",
+                        self.profile.name
+                    ));
                 }
                 Ok(json)
             }
             Err(e) => {
                 if !self.warned.swap(true, Ordering::Relaxed) {
-                    eprintln!(
-                        "ssoenv: the credential server could not get credentials for profile \"{}\" (said once):",
-                        crate::text::printable(&self.profile.name)
-                    );
-                    eprintln!("{e}");
+                    crate::output::note(&format!(
+                        "the credential server could not get credentials for profile \"{}\" (said once until it can again):",
+                        self.profile.name
+                    ));
+                    crate::output::note_error(&e);
                 }
                 Err(e.message.clone())
             }
