@@ -67,7 +67,6 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;credential-process' {
-            [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break

@@ -221,7 +221,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__credential__subcmd__process)
-            opts="-h --no-browser --help"
+            opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

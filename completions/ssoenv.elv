@@ -62,7 +62,6 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --help 'Print help'
         }
         &'ssoenv;credential-process'= {
-            cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
             cand -h 'Print help'
             cand --help 'Print help'
         }

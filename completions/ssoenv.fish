@@ -63,7 +63,6 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l no-browser -d 'Do
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l force -d 'Log in again even if a valid SSO token is cached'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l server -d 'Serve credentials to CMD from a local endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of exporting keys: SDKs refresh them as they expire'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -s h -l help -d 'Print help'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand credential-process" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand credential-process" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l sso-session -d 'Log in this [sso-session NAME] directly' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'

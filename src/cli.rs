@@ -338,8 +338,8 @@ pub struct ExecArgs {
 pub struct CredentialProcessArgs {
     /// Profile name from ~/.aws/config whose credentials to print
     pub profile: String,
-    #[command(flatten)]
-    pub login: LoginFlags,
+    // No --no-browser: it would let a login start whose code nobody sees
+    // (the SDK captures stderr). Run `ssoenv login --no-browser` instead.
 }
 
 #[cfg(feature = "emulator")]
