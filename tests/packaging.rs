@@ -66,6 +66,7 @@ fn version_names_the_package_version_the_git_commit_and_the_target() {
 /// One page per command, `ssoenv(1)` and `ssoenv-SUBCOMMAND(1)`, as clap_mangen's
 /// `generate_to` names them, rendered from the same definitions `--help` prints. The version
 /// is the package's alone (the commit would change every page at every commit).
+#[cfg(feature = "emulator")]
 fn man_pages() -> Vec<(String, Vec<u8>)> {
     use clap::CommandFactory;
     fn walk(cmd: &clap::Command, out: &mut Vec<(String, Vec<u8>)>) {
