@@ -1,6 +1,7 @@
 //! Release packaging: `--version` names the commit and target, the committed man pages in
 //! `man/` match the CLI, and (when .ci/run points `SSOENV_TEST_DEB` at the built .deb, as root)
 //! the Debian package installs, completes in every shell with no rc-file line, and removes.
+//! Also: host names resolve in whatever binary is tested (the static musl one in CI).
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -61,6 +62,24 @@ fn version_names_the_package_version_the_git_commit_and_the_target() {
         commit == "unknown" || commit.chars().all(|c| c.is_ascii_hexdigit()),
         "{commit}"
     );
+}
+
+/// The endpoints named by host name, not address: the name goes through the C library's
+/// resolver (musl's reads /etc/hosts and /etc/resolv.conf itself, with no NSS), so this is
+/// what tells the static build's name resolution works.
+#[test]
+fn endpoints_named_by_host_name_resolve_through_etc_hosts() {
+    let sb = common::Sandbox::new();
+    let url = format!("http://localhost:{}", sb.emu.port());
+    let out = sb
+        .cmd(["use", "dev", "--shell", "bash"])
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
+        .env("AWS_ENDPOINT_URL_SSO", &url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(common::stdout(&out).contains("export AWS_SESSION_TOKEN="));
+    assert_eq!(sb.emu.stats().get_role_credentials, 1);
 }
 
 /// One page per command, `ssoenv(1)` and `ssoenv-SUBCOMMAND(1)`, as clap_mangen's
