@@ -21,10 +21,21 @@ const AFTER_HELP: &str = concat!(
 #[cfg(not(feature = "emulator"))]
 const AFTER_HELP: &str = examples!();
 
+/// `ssoenv --version`: the package version, the git commit and the target triple it was built
+/// from and for (set by build.rs), e.g. `ssoenv 0.1.0 (abc1234 x86_64-unknown-linux-musl)`.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("SSOENV_BUILD_COMMIT"),
+    " ",
+    env!("SSOENV_BUILD_TARGET"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ssoenv",
-    version,
+    version = VERSION,
     about = "AWS IAM Identity Center (SSO) credentials in your shell",
     long_about = "AWS IAM Identity Center (SSO) credentials in your shell.\n\n\
         ssoenv logs in with the OIDC device-code flow when needed, shares the AWS CLI's \
