@@ -1,17 +1,29 @@
 #!/usr/bin/env bash
 # Benchmark: `ssoenv use PROFILE` with valid cached credentials (the common
-# case: no network), against the warm equivalent in Python botocore: a
-# botocore Session resolving the same profile and loading the same cached
-# role credentials through the AWS CLI's JSONFileCache, in an already-running
-# interpreter (imports paid once). Reports medians and the ratio.
+# case: no network) and `ssoenv prompt`, for both release builds — the static
+# musl binary (the Linux release build, the .deb's) and the default glibc,
+# dynamically linked one — against `/bin/true` (the cost of starting any
+# process), all in one hyperfine run; then the warm equivalent in Python
+# botocore: a botocore Session resolving the same profile and loading the same
+# cached role credentials through the AWS CLI's JSONFileCache, in an
+# already-running interpreter (imports paid once). Reports medians.
 #
-# Usage: benches/use_cached.sh [RUNS]   (needs hyperfine for the ssoenv side;
-# falls back to a Python timing loop without it)
+# Usage: benches/use_cached.sh [RUNS]   (needs hyperfine for the ssoenv side,
+# and the x86_64-unknown-linux-musl target with musl-gcc for the static build;
+# without them: a Python timing loop, and the glibc build alone)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 runs="${1:-2000}"
-cargo build --release --quiet
+cargo build --release --locked --quiet
 bin="$PWD/target/release/ssoenv"
+musl="$PWD/target/x86_64-unknown-linux-musl/release/ssoenv"
+if cargo build --release --locked --quiet --target x86_64-unknown-linux-musl; then
+  bin="$musl"
+else
+  echo "warning: no static musl build (rustup target add x86_64-unknown-linux-musl; apt-get install musl-tools)" >&2
+  musl=""
+fi
+glibc="$PWD/target/release/ssoenv"
 
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
@@ -42,19 +54,48 @@ PY
 
 # Sanity: it really is served from the cache (no endpoint is reachable here).
 export AWS_ENDPOINT_URL_SSO=http://127.0.0.1:9 AWS_ENDPOINT_URL_SSO_OIDC=http://127.0.0.1:9
-"$bin" use p100 --shell bash | grep -q "AWS_ACCESS_KEY_ID='ASIAEXAMPLE'"
+for b in $musl "$glibc"; do
+  "$b" use p100 --shell bash | grep -q "AWS_ACCESS_KEY_ID='ASIAEXAMPLE'"
+done
+# A shell with the profile active, as `ssoenv prompt` finds it (from starship, oh-my-posh…).
+export SSOENV_PROFILE=p100 SSOENV_EXPIRATION=$(($(date +%s) + 3600))
+"$bin" prompt --no-color | grep -q "p100"
 
-echo "== ssoenv use p100 (cached; $runs runs)"
+echo "== ssoenv use p100 (cached) and ssoenv prompt; $runs runs each"
 if command -v hyperfine >/dev/null 2>&1; then
-  # Baselines: the cost of starting any process here, and of starting ssoenv at all.
-  hyperfine -N --warmup 50 --runs "$runs" --export-json "$work/h.json" \
-    "$bin use p100 --shell bash" "$bin --version" "/bin/true" >/dev/null
-  python3 - "$work/h.json" <<'PY'
+  cmds=()
+  for b in $musl "$glibc"; do
+    cmds+=("$b use p100 --shell bash" "$b prompt --no-color" "$b --version")
+  done
+  # Baselines: /bin/true (starting any process: dynamically linked, so it pays ld.so and
+  # glibc's start-up) and, where musl-gcc is, a static C `return 0` (the floor for a static
+  # binary: fork, exec, exit).
+  cmds+=(/bin/true)
+  if command -v musl-gcc >/dev/null 2>&1; then
+    printf 'int main(void) { return 0; }\n' | musl-gcc -static -O2 -x c - -o "$work/true-static"
+    cmds+=("$work/true-static")
+  fi
+  # The machine's load drifts: several short rounds, each running every command, pooled.
+  rounds=5
+  for r in $(seq 1 "$rounds"); do
+    hyperfine -N --warmup 50 --runs "$((runs / rounds))" --export-json "$work/h$r.json" "${cmds[@]}" >/dev/null 2>&1
+  done
+  python3 - "$work" "$rounds" "$PWD/" <<'PY'
 import json, statistics, sys
-for r in json.load(open(sys.argv[1]))["results"]:
-    print("  %-40s median %.3f ms" % (r["command"].replace(sys.argv[1], ""), statistics.median(r["times"]) * 1000))
+work, rounds, root = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+times = {}
+for r in range(1, rounds + 1):
+    for res in json.load(open(f"{work}/h{r}.json"))["results"]:
+        times.setdefault(res["command"], []).extend(res["times"])
+med = {c: statistics.median(t) * 1000 for c, t in times.items()}
+json.dump(med, open(f"{work}/medians.json", "w"))
+true = med["/bin/true"]
+print("  %-70s %9s %13s" % ("command", "median", "- /bin/true"))
+for c, m in med.items():
+    name = c.replace(root, "").replace(work + "/", "")
+    print("  %-70s %6.3f ms %+9.3f ms" % (name, m, m - true))
 PY
-  ssoenv_ms=$(python3 -c "import json,statistics;r=json.load(open('$work/h.json'))['results'][0];print('%.3f'%(statistics.median(r['times'])*1000))")
+  ssoenv_ms=$(python3 -c "import json;print('%.3f'%list(json.load(open('$work/medians.json')).values())[0])")
 else
   ssoenv_ms=$(python3 - "$bin" "$runs" <<'PY'
 import subprocess, sys, time, statistics

@@ -26,6 +26,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('use', 'use', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print shell code that exports temporary credentials for PROFILE (evaluate it)')
             [System.Management.Automation.CompletionResult]::new('unset', 'unset', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print shell code that removes every variable `use` sets')
             [System.Management.Automation.CompletionResult]::new('exec', 'exec', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Run a command with temporary credentials for PROFILE')
+            [System.Management.Automation.CompletionResult]::new('credential-process', 'credential-process', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print a profile''s credentials as `credential_process` JSON, for the AWS SDKs and CLI')
             [System.Management.Automation.CompletionResult]::new('login', 'login', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Log in to an SSO session (reuses a valid token unless --force)')
             [System.Management.Automation.CompletionResult]::new('logout', 'logout', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Revoke an SSO session and remove its cached token and role credentials')
             [System.Management.Automation.CompletionResult]::new('status', 'status', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Show SSO sessions, token states and profiles (no network)')
@@ -60,6 +61,12 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, 'Region to export (beats the profile''s `region`)')
             [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
             [System.Management.Automation.CompletionResult]::new('--force', '--force', [System.Management.Automation.CompletionResultType]::ParameterName, 'Log in again even if a valid SSO token is cached')
+            [System.Management.Automation.CompletionResult]::new('--server', '--server', [System.Management.Automation.CompletionResultType]::ParameterName, 'Serve credentials to CMD from a local endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of exporting keys: SDKs refresh them as they expire')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ssoenv;credential-process' {
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
@@ -134,6 +141,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('--approve-after', '--approve-after', [System.Management.Automation.CompletionResultType]::ParameterName, 'Approve a device code after this many CreateToken polls')
             [System.Management.Automation.CompletionResult]::new('--token-ttl', '--token-ttl', [System.Management.Automation.CompletionResultType]::ParameterName, 'Access-token lifetime in seconds')
             [System.Management.Automation.CompletionResult]::new('--role-ttl', '--role-ttl', [System.Management.Automation.CompletionResultType]::ParameterName, 'Role-credential lifetime in seconds')
+            [System.Management.Automation.CompletionResult]::new('--credential-seconds', '--credential-seconds', [System.Management.Automation.CompletionResultType]::ParameterName, 'Role-credential lifetime in seconds')
             [System.Management.Automation.CompletionResult]::new('--interval', '--interval', [System.Management.Automation.CompletionResultType]::ParameterName, 'Polling interval in seconds returned by StartDeviceAuthorization')
             [System.Management.Automation.CompletionResult]::new('--fail', '--fail', [System.Management.Automation.CompletionResultType]::ParameterName, 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)')
             [System.Management.Automation.CompletionResult]::new('--accounts', '--accounts', [System.Management.Automation.CompletionResultType]::ParameterName, 'Serve N generated accounts (account-0001 ..., 3 roles each; every 100th repeats the name before it) instead of the fixture')
@@ -170,6 +178,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('use', 'use', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print shell code that exports temporary credentials for PROFILE (evaluate it)')
             [System.Management.Automation.CompletionResult]::new('unset', 'unset', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print shell code that removes every variable `use` sets')
             [System.Management.Automation.CompletionResult]::new('exec', 'exec', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Run a command with temporary credentials for PROFILE')
+            [System.Management.Automation.CompletionResult]::new('credential-process', 'credential-process', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Print a profile''s credentials as `credential_process` JSON, for the AWS SDKs and CLI')
             [System.Management.Automation.CompletionResult]::new('login', 'login', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Log in to an SSO session (reuses a valid token unless --force)')
             [System.Management.Automation.CompletionResult]::new('logout', 'logout', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Revoke an SSO session and remove its cached token and role credentials')
             [System.Management.Automation.CompletionResult]::new('status', 'status', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Show SSO sessions, token states and profiles (no network)')
@@ -192,6 +201,9 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;help;exec' {
+            break
+        }
+        'ssoenv;help;credential-process' {
             break
         }
         'ssoenv;help;login' {
@@ -238,7 +250,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
     # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), matched
     # literally (-like would take a name's [ ] * ? as wildcards) and inserted quoted.
     $profiles = @()
-    if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;login', 'ssoenv;logout', 'ssoenv;status', 'ssoenv;configure', 'ssoenv;accounts')) -and -not $wordToComplete.StartsWith('-')) {
+    if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;credential-process', 'ssoenv;login', 'ssoenv;logout', 'ssoenv;status', 'ssoenv;configure', 'ssoenv;accounts')) -and -not $wordToComplete.StartsWith('-')) {
         $prefix = $wordToComplete
         if ($prefix -match '^[''\u2018-\u201B]') {
             $prefix = $prefix.Substring(1) -replace '([''\u2018-\u201B])[''\u2018-\u201B]', '$1'

@@ -25,6 +25,9 @@ _ssoenv() {
             ssoenv,configure)
                 cmd="ssoenv__subcmd__configure"
                 ;;
+            ssoenv,credential-process)
+                cmd="ssoenv__subcmd__credential__subcmd__process"
+                ;;
             ssoenv,demo)
                 cmd="ssoenv__subcmd__demo"
                 ;;
@@ -73,6 +76,9 @@ _ssoenv() {
             ssoenv__subcmd__help,configure)
                 cmd="ssoenv__subcmd__help__subcmd__configure"
                 ;;
+            ssoenv__subcmd__help,credential-process)
+                cmd="ssoenv__subcmd__help__subcmd__credential__subcmd__process"
+                ;;
             ssoenv__subcmd__help,demo)
                 cmd="ssoenv__subcmd__help__subcmd__demo"
                 ;;
@@ -119,7 +125,7 @@ _ssoenv() {
 
     case "${cmd}" in
         ssoenv)
-            opts="-h -V --help --version use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help"
+            opts="-h -V --help --version use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -214,6 +220,20 @@ _ssoenv() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ssoenv__subcmd__credential__subcmd__process)
+            opts="-h --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ssoenv__subcmd__demo)
             opts="-h --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -229,7 +249,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__emulator)
-            opts="-h --port --fixture --approve-after --token-ttl --role-ttl --interval --deny --expire --fail --accounts --latency-ms --help"
+            opts="-h --port --fixture --approve-after --token-ttl --credential-seconds --role-ttl --interval --deny --expire --fail --accounts --latency-ms --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -252,6 +272,10 @@ _ssoenv() {
                     return 0
                     ;;
                 --role-ttl)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --credential-seconds)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -279,7 +303,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__exec)
-            opts="-h --region --no-browser --force --help"
+            opts="-h --region --no-browser --force --server --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -297,7 +321,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__help)
-            opts="use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help"
+            opts="use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,6 +363,20 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__help__subcmd__configure)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssoenv__subcmd__help__subcmd__credential__subcmd__process)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -719,7 +757,7 @@ _ssoenv_with_profiles() {
     *) ;; # no --sso-session
     esac
     case ${COMP_WORDS[1]-} in
-    use | exec | login | logout | status | configure | accounts)
+    use | exec | credential-process | login | logout | status | configure | accounts)
         for ((i = 2; i < COMP_CWORD; i++)); do
             if ((skip)); then
                 skip=0

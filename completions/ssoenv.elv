@@ -25,6 +25,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand use 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
             cand unset 'Print shell code that removes every variable `use` sets'
             cand exec 'Run a command with temporary credentials for PROFILE'
+            cand credential-process 'Print a profile''s credentials as `credential_process` JSON, for the AWS SDKs and CLI'
             cand login 'Log in to an SSO session (reuses a valid token unless --force)'
             cand logout 'Revoke an SSO session and remove its cached token and role credentials'
             cand status 'Show SSO sessions, token states and profiles (no network)'
@@ -56,6 +57,11 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --region 'Region to export (beats the profile''s `region`)'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
             cand --force 'Log in again even if a valid SSO token is cached'
+            cand --server 'Serve credentials to CMD from a local endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of exporting keys: SDKs refresh them as they expire'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;credential-process'= {
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -122,6 +128,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --approve-after 'Approve a device code after this many CreateToken polls'
             cand --token-ttl 'Access-token lifetime in seconds'
             cand --role-ttl 'Role-credential lifetime in seconds'
+            cand --credential-seconds 'Role-credential lifetime in seconds'
             cand --interval 'Polling interval in seconds returned by StartDeviceAuthorization'
             cand --fail 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)'
             cand --accounts 'Serve N generated accounts (account-0001 ..., 3 roles each; every 100th repeats the name before it) instead of the fixture'
@@ -153,6 +160,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand use 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
             cand unset 'Print shell code that removes every variable `use` sets'
             cand exec 'Run a command with temporary credentials for PROFILE'
+            cand credential-process 'Print a profile''s credentials as `credential_process` JSON, for the AWS SDKs and CLI'
             cand login 'Log in to an SSO session (reuses a valid token unless --force)'
             cand logout 'Revoke an SSO session and remove its cached token and role credentials'
             cand status 'Show SSO sessions, token states and profiles (no network)'
@@ -172,6 +180,8 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
         &'ssoenv;help;unset'= {
         }
         &'ssoenv;help;exec'= {
+        }
+        &'ssoenv;help;credential-process'= {
         }
         &'ssoenv;help;login'= {
         }

@@ -29,6 +29,7 @@ complete -c ssoenv -n "__fish_ssoenv_needs_command" -s V -l version -d 'Print ve
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "use" -d 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "unset" -d 'Print shell code that removes every variable `use` sets'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "exec" -d 'Run a command with temporary credentials for PROFILE'
+complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "credential-process" -d 'Print a profile\'s credentials as `credential_process` JSON, for the AWS SDKs and CLI'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "login" -d 'Log in to an SSO session (reuses a valid token unless --force)'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "logout" -d 'Revoke an SSO session and remove its cached token and role credentials'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "status" -d 'Show SSO sessions, token states and profiles (no network)'
@@ -60,7 +61,9 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -s h -l help -d 'Pr
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l region -d 'Region to export (beats the profile\'s `region`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l force -d 'Log in again even if a valid SSO token is cached'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l server -d 'Serve credentials to CMD from a local endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of exporting keys: SDKs refresh them as they expire'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand credential-process" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l sso-session -d 'Log in this [sso-session NAME] directly' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l force -d 'Log in again even if a valid SSO token is cached'
@@ -101,7 +104,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l port -d 'Port
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fixture -d 'JSON file of accounts and roles to serve (default: a built-in set)' -r -F
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l approve-after -d 'Approve a device code after this many CreateToken polls' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l token-ttl -d 'Access-token lifetime in seconds' -r
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l role-ttl -d 'Role-credential lifetime in seconds' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l role-ttl -l credential-seconds -d 'Role-credential lifetime in seconds' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l interval -d 'Polling interval in seconds returned by StartDeviceAuthorization' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fail -d 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l accounts -d 'Serve N generated accounts (account-0001 ..., 3 roles each; every 100th repeats the name before it) instead of the fixture' -r
@@ -115,22 +118,23 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -l format -d 'Outp
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -l no-color -d 'No ANSI colour (also when NO_COLOR is set)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand prompt" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand completions" -s h -l help -d 'Print help'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "use" -d 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "unset" -d 'Print shell code that removes every variable `use` sets'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "exec" -d 'Run a command with temporary credentials for PROFILE'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "login" -d 'Log in to an SSO session (reuses a valid token unless --force)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "logout" -d 'Revoke an SSO session and remove its cached token and role credentials'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "status" -d 'Show SSO sessions, token states and profiles (no network)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "profiles" -d 'List the SSO profiles of ~/.aws/config'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "configure" -d 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "accounts" -d 'List every account and role the SSO session can use (asks the portal)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "populate" -d 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "emulator" -d 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "demo" -d 'Walk through login, use and exec against the local emulator, with no AWS account'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "init" -d 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "prompt" -d 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "completions" -d 'Print a shell completion script'
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "use" -d 'Print shell code that exports temporary credentials for PROFILE (evaluate it)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "unset" -d 'Print shell code that removes every variable `use` sets'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "exec" -d 'Run a command with temporary credentials for PROFILE'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "credential-process" -d 'Print a profile\'s credentials as `credential_process` JSON, for the AWS SDKs and CLI'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "login" -d 'Log in to an SSO session (reuses a valid token unless --force)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "logout" -d 'Revoke an SSO session and remove its cached token and role credentials'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "status" -d 'Show SSO sessions, token states and profiles (no network)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "profiles" -d 'List the SSO profiles of ~/.aws/config'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "configure" -d 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "accounts" -d 'List every account and role the SSO session can use (asks the portal)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "populate" -d 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "emulator" -d 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "demo" -d 'Walk through login, use and exec against the local emulator, with no AWS account'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "init" -d 'Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "prompt" -d 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "completions" -d 'Print a shell completion script'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_subcommand_from use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 
 # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), a session
 # name after --sso-session from `ssoenv profiles --sessions`, and after `exec PROFILE`
@@ -139,7 +143,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand help; and not __fish_seen_
 function __ssoenv_complete_what
     set -l tokens (commandline -opc)
     test (count $tokens) -ge 2; or return 1
-    contains -- $tokens[2] use exec login logout status configure accounts; or return 1
+    contains -- $tokens[2] use exec credential-process login logout status configure accounts; or return 1
     set -l skip 0
     set -l profile 0
     set -l check 0

@@ -21,10 +21,21 @@ const AFTER_HELP: &str = concat!(
 #[cfg(not(feature = "emulator"))]
 const AFTER_HELP: &str = examples!();
 
+/// `ssoenv --version`: the package version, the git commit and the target triple it was built
+/// from and for (set by build.rs), e.g. `ssoenv 0.1.0 (abc1234 x86_64-unknown-linux-musl)`.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("SSOENV_BUILD_COMMIT"),
+    " ",
+    env!("SSOENV_BUILD_TARGET"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "ssoenv",
-    version,
+    version = VERSION,
     about = "AWS IAM Identity Center (SSO) credentials in your shell",
     long_about = "AWS IAM Identity Center (SSO) credentials in your shell.\n\n\
         ssoenv logs in with the OIDC device-code flow when needed, shares the AWS CLI's \
@@ -65,9 +76,23 @@ pub enum Command {
             Examples:\n  \
             ssoenv exec dev -- terraform plan\n  \
             ssoenv exec prod aws s3 ls\n  \
-            ssoenv exec prod --region eu-west-1 aws s3 ls --region us-east-1   # the second --region is aws's"
+            ssoenv exec prod --region eu-west-1 aws s3 ls --region us-east-1   # the second --region is aws's\n  \
+            ssoenv exec --server prod -- python long_job.py   # credentials refreshed while it runs"
     )]
     Exec(ExecArgs),
+    /// Print a profile's credentials as `credential_process` JSON, for the AWS SDKs and CLI
+    #[command(
+        after_help = "In ~/.aws/config, a profile whose credentials come from ssoenv (and its caches):\n\n  \
+            [profile prod-cp]\n  \
+            credential_process = ssoenv credential-process prod\n\n\
+            stdout is exactly {\"Version\": 1, \"AccessKeyId\", \"SecretAccessKey\", \"SessionToken\", \"Expiration\"}\n\
+            or, on failure, empty (the message is on stderr, the exit code non-zero). A login starts only\n\
+            when someone can complete it: stderr is a terminal, a browser opens, or SSOENV_INTERACTIVE=1.\n\n\
+            Examples:\n  \
+            ssoenv credential-process prod\n  \
+            AWS_PROFILE=prod-cp aws sts get-caller-identity"
+    )]
+    CredentialProcess(CredentialProcessArgs),
     /// Log in to an SSO session (reuses a valid token unless --force)
     #[command(
         after_help = "With no PROFILE: AWS_PROFILE, else the `default` profile if it uses SSO; otherwise\n\
@@ -202,6 +227,8 @@ Control endpoints (JSON):
   POST /_emulator/faults     {\"spec\": \"token:500:2,credentials:429=3\"} queues faults
   POST /_emulator/settings   {\"deny\", \"expire_device_codes\", \"token_ttl\", \"role_ttl\", \"approve_after_polls\",
                              \"latency_ms\"}
+  POST /_emulator/expire-credentials   every role credential issued so far expires now
+  GET  /_emulator/credentials?access_key_id=K   {\"expiration\", \"valid\"} of credentials it issued
   POST /_emulator/revoke     every token issued so far stops working
   POST /_emulator/reset      forget faults and counters, restore start-up settings
 
@@ -209,6 +236,7 @@ Examples:
   ssoenv emulator --port 8123
   ssoenv emulator --fail token:500:2 --fail credentials:429=3:1
   ssoenv emulator --fixture accounts.json --token-ttl 600
+  ssoenv emulator --credential-seconds 905   # credentials an SDK refreshes within seconds
   ssoenv emulator --accounts 1000 --latency-ms 50    # a large organisation, far away
   curl -X POST localhost:8123/_emulator/faults -d '{\"spec\":\"any:slow=3000\"}'";
 
@@ -304,6 +332,9 @@ pub struct ExecArgs {
     /// Log in again even if a valid SSO token is cached
     #[arg(long)]
     pub force: bool,
+    /// Serve credentials to CMD from a local endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of exporting keys: SDKs refresh them as they expire
+    #[arg(long)]
+    pub server: bool,
     /// The command and its arguments (`--` before it is optional; none: $SHELL)
     #[arg(
         trailing_var_arg = true,
@@ -312,6 +343,14 @@ pub struct ExecArgs {
         value_name = "CMD"
     )]
     pub command: Vec<OsString>,
+}
+
+#[derive(Debug, Args)]
+pub struct CredentialProcessArgs {
+    /// Profile name from ~/.aws/config whose credentials to print
+    pub profile: String,
+    // No --no-browser: it would let a login start whose code nobody sees
+    // (the SDK captures stderr). Run `ssoenv login --no-browser` instead.
 }
 
 #[cfg(feature = "emulator")]
@@ -330,7 +369,12 @@ pub struct EmulatorArgs {
     #[arg(long, default_value_t = 28800)]
     pub token_ttl: u64,
     /// Role-credential lifetime in seconds
-    #[arg(long, default_value_t = 3600)]
+    #[arg(
+        long,
+        visible_alias = "credential-seconds",
+        value_name = "N",
+        default_value_t = 3600
+    )]
     pub role_ttl: u64,
     /// Polling interval in seconds returned by StartDeviceAuthorization
     #[arg(long, default_value_t = 1)]

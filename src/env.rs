@@ -48,6 +48,30 @@ pub const SSOENV_PROFILE: &str = "SSOENV_PROFILE";
 /// Unix seconds; the prompt computes the countdown from it without starting a process.
 pub const SSOENV_EXPIRATION: &str = "SSOENV_EXPIRATION";
 
+/// `exec --server` sets these two for the child (spec aws-credentials-more §2.1).
+pub const AWS_CONTAINER_CREDENTIALS_FULL_URI: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+pub const AWS_CONTAINER_AUTHORIZATION_TOKEN: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+/// What `exec --server` removes so the child's credential chain reaches the
+/// server (spec aws-credentials-more §2.5): anything earlier in botocore's
+/// chain, and the container variables that beat FULL_URI and the token.
+pub const SERVER_REMOVED_VARS: &[&str] = &[
+    AWS_PROFILE,
+    "AWS_DEFAULT_PROFILE",
+    AWS_ACCESS_KEY_ID,
+    AWS_SECRET_ACCESS_KEY,
+    AWS_SESSION_TOKEN,
+    AWS_SECURITY_TOKEN,
+    AWS_CREDENTIAL_EXPIRATION,
+    SSOENV_EXPIRATION,
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_ROLE_SESSION_NAME",
+    "AWS_CREDENTIAL_FILE",
+    "BOTO_CONFIG",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE",
+];
+
 /// Every variable `use` sets or unsets, in the order it emits them; `unset` removes all of them.
 pub const SESSION_VARS: &[&str] = &[
     AWS_PROFILE,

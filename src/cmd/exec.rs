@@ -3,6 +3,9 @@
 //! before the command and everything from its name on is the command's.
 //! The child's exit status passes through; death by signal N gives 128+N, as
 //! a shell reports it; a missing command gives 127, one that cannot run 126.
+//! With `--server` the child gets no keys but the URL and token of a
+//! container-credentials endpoint served from this process
+//! (`credentials::server`), so its SDK refreshes credentials as they age.
 
 use crate::cli::ExecArgs;
 use crate::config::Config;
@@ -47,11 +50,23 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     check_program(program)?;
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions::for_credentials(env, args.login.no_browser, args.force);
+    // With --server too: any login happens now, in front of the user, and the
+    // server starts warm.
     let creds = credentials::role_credentials(&ctx, &profile, opts)?;
     let region = args.region.as_deref().or(profile.region.as_deref());
     let mut cmd = Command::new(program);
     cmd.args(rest);
-    for (name, value) in credentials::env::session_changes(&profile.name, &creds, region) {
+    // The server thread lives until this process exits, after the child.
+    let changes = if args.server {
+        let region = region.map(str::to_owned);
+        let name = profile.name.clone();
+        let source = credentials::server::Source::new(ctx, profile, Some(creds));
+        let server = credentials::server::Server::start(source)?;
+        credentials::env::server_changes(&name, &server.url(), server.token(), region.as_deref())
+    } else {
+        credentials::env::session_changes(&profile.name, &creds, region)
+    };
+    for (name, value) in changes {
         match value {
             Some(v) => cmd.env(name, v),
             None => cmd.env_remove(name),

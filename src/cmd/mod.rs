@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod completions;
 pub mod configure;
+pub mod credential_process;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod exec;
@@ -27,6 +28,7 @@ pub fn run(cli: Cli, env: &Env) -> Result<i32> {
         Command::Use(a) => use_::run(a, env),
         Command::Unset(a) => unset::run(a, env),
         Command::Exec(a) => exec::run(a, env),
+        Command::CredentialProcess(a) => credential_process::run(a, env),
         Command::Login(a) => login::run(a, env),
         Command::Logout(a) => logout::run(a, env),
         Command::Status(a) => status::run(a, env),

@@ -36,6 +36,24 @@ pub fn session_changes(profile: &str, creds: &Credentials, region: Option<&str>)
     ]
 }
 
+/// The changes `exec --server` makes for its child: the container endpoint
+/// and its token, the region and SSOENV_PROFILE; every variable that would
+/// come before the container provider in an SDK's chain is removed.
+pub fn server_changes(profile: &str, url: &str, token: &str, region: Option<&str>) -> Vec<Change> {
+    let set = |n: &str, v: &str| (n.to_owned(), Some(v.to_owned()));
+    let mut out: Vec<Change> = env::SERVER_REMOVED_VARS
+        .iter()
+        .map(|n| ((*n).to_owned(), None))
+        .collect();
+    out.push(set(env::AWS_CONTAINER_CREDENTIALS_FULL_URI, url));
+    out.push(set(env::AWS_CONTAINER_AUTHORIZATION_TOKEN, token));
+    for n in [env::AWS_REGION, env::AWS_DEFAULT_REGION] {
+        out.push((n.to_owned(), region.map(str::to_owned)));
+    }
+    out.push(set(env::SSOENV_PROFILE, profile));
+    out
+}
+
 /// The changes `unset` makes: every variable `use` touches.
 pub fn unset_changes() -> Vec<Change> {
     env::SESSION_VARS

@@ -5,6 +5,7 @@
 //! shell or child process gets.
 
 pub mod env;
+pub mod server;
 
 pub use crate::aws::credentials::Credentials;
 

@@ -32,6 +32,9 @@ pub enum Refusal {
     /// stderr is not a terminal, no browser would open, and `--no-browser`
     /// was not given: nobody would see the code.
     Unattended,
+    /// `exec --server`: the credential server answers SDKs in the background
+    /// and never starts a login itself.
+    Server,
 }
 
 /// What `SSOENV_INTERACTIVE` says, if anything.
@@ -116,6 +119,9 @@ impl Refusal {
             Refusal::Unattended => {
                 "not starting a login here: stderr is not a terminal and no browser would open, so nobody would see the code to enter"
             }
+            Refusal::Server => {
+                "the credential server of `ssoenv exec --server` never starts a login"
+            }
         }
     }
 
@@ -127,6 +133,9 @@ impl Refusal {
                 "run `{login_command}`, or unset SSOENV_INTERACTIVE (or set it to 1) to let this command log in"
             ),
             Refusal::Background => format!("run `{login_command}`"),
+            Refusal::Server => format!(
+                "run `{login_command}` in another terminal; the server uses the new session on its next request"
+            ),
             Refusal::Unattended => format!(
                 "run `{login_command}` (it prints the code wherever its output goes), or run this command again with --no-browser to get the code here, or set SSOENV_INTERACTIVE=1"
             ),

@@ -8,7 +8,12 @@ use std::path::{Path, PathBuf};
 use super::have;
 use std::process::{Command, Output, Stdio};
 
-pub const BIN: &str = env!("CARGO_BIN_EXE_ssoenv");
+/// The binary under test: `SSOENV_TEST_BIN` when set at build time (.ci/run points it at the
+/// static musl release build), else the one cargo built for these tests.
+pub const BIN: &str = match option_env!("SSOENV_TEST_BIN") {
+    Some(bin) => bin,
+    None => env!("CARGO_BIN_EXE_ssoenv"),
+};
 
 pub const CONFIG: &str = "\
 [default]

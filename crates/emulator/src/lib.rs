@@ -56,7 +56,8 @@ pub struct EmulatorConfig {
     pub device_code_ttl: u64,
     /// `expiresIn` of an access token, in seconds. Default 28800 (8 h).
     pub token_ttl: u64,
-    /// Lifetime of role credentials, in seconds. Default 3600.
+    /// Lifetime of role credentials, in seconds (`ssoenv emulator
+    /// --credential-seconds N`, alias `--role-ttl`). Default 3600.
     pub role_ttl: u64,
     /// `clientSecretExpiresAt - clientIdIssuedAt`, in seconds. Default 90 days.
     pub registration_ttl: u64,
@@ -195,6 +196,20 @@ impl Emulator {
     /// Lifetime of role credentials issued from now on.
     pub fn set_role_ttl(&self, seconds: u64) {
         lock(&self.shared).cfg.role_ttl = seconds;
+    }
+
+    /// Every role credential issued so far expires now (as if its lifetime
+    /// had run out): [`Emulator::credentials_valid`] says false for them.
+    /// Returns how many were still valid.
+    pub fn expire_credentials(&self) -> usize {
+        lock(&self.shared).expire_credentials(server::now())
+    }
+
+    /// Whether credentials with this access key id were issued by the emulator
+    /// (`None` if not) and are still within their lifetime.
+    pub fn credentials_valid(&self, access_key_id: &str) -> Option<bool> {
+        let exp = lock(&self.shared).credential_expiry(access_key_id)?;
+        Some(exp > server::now())
     }
 
     /// Milliseconds added to every API answer from now on.

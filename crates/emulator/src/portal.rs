@@ -19,10 +19,12 @@ struct Page {
     offset: usize,
 }
 
-/// The state of the portal: where each page handed out continues.
+/// The state of the portal: where each page handed out continues, and the
+/// role credentials issued (access key id → expiry, epoch seconds).
 #[derive(Default)]
 pub(crate) struct Portal {
     pages: HashMap<String, Page>,
+    issued: HashMap<String, u64>,
 }
 
 impl Portal {
@@ -54,14 +56,36 @@ impl Portal {
             return Err(ApiError::new(403, "Forbidden", "forbidden", "No access"));
         }
         cx.stats.credentials_issued += 1;
+        let access_key_id = cx.ids.access_key_id();
+        let expires = cx.now.saturating_add(cx.cfg.role_ttl);
+        self.issued.insert(access_key_id.clone(), expires);
         Ok(json!({
             "roleCredentials": {
-                "accessKeyId": cx.ids.access_key_id(),
+                "accessKeyId": access_key_id,
                 "secretAccessKey": cx.ids.secret_access_key(),
                 "sessionToken": cx.ids.session_token(),
-                "expiration": (cx.now + cx.cfg.role_ttl) * 1000,
+                "expiration": expires.saturating_mul(1000),
             }
         }))
+    }
+
+    /// Every role credential issued so far expires at `now` (if not before).
+    /// Returns how many were still valid.
+    pub fn expire_credentials(&mut self, now: u64) -> usize {
+        let mut n = 0;
+        for exp in self.issued.values_mut() {
+            if *exp > now {
+                *exp = now;
+                n += 1;
+            }
+        }
+        n
+    }
+
+    /// When the credentials with this access key id expire (epoch seconds),
+    /// if the emulator issued them.
+    pub fn credential_expiry(&self, access_key_id: &str) -> Option<u64> {
+        self.issued.get(access_key_id).copied()
     }
 
     fn page_params(

@@ -215,7 +215,7 @@ fn route(
     body: &[u8],
 ) -> Out {
     if let Some(control) = path.strip_prefix("/_emulator/") {
-        return control_endpoint(shared, method, control, body);
+        return control_endpoint(shared, method, control, query, body);
     }
     if *method == Method::Get && (path == "/start" || path.starts_with("/start/")) {
         return Out::html(START_PAGE);
@@ -303,7 +303,13 @@ fn answer(
 
 /// `/_emulator/*`: control for out-of-process users (`ssoenv emulator`, tests running
 /// the binary). Bodies and answers are JSON with snake_case keys.
-fn control_endpoint(shared: &Shared, method: &Method, what: &str, body: &[u8]) -> Out {
+fn control_endpoint(
+    shared: &Shared,
+    method: &Method,
+    what: &str,
+    query: &Query,
+    body: &[u8],
+) -> Out {
     let bad = |msg: String| Out::json(400, &json!({"message": msg}));
     let parse_body = || -> Result<Value, String> {
         if body.iter().all(u8::is_ascii_whitespace) {
@@ -346,6 +352,25 @@ fn control_endpoint(shared: &Shared, method: &Method, what: &str, body: &[u8]) -
         (Method::Post, "reset") => {
             lock(shared).reset();
             Out::json(200, &json!({}))
+        }
+        (Method::Post, "expire-credentials") => {
+            let n = lock(shared).expire_credentials(now());
+            Out::json(200, &json!({"expired": n}))
+        }
+        (Method::Get, "credentials") => {
+            let Some(key) = query.get("access_key_id") else {
+                return bad("expected ?access_key_id=ASIA...".to_string());
+            };
+            match lock(shared).credential_expiry(key) {
+                Some(exp) => Out::json(
+                    200,
+                    &json!({"access_key_id": key, "expiration": exp, "valid": exp > now()}),
+                ),
+                None => Out::json(
+                    404,
+                    &json!({"message": "the emulator did not issue these credentials"}),
+                ),
+            }
         }
         (Method::Post, "revoke") => {
             lock(shared).revoke_all_tokens();

@@ -142,6 +142,16 @@ impl State {
         self.stats = Stats::default();
     }
 
+    /// Expires every role credential issued so far (see [`Portal::expire_credentials`]).
+    pub fn expire_credentials(&mut self, now: u64) -> usize {
+        self.portal.expire_credentials(now)
+    }
+
+    /// The expiry of credentials the emulator issued, by access key id.
+    pub fn credential_expiry(&self, access_key_id: &str) -> Option<u64> {
+        self.portal.credential_expiry(access_key_id)
+    }
+
     pub fn revoke_all_tokens(&mut self) {
         self.oidc.revoke_all_tokens();
     }

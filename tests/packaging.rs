@@ -1,0 +1,344 @@
+//! Release packaging: `--version` names the commit and target, the committed man pages in
+//! `man/` match the CLI, and (when .ci/run points `SSOENV_TEST_DEB` at the built .deb, as root)
+//! the Debian package installs, completes in every shell with no rc-file line, and removes.
+//! Also: host names resolve in whatever binary is tested (the static musl one in CI).
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+mod common;
+use common::{BIN, have};
+
+fn run(cmd: &mut Command) -> Output {
+    let out = cmd.output().unwrap();
+    assert!(
+        out.status.success(),
+        "{cmd:?} failed: {}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out
+}
+
+/// What build.rs should have found: the short commit when this package is the top of a git
+/// work tree, else `unknown`.
+fn expected_commit() -> String {
+    let dir = env!("CARGO_MANIFEST_DIR");
+    let git = |args: &[&str]| {
+        Command::new("git")
+            .args(args)
+            .current_dir(dir)
+            .output()
+            .ok()
+            .filter(|o| o.status.success())
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_owned())
+    };
+    match git(&["rev-parse", "--show-toplevel"]) {
+        Some(top) if std::fs::canonicalize(&top).ok() == std::fs::canonicalize(dir).ok() => {
+            git(&["rev-parse", "--short", "HEAD"]).unwrap()
+        }
+        _ => "unknown".into(),
+    }
+}
+
+#[test]
+fn version_names_the_package_version_the_git_commit_and_the_target() {
+    let commit = expected_commit();
+    // The binary cargo built here is for this build's target; a prebuilt one
+    // (`SSOENV_TEST_BIN`, the musl release build in CI) names its own.
+    let target = match option_env!("SSOENV_TEST_BIN") {
+        None => env!("SSOENV_BUILD_TARGET").to_owned(),
+        Some(_) => option_env!("SSOENV_TEST_BIN_TARGET")
+            .unwrap_or("x86_64-unknown-linux-musl")
+            .to_owned(),
+    };
+    let want = format!("ssoenv {} ({commit} {target})\n", env!("CARGO_PKG_VERSION"));
+    for flag in ["--version", "-V"] {
+        let out = run(Command::new(BIN).arg(flag).env_clear());
+        assert_eq!(String::from_utf8_lossy(&out.stdout), want, "{flag}");
+    }
+    assert!(
+        commit == "unknown" || commit.chars().all(|c| c.is_ascii_hexdigit()),
+        "{commit}"
+    );
+}
+
+/// The endpoints named by host name, not address: the name goes through the C library's
+/// resolver (musl's reads /etc/hosts and /etc/resolv.conf itself, with no NSS), so this is
+/// what tells the static build's name resolution works.
+#[test]
+fn endpoints_named_by_host_name_resolve_through_etc_hosts() {
+    let sb = common::Sandbox::new();
+    let url = format!("http://localhost:{}", sb.emu.port());
+    let out = sb
+        .cmd(["use", "dev", "--shell", "bash"])
+        .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
+        .env("AWS_ENDPOINT_URL_SSO", &url)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(common::stdout(&out).contains("export AWS_SESSION_TOKEN="));
+    assert_eq!(sb.emu.stats().get_role_credentials, 1);
+}
+
+/// One page per command, `ssoenv(1)` and `ssoenv-SUBCOMMAND(1)`, as clap_mangen's
+/// `generate_to` names them, rendered from the same definitions `--help` prints. The version
+/// is the package's alone (the commit would change every page at every commit).
+#[cfg(feature = "emulator")]
+fn man_pages() -> Vec<(String, Vec<u8>)> {
+    use clap::CommandFactory;
+    fn walk(cmd: &clap::Command, out: &mut Vec<(String, Vec<u8>)>) {
+        // No date (it would change the pages at every release); clap_mangen then writes no
+        // date argument, so the source must be the last one given or it would shift.
+        let man = clap_mangen::Man::new(cmd.clone())
+            .source(format!("ssoenv {}", env!("CARGO_PKG_VERSION")));
+        let mut page = Vec::new();
+        man.render(&mut page).unwrap();
+        out.push((man.get_filename(), page));
+        for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
+            walk(sub, out);
+        }
+    }
+    let mut cmd = ssoenv::cli::Cli::command()
+        .version(env!("CARGO_PKG_VERSION"))
+        .disable_help_subcommand(true);
+    cmd.build();
+    let mut out = Vec::new();
+    walk(&cmd, &mut out);
+    out
+}
+
+/// The committed pages are generated from the default build (with `emulator` and `demo`).
+#[cfg(feature = "emulator")]
+#[test]
+fn committed_man_pages_match_the_cli() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let update = std::env::var_os("SSOENV_UPDATE_MAN").is_some();
+    let pages = man_pages();
+    let names: Vec<&str> = pages.iter().map(|(n, _)| n.as_str()).collect();
+    assert!(
+        names.contains(&"ssoenv.1") && names.contains(&"ssoenv-use.1"),
+        "{names:?}"
+    );
+    let mut stale = Vec::new();
+    if update {
+        std::fs::create_dir_all(&dir).unwrap();
+    }
+    // A page whose subcommand is gone.
+    for entry in std::fs::read_dir(&dir).into_iter().flatten() {
+        let name = entry.unwrap().file_name().to_string_lossy().into_owned();
+        if name.ends_with(".1") && !names.contains(&name.as_str()) {
+            if update {
+                std::fs::remove_file(dir.join(&name)).unwrap();
+            } else {
+                stale.push(name);
+            }
+        }
+    }
+    for (name, page) in &pages {
+        let path = dir.join(name);
+        if update {
+            std::fs::write(&path, page).unwrap();
+        } else if std::fs::read(&path).ok().as_deref() != Some(&page[..]) {
+            stale.push(name.clone());
+        }
+    }
+    assert!(
+        stale.is_empty(),
+        "these man pages no longer match the CLI: {stale:?}\n\
+         regenerate them with: SSOENV_UPDATE_MAN=1 cargo test --test packaging"
+    );
+}
+
+/// A tmux server of our own running one interactive shell, killed on drop.
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    fn start(home: &Path, shell_cmd: &str) -> Tmux {
+        let t = Tmux {
+            socket: format!("ssoenv-deb-{}-{}", std::process::id(), shell_cmd.len()),
+        };
+        // A login environment as a new user's: nothing of ssoenv's in any rc file.
+        let cmd = format!(
+            "env -i HOME='{h}' USER=root PATH=/usr/local/bin:/usr/bin:/bin TERM=xterm-256color \
+             LC_ALL=C.UTF-8 {shell_cmd}",
+            h = home.display()
+        );
+        let started = t.tmux(&[
+            "new-session",
+            "-d",
+            "-x",
+            "200",
+            "-y",
+            "50",
+            "-c",
+            &home.display().to_string(),
+            "-s",
+            "t",
+            &cmd,
+        ]);
+        assert!(started.status.success(), "tmux new-session failed");
+        t
+    }
+
+    fn tmux(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .unwrap()
+    }
+
+    fn send(&self, args: &[&str]) {
+        let mut all = vec!["send-keys", "-t", "t"];
+        all.extend_from_slice(args);
+        assert!(self.tmux(&all).status.success());
+    }
+
+    fn screen(&self) -> String {
+        let out = self.tmux(&["capture-pane", "-p", "-J", "-S", "-", "-t", "t"]);
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    /// Waits up to 15 s for a screen line that is exactly `line`.
+    fn wait_line(&self, line: &str) -> (bool, String) {
+        let start = Instant::now();
+        loop {
+            let s = self.screen();
+            if s.lines().any(|l| l.trim_end() == line) {
+                return (true, s);
+            }
+            if start.elapsed() > Duration::from_secs(15) {
+                return (false, s);
+            }
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        let _ = self.tmux(&["kill-server"]);
+    }
+}
+
+/// Types `ssoenv us`, Tab, then puts `echo ` before the line and runs it: the shell prints
+/// `ssoenv use` only if Tab completed the word (an autosuggestion is never echoed).
+fn tab_completes_use(shell: &str, cmd: &str, setup: &str) {
+    let home = tempfile::tempdir().unwrap();
+    let t = Tmux::start(home.path(), cmd);
+    std::thread::sleep(Duration::from_millis(500));
+    t.send(&["-l", &format!("{setup}echo READY")]);
+    t.send(&["Enter"]);
+    let (ready, s) = t.wait_line("READY");
+    assert!(ready, "{shell}: not ready:\n{s}");
+    t.send(&["-l", "ssoenv us"]);
+    t.send(&["Tab"]);
+    std::thread::sleep(Duration::from_millis(1000));
+    t.send(&["C-a"]);
+    t.send(&["-l", "echo "]);
+    t.send(&["Enter"]);
+    let (done, s) = t.wait_line("ssoenv use");
+    assert!(
+        done,
+        "{shell}: `ssoenv us<Tab>` did not complete to `ssoenv use`:\n{s}"
+    );
+}
+
+/// Installs the .deb (as root), checks the binary, man pages, docs and completions, removes it.
+#[test]
+fn the_debian_package_installs_completes_in_every_shell_and_removes_cleanly() {
+    let Some(deb) = std::env::var_os("SSOENV_TEST_DEB") else {
+        eprintln!("skipping: SSOENV_TEST_DEB (a built .deb to install as root) is not set");
+        return;
+    };
+    for tool in ["dpkg", "man", "tmux", "bash", "zsh", "fish"] {
+        assert!(have(tool), "{tool} is needed to test the package");
+    }
+    assert!(
+        Path::new("/usr/share/bash-completion/bash_completion").exists(),
+        "Debian's bash-completion package is needed to test the package"
+    );
+    run(Command::new("dpkg").arg("-i").arg(&deb));
+
+    let out = run(Command::new("/usr/bin/ssoenv").arg("--version").env_clear());
+    let version = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        version.starts_with(&format!("ssoenv {} (", env!("CARGO_PKG_VERSION")))
+            && version.trim_end().ends_with(" x86_64-unknown-linux-musl)"),
+        "{version}"
+    );
+    let out = run(Command::new("man").args(["-w", "ssoenv"]));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "/usr/share/man/man1/ssoenv.1.gz"
+    );
+    let out = run(Command::new("man").args(["-w", "ssoenv-use"]));
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        "/usr/share/man/man1/ssoenv-use.1.gz"
+    );
+    let out = run(Command::new("man")
+        .arg("ssoenv-exec")
+        .env("MANPAGER", "cat")
+        .env("MANWIDTH", "100"));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("ssoenv-exec"),
+        "man ssoenv-exec did not render"
+    );
+    for file in [
+        "/usr/share/bash-completion/completions/ssoenv",
+        "/usr/share/zsh/vendor-completions/_ssoenv",
+        "/usr/share/fish/vendor_completions.d/ssoenv.fish",
+        "/usr/share/doc/ssoenv/README.md",
+        "/usr/share/doc/ssoenv/LICENSE-MIT",
+        "/usr/share/doc/ssoenv/LICENSE-APACHE",
+        "/usr/share/doc/ssoenv/copyright",
+    ] {
+        assert!(Path::new(file).is_file(), "{file} is not installed");
+    }
+
+    // Each shell as a new user starts it, nothing about ssoenv in any rc file.
+    tab_completes_use("bash", "bash -l -i", "PS1='$ '; ");
+    tab_completes_use(
+        "zsh",
+        "zsh -f -i",
+        "PROMPT='$ '; autoload -U compinit; compinit; ",
+    );
+    tab_completes_use(
+        "fish",
+        "fish -i",
+        "function fish_prompt; printf '$ '; end; ",
+    );
+
+    let listed = run(Command::new("dpkg").args(["-L", "ssoenv"]));
+    let listed = String::from_utf8_lossy(&listed.stdout).into_owned();
+    run(Command::new("dpkg").args(["-r", "ssoenv"]));
+    let status = Command::new("dpkg")
+        .args(["-s", "ssoenv"])
+        .output()
+        .unwrap();
+    let state = String::from_utf8_lossy(&status.stdout);
+    assert!(
+        !status.status.success() || !state.contains("Status: install ok installed"),
+        "ssoenv is still installed:\n{state}"
+    );
+    // Every file the package listed is gone (directories such as /usr/bin stay, shared).
+    for path in listed.lines() {
+        let left = std::fs::symlink_metadata(path).is_ok_and(|m| !m.is_dir());
+        assert!(!left, "{path} is left after dpkg -r");
+    }
+    assert!(!Path::new("/usr/bin/ssoenv").exists());
+    assert!(
+        !Command::new("man")
+            .args(["-w", "ssoenv"])
+            .output()
+            .unwrap()
+            .status
+            .success(),
+        "man still finds ssoenv"
+    );
+}
