@@ -113,11 +113,7 @@ fn accounts_escapes_names_and_logs_in_again_after_a_revoked_token() {
     sb.emu.revoke_all_tokens();
     let out = sb.run(["accounts", "dev"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("logging in again"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "logging in again");
     assert!(
         stdout(&out).contains("evil\\e]0;x\\x07"),
         "{}",
@@ -237,16 +233,8 @@ fn populate_writes_profiles_that_resolve_and_a_rerun_changes_nothing() {
         .unwrap();
     let out = sb.run(["populate", "--region", "eu-north-1"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("is up to date, nothing changed"),
-        "{}",
-        stderr(&out)
-    );
-    assert!(
-        stderr(&out).contains("0 added, 0 updated, 0 removed, 7 unchanged"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "is up to date, nothing changed");
+    assert_stderr_has(&out, "0 added, 0 updated, 0 removed, 7 unchanged");
     assert_eq!(read_config(&sb), after);
     assert_eq!(
         std::fs::metadata(config_path(&sb))
@@ -258,13 +246,9 @@ fn populate_writes_profiles_that_resolve_and_a_rerun_changes_nothing() {
     // Without --region, the region written before is kept; a different one
     // updates the populated profiles in place.
     let out = sb.run(["populate"]);
-    assert!(stderr(&out).contains("nothing changed"), "{}", stderr(&out));
+    assert_stderr_has(&out, "nothing changed");
     let out = sb.run(["populate", "--region", "us-west-2"]);
-    assert!(
-        stderr(&out).contains("0 added, 7 updated"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "0 added, 7 updated");
     assert!(read_config(&sb).starts_with(&before));
     assert_eq!(
         std::fs::read(sb.home.join(".aws/config.ssoenv-bak")).unwrap(),
@@ -294,7 +278,7 @@ fn a_hand_written_profile_of_the_same_name_is_left_alone_and_reported() {
     // Pruning never touches it either.
     sb.emu.set_fixture(fixture(r#"{"accounts":[]}"#));
     let out = sb.run(["populate", "--prune"]);
-    assert!(stderr(&out).contains("6 removed"), "{}", stderr(&out));
+    assert_stderr_has(&out, "6 removed");
     assert_eq!(String::from_utf8(read_config(&sb)).unwrap(), config);
 }
 
@@ -317,19 +301,11 @@ fn prune_removes_only_this_sessions_populated_profiles_that_are_gone() {
     sb.emu.set_fixture(f);
     let out = sb.run(["populate", "--sso-session", "corp"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("no longer exist upstream; `--prune` removes them"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "no longer exist upstream; `--prune` removes them");
     assert_eq!(read_config(&sb), full, "nothing removed without --prune");
     let out = sb.run(["populate", "--sso-session", "corp", "--prune"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("0 added, 0 updated, 2 removed, 5 unchanged"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "0 added, 0 updated, 2 removed, 5 unchanged");
     let names: Vec<String> = populated(&sb).into_iter().map(|p| p.0).collect();
     assert!(!names.iter().any(|n| n.starts_with("staging")), "{names:?}");
     assert_eq!(names.len(), 5);
@@ -379,12 +355,8 @@ fn dry_run_prints_the_diff_and_writes_nothing() {
     );
     assert!(diff.contains("-sso_role_name = AdministratorAccess\n-ssoenv_populated = corp\n+[profile dev.AdministratorAccess]"), "{diff}");
     assert!(diff.contains("+region = us-west-2\n"), "{diff}");
-    assert!(stderr(&out).contains("dry run"), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("1 added, 5 updated, 2 removed"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "dry run");
+    assert_stderr_has(&out, "1 added, 5 updated, 2 removed");
 }
 
 #[test]
@@ -436,7 +408,7 @@ fn accounts_sharing_a_name_get_stable_distinct_profile_names() {
         "--template",
         "{session}-{account_name}-{role_name}",
     ]);
-    assert!(stderr(&out).contains("nothing changed"), "{}", stderr(&out));
+    assert_stderr_has(&out, "nothing changed");
     assert_eq!(read_config(&sb), before);
 }
 
@@ -467,7 +439,7 @@ fn a_crlf_bom_comment_rich_config_is_kept_byte_for_byte() {
     assert_eq!(populated(&sb).len(), 7);
     sb.emu.set_fixture(fixture(r#"{"accounts":[]}"#));
     let out = sb.run(["populate", "--prune"]);
-    assert!(stderr(&out).contains("7 removed"), "{}", stderr(&out));
+    assert_stderr_has(&out, "7 removed");
     // The one byte change appending made: the last line got its line ending.
     assert_eq!(read_config(&sb), format!("{original}\r\n").as_bytes());
 }

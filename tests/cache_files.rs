@@ -101,11 +101,7 @@ fn a_token_the_portal_rejects_is_marked_expired_so_status_and_login_see_it() {
     botocore_sees_an_expired_token(&sb);
     // The list shown when nothing is named says so too.
     let out = sb.run(["logout"]);
-    assert!(
-        stderr(&out).contains("token rejected by the portal"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "token rejected by the portal");
 
     // login no longer trusts it: the refresh is refused too, so it logs in.
     let logins = sb.emu.stats().start_device_authorization;

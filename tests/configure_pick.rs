@@ -406,9 +406,5 @@ fn exec_with_a_profile_and_no_command_starts_the_shell() {
     let out = child.wait_with_output().unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "in=dev\n");
-    assert!(
-        stderr(&out).contains("starting /bin/sh"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "starting /bin/sh");
 }

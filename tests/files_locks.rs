@@ -109,7 +109,7 @@ fn hostile_profile_names_are_escaped_in_profiles_status_and_errors() {
         stdout(&out)
     );
     assert!(stdout(&out).contains("Role\\e[2J"), "{}", stdout(&out));
-    assert!(stderr(&out).contains("csi\\u{9b}31m"), "{}", stderr(&out));
+    assert_stderr_has(&out, "csi\\u{9b}31m");
     // The did-you-mean hint names the close profile, escaped.
     let out = sb.run(["use", "evil\x1b]0;pwneX\x07", "--shell", "bash"]);
     let err = assert_fails(&out, 2, "not found");
@@ -183,10 +183,9 @@ fn a_fifo_or_device_in_the_caches_is_ignored_with_a_warning_not_waited_on() {
     );
     assert!(out.status.success(), "{:?} {}", out.status, stderr(&out));
     assert!(stdout(&out).contains("AWS_ACCESS_KEY_ID"));
-    assert!(
-        stderr(&out).contains("is a FIFO (named pipe), not a regular file); ignoring it"),
-        "{}",
-        stderr(&out)
+    assert_stderr_has(
+        &out,
+        "is a FIFO (named pipe), not a regular file); ignoring it",
     );
     assert!(role[0].is_file(), "replaced by a real cache file");
     // Token cache: a symlink to /dev/zero (and the role cache gone, so it is read).
@@ -200,10 +199,9 @@ fn a_fifo_or_device_in_the_caches_is_ignored_with_a_warning_not_waited_on() {
         Duration::from_secs(15),
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("is a character device, not a regular file); ignoring it"),
-        "{}",
-        stderr(&out)
+    assert_stderr_has(
+        &out,
+        "is a character device, not a regular file); ignoring it",
     );
     assert_eq!(
         sb.emu.stats().start_device_authorization,
@@ -226,11 +224,7 @@ fn an_oversized_cache_file_is_ignored_with_a_warning() {
         Duration::from_secs(15),
     );
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("it is larger than 1 MiB); ignoring it"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "it is larger than 1 MiB); ignoring it");
 }
 
 #[test]
@@ -403,11 +397,7 @@ fn logout_removes_stale_temporary_files() {
         let out = sb.run(args);
         assert!(out.status.success(), "{}", stderr(&out));
         assert!(!a.exists() && !b.exists(), "{args:?}: {}", stderr(&out));
-        assert!(
-            stderr(&out).contains(".abc.json.4000000000.12345.tmp"),
-            "{}",
-            stderr(&out)
-        );
+        assert_stderr_has(&out, ".abc.json.4000000000.12345.tmp");
     }
 }
 

@@ -15,24 +15,12 @@ fn one_login_serves_every_profile_of_the_session_and_is_reused() {
     let sb = Sandbox::new();
     let out = sb.run(["login", "dev"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("logged in to sso-session \"corp\""),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "logged in to sso-session \"corp\"");
     let out = sb.run(["login", "prod"]);
     assert!(out.status.success());
-    assert!(
-        stderr(&out).contains("already logged in"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "already logged in");
     let out = sb.run(["login", "--sso-session", "corp"]);
-    assert!(
-        stderr(&out).contains("already logged in"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "already logged in");
     assert!(sb.run(["use", "prod", "--shell", "bash"]).status.success());
     assert_eq!(sb.emu.stats().start_device_authorization, 1);
     let out = sb.run(["login", "dev", "--force"]);
@@ -97,11 +85,7 @@ fn a_refused_refresh_falls_back_to_the_device_flow() {
     sb.write_token("corp", &t);
     let out = sb.run(["use", "dev", "--shell", "bash"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("could not be refreshed"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "could not be refreshed");
     let s = sb.emu.stats();
     assert_eq!(s.create_token_refresh_token, 1);
     assert_eq!(s.start_device_authorization, 2);
@@ -144,7 +128,7 @@ fn logout_revokes_server_side_removes_files_and_is_idempotent() {
         .to_owned();
     let out = sb.run(["logout", "dev"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("revoked"), "{}", stderr(&out));
+    assert_stderr_has(&out, "revoked");
     assert_eq!(sb.emu.stats().logout, 1);
     assert!(!sb.token_path("corp").exists());
     // Only the legacy profile's role credentials remain.
@@ -166,11 +150,7 @@ fn logout_revokes_server_side_removes_files_and_is_idempotent() {
     assert_eq!(r.status().as_u16(), 401);
     let out = sb.run(["logout", "dev"]);
     assert!(out.status.success());
-    assert!(
-        stderr(&out).contains("already logged out"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "already logged out");
     assert_eq!(sb.emu.stats().logout, 1);
 }
 
@@ -205,11 +185,7 @@ fn a_failed_server_logout_still_removes_local_state_and_says_so() {
     sb.emu.add_fault(Fault::parse("logout:500:10").unwrap());
     let out = sb.run(["logout", "--sso-session", "corp"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("could not revoke"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "could not revoke");
     assert!(!sb.token_path("corp").exists());
 }
 
@@ -403,6 +379,6 @@ fn a_wrong_clock_is_named_as_such() {
     });
     let out = sb.run(["use", "dev", "--shell", "bash"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(stderr(&out).contains("clock skew"), "{}", stderr(&out));
+    assert_stderr_has(&out, "clock skew");
     assert_eq!(stdout(&out), "");
 }

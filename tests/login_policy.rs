@@ -82,11 +82,7 @@ fn login_force_with_stderr_piped_logs_in_again() {
     );
     let out = run(&sb, headless(&sb, &["login", "dev", "--no-browser"]));
     assert!(out.status.success());
-    assert!(
-        stderr(&out).contains("already logged in"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "already logged in");
     assert_eq!(device_flows(&sb), 1, "a valid token is reused");
     let out = run(
         &sb,

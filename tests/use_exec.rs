@@ -236,11 +236,7 @@ fn a_revoked_token_leads_to_a_fresh_login_not_a_dead_end() {
     // prod has no cached role credentials, so the portal sees the revoked token.
     let out = sb.run(["use", "prod", "--shell", "bash"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(
-        stderr(&out).contains("logging in again"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "logging in again");
     assert_eq!(sb.emu.stats().start_device_authorization, 2);
 }
 
@@ -251,7 +247,7 @@ fn corrupt_cache_files_are_ignored_with_a_warning() {
     std::fs::write(sb.token_path("corp"), "{\"accessToken\": \"trunc").unwrap();
     let out = sb.run(["use", "dev", "--shell", "bash"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("is corrupt"), "{}", stderr(&out));
+    assert_stderr_has(&out, "is corrupt");
     assert!(!stderr(&out).contains("panicked"));
     // The role cache, emptied: also ignored.
     let role = std::fs::read_dir(sb.cli_cache())
@@ -263,7 +259,7 @@ fn corrupt_cache_files_are_ignored_with_a_warning() {
     std::fs::write(&role, "").unwrap();
     let out = sb.run(["use", "dev", "--shell", "bash"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stderr(&out).contains("empty file"), "{}", stderr(&out));
+    assert_stderr_has(&out, "empty file");
 }
 
 #[test]
@@ -359,10 +355,9 @@ fn denied_and_expired_authorizations_stop_with_clear_messages() {
     });
     let out = sb.run(["use", "dev", "--shell", "bash", "--no-browser"]);
     assert_eq!(out.status.code(), Some(1));
-    assert!(
-        stderr(&out).contains("The pending authorization to retrieve an SSO token has expired"),
-        "{}",
-        stderr(&out)
+    assert_stderr_has(
+        &out,
+        "The pending authorization to retrieve an SSO token has expired",
     );
 }
 
@@ -390,11 +385,7 @@ fn persistent_server_errors_fail_after_bounded_retries() {
         "three attempts, then give up"
     );
     assert!(start.elapsed() < std::time::Duration::from_secs(10));
-    assert!(
-        stderr(&out).contains("could not register the client"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "could not register the client");
 }
 
 #[test]
@@ -628,20 +619,14 @@ fn every_config_error_names_file_and_profile_and_exits_2() {
         let out = sb.run(["use", "a", "--shell", "bash"]);
         assert_eq!(out.status.code(), Some(2), "{text:?}");
         assert_eq!(stdout(&out), "");
-        assert!(
-            stderr(&out).contains(line) && stderr(&out).contains(".aws/config"),
-            "{}",
-            stderr(&out)
-        );
+        assert_stderr_has(&out, line);
+        assert_stderr_has(&out, ".aws/config");
     }
     std::fs::write(sb.home.join(".aws/config"), b"[profile a]\nregion = \xff\n").unwrap();
     let out = sb.run(["use", "a", "--shell", "bash"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("line 2") && stderr(&out).contains("UTF-8"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "line 2");
+    assert_stderr_has(&out, "UTF-8");
     // A BOM and CRLF line endings, as Windows editors write them, are fine.
     sb.write_config(&format!("\u{feff}{}", CONFIG.replace('\n', "\r\n")));
     let out = sb.run(["use", "dev", "--shell", "bash"]);
@@ -687,7 +672,7 @@ fn a_bad_ca_bundle_is_a_clear_config_error() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr(&out).contains("AWS_CA_BUNDLE"), "{}", stderr(&out));
+    assert_stderr_has(&out, "AWS_CA_BUNDLE");
     let empty = sb.dir.path().join("empty.pem");
     std::fs::write(&empty, "not a certificate").unwrap();
     let out = sb
@@ -696,11 +681,7 @@ fn a_bad_ca_bundle_is_a_clear_config_error() {
         .output()
         .unwrap();
     assert_eq!(out.status.code(), Some(2));
-    assert!(
-        stderr(&out).contains("holds no PEM certificate"),
-        "{}",
-        stderr(&out)
-    );
+    assert_stderr_has(&out, "holds no PEM certificate");
 }
 
 #[test]

@@ -65,3 +65,10 @@ pub fn field<'a>(out: &'a str, name: &str) -> &'a str {
         .find_map(|l| l.strip_prefix(prefix.as_str()))
         .unwrap_or_else(|| panic!("no {name}= in {out:?}"))
 }
+
+/// Stderr of `out` contains `needle` (shown whole when it does not); returns stderr.
+pub fn assert_stderr_has(out: &Output, needle: &str) -> String {
+    let err = stderr(out);
+    assert!(err.contains(needle), "expected {needle:?} in stderr: {err}");
+    err
+}
