@@ -33,9 +33,7 @@ fn the_wizard_asks_logs_in_lets_you_pick_and_writes_a_profile_use_resolves() {
     t.wait_for("SSO registration scopes");
     t.line("");
     t.wait_for("accounts are available");
-    t.keys("prod");
-    t.wait_for("> prod");
-    t.key("Enter");
+    t.pick("prod", "prod");
     t.wait_for("BillingViewer");
     t.keys("bill");
     t.key("Enter");
@@ -100,13 +98,9 @@ fn the_wizard_reuses_an_existing_session() {
         "'{BIN}' configure --no-browser --sso-session corp --profile stg; echo \"R\"\"C=$?\""
     ));
     t.wait_for("accounts are available");
-    t.keys("staging");
-    t.wait_for("> staging");
-    t.key("Enter");
+    t.pick("staging", "staging");
     t.wait_for("> AdministratorAccess");
-    t.keys("read");
-    t.wait_for("> ReadOnly");
-    t.key("Enter");
+    t.pick("read", "ReadOnly");
     let roles = t.wait_for("default client Region");
     assert!(roles.contains("existing sso-session \"corp\""), "{roles}");
     t.line("");
@@ -272,9 +266,7 @@ fn the_picker_filters_and_enter_gives_the_shell_that_profile() {
         "eval \"$('{BIN}' use --shell bash --no-browser)\"; echo \"P\"\"=[$AWS_PROFILE]\""
     ));
     t.wait_for("legacy");
-    t.keys("pro");
-    t.wait_for("> prod");
-    t.key("Enter");
+    t.pick("pro", "prod");
     let s = t.wait_for("P=[");
     assert!(s.contains("P=[prod]"), "{s}");
 }
@@ -362,9 +354,7 @@ fn picker_through_the_init_function(sh: &RealShell, prompt: &str) {
     assert!(s.contains("Q=[]"), "{shell}:\n{s}");
     t.line("ssoenv use --no-browser");
     t.wait_for("legacy");
-    t.keys("prod");
-    t.wait_for("> prod");
-    t.key("Enter");
+    t.pick("prod", "prod");
     t.line(show);
     let s = t.wait_for("P=[");
     assert!(s.contains("P=[prod]"), "{shell}:\n{s}");

@@ -94,6 +94,14 @@ impl Tmux {
         self.key("Enter");
     }
 
+    /// In a picker: type `filter`, wait until `choice` is the selected line
+    /// (`> choice`), and press Enter.
+    pub fn pick(&self, filter: &str, choice: &str) {
+        self.keys(filter);
+        self.wait_for(&format!("> {choice}"));
+        self.key("Enter");
+    }
+
     /// The whole scrollback, wrapped lines joined; with the colour escapes when `escapes`.
     pub fn screen_with(&self, escapes: bool) -> String {
         let mut args = vec!["capture-pane", "-p", "-J", "-S", "-", "-t", "t"];
