@@ -738,8 +738,8 @@ fn the_shell_is_detected_from_the_parent_process() {
         .get_envs()
         .filter_map(|(k, v)| Some((k.to_owned(), v?.to_owned())))
         .collect();
-    let out = std::process::Command::new("zsh")
-        .args(["-f", "-c", &format!("{BIN} use dev; true")])
+    let out = ZSH
+        .command(&format!("{BIN} use dev; true"))
         .env_clear()
         .envs(envs)
         .output()
@@ -753,8 +753,8 @@ fn the_shell_is_detected_from_the_parent_process() {
     if !have("fish") {
         return;
     }
-    let out = std::process::Command::new("fish")
-        .args(["--no-config", "-c", &format!("{BIN} use dev; true")])
+    let out = FISH
+        .command(&format!("{BIN} use dev; true"))
         .env_clear()
         .env("HOME", &sb.home)
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
