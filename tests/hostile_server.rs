@@ -401,21 +401,10 @@ fn huge_interval_and_slow_down_neither_hang_nor_overflow() {
 
 // ---------------------------------------------------------------- item 9
 
-fn browser_script(sb: &Sandbox) -> (String, std::path::PathBuf) {
-    let log = sb.dir.path().join("browser-args");
-    let script = sb.dir.path().join("browser.sh");
-    std::fs::write(
-        &script,
-        format!("#!/bin/sh\nprintf '%s\\n' \"$@\" >> '{}'\n", log.display()),
-    )
-    .unwrap();
-    (format!("sh {}", script.display()), log)
-}
-
 #[test]
 fn the_browser_opens_a_loopback_http_verification_url() {
     let sb = Sandbox::new();
-    let (browser, log) = browser_script(&sb);
+    let (browser, log) = recording_browser(&sb);
     let sb = sb.env("BROWSER", &browser);
     let out = sb.run(["login", "dev"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -439,7 +428,7 @@ fn a_dangerous_verification_url_is_printed_but_never_opened() {
         "http://attacker.example/device",
     ] {
         let sb = Sandbox::new();
-        let (browser, log) = browser_script(&sb);
+        let (browser, log) = recording_browser(&sb);
         let sb = sb.env("BROWSER", &browser);
         sb.emu.add_fault(patch(
             Op::StartDeviceAuthorization,
