@@ -30,6 +30,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('login', 'login', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Log in to an SSO session (reuses a valid token unless --force)')
             [System.Management.Automation.CompletionResult]::new('logout', 'logout', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Revoke an SSO session and remove its cached token and role credentials')
             [System.Management.Automation.CompletionResult]::new('status', 'status', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Show SSO sessions, token states and profiles (no network)')
+            [System.Management.Automation.CompletionResult]::new('doctor', 'doctor', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Check config, login, shell integration, PATH and proxy: why doesn''t it work?')
             [System.Management.Automation.CompletionResult]::new('profiles', 'profiles', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List the SSO profiles of ~/.aws/config')
             [System.Management.Automation.CompletionResult]::new('configure', 'configure', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)')
             [System.Management.Automation.CompletionResult]::new('accounts', 'accounts', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List every account and role the SSO session can use (asks the portal)')
@@ -89,6 +90,13 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
         'ssoenv;status' {
             [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output (a stable shape, shown in --help)')
             [System.Management.Automation.CompletionResult]::new('--check', '--check', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print nothing; exit 0 when PROFILE''s credentials can be had without a login, else 1')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
+        'ssoenv;doctor' {
+            [System.Management.Automation.CompletionResult]::new('--network', '--network', [System.Management.Automation.CompletionResultType]::ParameterName, 'Also check that the OIDC and portal endpoints answer, and the clock skew')
+            [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output (for bug reports)')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
@@ -182,6 +190,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('login', 'login', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Log in to an SSO session (reuses a valid token unless --force)')
             [System.Management.Automation.CompletionResult]::new('logout', 'logout', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Revoke an SSO session and remove its cached token and role credentials')
             [System.Management.Automation.CompletionResult]::new('status', 'status', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Show SSO sessions, token states and profiles (no network)')
+            [System.Management.Automation.CompletionResult]::new('doctor', 'doctor', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Check config, login, shell integration, PATH and proxy: why doesn''t it work?')
             [System.Management.Automation.CompletionResult]::new('profiles', 'profiles', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List the SSO profiles of ~/.aws/config')
             [System.Management.Automation.CompletionResult]::new('configure', 'configure', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)')
             [System.Management.Automation.CompletionResult]::new('accounts', 'accounts', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List every account and role the SSO session can use (asks the portal)')
@@ -213,6 +222,9 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;help;status' {
+            break
+        }
+        'ssoenv;help;doctor' {
             break
         }
         'ssoenv;help;profiles' {
@@ -250,7 +262,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
     # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), matched
     # literally (-like would take a name's [ ] * ? as wildcards) and inserted quoted.
     $profiles = @()
-    if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;credential-process', 'ssoenv;login', 'ssoenv;logout', 'ssoenv;status', 'ssoenv;configure', 'ssoenv;accounts')) -and -not $wordToComplete.StartsWith('-')) {
+    if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;credential-process', 'ssoenv;login', 'ssoenv;logout', 'ssoenv;status', 'ssoenv;doctor', 'ssoenv;configure', 'ssoenv;accounts')) -and -not $wordToComplete.StartsWith('-')) {
         $prefix = $wordToComplete
         if ($prefix -match '^[''\u2018-\u201B]') {
             $prefix = $prefix.Substring(1) -replace '([''\u2018-\u201B])[''\u2018-\u201B]', '$1'

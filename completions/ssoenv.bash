@@ -31,6 +31,9 @@ _ssoenv() {
             ssoenv,demo)
                 cmd="ssoenv__subcmd__demo"
                 ;;
+            ssoenv,doctor)
+                cmd="ssoenv__subcmd__doctor"
+                ;;
             ssoenv,emulator)
                 cmd="ssoenv__subcmd__emulator"
                 ;;
@@ -82,6 +85,9 @@ _ssoenv() {
             ssoenv__subcmd__help,demo)
                 cmd="ssoenv__subcmd__help__subcmd__demo"
                 ;;
+            ssoenv__subcmd__help,doctor)
+                cmd="ssoenv__subcmd__help__subcmd__doctor"
+                ;;
             ssoenv__subcmd__help,emulator)
                 cmd="ssoenv__subcmd__help__subcmd__emulator"
                 ;;
@@ -125,7 +131,7 @@ _ssoenv() {
 
     case "${cmd}" in
         ssoenv)
-            opts="-h -V --help --version use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help"
+            opts="-h -V --help --version use unset exec credential-process login logout status doctor profiles configure accounts populate emulator demo init prompt completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -248,6 +254,20 @@ _ssoenv() {
             COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
             return 0
             ;;
+        ssoenv__subcmd__doctor)
+            opts="-h --network --json --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
         ssoenv__subcmd__emulator)
             opts="-h --port --fixture --approve-after --token-ttl --credential-seconds --role-ttl --interval --deny --expire --fail --accounts --latency-ms --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
@@ -321,7 +341,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__help)
-            opts="use unset exec credential-process login logout status profiles configure accounts populate emulator demo init prompt completions help"
+            opts="use unset exec credential-process login logout status doctor profiles configure accounts populate emulator demo init prompt completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -391,6 +411,20 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__help__subcmd__demo)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssoenv__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -757,7 +791,7 @@ _ssoenv_with_profiles() {
     *) ;; # no --sso-session
     esac
     case ${COMP_WORDS[1]-} in
-    use | exec | credential-process | login | logout | status | configure | accounts)
+    use | exec | credential-process | login | logout | status | doctor | configure | accounts)
         for ((i = 2; i < COMP_CWORD; i++)); do
             if ((skip)); then
                 skip=0

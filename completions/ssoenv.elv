@@ -29,6 +29,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand login 'Log in to an SSO session (reuses a valid token unless --force)'
             cand logout 'Revoke an SSO session and remove its cached token and role credentials'
             cand status 'Show SSO sessions, token states and profiles (no network)'
+            cand doctor 'Check config, login, shell integration, PATH and proxy: why doesn''t it work?'
             cand profiles 'List the SSO profiles of ~/.aws/config'
             cand configure 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)'
             cand accounts 'List every account and role the SSO session can use (asks the portal)'
@@ -81,6 +82,12 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
         &'ssoenv;status'= {
             cand --json 'Machine-readable output (a stable shape, shown in --help)'
             cand --check 'Print nothing; exit 0 when PROFILE''s credentials can be had without a login, else 1'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
+        &'ssoenv;doctor'= {
+            cand --network 'Also check that the OIDC and portal endpoints answer, and the clock skew'
+            cand --json 'Machine-readable output (for bug reports)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -164,6 +171,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand login 'Log in to an SSO session (reuses a valid token unless --force)'
             cand logout 'Revoke an SSO session and remove its cached token and role credentials'
             cand status 'Show SSO sessions, token states and profiles (no network)'
+            cand doctor 'Check config, login, shell integration, PATH and proxy: why doesn''t it work?'
             cand profiles 'List the SSO profiles of ~/.aws/config'
             cand configure 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)'
             cand accounts 'List every account and role the SSO session can use (asks the portal)'
@@ -188,6 +196,8 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
         &'ssoenv;help;logout'= {
         }
         &'ssoenv;help;status'= {
+        }
+        &'ssoenv;help;doctor'= {
         }
         &'ssoenv;help;profiles'= {
         }

@@ -116,6 +116,19 @@ pub enum Command {
     /// Show SSO sessions, token states and profiles (no network)
     #[command(after_help = STATUS_HELP)]
     Status(StatusArgs),
+    /// Check config, login, shell integration, PATH and proxy: why doesn't it work?
+    #[command(
+        after_help = "One line per check: ok, warn or fail, with the fix for each problem.\n\
+            Exit code: 0 when no check fails, 1 when one does (warnings alone exit 0).\n\
+            No network unless --network. Nothing secret is printed (a proxy URL loses user:password).\n\n\
+            Examples:\n  \
+            ssoenv doctor\n  \
+            ssoenv doctor prod --network\n  \
+            ssoenv doctor prod --json > doctor.json   # for a bug report\n\n\
+            --json prints {\"version\", \"checks\": [{\"check\", \"status\": \"ok\" | \"warn\" | \"fail\",\n\
+            \"detail\", \"fix\" (or null)}], \"problems\"}."
+    )]
+    Doctor(DoctorArgs),
     /// List the SSO profiles of ~/.aws/config
     #[command(after_help = "Examples:\n  \
             ssoenv profiles\n  \
@@ -435,6 +448,18 @@ pub struct StatusArgs {
     /// With --check: the profile to check (default: AWS_PROFILE)
     #[arg(requires = "check")]
     pub profile: Option<String>,
+}
+
+#[derive(Debug, Args)]
+pub struct DoctorArgs {
+    /// The profile to check (default: AWS_PROFILE)
+    pub profile: Option<String>,
+    /// Also check that the OIDC and portal endpoints answer, and the clock skew
+    #[arg(long)]
+    pub network: bool,
+    /// Machine-readable output (for bug reports)
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Debug, Args)]

@@ -33,6 +33,23 @@ pub const SSH_CONNECTION: &str = "SSH_CONNECTION";
 pub const SSH_TTY: &str = "SSH_TTY";
 pub const WSL_DISTRO_NAME: &str = "WSL_DISTRO_NAME";
 pub const XDG_CACHE_HOME: &str = "XDG_CACHE_HOME";
+pub const PATH: &str = "PATH";
+pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
+pub const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
+/// Proxy settings `doctor` reports (ureq reads them itself), upper and lower case.
+pub const PROXY_VARS: &[&str] = &[
+    "HTTPS_PROXY",
+    "https_proxy",
+    "HTTP_PROXY",
+    "http_proxy",
+    "ALL_PROXY",
+    "all_proxy",
+    "NO_PROXY",
+    "no_proxy",
+];
+/// Set (to the shell's name) by the `ssoenv` shell function for the binary it
+/// runs, when the init script passes it: how `doctor` sees the integration.
+pub const SSOENV_INIT: &str = "SSOENV_INIT";
 
 // --- written by `use` (and removed by `unset`) ---
 pub const AWS_PROFILE: &str = "AWS_PROFILE";

@@ -345,6 +345,44 @@ impl Http {
         }
     }
 
+    /// `ssoenv doctor --network`: one plain GET of `url` (no retries, within
+    /// `budget`), through the proxy as any request. Any HTTP answer counts:
+    /// returns its status and its `Date` header.
+    pub fn probe(&self, url: &str, budget: Duration) -> Result<(u16, Option<String>), HttpError> {
+        let agent = if is_loopback_url(url) {
+            self.direct.clone()
+        } else {
+            self.proxied.clone()
+        };
+        let url = url.to_owned();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let spawned = std::thread::Builder::new()
+            .name("ssoenv-probe".into())
+            .spawn(move || {
+                let r = agent
+                    .get(&url)
+                    .config()
+                    .timeout_global(Some(budget))
+                    .build()
+                    .call()
+                    .map(|resp| {
+                        let date = resp
+                            .headers()
+                            .get("date")
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_owned);
+                        (resp.status().as_u16(), date)
+                    })
+                    .map_err(|e| HttpError::Transport(e.to_string()));
+                let _ = tx.send(r);
+            });
+        if spawned.is_err() {
+            return Err(HttpError::Transport("could not start a thread".into()));
+        }
+        rx.recv_timeout(budget)
+            .unwrap_or(Err(HttpError::Timeout(budget)))
+    }
+
     /// One attempt, abandoned after `budget` however the server behaves:
     /// ureq notices its own timeout only between reads, so a server trickling
     /// a byte a second could overrun it; the attempt runs on a thread and is

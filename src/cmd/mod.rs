@@ -4,6 +4,7 @@ pub mod accounts;
 pub mod completions;
 pub mod configure;
 pub mod credential_process;
+pub mod doctor;
 #[cfg(feature = "emulator")]
 pub mod emulator;
 pub mod exec;
@@ -32,6 +33,7 @@ pub fn run(cli: Cli, env: &Env) -> Result<i32> {
         Command::Login(a) => login::run(a, env),
         Command::Logout(a) => logout::run(a, env),
         Command::Status(a) => status::run(a, env),
+        Command::Doctor(a) => doctor::run(a, env),
         Command::Profiles(a) => profiles::run(a, env),
         Command::Configure(a) => configure::run(a, env),
         Command::Accounts(a) => accounts::run(a, env),

@@ -1,0 +1,680 @@
+//! `ssoenv doctor [PROFILE] [--network] [--json]`: one screen that answers
+//! "why doesn't it work". One line per check, `ok`, `warn` or `fail`, with
+//! the detail and, for a problem, its fix. Reads the config, the caches, the
+//! startup files and PATH; only `--network` talks to the endpoints (a plain
+//! GET each: any HTTP answer counts as reachable, and the `Date` header gives
+//! the clock skew). Nothing secret is shown: cache contents are reduced to
+//! states and times, and a proxy URL loses its `user:password@`.
+//!
+//! Exit code: 0 when no check fails, 1 when one does (`warn` alone is 0).
+//!
+//! `--json`: `{"version", "checks": [{"check", "status": "ok"|"warn"|"fail",
+//! "detail", "fix": string|null}], "problems": N}`.
+
+use crate::aws::{endpoint, http};
+use crate::cache::{self, role, token};
+use crate::cli::DoctorArgs;
+use crate::config::{Config, ResolvedProfile};
+use crate::env::{self, Env};
+use crate::error::Result;
+use crate::login::TokenState;
+use crate::shell::Shell;
+use crate::text::printable;
+use serde::Serialize;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+use time::OffsetDateTime;
+
+/// The most of a startup file read while looking for the init line.
+const RC_FILE_LIMIT: u64 = 1 << 20;
+/// Each `--network` probe gives up after this long (or SSOENV_HTTP_TIMEOUT, if shorter).
+const PROBE_DEADLINE: Duration = Duration::from_secs(5);
+/// A clock further off than this from the server's breaks signed requests and token expiry.
+const MAX_SKEW_SECS: i64 = 300;
+
+#[derive(Debug, Serialize, Clone, Copy, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Ok,
+    Warn,
+    Fail,
+}
+
+impl Status {
+    fn label(self) -> &'static str {
+        match self {
+            Status::Ok => "ok",
+            Status::Warn => "warn",
+            Status::Fail => "fail",
+        }
+    }
+}
+
+#[derive(Debug, Serialize)]
+pub struct Check {
+    pub check: &'static str,
+    pub status: Status,
+    pub detail: String,
+    pub fix: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+struct Report<'a> {
+    version: &'static str,
+    checks: &'a [Check],
+    problems: usize,
+}
+
+fn check(check: &'static str, status: Status, detail: impl Into<String>) -> Check {
+    Check {
+        check,
+        status,
+        detail: detail.into(),
+        fix: None,
+    }
+}
+
+impl Check {
+    fn fix(mut self, fix: impl Into<String>) -> Check {
+        self.fix = Some(fix.into());
+        self
+    }
+}
+
+pub fn run(args: DoctorArgs, env: &Env) -> Result<i32> {
+    let checks = collect(&args, env, OffsetDateTime::now_utc());
+    let problems = checks.iter().filter(|c| c.status == Status::Fail).count();
+    let out = if args.json {
+        let mut s = serde_json::to_string_pretty(&Report {
+            version: crate::cli::VERSION,
+            checks: &checks,
+            problems,
+        })
+        .expect("plain data serializes");
+        s.push('\n');
+        s
+    } else {
+        render(&checks, problems)
+    };
+    crate::output::emit(&out)?;
+    Ok(if problems > 0 { 1 } else { 0 })
+}
+
+fn render(checks: &[Check], problems: usize) -> String {
+    let mut out = String::new();
+    for c in checks {
+        out.push_str(&format!(
+            "{:<4}  {:<12}  {}\n",
+            c.status.label(),
+            c.check,
+            printable(&c.detail)
+        ));
+        if let Some(fix) = &c.fix {
+            out.push_str(&format!("      {:<12}  fix: {}\n", "", printable(fix)));
+        }
+    }
+    out.push_str(&match problems {
+        0 => "no problems found\n".to_owned(),
+        1 => "1 problem found\n".to_owned(),
+        n => format!("{n} problems found\n"),
+    });
+    out
+}
+
+pub fn collect(args: &DoctorArgs, env: &Env, now: OffsetDateTime) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let home = env.home();
+    let profile = config_checks(args, env, now, home.as_deref(), &mut checks);
+    let shell = shell_of(env);
+    checks.push(integration(env));
+    let rc = match &home {
+        Some(home) => rc_check(home, env, shell),
+        None => check("rc file", Status::Warn, "HOME is not set").fix("set HOME"),
+    };
+    let init_found = rc.status == Status::Ok;
+    checks.push(rc);
+    checks.push(completions(home.as_deref(), env, shell, init_found));
+    checks.push(path_check(env));
+    checks.extend(proxy_checks(env));
+    if args.network {
+        match &profile {
+            Some(p) => checks.extend(network(p, env, now)),
+            None => checks.push(
+                check(
+                    "network",
+                    Status::Warn,
+                    "no SSO profile to take the endpoints from",
+                )
+                .fix("run `ssoenv doctor PROFILE --network`"),
+            ),
+        }
+    }
+    checks
+}
+
+/// The config file, the profile, its session's token and its role credentials.
+fn config_checks(
+    args: &DoctorArgs,
+    env: &Env,
+    now: OffsetDateTime,
+    home: Option<&Path>,
+    checks: &mut Vec<Check>,
+) -> Option<ResolvedProfile> {
+    let path = match Config::path(env) {
+        Ok(p) => p.display().to_string(),
+        Err(e) => {
+            checks.push(
+                check("config", Status::Fail, e.message.clone())
+                    .fix(e.hint.clone().unwrap_or_else(|| "set HOME".into())),
+            );
+            return None;
+        }
+    };
+    let config = match Config::load(env) {
+        Ok(c) => {
+            checks.push(check(
+                "config",
+                Status::Ok,
+                format!("{path} parses ({} profiles)", c.profile_names().len()),
+            ));
+            c
+        }
+        Err(e) => {
+            let fix = e
+                .hint
+                .clone()
+                .unwrap_or_else(|| format!("correct {path} at the line named"));
+            checks.push(check("config", Status::Fail, e.message.clone()).fix(fix));
+            return None;
+        }
+    };
+    let (name, from) = match (&args.profile, env.non_empty(env::AWS_PROFILE)) {
+        (Some(p), _) => (p.clone(), "given"),
+        (None, Some(p)) => (p.to_owned(), "AWS_PROFILE"),
+        (None, None) => match env.non_empty(env::SSOENV_PROFILE) {
+            Some(p) => (p.to_owned(), "SSOENV_PROFILE"),
+            None => {
+                checks.push(
+                    check(
+                        "profile",
+                        Status::Ok,
+                        "none given and AWS_PROFILE is not set",
+                    )
+                    .fix("run `ssoenv doctor PROFILE` to check one profile"),
+                );
+                return None;
+            }
+        },
+    };
+    let profile = match config.resolve(&name) {
+        Ok(p) => p,
+        Err(e) => {
+            let fix = e
+                .hint
+                .clone()
+                .unwrap_or_else(|| "run `ssoenv profiles` for the profiles ssoenv can use".into());
+            checks.push(check("profile", Status::Fail, e.message.clone()).fix(fix));
+            return None;
+        }
+    };
+    let session = match &profile.sso.name {
+        Some(s) => format!("sso-session {s}"),
+        None => format!("legacy start URL {}", profile.sso.start_url),
+    };
+    checks.push(check(
+        "profile",
+        Status::Ok,
+        format!(
+            "{name} ({from}): account {}, role {}, {session}, SSO region {}",
+            profile.account_id, profile.role_name, profile.sso.region
+        ),
+    ));
+    let Some(home) = home else {
+        return Some(profile);
+    };
+    let tok = token::load(home, &profile.sso);
+    let state = TokenState::of(tok.as_ref(), &profile.sso, now);
+    let expires = tok
+        .as_ref()
+        .map(|t| format!(", expires {}", cache::format_timestamp(t.expires_at)))
+        .unwrap_or_default();
+    let login_fix = format!("ssoenv login {name}");
+    let token_check = match state {
+        TokenState::Valid | TokenState::Refreshable { .. } => {
+            check("token", Status::Ok, format!("{}{expires}", state.label()))
+        }
+        TokenState::Missing => check("token", Status::Fail, "no cached SSO token (not logged in)")
+            .fix(format!("run `{login_fix}`")),
+        TokenState::Expired => check("token", Status::Fail, format!("expired{expires}"))
+            .fix(format!("run `{login_fix}`")),
+        TokenState::Rejected { .. } => check(
+            "token",
+            Status::Fail,
+            "the portal refused the cached token".to_owned(),
+        )
+        .fix(format!("run `{login_fix} --force`")),
+    };
+    checks.push(token_check);
+    let creds = match role::load(home, &profile) {
+        Some(c) if c.expiration > now => check(
+            "credentials",
+            Status::Ok,
+            format!(
+                "cached role credentials valid until {}",
+                cache::format_timestamp(c.expiration)
+            ),
+        ),
+        Some(c) => check(
+            "credentials",
+            Status::Ok,
+            format!(
+                "cached role credentials expired at {} (renewed on the next use)",
+                cache::format_timestamp(c.expiration)
+            ),
+        ),
+        None => check(
+            "credentials",
+            Status::Ok,
+            "no cached role credentials (fetched on the next use)",
+        ),
+    };
+    checks.push(creds);
+    Some(profile)
+}
+
+/// The user's shell: SSOENV_SHELL, else the name of $SHELL, else bash.
+fn shell_of(env: &Env) -> Shell {
+    env.non_empty(env::SSOENV_SHELL)
+        .and_then(Shell::from_name)
+        .or_else(|| {
+            env.non_empty(env::SHELL)
+                .and_then(|s| s.rsplit('/').next())
+                .and_then(Shell::from_name)
+        })
+        .unwrap_or(Shell::Bash)
+}
+
+/// Whether the shell that ran us has the integration. Its functions are not
+/// visible to a child process; the `ssoenv` function marks the binary it
+/// runs with SSOENV_INIT when the init script sets it.
+fn integration(env: &Env) -> Check {
+    match env.non_empty(env::SSOENV_INIT) {
+        Some(shell) => check(
+            "integration",
+            Status::Ok,
+            format!("loaded in this shell ({shell}; run through the `ssoenv` function)"),
+        ),
+        None => check(
+            "integration",
+            Status::Warn,
+            "unknown from a child process (shell functions are not inherited)",
+        )
+        .fix("in your shell, `type ssoenv` says whether `ssoenv` is the function `ssoenv init` defines"),
+    }
+}
+
+/// The startup files each shell reads, as (shown path, path).
+fn rc_files(home: &Path, env: &Env) -> Vec<(String, PathBuf)> {
+    let config_home = env
+        .non_empty(env::XDG_CONFIG_HOME)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".config"));
+    let mut files = vec![
+        ("~/.bashrc".to_owned(), home.join(".bashrc")),
+        ("~/.bash_profile".to_owned(), home.join(".bash_profile")),
+        ("~/.profile".to_owned(), home.join(".profile")),
+        ("~/.zshrc".to_owned(), home.join(".zshrc")),
+    ];
+    let pwsh = [
+        config_home.join("fish/config.fish"),
+        config_home.join("powershell/Microsoft.PowerShell_profile.ps1"),
+        config_home.join("powershell/profile.ps1"),
+        home.join("Documents/PowerShell/Microsoft.PowerShell_profile.ps1"),
+        home.join("Documents/WindowsPowerShell/Microsoft.PowerShell_profile.ps1"),
+    ];
+    files.extend(pwsh.into_iter().map(|p| (p.display().to_string(), p)));
+    files
+}
+
+/// The first line of `text` that runs `ssoenv init` (comments skipped).
+fn init_line_in(text: &str) -> Option<usize> {
+    text.lines()
+        .position(|l| {
+            let l = l.trim_start();
+            !l.starts_with('#') && l.contains("ssoenv init")
+        })
+        .map(|i| i + 1)
+}
+
+fn rc_check(home: &Path, env: &Env, shell: Shell) -> Check {
+    let mut found = Vec::new();
+    for (shown, path) in rc_files(home, env) {
+        let Ok(bytes) = cache::read_bounded(&path, RC_FILE_LIMIT) else {
+            continue;
+        };
+        if let Some(line) = init_line_in(&String::from_utf8_lossy(&bytes)) {
+            found.push(format!("{shown}:{line}"));
+        }
+    }
+    if found.is_empty() {
+        check(
+            "rc file",
+            Status::Warn,
+            "no startup file runs `ssoenv init` (the shell integration is not set up)",
+        )
+        .fix(format!(
+            "add `{}` to {}",
+            shell.init_line(),
+            shell.rc_file()
+        ))
+    } else {
+        check(
+            "rc file",
+            Status::Ok,
+            format!("init line in {}", found.join(", ")),
+        )
+    }
+}
+
+/// Where completion scripts are looked for, per shell.
+fn completion_paths(home: &Path, env: &Env, shell: Shell) -> Vec<PathBuf> {
+    let data_home = env
+        .non_empty(env::XDG_DATA_HOME)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".local/share"));
+    let config_home = env
+        .non_empty(env::XDG_CONFIG_HOME)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.join(".config"));
+    let sys = ["/usr/share", "/usr/local/share", "/opt/homebrew/share"];
+    match shell {
+        Shell::Bash | Shell::Sh => {
+            let mut v = vec![data_home.join("bash-completion/completions/ssoenv")];
+            v.extend(
+                sys.iter()
+                    .map(|d| Path::new(d).join("bash-completion/completions/ssoenv")),
+            );
+            v.push(PathBuf::from("/etc/bash_completion.d/ssoenv"));
+            v
+        }
+        Shell::Zsh => {
+            let mut v = vec![home.join(".zfunc/_ssoenv")];
+            v.push(PathBuf::from("/usr/share/zsh/vendor-completions/_ssoenv"));
+            v.extend(
+                sys.iter()
+                    .map(|d| Path::new(d).join("zsh/site-functions/_ssoenv")),
+            );
+            v
+        }
+        Shell::Fish => {
+            let mut v = vec![
+                config_home.join("fish/completions/ssoenv.fish"),
+                data_home.join("fish/vendor_completions.d/ssoenv.fish"),
+            ];
+            v.extend(
+                sys.iter()
+                    .map(|d| Path::new(d).join("fish/vendor_completions.d/ssoenv.fish")),
+            );
+            v
+        }
+        Shell::PowerShell => Vec::new(),
+    }
+}
+
+fn completions(home: Option<&Path>, env: &Env, shell: Shell, init_found: bool) -> Check {
+    if init_found {
+        return check(
+            "completions",
+            Status::Ok,
+            "provided by `ssoenv init` in the startup file",
+        );
+    }
+    let found: Vec<String> = home
+        .map(|h| completion_paths(h, env, shell))
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|p| p.is_file())
+        .map(|p| p.display().to_string())
+        .collect();
+    if found.is_empty() {
+        let fix = match shell {
+            Shell::Zsh => "`mkdir -p ~/.zfunc && ssoenv completions zsh > ~/.zfunc/_ssoenv`, with fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc".to_owned(),
+            Shell::Fish => "`ssoenv completions fish > ~/.config/fish/completions/ssoenv.fish`".to_owned(),
+            Shell::PowerShell => "add the init line to $PROFILE (it brings completions)".to_owned(),
+            Shell::Bash | Shell::Sh => "`ssoenv completions bash > ~/.local/share/bash-completion/completions/ssoenv`".to_owned(),
+        };
+        check(
+            "completions",
+            Status::Warn,
+            format!("no {} completions installed", shell.name()),
+        )
+        .fix(format!("add the init line, or run {fix}"))
+    } else {
+        check(
+            "completions",
+            Status::Ok,
+            format!("installed: {}", found.join(", ")),
+        )
+    }
+}
+
+/// Whether `ssoenv` in PATH is this binary, or another one shadows it.
+fn path_check(env: &Env) -> Check {
+    let me = std::env::current_exe()
+        .ok()
+        .and_then(|p| p.canonicalize().ok());
+    let name = if cfg!(windows) {
+        "ssoenv.exe"
+    } else {
+        "ssoenv"
+    };
+    let mut found = Vec::new();
+    for dir in std::env::split_paths(env.get(env::PATH).unwrap_or_default()) {
+        let cand = dir.join(name);
+        if cand.is_file() {
+            let canon = cand.canonicalize().unwrap_or_else(|_| cand.clone());
+            if !found.iter().any(|(_, c)| c == &canon) {
+                found.push((cand, canon));
+            }
+        }
+    }
+    let me_shown = me
+        .as_ref()
+        .map(|p| p.display().to_string())
+        .unwrap_or_else(|| "this binary".into());
+    match found.first() {
+        None => check(
+            "PATH",
+            Status::Warn,
+            format!("no `ssoenv` in PATH (this one is {me_shown})"),
+        )
+        .fix("add the directory of ssoenv to PATH"),
+        Some((_, canon)) if Some(canon) == me.as_ref() => {
+            let others: Vec<String> = found[1..]
+                .iter()
+                .map(|(p, _)| p.display().to_string())
+                .collect();
+            let detail = if others.is_empty() {
+                format!("`ssoenv` is {me_shown}")
+            } else {
+                format!(
+                    "`ssoenv` is {me_shown} (also later in PATH: {})",
+                    others.join(", ")
+                )
+            };
+            check("PATH", Status::Ok, detail)
+        }
+        Some((first, _)) => check(
+            "PATH",
+            Status::Fail,
+            format!(
+                "another ssoenv shadows this one: `ssoenv` runs {}, not {me_shown}",
+                first.display()
+            ),
+        )
+        .fix(format!(
+            "remove {} or put the directory of {me_shown} before it in PATH",
+            first.display()
+        )),
+    }
+}
+
+/// A proxy URL without its `user:password@`.
+pub fn redact_userinfo(url: &str) -> String {
+    let (scheme, rest) = match url.find("://") {
+        Some(i) => url.split_at(i + 3),
+        None => ("", url),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(end);
+    match authority.rfind('@') {
+        Some(at) => format!("{scheme}***@{}{path}", &authority[at + 1..]),
+        None => url.to_owned(),
+    }
+}
+
+fn proxy_checks(env: &Env) -> Vec<Check> {
+    let mut checks = Vec::new();
+    let set: Vec<String> = env::PROXY_VARS
+        .iter()
+        .filter_map(|k| {
+            env.non_empty(k)
+                .map(|v| format!("{k}={}", redact_userinfo(v)))
+        })
+        .collect();
+    checks.push(check(
+        "proxy",
+        Status::Ok,
+        if set.is_empty() {
+            "no proxy set (direct connections)".to_owned()
+        } else {
+            set.join(" ")
+        },
+    ));
+    checks.push(match env.non_empty(env::AWS_CA_BUNDLE) {
+        None => check(
+            "CA bundle",
+            Status::Ok,
+            "system trust roots (AWS_CA_BUNDLE not set)",
+        ),
+        Some(p) => {
+            let path = Path::new(p);
+            if path.is_file() {
+                check("CA bundle", Status::Ok, format!("AWS_CA_BUNDLE={p}"))
+            } else {
+                check(
+                    "CA bundle",
+                    Status::Fail,
+                    format!("AWS_CA_BUNDLE={p} is not a readable file"),
+                )
+                .fix("point AWS_CA_BUNDLE at a PEM file, or unset it")
+            }
+        }
+    });
+    checks
+}
+
+/// `--network`: whether the OIDC and portal endpoints answer, and the clock skew.
+fn network(p: &ResolvedProfile, env: &Env, now: OffsetDateTime) -> Vec<Check> {
+    let endpoints = match endpoint::resolve(&p.sso.region, &p.endpoints, env) {
+        Ok(e) => e,
+        Err(e) => {
+            let fix = e.hint.clone().unwrap_or_else(|| "check sso_region".into());
+            return vec![check("network", Status::Fail, e.message.clone()).fix(fix)];
+        }
+    };
+    let client = match http::Http::new(env) {
+        Ok(c) => c,
+        Err(e) => {
+            let fix = e
+                .hint
+                .clone()
+                .unwrap_or_else(|| "check AWS_CA_BUNDLE".into());
+            return vec![check("network", Status::Fail, e.message.clone()).fix(fix)];
+        }
+    };
+    let budget = http::deadline_from_env(env)
+        .unwrap_or(PROBE_DEADLINE)
+        .min(PROBE_DEADLINE);
+    let mut checks = Vec::new();
+    let mut date = None;
+    for (what, url) in [("oidc", &endpoints.oidc), ("portal", &endpoints.portal)] {
+        match client.probe(url, budget) {
+            Ok((status, d)) => {
+                date = date.or(d);
+                checks.push(check(
+                    what,
+                    Status::Ok,
+                    format!("{url} reachable (HTTP {status})"),
+                ));
+            }
+            Err(e) => checks.push(
+                check(what, Status::Fail, format!("{url} unreachable: {e}"))
+                    .fix("check the network, HTTPS_PROXY/NO_PROXY and AWS_CA_BUNDLE"),
+            ),
+        }
+    }
+    if let Some(server) = date.as_deref().and_then(parse_http_date) {
+        let skew = (now - server).whole_seconds();
+        let detail = format!("{skew:+}s from the server's Date header");
+        checks.push(if skew.abs() > MAX_SKEW_SECS {
+            check("clock", Status::Fail, detail)
+                .fix("synchronise the system clock (NTP); tokens and credentials expire by it")
+        } else {
+            check("clock", Status::Ok, detail)
+        });
+    }
+    checks
+}
+
+/// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
+pub fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
+    let parts: Vec<&str> = s.split_whitespace().collect();
+    let [_, day, mon, year, hms, "GMT"] = parts.as_slice() else {
+        return None;
+    };
+    const MONTHS: [&str; 12] = [
+        "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+    ];
+    let m = MONTHS.iter().position(|m| m == mon)? as u8 + 1;
+    let mut t = hms.split(':').map(|x| x.parse::<u8>().ok());
+    let (h, mi, se) = (t.next()??, t.next()??, t.next()??);
+    let date = time::Date::from_calendar_date(
+        year.parse().ok()?,
+        time::Month::try_from(m).ok()?,
+        day.parse().ok()?,
+    )
+    .ok()?;
+    Some(date.with_hms(h, mi, se).ok()?.assume_utc())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn redacts_userinfo() {
+        assert_eq!(
+            redact_userinfo("http://user:pa55@proxy:3128/"),
+            "http://***@proxy:3128/"
+        );
+        assert_eq!(redact_userinfo("u:p@proxy:3128"), "***@proxy:3128");
+        assert_eq!(redact_userinfo("http://proxy:3128"), "http://proxy:3128");
+    }
+
+    #[test]
+    fn parses_http_dates() {
+        let t = parse_http_date("Sun, 06 Nov 1994 08:49:37 GMT").unwrap();
+        assert_eq!(t.unix_timestamp(), 784111777);
+        assert!(parse_http_date("yesterday").is_none());
+    }
+
+    #[test]
+    fn finds_the_init_line() {
+        assert_eq!(
+            init_line_in("# eval \"$(ssoenv init bash)\"\nx\neval \"$(ssoenv init bash)\"\n"),
+            Some(3)
+        );
+        assert_eq!(init_line_in("ssoenv use prod\n"), None);
+    }
+}
