@@ -204,6 +204,9 @@ fn network_reachable_and_unreachable() {
         assert_eq!(status, "ok", "{text}");
         assert!(detail.contains("reachable"), "{detail}");
     }
+    let (status, detail, _) = json_check(&text, "clock");
+    assert_eq!(status, "ok", "{text}");
+    assert!(detail.contains("from the server's Date header"), "{detail}");
     let closed = {
         let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
         l.local_addr().unwrap().port()
@@ -263,4 +266,31 @@ fn no_secrets_in_the_output() {
             assert!(!all.contains(s.as_str()), "{s} in {args:?}: {all}");
         }
     }
+}
+
+#[test]
+fn shell_integration_is_seen_through_the_marker_or_said_unknown() {
+    let sb = Sandbox::new();
+    let out = sb.run(["doctor", "--json"]);
+    let (status, detail, fix) = json_check(&stdout(&out), "integration");
+    assert_eq!(status, "warn");
+    assert!(detail.contains("unknown from a child process"), "{detail}");
+    assert!(fix.unwrap().contains("type ssoenv"));
+    let out = sb
+        .cmd(["doctor", "--json"])
+        .env("SSOENV_INIT", "zsh")
+        .output()
+        .unwrap();
+    let (status, detail, _) = json_check(&stdout(&out), "integration");
+    assert_eq!(status, "ok");
+    assert!(detail.contains("zsh"), "{detail}");
+}
+
+#[test]
+fn outside_text_is_escaped() {
+    let sb = Sandbox::new();
+    let out = sb.run(["doctor", "no\x1b]0;pwned\x07such"]);
+    let text = stdout(&out);
+    assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
+    assert!(text_line(&text, "profile").starts_with("fail"), "{text}");
 }
