@@ -142,7 +142,7 @@ __ssoenv_prepare() {
 __ssoenv_tick() {
     [[ -n $__ssoenv_exp ]] || return 0
     if [[ -n ${EPOCHSECONDS-} ]]; then
-        ((__ssoenv_l = __ssoenv_exp - EPOCHSECONDS))
+        ((__ssoenv_l = __ssoenv_exp - EPOCHSECONDS, 1))
     else
         __ssoenv_clock
     fi
@@ -194,7 +194,7 @@ __ssoenv_clock() {
     else
         t=$(date +%s)
     fi
-    ((__ssoenv_l = __ssoenv_exp - t))
+    ((__ssoenv_l = __ssoenv_exp - t, 1))
 }
 
 # Quiet renewal: role credentials from a valid or refreshable token, never a login.

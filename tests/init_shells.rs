@@ -1,129 +1,76 @@
 //! `ssoenv init` in real bash, zsh and fish: each test sources the script in a
-//! non-interactive shell with a cleared environment and runs the hook the way
+//! non-interactive shell in its strict mode (`support::SHELLS`: bash
+//! `-euo pipefail`, zsh `err_exit no_unset pipe_fail`) with a cleared
+//! environment, so the hooks must hold under it, and runs the hook the way
 //! the shell does (PROMPT_COMMAND, precmd_functions, the fish_prompt event),
 //! then reads the segment variables and the expanded prompt. The expected text
 //! comes from `ssoenv::prompt::segment`, so the shells and `ssoenv prompt` agree.
 
 use ssoenv::prompt;
 use std::path::Path;
-use std::process::{Command, Output, Stdio};
+use std::process::Command;
 
-mod common;
-use common::have;
+mod support;
+use support::{
+    BASH, BIN, FISH, RealShell, SHELLS, ZSH, assert_quiet_success, field, installed_shells, stderr,
+    stdout,
+};
 
-const BIN: &str = env!("CARGO_BIN_EXE_ssoenv");
-
-/// Run `script` in `shell` without rc files, a cleared environment and a temp HOME.
-/// `$B` is the ssoenv binary.
-fn run(shell: &str, script: &str, env: &[(&str, &str)]) -> Output {
+/// Run `script` in `sh` (strict mode, see `support::SHELLS`) in a temp HOME; it
+/// must succeed and write nothing to stderr. Returns stdout.
+fn run(sh: &RealShell, script: &str, env: &[(&str, &str)]) -> String {
     let home = tempfile::tempdir().unwrap();
-    run_in(home.path(), shell, script, env)
+    run_in(home.path(), sh, script, env)
 }
 
-fn run_in(home: &Path, shell: &str, script: &str, env: &[(&str, &str)]) -> Output {
-    let args: &[&str] = match shell {
-        "bash" => &["--noprofile", "--norc", "-c"],
-        "zsh" => &["-f", "-c"],
-        "fish" => &["--no-config", "-c"],
-        _ => unreachable!(),
-    };
-    let mut c = Command::new(shell);
-    c.args(args)
-        .arg(script)
-        .env_clear()
-        .env("HOME", home)
-        .env("PATH", "/usr/local/bin:/usr/bin:/bin")
-        .env("TERM", "xterm-256color")
-        .env("B", BIN)
-        .stdin(Stdio::null());
-    for (k, v) in env {
-        c.env(k, v);
-    }
-    let out = c.output().unwrap();
-    assert!(
-        out.status.success(),
-        "{shell} failed: {}\nstdout: {}\nstderr: {}",
-        out.status,
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out
-}
-
-fn stdout(o: &Output) -> String {
-    String::from_utf8(o.stdout.clone()).unwrap()
+fn run_in(home: &Path, sh: &RealShell, script: &str, env: &[(&str, &str)]) -> String {
+    assert_quiet_success(sh.name, &sh.run(home, script, env))
 }
 
 /// Shell code: load the integration (twice when `twice`), with a known prompt.
-fn setup(shell: &str, twice: bool) -> String {
-    let (init, prompt) = match shell {
-        "bash" => ("eval \"$(\"$B\" init bash)\"\n", "PS1='P> '\n"),
-        "zsh" => ("eval \"$(\"$B\" init zsh)\"\n", "PROMPT='P> '\n"),
-        "fish" => (
-            "\"$B\" init fish | source\n",
-            "function fish_prompt; printf 'P> '; end\n",
-        ),
-        _ => unreachable!(),
+fn setup(sh: &RealShell, twice: bool) -> String {
+    let prompt = match sh.name {
+        "bash" => "PS1='P> '",
+        "zsh" => "PROMPT='P> '",
+        _ => "function fish_prompt; printf 'P> '; end",
     };
-    let mut s = String::from(prompt);
-    s.push_str(init);
+    let init = sh.init();
+    let mut s = format!("{prompt}\n{init}\n");
     if twice {
-        s.push_str(init);
+        s.push_str(&format!("{init}\n"));
     }
     s
 }
 
-/// Shell code: run the hook as the shell does before a prompt, after a command that failed with 3.
-fn hook(shell: &str) -> &'static str {
-    match shell {
-        "bash" => "(exit 3); eval \"$PROMPT_COMMAND\"; echo \"status=$?\"\n",
-        "zsh" => "(exit 3); for f in $precmd_functions; do $f; done; echo \"status=$?\"\n",
-        "fish" => "emit fish_prompt; echo status=$status\n",
-        _ => unreachable!(),
-    }
-}
+/// Shell code, before a hook in a script without errexit: a command that
+/// failed with 3, whose status the hook gets.
+const FAILED_3: &str = "(exit 3); ";
 
 /// Shell code: print the segment variables and the prompt as the terminal gets it.
-fn show(shell: &str) -> &'static str {
-    match shell {
+fn show(sh: &RealShell) -> &'static str {
+    match sh.name {
         "bash" => {
-            "printf 'segment=%s\\nstate=%s\\ncolor=%s\\nprompt=%s\\n' \"$SSOENV_SEGMENT\" \"$SSOENV_SEGMENT_STATE\" \"$SSOENV_SEGMENT_COLOR\" \"${PS1@P}\"\n"
+            "printf 'segment=%s\\nstate=%s\\ncolor=%s\\nprompt=%s\\n' \"${SSOENV_SEGMENT-}\" \"${SSOENV_SEGMENT_STATE-}\" \"${SSOENV_SEGMENT_COLOR-}\" \"${PS1@P}\"\n"
         }
         "zsh" => {
-            "printf 'segment=%s\\nstate=%s\\ncolor=%s\\nprompt=%s\\n' \"$SSOENV_SEGMENT\" \"$SSOENV_SEGMENT_STATE\" \"$SSOENV_SEGMENT_COLOR\" \"${(%)PROMPT}\"\n"
+            "printf 'segment=%s\\nstate=%s\\ncolor=%s\\nprompt=%s\\n' \"${SSOENV_SEGMENT-}\" \"${SSOENV_SEGMENT_STATE-}\" \"${SSOENV_SEGMENT_COLOR-}\" \"${(%)PROMPT}\"\n"
         }
-        "fish" => {
+        _ => {
             "printf 'segment=%s\\nstate=%s\\ncolor=%s\\nprompt=%s\\n' \"$SSOENV_SEGMENT\" \"$SSOENV_SEGMENT_STATE\" \"$SSOENV_SEGMENT_COLOR\" (fish_prompt | string collect)\n"
         }
-        _ => unreachable!(),
     }
 }
 
-/// The last exit status, in `shell`'s syntax.
-fn st(shell: &str) -> &'static str {
-    if shell == "fish" { "$status" } else { "$?" }
-}
-
-fn now_expr(shell: &str) -> &'static str {
-    match shell {
-        "bash" | "zsh" => "$EPOCHSECONDS",
+fn now_expr(sh: &RealShell) -> &'static str {
+    match sh.name {
         "fish" => "(date +%s)",
-        _ => unreachable!(),
+        _ => "$EPOCHSECONDS",
     }
 }
 
-fn export(shell: &str, name: &str, value: &str) -> String {
-    match shell {
-        "fish" => format!("set -gx {name} {value}\n"),
-        _ => format!("export {name}={value}\n"),
-    }
-}
-
-fn field<'a>(out: &'a str, name: &str) -> &'a str {
-    let prefix = format!("{name}=");
-    out.lines()
-        .find_map(|l| l.strip_prefix(prefix.as_str()))
-        .unwrap_or_else(|| panic!("no {name}= in {out:?}"))
+/// The line that exports `name` as `value`.
+fn export(sh: &RealShell, name: &str, value: &str) -> String {
+    format!("{}\n", sh.export(name, value))
 }
 
 /// The prompt text each shell shows for a coloured segment (escapes as the terminal gets them).
@@ -141,30 +88,29 @@ fn expected_prompt(shell: &str, seg: &str, state: prompt::State, color: bool) ->
     }
 }
 
-const SHELLS: [&str; 3] = ["bash", "zsh", "fish"];
-
-fn check_states(shell: &str, color: bool) {
-    if !have(shell) {
+fn check_states(sh: &RealShell, color: bool) {
+    if !sh.available() {
         return;
     }
+    let shell = sh.name;
     let lefts = [3930_i64, 2550, 600, 299, 45, 1, 0, -100];
     for left in lefts {
-        let mut script = setup(shell, false);
+        let mut script = setup(sh, false);
         script.push_str(&match shell {
             "fish" => format!(
                 "set -l t0 {}; set -gx SSOENV_PROFILE prod; set -gx SSOENV_EXPIRATION (math $t0 + {left})\n",
-                now_expr(shell)
+                now_expr(sh)
             ),
             _ => format!(
                 "t0={}; export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((t0 + {left}))\n",
-                now_expr(shell)
+                now_expr(sh)
             ),
         });
-        script.push_str(hook(shell));
-        script.push_str(show(shell));
-        script.push_str(&format!("echo t0=$t0; echo t1={}\n", now_expr(shell)));
+        script.push_str(&sh.prompt_hook());
+        script.push_str(show(sh));
+        script.push_str(&format!("echo t0=$t0; echo t1={}\n", now_expr(sh)));
         let env: &[(&str, &str)] = if color { &[] } else { &[("NO_COLOR", "1")] };
-        let out = stdout(&run(shell, &script, env));
+        let out = run(sh, &script, env);
         let t0: i64 = field(&out, "t0").parse().unwrap();
         let t1: i64 = field(&out, "t1").parse().unwrap();
         // The clock may tick between setting the expiry and the hook: accept any second in between.
@@ -188,40 +134,46 @@ fn check_states(shell: &str, color: bool) {
 
 #[test]
 fn bash_shows_the_segment_and_its_colour_for_every_state() {
-    check_states("bash", true);
+    check_states(&BASH, true);
 }
 
 #[test]
 fn zsh_shows_the_segment_and_its_colour_for_every_state() {
-    check_states("zsh", true);
+    check_states(&ZSH, true);
 }
 
 #[test]
 fn fish_shows_the_segment_and_its_colour_for_every_state() {
-    check_states("fish", true);
+    check_states(&FISH, true);
 }
 
 #[test]
 fn no_color_drops_the_escapes_in_every_shell() {
-    for shell in SHELLS {
-        check_states(shell, false);
+    for sh in &SHELLS {
+        check_states(sh, false);
     }
 }
 
 #[test]
 fn the_hook_keeps_the_exit_status_of_the_last_command() {
-    for shell in ["bash", "zsh"] {
-        if !have(shell) {
+    for sh in [&BASH, &ZSH] {
+        if !sh.available() {
             continue;
         }
+        let shell = sh.name;
         for active in [false, true] {
-            let mut script = setup(shell, false);
+            // Not errexit (nounset and pipefail stay): the hook runs after a
+            // command that failed and hands its status on, which would end an
+            // errexit script before the status is printed.
+            let mut script = String::from("set +e\n");
+            script.push_str(&setup(sh, false));
             if active {
-                script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
-                script.push_str(&export(shell, "SSOENV_EXPIRATION", "4102444800"));
+                script.push_str(&export(sh, "SSOENV_PROFILE", "dev"));
+                script.push_str(&export(sh, "SSOENV_EXPIRATION", "4102444800"));
             }
-            script.push_str(hook(shell));
-            let out = stdout(&run(shell, &script, &[]));
+            script.push_str(FAILED_3);
+            script.push_str(&sh.prompt_hook());
+            let out = run(sh, &script, &[]);
             assert!(out.contains("status=3"), "{shell} active={active}: {out}");
         }
     }
@@ -229,7 +181,7 @@ fn the_hook_keeps_the_exit_status_of_the_last_command() {
 
 #[test]
 fn fish_prompt_still_sees_the_exit_status() {
-    if !have("fish") {
+    if !FISH.available() {
         return;
     }
     let script = "function fish_prompt; printf 'last=%s> ' $status; end\n\
@@ -237,33 +189,31 @@ fn fish_prompt_still_sees_the_exit_status() {
                   set -gx SSOENV_PROFILE dev; set -gx SSOENV_EXPIRATION 4102444800\n\
                   emit fish_prompt\n\
                   false; fish_prompt; echo";
-    let out = stdout(&run("fish", script, &[("NO_COLOR", "1")]));
+    let out = run(&FISH, script, &[("NO_COLOR", "1")]);
     assert!(out.contains(") last=1> "), "{out}");
 }
 
 #[test]
 fn an_inactive_shell_shows_the_prompt_untouched() {
-    for shell in SHELLS {
-        if !have(shell) {
-            continue;
-        }
-        let mut script = setup(shell, false);
-        script.push_str(hook(shell));
-        script.push_str(show(shell));
-        let out = stdout(&run(shell, &script, &[]));
+    for sh in installed_shells() {
+        let shell = sh.name;
+        let mut script = setup(sh, false);
+        script.push_str(&sh.prompt_hook());
+        script.push_str(show(sh));
+        let out = run(sh, &script, &[]);
         assert_eq!(field(&out, "segment"), "", "{shell}");
         assert_eq!(field(&out, "prompt"), "P> ", "{shell}");
         if shell == "bash" {
             // The marker stays out of PS1 until a profile is active.
-            let out = stdout(&run(
-                shell,
+            let out = run(
+                sh,
                 &format!(
                     "{}{}printf '%s\\n' \"$PS1\"",
-                    setup(shell, false),
-                    hook(shell)
+                    setup(sh, false),
+                    sh.prompt_hook()
                 ),
                 &[],
-            ));
+            );
             assert!(out.ends_with("\nP> \n"), "{out:?}");
         }
     }
@@ -271,21 +221,19 @@ fn an_inactive_shell_shows_the_prompt_untouched() {
 
 #[test]
 fn unsetting_the_profile_takes_the_segment_out_of_the_prompt() {
-    for shell in SHELLS {
-        if !have(shell) {
-            continue;
-        }
-        let mut script = setup(shell, false);
-        script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
-        script.push_str(&export(shell, "SSOENV_EXPIRATION", "4102444800"));
-        script.push_str(hook(shell));
+    for sh in installed_shells() {
+        let shell = sh.name;
+        let mut script = setup(sh, false);
+        script.push_str(&export(sh, "SSOENV_PROFILE", "dev"));
+        script.push_str(&export(sh, "SSOENV_EXPIRATION", "4102444800"));
+        script.push_str(&sh.prompt_hook());
         script.push_str(match shell {
             "fish" => "set -e SSOENV_PROFILE\n",
             _ => "unset SSOENV_PROFILE\n",
         });
-        script.push_str(hook(shell));
-        script.push_str(show(shell));
-        let out = stdout(&run(shell, &script, &[]));
+        script.push_str(&sh.prompt_hook());
+        script.push_str(show(sh));
+        let out = run(sh, &script, &[]);
         assert_eq!(field(&out, "segment"), "", "{shell}: {out}");
         assert_eq!(field(&out, "prompt"), "P> ", "{shell}: {out}");
     }
@@ -293,31 +241,23 @@ fn unsetting_the_profile_takes_the_segment_out_of_the_prompt() {
 
 #[test]
 fn sourcing_twice_adds_no_second_hook_or_segment() {
-    for shell in SHELLS {
-        if !have(shell) {
-            continue;
-        }
-        let mut script = setup(shell, true);
-        script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
-        script.push_str(&export(shell, "SSOENV_EXPIRATION", "4102444800"));
-        script.push_str(hook(shell));
-        script.push_str(hook(shell));
-        script.push_str(
-            &setup(shell, false)[match shell {
-                "fish" => "function fish_prompt; printf 'P> '; end\n".len(),
-                "bash" => "PS1='P> '\n".len(),
-                _ => "PROMPT='P> '\n".len(),
-            }..],
-        );
-        script.push_str(hook(shell));
-        script.push_str(show(shell));
+    for sh in installed_shells() {
+        let shell = sh.name;
+        let mut script = setup(sh, true);
+        script.push_str(&export(sh, "SSOENV_PROFILE", "dev"));
+        script.push_str(&export(sh, "SSOENV_EXPIRATION", "4102444800"));
+        script.push_str(&sh.prompt_hook());
+        script.push_str(&sh.prompt_hook());
+        script.push_str(&format!("{}\n", sh.init()));
+        script.push_str(&sh.prompt_hook());
+        script.push_str(show(sh));
         script.push_str(match shell {
             "bash" => "printf 'hooks=%s\\n' \"$PROMPT_COMMAND\"\n",
             "zsh" => "printf 'hooks=%s\\n' \"${(j:,:)precmd_functions}\"\n",
             "fish" => "printf 'hooks=%s\\n' (functions --handlers-type generic | string match -e __ssoenv | string trim | string join ,)\n",
             _ => unreachable!(),
         });
-        let out = stdout(&run(shell, &script, &[("NO_COLOR", "1")]));
+        let out = run(sh, &script, &[("NO_COLOR", "1")]);
         let p = field(&out, "prompt");
         assert_eq!(p.matches("(dev ").count(), 1, "{shell}: {p:?}");
         assert!(p.ends_with(") P> "), "{shell}: {p:?}");
@@ -332,44 +272,44 @@ fn sourcing_twice_adds_no_second_hook_or_segment() {
 
 #[test]
 fn an_existing_prompt_command_or_precmd_is_kept() {
-    if have("bash") {
+    // Not errexit (nounset and pipefail stay): their command must see the
+    // status of one that failed, which would end an errexit script.
+    if BASH.available() {
         // A string PROMPT_COMMAND (with a trailing `;`) and a bash 5.1 array.
         for pc in ["PROMPT_COMMAND='mine=$?;'", "PROMPT_COMMAND=('mine=$?')"] {
             let script = format!(
-                "{pc}\n{}{}printf 'mine=%s\\n' \"$mine\"; declare -p PROMPT_COMMAND",
-                setup("bash", true),
-                hook("bash")
+                "set +e\n{pc}\n{}{FAILED_3}{}printf 'mine=%s\\n' \"$mine\"; declare -p PROMPT_COMMAND",
+                setup(&BASH, true),
+                BASH.prompt_hook()
             );
-            let out = stdout(&run("bash", &script, &[]));
+            let out = run(&BASH, &script, &[]);
             // Their command ran first and saw the real status (and our hook kept the one it got).
             assert!(out.contains("mine=3"), "{pc}: {out}");
             assert!(out.contains("status=0"), "{pc}: {out}");
             assert_eq!(out.matches("__ssoenv_hook").count(), 1, "{pc}: {out}");
         }
     }
-    if have("zsh") {
+    if ZSH.available() {
         let script = format!(
-            "mine() {{ mine=$? }}\nprecmd_functions=(mine)\n{}{}print -r -- \"mine=$mine fns=${{(j:,:)precmd_functions}}\"",
-            setup("zsh", true),
-            hook("zsh")
+            "set +e\nmine() {{ mine=$? }}\nprecmd_functions=(mine)\n{}{FAILED_3}{}print -r -- \"mine=$mine fns=${{(j:,:)precmd_functions}}\"",
+            setup(&ZSH, true),
+            ZSH.prompt_hook()
         );
-        let out = stdout(&run("zsh", &script, &[]));
+        let out = run(&ZSH, &script, &[]);
         assert!(out.contains("mine=3 fns=mine,__ssoenv_hook"), "{out}");
     }
 }
 
 #[test]
 fn ssoenv_prompt_off_leaves_the_prompt_alone_but_keeps_the_variables() {
-    for shell in SHELLS {
-        if !have(shell) {
-            continue;
-        }
-        let mut script = setup(shell, false);
-        script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
-        script.push_str(&export(shell, "SSOENV_EXPIRATION", "4102444800"));
-        script.push_str(hook(shell));
-        script.push_str(show(shell));
-        let out = stdout(&run(shell, &script, &[("SSOENV_PROMPT", "off")]));
+    for sh in installed_shells() {
+        let shell = sh.name;
+        let mut script = setup(sh, false);
+        script.push_str(&export(sh, "SSOENV_PROFILE", "dev"));
+        script.push_str(&export(sh, "SSOENV_EXPIRATION", "4102444800"));
+        script.push_str(&sh.prompt_hook());
+        script.push_str(show(sh));
+        let out = run(sh, &script, &[("SSOENV_PROMPT", "off")]);
         assert_eq!(field(&out, "prompt"), "P> ", "{shell}");
         assert!(field(&out, "segment").starts_with("dev "), "{shell}");
     }
@@ -377,24 +317,22 @@ fn ssoenv_prompt_off_leaves_the_prompt_alone_but_keeps_the_variables() {
 
 #[test]
 fn ssoenv_unset_through_the_function_clears_the_session() {
-    for shell in SHELLS {
-        if !have(shell) {
-            continue;
-        }
-        let mut script = setup(shell, false);
+    for sh in installed_shells() {
+        let shell = sh.name;
+        let mut script = setup(sh, false);
         for name in ssoenv::env::SESSION_VARS {
-            script.push_str(&export(shell, name, "x"));
+            script.push_str(&export(sh, name, "x"));
         }
-        script.push_str(&export(shell, "SSOENV_EXPIRATION", "4102444800"));
-        script.push_str(hook(shell));
-        script.push_str(&format!("ssoenv unset; echo rc={}\n", st(shell)));
-        script.push_str(hook(shell));
-        script.push_str(show(shell));
+        script.push_str(&export(sh, "SSOENV_EXPIRATION", "4102444800"));
+        script.push_str(&sh.prompt_hook());
+        script.push_str(&format!("ssoenv unset; echo rc={}\n", sh.last_status()));
+        script.push_str(&sh.prompt_hook());
+        script.push_str(show(sh));
         script.push_str(match shell {
             "fish" => "env | string match -r '^(AWS_|SSOENV_(PROFILE|EXPIRATION))' ; true\n",
-            _ => "env | grep -E '^(AWS_|SSOENV_(PROFILE|EXPIRATION))'; true\n",
+            _ => "env | grep -E '^(AWS_|SSOENV_(PROFILE|EXPIRATION))' || true\n",
         });
-        let out = stdout(&run(shell, &script, &[]));
+        let out = run(sh, &script, &[]);
         assert!(out.contains("rc=0\n"), "{shell}: {out}");
         assert_eq!(field(&out, "prompt"), "P> ", "{shell}: {out}");
         assert!(!out.contains("AWS_"), "{shell}: {out}");
@@ -404,10 +342,8 @@ fn ssoenv_unset_through_the_function_clears_the_session() {
 
 #[test]
 fn a_failing_use_returns_its_status_and_changes_nothing() {
-    for shell in SHELLS {
-        if !have(shell) {
-            continue;
-        }
+    for sh in installed_shells() {
+        let shell = sh.name;
         let home = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(home.path().join(".aws")).unwrap();
         std::fs::write(
@@ -416,16 +352,22 @@ fn a_failing_use_returns_its_status_and_changes_nothing() {
              [sso-session corp]\nsso_start_url = https://x.awsapps.com/start\nsso_region = us-east-1\n",
         )
         .unwrap();
-        let mut script = setup(shell, false);
-        script.push_str(&export(shell, "AWS_PROFILE", "before"));
-        script.push_str(&export(shell, "SSOENV_PROFILE", "before"));
-        script.push_str(&format!(
-            "ssoenv use no-such-profile 2>/dev/null; echo rc={}\n",
-            st(shell)
-        ));
-        script.push_str(&format!("ssoenv use 2>/dev/null; echo rc2={}\n", st(shell)));
+        let mut script = setup(sh, false);
+        script.push_str(&export(sh, "AWS_PROFILE", "before"));
+        script.push_str(&export(sh, "SSOENV_PROFILE", "before"));
+        // The failures are expected: their status is printed, not fatal.
+        for (command, label) in [
+            ("ssoenv use no-such-profile 2>/dev/null", "rc"),
+            ("ssoenv use 2>/dev/null", "rc2"),
+        ] {
+            script.push_str(&format!("{}\n", sh.status_of(command, label)));
+        }
         script.push_str("echo \"aws=$AWS_PROFILE sso=$SSOENV_PROFILE\"\n");
-        let out = stdout(&run_in(home.path(), shell, &script, &[]));
+        // Success, not quiet: fish writes the binary's stderr from the
+        // function's command substitution past the caller's `2>/dev/null`.
+        let out = sh.run(home.path(), &script, &[]);
+        assert!(out.status.success(), "{shell}: {}", stderr(&out));
+        let out = stdout(&out);
         assert_eq!(field(&out, "rc"), "2", "{shell}: {out}");
         assert_eq!(field(&out, "rc2"), "2", "{shell}: {out}");
         assert!(out.contains("aws=before sso=before"), "{shell}: {out}");
@@ -434,13 +376,14 @@ fn a_failing_use_returns_its_status_and_changes_nothing() {
 
 #[test]
 fn help_for_use_passes_through_without_being_evaluated() {
-    for shell in SHELLS {
-        if !have(shell) {
-            continue;
-        }
-        let mut script = setup(shell, false);
-        script.push_str(&format!("ssoenv use --help; echo rc={}\n", st(shell)));
-        let out = stdout(&run(shell, &script, &[]));
+    for sh in installed_shells() {
+        let shell = sh.name;
+        let mut script = setup(sh, false);
+        script.push_str(&format!(
+            "ssoenv use --help; echo rc={}\n",
+            sh.last_status()
+        ));
+        let out = run(sh, &script, &[]);
         assert!(out.contains("Usage: ssoenv use"), "{shell}: {out}");
         assert!(out.contains("rc=0"), "{shell}: {out}");
     }
@@ -448,22 +391,20 @@ fn help_for_use_passes_through_without_being_evaluated() {
 
 #[test]
 fn other_subcommands_pass_through_with_their_exit_status() {
-    for shell in SHELLS {
-        if !have(shell) {
-            continue;
-        }
-        let mut script = setup(shell, false);
-        script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
-        script.push_str(&export(shell, "SSOENV_EXPIRATION", "4102444800"));
+    for sh in installed_shells() {
+        let shell = sh.name;
+        let mut script = setup(sh, false);
+        script.push_str(&export(sh, "SSOENV_PROFILE", "dev"));
+        script.push_str(&export(sh, "SSOENV_EXPIRATION", "4102444800"));
         script.push_str(&format!(
             "ssoenv prompt --no-color; echo rc={}\n",
-            st(shell)
+            sh.last_status()
         ));
         script.push_str(&format!(
-            "ssoenv no-such-command 2>/dev/null; echo rc2={}\n",
-            st(shell)
+            "{}\n",
+            sh.status_of("ssoenv no-such-command 2>/dev/null", "rc2")
         ));
-        let out = stdout(&run(shell, &script, &[]));
+        let out = run(sh, &script, &[]);
         assert!(out.starts_with("dev "), "{shell}: {out}");
         assert_eq!(field(&out, "rc"), "0");
         assert_eq!(field(&out, "rc2"), "2");
@@ -498,36 +439,31 @@ fn fake_binary(dir: &Path, succeed: bool, new_expiration: &str) -> std::path::Pa
 
 #[test]
 fn auto_renew_renews_quietly_near_expiry_and_at_most_once_a_minute() {
-    for shell in SHELLS {
-        if !have(shell) {
-            continue;
-        }
+    for sh in installed_shells() {
+        let shell = sh.name;
         for succeed in [true, false] {
             let dir = tempfile::tempdir().unwrap();
             let fake = fake_binary(dir.path(), succeed, "4102444800");
-            let mut script = setup(shell, false);
+            let mut script = setup(sh, false);
             script.push_str(&match shell {
                 "fish" => format!("set -g __ssoenv_bin '{}'\n", fake.display()),
                 _ => format!("__ssoenv_bin='{}'\n", fake.display()),
             });
-            script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
+            script.push_str(&export(sh, "SSOENV_PROFILE", "dev"));
             script.push_str(&match shell {
-                "fish" => format!(
-                    "set -gx SSOENV_EXPIRATION (math {} + 420)\n",
-                    now_expr(shell)
-                ),
-                _ => format!("export SSOENV_EXPIRATION=$(({} + 420))\n", now_expr(shell)),
+                "fish" => format!("set -gx SSOENV_EXPIRATION (math {} + 420)\n", now_expr(sh)),
+                _ => format!("export SSOENV_EXPIRATION=$(({} + 420))\n", now_expr(sh)),
             });
             for _ in 0..3 {
-                script.push_str(hook(shell));
+                script.push_str(&sh.prompt_hook());
             }
-            script.push_str(show(shell));
-            let out = stdout(&run_in(
+            script.push_str(show(sh));
+            let out = run_in(
                 dir.path(),
-                shell,
+                sh,
                 &script,
                 &[("SSOENV_AUTO_RENEW", "1"), ("NO_COLOR", "1")],
-            ));
+            );
             let calls = std::fs::read_to_string(dir.path().join("calls")).unwrap();
             assert_eq!(
                 calls,
@@ -550,21 +486,19 @@ fn auto_renew_renews_quietly_near_expiry_and_at_most_once_a_minute() {
 
 #[test]
 fn without_auto_renew_the_hook_never_calls_the_binary() {
-    for shell in SHELLS {
-        if !have(shell) {
-            continue;
-        }
+    for sh in installed_shells() {
+        let shell = sh.name;
         let dir = tempfile::tempdir().unwrap();
         let fake = fake_binary(dir.path(), true, "4102444800");
-        let mut script = setup(shell, false);
+        let mut script = setup(sh, false);
         script.push_str(&match shell {
             "fish" => format!("set -g __ssoenv_bin '{}'\n", fake.display()),
             _ => format!("__ssoenv_bin='{}'\n", fake.display()),
         });
-        script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
-        script.push_str(&export(shell, "SSOENV_EXPIRATION", "5"));
-        script.push_str(hook(shell));
-        run_in(dir.path(), shell, &script, &[]);
+        script.push_str(&export(sh, "SSOENV_PROFILE", "dev"));
+        script.push_str(&export(sh, "SSOENV_EXPIRATION", "5"));
+        script.push_str(&sh.prompt_hook());
+        run_in(dir.path(), sh, &script, &[]);
         assert!(!dir.path().join("calls").exists(), "{shell}");
     }
 }
@@ -625,21 +559,19 @@ fn ssoenv_prompt_prints_the_same_segment_from_the_environment_alone() {
 
 #[test]
 fn a_new_session_or_no_color_shows_at_the_next_prompt_despite_the_cache() {
-    for shell in SHELLS {
-        if !have(shell) {
-            continue;
-        }
-        let mut script = setup(shell, false);
-        script.push_str(&export(shell, "SSOENV_PROFILE", "dev"));
-        script.push_str(&export(shell, "SSOENV_EXPIRATION", "4102444800"));
-        script.push_str(hook(shell));
-        script.push_str(&export(shell, "SSOENV_PROFILE", "prod"));
-        script.push_str(&export(shell, "SSOENV_EXPIRATION", "1"));
-        script.push_str(hook(shell));
-        script.push_str(&export(shell, "NO_COLOR", "1"));
-        script.push_str(hook(shell));
-        script.push_str(show(shell));
-        let out = stdout(&run(shell, &script, &[]));
+    for sh in installed_shells() {
+        let shell = sh.name;
+        let mut script = setup(sh, false);
+        script.push_str(&export(sh, "SSOENV_PROFILE", "dev"));
+        script.push_str(&export(sh, "SSOENV_EXPIRATION", "4102444800"));
+        script.push_str(&sh.prompt_hook());
+        script.push_str(&export(sh, "SSOENV_PROFILE", "prod"));
+        script.push_str(&export(sh, "SSOENV_EXPIRATION", "1"));
+        script.push_str(&sh.prompt_hook());
+        script.push_str(&export(sh, "NO_COLOR", "1"));
+        script.push_str(&sh.prompt_hook());
+        script.push_str(show(sh));
+        let out = run(sh, &script, &[]);
         assert_eq!(field(&out, "segment"), "prod expired", "{shell}: {out}");
         assert_eq!(
             field(&out, "prompt"),
@@ -655,21 +587,22 @@ fn a_new_session_or_no_color_shows_at_the_next_prompt_despite_the_cache() {
 /// follows, with one prefix in front.
 #[test]
 fn a_due_recompute_within_a_session_changes_text_and_colour() {
-    for shell in ["bash", "zsh"] {
-        if !have(shell) {
+    for sh in [&BASH, &ZSH] {
+        if !sh.available() {
             continue;
         }
-        let mut script = setup(shell, false);
+        let shell = sh.name;
+        let mut script = setup(sh, false);
         script.push_str("export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 5000))\n");
-        script.push_str(hook(shell));
+        script.push_str(&sh.prompt_hook());
         for (i, left) in [1000, 890, 200, 30, -5].iter().enumerate() {
             script.push_str(&format!(
                 "__ssoenv_exp=$((EPOCHSECONDS + {left})) __ssoenv_until=0\n"
             ));
-            script.push_str(hook(shell));
-            script.push_str(&show(shell).replace("segment=", &format!("segment{i}=")));
+            script.push_str(&sh.prompt_hook());
+            script.push_str(&show(sh).replace("segment=", &format!("segment{i}=")));
         }
-        let out = stdout(&run(shell, &script, &[]));
+        let out = run(sh, &script, &[]);
         for (i, (seg, state, sgr)) in [
             ("prod 16m", "ok", "32"),
             ("prod 14m", "warn", "33"),
@@ -701,14 +634,14 @@ fn a_due_recompute_within_a_session_changes_text_and_colour() {
 
 #[test]
 fn the_zsh_hook_carries_the_countdown_inline() {
-    if !have("zsh") {
+    if !ZSH.available() {
         return;
     }
-    let out = stdout(&run(
-        "zsh",
-        &format!("{}functions __ssoenv_hook\n", setup("zsh", false)),
+    let out = run(
+        &ZSH,
+        &format!("{}functions __ssoenv_hook\n", setup(&ZSH, false)),
         &[],
-    ));
+    );
     assert!(!out.contains("__ssoenv_tick_inline"), "{out}");
     assert!(out.contains("__ssoenv_until = __ssoenv_t + 1"), "{out}");
 }

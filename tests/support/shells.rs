@@ -139,6 +139,27 @@ impl RealShell {
         }
     }
 
+    /// The last exit status: `$?`, or `$status` in fish.
+    pub fn last_status(&self) -> &'static str {
+        match self.name {
+            "fish" => "$status",
+            _ => "$?",
+        }
+    }
+
+    /// A line that runs the prompt hooks of the integration as the shell does
+    /// before a prompt (`PROMPT_COMMAND`, `precmd_functions`, the
+    /// `fish_prompt` event), then prints `status=<the status after them>`. In
+    /// strict mode a hook that fails ends the script.
+    pub fn prompt_hook(&self) -> String {
+        let run = match self.name {
+            "bash" => "eval \"$PROMPT_COMMAND\"",
+            "zsh" => "for f in $precmd_functions; do $f; done",
+            _ => "emit fish_prompt",
+        };
+        format!("{run}; echo status={}\n", self.last_status())
+    }
+
     /// The line that sources the file `path`.
     pub fn source(&self, path: &str) -> String {
         format!("source {path}")
