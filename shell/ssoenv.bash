@@ -139,9 +139,10 @@ __ssoenv_prepare() {
 # stretch of the countdown with one colour, one state and one text form: 1 hour
 # and more (1h05m, green), 15 to 60 minutes (42m, green), 10 to 15 (yellow), 5
 # to 10 (yellow, renewal), 1 to 5 (red), the last minute (59s, red), expired.
-# Here, once per band: the state, the colour and the prompt text before the
-# countdown (__ssoenv_pre), and __ssoenv_tickf, the short function that
-# recomputes the countdown within the band (below). Sets __ssoenv_until, the
+# Here, once per band (each hour is a band of its own above 1 hour): the state,
+# the colour and the prompt text before the segment (__ssoenv_pre), and
+# __ssoenv_tickf, the short function that recomputes the countdown within the
+# band (below). Sets __ssoenv_until, the
 # second at which the text next changes (the hook does nothing before then).
 # The clock: EPOCHSECONDS (bash 5), printf's %(…)T (bash 4.2), `date` only on
 # older shells, where the hook calls this function at every prompt.
@@ -154,7 +155,7 @@ __ssoenv_tick() {
     fi
     # Minutes change when the seconds left cross a multiple of 60 (as do the colour
     # and renewal thresholds), at exp + 1 - 60 * minutes; in the last minute, every
-    # second. __ssoenv_lom: the fewest minutes left within the band.
+    # second. __ssoenv_lom: the fewest minutes left within a band of minutes.
     ((__ssoenv_e1 = __ssoenv_exp + 1, __ssoenv_x = __ssoenv_l / 60, __ssoenv_until = __ssoenv_e1 - __ssoenv_x * 60))
     __ssoenv_t=${__ssoenv_x}m
     if ((__ssoenv_l >= 3600)); then
