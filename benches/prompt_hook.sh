@@ -3,7 +3,8 @@
 # shell makes them (PROMPT_COMMAND / precmd_functions), with no profile, with
 # an active profile (the text changes at most once a minute above 60 s left, so
 # most prompts find it cached), with an active profile recomputed every time
-# (the worst case: the first prompt of each minute), in the last minute (recomputed
+# (the worst case: the first prompt of each minute; bash also with an hour or more
+# left, a text of its own), in the last minute (recomputed
 # every second), and of an empty function
 # for reference; then the cost of
 # `ssoenv prompt` as a process (hyperfine). Figures go in the README.
@@ -69,6 +70,7 @@ echo "N = $n hook calls per case, best of $runs runs, $( ((cpu)) && echo "CPU ti
 bash_case "no profile" ":"
 bash_case "active (prod 42m)" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 2550))'
 bash_case "active, recomputed each time" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 2550)); MISS="__ssoenv_until=0"'
+bash_case "1h15m, recomputed each time" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 4550)); MISS="__ssoenv_until=0"'
 bash_case "last minute, recomputed each time" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 45)); MISS="__ssoenv_until=0"'
 bash_case "active, SSOENV_PROMPT=off" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 2550)) SSOENV_PROMPT=off'
 zsh_case "no profile" ":"

@@ -102,12 +102,13 @@ ssoenv_segment() {
 
 # shellcheck disable=SC2034 # SSOENV_SEGMENT_* are read by the user's prompt
 # Everything that does not depend on the clock, once per session (SSOENV_PROFILE,
-# SSOENV_EXPIRATION, NO_COLOR): the escaped name, the expiry and the prompt text
-# around the countdown in each colour. __ssoenv_exp is empty when there is no
-# countdown (no profile, or an expiration that is not 1 to 15 decimal digits).
+# SSOENV_EXPIRATION, NO_COLOR, SSOENV_AUTO_RENEW): the escaped name, the expiry
+# and the prompt text around the countdown in each colour. __ssoenv_exp is empty
+# when there is no countdown (no profile, or an expiration that is not 1 to 15
+# decimal digits).
 __ssoenv_prepare() {
-    __ssoenv_key=${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}
-    __ssoenv_until=0 __ssoenv_exp=''
+    __ssoenv_session=${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_AUTO_RENEW-}
+    __ssoenv_until=0 __ssoenv_exp='' __ssoenv_tickf=__ssoenv_tick
     if [[ -z ${SSOENV_PROFILE-} ]]; then
         SSOENV_SEGMENT='' SSOENV_SEGMENT_STATE='' SSOENV_SEGMENT_COLOR='' __ssoenv_ps1=''
         __ssoenv_until=9000000000000
@@ -131,14 +132,20 @@ __ssoenv_prepare() {
     else
         __ssoenv_green='(' __ssoenv_yellow='(' __ssoenv_red='(' __ssoenv_close=') '
     fi
-    __ssoenv_green+="$__ssoenv_name " __ssoenv_yellow+="$__ssoenv_name " __ssoenv_red+="$__ssoenv_name "
 }
 
 # shellcheck disable=SC2034 # SSOENV_SEGMENT_* are read by the user's prompt
-# The countdown from the prepared values: a comparison chain and a division.
-# Sets __ssoenv_until, the second at which the text next changes (the hook
-# does nothing before then). The clock: EPOCHSECONDS (bash 5), printf's %(…)T
-# (bash 4.2), `date` only on older shells; no process on bash 4.2 and later.
+# The countdown from the prepared values, and the band it is in. A band is a
+# stretch of the countdown with one colour, one state and one text form: 1 hour
+# and more (1h05m, green), 15 to 60 minutes (42m, green), 10 to 15 (yellow), 5
+# to 10 (yellow, renewal), 1 to 5 (red), the last minute (59s, red), expired.
+# Here, once per band (each hour is a band of its own above 1 hour): the state,
+# the colour and the prompt text before the segment (__ssoenv_pre), and
+# __ssoenv_tickf, the short function that recomputes the countdown within the
+# band (below). Sets __ssoenv_until, the
+# second at which the text next changes (the hook does nothing before then).
+# The clock: EPOCHSECONDS (bash 5), printf's %(…)T (bash 4.2), `date` only on
+# older shells, where the hook calls this function at every prompt.
 __ssoenv_tick() {
     [[ -n $__ssoenv_exp ]] || return 0
     if [[ -n ${EPOCHSECONDS-} ]]; then
@@ -147,37 +154,101 @@ __ssoenv_tick() {
         __ssoenv_clock
     fi
     # Minutes change when the seconds left cross a multiple of 60 (as do the colour
-    # and renewal thresholds), at exp - l + l % 60 + 1; under a minute, every second.
-    # (Arithmetic assignments are what costs here: as few as can be.)
+    # and renewal thresholds), at exp + 1 - 60 * minutes; in the last minute, every
+    # second. __ssoenv_lom: the fewest minutes left within a band of minutes.
+    ((__ssoenv_e1 = __ssoenv_exp + 1, __ssoenv_x = __ssoenv_l / 60, __ssoenv_until = __ssoenv_e1 - __ssoenv_x * 60))
+    __ssoenv_t=${__ssoenv_x}m
     if ((__ssoenv_l >= 3600)); then
-        ((__ssoenv_until = __ssoenv_exp - __ssoenv_l + __ssoenv_l % 60 + 1, __ssoenv_x = 100 + __ssoenv_l % 3600 / 60))
-        __ssoenv_x=$((__ssoenv_l / 3600))h${__ssoenv_x:1}m
-        SSOENV_SEGMENT="$__ssoenv_name $__ssoenv_x" SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_ps1=$__ssoenv_green$__ssoenv_x$__ssoenv_close
+        # Within the hour: __ssoenv_x + __ssoenv_off is 100 to 159.
+        ((__ssoenv_h = __ssoenv_x / 60, __ssoenv_off = 100 - __ssoenv_h * 60, __ssoenv_e2 = __ssoenv_e1 + __ssoenv_off * 60))
+        __ssoenv_hseg="$__ssoenv_name ${__ssoenv_h}h" __ssoenv_t=$((__ssoenv_x + __ssoenv_off))
+        __ssoenv_t=${__ssoenv_h}h${__ssoenv_t:1}m __ssoenv_tickf=__ssoenv_tick_h
+        SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_pre=$__ssoenv_green
     elif ((__ssoenv_l >= 900)); then
-        ((__ssoenv_until = __ssoenv_exp - __ssoenv_l + __ssoenv_l % 60 + 1, __ssoenv_x = __ssoenv_l / 60))
-        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_x}m" SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_ps1=$__ssoenv_green${__ssoenv_x}m$__ssoenv_close
+        __ssoenv_tickf=__ssoenv_tick_m __ssoenv_lom=15
+        SSOENV_SEGMENT_STATE=ok SSOENV_SEGMENT_COLOR=green __ssoenv_pre=$__ssoenv_green
     elif ((__ssoenv_l >= 300)); then
-        ((__ssoenv_until = __ssoenv_exp - __ssoenv_l + __ssoenv_l % 60 + 1, __ssoenv_x = __ssoenv_l / 60))
-        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_x}m" SSOENV_SEGMENT_STATE=warn SSOENV_SEGMENT_COLOR=yellow __ssoenv_ps1=$__ssoenv_yellow${__ssoenv_x}m$__ssoenv_close
+        __ssoenv_tickf=__ssoenv_tick_m __ssoenv_lom=5
+        ((__ssoenv_l < 600)) || __ssoenv_lom=10
+        SSOENV_SEGMENT_STATE=warn SSOENV_SEGMENT_COLOR=yellow __ssoenv_pre=$__ssoenv_yellow
     elif ((__ssoenv_l >= 60)); then
-        ((__ssoenv_until = __ssoenv_exp - __ssoenv_l + __ssoenv_l % 60 + 1, __ssoenv_x = __ssoenv_l / 60))
-        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_x}m" SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=$__ssoenv_red${__ssoenv_x}m$__ssoenv_close
+        __ssoenv_tickf=__ssoenv_tick_m __ssoenv_lom=1
+        SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_pre=$__ssoenv_red
     elif ((__ssoenv_l > 0)); then
-        ((__ssoenv_until = __ssoenv_exp - __ssoenv_l + 1))
-        SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_l}s" SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=$__ssoenv_red${__ssoenv_l}s$__ssoenv_close
+        ((__ssoenv_until = __ssoenv_e1 - __ssoenv_l))
+        __ssoenv_t=${__ssoenv_l}s __ssoenv_tickf=__ssoenv_tick_s
+        SSOENV_SEGMENT_STATE=critical SSOENV_SEGMENT_COLOR=red __ssoenv_pre=$__ssoenv_red
     else
-        SSOENV_SEGMENT="$__ssoenv_name expired" SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red __ssoenv_ps1=${__ssoenv_red}expired$__ssoenv_close __ssoenv_until=9000000000000
+        __ssoenv_t=expired __ssoenv_tickf=__ssoenv_tick __ssoenv_until=9000000000000
+        SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red __ssoenv_pre=$__ssoenv_red
     fi
-    # Without EPOCHSECONDS the hook recomputes at each prompt anyway; under 10
-    # minutes with SSOENV_AUTO_RENEW=1, renew (at most once a minute).
+    SSOENV_SEGMENT="$__ssoenv_name $__ssoenv_t" __ssoenv_ps1=$__ssoenv_pre$SSOENV_SEGMENT$__ssoenv_close
+    # Without EPOCHSECONDS, here again at the next prompt.
+    [[ -n ${EPOCHSECONDS-} ]] || __ssoenv_until=0 __ssoenv_tickf=__ssoenv_tick
+    # Under 10 minutes with SSOENV_AUTO_RENEW=1, renew (at most once a minute).
     ((__ssoenv_l >= 600)) || [[ ${SSOENV_AUTO_RENEW-} != 1 ]] || __ssoenv_renew_due
 }
 
+# shellcheck disable=SC2034 # SSOENV_SEGMENT is read by the user's prompt
+# The countdown within a band, when it is due: one arithmetic command (the
+# minutes, the next due second, and whether the band still holds; else the
+# band changes above) and one assignment. Each is called from the hook through
+# $__ssoenv_tickf, and kept to these few commands: bash copies a function's
+# body at every call, and parses arithmetic text at every evaluation.
+__ssoenv_tick_h() {
+    ((__ssoenv_x = (__ssoenv_exp - EPOCHSECONDS) / 60 + __ssoenv_off, __ssoenv_until = __ssoenv_e2 - __ssoenv_x * 60, __ssoenv_x >= 100 && __ssoenv_x < 160)) || {
+        __ssoenv_tick
+        return 0
+    }
+    SSOENV_SEGMENT=$__ssoenv_hseg${__ssoenv_x:1}m __ssoenv_ps1=$__ssoenv_pre$SSOENV_SEGMENT$__ssoenv_close
+}
+
+# shellcheck disable=SC2034 # SSOENV_SEGMENT is read by the user's prompt
+__ssoenv_tick_m() {
+    ((__ssoenv_x = (__ssoenv_exp - EPOCHSECONDS) / 60, __ssoenv_until = __ssoenv_e1 - __ssoenv_x * 60, __ssoenv_x >= __ssoenv_lom)) || {
+        __ssoenv_tick
+        return 0
+    }
+    SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_x}m" __ssoenv_ps1=$__ssoenv_pre$SSOENV_SEGMENT$__ssoenv_close
+}
+
+# shellcheck disable=SC2034 # SSOENV_SEGMENT is read by the user's prompt
+__ssoenv_tick_s() {
+    ((__ssoenv_x = __ssoenv_exp - EPOCHSECONDS, __ssoenv_until = __ssoenv_e1 - __ssoenv_x, __ssoenv_x > 0)) || {
+        __ssoenv_tick
+        return 0
+    }
+    SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_x}s" __ssoenv_ps1=$__ssoenv_pre$SSOENV_SEGMENT$__ssoenv_close
+}
+
+# With SSOENV_AUTO_RENEW=1 under 10 minutes: the same, and the band-change path
+# (which renews) when the last renewal attempt is a minute old; the text is next
+# due then at the latest.
+# shellcheck disable=SC2034 # SSOENV_SEGMENT is read by the user's prompt
+__ssoenv_tick_mr() {
+    ((__ssoenv_x = (__ssoenv_exp - EPOCHSECONDS) / 60, __ssoenv_until = __ssoenv_e1 - __ssoenv_x * 60, __ssoenv_x >= __ssoenv_lom && EPOCHSECONDS - __ssoenv_renew_at < 60)) || {
+        __ssoenv_tick
+        return 0
+    }
+    ((__ssoenv_until <= __ssoenv_renew_at + 60)) || ((__ssoenv_until = __ssoenv_renew_at + 60))
+    SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_x}m" __ssoenv_ps1=$__ssoenv_pre$SSOENV_SEGMENT$__ssoenv_close
+}
+
+# shellcheck disable=SC2034 # SSOENV_SEGMENT is read by the user's prompt
+__ssoenv_tick_sr() {
+    ((__ssoenv_x = __ssoenv_exp - EPOCHSECONDS, __ssoenv_until = __ssoenv_e1 - __ssoenv_x, __ssoenv_x > 0 && EPOCHSECONDS - __ssoenv_renew_at < 60)) || {
+        __ssoenv_tick
+        return 0
+    }
+    SSOENV_SEGMENT="$__ssoenv_name ${__ssoenv_x}s" __ssoenv_ps1=$__ssoenv_pre$SSOENV_SEGMENT$__ssoenv_close
+}
+
 # Renew when the last attempt is a minute old (the segment is then computed
-# afresh), else look again when it will be.
+# afresh), else look again when it will be; the band functions with renewal.
 __ssoenv_renew_due() {
+    [[ $__ssoenv_tickf == __ssoenv_tick ]] || __ssoenv_tickf+=r
     local t=$((__ssoenv_exp - __ssoenv_l))
-    if ((t - ${__ssoenv_renew_at:-0} >= 60)); then
+    if ((t - __ssoenv_renew_at >= 60)); then
         __ssoenv_renew_at=$t
         __ssoenv_renew && return 0
     fi
@@ -210,31 +281,42 @@ __ssoenv_renew() {
 # shellcheck disable=SC2016 # expanded by the prompt, not here
 __ssoenv_marker='${__ssoenv_ps1-}'
 
+# The state the hook starts from (again, if this file is loaded twice).
+__ssoenv_key='' __ssoenv_pat='' __ssoenv_session='' __ssoenv_exp='' __ssoenv_until=0
+__ssoenv_tickf=__ssoenv_tick __ssoenv_renew_at=${__ssoenv_renew_at:-0}
+
 # Kept small: bash copies a function's body at every call, so what a prompt
-# rarely needs lives in __ssoenv_slow, and each command here counts.
+# rarely needs lives in __ssoenv_slow and the tick functions, and each command
+# here counts.
 __ssoenv_hook() {
     # A global, not `local`: a local costs as much as the rest of a cached prompt.
     __ssoenv_status=$?
     # Inactive and nothing shown: this one test is the whole cost.
     [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-} ]] || return "$__ssoenv_status"
-    # The usual case in one test: the same session, and the marker in PS1 and PS1
-    # expanded (or, with SSOENV_PROMPT=off, nothing of ours in PS1); else (any
-    # test failing) the slow path.
-    # shellcheck disable=SC2015 # C when A or B fails is what is meant
-    [[ ${__ssoenv_key-} == "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}" &&
-        (${PS1-} == *"$__ssoenv_marker"* && ${SSOENV_PROMPT-} != off ||
-        ${SSOENV_PROMPT-} == off && ${PS1-} != *"$__ssoenv_marker"* && -z ${__ssoenv_lit-}) ]] &&
-        { shopt -q promptvars || [[ ${SSOENV_PROMPT-} == off ]]; } || __ssoenv_slow
+    # The usual case in one test: the same session and SSOENV_PROMPT, PS1 as
+    # __ssoenv_slow left it (the marker in it; with SSOENV_PROMPT=off, not), and
+    # PS1 expanded; else the slow path.
+    # shellcheck disable=SC2015 # the slow path when A or B fails is what is meant
+    [[ ${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_AUTO_RENEW-}:${SSOENV_PROMPT-}:${PS1-} == "$__ssoenv_key"$__ssoenv_pat ]] && shopt -q promptvars || __ssoenv_slow
     # The countdown only when its text is due to change (without EPOCHSECONDS,
     # bash before 5.0: every prompt).
-    ((${EPOCHSECONDS:-99999999999999} < __ssoenv_until)) || __ssoenv_tick
-    return "$__ssoenv_status"
+    ((EPOCHSECONDS < __ssoenv_until)) || $__ssoenv_tickf
+    # shellcheck disable=SC2248 # a number
+    return $__ssoenv_status
 }
+
+# bash before 5.0 has no EPOCHSECONDS: the hook's test reads it as 0 there (and
+# the tick keeps __ssoenv_until at 0: a recompute at every prompt), also under `set -u`.
+if [[ -z ${EPOCHSECONDS-} ]]; then
+    __ssoenv_def=$(declare -f __ssoenv_hook)
+    eval "${__ssoenv_def/EPOCHSECONDS/\${EPOCHSECONDS-0\}}"
+fi
 
 # The session changed, or PS1 needs the marker put in or taken out.
 __ssoenv_slow() {
-    [[ ${__ssoenv_key-} == "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}" ]] || __ssoenv_prepare
-    ((${EPOCHSECONDS:-99999999999999} < __ssoenv_until)) || __ssoenv_tick
+    __ssoenv_key=''
+    [[ ${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_AUTO_RENEW-} == "$__ssoenv_session" ]] || __ssoenv_prepare
+    ((${EPOCHSECONDS-0} < __ssoenv_until)) || $__ssoenv_tickf
     if ! shopt -q promptvars && [[ :$SHELLOPTS: != *:posix:* ]]; then
         __ssoenv_literal
     elif [[ ${PS1-} == *"$__ssoenv_marker"* ]]; then
@@ -247,9 +329,18 @@ __ssoenv_slow() {
         fi
         [[ -z $SSOENV_SEGMENT || ${SSOENV_PROMPT-} == off ]] || PS1=$__ssoenv_marker${PS1-}
     fi
-    return 0
+    # What the hook's test then checks: the marker in PS1, or (SSOENV_PROMPT=off)
+    # not, an extended pattern ([[ ]] matches as with extglob since bash 4.1;
+    # on an older bash it never matches, and each prompt takes this path).
+    if [[ ${SSOENV_PROMPT-} != off ]]; then
+        __ssoenv_pat="*$__ssoenv_marker*"
+    elif [[ -z ${__ssoenv_lit-} ]]; then
+        __ssoenv_pat="!(*$__ssoenv_marker*)"
+    else
+        return 0
+    fi
+    __ssoenv_key=${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_AUTO_RENEW-}:${SSOENV_PROMPT-}:
 }
-
 # With `shopt -u promptvars` (outside POSIX mode, which expands PS1 anyway) PS1
 # is not expanded and the marker would show as it is: put the text itself in
 # front, with backslashes doubled so that PS1's own escapes leave it as it is.

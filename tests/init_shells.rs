@@ -645,3 +645,61 @@ fn the_zsh_hook_carries_the_countdown_inline() {
     assert!(!out.contains("__ssoenv_tick_inline"), "{out}");
     assert!(out.contains("__ssoenv_until = __ssoenv_t + 1"), "{out}");
 }
+
+/// bash recomputes within a band through a short band function, and across a band
+/// boundary through the full path: both give the same text, state, colour and prompt,
+/// at each threshold (seconds left chosen mid-minute, so that the clock moving on
+/// during the test changes nothing).
+#[test]
+fn the_bash_band_functions_agree_with_the_full_recompute() {
+    if !have("bash") {
+        return;
+    }
+    let cases = [
+        (7230, "prod 2h00m", "ok", "32"),
+        (3690, "prod 1h01m", "ok", "32"),
+        (3630, "prod 1h00m", "ok", "32"),
+        (3570, "prod 59m", "ok", "32"),
+        (930, "prod 15m", "ok", "32"),
+        (870, "prod 14m", "warn", "33"),
+        (630, "prod 10m", "warn", "33"),
+        (570, "prod 9m", "warn", "33"),
+        (330, "prod 5m", "warn", "33"),
+        (270, "prod 4m", "critical", "31"),
+        (90, "prod 1m", "critical", "31"),
+        (45, "prod 4", "critical", "31"),
+        (-5, "prod expired", "expired", "31"),
+    ];
+    let mut script = setup("bash", false);
+    for (i, (left, ..)) in cases.iter().enumerate() {
+        script.push_str(&format!(
+            "export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + {left}))\n"
+        ));
+        script.push_str(hook("bash"));
+        script.push_str(&show("bash").replace("segment=", &format!("full{i}=")));
+        script.push_str("__ssoenv_until=0\n");
+        script.push_str(hook("bash"));
+        script.push_str(&show("bash").replace("segment=", &format!("band{i}=")));
+    }
+    let out = stdout(&run("bash", &script, &[]));
+    let block = |name: &str| -> Vec<String> {
+        let rest = out.split(&format!("{name}=")).nth(1).unwrap();
+        rest.lines().take(4).map(str::to_owned).collect()
+    };
+    for (i, (left, seg, state, sgr)) in cases.iter().enumerate() {
+        let full = block(&format!("full{i}"));
+        let band = block(&format!("band{i}"));
+        assert_eq!(full, band, "{left}: {out}");
+        assert!(full[0].starts_with(seg), "{left}: {full:?}");
+        assert_eq!(full[1], format!("state={state}"), "{left}: {full:?}");
+        assert!(
+            full[3].contains(&format!("\x1b[{sgr}m")),
+            "{left}: {full:?}"
+        );
+        let seg_now = &full[0];
+        assert!(
+            full[3].contains(&format!("({seg_now})")),
+            "{left}: {full:?}"
+        );
+    }
+}
