@@ -652,7 +652,7 @@ fn the_zsh_hook_carries_the_countdown_inline() {
 /// during the test changes nothing).
 #[test]
 fn the_bash_band_functions_agree_with_the_full_recompute() {
-    if !have("bash") {
+    if !BASH.available() {
         return;
     }
     let cases = [
@@ -670,18 +670,18 @@ fn the_bash_band_functions_agree_with_the_full_recompute() {
         (45, "prod 4", "critical", "31"),
         (-5, "prod expired", "expired", "31"),
     ];
-    let mut script = setup("bash", false);
+    let mut script = setup(&BASH, false);
     for (i, (left, ..)) in cases.iter().enumerate() {
         script.push_str(&format!(
             "export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + {left}))\n"
         ));
-        script.push_str(hook("bash"));
-        script.push_str(&show("bash").replace("segment=", &format!("full{i}=")));
+        script.push_str(&BASH.prompt_hook());
+        script.push_str(&show(&BASH).replace("segment=", &format!("full{i}=")));
         script.push_str("__ssoenv_until=0\n");
-        script.push_str(hook("bash"));
-        script.push_str(&show("bash").replace("segment=", &format!("band{i}=")));
+        script.push_str(&BASH.prompt_hook());
+        script.push_str(&show(&BASH).replace("segment=", &format!("band{i}=")));
     }
-    let out = stdout(&run("bash", &script, &[]));
+    let out = run(&BASH, &script, &[]);
     let block = |name: &str| -> Vec<String> {
         let rest = out.split(&format!("{name}=")).nth(1).unwrap();
         rest.lines().take(4).map(str::to_owned).collect()
