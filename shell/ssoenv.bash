@@ -9,6 +9,8 @@
 #   SSOENV_SEGMENT          plain text, e.g. "prod 42m" (empty when no profile is active)
 #   SSOENV_SEGMENT_STATE    ok | warn | critical | expired | unknown (empty when inactive)
 #   SSOENV_SEGMENT_COLOR    green | yellow | red (empty when unknown or inactive)
+#   SSOENV_SEGMENT_RENEW    the renewal mark (UTF-8 locale "↻", else "+") when
+#                           SSOENV_RENEWABLE=1 and SSOENV_AUTO_RENEW=1, else empty
 #   SSOENV_PROMPT=off       do not put "(prod 42m) " in front of PS1
 # The hook keeps these variables up to date before every prompt.
 
@@ -22,7 +24,7 @@ ssoenv() {
     case ${1-} in
     use | unset) ;;
     *)
-        command "$__ssoenv_bin" "$@"
+        SSOENV_INIT=bash command "$__ssoenv_bin" "$@"
         return
         ;;
     esac
@@ -36,7 +38,7 @@ ssoenv() {
         case $__ssoenv_arg in
         --) break ;;
         -h | --help | -V | --version)
-            command "$__ssoenv_bin" "$@"
+            SSOENV_INIT=bash command "$__ssoenv_bin" "$@"
             return
             ;;
         --shell)
@@ -51,7 +53,7 @@ ssoenv() {
         esac
     done
     local __ssoenv_out
-    __ssoenv_out=$(command "$__ssoenv_bin" "$1" "${__ssoenv_shell[@]}" "${@:2}") || return
+    __ssoenv_out=$(SSOENV_INIT=bash command "$__ssoenv_bin" "$1" "${__ssoenv_shell[@]}" "${@:2}") || return
     eval "$__ssoenv_out"
     __ssoenv_renew_at=0
     ssoenv_segment
@@ -102,24 +104,34 @@ ssoenv_segment() {
 
 # shellcheck disable=SC2034 # SSOENV_SEGMENT_* are read by the user's prompt
 # Everything that does not depend on the clock, once per session (SSOENV_PROFILE,
-# SSOENV_EXPIRATION, NO_COLOR, SSOENV_AUTO_RENEW): the escaped name, the expiry
+# SSOENV_EXPIRATION, NO_COLOR, SSOENV_AUTO_RENEW, SSOENV_RENEWABLE): the escaped name, the expiry
 # and the prompt text around the countdown in each colour. __ssoenv_exp is empty
 # when there is no countdown (no profile, or an expiration that is not 1 to 15
 # decimal digits).
 __ssoenv_prepare() {
-    __ssoenv_session=${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_AUTO_RENEW-}
+    __ssoenv_session=${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_AUTO_RENEW-}:${SSOENV_RENEWABLE-}
     __ssoenv_until=0 __ssoenv_exp='' __ssoenv_tickf=__ssoenv_tick
     if [[ -z ${SSOENV_PROFILE-} ]]; then
         SSOENV_SEGMENT='' SSOENV_SEGMENT_STATE='' SSOENV_SEGMENT_COLOR='' __ssoenv_ps1=''
-        __ssoenv_until=9000000000000
+        SSOENV_SEGMENT_RENEW='' __ssoenv_until=9000000000000
         return 0
     fi
     [[ $SSOENV_PROFILE == "${__ssoenv_name_of-}" ]] || __ssoenv_printable "$SSOENV_PROFILE"
+    # The renewal mark (the hook renews these credentials unattended): in the
+    # text after the countdown, prepared here with the locale of this moment.
+    SSOENV_SEGMENT_RENEW='' __ssoenv_mk=''
+    if [[ ${SSOENV_RENEWABLE-} == 1 && ${SSOENV_AUTO_RENEW-} == 1 ]]; then
+        case ${LC_ALL:-${LC_CTYPE:-${LANG-}}} in
+        *[Uu][Tt][Ff]-8* | *[Uu][Tt][Ff]8*) SSOENV_SEGMENT_RENEW=$'\xe2\x86\xbb' ;;
+        *) SSOENV_SEGMENT_RENEW=+ ;;
+        esac
+        __ssoenv_mk=" $SSOENV_SEGMENT_RENEW"
+    fi
     # Decimal seconds, at most 15 digits (as `ssoenv prompt` takes them); else unknown.
     case ${SSOENV_EXPIRATION-} in
     '' | *[!0-9]* | ????????????????*)
         SSOENV_SEGMENT=$__ssoenv_name SSOENV_SEGMENT_STATE=unknown SSOENV_SEGMENT_COLOR=''
-        __ssoenv_ps1="($__ssoenv_name) " __ssoenv_until=9000000000000
+        __ssoenv_ps1="($__ssoenv_name$__ssoenv_mk) " __ssoenv_until=9000000000000
         return 0
         ;;
     *) ;; # a countdown
@@ -128,9 +140,9 @@ __ssoenv_prepare() {
     if [[ -z ${NO_COLOR-} ]]; then
         # \001 … \002 tell readline the escape takes no room (what \[ \] become).
         __ssoenv_green=$'\001\e[32m\002(' __ssoenv_yellow=$'\001\e[33m\002(' __ssoenv_red=$'\001\e[31m\002('
-        __ssoenv_close=$')\001\e[0m\002 '
+        __ssoenv_close=$__ssoenv_mk$')\001\e[0m\002 '
     else
-        __ssoenv_green='(' __ssoenv_yellow='(' __ssoenv_red='(' __ssoenv_close=') '
+        __ssoenv_green='(' __ssoenv_yellow='(' __ssoenv_red='(' __ssoenv_close="$__ssoenv_mk) "
     fi
 }
 
@@ -297,7 +309,7 @@ __ssoenv_hook() {
     # __ssoenv_slow left it (the marker in it; with SSOENV_PROMPT=off, not), and
     # PS1 expanded; else the slow path.
     # shellcheck disable=SC2015 # the slow path when A or B fails is what is meant
-    [[ ${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_AUTO_RENEW-}:${SSOENV_PROMPT-}:${PS1-} == "$__ssoenv_key"$__ssoenv_pat ]] && shopt -q promptvars || __ssoenv_slow
+    [[ ${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_AUTO_RENEW-}:${SSOENV_RENEWABLE-}:${SSOENV_PROMPT-}:${PS1-} == "$__ssoenv_key"$__ssoenv_pat ]] && shopt -q promptvars || __ssoenv_slow
     # The countdown only when its text is due to change (without EPOCHSECONDS,
     # bash before 5.0: every prompt).
     ((EPOCHSECONDS < __ssoenv_until)) || $__ssoenv_tickf
@@ -315,7 +327,7 @@ fi
 # The session changed, or PS1 needs the marker put in or taken out.
 __ssoenv_slow() {
     __ssoenv_key=''
-    [[ ${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_AUTO_RENEW-} == "$__ssoenv_session" ]] || __ssoenv_prepare
+    [[ ${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_AUTO_RENEW-}:${SSOENV_RENEWABLE-} == "$__ssoenv_session" ]] || __ssoenv_prepare
     ((${EPOCHSECONDS-0} < __ssoenv_until)) || $__ssoenv_tickf
     if ! shopt -q promptvars && [[ :$SHELLOPTS: != *:posix:* ]]; then
         __ssoenv_literal
@@ -339,7 +351,7 @@ __ssoenv_slow() {
     else
         return 0
     fi
-    __ssoenv_key=${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_AUTO_RENEW-}:${SSOENV_PROMPT-}:
+    __ssoenv_key=${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_AUTO_RENEW-}:${SSOENV_RENEWABLE-}:${SSOENV_PROMPT-}:
 }
 # With `shopt -u promptvars` (outside POSIX mode, which expands PS1 anyway) PS1
 # is not expanded and the marker would show as it is: put the text itself in

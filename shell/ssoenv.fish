@@ -21,7 +21,7 @@ function ssoenv --description 'AWS IAM Identity Center credentials in this shell
     switch "$argv[1]"
         case use unset
         case '*'
-            command $__ssoenv_bin $argv
+            SSOENV_INIT=fish command $__ssoenv_bin $argv
             return
     end
     set -l shell_args --shell fish
@@ -36,7 +36,7 @@ function ssoenv --description 'AWS IAM Identity Center credentials in this shell
             case --
                 break
             case -h --help -V --version
-                command $__ssoenv_bin $argv
+                SSOENV_INIT=fish command $__ssoenv_bin $argv
                 return
             case --shell
                 set next 1
@@ -46,7 +46,7 @@ function ssoenv --description 'AWS IAM Identity Center credentials in this shell
                 set shell_args
         end
     end
-    set -l out (command $__ssoenv_bin $argv[1] $shell_args $argv[2..-1])
+    set -l out (SSOENV_INIT=fish command $__ssoenv_bin $argv[1] $shell_args $argv[2..-1])
     or return
     # The binary succeeded; its code is trusted (and ends with status 0: each
     # `set -e` is followed by `or true`).
@@ -102,7 +102,28 @@ function ssoenv_segment
         set -g SSOENV_SEGMENT ''
         set -g SSOENV_SEGMENT_STATE ''
         set -g SSOENV_SEGMENT_COLOR ''
+        set -g SSOENV_SEGMENT_RENEW ''
+        set -g __ssoenv_mk ''
         return 0
+    end
+    # The renewal mark (the hook renews these credentials unattended), with the
+    # locale of the moment the session (or either variable) changed.
+    set -l mk_key "$SSOENV_PROFILE:$SSOENV_EXPIRATION:$SSOENV_RENEWABLE:$SSOENV_AUTO_RENEW"
+    if test "$mk_key" != "$__ssoenv_mk_key"; or not set -q __ssoenv_mk
+        set -g __ssoenv_mk_key $mk_key
+        set -g SSOENV_SEGMENT_RENEW ''
+        set -g __ssoenv_mk ''
+        if test "$SSOENV_RENEWABLE" = 1; and test "$SSOENV_AUTO_RENEW" = 1
+            set -l loc $LC_ALL
+            test -n "$loc"; or set loc $LC_CTYPE
+            test -n "$loc"; or set loc $LANG
+            if string match -qir 'utf-?8' -- "$loc"
+                set -g SSOENV_SEGMENT_RENEW \u21bb
+            else
+                set -g SSOENV_SEGMENT_RENEW +
+            end
+            set -g __ssoenv_mk " $SSOENV_SEGMENT_RENEW"
+        end
     end
     if test "$SSOENV_PROFILE" != "$__ssoenv_name_of"; or not set -q __ssoenv_name
         __ssoenv_printable "$SSOENV_PROFILE"
@@ -181,11 +202,11 @@ if not functions -q __ssoenv_orig_fish_prompt
         if test -n "$SSOENV_SEGMENT"; and test "$SSOENV_PROMPT" != off
             if test -z "$NO_COLOR"; and test -n "$SSOENV_SEGMENT_COLOR"
                 set_color $SSOENV_SEGMENT_COLOR
-                printf '(%s)' $SSOENV_SEGMENT
+                printf '(%s%s)' $SSOENV_SEGMENT "$__ssoenv_mk"
                 set_color normal
                 printf ' '
             else
-                printf '(%s) ' $SSOENV_SEGMENT
+                printf '(%s%s) ' $SSOENV_SEGMENT "$__ssoenv_mk"
             end
         end
         __ssoenv_set_status $s

@@ -17,11 +17,19 @@ $global:__ssoenv_bin = '@SSOENV_BIN@'
 if ($null -eq $global:SSOENV_SEGMENT) { $global:SSOENV_SEGMENT = '' }
 if ($null -eq $global:__ssoenv_renew_at) { $global:__ssoenv_renew_at = [long]0 }
 
+# The binary with SSOENV_INIT=powershell for it alone (how `ssoenv doctor`
+# sees the integration); the variable is restored, never left exported.
+function global:__ssoenv_invoke {
+    $old = $env:SSOENV_INIT
+    $env:SSOENV_INIT = 'powershell'
+    try { & $global:__ssoenv_bin @args } finally { $env:SSOENV_INIT = $old }
+}
+
 # `ssoenv use ...` and `ssoenv unset` change this session; everything else runs as is.
 function global:ssoenv {
     $first = if ($args.Count -gt 0) { [string]$args[0] } else { '' }
     if ($first -ne 'use' -and $first -ne 'unset') {
-        & $global:__ssoenv_bin @args
+        __ssoenv_invoke @args
         return
     }
     $shellArgs = @('--shell', 'powershell')
@@ -30,7 +38,7 @@ function global:ssoenv {
         $s = [string]$a
         if ($s -eq '--') { break }
         if ($s -in @('-h', '--help', '-V', '--version')) {
-            & $global:__ssoenv_bin @args
+            __ssoenv_invoke @args
             return
         }
         if ($s -eq '--shell' -or $s.StartsWith('--shell=')) { $shellArgs = @() }
@@ -44,7 +52,7 @@ function global:ssoenv {
     }
     # --shell right after the subcommand, so that it stays before a `--`.
     $rest = @($args | Select-Object -Skip 1)
-    $out = & $global:__ssoenv_bin $args[0] @shellArgs @rest | Out-String
+    $out = __ssoenv_invoke $args[0] @shellArgs @rest | Out-String
     if ($LASTEXITCODE -ne 0) { return }
     if ($out.Trim().Length -gt 0) { Invoke-Expression $out }
     $global:__ssoenv_renew_at = [long]0
@@ -74,7 +82,20 @@ function global:ssoenv_segment {
         $global:SSOENV_SEGMENT = ''
         $global:SSOENV_SEGMENT_STATE = ''
         $global:SSOENV_SEGMENT_COLOR = ''
+        $global:SSOENV_SEGMENT_RENEW = ''
+        $global:__ssoenv_mk_key = $null
         return
+    }
+    # The renewal mark (the hook renews these credentials unattended), with the
+    # locale of the moment the session (or either variable) changed.
+    $mkKey = "${env:SSOENV_PROFILE}|${env:SSOENV_EXPIRATION}|${env:SSOENV_RENEWABLE}|${env:SSOENV_AUTO_RENEW}"
+    if ($mkKey -ne $global:__ssoenv_mk_key) {
+        $global:__ssoenv_mk_key = $mkKey
+        $global:SSOENV_SEGMENT_RENEW = ''
+        if ($env:SSOENV_RENEWABLE -eq '1' -and $env:SSOENV_AUTO_RENEW -eq '1') {
+            $loc = if ($env:LC_ALL) { $env:LC_ALL } elseif ($env:LC_CTYPE) { $env:LC_CTYPE } else { [string]$env:LANG }
+            $global:SSOENV_SEGMENT_RENEW = if ($loc -match 'utf-?8') { [string][char]0x21BB } else { '+' }
+        }
     }
     $name = __ssoenv_printable $env:SSOENV_PROFILE
     # Decimal seconds, at most 15 digits (as `ssoenv prompt` takes them); else unknown.
@@ -152,11 +173,12 @@ if (-not (Test-Path variable:global:__ssoenv_orig_prompt)) {
                     'red' { '31' }
                     default { '' }
                 }
+                $mk = if ($global:SSOENV_SEGMENT_RENEW) { ' ' + $global:SSOENV_SEGMENT_RENEW } else { '' }
                 if ($sgr -and -not $env:NO_COLOR) {
                     $esc = [char]27
-                    $prefix = "$esc[$($sgr)m($($global:SSOENV_SEGMENT))$esc[0m "
+                    $prefix = "$esc[$($sgr)m($($global:SSOENV_SEGMENT)$mk)$esc[0m "
                 } else {
-                    $prefix = "($($global:SSOENV_SEGMENT)) "
+                    $prefix = "($($global:SSOENV_SEGMENT)$mk) "
                 }
             }
         }

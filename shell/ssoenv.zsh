@@ -6,6 +6,8 @@
 #   SSOENV_SEGMENT          plain text, e.g. "prod 42m" (empty when no profile is active)
 #   SSOENV_SEGMENT_STATE    ok | warn | critical | expired | unknown (empty when inactive)
 #   SSOENV_SEGMENT_COLOR    green | yellow | red (empty when unknown or inactive)
+#   SSOENV_SEGMENT_RENEW    the renewal mark ("↻", "+" outside UTF-8) when SSOENV_RENEWABLE=1
+#                           and SSOENV_AUTO_RENEW=1, else empty
 #   SSOENV_PROMPT=off       do not put "(prod 42m) " in front of PROMPT
 #   psvar[19]               taken: it carries "(prod 42m)" into PROMPT as %19v
 # The hook keeps these variables up to date before every prompt.
@@ -16,7 +18,7 @@
 typeset -g __ssoenv_bin='@SSOENV_BIN@'
 # $EPOCHSECONDS without starting a process.
 zmodload zsh/datetime 2>/dev/null
-typeset -g SSOENV_SEGMENT SSOENV_SEGMENT_STATE SSOENV_SEGMENT_COLOR __ssoenv_prefix __ssoenv_key
+typeset -g SSOENV_SEGMENT SSOENV_SEGMENT_STATE SSOENV_SEGMENT_COLOR __ssoenv_prefix __ssoenv_key SSOENV_SEGMENT_RENEW __ssoenv_mk
 typeset -g __ssoenv_name __ssoenv_name_of __ssoenv_exp __ssoenv_want __ssoenv_plain
 typeset -g __ssoenv_green __ssoenv_yellow __ssoenv_red
 # Scratch for the hook and __ssoenv_tick: globals, as `local` costs on every prompt.
@@ -30,7 +32,7 @@ ssoenv() {
     case ${1-} in
     use | unset) ;;
     *)
-        command "$__ssoenv_bin" "$@"
+        SSOENV_INIT=zsh command "$__ssoenv_bin" "$@"
         return
         ;;
     esac
@@ -45,7 +47,7 @@ ssoenv() {
         case $__ssoenv_arg in
         --) break ;;
         -h | --help | -V | --version)
-            command "$__ssoenv_bin" "$@"
+            SSOENV_INIT=zsh command "$__ssoenv_bin" "$@"
             return
             ;;
         --shell)
@@ -59,7 +61,7 @@ ssoenv() {
         esac
     done
     local __ssoenv_out
-    __ssoenv_out=$(command "$__ssoenv_bin" "$1" "${__ssoenv_shell[@]}" "${@[2,-1]}") || return
+    __ssoenv_out=$(SSOENV_INIT=zsh command "$__ssoenv_bin" "$1" "${__ssoenv_shell[@]}" "${@[2,-1]}") || return
     eval "$__ssoenv_out"
     __ssoenv_renew_at=0
     ssoenv_segment
@@ -109,18 +111,29 @@ ssoenv_segment() {
 }
 
 # Everything that does not depend on the clock, once per session (SSOENV_PROFILE,
-# SSOENV_EXPIRATION, NO_COLOR, SSOENV_PROMPT): the escaped name, the expiry and
+# SSOENV_EXPIRATION, NO_COLOR, SSOENV_PROMPT, SSOENV_AUTO_RENEW, SSOENV_RENEWABLE):
+# the renewal mark, the escaped name, the expiry and
 # the PROMPT prefix in each colour. __ssoenv_exp is empty when there is no
 # countdown (no profile, or an expiration that is not 1 to 15 decimal digits).
 __ssoenv_prepare() {
-    __ssoenv_key="${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_PROMPT-}"
+    __ssoenv_key="${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_PROMPT-}:${SSOENV_AUTO_RENEW-}:${SSOENV_RENEWABLE-}"
     __ssoenv_until=0 __ssoenv_exp=''
     if [[ -z ${SSOENV_PROFILE-} ]]; then
         SSOENV_SEGMENT='' SSOENV_SEGMENT_STATE='' SSOENV_SEGMENT_COLOR='' __ssoenv_want=''
-        __ssoenv_until=9000000000000
+        SSOENV_SEGMENT_RENEW='' __ssoenv_mk='' __ssoenv_until=9000000000000
         return 0
     fi
     [[ $SSOENV_PROFILE == "$__ssoenv_name_of" ]] || __ssoenv_printable "$SSOENV_PROFILE"
+    # The renewal mark (the hook renews these credentials unattended), with the
+    # locale of this moment; the text in psvar carries it after the countdown.
+    SSOENV_SEGMENT_RENEW='' __ssoenv_mk=''
+    if [[ ${SSOENV_RENEWABLE-} == 1 && ${SSOENV_AUTO_RENEW-} == 1 ]]; then
+        case ${LC_ALL:-${LC_CTYPE:-${LANG-}}} in
+        (*[Uu][Tt][Ff]-8* | *[Uu][Tt][Ff]8*) SSOENV_SEGMENT_RENEW=$'\xe2\x86\xbb' ;;
+        (*) SSOENV_SEGMENT_RENEW=+ ;;
+        esac
+        __ssoenv_mk=" $SSOENV_SEGMENT_RENEW"
+    fi
     # The prefixes for PROMPT. The text itself is never in PROMPT: %Nv shows element N
     # of psvar as it is, with no %-escapes, `!` (prompt_bang) or $(…) (prompt_subst)
     # taken from it, so the prefix is right whatever options are set, and whenever
@@ -204,15 +217,15 @@ __ssoenv_hook() {
     __ssoenv_status=$?
     # Inactive and nothing shown: this one test is the whole cost.
     [[ -n ${SSOENV_PROFILE-}${SSOENV_SEGMENT-}${__ssoenv_prefix-} ]] || return $__ssoenv_status
-    [[ $__ssoenv_key == "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_PROMPT-}" ]] || __ssoenv_prepare
+    [[ $__ssoenv_key == "${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_PROMPT-}:${SSOENV_AUTO_RENEW-}:${SSOENV_RENEWABLE-}" ]] || __ssoenv_prepare
     if (( EPOCHSECONDS >= __ssoenv_until )); then
         __ssoenv_tick_inline
     fi
     # The prefix stays at the front of PROMPT (a theme may have rebuilt PROMPT), the
     # text in psvar: a new minute changes only psvar, a new colour the prefix.
     if [[ $__ssoenv_prefix == "$__ssoenv_want" && ${PROMPT:0:${#__ssoenv_prefix}} == "$__ssoenv_prefix" ]]; then
-        [[ -z $__ssoenv_want || ${psvar[__ssoenv_psvar]-} == "($SSOENV_SEGMENT)" ]] ||
-            psvar[__ssoenv_psvar]="($SSOENV_SEGMENT)"
+        [[ -z $__ssoenv_want || ${psvar[__ssoenv_psvar]-} == "($SSOENV_SEGMENT$__ssoenv_mk)" ]] ||
+            psvar[__ssoenv_psvar]="($SSOENV_SEGMENT$__ssoenv_mk)"
         return $__ssoenv_status
     fi
     # Take out the prefix put in last time (wherever it went), then put the new one in front.
@@ -223,7 +236,7 @@ __ssoenv_hook() {
     fi
     if [[ -n $__ssoenv_want ]]; then
         __ssoenv_prefix=$__ssoenv_want
-        psvar[__ssoenv_psvar]="($SSOENV_SEGMENT)"
+        psvar[__ssoenv_psvar]="($SSOENV_SEGMENT$__ssoenv_mk)"
         PROMPT=$__ssoenv_want$PROMPT
     fi
     return $__ssoenv_status

@@ -171,8 +171,9 @@ pub enum Command {
     Init(InitArgs),
     /// Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh
     #[command(
-        after_help = "Placeholders for --format: {profile} {remaining} {seconds} {state} {color}\n\
-            ({state}: ok, warn, critical, expired, unknown; {color}: green, yellow, red; {{ and }} for braces).\n\
+        after_help = "Placeholders for --format: {profile} {remaining} {seconds} {state} {color} {renew}\n\
+            ({state}: ok, warn, critical, expired, unknown; {color}: green, yellow, red; {renew}: ↻ (+ outside\n\
+            a UTF-8 locale) when SSOENV_RENEWABLE=1 and SSOENV_AUTO_RENEW=1, else empty; {{ and }} for braces).\n\
             Prints nothing when no profile is active. Colour follows the state unless --no-color or NO_COLOR.\n\n\
             Examples:\n  ssoenv prompt\n  ssoenv prompt --no-color --format '☁ {profile} ({remaining})'"
     )]

@@ -163,7 +163,8 @@ pub fn run(outer: &Env) -> Result<i32> {
     let started = Instant::now();
     let again = role_credentials()?;
     let took = started.elapsed();
-    let changes = credentials::env::session_changes(&dev.name, &again, dev.region.as_deref());
+    let changes =
+        credentials::env::session_changes(&dev.name, &again, dev.region.as_deref(), false);
     let masked: Vec<_> = changes
         .into_iter()
         .map(|(k, v)| {

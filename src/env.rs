@@ -64,6 +64,9 @@ pub const AWS_DEFAULT_REGION: &str = "AWS_DEFAULT_REGION";
 pub const SSOENV_PROFILE: &str = "SSOENV_PROFILE";
 /// Unix seconds; the prompt computes the countdown from it without starting a process.
 pub const SSOENV_EXPIRATION: &str = "SSOENV_EXPIRATION";
+/// `1` when the session's SSO token has refresh material (an sso-session
+/// profile): with SSOENV_AUTO_RENEW=1 the prompt hook renews it unattended.
+pub const SSOENV_RENEWABLE: &str = "SSOENV_RENEWABLE";
 
 /// `exec --server` sets these two for the child (spec aws-credentials-more §2.1).
 pub const AWS_CONTAINER_CREDENTIALS_FULL_URI: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
@@ -101,6 +104,7 @@ pub const SESSION_VARS: &[&str] = &[
     AWS_DEFAULT_REGION,
     SSOENV_PROFILE,
     SSOENV_EXPIRATION,
+    SSOENV_RENEWABLE,
 ];
 
 /// A snapshot of the environment. Values that are not UTF-8 are dropped:

@@ -8,6 +8,9 @@
 //! - colour by state: `ok` green, `warn` (under 15 min) yellow, `critical`
 //!   (under 5 min) red, `expired` red; a missing or malformed expiry gives the
 //!   profile alone in state `unknown`, uncoloured.
+//! - a profile the prompt hook will renew unattended (`SSOENV_RENEWABLE=1` and
+//!   `SSOENV_AUTO_RENEW=1`) is marked: `prod 42m ↻`, or `prod 42m +` when the
+//!   locale (LC_ALL, else LC_CTYPE, else LANG) is not UTF-8.
 
 /// Below this many seconds left the segment turns yellow.
 pub const WARN_BELOW: i64 = 15 * 60;
@@ -93,6 +96,36 @@ pub fn parse_expiration(s: &str) -> Option<i64> {
     s.parse().ok()
 }
 
+/// The renewal mark in a UTF-8 locale, and elsewhere.
+pub const RENEW_MARK: &str = "↻";
+pub const RENEW_MARK_ASCII: &str = "+";
+
+/// Whether the locale is UTF-8: the first of LC_ALL, LC_CTYPE, LANG that is set
+/// and not empty names `UTF-8` or `utf8` (any case).
+pub fn utf8_locale(env: &crate::env::Env) -> bool {
+    ["LC_ALL", "LC_CTYPE", "LANG"]
+        .iter()
+        .find_map(|n| env.non_empty(n))
+        .is_some_and(|v| {
+            let v = v.to_ascii_lowercase();
+            v.contains("utf-8") || v.contains("utf8")
+        })
+}
+
+/// The renewal mark for this environment: empty unless `SSOENV_RENEWABLE=1`
+/// and `SSOENV_AUTO_RENEW=1` (the hook will renew these credentials without a
+/// person), else `↻`, or `+` outside a UTF-8 locale.
+pub fn renew_mark(env: &crate::env::Env) -> &'static str {
+    use crate::env::{SSOENV_AUTO_RENEW, SSOENV_RENEWABLE};
+    if env.get(SSOENV_RENEWABLE) != Some("1") || env.get(SSOENV_AUTO_RENEW) != Some("1") {
+        ""
+    } else if utf8_locale(env) {
+        RENEW_MARK
+    } else {
+        RENEW_MARK_ASCII
+    }
+}
+
 /// The segment for `profile`, or None when no profile is active (empty name).
 ///
 /// `format` placeholders: `{profile}`, `{remaining}` (`42m`, empty when the
@@ -108,6 +141,20 @@ pub fn segment(
     color: bool,
     format: Option<&str>,
 ) -> Option<String> {
+    segment_marked(profile, expiration, now, color, format, "")
+}
+
+/// [`segment`] with the renewal mark `renew` (empty for none, see
+/// [`renew_mark`]): `{renew}` in a format, and after the text in the default
+/// one (`prod 42m ↻`).
+pub fn segment_marked(
+    profile: &str,
+    expiration: Option<i64>,
+    now: i64,
+    color: bool,
+    format: Option<&str>,
+    renew: &str,
+) -> Option<String> {
     if profile.is_empty() {
         return None;
     }
@@ -119,11 +166,14 @@ pub fn segment(
     let rem_text = remaining.map(remaining_text).unwrap_or_default();
     let body = match format {
         None => {
-            if rem_text.is_empty() {
-                profile.to_owned()
-            } else {
-                format!("{profile} {rem_text}")
+            let mut b = profile.to_owned();
+            for part in [rem_text.as_str(), renew] {
+                if !part.is_empty() {
+                    b.push(' ');
+                    b.push_str(part);
+                }
             }
+            b
         }
         Some(f) => expand(f, |key| match key {
             "profile" => Some(profile.to_owned()),
@@ -131,6 +181,7 @@ pub fn segment(
             "seconds" => Some(remaining.map(|r| r.to_string()).unwrap_or_default()),
             "state" => Some(state.name().to_owned()),
             "color" => Some(state.color_name().to_owned()),
+            "renew" => Some(renew.to_owned()),
             _ => None,
         }),
     };
@@ -187,6 +238,27 @@ mod tests {
         assert_eq!(seg(0), "prod expired");
         assert_eq!(seg(-5), "prod expired");
         assert_eq!(seg(12 * 3600 + 7 * 60), "prod 12h07m");
+    }
+
+    #[test]
+    fn the_renewal_mark_needs_both_variables_and_falls_back_to_ascii() {
+        use crate::env::Env;
+        let e = |pairs: &[(&str, &str)]| renew_mark(&Env::from_pairs(pairs.iter().copied()));
+        let both = [("SSOENV_RENEWABLE", "1"), ("SSOENV_AUTO_RENEW", "1")];
+        assert_eq!(e(&both), "+");
+        let utf8 = [both[0], both[1], ("LANG", "en_US.UTF-8")];
+        assert_eq!(e(&utf8), "↻");
+        let c = [both[0], both[1], ("LANG", "en_US.utf8"), ("LC_ALL", "C")];
+        assert_eq!(e(&c), "+");
+        assert_eq!(e(&[both[0], ("LANG", "C.UTF-8")]), "");
+        assert_eq!(e(&[both[1], ("LANG", "C.UTF-8")]), "");
+        let m = |f| segment_marked("prod", Some(NOW + 2520), NOW, false, f, "↻").unwrap();
+        assert_eq!(m(None), "prod 42m ↻");
+        assert_eq!(m(Some("{profile}{renew}")), "prod↻");
+        assert_eq!(
+            segment_marked("prod", None, NOW, false, None, "+").unwrap(),
+            "prod +"
+        );
     }
 
     #[test]

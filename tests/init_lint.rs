@@ -184,8 +184,12 @@ fn the_powershell_completer_quotes_the_profile_names_it_inserts() {
     }
     // The function refuses code for another shell, as the bash, zsh and fish ones do.
     assert!(printed.contains("if ($null -ne $value -and $value -notin @('powershell', 'pwsh')) {"));
+    assert!(printed.contains("$out = __ssoenv_invoke $args[0] @shellArgs @rest | Out-String"));
+    // SSOENV_INIT for the binary alone (`ssoenv doctor`), restored after the call.
     assert!(
-        printed.contains("$out = & $global:__ssoenv_bin $args[0] @shellArgs @rest | Out-String")
+        printed.contains(
+            "    try { & $global:__ssoenv_bin @args } finally { $env:SSOENV_INIT = $old }"
+        )
     );
     // The profile results never pass through `-like`.
     assert!(!printed.contains("$completions += @(& ssoenv profiles"));

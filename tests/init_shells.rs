@@ -703,3 +703,135 @@ fn the_bash_band_functions_agree_with_the_full_recompute() {
         );
     }
 }
+
+/// The prompt with SSOENV_RENEWABLE and SSOENV_AUTO_RENEW as given (an hour
+/// and more left: no renewal is due) and the locale in `env`.
+fn marked_prompt(sh: &RealShell, renewable: bool, auto: bool, env: &[(&str, &str)]) -> String {
+    let mut script = setup(sh, false);
+    script.push_str(&export(sh, "SSOENV_PROFILE", "prod"));
+    script.push_str(&export(sh, "SSOENV_EXPIRATION", "4102444800"));
+    if renewable {
+        script.push_str(&export(sh, "SSOENV_RENEWABLE", "1"));
+    }
+    if auto {
+        script.push_str(&export(sh, "SSOENV_AUTO_RENEW", "1"));
+    }
+    script.push_str(&sh.prompt_hook());
+    script.push_str(show(sh));
+    let mut all = vec![("NO_COLOR", "1")];
+    all.extend_from_slice(env);
+    let out = run(sh, &script, &all);
+    let p = field(&out, "prompt").to_owned();
+    assert!(
+        p.starts_with("(prod ") && p.ends_with(") P> "),
+        "{}: {out}",
+        sh.name
+    );
+    assert!(
+        !field(&out, "segment").contains(['+', '\u{21bb}']),
+        "{}: {out}",
+        sh.name
+    );
+    p
+}
+
+#[test]
+fn the_renewal_mark_shows_only_when_renewable_and_auto_renew_are_both_set() {
+    let utf8 = [("LANG", "C.UTF-8")];
+    for sh in installed_shells() {
+        let shell = sh.name;
+        let p = marked_prompt(sh, true, true, &utf8);
+        assert!(p.ends_with(" \u{21bb}) P> "), "{shell}: {p:?}");
+        let p = marked_prompt(sh, true, true, &[("LANG", "C.UTF-8"), ("LC_ALL", "C")]);
+        assert!(p.ends_with(" +) P> "), "{shell}: {p:?}");
+        let p = marked_prompt(sh, true, true, &[]);
+        assert!(p.ends_with(" +) P> "), "{shell}: {p:?}");
+        for (renewable, auto) in [(true, false), (false, true), (false, false)] {
+            let p = marked_prompt(sh, renewable, auto, &utf8);
+            assert!(
+                !p.contains('+') && !p.contains('\u{21bb}'),
+                "{shell} renewable={renewable} auto={auto}: {p:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn turning_auto_renew_off_takes_the_mark_away_at_the_next_prompt() {
+    for sh in installed_shells() {
+        let shell = sh.name;
+        let mut script = setup(sh, false);
+        script.push_str(&export(sh, "SSOENV_PROFILE", "prod"));
+        script.push_str(&export(sh, "SSOENV_EXPIRATION", "4102444800"));
+        script.push_str(&export(sh, "SSOENV_RENEWABLE", "1"));
+        script.push_str(&export(sh, "SSOENV_AUTO_RENEW", "1"));
+        script.push_str(&sh.prompt_hook());
+        script.push_str(show(sh));
+        script.push_str(&export(sh, "SSOENV_AUTO_RENEW", "0"));
+        script.push_str(&sh.prompt_hook());
+        script.push_str(&show(sh).replace("prompt=", "after="));
+        let out = run(sh, &script, &[("NO_COLOR", "1")]);
+        assert!(field(&out, "prompt").ends_with(" +) P> "), "{shell}: {out}");
+        let after = field(&out, "after");
+        assert!(
+            after.ends_with(") P> ") && !after.contains('+'),
+            "{shell}: {out}"
+        );
+    }
+}
+
+#[test]
+fn ssoenv_prompt_has_the_renew_placeholder() {
+    let prompt = |env: &[(&str, &str)], args: &[&str]| {
+        let out = Command::new(BIN)
+            .arg("prompt")
+            .args(args)
+            .env_clear()
+            .env("SSOENV_PROFILE", "prod")
+            .env("SSOENV_EXPIRATION", "4102444800")
+            .envs(env.iter().copied())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", stderr(&out));
+        stdout(&out)
+    };
+    let both = [("SSOENV_RENEWABLE", "1"), ("SSOENV_AUTO_RENEW", "1")];
+    assert_eq!(
+        prompt(&both, &["--no-color", "--format", "[{renew}]"]),
+        "[+]\n"
+    );
+    let utf8 = [both[0], both[1], ("LC_CTYPE", "en_US.UTF-8")];
+    assert_eq!(
+        prompt(&utf8, &["--no-color", "--format", "[{renew}]"]),
+        "[\u{21bb}]\n"
+    );
+    assert_eq!(
+        prompt(&both[..1], &["--no-color", "--format", "[{renew}]"]),
+        "[]\n"
+    );
+    assert!(prompt(&utf8, &["--no-color"]).ends_with(" \u{21bb}\n"));
+}
+
+#[test]
+fn doctor_through_the_function_sees_the_integration_without_exporting_it() {
+    for sh in installed_shells() {
+        let shell = sh.name;
+        let mut script = setup(sh, false);
+        script.push_str(&format!(
+            "{}\n",
+            sh.status_of("ssoenv doctor --json > doctor.json", "rc")
+        ));
+        script.push_str(&format!(
+            "{}\n",
+            sh.status_of("printenv SSOENV_INIT", "exported")
+        ));
+        let home = tempfile::tempdir().unwrap();
+        let out = run_in(home.path(), sh, &script, &[]);
+        let json = std::fs::read_to_string(home.path().join("doctor.json")).unwrap();
+        assert!(
+            json.contains(&format!("loaded in this shell ({shell};")),
+            "{shell}: {json}"
+        );
+        assert_eq!(field(&out, "exported"), "1", "{shell}: {out}");
+    }
+}

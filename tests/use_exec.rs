@@ -16,6 +16,7 @@ const VARS: &[&str] = &[
     "AWS_DEFAULT_REGION",
     "SSOENV_PROFILE",
     "SSOENV_EXPIRATION",
+    "SSOENV_RENEWABLE",
 ];
 
 fn parse_eval(out: &str) -> std::collections::BTreeMap<String, Option<String>> {
@@ -466,6 +467,29 @@ fn a_terminal_on_stdout_gets_a_hint_and_no_secrets() {
     let secret = v["Credentials"]["SecretAccessKey"].as_str().unwrap();
     assert!(!shown.contains(secret), "the secret reached the terminal");
     assert!(!shown.contains("export "), "{shown}");
+}
+
+#[test]
+fn use_marks_a_session_with_a_refresh_token_as_renewable_and_a_legacy_one_not() {
+    let sb = Sandbox::new();
+    // dev: sso-session corp with registration scopes, so the token has a refresh token.
+    let out = sb.run(["use", "dev", "--shell", "bash"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let script = stdout(&out);
+    assert!(script.contains("export SSOENV_RENEWABLE='1';"), "{script}");
+    // legacy: a token without refresh material; `use` removes a previous value.
+    let out = sb.run(["use", "legacy", "--shell", "bash"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let legacy = stdout(&out);
+    assert!(legacy.contains("unset SSOENV_RENEWABLE"), "{legacy}");
+    let env = parse_eval(&eval_in(
+        "bash",
+        &format!("{script}{legacy}"),
+        VARS,
+        sb.dir.path(),
+    ));
+    assert_eq!(env["SSOENV_RENEWABLE"], None);
+    assert_eq!(env["SSOENV_PROFILE"], Some(hex("legacy")));
 }
 
 #[test]

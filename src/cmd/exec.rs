@@ -64,7 +64,7 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
         let server = credentials::server::Server::start(source)?;
         credentials::env::server_changes(&name, &server.url(), server.token(), region.as_deref())
     } else {
-        credentials::env::session_changes(&profile.name, &creds, region)
+        credentials::env::session_changes(&profile.name, &creds, region, false)
     };
     for (name, value) in changes {
         match value {

@@ -8,7 +8,7 @@ use crate::env::{self, Env};
 use crate::error::{Error, Result};
 
 /// The placeholders `crate::prompt::segment` expands.
-const PLACEHOLDERS: [&str; 5] = ["profile", "remaining", "seconds", "state", "color"];
+const PLACEHOLDERS: [&str; 6] = ["profile", "remaining", "seconds", "state", "color", "renew"];
 
 pub fn run(args: PromptArgs, env: &Env) -> Result<i32> {
     // Checked even with no profile active, so a typo shows when it is written.
@@ -27,8 +27,15 @@ pub fn run(args: PromptArgs, env: &Env) -> Result<i32> {
         .and_then(crate::prompt::parse_expiration);
     // no-color.org: NO_COLOR set to anything but the empty string.
     let color = !args.no_color && env.non_empty(env::NO_COLOR).is_none();
-    if let Some(s) = crate::prompt::segment(profile, expiration, now, color, args.format.as_deref())
-    {
+    let renew = crate::prompt::renew_mark(env);
+    if let Some(s) = crate::prompt::segment_marked(
+        profile,
+        expiration,
+        now,
+        color,
+        args.format.as_deref(),
+        renew,
+    ) {
         super::emit(&format!("{s}\n"))?;
     }
     Ok(0)
@@ -81,7 +88,8 @@ mod tests {
         for p in PLACEHOLDERS {
             let f = format!("<{{{p}}}>");
             assert!(check_format(&f).is_ok());
-            let out = crate::prompt::segment("x", Some(100), 0, false, Some(&f)).unwrap();
+            let out =
+                crate::prompt::segment_marked("x", Some(100), 0, false, Some(&f), "+").unwrap();
             assert!(!out.contains('{'), "{p} is not expanded: {out}");
         }
     }

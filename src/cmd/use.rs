@@ -39,6 +39,7 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
         &profile.name,
         &creds,
         region,
+        renewable(env, &profile.sso),
     ))?;
     if std::io::stdout().is_terminal() {
         // Never print secrets to a terminal: say how to use the output instead.
@@ -59,6 +60,23 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     }
     super::emit(&script)?;
     Ok(0)
+}
+
+/// Whether the session's token can be refreshed without a person: an
+/// sso-session profile whose cached token has refresh material and was not
+/// rejected (what [`crate::login::TokenState`] calls refreshable).
+fn renewable(env: &Env, session: &crate::config::SsoSession) -> bool {
+    let Ok(home) = crate::env::home_dir(env) else {
+        return false;
+    };
+    let Some(tok) = crate::cache::token::load(&home, session) else {
+        return false;
+    };
+    session.name.is_some()
+        && !tok.rejected()
+        && tok
+            .refresh_material(time::OffsetDateTime::now_utc())
+            .is_some()
 }
 
 /// A watchdog for the background renewal: past `limit`, exit 1 with nothing

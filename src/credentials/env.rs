@@ -9,7 +9,14 @@ use crate::shell::Change;
 /// AWS_REGION (CLI v2) and AWS_DEFAULT_REGION (boto3); with none known both
 /// are removed so a previous profile's region never leaks (spec §7).
 /// AWS_SECURITY_TOKEN is removed: botocore reads it before AWS_SESSION_TOKEN.
-pub fn session_changes(profile: &str, creds: &Credentials, region: Option<&str>) -> Vec<Change> {
+/// SSOENV_RENEWABLE is `1` when `renewable` (the token has refresh material),
+/// else removed.
+pub fn session_changes(
+    profile: &str,
+    creds: &Credentials,
+    region: Option<&str>,
+    renewable: bool,
+) -> Vec<Change> {
     let set = |n: &str, v: &str| (n.to_owned(), Some(v.to_owned()));
     let unset = |n: &str| (n.to_owned(), None);
     let region_change = |n: &str| match region {
@@ -33,6 +40,11 @@ pub fn session_changes(profile: &str, creds: &Credentials, region: Option<&str>)
             env::SSOENV_EXPIRATION,
             &creds.expiration.unix_timestamp().to_string(),
         ),
+        if renewable {
+            set(env::SSOENV_RENEWABLE, "1")
+        } else {
+            unset(env::SSOENV_RENEWABLE)
+        },
     ]
 }
 
