@@ -5,7 +5,8 @@
 # most prompts find it cached), with an active profile recomputed every time
 # (the worst case: the first prompt of each minute; bash also with an hour or more
 # left, a text of its own), in the last minute (recomputed
-# every second), and of an empty function
+# every second), with the renewal mark (SSOENV_RENEWABLE=1 SSOENV_AUTO_RENEW=1),
+# and of an empty function
 # for reference; then the cost of
 # `ssoenv prompt` as a process (hyperfine). Figures go in the README.
 #
@@ -72,11 +73,14 @@ bash_case "active (prod 42m)" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((E
 bash_case "active, recomputed each time" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 2550)); MISS="__ssoenv_until=0"'
 bash_case "1h15m, recomputed each time" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 4550)); MISS="__ssoenv_until=0"'
 bash_case "last minute, recomputed each time" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 45)); MISS="__ssoenv_until=0"'
+bash_case "marked (prod 42m ↻)" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 2550)) SSOENV_RENEWABLE=1 SSOENV_AUTO_RENEW=1 LANG=C.UTF-8'
+bash_case "marked, recomputed each time" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 2550)) SSOENV_RENEWABLE=1 SSOENV_AUTO_RENEW=1 LANG=C.UTF-8; MISS="__ssoenv_until=0"'
 bash_case "active, SSOENV_PROMPT=off" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 2550)) SSOENV_PROMPT=off'
 zsh_case "no profile" ":"
 zsh_case "active (prod 42m)" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 2550))'
 zsh_case "active, recomputed each time" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 2550)); MISS="__ssoenv_until=0"'
 zsh_case "last minute, recomputed each time" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 45)); MISS="__ssoenv_until=0"'
+zsh_case "marked (prod 42m ↻)" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 2550)) SSOENV_RENEWABLE=1 SSOENV_AUTO_RENEW=1 LANG=C.UTF-8'
 zsh_case "active, SSOENV_PROMPT=off" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 2550)) SSOENV_PROMPT=off'
 
 if command -v hyperfine >/dev/null; then
