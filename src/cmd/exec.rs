@@ -19,13 +19,10 @@ use std::process::Command;
 
 pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
-    let name = match args.profile.or_else(|| super::pick::aws_profile(env)) {
-        Some(name) => name,
-        None => match super::pick::pick_profile(&config, env)? {
-            Some(Some(name)) => name,
-            Some(None) => return Ok(crate::tty::CANCELLED),
-            None => return Err(which_profile(&config)),
-        },
+    let Some(name) =
+        super::pick::choose_profile(args.profile, &config, env, || which_profile(&config))?
+    else {
+        return Ok(crate::tty::CANCELLED);
     };
     let profile = config.resolve(&name)?;
     // No command: the user's shell, as `aws-vault exec` does.

@@ -209,6 +209,24 @@ pub fn usable_profiles(config: &Config) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The profile `use` and `exec` mean: the one named, else `AWS_PROFILE`, else
+/// the picker on a terminal. `Ok(None)` when the person cancelled the picker;
+/// `none` builds the error when there is nothing to ask with.
+pub fn choose_profile(
+    named: Option<String>,
+    config: &Config,
+    env: &Env,
+    none: impl FnOnce() -> Error,
+) -> Result<Option<String>> {
+    if let Some(name) = named.or_else(|| aws_profile(env)) {
+        return Ok(Some(name));
+    }
+    match pick_profile(config, env)? {
+        Some(choice) => Ok(choice),
+        None => Err(none()),
+    }
+}
+
 /// No profile named: on a terminal, a type-to-filter list of the usable
 /// profiles (drawn on stderr). `Ok(None)` when there is no terminal or no
 /// profile to offer (the caller then says which to name); `Ok(Some(None))`

@@ -21,14 +21,11 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     }
     let shell = Shell::detect(args.shell, env)?;
     let config = Config::load(env)?;
-    let name = match args.profile.or_else(|| super::pick::aws_profile(env)) {
-        Some(name) => name,
-        None => match super::pick::pick_profile(&config, env)? {
-            Some(Some(name)) => name,
-            // Esc: nothing on stdout, so `eval` changes nothing.
-            Some(None) => return Ok(crate::tty::CANCELLED),
-            None => return Err(which_profile(&config, shell)),
-        },
+    let Some(name) =
+        super::pick::choose_profile(args.profile, &config, env, || which_profile(&config, shell))?
+    else {
+        // Esc: nothing on stdout, so `eval` changes nothing.
+        return Ok(crate::tty::CANCELLED);
     };
     let profile = config.resolve(&name)?;
     let ctx = Ctx::new(env)?;
