@@ -589,6 +589,86 @@ impl Cli {
     }
 }
 
+/// The two commands run on every prompt or profile switch, `use` and `prompt`, in
+/// their everyday forms, parsed without clap: building clap's command tree for
+/// every subcommand costs more than the rest of a warm `use` (`benches/use_cached.sh`,
+/// README "Performance"). Anything else (help, errors, repeated or unusual
+/// options, a value starting with `-`, non-UTF-8) returns None and goes to clap,
+/// which stays the one definition: a test checks both agree on every accepted form.
+pub fn parse_fast(raw: &[OsString]) -> Option<Cli> {
+    let mut words = raw.get(1..)?.iter().map(|w| w.to_str());
+    let command = match words.next()?? {
+        "use" => Command::Use(fast_use(words)?),
+        "prompt" => Command::Prompt(fast_prompt(words)?),
+        _ => return None,
+    };
+    Some(Cli { command })
+}
+
+/// An option's value, from `--name=value` or the next word: None unless it is
+/// non-empty and does not start with `-` (clap's own reading of those differs).
+fn fast_value<'a>(
+    word: &'a str,
+    name: &str,
+    words: &mut impl Iterator<Item = Option<&'a str>>,
+) -> Option<Option<&'a str>> {
+    let rest = word.strip_prefix(name)?;
+    let value = match rest.strip_prefix('=') {
+        Some(v) => v,
+        None if rest.is_empty() => words.next()??,
+        None => return None,
+    };
+    Some((!value.is_empty() && !value.starts_with('-')).then_some(value))
+}
+
+fn fast_use<'a>(mut words: impl Iterator<Item = Option<&'a str>>) -> Option<UseArgs> {
+    let mut a = UseArgs {
+        profile: None,
+        shell: None,
+        region: None,
+        login: LoginFlags { no_browser: false },
+        force: false,
+    };
+    while let Some(w) = words.next() {
+        let w = w?;
+        match w {
+            "--force" if !a.force => a.force = true,
+            "--no-browser" if !a.login.no_browser => a.login.no_browser = true,
+            _ if w.starts_with("--shell") && a.shell.is_none() => {
+                let v = fast_value(w, "--shell", &mut words)??;
+                a.shell = Some(<crate::shell::Shell as clap::ValueEnum>::from_str(v, false).ok()?);
+            }
+            _ if w.starts_with("--region") && a.region.is_none() => {
+                let v = fast_value(w, "--region", &mut words)??;
+                a.region = Some(parse_region(v).ok()?);
+            }
+            _ if !w.starts_with('-') && !w.is_empty() && a.profile.is_none() => {
+                a.profile = Some(w.to_owned());
+            }
+            _ => return None,
+        }
+    }
+    Some(a)
+}
+
+fn fast_prompt<'a>(mut words: impl Iterator<Item = Option<&'a str>>) -> Option<PromptArgs> {
+    let mut a = PromptArgs {
+        format: None,
+        no_color: false,
+    };
+    while let Some(w) = words.next() {
+        let w = w?;
+        match w {
+            "--no-color" if !a.no_color => a.no_color = true,
+            _ if w.starts_with("--format") && a.format.is_none() => {
+                a.format = Some(fast_value(w, "--format", &mut words)??.to_owned());
+            }
+            _ => return None,
+        }
+    }
+    Some(a)
+}
+
 fn dash_before_profile(raw: &[OsString]) -> bool {
     let Some(i) = raw.iter().position(|w| w == "exec") else {
         return false;
@@ -632,6 +712,90 @@ fn parse_region(s: &str) -> Result<String, String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every form `parse_fast` accepts, clap parses to the same value; every
+    /// other form is left to clap.
+    #[test]
+    fn the_fast_parser_agrees_with_clap_or_declines() {
+        let accepted: &[&[&str]] = &[
+            &["use"],
+            &["use", "prod"],
+            &["use", "prod", "--shell", "bash"],
+            &["use", "--shell", "zsh", "prod"],
+            &["use", "--shell=fish", "p r o d"],
+            &["use", "prod", "--shell", "pwsh"],
+            &["use", "prod", "--shell", "dash"],
+            &[
+                "use",
+                "prod",
+                "--shell",
+                "sh",
+                "--region",
+                "eu-west-1",
+                "--force",
+            ],
+            &["use", "--no-browser", "--region=us-east-1", "x'$(y)"],
+            &["use", "prod", "--force", "--no-browser"],
+            &["use", "ünï", "--shell", "powershell"],
+            &["prompt"],
+            &["prompt", "--no-color"],
+            &["prompt", "--format", "{profile}"],
+            &["prompt", "--format={profile} {remaining}", "--no-color"],
+        ];
+        for args in accepted {
+            let raw: Vec<OsString> = std::iter::once("ssoenv")
+                .chain(args.iter().copied())
+                .map(OsString::from)
+                .collect();
+            let fast = parse_fast(&raw).unwrap_or_else(|| panic!("declined {args:?}"));
+            let slow = Cli::try_parse_from(&raw).unwrap();
+            assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{args:?}");
+        }
+        let declined: &[&[&str]] = &[
+            &[],
+            &["use", "--help"],
+            &["use", "-h"],
+            &["use", "a", "b"],
+            &["use", "--shell", "tcsh", "p"],
+            &["use", "--shell", "Bash", "p"],
+            &["use", "--shell"],
+            &["use", "--shell=", "p"],
+            &["use", "--shell", "bash", "--shell", "zsh"],
+            &["use", "--shellx", "bash"],
+            &["use", "--force", "--force"],
+            &["use", "--force-login", "p"],
+            &["use", "--region", "", "p"],
+            &["use", "--region", "eu west", "p"],
+            &["use", "--", "p"],
+            &["use", "-", "p"],
+            &["use", ""],
+            &["use", "--region", "-x"],
+            &["prompt", "--format"],
+            &["prompt", "--format", "-x"],
+            &["prompt", "extra"],
+            &["exec", "p", "--", "true"],
+            &["--version"],
+        ];
+        for args in declined {
+            let raw: Vec<OsString> = std::iter::once("ssoenv")
+                .chain(args.iter().copied())
+                .map(OsString::from)
+                .collect();
+            assert!(parse_fast(&raw).is_none(), "accepted {args:?}");
+        }
+    }
+
+    #[cfg(unix)]
+    #[test]
+    fn the_fast_parser_leaves_non_utf8_to_clap() {
+        use std::os::unix::ffi::OsStringExt;
+        let raw = vec![
+            OsString::from("ssoenv"),
+            OsString::from("use"),
+            OsString::from_vec(vec![0xff, b'p']),
+        ];
+        assert!(parse_fast(&raw).is_none());
+    }
 
     fn exec(args: &[&str]) -> ExecArgs {
         let argv = ["ssoenv", "exec"].iter().chain(args);

@@ -7,7 +7,11 @@ use clap::Parser;
 
 fn main() {
     let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
-    let cli = ssoenv::cli::Cli::parse_from(&raw).with_raw_args(&raw);
+    // `use` and `prompt` in their everyday forms skip building clap's command tree.
+    let cli = match ssoenv::cli::parse_fast(&raw) {
+        Some(cli) => cli,
+        None => ssoenv::cli::Cli::parse_from(&raw).with_raw_args(&raw),
+    };
     let env = ssoenv::env::Env::from_process();
     let code = match ssoenv::cmd::run(cli, &env) {
         Ok(code) => code,

@@ -210,6 +210,11 @@ impl Ini {
     }
 
     fn intern(&mut self, key: &str) -> u32 {
+        // The keys resolution reads are interned first: most lines find
+        // theirs in a short scan, without hashing.
+        if let Some(id) = self.keys.iter().take(16).position(|k| k == key) {
+            return id as u32;
+        }
         if let Some(&id) = self.key_ids.get(key) {
             return id;
         }
@@ -301,7 +306,23 @@ pub(crate) fn py_space(c: char) -> bool {
 }
 
 pub(crate) fn py_trim(s: &str) -> &str {
-    s.trim_matches(py_space)
+    // ASCII ends (nearly every line) are trimmed byte by byte; a non-ASCII
+    // byte at either end takes the char path, which knows Unicode spaces.
+    let b = s.as_bytes();
+    let ascii_space = |c: u8| matches!(c, b' ' | b'\t'..=b'\r' | 0x1c..=0x1f);
+    let mut start = 0;
+    while start < b.len() && ascii_space(b[start]) {
+        start += 1;
+    }
+    let mut end = b.len();
+    while end > start && ascii_space(b[end - 1]) {
+        end -= 1;
+    }
+    let (first, last) = (b.get(start), b.get(end.wrapping_sub(1)));
+    if first.is_some_and(|c| !c.is_ascii()) || last.is_some_and(|c| !c.is_ascii()) {
+        return s.trim_matches(py_space);
+    }
+    &s[start..end]
 }
 
 /// Characters Python's `str.splitlines` breaks at, beyond `\n`/`\r` (which
@@ -328,7 +349,7 @@ impl<'a> Iterator for Lines<'a> {
         self.number += 1;
         let bytes = self.rest.as_bytes();
         let line;
-        match bytes.iter().position(|&b| b == b'\n' || b == b'\r') {
+        match memchr::memchr2(b'\n', b'\r', bytes) {
             Some(i) => {
                 line = &self.rest[..i];
                 let skip = if bytes[i] == b'\r' && bytes.get(i + 1) == Some(&b'\n') {
@@ -472,7 +493,7 @@ pub(crate) fn parse_ini_with(text: &str, known: &[&str]) -> Result<Ini, ParseErr
     // outgrows it: one allocation instead of a doubling series of copies.
     ini.arena.reserve(text.len());
     // At most one section per `[`: size the section tables once.
-    let brackets = text.bytes().filter(|&b| b == b'[').count();
+    let brackets = memchr::memchr_iter(b'[', text.as_bytes()).count();
     ini.sections.reserve(brackets);
     for key in known {
         ini.intern(key);
