@@ -400,7 +400,7 @@ pub struct EmulatorArgs {
     /// Polling interval in seconds returned by StartDeviceAuthorization
     #[arg(long, default_value_t = 1)]
     pub interval: u32,
-    /// Deny every device authorization (the user clicks "Deny")
+    /// Deny every device authorization and PKCE authorize page (the user clicks "Deny")
     #[arg(long)]
     pub deny: bool,
     /// Let every device code expire before approval

@@ -488,7 +488,7 @@ pub fn login(
         &scopes,
         &challenge(&verifier),
     );
-    show_and_open(&ctx.env, &url);
+    show_and_open(&ctx.env, &url, subject);
     let deadline = Instant::now() + wait_for;
     let code = match callback.wait(&state, deadline) {
         Ok(Answer::Code(c)) => c,
@@ -572,13 +572,17 @@ pub fn login(
     Ok(tok)
 }
 
-/// The CLI's words (spec §6, 2.34.22+, with our option's name), the URL on
-/// a line of its own, then the browser opened on it when that is safe.
-fn show_and_open(env: &Env, url: &str) {
+/// The CLI's words (spec §6, 2.34.22+; the way to a device code is ours:
+/// `use` and `exec` have no `--use-device-code`), the URL on a line of its
+/// own, then the browser opened on it when that is safe.
+fn show_and_open(env: &Env, url: &str, subject: &Subject) {
     let safe = super::browser::safe_to_open(url);
     let mut text = String::new();
     if safe {
-        text.push_str("Attempting to open your default browser. If the browser does not open, open the following URL.\nIf you are unable to open the URL on this device, run this command again with the '--use-device-code' option.\n\n");
+        text.push_str(&format!(
+            "Attempting to open your default browser. If the browser does not open, open the following URL.\nIf you are unable to open the URL on this device, run `{} --use-device-code` instead.\n\n",
+            printable(&subject.login_command())
+        ));
     } else {
         text.push_str("ssoenv: not opening a browser: the authorization URL is not an https:// address; open it yourself only if you trust it\n\n");
     }
