@@ -528,6 +528,49 @@ mod tests {
     }
 
     #[test]
+    fn ssoenv_login_flow_is_pkce_or_device_and_nothing_else() {
+        let env = |v: &str| Env::from_pairs([(crate::env::SSOENV_LOGIN_FLOW, v)]);
+        assert_eq!(Flow::from_env(&Env::default()).unwrap(), None);
+        assert_eq!(Flow::from_env(&env("")).unwrap(), None);
+        assert_eq!(Flow::from_env(&env(" PKCE ")).unwrap(), Some(Flow::Pkce));
+        assert_eq!(Flow::from_env(&env("device")).unwrap(), Some(Flow::Device));
+        let e = Flow::from_env(&env("browser\x1b[2J")).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.message.contains("SSOENV_LOGIN_FLOW"), "{}", e.message);
+        assert!(!e.message.contains('\x1b'), "{}", e.message);
+    }
+
+    #[test]
+    fn pkce_gives_way_to_the_device_code_where_it_cannot_work() {
+        let browser = [("BROWSER", "firefox")];
+        let ok = Env::from_pairs(browser);
+        assert_eq!(pkce_unusable(&ok, &session(), false), None);
+        assert!(pkce_unusable(&ok, &session(), true).is_some_and(|w| w.contains("--no-browser")));
+        let legacy = SsoSession {
+            name: None,
+            ..session()
+        };
+        assert!(pkce_unusable(&ok, &legacy, false).is_some_and(|w| w.contains("sso-session")));
+        for ssh in [crate::env::SSH_CONNECTION, crate::env::SSH_TTY] {
+            let env = Env::from_pairs([browser[0], (ssh, "x")]);
+            assert!(pkce_unusable(&env, &session(), false).is_some_and(|w| w.contains("SSH")));
+        }
+        if cfg!(target_os = "linux")
+            && !std::fs::read_to_string("/proc/sys/kernel/osrelease")
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+                .contains("microsoft")
+        {
+            let none = Env::default();
+            assert!(
+                pkce_unusable(&none, &session(), false).is_some_and(|w| w.contains("no display"))
+            );
+            let x = Env::from_pairs([(crate::env::DISPLAY, ":0")]);
+            assert_eq!(pkce_unusable(&x, &session(), false), None);
+        }
+    }
+
+    #[test]
     fn a_refused_login_is_the_callers_error_and_no_second_call() {
         let (answer, calls) = run(false, false);
         assert_eq!(answer.unwrap_err().message, "refused");

@@ -768,6 +768,43 @@ mod tests {
     }
 
     #[test]
+    fn an_idle_or_oversized_connection_does_not_hold_up_the_callback() {
+        let cb = Callback::bind().unwrap();
+        let port = cb.port;
+        let client = std::thread::spawn(move || {
+            // A connection that sends nothing and stays open (a browser's speculative one).
+            let idle = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            // A request head with no end, past the 16 KiB bound: closed unanswered.
+            let mut big = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            let _ = big
+                .write_all(format!("GET /oauth/callback?code={}", "a".repeat(40_000)).as_bytes());
+            let mut answer = String::new();
+            let _ = big.read_to_string(&mut answer);
+            let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+            write!(
+                s,
+                "GET /oauth/callback?code=good&state=mine HTTP/1.1\r\n\r\n"
+            )
+            .unwrap();
+            let mut out = String::new();
+            s.read_to_string(&mut out).unwrap();
+            drop(idle);
+            (answer, out)
+        });
+        let start = Instant::now();
+        let answer = cb.wait("mine", Instant::now() + Duration::from_secs(30));
+        let (big, right) = client.join().unwrap();
+        assert_eq!(answer, Ok(Answer::Code("good".into())));
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
+        assert_eq!(big, "");
+        assert!(right.starts_with("HTTP/1.1 200"), "{right}");
+    }
+
+    #[test]
     fn the_listener_gives_up_at_the_deadline() {
         let cb = Callback::bind().unwrap();
         let start = Instant::now();
