@@ -621,7 +621,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__login)
-            opts="-h --sso-session --no-browser --force --help"
+            opts="-h --sso-session --no-browser --force --pkce --use-device-code --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

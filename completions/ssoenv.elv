@@ -70,6 +70,8 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --sso-session 'Log in this [sso-session NAME] directly'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
             cand --force 'Log in again even if a valid SSO token is cached'
+            cand --pkce 'Log in with the authorization code and PKCE, as `aws sso login` does (default: SSOENV_LOGIN_FLOW, else the device code)'
+            cand --use-device-code 'Log in with the device code, whatever SSOENV_LOGIN_FLOW says (as `aws sso login --use-device-code`)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
@@ -140,7 +142,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --fail 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)'
             cand --accounts 'Serve N generated accounts (account-0001 ..., 3 roles each; every 100th repeats the name before it) instead of the fixture'
             cand --latency-ms 'Add this many milliseconds to every answer (a distant region)'
-            cand --deny 'Deny every device authorization (the user clicks "Deny")'
+            cand --deny 'Deny every device authorization and PKCE authorize page (the user clicks "Deny")'
             cand --expire 'Let every device code expire before approval'
             cand -h 'Print help'
             cand --help 'Print help'

@@ -100,7 +100,14 @@ pub enum Command {
             Examples:\n  \
             ssoenv login prod\n  \
             ssoenv login --sso-session corp --no-browser\n  \
-            ssoenv login prod --force                # a new login even if the token is valid"
+            ssoenv login prod --force                # a new login even if the token is valid\n  \
+            ssoenv login prod --pkce                 # the browser here brings the code back (as `aws sso login`)\n  \
+            SSOENV_LOGIN_FLOW=pkce ssoenv use prod   # PKCE for the logins use/exec start too\n\n\
+            The device code is the default flow: a URL and a code, approved on any device. --pkce (or\n\
+            SSOENV_LOGIN_FLOW=pkce) logs in as the AWS CLI does by default, with the authorization code and\n\
+            PKCE; it needs an [sso-session] and falls back to the device code, saying why, over SSH, with no\n\
+            display, with --no-browser, or when it cannot listen on 127.0.0.1. SSOENV_PKCE_TIMEOUT bounds\n\
+            the wait for the browser (seconds, default 600)."
     )]
     Login(LoginArgs),
     /// Revoke an SSO session and remove its cached token and role credentials
@@ -393,7 +400,7 @@ pub struct EmulatorArgs {
     /// Polling interval in seconds returned by StartDeviceAuthorization
     #[arg(long, default_value_t = 1)]
     pub interval: u32,
-    /// Deny every device authorization (the user clicks "Deny")
+    /// Deny every device authorization and PKCE authorize page (the user clicks "Deny")
     #[arg(long)]
     pub deny: bool,
     /// Let every device code expire before approval
@@ -423,6 +430,12 @@ pub struct LoginArgs {
     /// Log in again even if a valid SSO token is cached
     #[arg(long)]
     pub force: bool,
+    /// Log in with the authorization code and PKCE, as `aws sso login` does (default: SSOENV_LOGIN_FLOW, else the device code)
+    #[arg(long, conflicts_with = "use_device_code")]
+    pub pkce: bool,
+    /// Log in with the device code, whatever SSOENV_LOGIN_FLOW says (as `aws sso login --use-device-code`)
+    #[arg(long)]
+    pub use_device_code: bool,
 }
 
 #[derive(Debug, Args)]

@@ -126,6 +126,8 @@ pub fn run(outer: &Env) -> Result<i32> {
                 no_browser: true,
                 force: false,
                 interaction: Interaction::Allowed,
+                // The demo shows the device code, whatever SSOENV_LOGIN_FLOW says.
+                flow: Some(crate::login::Flow::Device),
             },
         )
     };

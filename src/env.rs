@@ -26,6 +26,10 @@ pub const SSOENV_AUTO_RENEW: &str = "SSOENV_AUTO_RENEW";
 /// Set (to 1) by the prompt hook for its quiet renewal: `use` then never waits
 /// for another ssoenv's lock and gives up within a few seconds overall.
 pub const SSOENV_BACKGROUND_RENEW: &str = "SSOENV_BACKGROUND_RENEW";
+/// `pkce` or `device`: the login flow when the command line names none.
+pub const SSOENV_LOGIN_FLOW: &str = "SSOENV_LOGIN_FLOW";
+/// Seconds a PKCE login waits for the browser (default 600).
+pub const SSOENV_PKCE_TIMEOUT: &str = "SSOENV_PKCE_TIMEOUT";
 pub const NO_COLOR: &str = "NO_COLOR";
 pub const DISPLAY: &str = "DISPLAY";
 pub const WAYLAND_DISPLAY: &str = "WAYLAND_DISPLAY";

@@ -1,5 +1,6 @@
 //! SSO-OIDC client (spec §2): RegisterClient, StartDeviceAuthorization and
-//! CreateToken (device-code and refresh-token grants). Unsigned rest-json.
+//! CreateToken (device-code, authorization-code and refresh-token grants).
+//! Unsigned rest-json.
 
 use crate::aws::http::{
     Body, Http, HttpError, Method, Request, check_credential, check_text, decode, invalid,
@@ -9,6 +10,12 @@ use serde_json::json;
 
 pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 pub const REFRESH_GRANT: &str = "refresh_token";
+pub const AUTH_CODE_GRANT: &str = "authorization_code";
+/// The grant types of a PKCE registration (spec §2.1), as the CLI sends them.
+pub const AUTH_CODE_GRANT_TYPES: [&str; 2] = [AUTH_CODE_GRANT, REFRESH_GRANT];
+/// The redirect URI a PKCE client registers: loopback, **without** a port
+/// (the authorize and token calls add it; spec §2.6).
+pub const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
@@ -130,6 +137,32 @@ impl Oidc<'_> {
         )
     }
 
+    /// RegisterClient for the authorization-code (PKCE) flow, as the CLI sends
+    /// it (spec aws-credentials-more §7.3): the two grant types, the loopback
+    /// redirect URI without a port, the start URL as `issuerUrl` and `scopes`
+    /// (configured, else `sso:account:access`, chosen by the caller).
+    pub fn register_client_auth_code(
+        &self,
+        client_name: &str,
+        scopes: &[String],
+        issuer_url: &str,
+    ) -> Result<RegisterClientResponse, HttpError> {
+        let body = json!({
+            "clientName": client_name,
+            "clientType": "public",
+            "grantTypes": AUTH_CODE_GRANT_TYPES,
+            "redirectUris": [REGISTERED_REDIRECT_URI],
+            "issuerUrl": issuer_url,
+            "scopes": scopes,
+        });
+        self.call(
+            "/client/register",
+            body,
+            "RegisterClient",
+            RegisterClientResponse::validate,
+        )
+    }
+
     pub fn start_device_authorization(
         &self,
         client_id: &str,
@@ -153,6 +186,20 @@ impl Oidc<'_> {
         device_code: &str,
     ) -> Result<TokenResponse, HttpError> {
         let body = json!({"grantType": DEVICE_GRANT, "clientId": client_id, "clientSecret": client_secret, "deviceCode": device_code});
+        self.call("/token", body, "CreateToken", TokenResponse::validate)
+    }
+
+    /// CreateToken with the authorization code the browser brought back
+    /// (spec §2.3): `redirectUri` is the one of the authorize call, with its port.
+    pub fn create_token_auth_code(
+        &self,
+        client_id: &str,
+        client_secret: &str,
+        redirect_uri: &str,
+        code_verifier: &str,
+        code: &str,
+    ) -> Result<TokenResponse, HttpError> {
+        let body = json!({"grantType": AUTH_CODE_GRANT, "clientId": client_id, "clientSecret": client_secret, "redirectUri": redirect_uri, "codeVerifier": code_verifier, "code": code});
         self.call("/token", body, "CreateToken", TokenResponse::validate)
     }
 

@@ -59,6 +59,28 @@ pub fn path(home: &Path, session: &SsoSession) -> PathBuf {
     sso_cache_dir(home).join(format!("{}.json", key(session)))
 }
 
+/// Which flow a registration serves. Both share one file (the same key):
+/// the CLI tells them apart by `grantTypes` (spec aws-credentials-more §7.4),
+/// so a login with the other flow registers again and overwrites the file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Device code: no `grantTypes`, `scopes` only when configured.
+    Device,
+    /// Authorization code with PKCE: `grantTypes` with `authorization_code`.
+    AuthCode,
+}
+
+impl Kind {
+    /// botocore's `_is_registration_for_auth_code`: `grantTypes` present and
+    /// holding `authorization_code`.
+    fn of(f: &RegistrationFile) -> Kind {
+        match &f.grant_types {
+            Some(g) if g.iter().any(|t| t == crate::aws::oidc::AUTH_CODE_GRANT) => Kind::AuthCode,
+            _ => Kind::Device,
+        }
+    }
+}
+
 /// A cached device-flow registration with more than 15 minutes left.
 /// Auth-code (PKCE) registrations share the key but not the flow: not reused.
 pub fn load_reusable(
@@ -66,17 +88,24 @@ pub fn load_reusable(
     session: &SsoSession,
     now: OffsetDateTime,
 ) -> Option<Registration> {
+    load_reusable_for(home, session, now, Kind::Device)
+}
+
+/// A cached registration for the `kind` flow with more than 15 minutes left;
+/// one made for the other flow is not reused (spec aws-credentials-more §7.4).
+pub fn load_reusable_for(
+    home: &Path,
+    session: &SsoSession,
+    now: OffsetDateTime,
+    kind: Kind,
+) -> Option<Registration> {
     let Read::Present(f) =
         read_json::<RegistrationFile>(&path(home, session), "client registration cache file")
     else {
         return None;
     };
-    let pkce = f
-        .grant_types
-        .as_ref()
-        .is_some_and(|g| g.iter().any(|t| t == "authorization_code"));
     let expires_at = parse_timestamp(&f.expires_at)?;
-    if pkce || expires_at - now <= REUSE_MARGIN {
+    if Kind::of(&f) != kind || expires_at - now <= REUSE_MARGIN {
         return None;
     }
     Some(Registration {
@@ -86,13 +115,42 @@ pub fn load_reusable(
     })
 }
 
+/// Store a device-flow registration: `scopes` only when configured, no `grantTypes`.
 pub fn save(home: &Path, session: &SsoSession, reg: &Registration) -> Result<()> {
+    write(home, session, reg, session.scopes.clone(), None)
+}
+
+/// Store a PKCE registration as the CLI does: the scopes it registered with
+/// and `grantTypes` (spec aws-credentials-more §7.4).
+pub fn save_auth_code(
+    home: &Path,
+    session: &SsoSession,
+    reg: &Registration,
+    scopes: &[String],
+) -> Result<()> {
+    let grants = crate::aws::oidc::AUTH_CODE_GRANT_TYPES.map(str::to_owned);
+    write(
+        home,
+        session,
+        reg,
+        Some(scopes.to_vec()),
+        Some(grants.to_vec()),
+    )
+}
+
+fn write(
+    home: &Path,
+    session: &SsoSession,
+    reg: &Registration,
+    scopes: Option<Vec<String>>,
+    grant_types: Option<Vec<String>>,
+) -> Result<()> {
     let f = RegistrationFile {
         client_id: reg.client_id.clone(),
         client_secret: reg.client_secret.clone(),
         expires_at: format_timestamp(reg.expires_at),
-        scopes: session.scopes.clone(),
-        grant_types: None,
+        scopes,
+        grant_types,
     };
     write_atomic(
         &path(home, session),
@@ -155,5 +213,44 @@ mod tests {
         )
         .unwrap();
         assert!(load_reusable(tmp.path(), &s, now).is_none());
+        assert!(load_reusable_for(tmp.path(), &s, now, Kind::AuthCode).is_some());
+    }
+
+    #[test]
+    fn a_pkce_registration_is_written_as_the_cli_writes_it_and_reused_by_pkce_alone() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = SsoSession {
+            name: Some("my-sso".into()),
+            start_url: "https://d-1234567890.awsapps.com/start".into(),
+            region: "us-east-1".into(),
+            scopes: None,
+        };
+        let now = parse_timestamp("2027-02-25T07:00:00Z").unwrap();
+        let reg = Registration {
+            client_id: "exampleClientId".into(),
+            client_secret: "exampleClientSecret".into(),
+            expires_at: parse_timestamp("2027-02-25T07:28:35Z").unwrap(),
+        };
+        save_auth_code(tmp.path(), &s, &reg, &["sso:account:access".into()]).unwrap();
+        // Spec aws-credentials-more §7.4, byte for byte, under the key of §7.4.
+        let p = path(tmp.path(), &s);
+        assert!(p.ends_with("8b2cedd020fb181ad4cf906d1d27b232fd31557e.json"));
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            r#"{"clientId": "exampleClientId", "clientSecret": "exampleClientSecret", "expiresAt": "2027-02-25T07:28:35Z", "scopes": ["sso:account:access"], "grantTypes": ["authorization_code", "refresh_token"]}"#
+        );
+        assert!(load_reusable_for(tmp.path(), &s, now, Kind::AuthCode).is_some());
+        assert!(load_reusable(tmp.path(), &s, now).is_none());
+        // The device flow's registration then overwrites the same file, without the two keys.
+        save(tmp.path(), &s, &reg).unwrap();
+        assert_eq!(
+            std::fs::read_to_string(&p).unwrap(),
+            r#"{"clientId": "exampleClientId", "clientSecret": "exampleClientSecret", "expiresAt": "2027-02-25T07:28:35Z"}"#
+        );
+        assert!(load_reusable_for(tmp.path(), &s, now, Kind::AuthCode).is_none());
+        // Both need more than 15 minutes left.
+        save_auth_code(tmp.path(), &s, &reg, &["sso:account:access".into()]).unwrap();
+        let late = parse_timestamp("2027-02-25T07:14:00Z").unwrap();
+        assert!(load_reusable_for(tmp.path(), &s, late, Kind::AuthCode).is_none());
     }
 }

@@ -18,7 +18,12 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<i32> {
     let endpoints = endpoint::resolve(&sso.region, &target.endpoints, env)?;
     // `login` always logs in when it must, wherever its output goes, as
     // `aws sso login` does: whoever ran it reads what it prints.
-    let opts = LoginOptions::for_login(args.login.no_browser, args.force);
+    let mut opts = LoginOptions::for_login(args.login.no_browser, args.force);
+    opts.flow = match (args.pkce, args.use_device_code) {
+        (true, _) => Some(login::Flow::Pkce),
+        (_, true) => Some(login::Flow::Device),
+        _ => None,
+    };
     let (tok, fresh) = login::ensure_token(&ctx, sso, &endpoints, opts, &target.subject())?;
     let until = crate::cache::format_timestamp(tok.expires_at);
     if !fresh {

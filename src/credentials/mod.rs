@@ -62,7 +62,7 @@ pub fn role_credentials(
         },
         |_| require_interaction(opts, &subject, true),
         // The session lock is held already.
-        || login::device::login(ctx, &profile.sso, &endpoints, opts, &subject),
+        || login::log_in(ctx, &profile.sso, &endpoints, opts, &subject),
     )?;
     let rc = answer.map_err(|e| role_error(profile, &endpoints, e, &subject))?;
     let now = (ctx.now)();

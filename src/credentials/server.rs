@@ -84,6 +84,7 @@ impl Source {
             no_browser: true,
             force: false,
             interaction: Interaction::Refused(Refusal::Server),
+            flow: None,
         };
         // On a thread with the default stack: HTTP and TLS need more than a
         // request thread has. Rare (once per credential lifetime).

@@ -24,8 +24,8 @@ const DEFAULT_DEVICE_TTL: u64 = 600;
 const MAX_DEVICE_TTL: u64 = 3600;
 
 /// botocore's words when the device code runs out.
-const EXPIRED_AUTHORIZATION: &str = "The pending authorization to retrieve an SSO token has expired. The login flow to retrieve an SSO token must be restarted.";
-const EXPIRED_AUTHORIZATION_HINT: &str =
+pub(super) const EXPIRED_AUTHORIZATION: &str = "The pending authorization to retrieve an SSO token has expired. The login flow to retrieve an SSO token must be restarted.";
+pub(super) const EXPIRED_AUTHORIZATION_HINT: &str =
     "run the command again and approve the request in the browser sooner";
 
 /// An OIDC error that ends the poll: its code, the message (`{}` is the
@@ -63,7 +63,7 @@ pub fn poll_error(a: &ApiError) -> Option<&'static PollError> {
 }
 
 impl PollError {
-    fn error(&self, session: &SsoSession, a: &ApiError) -> Error {
+    pub(super) fn error(&self, session: &SsoSession, a: &ApiError) -> Error {
         Error::runtime(self.message.replace("{}", &describe(session)))
             .cause(printable(&a.to_string()))
             .hint(self.hint)
@@ -192,11 +192,30 @@ fn register(
     session: &SsoSession,
 ) -> Result<registration::Registration, HttpError> {
     let now = (ctx.now)();
-    let name = match &session.name {
+    let r = oidc.register_client(&client_name(session, now), session.scopes.as_deref())?;
+    let reg = checked_registration(oidc, r, now)?;
+    if let Err(e) = registration::save(&ctx.home, session, &reg) {
+        crate::output::warn_error(&e);
+    }
+    Ok(reg)
+}
+
+/// `botocore-client-<session>`, or `botocore-client-<epoch seconds>` for a
+/// legacy profile, as the CLI names its clients (spec §2.1).
+pub(super) fn client_name(session: &SsoSession, now: OffsetDateTime) -> String {
+    match &session.name {
         Some(n) => format!("botocore-client-{n}"),
         None => format!("botocore-client-{}", now.unix_timestamp()),
-    };
-    let r = oidc.register_client(&name, session.scopes.as_deref())?;
+    }
+}
+
+/// A RegisterClient answer as a registration to cache: its
+/// `clientSecretExpiresAt` must lie ahead, and within 10 years.
+pub(super) fn checked_registration(
+    oidc: &Oidc,
+    r: crate::aws::oidc::RegisterClientResponse,
+    now: OffsetDateTime,
+) -> Result<registration::Registration, HttpError> {
     let at = r.client_secret_expires_at;
     let url = format!("{}/client/register", oidc.base);
     let expires_at = OffsetDateTime::from_unix_timestamp(at)
@@ -209,21 +228,17 @@ fn register(
                 format!("clientSecretExpiresAt {at} is in the past or more than 10 years ahead"),
             )
         })?;
-    let reg = registration::Registration {
+    Ok(registration::Registration {
         client_id: r.client_id,
         client_secret: r.client_secret,
         expires_at,
-    };
-    if let Err(e) = registration::save(&ctx.home, session, &reg) {
-        crate::output::warn_error(&e);
-    }
-    Ok(reg)
+    })
 }
 
 /// What a login is for, escaped: `sso-session "corp" (https://…/start) for
 /// profile "dev"`; a legacy profile's session is its start URL alone, and a
 /// login by `--sso-session` names no profile.
-fn login_target(session: &SsoSession, subject: &Subject) -> String {
+pub(super) fn login_target(session: &SsoSession, subject: &Subject) -> String {
     let mut s = describe(session);
     if session.name.is_some() {
         s.push_str(&format!(" ({})", printable(&session.start_url)));

@@ -2,12 +2,14 @@
 //! a server thread or a parallel listing can share it), the state of a cached
 //! SSO token ([`TokenState`]), ensuring a usable token (reuse, refresh or
 //! log in, under the session lock) and the interaction policy the command
-//! decided. The device-code flow itself is in [`device`]. Every path shares
-//! the AWS CLI's caches (spec §4).
+//! decided. Which flow a login runs is decided in one place, [`log_in`]; the
+//! flows themselves are in [`device`] and [`pkce`]. Every path shares the
+//! AWS CLI's caches (spec §4).
 
 pub mod browser;
 pub mod device;
 pub mod interaction;
+pub mod pkce;
 pub mod state;
 
 pub use interaction::Interaction;
@@ -38,14 +40,50 @@ pub const REFRESH_WINDOW: Duration = Duration::minutes(15);
 pub const EXPIRED_MESSAGE: &str =
     "The SSO session associated with this profile has expired or is otherwise invalid.";
 
+/// The login flows (spec aws-credentials-more §7.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Flow {
+    /// The device code: a URL and a code, approved on any device.
+    Device,
+    /// Authorization code with PKCE: the browser on this machine brings the
+    /// code back to a listener on 127.0.0.1.
+    Pkce,
+}
+
+impl Flow {
+    /// `SSOENV_LOGIN_FLOW`: `pkce` or `device` (any case); unset or empty is
+    /// None. Anything else is a usage error naming the variable.
+    pub fn from_env(env: &Env) -> Result<Option<Flow>> {
+        let Some(raw) = env.non_empty(crate::env::SSOENV_LOGIN_FLOW) else {
+            return Ok(None);
+        };
+        match raw.trim().to_ascii_lowercase().as_str() {
+            "pkce" => Ok(Some(Flow::Pkce)),
+            "device" => Ok(Some(Flow::Device)),
+            _ => Err(Error::config(format!(
+                "{} is \"{}\", which is not a login flow",
+                crate::env::SSOENV_LOGIN_FLOW,
+                printable(raw)
+            ))
+            .hint(format!(
+                "set {} to `pkce` (the browser on this machine) or `device` (a code), or unset it",
+                crate::env::SSOENV_LOGIN_FLOW
+            ))),
+        }
+    }
+}
+
 #[derive(Debug, Clone, Copy)]
 pub struct LoginOptions {
     /// Never open a browser; print the URL and code only.
     pub no_browser: bool,
-    /// Ignore cached tokens and role credentials; always run the device flow.
+    /// Ignore cached tokens and role credentials; always log in.
     pub force: bool,
-    /// Whether a device-code login may start, as the command decided.
+    /// Whether a login may start, as the command decided.
     pub interaction: Interaction,
+    /// The flow the command line asked for (`login --pkce`,
+    /// `--use-device-code`); None: `SSOENV_LOGIN_FLOW`, else the device code.
+    pub flow: Option<Flow>,
 }
 
 impl LoginOptions {
@@ -56,6 +94,7 @@ impl LoginOptions {
             no_browser,
             force,
             interaction: Interaction::for_login(),
+            flow: None,
         }
     }
 
@@ -66,6 +105,69 @@ impl LoginOptions {
             no_browser,
             force,
             interaction: Interaction::for_credentials(env, no_browser),
+            flow: None,
+        }
+    }
+}
+
+/// Why a PKCE login cannot work here, so the device code is used instead
+/// (the CLI has no such fallback; the issue asks for one). None: PKCE it is.
+pub fn pkce_unusable(env: &Env, session: &SsoSession, no_browser: bool) -> Option<&'static str> {
+    use crate::env::{SSH_CONNECTION, SSH_TTY};
+    if session.name.is_none() {
+        return Some(
+            "PKCE needs an [sso-session]; a profile with its own sso_start_url logs in with a code, as the AWS CLI does",
+        );
+    }
+    if no_browser {
+        return Some("--no-browser was given");
+    }
+    if env.non_empty(SSH_CONNECTION).is_some() || env.non_empty(SSH_TTY).is_some() {
+        return Some(
+            "this is an SSH session: a browser on your own machine cannot reach this one's 127.0.0.1",
+        );
+    }
+    if !browser::available(env) {
+        return Some(
+            "there is no display to open a browser on (DISPLAY and WAYLAND_DISPLAY are unset)",
+        );
+    }
+    None
+}
+
+/// Log in now, with the flow decided here and only here: the command line's
+/// choice, else `SSOENV_LOGIN_FLOW`, else the device code; PKCE falls back
+/// to the device code (with a note saying why) where it cannot work:
+/// [`pkce_unusable`], or no listener on 127.0.0.1. Every login of every
+/// command comes through here; the caller holds the session lock.
+pub fn log_in(
+    ctx: &Ctx,
+    session: &SsoSession,
+    endpoints: &Endpoints,
+    opts: LoginOptions,
+    subject: &Subject,
+) -> Result<token::Token> {
+    let flow = match opts.flow {
+        Some(f) => f,
+        None => Flow::from_env(&ctx.env)?.unwrap_or(Flow::Device),
+    };
+    if flow == Flow::Device {
+        return device::login(ctx, session, endpoints, opts, subject);
+    }
+    if let Some(why) = pkce_unusable(&ctx.env, session, opts.no_browser) {
+        crate::output::note(&format!("using the device code instead of PKCE: {why}"));
+        return device::login(ctx, session, endpoints, opts, subject);
+    }
+    // Checked before anything is registered or opened: a bad value is a usage error.
+    pkce::timeout(&ctx.env)?;
+    match pkce::Callback::bind() {
+        Ok(cb) => pkce::login(ctx, session, endpoints, cb, subject),
+        Err(e) => {
+            crate::output::note(&format!(
+                "using the device code instead of PKCE: could not listen on 127.0.0.1 for the browser's answer ({})",
+                printable(&e.to_string())
+            ));
+            device::login(ctx, session, endpoints, opts, subject)
         }
     }
 }
@@ -210,7 +312,7 @@ pub(crate) fn ensure_token_locked(
             describe(session)
         ));
     }
-    Ok((device::login(ctx, session, endpoints, opts, subject)?, true))
+    Ok((log_in(ctx, session, endpoints, opts, subject)?, true))
 }
 
 /// Call the SSO portal with a token, once more after a fresh login when it
@@ -423,6 +525,49 @@ mod tests {
         let (answer, calls) = run(true, true);
         assert!(matches!(answer, Ok(Err(HttpError::Api(ref e))) if e.status == 401));
         assert_eq!(calls, ["old"]);
+    }
+
+    #[test]
+    fn ssoenv_login_flow_is_pkce_or_device_and_nothing_else() {
+        let env = |v: &str| Env::from_pairs([(crate::env::SSOENV_LOGIN_FLOW, v)]);
+        assert_eq!(Flow::from_env(&Env::default()).unwrap(), None);
+        assert_eq!(Flow::from_env(&env("")).unwrap(), None);
+        assert_eq!(Flow::from_env(&env(" PKCE ")).unwrap(), Some(Flow::Pkce));
+        assert_eq!(Flow::from_env(&env("device")).unwrap(), Some(Flow::Device));
+        let e = Flow::from_env(&env("browser\x1b[2J")).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+        assert!(e.message.contains("SSOENV_LOGIN_FLOW"), "{}", e.message);
+        assert!(!e.message.contains('\x1b'), "{}", e.message);
+    }
+
+    #[test]
+    fn pkce_gives_way_to_the_device_code_where_it_cannot_work() {
+        let browser = [("BROWSER", "firefox")];
+        let ok = Env::from_pairs(browser);
+        assert_eq!(pkce_unusable(&ok, &session(), false), None);
+        assert!(pkce_unusable(&ok, &session(), true).is_some_and(|w| w.contains("--no-browser")));
+        let legacy = SsoSession {
+            name: None,
+            ..session()
+        };
+        assert!(pkce_unusable(&ok, &legacy, false).is_some_and(|w| w.contains("sso-session")));
+        for ssh in [crate::env::SSH_CONNECTION, crate::env::SSH_TTY] {
+            let env = Env::from_pairs([browser[0], (ssh, "x")]);
+            assert!(pkce_unusable(&env, &session(), false).is_some_and(|w| w.contains("SSH")));
+        }
+        if cfg!(target_os = "linux")
+            && !std::fs::read_to_string("/proc/sys/kernel/osrelease")
+                .unwrap_or_default()
+                .to_ascii_lowercase()
+                .contains("microsoft")
+        {
+            let none = Env::default();
+            assert!(
+                pkce_unusable(&none, &session(), false).is_some_and(|w| w.contains("no display"))
+            );
+            let x = Env::from_pairs([(crate::env::DISPLAY, ":0")]);
+            assert_eq!(pkce_unusable(&x, &session(), false), None);
+        }
     }
 
     #[test]

@@ -100,6 +100,11 @@ impl Ids {
         format!("{}-{}", &s[..4], &s[4..])
     }
 
+    /// An authorization code for the PKCE flow.
+    pub fn auth_code(&mut self) -> String {
+        self.b64url(48)
+    }
+
     pub fn access_token(&mut self) -> String {
         format!("aoa{}", self.b64url(120))
     }
@@ -146,9 +151,10 @@ impl Ids {
 }
 
 const B64_STD: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
-const B64_URL: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
+pub(crate) const B64_URL: &[u8] =
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_";
 
-fn base64(bytes: &[u8], alphabet: &[u8]) -> String {
+pub(crate) fn base64(bytes: &[u8], alphabet: &[u8]) -> String {
     let mut s = String::with_capacity(bytes.len().div_ceil(3) * 4);
     for chunk in bytes.chunks(3) {
         let b = [

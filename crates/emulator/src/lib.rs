@@ -6,6 +6,10 @@
 //! Behaviour worth knowing:
 //! - A device code is approved after `approve_after_polls` CreateToken polls answered
 //!   `authorization_pending` (then `access_denied` instead if `deny` is set).
+//! - `GET /authorize` (PKCE) approves at once: a 302 to the client's
+//!   `http://127.0.0.1:<port>/oauth/callback` with `code` and `state` (or
+//!   `error=access_denied` if `deny` is set). The code is good for one CreateToken
+//!   with the same client and redirect URI and the verifier of the challenge.
 //! - Refresh tokens are issued only to clients registered with the scope
 //!   `sso:account:access`, as AWS does; each refresh rotates the refresh token.
 //! - Logout ends the whole session: its access tokens and refresh token stop working.
@@ -31,7 +35,10 @@ mod tests;
 
 pub use fault::{FOREVER, Fault, FaultKind, Op};
 pub use fixture::{Account, Fixture};
-pub use oidc::{ACCOUNT_ACCESS_SCOPE, DEVICE_CODE_GRANT, REFRESH_TOKEN_GRANT};
+pub use oidc::{
+    ACCOUNT_ACCESS_SCOPE, AUTH_CODE_TTL, AUTHORIZATION_CODE_GRANT, DEVICE_CODE_GRANT,
+    REFRESH_TOKEN_GRANT,
+};
 pub use state::{IssuedCredentials, Stats};
 
 use server::{Shared, lock};
@@ -73,7 +80,7 @@ pub struct EmulatorConfig {
     pub fixture: Fixture,
     /// Faults pending at start-up, consumed in order.
     pub faults: Vec<Fault>,
-    /// The user denies the device authorization: `access_denied`.
+    /// The user denies the device authorization or the authorize page: `access_denied`.
     pub deny: bool,
     /// Every device code is already expired: `expired_token`.
     pub expire_device_codes: bool,

@@ -220,6 +220,9 @@ fn route(
     if *method == Method::Get && (path == "/start" || path.starts_with("/start/")) {
         return Out::html(START_PAGE);
     }
+    if *method == Method::Get && path == "/authorize" {
+        return authorize(shared, query);
+    }
     let Some(op) = operation(method, path) else {
         return Out::not_found(path);
     };
@@ -270,6 +273,21 @@ fn route(
         _ => {}
     }
     out
+}
+
+/// The PKCE authorize page (approved at once): a 302 to the loopback callback,
+/// or the error as JSON when there is nowhere safe to redirect.
+fn authorize(shared: &Shared, query: &Query) -> Out {
+    match lock(shared).authorize(query, now()) {
+        Ok(location) => Out {
+            status: 302,
+            body: Vec::new(),
+            content_type: None,
+            headers: vec![("Location", location)],
+            trickle: None,
+        },
+        Err(e) => Out::error(true, &e),
+    }
 }
 
 /// Sets the value at JSON pointer `pointer`, adding the last key when absent.

@@ -10,7 +10,7 @@ use crate::EmulatorConfig;
 use crate::api::{ApiError, Query};
 use crate::fault::{FOREVER, Fault, FaultKind, Op};
 use crate::ids::Ids;
-use crate::oidc::{DEVICE_CODE_GRANT, Oidc, REFRESH_TOKEN_GRANT};
+use crate::oidc::{AUTHORIZATION_CODE_GRANT, DEVICE_CODE_GRANT, Oidc, REFRESH_TOKEN_GRANT};
 use crate::portal::Portal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -29,6 +29,10 @@ pub struct Stats {
     pub create_token_device_code: u64,
     /// CreateToken calls with the refresh_token grant.
     pub create_token_refresh_token: u64,
+    /// CreateToken calls with the authorization_code grant (PKCE).
+    pub create_token_authorization_code: u64,
+    /// `GET /authorize` requests (the PKCE flow's browser page).
+    pub authorize: u64,
     pub get_role_credentials: u64,
     pub list_accounts: u64,
     pub list_account_roles: u64,
@@ -155,6 +159,7 @@ impl State {
             match grant_type {
                 Some(DEVICE_CODE_GRANT) => self.stats.create_token_device_code += 1,
                 Some(REFRESH_TOKEN_GRANT) => self.stats.create_token_refresh_token += 1,
+                Some(AUTHORIZATION_CODE_GRANT) => self.stats.create_token_authorization_code += 1,
                 _ => {}
             }
         }
@@ -205,6 +210,28 @@ impl State {
 
     pub fn revoke_all_tokens(&mut self) {
         self.oidc.revoke_all_tokens();
+    }
+
+    /// `GET /authorize` at time `now`, counted: where to redirect the browser, or
+    /// an error to show instead (see [`Oidc::authorize`]).
+    pub fn authorize(&mut self, query: &Query, now: u64) -> Result<String, ApiError> {
+        self.stats.authorize += 1;
+        let State {
+            cfg,
+            stats,
+            ids,
+            oidc,
+            ..
+        } = self;
+        oidc.authorize(
+            &mut Ctx {
+                cfg,
+                ids,
+                stats,
+                now,
+            },
+            query,
+        )
     }
 
     /// Answers operation `op` at time `now`: a JSON body, or `None` for an empty 200.

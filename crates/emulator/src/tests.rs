@@ -419,7 +419,7 @@ fn refresh_tokens_are_only_issued_for_account_access_scope_and_can_be_turned_off
 fn unsupported_grants_are_rejected() {
     let emu = start();
     let c = register(&emu, None);
-    for grant in ["authorization_code", "password"] {
+    for grant in ["password", "implicit"] {
         let r = post(
             &emu,
             "/token",
@@ -428,6 +428,13 @@ fn unsupported_grants_are_rejected() {
         assert_eq!(r.status, 400);
         assert_eq!(r.error_code(), "unsupported_grant_type");
     }
+    // authorization_code is supported (PKCE), and wants its code.
+    let r = post(
+        &emu,
+        "/token",
+        &json!({"grantType": "authorization_code", "clientId": c.id, "clientSecret": c.secret}),
+    );
+    assert_eq!(r.error_code(), "invalid_request");
 }
 
 // ------------------------------------------------------------------ portal
@@ -1111,4 +1118,193 @@ fn added_latency_delays_each_answer_but_concurrent_requests_overlap() {
     let start = Instant::now();
     assert_eq!(get(&emu, "/_emulator/stats", None).status, 200);
     assert!(start.elapsed() < Duration::from_millis(100));
+}
+
+// ------------------------------------------------------------------ PKCE
+
+/// `GET path` without following redirects.
+fn get_no_redirect(emu: &Emulator, path_and_query: &str) -> Resp {
+    let agent: ureq::Agent = ureq::Agent::config_builder()
+        .http_status_as_error(false)
+        .proxy(None)
+        .max_redirects(0)
+        .timeout_global(Some(Duration::from_secs(20)))
+        .build()
+        .into();
+    collect(agent.get(format!("{}{path_and_query}", emu.url())).call())
+}
+
+/// base64url(sha256(v)) without padding, computed here from RFC 7636's own vector.
+const RFC_VERIFIER: &str = "dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk";
+const RFC_CHALLENGE: &str = "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM";
+
+fn register_pkce(emu: &Emulator) -> Value {
+    let r = post(
+        emu,
+        "/client/register",
+        &json!({"clientName": "botocore-client-corp", "clientType": "public",
+            "grantTypes": ["authorization_code", "refresh_token"],
+            "redirectUris": ["http://127.0.0.1/oauth/callback"],
+            "issuerUrl": "https://d-1234567890.awsapps.com/start",
+            "scopes": ["sso:account:access"]}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    r.json()
+}
+
+fn authorize_query(client_id: &str, redirect: &str, challenge: &str) -> String {
+    format!(
+        "/authorize?response_type=code&client_id={client_id}&redirect_uri={}&state=st%2B1&code_challenge_method=S256&scopes=sso%3Aaccount%3Aaccess&code_challenge={challenge}",
+        redirect.replace(':', "%3A").replace('/', "%2F")
+    )
+}
+
+/// The `code` of a callback Location, after checking it goes to `redirect` with the state.
+fn code_of(location: &str, redirect: &str) -> String {
+    let q = location
+        .strip_prefix(&format!("{redirect}?"))
+        .unwrap_or_else(|| panic!("{location}"));
+    assert!(q.ends_with("&state=st%2B1"), "{q}");
+    q.strip_prefix("code=")
+        .and_then(|r| r.split('&').next())
+        .unwrap_or_else(|| panic!("{q}"))
+        .to_string()
+}
+
+#[test]
+fn pkce_authorize_redirects_to_the_loopback_callback_and_the_code_needs_the_verifier() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let reg = register_pkce(&emu);
+    let id = reg["clientId"].as_str().unwrap();
+    let redirect = "http://127.0.0.1:40709/oauth/callback";
+    let authorize = || {
+        let r = get_no_redirect(&emu, &authorize_query(id, redirect, RFC_CHALLENGE));
+        assert_eq!(r.status, 302, "{}", r.body);
+        code_of(r.header("Location").unwrap(), redirect)
+    };
+    let token = |code: &str, verifier: &str, redirect: &str| {
+        post(
+            &emu,
+            "/token",
+            &json!({"grantType": "authorization_code", "clientId": id,
+                "clientSecret": reg["clientSecret"], "redirectUri": redirect,
+                "codeVerifier": verifier, "code": code}),
+        )
+    };
+    // A verifier that is not the challenge's: refused, and the code is spent.
+    let code = authorize();
+    let wrong = token(&code, &RFC_VERIFIER.replace('d', "e"), redirect);
+    assert_eq!(
+        (wrong.status, wrong.error_code().as_str()),
+        (400, "invalid_grant")
+    );
+    assert!(
+        wrong.body.contains("Code verifier does not match"),
+        "{}",
+        wrong.body
+    );
+    let spent = token(&code, RFC_VERIFIER, redirect);
+    assert_eq!(spent.error_code(), "invalid_grant");
+    // Another port than the authorize call's: refused.
+    let code = authorize();
+    let moved = token(&code, RFC_VERIFIER, "http://127.0.0.1:40710/oauth/callback");
+    assert_eq!(moved.error_code(), "invalid_grant");
+    // The right verifier and redirect: tokens, with a refresh token (sso:account:access).
+    let code = authorize();
+    let ok = token(&code, RFC_VERIFIER, redirect);
+    assert_eq!(ok.status, 200, "{}", ok.body);
+    assert!(ok.json()["refreshToken"].is_string());
+    assert!(ok.json()["accessToken"].is_string());
+    let again = token(&code, RFC_VERIFIER, redirect);
+    assert_eq!(again.error_code(), "invalid_grant");
+    let s = emu.stats();
+    assert_eq!(s.authorize, 3);
+    assert_eq!(s.create_token_authorization_code, 5);
+    assert_eq!(s.tokens_issued, 1);
+
+    // Denied: back to the callback with the error and the state.
+    emu.set_deny(true);
+    let r = get_no_redirect(&emu, &authorize_query(id, redirect, RFC_CHALLENGE));
+    assert_eq!(r.status, 302);
+    let loc = r.header("Location").unwrap();
+    assert!(
+        loc.starts_with(&format!(
+            "{redirect}?error=access_denied&error_description="
+        )) && loc.ends_with("&state=st%2B1"),
+        "{loc}"
+    );
+}
+
+#[test]
+fn pkce_authorize_redirects_nowhere_but_a_registered_loopback_callback() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let reg = register_pkce(&emu);
+    let id = reg["clientId"].as_str().unwrap();
+    for redirect in [
+        "https://evil.example/oauth/callback",
+        "http://127.0.0.1.evil.example:80/oauth/callback",
+        "http://127.0.0.1:0/oauth/callback",
+        "http://127.0.0.1:99999/oauth/callback",
+        "http://127.0.0.1:8080/other",
+        "http://127.0.0.1/oauth/callback",
+    ] {
+        let r = get_no_redirect(&emu, &authorize_query(id, redirect, RFC_CHALLENGE));
+        assert_eq!(r.status, 400, "{redirect}: {}", r.body);
+        assert!(r.header("Location").is_none(), "{redirect}");
+        assert_eq!(r.error_code(), "invalid_redirect_uri", "{redirect}");
+    }
+    // A device-flow client (no authorization_code grant) gets no code either.
+    let dev = post(
+        &emu,
+        "/client/register",
+        &json!({"clientName": "d", "clientType": "public"}),
+    )
+    .json();
+    let r = get_no_redirect(
+        &emu,
+        &authorize_query(
+            dev["clientId"].as_str().unwrap(),
+            "http://127.0.0.1:4000/oauth/callback",
+            RFC_CHALLENGE,
+        ),
+    );
+    assert_eq!(
+        (r.status, r.error_code().as_str()),
+        (400, "unauthorized_client")
+    );
+    // Without S256 and a challenge: redirected back with invalid_request, no code.
+    let redirect = "http://127.0.0.1:4000/oauth/callback";
+    let r = get_no_redirect(&emu, &authorize_query(id, redirect, "short"));
+    assert_eq!(r.status, 302);
+    assert!(
+        r.header("Location")
+            .unwrap()
+            .starts_with(&format!("{redirect}?error=invalid_request&")),
+        "{:?}",
+        r.header("Location")
+    );
+}
+
+#[test]
+fn a_pkce_registration_needs_redirect_uris_an_issuer_and_known_grant_types() {
+    let emu = Emulator::start(EmulatorConfig::default()).unwrap();
+    let reg = |extra: Value| {
+        let mut body = json!({"clientName": "c", "clientType": "public"});
+        body.as_object_mut()
+            .unwrap()
+            .extend(extra.as_object().unwrap().clone());
+        post(&emu, "/client/register", &body)
+    };
+    let r = reg(json!({"grantTypes": ["authorization_code"], "issuerUrl": "https://x"}));
+    assert_eq!(r.error_code(), "invalid_client_metadata");
+    let r = reg(json!({"grantTypes": ["authorization_code"],
+        "redirectUris": ["http://127.0.0.1/oauth/callback"]}));
+    assert_eq!(r.error_code(), "invalid_request");
+    let r = reg(json!({"grantTypes": ["implicit"]}));
+    assert_eq!(r.error_code(), "invalid_client_metadata");
+    let r = reg(
+        json!({"grantTypes": ["authorization_code"], "issuerUrl": "https://x",
+        "redirectUris": ["http://example.com/cb"]}),
+    );
+    assert_eq!(r.error_code(), "invalid_redirect_uri");
 }
