@@ -95,7 +95,7 @@ fn give_up_after(limit: std::time::Duration) {
 pub fn which_profile(config: &Config, shell: Shell) -> Error {
     let lines = super::pick::profile_lines(config);
     let example = config
-        .sso_profiles()
+        .credential_profiles()
         .into_iter()
         .find(|(_, p)| p.is_ok())
         .map(|(n, _)| n)

@@ -104,6 +104,13 @@ impl Profile {
         }
     }
 
+    /// Whether the credentials come from role chaining (an AssumeRole):
+    /// AWS caps such sessions at 1 hour, and the console federation must
+    /// not send `SessionDuration` for them (spec §6, §9.7).
+    pub fn is_role_chain(&self) -> bool {
+        matches!(self, Profile::AssumeRole(_))
+    }
+
     pub fn as_chained(&self) -> Option<&ChainedProfile> {
         match self {
             Profile::AssumeRole(c) => Some(c),
@@ -149,6 +156,33 @@ impl ChainedProfile {
             RoleSource::Role(c) => c.sso_root(),
             RoleSource::Static(_) => None,
         }
+    }
+
+    /// The name of the profile this one takes its source credentials from.
+    pub fn source_name(&self) -> &str {
+        match &self.source {
+            RoleSource::Sso(p) => &p.name,
+            RoleSource::Role(c) => &c.name,
+            RoleSource::Static(k) => &k.profile,
+        }
+    }
+
+    /// The account and role name of `role_arn`
+    /// (`arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`), when it has that shape.
+    pub fn arn_parts(&self) -> Option<(&str, &str)> {
+        let mut parts = self.role_arn.splitn(6, ':');
+        let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(resource)) = (
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+            parts.next(),
+        ) else {
+            return None;
+        };
+        let role = resource.strip_prefix("role/")?;
+        Some((account, role.rsplit('/').next().unwrap_or(role)))
     }
 
     /// Whether the source credentials are themselves a role session (SSO role
@@ -570,6 +604,21 @@ region = us-west-2
         );
         assert_eq!(p.region(), Some("us-west-2"));
         assert!(matches!(&c.source, RoleSource::Role(one) if one.name == "one"));
+    }
+
+    #[test]
+    fn the_role_arn_gives_the_account_and_the_role_name_without_its_path() {
+        let c = cfg("[profile p]\nrole_arn = arn:aws-cn:iam::210987654321:role/team/Deploy\nsource_profile = sso\n")
+            .profile("p")
+            .unwrap();
+        let c = c.as_chained().unwrap();
+        assert_eq!(c.arn_parts(), Some(("210987654321", "Deploy")));
+        assert_eq!(c.source_name(), "sso");
+        let odd = cfg("[profile p]\nrole_arn = not-an-arn\nsource_profile = sso\n");
+        assert_eq!(
+            odd.profile("p").unwrap().as_chained().unwrap().arn_parts(),
+            None
+        );
     }
 
     #[test]
