@@ -190,6 +190,51 @@ fn custom_with_variant(fips: bool) -> Error {
     .hint("unset AWS_USE_FIPS_ENDPOINT/AWS_USE_DUALSTACK_ENDPOINT or the endpoint override")
 }
 
+/// The STS endpoint for AssumeRole and the region that signs for it, as the
+/// AWS CLI v2 picks them (spec aws-credentials-more §3.2; it always uses the
+/// regional endpoint): `https://sts.REGION.{dnsSuffix}` for the partition
+/// (FIPS and dualstack as [`default_endpoint`]), `https://sts.amazonaws.com`
+/// signed for us-east-1 without a region (or with `aws-global`). An override
+/// (`AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL`, then the profile's
+/// `endpoint_url`; `http://` only to loopback) is used verbatim and signed
+/// for the client's region, us-east-1 when there is none.
+pub fn sts_endpoint(
+    region: Option<&str>,
+    configured: &ConfiguredEndpoints,
+    env: &Env,
+) -> Result<(String, String)> {
+    const GLOBAL_REGION: &str = "us-east-1";
+    let region = region.map(str::trim).filter(|r| !r.is_empty());
+    let fips = env.flag("AWS_USE_FIPS_ENDPOINT");
+    let dualstack = env.flag("AWS_USE_DUALSTACK_ENDPOINT");
+    if let Some((url, source)) = override_for(Service::Sts, configured, env) {
+        if fips || dualstack {
+            return Err(custom_with_variant(fips));
+        }
+        let signing = region
+            .filter(|r| *r != "aws-global")
+            .unwrap_or(GLOBAL_REGION);
+        if !valid_host_label(signing) {
+            default_endpoint(Service::Sts, signing, false, false)?;
+        }
+        return Ok((checked_override(&url, &source)?, signing.to_owned()));
+    }
+    match region {
+        Some(r) if r != "aws-global" => Ok((
+            default_endpoint(Service::Sts, r, fips, dualstack)?,
+            r.to_owned(),
+        )),
+        _ if fips || dualstack => Ok((
+            default_endpoint(Service::Sts, GLOBAL_REGION, fips, dualstack)?,
+            GLOBAL_REGION.to_owned(),
+        )),
+        _ => Ok((
+            "https://sts.amazonaws.com".to_owned(),
+            GLOBAL_REGION.to_owned(),
+        )),
+    }
+}
+
 /// Both Identity Center endpoints of an SSO region (see [`resolve_service`]).
 /// An override of either with FIPS or dualstack is refused first, then the
 /// region is checked, then the overrides.
@@ -371,6 +416,105 @@ mod tests {
                 .to_string()
                 .contains("AWS_ENDPOINT_URL_STS")
         );
+    }
+
+    #[test]
+    fn the_sts_endpoint_is_regional_by_partition_and_global_without_a_region() {
+        let sts = |r: Option<&str>, env: &Env| sts_endpoint(r, &none(), env).unwrap();
+        let none_env = Env::default();
+        let pair = |u: &str, r: &str| (u.to_owned(), r.to_owned());
+        assert_eq!(
+            sts(Some("eu-west-1"), &none_env),
+            pair("https://sts.eu-west-1.amazonaws.com", "eu-west-1")
+        );
+        // CLI v2: regional even for the legacy global regions.
+        assert_eq!(
+            sts(Some("us-east-1"), &none_env),
+            pair("https://sts.us-east-1.amazonaws.com", "us-east-1")
+        );
+        assert_eq!(
+            sts(Some("cn-north-1"), &none_env),
+            pair("https://sts.cn-north-1.amazonaws.com.cn", "cn-north-1")
+        );
+        assert_eq!(
+            sts(Some("us-gov-west-1"), &none_env),
+            pair("https://sts.us-gov-west-1.amazonaws.com", "us-gov-west-1")
+        );
+        assert_eq!(
+            sts(Some("eusc-de-east-1"), &none_env),
+            pair("https://sts.eusc-de-east-1.amazonaws.eu", "eusc-de-east-1")
+        );
+        for global in [None, Some("aws-global"), Some("")] {
+            assert_eq!(
+                sts(global, &none_env),
+                pair("https://sts.amazonaws.com", "us-east-1"),
+                "{global:?}"
+            );
+        }
+        let fips = Env::from_pairs([("AWS_USE_FIPS_ENDPOINT", "true")]);
+        assert_eq!(
+            sts(Some("us-east-2"), &fips),
+            pair("https://sts-fips.us-east-2.amazonaws.com", "us-east-2")
+        );
+        assert_eq!(
+            sts(Some("us-gov-west-1"), &fips),
+            pair("https://sts.us-gov-west-1.amazonaws.com", "us-gov-west-1")
+        );
+        let dual = Env::from_pairs([("AWS_USE_DUALSTACK_ENDPOINT", "true")]);
+        assert_eq!(
+            sts(Some("eu-west-1"), &dual),
+            pair("https://sts.eu-west-1.api.aws", "eu-west-1")
+        );
+        let e = sts_endpoint(Some("eu west"), &none(), &none_env).unwrap_err();
+        assert_eq!(e.exit_code(), 2);
+    }
+
+    #[test]
+    fn an_sts_override_is_used_verbatim_and_signed_for_the_clients_region() {
+        let sts = |r: Option<&str>, cfg: &ConfiguredEndpoints, env: &Env| sts_endpoint(r, cfg, env);
+        let env = Env::from_pairs([
+            ("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:7000/"),
+            ("AWS_ENDPOINT_URL", "https://all.example"),
+        ]);
+        assert_eq!(
+            sts(Some("eu-west-1"), &none(), &env).unwrap(),
+            ("http://127.0.0.1:7000".to_owned(), "eu-west-1".to_owned())
+        );
+        assert_eq!(
+            sts(None, &none(), &env).unwrap(),
+            ("http://127.0.0.1:7000".to_owned(), "us-east-1".to_owned())
+        );
+        let env = Env::from_pairs([("AWS_ENDPOINT_URL", "https://all.example")]);
+        assert_eq!(
+            sts(Some("ap-east-1"), &none(), &env).unwrap().0,
+            "https://all.example"
+        );
+        let cfg = ConfiguredEndpoints {
+            global: Some("https://profile.example".into()),
+            sso: Some("https://sso-only.example".into()),
+            ..none()
+        };
+        assert_eq!(
+            sts(Some("eu-west-1"), &cfg, &Env::default()).unwrap().0,
+            "https://profile.example"
+        );
+        let ignore = Env::from_pairs([("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")]);
+        assert_eq!(
+            sts(Some("eu-west-1"), &cfg, &ignore).unwrap().0,
+            "https://sts.eu-west-1.amazonaws.com"
+        );
+        // Plain http only to loopback; no FIPS/dualstack with an override.
+        let env = Env::from_pairs([("AWS_ENDPOINT_URL_STS", "http://sts.corp:8080")]);
+        let e = sts(Some("eu-west-1"), &none(), &env).unwrap_err();
+        assert!(e.to_string().contains("AWS_ENDPOINT_URL_STS"), "{e}");
+        let env = Env::from_pairs([
+            ("AWS_ENDPOINT_URL_STS", "https://sts.example"),
+            ("AWS_USE_DUALSTACK_ENDPOINT", "true"),
+        ]);
+        assert!(sts(Some("eu-west-1"), &none(), &env).is_err());
+        // A region that cannot be a scope is refused even with an override.
+        let env = Env::from_pairs([("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1")]);
+        assert!(sts(Some("eu/west"), &none(), &env).is_err());
     }
 
     #[test]

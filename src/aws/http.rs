@@ -41,6 +41,20 @@ impl ApiError {
     pub fn is(&self, name: &str) -> bool {
         self.code == name || self.error_type == name
     }
+
+    /// A throttling error sent with a status other than 429 (STS answers
+    /// `Throttling` with a 400): retried as a 429 is (botocore's throttling codes).
+    pub fn is_throttling(&self) -> bool {
+        const CODES: [&str; 6] = [
+            "Throttling",
+            "ThrottlingException",
+            "ThrottledException",
+            "RequestThrottledException",
+            "RequestLimitExceeded",
+            "RequestThrottled",
+        ];
+        CODES.iter().any(|c| self.is(c))
+    }
 }
 
 impl std::fmt::Display for ApiError {
@@ -305,11 +319,15 @@ impl Http {
             };
             let why = match &result {
                 Ok(_) => None,
-                Err(HttpError::Api(e)) if e.status == 429 || e.status >= 500 => Some(format!(
-                    "{} answered {}",
-                    req.url,
-                    printable(&e.to_string())
-                )),
+                Err(HttpError::Api(e))
+                    if e.status == 429 || e.status >= 500 || e.is_throttling() =>
+                {
+                    Some(format!(
+                        "{} answered {}",
+                        req.url,
+                        printable(&e.to_string())
+                    ))
+                }
                 Err(HttpError::Api(_)) | Err(HttpError::Invalid(_)) => None,
                 Err(HttpError::Transport(t)) => Some(format!(
                     "{} could not be reached: {}",
@@ -581,8 +599,14 @@ pub fn check_text(field: &str, value: &str, max: usize) -> std::result::Result<(
 
 /// botocore's error-code rules (spec §2.4): the `x-amzn-ErrorType` header cut
 /// at the first `:` and after the last `#`, else body `code`/`__type`; the
-/// OIDC body carries `error`/`error_description`, the portal `message`.
+/// OIDC body carries `error`/`error_description`, the portal `message`. An XML
+/// body (the Query protocol of STS) is read as [`parse_xml_error`] does.
 pub fn parse_api_error(status: u16, header: Option<&str>, body: &str) -> ApiError {
+    if body.trim_start().starts_with('<')
+        && let Some(e) = parse_xml_error(status, body)
+    {
+        return e;
+    }
     let json: serde_json::Value = serde_json::from_str(body).unwrap_or(serde_json::Value::Null);
     let s = |k: &str| json.get(k).and_then(|v| v.as_str()).map(str::to_owned);
     let mut error_type = header
@@ -608,6 +632,36 @@ pub fn parse_api_error(status: u16, header: Option<&str>, body: &str) -> ApiErro
         message,
     }
 }
+
+/// A Query-protocol error (STS, spec aws-credentials-more §3.4):
+/// `ErrorResponse/Error/{Type,Code,Message}` (botocore's `QueryParser` also
+/// takes a bare `Error` or `Response/Errors/Error`). The code goes in both
+/// `code` and `error_type`, so `is("AccessDenied")` matches. None when the
+/// body is not such a document.
+pub fn parse_xml_error(status: u16, body: &str) -> Option<ApiError> {
+    let doc = crate::aws::sts::parse_xml(body).ok()?;
+    let error = doc
+        .descendants()
+        .find(|n| n.is_element() && n.tag_name().name() == "Error")?;
+    let field = |name: &str| {
+        error
+            .children()
+            .find(|n| n.is_element() && n.tag_name().name() == name)
+            .and_then(|n| n.text())
+            .map(|t| t.trim().chars().take(MAX_ERROR_TEXT).collect::<String>())
+            .unwrap_or_default()
+    };
+    let code = field("Code");
+    Some(ApiError {
+        status,
+        error_type: code.clone(),
+        code,
+        message: field("Message"),
+    })
+}
+
+/// The most of an error's code or message kept (characters).
+const MAX_ERROR_TEXT: usize = 1024;
 
 /// Exponential backoff with full jitter, or the server's `Retry-After` (capped).
 fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {

@@ -1,8 +1,9 @@
 //! The caches ssoenv shares with the AWS CLI (spec §4): the SSO token and
-//! client-registration files in `~/.aws/sso/cache`, the role credentials in
+//! client-registration files in `~/.aws/sso/cache`, the role and assume-role credentials in
 //! `~/.aws/cli/cache`, all written atomically with mode 0600; plus the lock
 //! files that serialize login and refresh between processes.
 
+pub mod assume_role;
 pub mod lock;
 pub mod registration;
 pub mod role;

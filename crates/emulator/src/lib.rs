@@ -32,7 +32,7 @@ mod tests;
 pub use fault::{FOREVER, Fault, FaultKind, Op};
 pub use fixture::{Account, Fixture};
 pub use oidc::{ACCOUNT_ACCESS_SCOPE, DEVICE_CODE_GRANT, REFRESH_TOKEN_GRANT};
-pub use state::Stats;
+pub use state::{IssuedCredentials, Stats};
 
 use server::{Shared, lock};
 use state::State;
@@ -210,6 +210,15 @@ impl Emulator {
     pub fn credentials_valid(&self, access_key_id: &str) -> Option<bool> {
         let exp = lock(&self.shared).credential_expiry(access_key_id)?;
         Some(exp > server::now())
+    }
+
+    /// What the emulator issued under this access key id (by the portal or
+    /// by STS AssumeRole), if anything: secret, token, expiry, whether it is a
+    /// chained role session, and the session's assumed-role ARN.
+    pub fn issued_credentials(&self, access_key_id: &str) -> Option<IssuedCredentials> {
+        lock(&self.shared)
+            .issued_credentials(access_key_id)
+            .cloned()
     }
 
     /// Milliseconds added to every API answer from now on.

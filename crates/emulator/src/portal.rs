@@ -4,9 +4,12 @@
 use crate::EmulatorConfig;
 use crate::api::{ApiError, OpResult, Query};
 use crate::oidc::Oidc;
-use crate::state::Ctx;
+use crate::state::{Ctx, Issued, IssuedCredentials};
 use serde_json::{Value, json};
 use std::collections::HashMap;
+
+/// The session name of the emulated user in the ARNs of its sessions.
+pub(crate) const SSO_USER: &str = "emulator-user";
 
 #[derive(PartialEq, Eq)]
 enum PageOf {
@@ -19,12 +22,11 @@ struct Page {
     offset: usize,
 }
 
-/// The state of the portal: where each page handed out continues, and the
-/// role credentials issued (access key id → expiry, epoch seconds).
+/// The state of the portal: where each page handed out continues (the role
+/// credentials issued are in the shared [`Issued`] registry).
 #[derive(Default)]
 pub(crate) struct Portal {
     pages: HashMap<String, Page>,
-    issued: HashMap<String, u64>,
 }
 
 impl Portal {
@@ -33,6 +35,7 @@ impl Portal {
         &mut self,
         cx: &mut Ctx,
         oidc: &Oidc,
+        issued: &mut Issued,
         token: Option<&str>,
         q: &Query,
     ) -> OpResult {
@@ -58,34 +61,30 @@ impl Portal {
         cx.stats.credentials_issued += 1;
         let access_key_id = cx.ids.access_key_id();
         let expires = cx.now.saturating_add(cx.cfg.role_ttl);
-        self.issued.insert(access_key_id.clone(), expires);
+        let secret = cx.ids.secret_access_key();
+        let session_token = cx.ids.session_token();
+        // IAM Identity Center sessions are sessions of an AWSReservedSSO_ role.
+        let suffix = cx.ids.chars_from(16, b"0123456789abcdef");
+        issued.insert(
+            access_key_id.clone(),
+            IssuedCredentials {
+                secret_access_key: secret.clone(),
+                session_token: session_token.clone(),
+                expires_at: expires,
+                chained: false,
+                arn: format!(
+                    "arn:aws:sts::{account}:assumed-role/AWSReservedSSO_{role}_{suffix}/{SSO_USER}"
+                ),
+            },
+        );
         Ok(json!({
             "roleCredentials": {
                 "accessKeyId": access_key_id,
-                "secretAccessKey": cx.ids.secret_access_key(),
-                "sessionToken": cx.ids.session_token(),
+                "secretAccessKey": secret,
+                "sessionToken": session_token,
                 "expiration": expires.saturating_mul(1000),
             }
         }))
-    }
-
-    /// Every role credential issued so far expires at `now` (if not before).
-    /// Returns how many were still valid.
-    pub fn expire_credentials(&mut self, now: u64) -> usize {
-        let mut n = 0;
-        for exp in self.issued.values_mut() {
-            if *exp > now {
-                *exp = now;
-                n += 1;
-            }
-        }
-        n
-    }
-
-    /// When the credentials with this access key id expire (epoch seconds),
-    /// if the emulator issued them.
-    pub fn credential_expiry(&self, access_key_id: &str) -> Option<u64> {
-        self.issued.get(access_key_id).copied()
     }
 
     fn page_params(

@@ -14,6 +14,7 @@ use crate::oidc::{DEVICE_CODE_GRANT, Oidc, REFRESH_TOKEN_GRANT};
 use crate::portal::Portal;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Request counters. Every request to an operation is counted, including the ones
 /// that met a fault or failed validation.
@@ -71,6 +72,47 @@ impl Stats {
     }
 }
 
+/// Credentials the emulator issued: the portal's role credentials and the
+/// role sessions AssumeRole hands out. STS checks signatures against these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCredentials {
+    pub secret_access_key: String,
+    pub session_token: String,
+    /// Epoch seconds; the credentials are valid while `now < expires_at`.
+    pub expires_at: u64,
+    /// False for the portal's credentials, true for those of AssumeRole
+    /// (role chaining).
+    pub chained: bool,
+    /// The session's identity: `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
+    pub arn: String,
+}
+
+/// Every credential issued, by access key id.
+#[derive(Default)]
+pub(crate) struct Issued(HashMap<String, IssuedCredentials>);
+
+impl Issued {
+    pub fn insert(&mut self, access_key_id: String, c: IssuedCredentials) {
+        self.0.insert(access_key_id, c);
+    }
+
+    pub fn get(&self, access_key_id: &str) -> Option<&IssuedCredentials> {
+        self.0.get(access_key_id)
+    }
+
+    /// Every credential still valid expires at `now`. Returns how many were.
+    pub fn expire_all(&mut self, now: u64) -> usize {
+        let mut n = 0;
+        for c in self.0.values_mut() {
+            if c.expires_at > now {
+                c.expires_at = now;
+                n += 1;
+            }
+        }
+        n
+    }
+}
+
 /// What an operation of any service may use besides its own state.
 pub(crate) struct Ctx<'a> {
     pub cfg: &'a EmulatorConfig,
@@ -88,6 +130,8 @@ pub(crate) struct State {
     pub ids: Ids,
     oidc: Oidc,
     portal: Portal,
+    /// The credentials issued by the portal and by STS.
+    issued: Issued,
 }
 
 impl State {
@@ -100,6 +144,7 @@ impl State {
             ids: Ids::new(seed),
             oidc: Oidc::new(base_url),
             portal: Portal::default(),
+            issued: Issued::default(),
         }
     }
 
@@ -142,14 +187,20 @@ impl State {
         self.stats = Stats::default();
     }
 
-    /// Expires every role credential issued so far (see [`Portal::expire_credentials`]).
+    /// Expires every credential issued so far, by the portal or by STS.
+    /// Returns how many were still valid.
     pub fn expire_credentials(&mut self, now: u64) -> usize {
-        self.portal.expire_credentials(now)
+        self.issued.expire_all(now)
     }
 
     /// The expiry of credentials the emulator issued, by access key id.
     pub fn credential_expiry(&self, access_key_id: &str) -> Option<u64> {
-        self.portal.credential_expiry(access_key_id)
+        self.issued.get(access_key_id).map(|c| c.expires_at)
+    }
+
+    /// What the emulator issued under this access key id (portal or STS).
+    pub(crate) fn issued_credentials(&self, access_key_id: &str) -> Option<&IssuedCredentials> {
+        self.issued.get(access_key_id)
     }
 
     pub fn revoke_all_tokens(&mut self) {
@@ -173,6 +224,7 @@ impl State {
             ids,
             oidc,
             portal,
+            issued,
             ..
         } = self;
         let cx = &mut Ctx {
@@ -185,7 +237,9 @@ impl State {
             Op::RegisterClient => oidc.register_client(cx, &body?)?,
             Op::StartDeviceAuthorization => oidc.start_device_authorization(cx, &body?)?,
             Op::CreateToken => oidc.create_token(cx, &body?)?,
-            Op::GetRoleCredentials => portal.get_role_credentials(cx, oidc, token, query)?,
+            Op::GetRoleCredentials => {
+                portal.get_role_credentials(cx, oidc, issued, token, query)?
+            }
             Op::ListAccounts => portal.list_accounts(cx, oidc, token, query)?,
             Op::ListAccountRoles => portal.list_account_roles(cx, oidc, token, query)?,
             Op::Logout => {

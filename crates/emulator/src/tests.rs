@@ -454,6 +454,24 @@ fn role_credentials_need_a_valid_token_and_an_assigned_role() {
     let exp = rc["expiration"].as_u64().unwrap();
     let want = (now_secs() + 3600) * 1000;
     assert!(exp.abs_diff(want) < 5000, "expiration is epoch ms");
+    // The registry STS verifies signatures against.
+    let issued = emu.issued_credentials(key).unwrap();
+    assert_eq!(
+        issued.secret_access_key,
+        rc["secretAccessKey"].as_str().unwrap()
+    );
+    assert_eq!(issued.session_token, rc["sessionToken"].as_str().unwrap());
+    assert_eq!(issued.expires_at * 1000, exp);
+    assert!(!issued.chained);
+    assert!(
+        issued
+            .arn
+            .starts_with("arn:aws:sts::111111111111:assumed-role/AWSReservedSSO_ReadOnly_"),
+        "{}",
+        issued.arn
+    );
+    assert_eq!(emu.credentials_valid(key), Some(true));
+    assert_eq!(emu.issued_credentials("ASIANOTISSUED"), None);
 
     for token in [None, Some("aoaNotAToken")] {
         let r = get(&emu, path, token);
