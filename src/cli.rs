@@ -129,14 +129,17 @@ pub enum Command {
             \"detail\", \"fix\" (or null)}], \"problems\"}."
     )]
     Doctor(DoctorArgs),
-    /// List the SSO profiles of ~/.aws/config
+    /// List the SSO and role-chaining profiles of ~/.aws/config
     #[command(after_help = "Examples:\n  \
             ssoenv profiles\n  \
             ssoenv profiles --json | jq -r '.[] | select(.sso_session == \"corp\") | .name'\n  \
             ssoenv profiles --names                  # the profiles `use` accepts, one a line\n  \
             ssoenv profiles --sessions               # the sso-sessions `login --sso-session` accepts\n\n\
             --json prints an array of {\"name\", \"sso_session\" (null for a legacy profile), \"start_url\",\n\
-            \"account_id\", \"role_name\", \"region\" (or null)}.")]
+            \"account_id\", \"role_name\", \"region\" (or null), \"kind\": \"sso\" | \"assume-role\",\n\
+            \"role_arn\", \"source_profile\" (both null for an SSO profile)}. A role-chaining profile\n\
+            (role_arn + source_profile) shows the account and role of its role_arn, and the\n\
+            sso-session of the SSO profile its chain starts from.")]
     Profiles(ProfilesArgs),
     /// Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)
     #[command(after_help = CONFIGURE_HELP)]
@@ -216,6 +219,9 @@ Examples:
        \"active\": true | false, \"error\": null}
     ]
   }
+A role-chaining profile (role_arn + source_profile) also has \"role_arn\", \"source_profile\" and
+\"chain\" (its name, then each source down to the SSO profile); its \"credentials\" are the cached
+AssumeRole credentials (~/.aws/cli/cache, shared with the AWS CLI).
 A profile that does not resolve has \"error\" set to the reason and every other field null
 (\"credentials\" too). \"refreshable\" (token) means expired or within 15 minutes of it, with a
 refresh token; \"rejected\" means the portal refused it (the next use or login refreshes or logs in).";
