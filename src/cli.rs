@@ -232,7 +232,8 @@ Faults (--fail OP:KIND[:TIMES], repeatable): the next TIMES requests (default 1,
 to OP fail in the way KIND says.
   OP:   any (or *), register (RegisterClient), device (StartDeviceAuthorization), token
         (CreateToken), credentials (GetRoleCredentials), accounts (ListAccounts), roles
-        (ListAccountRoles), logout (Logout); AWS operation names work too
+        (ListAccountRoles), logout (Logout), assume-role or sts (STS AssumeRole, XML errors:
+        500 is InternalFailure, 429 a 400 Throttling); AWS operation names work too
   KIND: 500 (or error): HTTP 500 InternalServerException
         429 (or throttle), 429=N: HTTP 429 TooManyRequestsException, with Retry-After: N
         slow=MILLIS: answer normally after MILLIS milliseconds
@@ -251,6 +252,11 @@ Control endpoints (JSON):
   GET  /_emulator/credentials?access_key_id=K   {\"expiration\", \"valid\"} of credentials it issued
   POST /_emulator/revoke     every token issued so far stops working
   POST /_emulator/reset      forget faults and counters, restore start-up settings
+  POST /_emulator/sts        {\"role_arn\", \"deny\": bool, \"mfa\": {\"serial_number\", \"token_code\"} | null,
+                             \"external_id\": \"…\" | null} controls AssumeRole of that role
+  GET  /_emulator/sts/last-request   the parameters of the last AssumeRole
+STS AssumeRole is POST / (AWS_ENDPOINT_URL_STS=http://127.0.0.1:PORT), SigV4-verified against
+the credentials the emulator issued; every session it issues is chained (1 hour at most).
 
 Examples:
   ssoenv emulator --port 8123
