@@ -136,14 +136,17 @@ pub enum Command {
             \"detail\", \"fix\" (or null)}], \"problems\"}."
     )]
     Doctor(DoctorArgs),
-    /// List the SSO profiles of ~/.aws/config
+    /// List the SSO and role-chaining profiles of ~/.aws/config
     #[command(after_help = "Examples:\n  \
             ssoenv profiles\n  \
             ssoenv profiles --json | jq -r '.[] | select(.sso_session == \"corp\") | .name'\n  \
             ssoenv profiles --names                  # the profiles `use` accepts, one a line\n  \
             ssoenv profiles --sessions               # the sso-sessions `login --sso-session` accepts\n\n\
             --json prints an array of {\"name\", \"sso_session\" (null for a legacy profile), \"start_url\",\n\
-            \"account_id\", \"role_name\", \"region\" (or null)}.")]
+            \"account_id\", \"role_name\", \"region\" (or null), \"kind\": \"sso\" | \"assume-role\",\n\
+            \"role_arn\", \"source_profile\" (both null for an SSO profile)}. A role-chaining profile\n\
+            (role_arn + source_profile) shows the account and role of its role_arn, and the\n\
+            sso-session of the SSO profile its chain starts from.")]
     Profiles(ProfilesArgs),
     /// Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)
     #[command(after_help = CONFIGURE_HELP)]
@@ -223,6 +226,9 @@ Examples:
        \"active\": true | false, \"error\": null}
     ]
   }
+A role-chaining profile (role_arn + source_profile) also has \"role_arn\", \"source_profile\" and
+\"chain\" (its name, then each source down to the SSO profile); its \"credentials\" are the cached
+AssumeRole credentials (~/.aws/cli/cache, shared with the AWS CLI).
 A profile that does not resolve has \"error\" set to the reason and every other field null
 (\"credentials\" too). \"refreshable\" (token) means expired or within 15 minutes of it, with a
 refresh token; \"rejected\" means the portal refused it (the next use or login refreshes or logs in).";
@@ -233,7 +239,8 @@ Faults (--fail OP:KIND[:TIMES], repeatable): the next TIMES requests (default 1,
 to OP fail in the way KIND says.
   OP:   any (or *), register (RegisterClient), device (StartDeviceAuthorization), token
         (CreateToken), credentials (GetRoleCredentials), accounts (ListAccounts), roles
-        (ListAccountRoles), logout (Logout); AWS operation names work too
+        (ListAccountRoles), logout (Logout), assume-role or sts (STS AssumeRole, XML errors:
+        500 is InternalFailure, 429 a 400 Throttling); AWS operation names work too
   KIND: 500 (or error): HTTP 500 InternalServerException
         429 (or throttle), 429=N: HTTP 429 TooManyRequestsException, with Retry-After: N
         slow=MILLIS: answer normally after MILLIS milliseconds
@@ -252,6 +259,11 @@ Control endpoints (JSON):
   GET  /_emulator/credentials?access_key_id=K   {\"expiration\", \"valid\"} of credentials it issued
   POST /_emulator/revoke     every token issued so far stops working
   POST /_emulator/reset      forget faults and counters, restore start-up settings
+  POST /_emulator/sts        {\"role_arn\", \"deny\": bool, \"mfa\": {\"serial_number\", \"token_code\"} | null,
+                             \"external_id\": \"…\" | null} controls AssumeRole of that role
+  GET  /_emulator/sts/last-request   the parameters of the last AssumeRole
+STS AssumeRole is POST / (AWS_ENDPOINT_URL_STS=http://127.0.0.1:PORT), SigV4-verified against
+the credentials the emulator issued; every session it issues is chained (1 hour at most).
 
 Examples:
   ssoenv emulator --port 8123

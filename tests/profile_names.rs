@@ -57,7 +57,16 @@ aws_secret_access_key = secret
 
 [profile assume]
 role_arn = arn:aws:iam::123456789012:role/Admin
-source_profile = static
+source_profile = modern
+
+[profile loop]
+role_arn = arn:aws:iam::123456789012:role/Admin
+source_profile = loop
+
+[profile long]
+role_arn = arn:aws:iam::123456789012:role/Admin
+source_profile = modern
+duration_seconds = 7200
 
 [profile modern]
 sso_session = corp
@@ -101,7 +110,8 @@ sso_role_name = ReadOnly
 const NOT_PROFILES: &[&str] = &[
     "default",
     "static",
-    "assume",
+    "loop",
+    "long",
     "\"a b\"",
     "b",
     "c d e",
@@ -139,7 +149,12 @@ fn names_lists_exactly_the_profiles_use_accepts() {
     // `[profile a b]` splits into three words and is dropped, as botocore
     // drops it (were it read as "a b", its missing session would make the
     // quoted profile's name unusable): "a b" is `[profile "a b"]` alone.
-    assert_eq!(listed, ["a b", "modern", "other-session", "legacy"]);
+    // A role-chaining profile is offered like an SSO one ("assume", whose
+    // SSO source is not logged in either); a broken chain is not.
+    assert_eq!(
+        listed,
+        ["a b", "assume", "modern", "other-session", "legacy"]
+    );
     for name in &listed {
         let (code, err) = use_code(&sb, name);
         assert_eq!(code, Some(1), "use {name:?} is accepted: {err}");

@@ -720,6 +720,200 @@ mod tests {
         assert_eq!(seen.join().unwrap().len(), 2);
     }
 
+    /// Role credentials from the emulator's portal (device flow approved at
+    /// the first poll), through ssoenv's own HTTP client.
+    fn emulator_role_credentials(emu: &ssoenv_emulator::Emulator, http: &Http) -> Credentials {
+        use crate::aws::http::decode;
+        let post = |path: &str, body: serde_json::Value| -> serde_json::Value {
+            let url = format!("{}{path}", emu.url());
+            let text = http
+                .send(&Request {
+                    method: Method::Post,
+                    url: url.clone(),
+                    query: vec![],
+                    headers: vec![],
+                    body: Body::json(&body),
+                    signer: None,
+                })
+                .unwrap();
+            decode(&text, path, &url).unwrap()
+        };
+        emu.set_approve_after_polls(0);
+        let reg = post(
+            "/client/register",
+            serde_json::json!({"clientName": "t", "clientType": "public"}),
+        );
+        let client =
+            serde_json::json!({"clientId": reg["clientId"], "clientSecret": reg["clientSecret"]});
+        let mut dev = client.clone();
+        dev["startUrl"] = "https://d-1234567890.awsapps.com/start".into();
+        let dev = post("/device_authorization", dev);
+        let mut poll = client;
+        poll["grantType"] = "urn:ietf:params:oauth:grant-type:device_code".into();
+        poll["deviceCode"] = dev["deviceCode"].clone();
+        let token = post("/token", poll)["accessToken"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let portal = crate::aws::portal::Portal {
+            http,
+            base: &emu.url(),
+        };
+        let rc = portal
+            .get_role_credentials(&token, "111111111111", "ReadOnly")
+            .unwrap();
+        Credentials {
+            access_key_id: rc.access_key_id,
+            secret_access_key: rc.secret_access_key,
+            session_token: rc.session_token,
+            expiration: OffsetDateTime::from_unix_timestamp(rc.expiration / 1000).unwrap(),
+        }
+    }
+
+    #[test]
+    fn assume_role_against_the_emulator_issues_a_chained_session_and_caches_it() {
+        let emu = ssoenv_emulator::Emulator::start(Default::default()).unwrap();
+        // The endpoint comes from AWS_ENDPOINT_URL_STS, signed for the client's region.
+        let env = crate::env::Env::from_pairs([("AWS_ENDPOINT_URL_STS", emu.url())]);
+        let (url, region) = crate::aws::endpoint::sts_endpoint(
+            Some("eu-west-1"),
+            &crate::config::ConfiguredEndpoints::default(),
+            &env,
+        )
+        .unwrap();
+        assert_eq!(
+            (url.as_str(), region.as_str()),
+            (emu.url().as_str(), "eu-west-1")
+        );
+        let http = Http::new(&env).unwrap();
+        let source = emulator_role_credentials(&emu, &http);
+        let sts = Sts {
+            http: &http,
+            url: &url,
+            region: &region,
+            now: OffsetDateTime::now_utc,
+        };
+        let req = AssumeRoleRequest {
+            role_arn: "arn:aws:iam::222222222222:role/demo",
+            role_session_name: "alice",
+            external_id: Some("ext-123"),
+            duration_seconds: Some(1800),
+            serial_number: None,
+            token_code: None,
+        };
+        let out = sts.assume_role(&source, &req).unwrap();
+        assert_eq!(
+            out.assumed_role_arn,
+            "arn:aws:sts::222222222222:assumed-role/demo/alice"
+        );
+        assert_eq!(out.account_id(), Some("222222222222"));
+        assert!(out.assumed_role_id.ends_with(":alice"));
+        assert!(out.request_id.is_some());
+        let left = out.credentials.expiration - OffsetDateTime::now_utc();
+        assert!((time::Duration::minutes(29)..=time::Duration::minutes(30)).contains(&left));
+        let issued = emu
+            .issued_credentials(&out.credentials.access_key_id)
+            .unwrap();
+        assert!(issued.chained);
+        assert_eq!(issued.secret_access_key, out.credentials.secret_access_key);
+        assert_eq!(issued.session_token, out.credentials.session_token);
+        let last = emu.last_assume_role().unwrap();
+        assert_eq!(last.source_access_key_id, source.access_key_id);
+        assert_eq!(last.external_id.as_deref(), Some("ext-123"));
+        assert_eq!(last.duration_seconds.as_deref(), Some("1800"));
+
+        // The answer goes into botocore's cache and comes back.
+        let home = tempfile::tempdir().unwrap();
+        let key = crate::cache::assume_role::key(&req, true);
+        crate::cache::assume_role::save(home.path(), &key, &out).unwrap();
+        let cached =
+            crate::cache::assume_role::load_fresh(home.path(), &key, OffsetDateTime::now_utc())
+                .unwrap();
+        assert_eq!(cached.access_key_id, out.credentials.access_key_id);
+
+        // Chaining from the new session works too.
+        let again = AssumeRoleRequest {
+            external_id: None,
+            duration_seconds: None,
+            ..req
+        };
+        assert!(sts.assume_role(&out.credentials, &again).is_ok());
+    }
+
+    #[test]
+    fn the_emulators_refusals_reach_the_caller_as_api_errors() {
+        let emu = ssoenv_emulator::Emulator::start(Default::default()).unwrap();
+        let http = Http::new(&crate::env::Env::default()).unwrap();
+        let source = emulator_role_credentials(&emu, &http);
+        let url = emu.url();
+        let sts = Sts {
+            http: &http,
+            url: &url,
+            region: "eu-west-1",
+            now: OffsetDateTime::now_utc,
+        };
+        let req = AssumeRoleRequest {
+            role_arn: "arn:aws:iam::222222222222:role/demo",
+            role_session_name: "alice",
+            external_id: None,
+            duration_seconds: None,
+            serial_number: None,
+            token_code: None,
+        };
+        let code = |r: Result<AssumeRoleOutput, HttpError>| match r {
+            Err(HttpError::Api(a)) => (a.status, a.code),
+            other => panic!("{other:?}"),
+        };
+        let wrong_token = Credentials {
+            session_token: "not-the-token".into(),
+            ..source.clone()
+        };
+        assert_eq!(
+            code(sts.assume_role(&wrong_token, &req)),
+            (403, "InvalidClientTokenId".into())
+        );
+        let wrong_secret = Credentials {
+            secret_access_key: "wrong".into(),
+            ..source.clone()
+        };
+        assert_eq!(
+            code(sts.assume_role(&wrong_secret, &req)),
+            (403, "SignatureDoesNotMatch".into())
+        );
+        let skewed = Sts {
+            now: || OffsetDateTime::now_utc() - time::Duration::minutes(20),
+            ..sts
+        };
+        assert_eq!(
+            code(skewed.assume_role(&source, &req)),
+            (403, "SignatureDoesNotMatch".into())
+        );
+        let sts = Sts {
+            now: OffsetDateTime::now_utc,
+            ..skewed
+        };
+        let long = AssumeRoleRequest {
+            duration_seconds: Some(7200),
+            ..req
+        };
+        let Err(HttpError::Api(e)) = sts.assume_role(&source, &long) else {
+            panic!("7200 s accepted");
+        };
+        assert!(e.is("ValidationError"));
+        assert!(e.message.contains("1 hour session limit"), "{}", e.message);
+        emu.set_role_denied(req.role_arn, true);
+        assert_eq!(
+            code(sts.assume_role(&source, &req)),
+            (403, "AccessDenied".into())
+        );
+        emu.expire_credentials();
+        assert_eq!(
+            code(sts.assume_role(&source, &req)),
+            (400, "ExpiredToken".into())
+        );
+        assert_eq!(emu.stats().roles_assumed, 0);
+    }
+
     #[test]
     fn the_post_goes_to_the_endpoint_root_unless_it_has_a_path() {
         assert_eq!(

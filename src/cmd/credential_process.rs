@@ -16,10 +16,10 @@ use crate::login::{Ctx, LoginOptions};
 
 pub fn run(args: CredentialProcessArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
-    let profile = config.resolve(&args.profile)?;
+    let profile = config.profile(&args.profile)?;
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions::for_credentials(env, false, false);
-    let creds = credentials::role_credentials(&ctx, &profile, opts)?;
+    let creds = credentials::profile_credentials(&ctx, &profile, opts)?;
     let mut json = creds.credential_process_json();
     json.push('\n');
     super::emit(&json)?;

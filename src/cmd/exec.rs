@@ -24,7 +24,7 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     else {
         return Ok(crate::tty::CANCELLED);
     };
-    let profile = config.resolve(&name)?;
+    let profile = config.profile(&name)?;
     // No command: the user's shell, as `aws-vault exec` does.
     let shell_cmd;
     let command: &[std::ffi::OsString] = if args.command.is_empty() {
@@ -34,7 +34,7 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
         crate::output::note(&format!(
             "starting {} with the credentials of profile \"{}\"; exit it to return",
             crate::text::printable(&shell_cmd[0].to_string_lossy()),
-            crate::text::printable(&profile.name)
+            crate::text::printable(profile.name())
         ));
         &shell_cmd
     } else {
@@ -49,19 +49,19 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     let opts = LoginOptions::for_credentials(env, args.login.no_browser, args.force);
     // With --server too: any login happens now, in front of the user, and the
     // server starts warm.
-    let creds = credentials::role_credentials(&ctx, &profile, opts)?;
-    let region = args.region.as_deref().or(profile.region.as_deref());
+    let creds = credentials::profile_credentials(&ctx, &profile, opts)?;
+    let region = args.region.as_deref().or(profile.region());
     let mut cmd = Command::new(program);
     cmd.args(rest);
     // The server thread lives until this process exits, after the child.
     let changes = if args.server {
         let region = region.map(str::to_owned);
-        let name = profile.name.clone();
+        let name = profile.name().to_owned();
         let source = credentials::server::Source::new(ctx, profile, Some(creds));
         let server = credentials::server::Server::start(source)?;
         credentials::env::server_changes(&name, &server.url(), server.token(), region.as_deref())
     } else {
-        credentials::env::session_changes(&profile.name, &creds, region, false)
+        credentials::env::session_changes(profile.name(), &creds, region, false)
     };
     for (name, value) in changes {
         match value {

@@ -4,7 +4,7 @@
 //! user meets the same rules and the same list everywhere.
 
 use crate::cache::token;
-use crate::config::{Config, ConfiguredEndpoints, SsoSession};
+use crate::config::{Config, ConfiguredEndpoints, Profile, SsoSession};
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
 use crate::login::Subject;
@@ -101,17 +101,16 @@ pub fn which_session(config: &Config, env: &Env, hint: impl Fn(bool) -> String) 
         .hint(hint(!sessions.is_empty()))
 }
 
-/// The SSO profiles of the config as indented lines: name, session, account, role.
-/// Profiles that do not resolve are listed with the reason.
+/// The profiles of the config as indented lines: name, session (or, for a
+/// role-chaining profile, its source), account, role. Profiles that do not
+/// resolve are listed with the reason.
 pub fn profile_lines(config: &Config) -> Vec<String> {
-    padded_names(config.sso_profiles())
+    padded_names(config.credential_profiles())
         .map(|(_, shown, p)| match p {
-            Ok(p) => format!(
-                "    {shown}  {}  {} {}",
-                session_label(&p.sso),
-                p.account_id,
-                p.role_name
-            ),
+            Ok(p) => {
+                let (source, account, role) = describe(&p);
+                format!("    {shown}  {source}  {account} {role}")
+            }
             Err(e) => format!(
                 "    {shown}  (does not resolve: {})",
                 first_line(&e.message)
@@ -189,20 +188,41 @@ fn padded_names<T>(items: Vec<(String, T)>) -> impl Iterator<Item = (String, Str
     })
 }
 
-/// What a profile picker offers: the profiles that resolve, as (name, line).
+/// (session or source, account, role) of a profile, for listings: a
+/// role-chaining profile shows `via SOURCE` and the account and role of its
+/// `role_arn` (the whole ARN when it has another shape).
+fn describe(p: &Profile) -> (String, String, String) {
+    match p {
+        Profile::Sso(p) => (
+            session_label(&p.sso),
+            p.account_id.clone(),
+            p.role_name.clone(),
+        ),
+        Profile::AssumeRole(c) => {
+            let via = format!("via {}", crate::text::printable(c.source_name()));
+            match c.arn_parts() {
+                Some((account, role)) => (via, account.to_owned(), role.to_owned()),
+                None => (via, String::new(), c.role_arn.clone()),
+            }
+        }
+    }
+}
+
+/// What a profile picker offers: the profiles that resolve, SSO and
+/// role-chaining ones, as (name, line).
 pub fn usable_profiles(config: &Config) -> Vec<(String, String)> {
     let profiles: Vec<_> = config
-        .sso_profiles()
+        .credential_profiles()
         .into_iter()
         .filter_map(|(n, p)| p.ok().map(|p| (n, p)))
         .collect();
     padded_names(profiles)
         .map(|(name, shown, p)| {
+            let (source, account, role) = describe(&p);
             let line = format!(
-                "{shown}  {}  {}  {}",
-                crate::text::printable(&p.account_id),
-                crate::text::printable(&p.role_name),
-                session_label(&p.sso),
+                "{shown}  {}  {}  {source}",
+                crate::text::printable(&account),
+                crate::text::printable(&role),
             );
             (name, line)
         })

@@ -1,10 +1,11 @@
-//! `ssoenv profiles [--json | --names | --sessions]`: the SSO profiles of the
-//! config (name, session, account, role, region), for people, scripts and
-//! completions.
+//! `ssoenv profiles [--json | --names | --sessions]`: the profiles of the
+//! config ssoenv can use (name, session, account, role, region), SSO and
+//! role-chaining ones (with their `role_arn` and source), for people,
+//! scripts and completions.
 
 use crate::aws::endpoint;
 use crate::cli::ProfilesArgs;
-use crate::config::{Config, ConfiguredEndpoints};
+use crate::config::{Config, ConfiguredEndpoints, Profile};
 use crate::env::Env;
 use crate::error::Result;
 use crate::text::printable;
@@ -18,6 +19,11 @@ struct Row {
     account_id: String,
     role_name: String,
     region: Option<String>,
+    /// `sso` or `assume-role` (role chaining).
+    kind: &'static str,
+    /// A chained profile's `role_arn` and `source_profile`; null for SSO.
+    role_arn: Option<String>,
+    source_profile: Option<String>,
 }
 
 pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
@@ -26,16 +32,34 @@ pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
     }
     let config = Config::load(env)?;
     let mut rows = Vec::new();
-    for (name, p) in config.sso_profiles() {
+    for (name, p) in config.credential_profiles() {
         match p {
-            Ok(p) => rows.push(Row {
+            Ok(Profile::Sso(p)) => rows.push(Row {
                 name,
                 sso_session: p.sso.name,
                 start_url: p.sso.start_url,
                 account_id: p.account_id,
                 role_name: p.role_name,
                 region: p.region,
+                kind: "sso",
+                role_arn: None,
+                source_profile: None,
             }),
+            Ok(Profile::AssumeRole(c)) => {
+                let (account, role) = c.arn_parts().unwrap_or_default();
+                let root = c.sso_root();
+                rows.push(Row {
+                    sso_session: root.and_then(|r| r.sso.name.clone()),
+                    start_url: root.map(|r| r.sso.start_url.clone()).unwrap_or_default(),
+                    account_id: account.to_owned(),
+                    role_name: role.to_owned(),
+                    region: c.region.clone(),
+                    kind: "assume-role",
+                    source_profile: Some(c.source_name().to_owned()),
+                    role_arn: Some(c.role_arn),
+                    name,
+                })
+            }
             Err(mut e) => {
                 e.message = format!(
                     "skipping profile \"{}\": {}",
@@ -60,9 +84,14 @@ pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
         "REGION".into(),
     ]];
     for r in rows {
+        let session = match (r.source_profile, r.sso_session) {
+            (Some(source), _) => format!("via {source}"),
+            (None, Some(s)) => s,
+            (None, None) => "(legacy)".into(),
+        };
         table.push(vec![
             r.name,
-            r.sso_session.unwrap_or_else(|| "(legacy)".into()),
+            session,
             r.account_id,
             r.role_name,
             r.region.unwrap_or_else(|| "-".into()),
@@ -75,9 +104,10 @@ pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
 /// `ssoenv profiles --names` / `--sessions`: for shell completion, the
 /// profiles `use` accepts (or the sso-sessions `login --sso-session` accepts),
 /// one a line, in file order. Read with the same parser and resolution as
-/// `use`: a profile that is not SSO (static keys, `role_arn` alone, the usual
-/// `[default]` with just a region), does not resolve, or has an unusable
-/// sso_region or endpoint is left out. No config file means no names; a file
+/// `use`: a profile that gives no credentials (static keys alone, the usual
+/// `[default]` with just a region), does not resolve (a broken chain), or
+/// whose SSO profile has an unusable sso_region or endpoint is left out.
+/// Role-chaining profiles are listed with the others. No config file means no names; a file
 /// ssoenv refuses prints nothing on stdout and fails as `use` would (the
 /// completion scripts send stderr to /dev/null).
 fn names(env: &Env, sessions: bool) -> Result<i32> {
@@ -104,8 +134,13 @@ fn names(env: &Env, sessions: bool) -> Result<i32> {
         // Most profiles share a region and endpoint settings: check each
         // combination once in a row, not once per profile.
         let mut last: Option<(String, ConfiguredEndpoints, bool)> = None;
-        for (name, resolved) in config.resolve_all() {
-            let Ok(p) = resolved else {
+        for (name, resolved) in config.profile_all() {
+            let Ok(profile) = resolved else {
+                continue;
+            };
+            // A chain starting from static keys has no SSO endpoint to check.
+            let Some(p) = profile.sso_root() else {
+                add(name);
                 continue;
             };
             let ok = match &last {
@@ -116,7 +151,7 @@ fn names(env: &Env, sessions: bool) -> Result<i32> {
                 }
                 _ => {
                     let ok = endpoint::resolve(&p.sso.region, &p.endpoints, env).is_ok();
-                    last = Some((p.sso.region, p.endpoints, ok));
+                    last = Some((p.sso.region.clone(), p.endpoints.clone(), ok));
                     ok
                 }
             };

@@ -1,17 +1,22 @@
 //! `ssoenv status [--json]`: every SSO session (and legacy start URL) with its
-//! token state, every SSO profile with its cached role credentials, and the
-//! profile active in this shell. Reads config and caches only: no network.
+//! token state, every SSO profile with its cached role credentials, every
+//! role-chaining profile with its chain and its cached assume-role
+//! credentials, and the profile active in this shell. Reads config and
+//! caches only: no network.
 //!
 //! The `--json` shape is stable (documented in the README):
 //! `{"active_profile", "sessions": [{"name", "start_url", "region", "token":
 //! {"state", "expires_at", "refreshable"}}], "profiles": [{"name",
 //! "sso_session", "start_url", "account_id", "role_name", "region",
 //! "credentials": {"state", "expires_at"}, "active", "error"}]}`; a profile
-//! with an error has "causes" and "hint" too when the error has them.
+//! with an error has "causes" and "hint" too when the error has them; a
+//! role-chaining profile has "role_arn", "source_profile" and "chain" (its
+//! name, then each source down to the SSO profile).
 
-use crate::cache::{self, role, token};
+use crate::cache::{self, assume_role, role, token};
 use crate::cli::StatusArgs;
-use crate::config::{Config, SsoSession};
+use crate::config::{ChainedProfile, Config, Profile, RoleSource, SsoSession};
+use crate::credentials;
 use crate::env::{self, Env};
 use crate::error::Result;
 use crate::login::TokenState;
@@ -61,6 +66,14 @@ pub struct ProfileStatus {
     pub causes: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub hint: Option<String>,
+    /// A role-chaining profile's `role_arn`, `source_profile` and chain
+    /// (absent for SSO profiles).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub role_arn: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source_profile: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub chain: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -75,24 +88,32 @@ pub fn collect(config: &Config, env: &Env, now: OffsetDateTime) -> Result<Status
     let active = env.non_empty(env::SSOENV_PROFILE).map(str::to_owned);
     let sessions = config.sessions_in_use();
     let mut profiles = Vec::new();
-    for (name, resolved) in config.sso_profiles() {
+    for (name, resolved) in config.credential_profiles() {
         let is_active = active.as_deref() == Some(name.as_str());
         match resolved {
-            Ok(p) => {
-                let creds = match role::load(&home, &p) {
-                    Some(c) => CredentialStatus {
-                        state: if c.expiration > now {
-                            "valid"
-                        } else {
-                            "expired"
-                        },
-                        expires_at: Some(cache::format_timestamp(c.expiration)),
-                    },
-                    None => CredentialStatus {
-                        state: "absent",
-                        expires_at: None,
-                    },
-                };
+            Ok(Profile::AssumeRole(c)) => {
+                let cached = assume_role::load(&home, &credentials::chain::cache_key(&c));
+                let (account, role) = c.arn_parts().unwrap_or_default();
+                let root = c.sso_root();
+                profiles.push(ProfileStatus {
+                    sso_session: root.and_then(|r| r.sso.name.clone()),
+                    start_url: root.map(|r| r.sso.start_url.clone()),
+                    account_id: Some(account.to_owned()),
+                    role_name: Some(role.to_owned()),
+                    region: c.region.clone(),
+                    credentials: Some(credential_status(cached, now)),
+                    active: is_active,
+                    error: None,
+                    causes: Vec::new(),
+                    hint: None,
+                    chain: c.chain().into_iter().map(str::to_owned).collect(),
+                    source_profile: Some(c.source_name().to_owned()),
+                    role_arn: Some(c.role_arn.clone()),
+                    name,
+                });
+            }
+            Ok(Profile::Sso(p)) => {
+                let creds = credential_status(role::load(&home, &p), now);
                 profiles.push(ProfileStatus {
                     name,
                     sso_session: p.sso.name.clone(),
@@ -105,6 +126,9 @@ pub fn collect(config: &Config, env: &Env, now: OffsetDateTime) -> Result<Status
                     error: None,
                     causes: Vec::new(),
                     hint: None,
+                    role_arn: None,
+                    source_profile: None,
+                    chain: Vec::new(),
                 });
             }
             Err(e) => profiles.push(ProfileStatus {
@@ -119,6 +143,9 @@ pub fn collect(config: &Config, env: &Env, now: OffsetDateTime) -> Result<Status
                 error: Some(e.message),
                 causes: e.causes,
                 hint: e.hint,
+                role_arn: None,
+                source_profile: None,
+                chain: Vec::new(),
             }),
         }
     }
@@ -139,6 +166,23 @@ pub fn collect(config: &Config, env: &Env, now: OffsetDateTime) -> Result<Status
         sessions,
         profiles,
     })
+}
+
+fn credential_status(c: Option<credentials::Credentials>, now: OffsetDateTime) -> CredentialStatus {
+    match c {
+        Some(c) => CredentialStatus {
+            state: if c.expiration > now {
+                "valid"
+            } else {
+                "expired"
+            },
+            expires_at: Some(cache::format_timestamp(c.expiration)),
+        },
+        None => CredentialStatus {
+            state: "absent",
+            expires_at: None,
+        },
+    }
 }
 
 fn token_status(home: &std::path::Path, s: &SsoSession, now: OffsetDateTime) -> TokenStatus {
@@ -181,16 +225,40 @@ fn check(config: &Config, env: &Env, profile: Option<String>, now: OffsetDateTim
             )
             .hint("run `ssoenv status --check PROFILE`")
         })?;
-    let profile = config.resolve(&name)?;
     let home = crate::env::home_dir(env)?;
-    if role::load_fresh(&home, &profile, now).is_some() {
-        return Ok(0);
+    let usable = match config.profile(&name)? {
+        Profile::Sso(p) => sso_usable(&home, &p, now),
+        Profile::AssumeRole(c) => chain_usable(&home, &c, now),
+    };
+    Ok(if usable { 0 } else { 1 })
+}
+
+fn sso_usable(
+    home: &std::path::Path,
+    p: &crate::config::ResolvedProfile,
+    now: OffsetDateTime,
+) -> bool {
+    if role::load_fresh(home, p, now).is_some() {
+        return true;
     }
     // A token the portal rejected is dead even if it has refresh material: a
     // revoked session's refresh token is refused too (then a login is needed).
-    let tok = token::load(&home, &profile.sso);
-    let usable = TokenState::of(tok.as_ref(), &profile.sso, now).usable_unattended();
-    Ok(if usable { 0 } else { 1 })
+    let tok = token::load(home, &p.sso);
+    TokenState::of(tok.as_ref(), &p.sso, now).usable_unattended()
+}
+
+/// Cached assume-role credentials `use` would reuse, else a source usable
+/// without a person and no MFA code to ask for.
+fn chain_usable(home: &std::path::Path, c: &ChainedProfile, now: OffsetDateTime) -> bool {
+    if assume_role::load_fresh(home, &credentials::chain::cache_key(c), now).is_some() {
+        return true;
+    }
+    c.mfa_serial.is_none()
+        && match &c.source {
+            RoleSource::Sso(p) => sso_usable(home, p, now),
+            RoleSource::Role(inner) => chain_usable(home, inner, now),
+            RoleSource::Static(_) => true,
+        }
 }
 
 fn until(expires_at: &Option<String>, now: OffsetDateTime) -> String {
@@ -242,11 +310,12 @@ fn render(s: &Status, now: OffsetDateTime) -> String {
         rows.push(vec![
             if p.active { "*".into() } else { " ".into() },
             p.name.clone(),
-            match (&p.sso_session, &p.error) {
-                (Some(s), _) => s.clone(),
-                (None, None) => "(legacy)".into(),
+            match (&p.source_profile, &p.sso_session, &p.error) {
+                (Some(source), _, _) => format!("via {source}"),
+                (None, Some(s), _) => s.clone(),
+                (None, None, None) => "(legacy)".into(),
                 // Did not resolve (a missing sso-session, say): the error says why.
-                (None, Some(_)) => "-".into(),
+                (None, None, Some(_)) => "-".into(),
             },
             p.account_id.clone().unwrap_or_default(),
             p.role_name.clone().unwrap_or_default(),
@@ -255,6 +324,20 @@ fn render(s: &Status, now: OffsetDateTime) -> String {
         ]);
     }
     out.push_str(&crate::output::table(&rows));
+    let chains: Vec<String> = s
+        .profiles
+        .iter()
+        .filter(|p| !p.chain.is_empty())
+        .map(|p| {
+            let names: Vec<_> = p.chain.iter().map(|n| printable(n).into_owned()).collect();
+            let role = p.role_arn.as_deref().map(printable).unwrap_or_default();
+            format!("  {}  ({role})\n", names.join(" → "))
+        })
+        .collect();
+    if !chains.is_empty() {
+        out.push_str("\nrole chains (profile → source → … → SSO profile):\n");
+        out.extend(chains);
+    }
     match &s.active_profile {
         Some(a) => out.push_str(&format!("\nactive in this shell: {}\n", printable(a))),
         None => out.push_str("\nno profile is active in this shell\n"),

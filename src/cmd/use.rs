@@ -27,16 +27,16 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
         // Esc: nothing on stdout, so `eval` changes nothing.
         return Ok(crate::tty::CANCELLED);
     };
-    let profile = config.resolve(&name)?;
+    let profile = config.profile(&name)?;
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions::for_credentials(env, args.login.no_browser, args.force);
-    let creds = credentials::role_credentials(&ctx, &profile, opts)?;
-    let region = args.region.as_deref().or(profile.region.as_deref());
+    let creds = credentials::profile_credentials(&ctx, &profile, opts)?;
+    let region = args.region.as_deref().or(profile.region());
     let script = shell.render(&credentials::env::session_changes(
-        &profile.name,
+        profile.name(),
         &creds,
         region,
-        renewable(env, &profile.sso),
+        renewable_profile(env, &profile),
     ))?;
     if std::io::stdout().is_terminal() {
         // Never print secrets to a terminal: say how to use the output instead.
@@ -45,11 +45,11 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
             "ssoenv: credentials for profile \"{}\" are ready (valid until {}).\n\
              ssoenv use prints shell code to evaluate; nothing was changed in this shell.\n\
              hint: run `{}`, or add `{}` to your shell's startup file and then run `ssoenv use {}`",
-            crate::text::printable(&profile.name),
+            crate::text::printable(profile.name()),
             crate::cache::format_timestamp(creds.expiration),
-            crate::text::printable(&eval_hint(shell, &profile.name)),
+            crate::text::printable(&eval_hint(shell, profile.name())),
             init_hint(shell),
-            crate::text::printable(&shell_words::quote(&profile.name)),
+            crate::text::printable(&shell_words::quote(profile.name())),
         );
         // Already escaped, and several lines (a note, then a hint).
         crate::output::stderr_text(&format!("{message}\n"));
@@ -57,6 +57,26 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     }
     super::emit(&script)?;
     Ok(0)
+}
+
+/// Whether the profile's credentials can be renewed without a person: its
+/// SSO session's token is refreshable (or the chain starts from static
+/// keys), and no step of a chain asks for an MFA code.
+fn renewable_profile(env: &Env, profile: &crate::config::Profile) -> bool {
+    let mut step = profile.as_chained();
+    while let Some(c) = step {
+        if c.mfa_serial.is_some() {
+            return false;
+        }
+        step = match &c.source {
+            crate::config::RoleSource::Role(inner) => Some(inner),
+            _ => None,
+        };
+    }
+    match profile.sso_root() {
+        Some(root) => renewable(env, &root.sso),
+        None => true,
+    }
 }
 
 /// Whether the session's token can be refreshed without a person: an
@@ -95,7 +115,7 @@ fn give_up_after(limit: std::time::Duration) {
 pub fn which_profile(config: &Config, shell: Shell) -> Error {
     let lines = super::pick::profile_lines(config);
     let example = config
-        .sso_profiles()
+        .credential_profiles()
         .into_iter()
         .find(|(_, p)| p.is_ok())
         .map(|(n, _)| n)

@@ -1,12 +1,27 @@
 //! The SSO session a profile logs in with. `aws sso login --profile P` needs
 //! only the session (or the legacy start URL and region), not the account and
-//! role, so `ssoenv login`/`logout` accept such profiles too.
+//! role, so `ssoenv login`/`logout` accept such profiles too. A
+//! role-chaining profile logs in with the SSO profile its chain starts from.
 
 use super::{Config, ConfiguredEndpoints, Key, Scope, SsoSession};
-use crate::error::Result;
+use crate::error::{Error, Result};
 
 impl Config {
     pub fn profile_session(&self, profile: &str) -> Result<(SsoSession, ConfiguredEndpoints)> {
+        if let Some(sec) = self.profiles.get(profile)
+            && self.has_role(sec)
+        {
+            let p = self.profile(profile)?;
+            return match p.sso_root() {
+                Some(root) => Ok((root.sso.clone(), root.endpoints.clone())),
+                None => Err(Error::config(format!(
+                    "{} in {}: starts from static keys, not an SSO session; there is nothing to log in to",
+                    p.as_chained().map(|c| c.chain_text()).unwrap_or_default(),
+                    self.path.display()
+                ))
+                .hint("ssoenv use and exec assume its role with those keys directly")),
+            };
+        }
         let err = match self.resolve(profile) {
             Ok(p) => return Ok((p.sso, p.endpoints)),
             Err(e) => e,

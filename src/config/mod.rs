@@ -9,6 +9,9 @@
 pub mod edit;
 mod login_target;
 mod parse;
+mod resolve;
+
+pub use resolve::{ChainedProfile, Profile, RoleSource, StaticKeys};
 
 use crate::cache::ReadError;
 use crate::env::{self, Env};
@@ -112,7 +115,7 @@ impl Named {
 struct Key(KeyId);
 
 impl Key {
-    const NAMES: [&str; 14] = [
+    const NAMES: [&str; 24] = [
         "sso_session",
         "sso_account_id",
         "sso_role_name",
@@ -127,6 +130,16 @@ impl Key {
         "credential_process",
         "sso",
         "sso_oidc",
+        "source_profile",
+        "credential_source",
+        "role_session_name",
+        "external_id",
+        "duration_seconds",
+        "mfa_serial",
+        "web_identity_token_file",
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "aws_session_token",
     ];
     const SSO_SESSION: Key = Key(KeyId(0));
     const SSO_ACCOUNT_ID: Key = Key(KeyId(1));
@@ -142,6 +155,16 @@ impl Key {
     const CREDENTIAL_PROCESS: Key = Key(KeyId(11));
     const SSO: Key = Key(KeyId(12));
     const SSO_OIDC: Key = Key(KeyId(13));
+    const SOURCE_PROFILE: Key = Key(KeyId(14));
+    const CREDENTIAL_SOURCE: Key = Key(KeyId(15));
+    const ROLE_SESSION_NAME: Key = Key(KeyId(16));
+    const EXTERNAL_ID: Key = Key(KeyId(17));
+    const DURATION_SECONDS: Key = Key(KeyId(18));
+    const MFA_SERIAL: Key = Key(KeyId(19));
+    const WEB_IDENTITY_TOKEN_FILE: Key = Key(KeyId(20));
+    const AWS_ACCESS_KEY_ID: Key = Key(KeyId(21));
+    const AWS_SECRET_ACCESS_KEY: Key = Key(KeyId(22));
+    const AWS_SESSION_TOKEN: Key = Key(KeyId(23));
 
     fn name(self) -> &'static str {
         Self::NAMES[self.0.0 as usize]

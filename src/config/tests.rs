@@ -707,6 +707,16 @@ fn key_constants_name_the_key_they_stand_for() {
         (Key::CREDENTIAL_PROCESS, "credential_process"),
         (Key::SSO, "sso"),
         (Key::SSO_OIDC, "sso_oidc"),
+        (Key::SOURCE_PROFILE, "source_profile"),
+        (Key::CREDENTIAL_SOURCE, "credential_source"),
+        (Key::ROLE_SESSION_NAME, "role_session_name"),
+        (Key::EXTERNAL_ID, "external_id"),
+        (Key::DURATION_SECONDS, "duration_seconds"),
+        (Key::MFA_SERIAL, "mfa_serial"),
+        (Key::WEB_IDENTITY_TOKEN_FILE, "web_identity_token_file"),
+        (Key::AWS_ACCESS_KEY_ID, "aws_access_key_id"),
+        (Key::AWS_SECRET_ACCESS_KEY, "aws_secret_access_key"),
+        (Key::AWS_SESSION_TOKEN, "aws_session_token"),
     ];
     assert_eq!(all.len(), Key::NAMES.len());
     let c = cfg("[profile p]\nSSO_OIDC = x\nregion = r\n");

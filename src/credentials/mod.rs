@@ -2,8 +2,11 @@
 //! more than 15 minutes left, else (under the session lock) a usable SSO
 //! token from the login layer and GetRoleCredentials, cached where the AWS
 //! CLI caches it (spec §4.3). `env` turns credentials into the variables a
-//! shell or child process gets.
+//! shell or child process gets. A role-chaining profile goes through
+//! [`chain`] (the assume-role cache, else STS AssumeRole with its source's
+//! credentials); [`profile_credentials`] takes either kind.
 
+pub mod chain;
 pub mod env;
 pub mod server;
 
@@ -13,7 +16,7 @@ use crate::aws::endpoint::{self, Endpoints};
 use crate::aws::http::HttpError;
 use crate::aws::portal::Portal;
 use crate::cache::{self, lock, role, token};
-use crate::config::ResolvedProfile;
+use crate::config::{Profile, ResolvedProfile};
 use crate::error::{Error, Result};
 use crate::login::{
     self, Ctx, EXPIRED_MESSAGE, LoginOptions, MAX_LIFETIME, Subject, ensure_token_locked,
@@ -21,6 +24,21 @@ use crate::login::{
 };
 use crate::text::printable;
 use time::OffsetDateTime;
+
+/// Credentials for any profile ssoenv uses: SSO role credentials, or for a
+/// role-chaining profile the assumed role's. Whether they come from role
+/// chaining is [`Profile::is_role_chain`] (the console must then not ask for
+/// a session duration).
+pub fn profile_credentials(
+    ctx: &Ctx,
+    profile: &Profile,
+    opts: LoginOptions,
+) -> Result<Credentials> {
+    match profile {
+        Profile::Sso(p) => role_credentials(ctx, p, opts),
+        Profile::AssumeRole(c) => chain::assumed_credentials(ctx, c, opts),
+    }
+}
 
 /// Role credentials for a profile: cached ones with more than 15 minutes
 /// left, else fresh ones (logging in or refreshing as needed).

@@ -19,7 +19,7 @@
 //! `{"Message": …}` and nothing else.
 
 use super::Credentials;
-use crate::config::ResolvedProfile;
+use crate::config::Profile;
 use crate::error::{Error, Result};
 use crate::login::interaction::{Interaction, Refusal};
 use crate::login::{Ctx, LoginOptions};
@@ -45,11 +45,11 @@ pub const PATH: &str = "/ssoenv/credentials";
 const FRESH_FOR: time::Duration = time::Duration::minutes(15);
 
 /// Where the credentials come from: a cache in memory, else
-/// [`super::role_credentials`] (role cache file, refresh, GetRoleCredentials)
-/// with logins refused.
+/// [`super::profile_credentials`] (role or assume-role cache file, refresh,
+/// GetRoleCredentials or AssumeRole) with logins refused.
 pub struct Source {
     ctx: Ctx,
-    profile: ResolvedProfile,
+    profile: Profile,
     /// The credentials held and their JSON, serialized once.
     cached: Mutex<Option<(Credentials, String)>>,
     /// The user was told about a failure once already.
@@ -58,7 +58,7 @@ pub struct Source {
 
 impl Source {
     /// A source that starts with `creds` (the ones `exec` got up front).
-    pub fn new(ctx: Ctx, profile: ResolvedProfile, creds: Option<Credentials>) -> Source {
+    pub fn new(ctx: Ctx, profile: Profile, creds: Option<Credentials>) -> Source {
         Source {
             ctx,
             profile,
@@ -92,7 +92,7 @@ impl Source {
             std::thread::Builder::new()
                 .name("ssoenv-credential-fetch".into())
                 .spawn_scoped(s, || {
-                    super::role_credentials(&self.ctx, &self.profile, opts)
+                    super::profile_credentials(&self.ctx, &self.profile, opts)
                 })
                 .map_err(|e| Error::runtime("could not start a thread").cause(e))
                 .and_then(|h| {
@@ -107,7 +107,7 @@ impl Source {
                 if self.warned.swap(false, Ordering::Relaxed) {
                     crate::output::note(&format!(
                         "the credential server has credentials for profile \"{}\" again",
-                        self.profile.name
+                        self.profile.name()
                     ));
                 }
                 Ok(json)
@@ -116,7 +116,7 @@ impl Source {
                 if !self.warned.swap(true, Ordering::Relaxed) {
                     crate::output::note(&format!(
                         "the credential server could not get credentials for profile \"{}\" (said once until it can again):",
-                        self.profile.name
+                        self.profile.name()
                     ));
                     crate::output::note_error(&e);
                 }

@@ -99,6 +99,8 @@ impl Sandbox {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("AWS_ENDPOINT_URL_SSO_OIDC", self.emu.url())
             .env("AWS_ENDPOINT_URL_SSO", self.emu.url())
+            .env("AWS_ENDPOINT_URL_STS", self.emu.url())
+            .env("AWS_ENDPOINT_URL_SIGNIN", self.emu.url())
             .env("SSOENV_INTERACTIVE", "1")
             .env("SSOENV_SHELL", "bash")
             // Debug builds only: poll every 10 ms instead of the 1 s floor.
@@ -147,6 +149,8 @@ impl Sandbox {
             .env("HOME", &self.home)
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("AWS_ENDPOINT_URL_SSO", self.emu.url())
+            .env("AWS_ENDPOINT_URL_STS", self.emu.url())
+            .env("AWS_ENDPOINT_URL_SIGNIN", self.emu.url())
             .env("AWS_ENDPOINT_URL_SSO_OIDC", self.emu.url());
         c
     }

@@ -93,6 +93,8 @@ impl RealShell {
         let mut all = vec![
             ("AWS_ENDPOINT_URL_SSO_OIDC", url.as_str()),
             ("AWS_ENDPOINT_URL_SSO", url.as_str()),
+            ("AWS_ENDPOINT_URL_STS", url.as_str()),
+            ("AWS_ENDPOINT_URL_SIGNIN", url.as_str()),
             ("SSOENV_INTERACTIVE", "1"),
         ];
         all.extend_from_slice(env);

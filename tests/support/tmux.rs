@@ -56,6 +56,8 @@ impl Tmux {
             &[
                 ("AWS_ENDPOINT_URL_SSO_OIDC", url.as_str()),
                 ("AWS_ENDPOINT_URL_SSO", url.as_str()),
+                ("AWS_ENDPOINT_URL_STS", url.as_str()),
+                ("AWS_ENDPOINT_URL_SIGNIN", url.as_str()),
                 ("SSOENV_TEST_POLL_INTERVAL_MS", "10"),
             ],
             shell_cmd,

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// The seven AWS operations the emulator serves (spec §2, §3).
+/// The AWS operations the emulator serves (spec §2, §3; STS AssumeRole).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Op {
     RegisterClient,
@@ -15,10 +15,12 @@ pub enum Op {
     ListAccounts,
     ListAccountRoles,
     Logout,
+    /// STS AssumeRole (`POST /`, form body).
+    AssumeRole,
 }
 
 impl Op {
-    pub const ALL: [Op; 7] = [
+    pub const ALL: [Op; 8] = [
         Op::RegisterClient,
         Op::StartDeviceAuthorization,
         Op::CreateToken,
@@ -26,6 +28,7 @@ impl Op {
         Op::ListAccounts,
         Op::ListAccountRoles,
         Op::Logout,
+        Op::AssumeRole,
     ];
 
     /// The AWS operation name, e.g. `CreateToken`.
@@ -38,6 +41,7 @@ impl Op {
             Op::ListAccounts => "ListAccounts",
             Op::ListAccountRoles => "ListAccountRoles",
             Op::Logout => "Logout",
+            Op::AssumeRole => "AssumeRole",
         }
     }
 
@@ -51,6 +55,7 @@ impl Op {
             Op::ListAccounts => "accounts",
             Op::ListAccountRoles => "roles",
             Op::Logout => "logout",
+            Op::AssumeRole => "assume-role",
         }
     }
 
@@ -89,9 +94,10 @@ impl FromStr for Op {
             "accounts" | "listaccounts" => Op::ListAccounts,
             "roles" | "listaccountroles" => Op::ListAccountRoles,
             "logout" => Op::Logout,
+            "assume-role" | "assume_role" | "assumerole" | "sts" => Op::AssumeRole,
             _ => {
                 return Err(format!(
-                    "unknown operation `{s}` (expected one of: any, register, device, token, credentials, accounts, roles, logout)"
+                    "unknown operation `{s}` (expected one of: any, register, device, token, credentials, accounts, roles, logout, assume-role)"
                 ));
             }
         };
@@ -148,7 +154,8 @@ impl Fault {
 
     /// Parses `OP:KIND[:TIMES]`:
     /// - OP: `any` (or `*`), `register`, `device` (or `start`), `token`, `credentials`
-    ///   (or `creds`), `accounts`, `roles`, `logout`, or an AWS operation name.
+    ///   (or `creds`), `accounts`, `roles`, `logout`, `assume-role` (or `sts`), or an
+    ///   AWS operation name.
     /// - KIND: `500` (or `error`), `429` / `throttle` with an optional `=SECS` for a
     ///   `Retry-After` header (`429=2`), `slow=MILLIS`, `401` (or `unauthorized`),
     ///   `slow_down` (or `slowdown`), `garbage` (200 with a body that is not JSON),

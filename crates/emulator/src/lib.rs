@@ -1,5 +1,5 @@
-//! The local IAM Identity Center emulator: SSO-OIDC (spec §2) and the SSO portal
-//! (spec §3) over plain HTTP on 127.0.0.1, with the same paths, JSON bodies, status
+//! The local IAM Identity Center emulator: SSO-OIDC (spec §2), the SSO portal
+//! (spec §3) and STS AssumeRole (SigV4-verified, XML) over plain HTTP on 127.0.0.1, with the same paths, JSON bodies, status
 //! codes and error headers as AWS. `ssoenv demo` and the tests point tools at it
 //! with `AWS_ENDPOINT_URL_SSO_OIDC` / `AWS_ENDPOINT_URL_SSO` (spec §1.2).
 //!
@@ -30,6 +30,7 @@ mod oidc;
 mod portal;
 mod server;
 mod state;
+mod sts;
 #[cfg(test)]
 mod tests;
 
@@ -40,6 +41,7 @@ pub use oidc::{
     REFRESH_TOKEN_GRANT,
 };
 pub use state::{IssuedCredentials, Stats};
+pub use sts::AssumeRoleCall;
 
 use server::{Shared, lock};
 use state::State;
@@ -226,6 +228,31 @@ impl Emulator {
         lock(&self.shared)
             .issued_credentials(access_key_id)
             .cloned()
+    }
+
+    /// STS: AssumeRole of `role_arn` is refused (`AccessDenied`), or no longer is.
+    pub fn set_role_denied(&self, role_arn: &str, denied: bool) {
+        lock(&self.shared).sts.set_denied(role_arn, denied);
+    }
+
+    /// STS: AssumeRole of `role_arn` needs `SerialNumber` = `mfa.0` and
+    /// `TokenCode` = `mfa.1` (`AccessDenied` otherwise); None lifts it.
+    pub fn set_role_mfa(&self, role_arn: &str, mfa: Option<(&str, &str)>) {
+        lock(&self.shared).sts.set_mfa(role_arn, mfa);
+    }
+
+    /// STS: AssumeRole of `role_arn` needs this `ExternalId` (`AccessDenied`
+    /// otherwise); None lifts it.
+    pub fn set_role_external_id(&self, role_arn: &str, external_id: Option<&str>) {
+        lock(&self.shared)
+            .sts
+            .set_external_id(role_arn, external_id);
+    }
+
+    /// The parameters of the last AssumeRole request that passed
+    /// authentication (whether or not it then succeeded).
+    pub fn last_assume_role(&self) -> Option<AssumeRoleCall> {
+        lock(&self.shared).sts.last.clone()
     }
 
     /// Milliseconds added to every API answer from now on.

@@ -5,6 +5,7 @@
 use crate::api::{ApiError, Query};
 use crate::fault::{Fault, FaultKind, Op};
 use crate::state::State;
+use crate::sts::SignedRequest;
 use serde_json::{Value, json};
 use std::io::Read;
 use std::sync::{Arc, Mutex, MutexGuard};
@@ -12,6 +13,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tiny_http::{Header, Method, Request, Response};
 
 pub(crate) type Shared = Arc<Mutex<State>>;
+
+const REQUEST_ID: &str = "x-amzn-RequestId";
 
 /// Bodies larger than this are refused: nothing the API takes comes close.
 const MAX_BODY: u64 = 1 << 20;
@@ -29,6 +32,14 @@ pub(crate) fn now() -> u64 {
         .duration_since(UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or(0)
+}
+
+/// The request as received, for what must see it unparsed (STS signatures).
+struct Received<'a> {
+    /// Names lower-cased, in the order received.
+    headers: &'a [(String, String)],
+    /// The query string, still encoded.
+    query: &'a str,
 }
 
 /// An answer, before it becomes a tiny_http response.
@@ -109,6 +120,26 @@ impl Out {
         out
     }
 
+    /// An STS answer: XML, its request id also in `x-amzn-RequestId`.
+    fn xml(status: u16, body: String, request_id: String) -> Out {
+        Out {
+            status,
+            body: body.into_bytes(),
+            content_type: Some("text/xml"),
+            headers: vec![(REQUEST_ID, request_id)],
+            trickle: None,
+        }
+    }
+
+    fn sts_error(shared: &Shared, e: &ApiError) -> Out {
+        let request_id = lock(shared).ids.request_id();
+        let mut out = Out::xml(e.status, crate::sts::error_xml(e, &request_id), request_id);
+        if let Some(secs) = e.retry_after {
+            out.headers.push(("Retry-After", secs.to_string()));
+        }
+        out
+    }
+
     fn html(body: &str) -> Out {
         Out {
             status: 200,
@@ -123,8 +154,8 @@ impl Out {
 /// Answers one request; runs on its own thread.
 pub(crate) fn handle(shared: &Shared, mut rq: Request) {
     let url = rq.url().to_string();
-    let (path, query) = url.split_once('?').unwrap_or((url.as_str(), ""));
-    let query = Query::parse(query);
+    let (path, raw_query) = url.split_once('?').unwrap_or((url.as_str(), ""));
+    let query = Query::parse(raw_query);
     let token = rq
         .headers()
         .iter()
@@ -138,16 +169,37 @@ pub(crate) fn handle(shared: &Shared, mut rq: Request) {
         .read_to_end(&mut body)
         .map(|n| n as u64 > MAX_BODY);
     let method = rq.method().clone();
+    // Every header, names lower-cased, in the order received (STS checks signatures).
+    let headers: Vec<(String, String)> = rq
+        .headers()
+        .iter()
+        .map(|h| {
+            (
+                h.field.as_str().as_str().to_ascii_lowercase(),
+                h.value.as_str().to_string(),
+            )
+        })
+        .collect();
 
-    let out = match too_big {
+    let mut out = match too_big {
         Err(_) => return, // The client went away mid-body.
         Ok(true) => Out::error(
             true,
             &ApiError::invalid_request("The request body is too large"),
         ),
-        Ok(false) => route(shared, &method, path, &query, token.as_deref(), &body),
+        Ok(false) => {
+            let raw = Received {
+                headers: &headers,
+                query: raw_query,
+            };
+            route(shared, &method, path, &query, token.as_deref(), &body, &raw)
+        }
     };
-    let request_id = lock(shared).ids.request_id();
+    // An answer that carries its request id in its body (STS) sets the header too.
+    let request_id = match out.headers.iter().position(|(k, _)| *k == REQUEST_ID) {
+        Some(i) => out.headers.remove(i).1,
+        None => lock(shared).ids.request_id(),
+    };
     respond(rq, out, &request_id);
 }
 
@@ -158,7 +210,7 @@ fn respond(rq: Request, out: Out, request_id: &str) {
             headers.push(h);
         }
     };
-    add("x-amzn-RequestId", request_id);
+    add(REQUEST_ID, request_id);
     if let Some(ct) = out.content_type {
         add("Content-Type", ct);
     }
@@ -201,6 +253,8 @@ fn operation(method: &Method, path: &str) -> Option<Op> {
         (Method::Get, "/assignment/accounts") => Op::ListAccounts,
         (Method::Get, "/assignment/roles") => Op::ListAccountRoles,
         (Method::Post, "/logout") => Op::Logout,
+        // STS: the Query protocol posts every action to `/`.
+        (Method::Post, "/") => Op::AssumeRole,
         _ => return None,
     };
     Some(op)
@@ -213,6 +267,7 @@ fn route(
     query: &Query,
     token: Option<&str>,
     body: &[u8],
+    raw: &Received,
 ) -> Out {
     if let Some(control) = path.strip_prefix("/_emulator/") {
         return control_endpoint(shared, method, control, query, body);
@@ -253,10 +308,26 @@ fn route(
         if let FaultKind::Slow { millis } = kind {
             std::thread::sleep(Duration::from_millis(*millis));
         } else if let Some(e) = ApiError::from_fault(op, kind) {
+            if op == Op::AssumeRole {
+                return Out::sts_error(shared, &crate::sts::fault_error(e));
+            }
             return Out::error(oidc, &e);
         }
     }
-    let mut out = answer(shared, op, parsed, query, token);
+    let mut out = if op == Op::AssumeRole {
+        sts_answer(
+            shared,
+            &SignedRequest {
+                method: method.as_str(),
+                path,
+                query: raw.query,
+                headers: raw.headers,
+                body,
+            },
+        )
+    } else {
+        answer(shared, op, parsed, query, token)
+    };
     match fault {
         Some(FaultKind::Garbage) if out.status == 200 => {
             out.body = b"{\"roleCredentials\": {\"accessKeyId\": \"ASIA".to_vec();
@@ -316,6 +387,17 @@ fn answer(
         Ok(Some(v)) => Out::json(200, &v),
         Ok(None) => Out::empty(),
         Err(e) => Out::error(oidc, &e),
+    }
+}
+
+/// STS AssumeRole, from the request as received: XML, with the request id
+/// of the body in the header too.
+fn sts_answer(shared: &Shared, req: &SignedRequest) -> Out {
+    let mut st = lock(shared);
+    let request_id = st.ids.request_id();
+    match st.assume_role(req, &request_id, now()) {
+        Ok(xml) => Out::xml(200, xml, request_id),
+        Err(e) => Out::xml(e.status, crate::sts::error_xml(&e, &request_id), request_id),
     }
 }
 
@@ -390,6 +472,20 @@ fn control_endpoint(
                 ),
             }
         }
+        (Method::Post, "sts") => {
+            let v = match parse_body() {
+                Ok(v) => v,
+                Err(e) => return bad(e),
+            };
+            match sts_control(shared, &v) {
+                Ok(()) => Out::json(200, &json!({})),
+                Err(e) => bad(e),
+            }
+        }
+        (Method::Get, "sts/last-request") => match lock(shared).sts.last.clone() {
+            Some(call) => Out::json(200, &serde_json::to_value(call).unwrap_or(Value::Null)),
+            None => Out::json(404, &json!({"message": "no AssumeRole request yet"})),
+        },
         (Method::Post, "revoke") => {
             lock(shared).revoke_all_tokens();
             Out::json(200, &json!({}))
@@ -423,6 +519,52 @@ fn control_endpoint(
         }
         _ => Out::not_found(&format!("/_emulator/{what}")),
     }
+}
+
+/// `POST /_emulator/sts`: `{"role_arn": ARN}` with any of `"deny": bool`,
+/// `"mfa": {"serial_number", "token_code"}` (null lifts it) and
+/// `"external_id": "…"` (null lifts it). Checked whole before anything changes.
+fn sts_control(shared: &Shared, v: &Value) -> Result<(), String> {
+    let Some(role) = v.get("role_arn").and_then(Value::as_str) else {
+        return Err("expected {\"role_arn\": \"arn:aws:iam::…:role/…\", …}".to_string());
+    };
+    for key in v.as_object().into_iter().flatten().map(|(k, _)| k) {
+        if !["role_arn", "deny", "mfa", "external_id"].contains(&key.as_str()) {
+            return Err(format!("unknown STS control `{key}`"));
+        }
+    }
+    let deny = match v.get("deny") {
+        None => None,
+        Some(d) => Some(d.as_bool().ok_or("`deny` must be true or false")?),
+    };
+    let mfa = match v.get("mfa") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(m) => {
+            let field = |k: &str| m.get(k).and_then(Value::as_str);
+            match (field("serial_number"), field("token_code")) {
+                (Some(serial), Some(code)) => Some(Some((serial, code))),
+                _ => return Err("`mfa` must be {\"serial_number\", \"token_code\"} or null".into()),
+            }
+        }
+    };
+    let external_id = match v.get("external_id") {
+        None => None,
+        Some(Value::Null) => Some(None),
+        Some(Value::String(id)) => Some(Some(id.as_str())),
+        Some(_) => return Err("`external_id` must be a string or null".into()),
+    };
+    let mut st = lock(shared);
+    if let Some(d) = deny {
+        st.sts.set_denied(role, d);
+    }
+    if let Some(m) = mfa {
+        st.sts.set_mfa(role, m);
+    }
+    if let Some(id) = external_id {
+        st.sts.set_external_id(role, id);
+    }
+    Ok(())
 }
 
 /// What a browser opened on `verificationUriComplete` shows.

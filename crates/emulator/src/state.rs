@@ -3,8 +3,8 @@
 //! come from the fixture), beside what they share: the settings, the counters and the
 //! identifier generator. Nothing here does I/O or reads the clock: every operation
 //! takes the parsed request and `now` (epoch seconds) and returns a JSON value or an
-//! [`ApiError`], so `server.rs` only translates between HTTP and these calls. STS and
-//! sign-in would be two more services beside these.
+//! [`ApiError`], so `server.rs` only translates between HTTP and these calls. STS
+//! (`sts.rs`) verifies signatures against the [`Issued`] registry they share.
 
 use crate::EmulatorConfig;
 use crate::api::{ApiError, Query};
@@ -12,6 +12,7 @@ use crate::fault::{FOREVER, Fault, FaultKind, Op};
 use crate::ids::Ids;
 use crate::oidc::{AUTHORIZATION_CODE_GRANT, DEVICE_CODE_GRANT, Oidc, REFRESH_TOKEN_GRANT};
 use crate::portal::Portal;
+use crate::sts::{SignedRequest, Sts};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use std::collections::HashMap;
@@ -40,6 +41,10 @@ pub struct Stats {
     pub logout: u64,
     /// Logouts that revoked a session (valid token, no fault).
     pub logouts: u64,
+    /// STS AssumeRole requests received (`POST /`).
+    pub assume_role: u64,
+    /// Role sessions AssumeRole issued.
+    pub roles_assumed: u64,
     /// Access tokens issued (device grant or refresh).
     pub tokens_issued: u64,
     /// Role credentials issued.
@@ -59,6 +64,7 @@ impl Stats {
             Op::ListAccounts => self.list_accounts,
             Op::ListAccountRoles => self.list_account_roles,
             Op::Logout => self.logout,
+            Op::AssumeRole => self.assume_role,
         }
     }
 
@@ -71,6 +77,7 @@ impl Stats {
             Op::ListAccounts => &mut self.list_accounts,
             Op::ListAccountRoles => &mut self.list_account_roles,
             Op::Logout => &mut self.logout,
+            Op::AssumeRole => &mut self.assume_role,
         };
         *c += 1;
     }
@@ -136,6 +143,7 @@ pub(crate) struct State {
     portal: Portal,
     /// The credentials issued by the portal and by STS.
     issued: Issued,
+    pub sts: Sts,
 }
 
 impl State {
@@ -149,6 +157,7 @@ impl State {
             oidc: Oidc::new(base_url),
             portal: Portal::default(),
             issued: Issued::default(),
+            sts: Sts::default(),
         }
     }
 
@@ -182,14 +191,39 @@ impl State {
         }
     }
 
-    /// Forgets faults and counters and restores the start-up settings (deny, TTLs, …).
-    /// Registered clients and issued tokens stay valid.
+    /// Forgets faults and counters and restores the start-up settings (deny, TTLs,
+    /// the STS controls, …). Registered clients, issued tokens and credentials stay valid.
     pub fn reset(&mut self) {
         self.cfg = EmulatorConfig {
             faults: Vec::new(),
             ..self.initial.clone()
         };
         self.stats = Stats::default();
+        self.sts.reset();
+    }
+
+    /// STS AssumeRole (see [`Sts::assume_role`]): the XML answer.
+    pub fn assume_role(
+        &mut self,
+        req: &SignedRequest,
+        request_id: &str,
+        now: u64,
+    ) -> Result<String, ApiError> {
+        let State {
+            cfg,
+            stats,
+            ids,
+            issued,
+            sts,
+            ..
+        } = self;
+        let cx = &mut Ctx {
+            cfg,
+            ids,
+            stats,
+            now,
+        };
+        sts.assume_role(cx, issued, req, request_id)
     }
 
     /// Expires every credential issued so far, by the portal or by STS.
@@ -272,6 +306,12 @@ impl State {
             Op::Logout => {
                 portal.logout(cx, oidc, token)?;
                 return Ok(None);
+            }
+            // Answered in XML by `assume_role`, from the signed request.
+            Op::AssumeRole => {
+                return Err(ApiError::invalid_request(
+                    "AssumeRole needs the signed request",
+                ));
             }
         };
         Ok(Some(v))

@@ -1308,3 +1308,460 @@ fn a_pkce_registration_needs_redirect_uris_an_issuer_and_known_grant_types() {
     );
     assert_eq!(r.error_code(), "invalid_redirect_uri");
 }
+
+// ------------------------------------------------------------------ sts
+
+/// Portal role credentials for dev/ReadOnly: (access key, secret, token).
+fn portal_credentials(emu: &Emulator) -> (String, String, String) {
+    let (_, tok) = login(emu, None);
+    let r = get(
+        emu,
+        "/federation/credentials?role_name=ReadOnly&account_id=111111111111",
+        Some(&access_token(&tok)),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    let rc = &r.json()["roleCredentials"];
+    let s = |k: &str| rc[k].as_str().unwrap().to_string();
+    (s("accessKeyId"), s("secretAccessKey"), s("sessionToken"))
+}
+
+/// botocore's view of STS: each step is either `{"client": PARAMS, "creds":
+/// [AK, SK, TOKEN]}` (botocore's own `sts` client, `endpoint_url` = the
+/// emulator) or `{"raw": BODY, "creds": …, "tamper": BODY?, "skew": SECS}`
+/// (botocore's `SigV4Auth` signs BODY at now+SECS, then TAMPER is sent
+/// instead). Each answer is `{"status", "code", "message"}` or, on success,
+/// the credentials and assumed-role user botocore parsed.
+const BOTOCORE_STS: &str = r#"
+import json, sys, datetime, urllib.request, urllib.error
+import botocore.session, botocore.auth
+from botocore.auth import SigV4Auth
+from botocore.awsrequest import AWSRequest
+from botocore.credentials import Credentials
+from botocore.exceptions import ClientError
+url, steps = sys.argv[1], json.loads(sys.argv[2])
+session = botocore.session.get_session()
+out = []
+for step in steps:
+    ak, sk, tok = step["creds"]
+    if "client" in step:
+        c = session.create_client("sts", region_name="eu-west-1", endpoint_url=url,
+                                  aws_access_key_id=ak, aws_secret_access_key=sk,
+                                  aws_session_token=tok)
+        try:
+            r = c.assume_role(**step["client"])
+            cr = r["Credentials"]
+            out.append({"status": 200, "AccessKeyId": cr["AccessKeyId"],
+                        "SecretAccessKey": cr["SecretAccessKey"], "SessionToken": cr["SessionToken"],
+                        "Expiration": int(cr["Expiration"].timestamp()),
+                        "Arn": r["AssumedRoleUser"]["Arn"],
+                        "AssumedRoleId": r["AssumedRoleUser"]["AssumedRoleId"],
+                        "RequestId": r["ResponseMetadata"]["RequestId"],
+                        "HeaderRequestId": r["ResponseMetadata"]["HTTPHeaders"].get("x-amzn-requestid")})
+        except ClientError as e:
+            out.append({"status": e.response["ResponseMetadata"]["HTTPStatusCode"],
+                        "code": e.response["Error"]["Code"], "message": e.response["Error"]["Message"]})
+    else:
+        at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=step.get("skew", 0))
+        botocore.auth.get_current_datetime = lambda at=at: at.replace(tzinfo=None)
+        req = AWSRequest(method="POST", url=url + "/", data=step["raw"],
+                         headers={"Content-Type": "application/x-www-form-urlencoded; charset=utf-8"})
+        SigV4Auth(Credentials(ak, sk, tok), "sts", "eu-west-1").add_auth(req)
+        p = req.prepare()
+        body = step.get("tamper") or step["raw"]
+        hreq = urllib.request.Request(url + "/", data=body.encode(), method="POST", headers=dict(p.headers))
+        try:
+            with urllib.request.urlopen(hreq) as resp:
+                out.append({"status": resp.status, "body": resp.read().decode()})
+        except urllib.error.HTTPError as e:
+            parsed = session.create_client("sts", region_name="eu-west-1", endpoint_url=url,
+                aws_access_key_id="x", aws_secret_access_key="y")._response_parser
+            body = e.read()
+            err = parsed.parse({"status_code": e.code, "headers": {}, "body": body},
+                session.get_service_model("sts").operation_model("AssumeRole").output_shape)
+            out.append({"status": e.code, "code": err["Error"]["Code"], "message": err["Error"]["Message"],
+                        "RequestId": err["ResponseMetadata"].get("RequestId"),
+                        "HeaderRequestId": e.headers.get("x-amzn-RequestId")})
+print(json.dumps(out))
+"#;
+
+/// Runs [`BOTOCORE_STS`]; None when botocore is not installed (not under CI).
+fn botocore_sts(emu: &Emulator, steps: &Value) -> Option<Vec<Value>> {
+    let home = tempfile::tempdir().unwrap();
+    let ok = std::process::Command::new("python3")
+        .args(["-c", "import botocore.session"])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "botocore is required under CI"
+        );
+        return None;
+    }
+    let out = std::process::Command::new("python3")
+        .arg("-c")
+        .arg(BOTOCORE_STS)
+        .arg(emu.url())
+        .arg(steps.to_string())
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home.path())
+        .env("AWS_CONFIG_FILE", home.path().join("none"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", home.path().join("none"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    Some(serde_json::from_slice(&out.stdout).unwrap())
+}
+
+const DEMO_ROLE: &str = "arn:aws:iam::222222222222:role/demo";
+
+#[test]
+fn botocore_assumes_a_role_with_portal_credentials_and_chains_from_the_session() {
+    let emu = start();
+    let (ak, sk, tok) = portal_credentials(&emu);
+    let creds = json!([ak, sk, tok]);
+    let t0 = now_secs();
+    let Some(r) = botocore_sts(
+        &emu,
+        &json!([{"creds": creds, "client": {"RoleArn": DEMO_ROLE, "RoleSessionName": "alice",
+                 "ExternalId": "ext-123", "DurationSeconds": 1800}}]),
+    ) else {
+        return;
+    };
+    let r = &r[0];
+    assert_eq!(r["status"], 200, "{r}");
+    assert_eq!(
+        r["Arn"],
+        "arn:aws:sts::222222222222:assumed-role/demo/alice"
+    );
+    let role_id = r["AssumedRoleId"].as_str().unwrap();
+    assert!(
+        role_id.starts_with("AROA") && role_id.ends_with(":alice"),
+        "{role_id}"
+    );
+    assert_eq!(role_id.len(), "AROA".len() + 17 + ":alice".len());
+    let exp = r["Expiration"].as_u64().unwrap();
+    assert!(exp.abs_diff(t0 + 1800) < 5, "{exp} vs {}", t0 + 1800);
+    // The body's RequestId is the header's.
+    assert_eq!(r["RequestId"], r["HeaderRequestId"]);
+    let key = r["AccessKeyId"].as_str().unwrap();
+    let session = emu.issued_credentials(key).unwrap();
+    assert!(session.chained);
+    assert_eq!(session.arn, r["Arn"]);
+    assert_eq!(session.expires_at, exp);
+    let last = emu.last_assume_role().unwrap();
+    assert_eq!(last.source_access_key_id, ak);
+    assert_eq!(last.role_arn.as_deref(), Some(DEMO_ROLE));
+    assert_eq!(last.role_session_name.as_deref(), Some("alice"));
+    assert_eq!(last.external_id.as_deref(), Some("ext-123"));
+    assert_eq!(last.duration_seconds.as_deref(), Some("1800"));
+    assert_eq!((last.serial_number, last.token_code), (None, None));
+    let stats = emu.stats();
+    assert_eq!((stats.assume_role, stats.roles_assumed), (1, 1));
+
+    // The new session can itself assume a role (chaining again), for an hour by default.
+    let chained = json!([r["AccessKeyId"], r["SecretAccessKey"], r["SessionToken"]]);
+    let r2 = botocore_sts(
+        &emu,
+        &json!([{"creds": chained, "client": {"RoleArn": "arn:aws:iam::333333333333:role/ops/Deploy", "RoleSessionName": "bob"}}]),
+    )
+    .unwrap();
+    assert_eq!(r2[0]["status"], 200, "{}", r2[0]);
+    assert_eq!(
+        r2[0]["Arn"],
+        "arn:aws:sts::333333333333:assumed-role/Deploy/bob"
+    );
+    let exp = r2[0]["Expiration"].as_u64().unwrap();
+    assert!(exp.abs_diff(now_secs() + 3600) < 5);
+}
+
+#[test]
+fn tampered_requests_and_bad_credentials_get_the_errors_aws_gives() {
+    let emu = start();
+    let (ak, sk, tok) = portal_credentials(&emu);
+    let body = format!(
+        "Action=AssumeRole&Version=2011-06-15&RoleArn={}&RoleSessionName=alice",
+        DEMO_ROLE.replace(':', "%3A").replace('/', "%2F")
+    );
+    let steps = json!([
+        {"creds": [ak, sk, tok], "raw": body},
+        {"creds": [ak, sk, tok], "raw": body, "tamper": body.replace("alice", "mallory")},
+        {"creds": [ak, "wrong-secret", tok], "raw": body},
+        {"creds": [ak, sk, tok], "raw": body, "skew": -1200},
+        {"creds": [ak, sk, tok], "raw": body, "skew": 1200},
+        {"creds": [ak, sk, "not-the-token"], "raw": body},
+        {"creds": [ak, sk, null], "raw": body},
+        {"creds": ["ASIAUNKNOWNKEY000000", sk, tok], "raw": body},
+    ]);
+    let Some(r) = botocore_sts(&emu, &steps) else {
+        return;
+    };
+    assert_eq!(r[0]["status"], 200, "{}", r[0]);
+    assert!(
+        r[0]["body"]
+            .as_str()
+            .unwrap()
+            .contains("<AssumeRoleResponse")
+    );
+    let mismatch = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details.";
+    for i in [1, 2] {
+        assert_eq!(r[i]["status"], 403, "{}", r[i]);
+        assert_eq!(r[i]["code"], "SignatureDoesNotMatch");
+        assert_eq!(r[i]["message"], mismatch);
+        assert_eq!(r[i]["RequestId"], r[i]["HeaderRequestId"]);
+    }
+    assert_eq!(r[3]["code"], "SignatureDoesNotMatch");
+    assert!(
+        r[3]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Signature expired: "),
+        "{}",
+        r[3]
+    );
+    assert_eq!(r[4]["code"], "SignatureDoesNotMatch");
+    assert!(
+        r[4]["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Signature not yet current: "),
+        "{}",
+        r[4]
+    );
+    for i in [5, 6, 7] {
+        assert_eq!(r[i]["status"], 403, "{}", r[i]);
+        assert_eq!(r[i]["code"], "InvalidClientTokenId");
+        assert_eq!(
+            r[i]["message"],
+            "The security token included in the request is invalid"
+        );
+    }
+    // Unsigned: no Authorization at all.
+    let r = collect(
+        agent()
+            .post(format!("{}/", emu.url()))
+            .header("Content-Type", "application/x-www-form-urlencoded")
+            .send(body.as_str()),
+    );
+    assert_eq!(r.status, 403);
+    assert_eq!(r.header("content-type"), Some("text/xml"));
+    assert!(
+        r.body.contains("<Code>MissingAuthenticationToken</Code>"),
+        "{}",
+        r.body
+    );
+    assert!(r.body.contains("<Type>Sender</Type>"), "{}", r.body);
+    // A malformed Authorization header.
+    let r = collect(
+        agent()
+            .post(format!("{}/", emu.url()))
+            .header("Authorization", "AWS4-HMAC-SHA256 Credential=x")
+            .header("X-Amz-Date", "20260101T000000Z")
+            .send(body.as_str()),
+    );
+    assert_eq!(r.status, 400);
+    assert!(
+        r.body.contains("<Code>IncompleteSignature</Code>"),
+        "{}",
+        r.body
+    );
+    assert_eq!(emu.stats().roles_assumed, 1);
+}
+
+#[test]
+fn expired_sources_denied_roles_mfa_external_ids_and_the_one_hour_cap() {
+    let emu = start();
+    let (ak, sk, tok) = portal_credentials(&emu);
+    let creds = json!([ak, sk, tok]);
+    let source_arn = emu.issued_credentials(&ak).unwrap().arn;
+    let mfa_role = "arn:aws:iam::222222222222:role/mfa";
+    let ext_role = "arn:aws:iam::222222222222:role/ext";
+    let serial = "arn:aws:iam::111111111111:mfa/alice";
+    emu.set_role_denied(DEMO_ROLE, true);
+    emu.set_role_mfa(mfa_role, Some((serial, "123456")));
+    emu.set_role_external_id(ext_role, Some("ext-123"));
+    let call = |params: Value| json!({"creds": creds, "client": params});
+    let Some(r) = botocore_sts(
+        &emu,
+        &json!([
+            call(json!({"RoleArn": DEMO_ROLE, "RoleSessionName": "alice"})),
+            call(json!({"RoleArn": mfa_role, "RoleSessionName": "alice"})),
+            call(
+                json!({"RoleArn": mfa_role, "RoleSessionName": "alice", "SerialNumber": serial, "TokenCode": "654321"})
+            ),
+            call(
+                json!({"RoleArn": mfa_role, "RoleSessionName": "alice", "SerialNumber": "arn:aws:iam::111111111111:mfa/bob", "TokenCode": "123456"})
+            ),
+            call(
+                json!({"RoleArn": mfa_role, "RoleSessionName": "alice", "SerialNumber": serial, "TokenCode": "123456"})
+            ),
+            call(json!({"RoleArn": ext_role, "RoleSessionName": "alice"})),
+            call(json!({"RoleArn": ext_role, "RoleSessionName": "alice", "ExternalId": "ext-999"})),
+            call(json!({"RoleArn": ext_role, "RoleSessionName": "alice", "ExternalId": "ext-123"})),
+            call(
+                json!({"RoleArn": ext_role, "RoleSessionName": "alice", "DurationSeconds": 3601, "ExternalId": "ext-123"})
+            ),
+            call(
+                json!({"RoleArn": ext_role, "RoleSessionName": "alice", "DurationSeconds": 50000, "ExternalId": "ext-123"})
+            ),
+            call(json!({"RoleArn": "arn:aws:iam::123:role/x", "RoleSessionName": "alice"})),
+            call(json!({"RoleArn": ext_role, "RoleSessionName": "a b", "ExternalId": "ext-123"})),
+        ]),
+    ) else {
+        return;
+    };
+    let denied = |i: usize, role: &str| {
+        assert_eq!(r[i]["status"], 403, "{i}: {}", r[i]);
+        assert_eq!(r[i]["code"], "AccessDenied", "{i}");
+        assert_eq!(
+            r[i]["message"],
+            format!(
+                "User: {source_arn} is not authorized to perform: sts:AssumeRole on resource: {role}"
+            ),
+            "{i}"
+        );
+    };
+    denied(0, DEMO_ROLE);
+    denied(1, mfa_role);
+    assert_eq!(r[2]["code"], "AccessDenied");
+    assert!(
+        r[2]["message"]
+            .as_str()
+            .unwrap()
+            .contains("invalid MFA one time pass code"),
+        "{}",
+        r[2]
+    );
+    assert_eq!(r[3]["code"], "AccessDenied");
+    assert!(
+        r[3]["message"]
+            .as_str()
+            .unwrap()
+            .contains("unable to validate MFA code"),
+        "{}",
+        r[3]
+    );
+    assert_eq!(r[4]["status"], 200, "{}", r[4]);
+    denied(5, ext_role);
+    denied(6, ext_role);
+    assert_eq!(r[7]["status"], 200, "{}", r[7]);
+    for i in [8, 9, 10, 11] {
+        assert_eq!(r[i]["status"], 400, "{i}: {}", r[i]);
+        assert_eq!(r[i]["code"], "ValidationError", "{i}");
+    }
+    assert_eq!(
+        r[8]["message"],
+        "The requested DurationSeconds exceeds the 1 hour session limit for roles assumed by role chaining."
+    );
+    assert!(
+        r[9]["message"]
+            .as_str()
+            .unwrap()
+            .contains("less than or equal to 43200")
+    );
+    // The last request is recorded with what botocore sent.
+    let last = emu.last_assume_role().unwrap();
+    assert_eq!(last.role_session_name.as_deref(), Some("a b"));
+
+    // The MFA parameters reached the emulator.
+    let Some(r) = botocore_sts(
+        &emu,
+        &json!([call(
+            json!({"RoleArn": mfa_role, "RoleSessionName": "alice", "SerialNumber": serial, "TokenCode": "123456"})
+        )]),
+    ) else {
+        return;
+    };
+    assert_eq!(r[0]["status"], 200);
+    let last = emu.last_assume_role().unwrap();
+    assert_eq!(last.serial_number.as_deref(), Some(serial));
+    assert_eq!(last.token_code.as_deref(), Some("123456"));
+
+    // role_ttl caps sessions, so tests can make short ones.
+    emu.set_role_ttl(60);
+    emu.set_role_denied(DEMO_ROLE, false);
+    let r = botocore_sts(
+        &emu,
+        &json!([call(
+            json!({"RoleArn": DEMO_ROLE, "RoleSessionName": "alice"})
+        )]),
+    )
+    .unwrap();
+    assert!(
+        r[0]["Expiration"]
+            .as_u64()
+            .unwrap()
+            .abs_diff(now_secs() + 60)
+            < 5
+    );
+
+    // Expired source credentials.
+    assert!(emu.expire_credentials() >= 1);
+    let r = botocore_sts(
+        &emu,
+        &json!([call(
+            json!({"RoleArn": DEMO_ROLE, "RoleSessionName": "alice"})
+        )]),
+    )
+    .unwrap();
+    assert_eq!(r[0]["status"], 400, "{}", r[0]);
+    assert_eq!(r[0]["code"], "ExpiredToken");
+    assert_eq!(
+        r[0]["message"],
+        "The security token included in the request is expired"
+    );
+}
+
+#[test]
+fn sts_controls_and_faults_over_http() {
+    let emu = start();
+    let role = "arn:aws:iam::222222222222:role/ctl";
+    let r = post(
+        &emu,
+        "/_emulator/sts",
+        &json!({"role_arn": role, "deny": true, "mfa": {"serial_number": "s-123456789", "token_code": "000000"}, "external_id": "e1"}),
+    );
+    assert_eq!(r.status, 200, "{}", r.body);
+    for bad in [
+        json!({"deny": true}),
+        json!({"role_arn": role, "deny": "yes"}),
+        json!({"role_arn": role, "mfa": {"serial_number": "s"}}),
+        json!({"role_arn": role, "other": 1}),
+    ] {
+        assert_eq!(post(&emu, "/_emulator/sts", &bad).status, 400, "{bad}");
+    }
+    assert_eq!(get(&emu, "/_emulator/sts/last-request", None).status, 404);
+    let (ak, sk, tok) = portal_credentials(&emu);
+    let creds = json!([ak, sk, tok]);
+    emu.add_fault(Fault::parse("assume-role:500:1").unwrap());
+    emu.add_fault(Fault::parse("sts:429:1").unwrap());
+    let Some(r) = botocore_sts(
+        &emu,
+        &json!([
+            {"creds": creds, "client": {"RoleArn": role, "RoleSessionName": "alice", "ExternalId": "e1", "SerialNumber": "s-123456789", "TokenCode": "000000"}},
+        ]),
+    ) else {
+        return;
+    };
+    // botocore retried the InternalFailure and the Throttling, then met the denial.
+    assert_eq!(r[0]["code"], "AccessDenied", "{}", r[0]);
+    let stats = emu.stats();
+    assert_eq!((stats.assume_role, stats.faults_injected), (3, 2));
+    let last = get(&emu, "/_emulator/sts/last-request", None);
+    assert_eq!(last.status, 200);
+    assert_eq!(last.json()["external_id"], "e1");
+    assert_eq!(last.json()["token_code"], "000000");
+    // reset lifts the controls.
+    assert_eq!(post(&emu, "/_emulator/reset", &json!({})).status, 200);
+    let r = botocore_sts(
+        &emu,
+        &json!([{"creds": creds, "client": {"RoleArn": role, "RoleSessionName": "alice"}}]),
+    )
+    .unwrap();
+    assert_eq!(r[0]["status"], 200, "{}", r[0]);
+}
