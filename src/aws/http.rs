@@ -51,7 +51,10 @@ impl std::fmt::Display for ApiError {
             &self.code
         };
         // Server text: shown with control characters escaped wherever it goes.
-        write!(f, "HTTP {} {}", self.status, printable(name))?;
+        write!(f, "HTTP {}", self.status)?;
+        if !name.is_empty() {
+            write!(f, " {}", printable(name))?;
+        }
         if !self.message.is_empty() {
             write!(f, ": {}", printable(&self.message))?;
         }

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// The seven AWS operations the emulator serves (spec §2, §3).
+/// The AWS operations the emulator serves (spec §2, §3; sign-in: aws-credentials-more §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Op {
     RegisterClient,
@@ -15,10 +15,12 @@ pub enum Op {
     ListAccounts,
     ListAccountRoles,
     Logout,
+    /// The sign-in federation endpoint's `Action=getSigninToken` (console URLs).
+    GetSigninToken,
 }
 
 impl Op {
-    pub const ALL: [Op; 7] = [
+    pub const ALL: [Op; 8] = [
         Op::RegisterClient,
         Op::StartDeviceAuthorization,
         Op::CreateToken,
@@ -26,6 +28,7 @@ impl Op {
         Op::ListAccounts,
         Op::ListAccountRoles,
         Op::Logout,
+        Op::GetSigninToken,
     ];
 
     /// The AWS operation name, e.g. `CreateToken`.
@@ -38,6 +41,7 @@ impl Op {
             Op::ListAccounts => "ListAccounts",
             Op::ListAccountRoles => "ListAccountRoles",
             Op::Logout => "Logout",
+            Op::GetSigninToken => "getSigninToken",
         }
     }
 
@@ -51,6 +55,7 @@ impl Op {
             Op::ListAccounts => "accounts",
             Op::ListAccountRoles => "roles",
             Op::Logout => "logout",
+            Op::GetSigninToken => "signin",
         }
     }
 
@@ -89,9 +94,10 @@ impl FromStr for Op {
             "accounts" | "listaccounts" => Op::ListAccounts,
             "roles" | "listaccountroles" => Op::ListAccountRoles,
             "logout" => Op::Logout,
+            "signin" | "getsignintoken" => Op::GetSigninToken,
             _ => {
                 return Err(format!(
-                    "unknown operation `{s}` (expected one of: any, register, device, token, credentials, accounts, roles, logout)"
+                    "unknown operation `{s}` (expected one of: any, register, device, token, credentials, accounts, roles, logout, signin)"
                 ));
             }
         };

@@ -1,5 +1,6 @@
-//! The local IAM Identity Center emulator: SSO-OIDC (spec §2) and the SSO portal
-//! (spec §3) over plain HTTP on 127.0.0.1, with the same paths, JSON bodies, status
+//! The local IAM Identity Center emulator: SSO-OIDC (spec §2), the SSO portal
+//! (spec §3) and the sign-in federation endpoint (`/federation`, console URLs)
+//! over plain HTTP on 127.0.0.1, with the same paths, JSON bodies, status
 //! codes and error headers as AWS. `ssoenv demo` and the tests point tools at it
 //! with `AWS_ENDPOINT_URL_SSO_OIDC` / `AWS_ENDPOINT_URL_SSO` (spec §1.2).
 //!
@@ -25,6 +26,7 @@ mod ids;
 mod oidc;
 mod portal;
 mod server;
+mod signin;
 mod state;
 #[cfg(test)]
 mod tests;
@@ -32,6 +34,7 @@ mod tests;
 pub use fault::{FOREVER, Fault, FaultKind, Op};
 pub use fixture::{Account, Fixture};
 pub use oidc::{ACCOUNT_ACCESS_SCOPE, DEVICE_CODE_GRANT, REFRESH_TOKEN_GRANT};
+pub use signin::SigninRequest;
 pub use state::Stats;
 
 use server::{Shared, lock};
@@ -212,6 +215,15 @@ impl Emulator {
         Some(exp > server::now())
     }
 
+    /// The last getSigninToken request the sign-in endpoint parsed: whose
+    /// credentials, and the `SessionDuration` asked for.
+    pub fn last_signin_request(&self) -> Option<SigninRequest> {
+        lock(&self.shared).last_signin_request()
+    }
+    /// Whether `token` is a SigninToken the emulator issued, still usable to log in.
+    pub fn signin_token_valid(&self, token: &str) -> bool {
+        lock(&self.shared).signin_token_valid(token, server::now())
+    }
     /// Milliseconds added to every API answer from now on.
     pub fn set_latency_ms(&self, millis: u64) {
         lock(&self.shared).cfg.latency_ms = millis;

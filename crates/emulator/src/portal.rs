@@ -4,7 +4,7 @@
 use crate::EmulatorConfig;
 use crate::api::{ApiError, OpResult, Query};
 use crate::oidc::Oidc;
-use crate::state::Ctx;
+use crate::state::{Ctx, IssuedCredentials};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
@@ -19,12 +19,11 @@ struct Page {
     offset: usize,
 }
 
-/// The state of the portal: where each page handed out continues, and the
-/// role credentials issued (access key id → expiry, epoch seconds).
+/// The state of the portal: where each page handed out continues. The role
+/// credentials it issues go to the shared registry (`Ctx::issued`).
 #[derive(Default)]
 pub(crate) struct Portal {
     pages: HashMap<String, Page>,
-    issued: HashMap<String, u64>,
 }
 
 impl Portal {
@@ -58,34 +57,22 @@ impl Portal {
         cx.stats.credentials_issued += 1;
         let access_key_id = cx.ids.access_key_id();
         let expires = cx.now.saturating_add(cx.cfg.role_ttl);
-        self.issued.insert(access_key_id.clone(), expires);
-        Ok(json!({
+        let issued = IssuedCredentials {
+            secret_access_key: cx.ids.secret_access_key(),
+            session_token: cx.ids.session_token(),
+            expires_at: expires,
+            chained: false,
+        };
+        let out = json!({
             "roleCredentials": {
                 "accessKeyId": access_key_id,
-                "secretAccessKey": cx.ids.secret_access_key(),
-                "sessionToken": cx.ids.session_token(),
+                "secretAccessKey": issued.secret_access_key,
+                "sessionToken": issued.session_token,
                 "expiration": expires.saturating_mul(1000),
             }
-        }))
-    }
-
-    /// Every role credential issued so far expires at `now` (if not before).
-    /// Returns how many were still valid.
-    pub fn expire_credentials(&mut self, now: u64) -> usize {
-        let mut n = 0;
-        for exp in self.issued.values_mut() {
-            if *exp > now {
-                *exp = now;
-                n += 1;
-            }
-        }
-        n
-    }
-
-    /// When the credentials with this access key id expire (epoch seconds),
-    /// if the emulator issued them.
-    pub fn credential_expiry(&self, access_key_id: &str) -> Option<u64> {
-        self.issued.get(access_key_id).copied()
+        });
+        cx.issued.insert(access_key_id, issued);
+        Ok(out)
     }
 
     fn page_params(

@@ -109,6 +109,25 @@ impl Out {
         out
     }
 
+    /// The sign-in endpoint's errors: a status and a line of text, not JSON.
+    fn text(status: u16, body: &str) -> Out {
+        Out {
+            status,
+            body: format!("{body}\n").into_bytes(),
+            content_type: Some("text/plain; charset=utf-8"),
+            headers: Vec::new(),
+            trickle: None,
+        }
+    }
+
+    /// An error in the shape of `op`'s service.
+    fn error_for(op: Op, e: &ApiError) -> Out {
+        if op == Op::GetSigninToken {
+            return Out::text(e.status, &e.message);
+        }
+        Out::error(op.is_oidc(), e)
+    }
+
     fn html(body: &str) -> Out {
         Out {
             status: 200,
@@ -201,6 +220,8 @@ fn operation(method: &Method, path: &str) -> Option<Op> {
         (Method::Get, "/assignment/accounts") => Op::ListAccounts,
         (Method::Get, "/assignment/roles") => Op::ListAccountRoles,
         (Method::Post, "/logout") => Op::Logout,
+        // Only `Action=getSigninToken` gets here; `route` serves `Action=login`.
+        (Method::Get, "/federation") => Op::GetSigninToken,
         _ => return None,
     };
     Some(op)
@@ -219,6 +240,13 @@ fn route(
     }
     if *method == Method::Get && (path == "/start" || path.starts_with("/start/")) {
         return Out::html(START_PAGE);
+    }
+    if *method == Method::Get && path == "/federation" {
+        match query.get("Action") {
+            Some("getSigninToken") => {}
+            Some("login") => return console_login(shared, query),
+            _ => return Out::text(400, "Unknown or missing Action"),
+        }
     }
     let Some(op) = operation(method, path) else {
         return Out::not_found(path);
@@ -250,7 +278,7 @@ fn route(
         if let FaultKind::Slow { millis } = kind {
             std::thread::sleep(Duration::from_millis(*millis));
         } else if let Some(e) = ApiError::from_fault(op, kind) {
-            return Out::error(oidc, &e);
+            return Out::error_for(op, &e);
         }
     }
     let mut out = answer(shared, op, parsed, query, token);
@@ -292,12 +320,24 @@ fn answer(
     query: &Query,
     token: Option<&str>,
 ) -> Out {
-    let oidc = op.is_oidc();
     let result = lock(shared).answer(op, parsed, query, token, now());
     match result {
         Ok(Some(v)) => Out::json(200, &v),
         Ok(None) => Out::empty(),
-        Err(e) => Out::error(oidc, &e),
+        Err(e) => Out::error_for(op, &e),
+    }
+}
+
+/// `GET /federation?Action=login…`: a 302 to the destination for a fresh
+/// SigninToken, else a 400.
+fn console_login(shared: &Shared, query: &Query) -> Out {
+    match lock(shared).console_login(query, now()) {
+        Ok(to) => {
+            let mut out = Out::text(302, "Redirecting to the console");
+            out.headers.push(("Location", to));
+            out
+        }
+        Err(e) => Out::text(e.status, &e.message),
     }
 }
 

@@ -3,8 +3,8 @@
 //! come from the fixture), beside what they share: the settings, the counters and the
 //! identifier generator. Nothing here does I/O or reads the clock: every operation
 //! takes the parsed request and `now` (epoch seconds) and returns a JSON value or an
-//! [`ApiError`], so `server.rs` only translates between HTTP and these calls. STS and
-//! sign-in would be two more services beside these.
+//! [`ApiError`], so `server.rs` only translates between HTTP and these calls. Sign-in
+//! ([`Signin`]) takes back the credentials the others issued; STS would be one more.
 
 use crate::EmulatorConfig;
 use crate::api::{ApiError, Query};
@@ -12,8 +12,10 @@ use crate::fault::{FOREVER, Fault, FaultKind, Op};
 use crate::ids::Ids;
 use crate::oidc::{DEVICE_CODE_GRANT, Oidc, REFRESH_TOKEN_GRANT};
 use crate::portal::Portal;
+use crate::signin::{Signin, SigninRequest};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
+use std::collections::HashMap;
 
 /// Request counters. Every request to an operation is counted, including the ones
 /// that met a fault or failed validation.
@@ -39,6 +41,10 @@ pub struct Stats {
     pub tokens_issued: u64,
     /// Role credentials issued.
     pub credentials_issued: u64,
+    /// getSigninToken requests received (sign-in federation endpoint).
+    pub get_signin_token: u64,
+    /// Console logins (`Action=login`) redirected to their destination.
+    pub console_logins: u64,
     /// Requests that met an injected fault (including `slow`).
     pub faults_injected: u64,
 }
@@ -54,6 +60,7 @@ impl Stats {
             Op::ListAccounts => self.list_accounts,
             Op::ListAccountRoles => self.list_account_roles,
             Op::Logout => self.logout,
+            Op::GetSigninToken => self.get_signin_token,
         }
     }
 
@@ -66,9 +73,23 @@ impl Stats {
             Op::ListAccounts => &mut self.list_accounts,
             Op::ListAccountRoles => &mut self.list_account_roles,
             Op::Logout => &mut self.logout,
+            Op::GetSigninToken => &mut self.get_signin_token,
         };
         *c += 1;
     }
+}
+
+/// Temporary credentials the emulator issued, by access key id: what any
+/// service that takes credentials back (sign-in, STS) checks them against.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IssuedCredentials {
+    pub secret_access_key: String,
+    pub session_token: String,
+    /// Epoch seconds.
+    pub expires_at: u64,
+    /// Issued by AssumeRole with role credentials (role chaining); the
+    /// portal's are never chained.
+    pub chained: bool,
 }
 
 /// What an operation of any service may use besides its own state.
@@ -76,6 +97,8 @@ pub(crate) struct Ctx<'a> {
     pub cfg: &'a EmulatorConfig,
     pub ids: &'a mut Ids,
     pub stats: &'a mut Stats,
+    /// Every credential issued so far (see [`IssuedCredentials`]).
+    pub issued: &'a mut HashMap<String, IssuedCredentials>,
     /// Epoch seconds.
     pub now: u64,
 }
@@ -88,6 +111,8 @@ pub(crate) struct State {
     pub ids: Ids,
     oidc: Oidc,
     portal: Portal,
+    signin: Signin,
+    issued: HashMap<String, IssuedCredentials>,
 }
 
 impl State {
@@ -100,6 +125,8 @@ impl State {
             ids: Ids::new(seed),
             oidc: Oidc::new(base_url),
             portal: Portal::default(),
+            signin: Signin::default(),
+            issued: HashMap::new(),
         }
     }
 
@@ -142,14 +169,50 @@ impl State {
         self.stats = Stats::default();
     }
 
-    /// Expires every role credential issued so far (see [`Portal::expire_credentials`]).
+    /// Every credential issued so far expires at `now` (if not before).
+    /// Returns how many were still valid.
     pub fn expire_credentials(&mut self, now: u64) -> usize {
-        self.portal.expire_credentials(now)
+        let mut n = 0;
+        for c in self.issued.values_mut() {
+            if c.expires_at > now {
+                c.expires_at = now;
+                n += 1;
+            }
+        }
+        n
     }
 
     /// The expiry of credentials the emulator issued, by access key id.
     pub fn credential_expiry(&self, access_key_id: &str) -> Option<u64> {
-        self.portal.credential_expiry(access_key_id)
+        self.issued_credentials(access_key_id).map(|c| c.expires_at)
+    }
+
+    /// Credentials the emulator issued, by access key id.
+    pub fn issued_credentials(&self, access_key_id: &str) -> Option<&IssuedCredentials> {
+        self.issued.get(access_key_id)
+    }
+
+    /// Registers credentials as issued (tests of services that take them back).
+    #[cfg(test)]
+    pub fn insert_issued(&mut self, access_key_id: &str, c: IssuedCredentials) {
+        self.issued.insert(access_key_id.to_string(), c);
+    }
+
+    /// The last getSigninToken request that reached the sign-in service.
+    pub fn last_signin_request(&self) -> Option<SigninRequest> {
+        self.signin.last_request.clone()
+    }
+
+    /// Whether a SigninToken was issued and is still within its 15 minutes.
+    pub fn signin_token_valid(&self, token: &str, now: u64) -> bool {
+        self.signin.token_valid(token, now)
+    }
+
+    /// `GET /federation?Action=login…`: the destination to redirect to.
+    pub fn console_login(&mut self, query: &Query, now: u64) -> Result<String, ApiError> {
+        let to = self.signin.login(query, now)?;
+        self.stats.console_logins += 1;
+        Ok(to)
     }
 
     pub fn revoke_all_tokens(&mut self) {
@@ -173,12 +236,15 @@ impl State {
             ids,
             oidc,
             portal,
+            signin,
+            issued,
             ..
         } = self;
         let cx = &mut Ctx {
             cfg,
             ids,
             stats,
+            issued,
             now,
         };
         let v = match op {
@@ -192,6 +258,7 @@ impl State {
                 portal.logout(cx, oidc, token)?;
                 return Ok(None);
             }
+            Op::GetSigninToken => signin.get_signin_token(cx, query)?,
         };
         Ok(Some(v))
     }
