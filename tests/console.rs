@@ -333,9 +333,9 @@ fn a_missing_or_empty_signin_token_is_an_invalid_answer() {
     }
 }
 
-/// A federation endpoint that answers every request with an error whose
-/// message echoes the request line (the credentials in its query).
-fn echoing_endpoint() -> String {
+/// A federation endpoint that answers every request with an error (`status`)
+/// whose message echoes the request line (the credentials in its query).
+fn echoing_endpoint(status: &'static str) -> String {
     use std::io::{BufRead, BufReader, Write};
     let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
     let url = format!("http://{}", listener.local_addr().unwrap());
@@ -354,7 +354,7 @@ fn echoing_endpoint() -> String {
             let body = json!({"message": format!("bad request: {}", line.trim())}).to_string();
             let _ = write!(
                 stream,
-                "HTTP/1.1 400 Bad Request\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                "HTTP/1.1 {status}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
                 body.len()
             );
         }
@@ -364,11 +364,14 @@ fn echoing_endpoint() -> String {
 
 #[test]
 fn a_server_echoing_the_request_never_gets_the_credentials_onto_stderr() {
-    let sb = Sandbox::new().env("AWS_ENDPOINT_URL_SIGNIN", &echoing_endpoint());
-    let out = sb.run(["console", "dev", "--print"]);
-    let err = assert_fails(&out, 1, "bad request: GET /federation?");
-    assert!(err.contains("[redacted]"), "{err}");
-    assert_no_secrets(&sb, &out, &[]);
+    // 400: the final error; 503: the retry notes before it too.
+    for status in ["400 Bad Request", "503 Service Unavailable"] {
+        let sb = Sandbox::new().env("AWS_ENDPOINT_URL_SIGNIN", &echoing_endpoint(status));
+        let out = sb.run(["console", "dev", "--print"]);
+        let err = assert_fails(&out, 1, "bad request: GET /federation?");
+        assert!(err.contains("[redacted]"), "{err}");
+        assert_no_secrets(&sb, &out, &[]);
+    }
 }
 
 #[test]

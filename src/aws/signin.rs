@@ -269,14 +269,17 @@ impl Federation<'_> {
         }
         const WHAT: &str = "getSigninToken";
         let query = signin_token_query(creds, chained, duration);
-        let body = self.http.send(&Request {
-            method: Method::Get,
-            url: self.url.to_owned(),
-            query: query.iter().map(|(k, v)| (*k, v.as_str())).collect(),
-            headers: vec![("accept", "application/json")],
-            body: Body::Empty,
-            signer: None,
-        })?;
+        let body = self.http.send_redacting(
+            &Request {
+                method: Method::Get,
+                url: self.url.to_owned(),
+                query: query.iter().map(|(k, v)| (*k, v.as_str())).collect(),
+                headers: vec![("accept", "application/json")],
+                body: Body::Empty,
+                signer: None,
+            },
+            &|text| redact(text, creds, None),
+        )?;
         let out: Out = decode(&body, WHAT, self.url)?;
         let token = out
             .signin_token
