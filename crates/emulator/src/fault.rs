@@ -154,7 +154,7 @@ impl Fault {
 
     /// Parses `OP:KIND[:TIMES]`:
     /// - OP: `any` (or `*`), `register`, `device` (or `start`), `token`, `credentials`
-    ///   (or `creds`), `accounts`, `roles`, `logout`, or an AWS operation name.
+    ///   (or `creds`), `accounts`, `roles`, `logout`, `signin`, or an AWS operation name.
     /// - KIND: `500` (or `error`), `429` / `throttle` with an optional `=SECS` for a
     ///   `Retry-After` header (`429=2`), `slow=MILLIS`, `401` (or `unauthorized`),
     ///   `slow_down` (or `slowdown`), `garbage` (200 with a body that is not JSON),
