@@ -34,6 +34,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('profiles', 'profiles', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List the SSO and role-chaining profiles of ~/.aws/config')
             [System.Management.Automation.CompletionResult]::new('configure', 'configure', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)')
             [System.Management.Automation.CompletionResult]::new('accounts', 'accounts', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List every account and role the SSO session can use (asks the portal)')
+            [System.Management.Automation.CompletionResult]::new('console', 'console', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Open the AWS console in a browser, signed in with PROFILE''s role (or print the sign-in URL)')
             [System.Management.Automation.CompletionResult]::new('populate', 'populate', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config')
             [System.Management.Automation.CompletionResult]::new('emulator', 'emulator', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)')
             [System.Management.Automation.CompletionResult]::new('demo', 'demo', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Walk through login, use and exec against the local emulator, with no AWS account')
@@ -134,6 +135,17 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
+        'ssoenv;console' {
+            [System.Management.Automation.CompletionResult]::new('--destination', '--destination', [System.Management.Automation.CompletionResultType]::ParameterName, 'The console page to open: an https:// URL on the partition''s console (https://s3.console.aws.amazon.com/s3/buckets), a path (/ec2/home#Instances:) or a service (s3, ec2) [default: the region''s console home]')
+            [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, 'Console region (beats the profile''s `region`); also picks the partition')
+            [System.Management.Automation.CompletionResult]::new('--duration', '--duration', [System.Management.Automation.CompletionResultType]::ParameterName, 'Length of the console session, 15m to 12h: 3600, 90m, 4h [default: 1h]. Not sent for chained role credentials, whose console session lasts as long as they do')
+            [System.Management.Automation.CompletionResult]::new('--print', '--print', [System.Management.Automation.CompletionResultType]::ParameterName, 'Write the sign-in URL to stdout instead of opening a browser. The URL is a bearer secret: for 15 minutes it signs anyone who opens it in to the console, for a session of up to --duration')
+            [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Open no browser at all, neither for an SSO login (its URL and code go to stderr) nor for the console: needs --print')
+            [System.Management.Automation.CompletionResult]::new('--force', '--force', [System.Management.Automation.CompletionResultType]::ParameterName, 'Log in again even if a valid SSO token is cached')
+            [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
+            break
+        }
         'ssoenv;populate' {
             [System.Management.Automation.CompletionResult]::new('--sso-session', '--sso-session', [System.Management.Automation.CompletionResultType]::ParameterName, 'The [sso-session NAME] to populate from (default: the config''s only sso-session)')
             [System.Management.Automation.CompletionResult]::new('--template', '--template', [System.Management.Automation.CompletionResultType]::ParameterName, 'Profile name template')
@@ -196,6 +208,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             [System.Management.Automation.CompletionResult]::new('profiles', 'profiles', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List the SSO and role-chaining profiles of ~/.aws/config')
             [System.Management.Automation.CompletionResult]::new('configure', 'configure', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)')
             [System.Management.Automation.CompletionResult]::new('accounts', 'accounts', [System.Management.Automation.CompletionResultType]::ParameterValue, 'List every account and role the SSO session can use (asks the portal)')
+            [System.Management.Automation.CompletionResult]::new('console', 'console', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Open the AWS console in a browser, signed in with PROFILE''s role (or print the sign-in URL)')
             [System.Management.Automation.CompletionResult]::new('populate', 'populate', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config')
             [System.Management.Automation.CompletionResult]::new('emulator', 'emulator', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)')
             [System.Management.Automation.CompletionResult]::new('demo', 'demo', [System.Management.Automation.CompletionResultType]::ParameterValue, 'Walk through login, use and exec against the local emulator, with no AWS account')
@@ -238,6 +251,9 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
         'ssoenv;help;accounts' {
             break
         }
+        'ssoenv;help;console' {
+            break
+        }
         'ssoenv;help;populate' {
             break
         }
@@ -264,7 +280,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
     # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), matched
     # literally (-like would take a name's [ ] * ? as wildcards) and inserted quoted.
     $profiles = @()
-    if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;credential-process', 'ssoenv;login', 'ssoenv;logout', 'ssoenv;status', 'ssoenv;doctor', 'ssoenv;configure', 'ssoenv;accounts')) -and -not $wordToComplete.StartsWith('-')) {
+    if (($command -in @('ssoenv;use', 'ssoenv;exec', 'ssoenv;credential-process', 'ssoenv;login', 'ssoenv;logout', 'ssoenv;status', 'ssoenv;doctor', 'ssoenv;configure', 'ssoenv;accounts', 'ssoenv;console')) -and -not $wordToComplete.StartsWith('-')) {
         $prefix = $wordToComplete
         if ($prefix -match '^[''\u2018-\u201B]') {
             $prefix = $prefix.Substring(1) -replace '([''\u2018-\u201B])[''\u2018-\u201B]', '$1'

@@ -25,6 +25,9 @@ _ssoenv() {
             ssoenv,configure)
                 cmd="ssoenv__subcmd__configure"
                 ;;
+            ssoenv,console)
+                cmd="ssoenv__subcmd__console"
+                ;;
             ssoenv,credential-process)
                 cmd="ssoenv__subcmd__credential__subcmd__process"
                 ;;
@@ -79,6 +82,9 @@ _ssoenv() {
             ssoenv__subcmd__help,configure)
                 cmd="ssoenv__subcmd__help__subcmd__configure"
                 ;;
+            ssoenv__subcmd__help,console)
+                cmd="ssoenv__subcmd__help__subcmd__console"
+                ;;
             ssoenv__subcmd__help,credential-process)
                 cmd="ssoenv__subcmd__help__subcmd__credential__subcmd__process"
                 ;;
@@ -131,7 +137,7 @@ _ssoenv() {
 
     case "${cmd}" in
         ssoenv)
-            opts="-h -V --help --version use unset exec credential-process login logout status doctor profiles configure accounts populate emulator demo init prompt completions help"
+            opts="-h -V --help --version use unset exec credential-process login logout status doctor profiles configure accounts console populate emulator demo init prompt completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -216,6 +222,32 @@ _ssoenv() {
                     return 0
                     ;;
                 --output)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssoenv__subcmd__console)
+            opts="-h --print --destination --region --duration --no-browser --force --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --destination)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --duration)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -341,7 +373,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__help)
-            opts="use unset exec credential-process login logout status doctor profiles configure accounts populate emulator demo init prompt completions help"
+            opts="use unset exec credential-process login logout status doctor profiles configure accounts console populate emulator demo init prompt completions help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -383,6 +415,20 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__help__subcmd__configure)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        ssoenv__subcmd__help__subcmd__console)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -791,14 +837,14 @@ _ssoenv_with_profiles() {
     *) ;; # no --sso-session
     esac
     case ${COMP_WORDS[1]-} in
-    use | exec | credential-process | login | logout | status | doctor | configure | accounts)
+    use | exec | credential-process | login | logout | status | doctor | configure | accounts | console)
         for ((i = 2; i < COMP_CWORD; i++)); do
             if ((skip)); then
                 skip=0
                 continue
             fi
             case ${COMP_WORDS[i]} in
-            --account-id | --output | --profile | --region | --role-name | --scopes | --shell | --sso-region | --sso-session | --start-url) skip=1 ;;
+            --account-id | --destination | --duration | --output | --profile | --region | --role-name | --scopes | --shell | --sso-region | --sso-session | --start-url) skip=1 ;;
             --check) check=1 ;;
             --)
                 # exec: the command follows (after the profile).

@@ -33,6 +33,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand profiles 'List the SSO and role-chaining profiles of ~/.aws/config'
             cand configure 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)'
             cand accounts 'List every account and role the SSO session can use (asks the portal)'
+            cand console 'Open the AWS console in a browser, signed in with PROFILE''s role (or print the sign-in URL)'
             cand populate 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config'
             cand emulator 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
             cand demo 'Walk through login, use and exec against the local emulator, with no AWS account'
@@ -121,6 +122,16 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand -h 'Print help'
             cand --help 'Print help'
         }
+        &'ssoenv;console'= {
+            cand --destination 'The console page to open: an https:// URL on the partition''s console (https://s3.console.aws.amazon.com/s3/buckets), a path (/ec2/home#Instances:) or a service (s3, ec2) [default: the region''s console home]'
+            cand --region 'Console region (beats the profile''s `region`); also picks the partition'
+            cand --duration 'Length of the console session, 15m to 12h: 3600, 90m, 4h [default: 1h]. Not sent for chained role credentials, whose console session lasts as long as they do'
+            cand --print 'Write the sign-in URL to stdout instead of opening a browser. The URL is a bearer secret: for 15 minutes it signs anyone who opens it in to the console, for a session of up to --duration'
+            cand --no-browser 'Open no browser at all, neither for an SSO login (its URL and code go to stderr) nor for the console: needs --print'
+            cand --force 'Log in again even if a valid SSO token is cached'
+            cand -h 'Print help'
+            cand --help 'Print help'
+        }
         &'ssoenv;populate'= {
             cand --sso-session 'The [sso-session NAME] to populate from (default: the config''s only sso-session)'
             cand --template 'Profile name template'
@@ -177,6 +188,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand profiles 'List the SSO and role-chaining profiles of ~/.aws/config'
             cand configure 'Create an SSO profile step by step, like `aws configure sso` (every answer can be a flag)'
             cand accounts 'List every account and role the SSO session can use (asks the portal)'
+            cand console 'Open the AWS console in a browser, signed in with PROFILE''s role (or print the sign-in URL)'
             cand populate 'Write one [profile ...] per account and role the SSO session can use into ~/.aws/config'
             cand emulator 'Run the local IAM Identity Center emulator on 127.0.0.1 (for tests and demos)'
             cand demo 'Walk through login, use and exec against the local emulator, with no AWS account'
@@ -206,6 +218,8 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
         &'ssoenv;help;configure'= {
         }
         &'ssoenv;help;accounts'= {
+        }
+        &'ssoenv;help;console'= {
         }
         &'ssoenv;help;populate'= {
         }

@@ -154,6 +154,9 @@ pub enum Command {
     /// List every account and role the SSO session can use (asks the portal)
     #[command(after_help = ACCOUNTS_HELP)]
     Accounts(AccountsArgs),
+    /// Open the AWS console in a browser, signed in with PROFILE's role (or print the sign-in URL)
+    #[command(after_help = CONSOLE_HELP)]
+    Console(ConsoleArgs),
     /// Write one [profile ...] per account and role the SSO session can use into ~/.aws/config
     #[command(after_help = POPULATE_HELP)]
     Populate(PopulateArgs),
@@ -240,7 +243,7 @@ to OP fail in the way KIND says.
   OP:   any (or *), register (RegisterClient), device (StartDeviceAuthorization), token
         (CreateToken), credentials (GetRoleCredentials), accounts (ListAccounts), roles
         (ListAccountRoles), logout (Logout), assume-role or sts (STS AssumeRole, XML errors:
-        500 is InternalFailure, 429 a 400 Throttling); AWS operation names work too
+        500 is InternalFailure, 429 a 400 Throttling), signin (getSigninToken); AWS operation names work too
   KIND: 500 (or error): HTTP 500 InternalServerException
         429 (or throttle), 429=N: HTTP 429 TooManyRequestsException, with Retry-After: N
         slow=MILLIS: answer normally after MILLIS milliseconds
@@ -321,6 +324,19 @@ Examples:
   ssoenv populate --sso-session corp --region eu-west-1
   ssoenv populate --template '{role_name}@{account_name}' --dry-run
   ssoenv populate --prune                           # also remove profiles of accounts now gone";
+
+const CONSOLE_HELP: &str = "\
+With no PROFILE: AWS_PROFILE, else a list to pick from on a terminal (as `ssoenv use`).
+The sign-in URL is made by the federation endpoint of the region's partition (aws, aws-cn,
+aws-us-gov); AWS_ENDPOINT_URL_SIGNIN (a base URL, `/federation` appended) replaces it.
+Without --print the URL is only handed to the browser (BROWSER is honoured), never shown;
+if no browser can be opened, ssoenv exits 1 and says to use --print.
+
+Examples:
+  ssoenv console prod
+  ssoenv console prod --destination s3 --region eu-west-1
+  ssoenv console prod --destination /ec2/home#Instances: --duration 4h
+  ssoenv console prod --print | xclip -selection clipboard   # the URL is a secret: keep it off screens";
 
 #[derive(Debug, Args)]
 pub struct LoginFlags {
@@ -535,6 +551,36 @@ pub struct ConfigureArgs {
 }
 
 #[derive(Debug, Args)]
+pub struct ConsoleArgs {
+    /// Profile name from ~/.aws/config (default: AWS_PROFILE, else a list to pick from on a terminal)
+    pub profile: Option<String>,
+    /// Write the sign-in URL to stdout instead of opening a browser. The URL is a bearer secret:
+    /// for 15 minutes it signs anyone who opens it in to the console, for a session of up to
+    /// --duration
+    #[arg(long)]
+    pub print: bool,
+    /// The console page to open: an https:// URL on the partition's console
+    /// (https://s3.console.aws.amazon.com/s3/buckets), a path (/ec2/home#Instances:) or a service
+    /// (s3, ec2) [default: the region's console home]
+    #[arg(long, value_name = "URL")]
+    pub destination: Option<String>,
+    /// Console region (beats the profile's `region`); also picks the partition
+    #[arg(long, value_parser = parse_region)]
+    pub region: Option<String>,
+    /// Length of the console session, 15m to 12h: 3600, 90m, 4h [default: 1h]. Not sent for
+    /// chained role credentials, whose console session lasts as long as they do
+    #[arg(long, value_parser = parse_console_duration, value_name = "DURATION")]
+    pub duration: Option<u32>,
+    /// Open no browser at all, neither for an SSO login (its URL and code go to stderr) nor for
+    /// the console: needs --print
+    #[arg(long, requires = "print")]
+    pub no_browser: bool,
+    /// Log in again even if a valid SSO token is cached
+    #[arg(long)]
+    pub force: bool,
+}
+
+#[derive(Debug, Args)]
 pub struct AccountsArgs {
     /// Profile whose SSO session to use (default: AWS_PROFILE, else an SSO `default` profile)
     #[arg(conflicts_with = "sso_session")]
@@ -734,6 +780,41 @@ fn parse_region(s: &str) -> Result<String, String> {
     Ok(s.to_owned())
 }
 
+/// `--duration` of `console`: seconds (`3600`, `3600s`), minutes (`90m`) or
+/// hours (`4h`), from 15 minutes to 12 hours (the federation endpoint's
+/// `SessionDuration` bounds). Returns seconds.
+fn parse_console_duration(s: &str) -> Result<u32, String> {
+    let t = s.trim();
+    let (digits, unit) = match t.char_indices().find(|(_, c)| !c.is_ascii_digit()) {
+        Some((i, _)) => t.split_at(i),
+        None => (t, "s"),
+    };
+    let scale = match unit {
+        "s" => 1,
+        "m" => 60,
+        "h" => 3600,
+        _ => {
+            return Err(format!(
+                "{s:?} is not a duration; give seconds (3600), minutes (90m) or hours (4h)"
+            ));
+        }
+    };
+    let secs = digits
+        .parse::<u32>()
+        .ok()
+        .and_then(|n| n.checked_mul(scale))
+        .filter(|_| !digits.is_empty());
+    match secs {
+        Some(n) if (900..=43_200).contains(&n) => Ok(n),
+        Some(_) => Err(format!(
+            "{s} is outside 15m to 12h, the console session lengths AWS accepts"
+        )),
+        None => Err(format!(
+            "{s:?} is not a duration; give seconds (3600), minutes (90m) or hours (4h)"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -906,5 +987,33 @@ mod tests {
         assert!(parse_region("").unwrap_err().contains("empty"));
         assert!(parse_region("eu west").unwrap_err().contains("' '"));
         assert!(parse_region("x\n").is_err());
+    }
+
+    #[test]
+    fn console_durations_take_seconds_minutes_or_hours_within_aws_bounds() {
+        assert_eq!(parse_console_duration("3600"), Ok(3600));
+        assert_eq!(parse_console_duration("900s"), Ok(900));
+        assert_eq!(parse_console_duration("90m"), Ok(5400));
+        assert_eq!(parse_console_duration("12h"), Ok(43_200));
+        for bad in [
+            "",
+            "m",
+            "1d",
+            "-1h",
+            "899",
+            "13h",
+            "99999999999h",
+            "1.5h",
+            "1 h",
+        ] {
+            assert!(parse_console_duration(bad).is_err(), "{bad:?}");
+        }
+    }
+
+    #[test]
+    fn console_no_browser_needs_print() {
+        let e = Cli::try_parse_from(["ssoenv", "console", "prod", "--no-browser"]).unwrap_err();
+        assert_eq!(e.kind(), clap::error::ErrorKind::MissingRequiredArgument);
+        assert!(Cli::try_parse_from(["ssoenv", "console", "--no-browser", "--print"]).is_ok());
     }
 }

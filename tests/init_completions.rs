@@ -248,8 +248,8 @@ fn zsh_completion_points_profile_arguments_at_the_config() {
     let z = ssoenv::cmd::completions::script(Shell::Zsh);
     assert_eq!(
         z.matches(":_ssoenv_profiles' ").count(),
-        8,
-        "use, exec, credential-process, login, logout, status --check, doctor, accounts"
+        9,
+        "use, exec, credential-process, login, logout, status --check, doctor, accounts, console"
     );
     assert!(z.contains("_ssoenv_profiles() {"));
     if have("zsh") {

@@ -64,7 +64,7 @@ impl Service {
             Service::Sso => Some(env::AWS_ENDPOINT_URL_SSO),
             Service::SsoOidc => Some(env::AWS_ENDPOINT_URL_SSO_OIDC),
             Service::Sts => Some(env::AWS_ENDPOINT_URL_STS),
-            Service::Signin => None,
+            Service::Signin => Some(env::AWS_ENDPOINT_URL_SIGNIN),
         }
     }
 
@@ -135,13 +135,17 @@ pub fn default_endpoint(
 /// The endpoint of one service: its `AWS_ENDPOINT_URL_<ID>`, then
 /// `AWS_ENDPOINT_URL`, then the profile's `services` section, then its
 /// `endpoint_url`, then the default. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
-/// (or the profile key) turns the overrides off; sign-in has none.
+/// (or the profile key) turns the overrides off. Sign-in: see [`signin_override`].
 pub fn resolve_service(
     service: Service,
     region: &str,
     configured: &ConfiguredEndpoints,
     env: &Env,
 ) -> Result<String> {
+    if service == Service::Signin {
+        let default = default_endpoint(service, region, false, false)?;
+        return Ok(signin_override(configured, env)?.unwrap_or(default));
+    }
     let fips = env.flag("AWS_USE_FIPS_ENDPOINT");
     let dualstack = env.flag("AWS_USE_DUALSTACK_ENDPOINT");
     let over = override_for(service, configured, env);
@@ -163,6 +167,7 @@ fn override_for(
 ) -> Option<(String, String)> {
     let ignore = env.flag(env::AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) || configured.ignore;
     if ignore || service == Service::Signin {
+        // Sign-in's one variable is read by `signin_override`.
         return None;
     }
     if let Some(var) = service.env_var()
@@ -180,6 +185,36 @@ fn override_for(
         .global
         .as_ref()
         .map(|v| (v.clone(), "the profile's endpoint_url".to_owned()))
+}
+
+/// The federation URL from `AWS_ENDPOINT_URL_SIGNIN`, if set (and not turned
+/// off by `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`). The value is a base URL as
+/// for every `AWS_ENDPOINT_URL_*` (`http://127.0.0.1:8080`), to which
+/// `/federation` is appended; a value already ending in `/federation` is taken
+/// whole. Neither `AWS_ENDPOINT_URL` nor the config file's `endpoint_url`
+/// applies: the SDKs have no sign-in service, so a global override meant for
+/// SDK clients (LocalStack, a VPC endpoint) must not receive console
+/// credentials. FIPS and dualstack do not apply to sign-in either.
+fn signin_override(configured: &ConfiguredEndpoints, env: &Env) -> Result<Option<String>> {
+    let ignore = env.flag(env::AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) || configured.ignore;
+    let var = env::AWS_ENDPOINT_URL_SIGNIN;
+    let Some(v) = env.non_empty(var).filter(|_| !ignore) else {
+        return Ok(None);
+    };
+    let base = checked_override(v, var)?;
+    if base.contains(['?', '#']) {
+        return Err(Error::config(format!(
+            "the endpoint {v:?} from {var} has a query or fragment"
+        ))
+        .hint(format!(
+            "set {var} to a base URL such as https://signin.example.com, or unset it"
+        )));
+    }
+    Ok(Some(if base.ends_with("/federation") {
+        base
+    } else {
+        format!("{base}/federation")
+    }))
 }
 
 fn custom_with_variant(fips: bool) -> Error {
@@ -515,6 +550,40 @@ mod tests {
         // A region that cannot be a scope is refused even with an override.
         let env = Env::from_pairs([("AWS_ENDPOINT_URL_STS", "http://127.0.0.1:1")]);
         assert!(sts(Some("eu/west"), &none(), &env).is_err());
+    }
+
+    #[test]
+    fn signin_takes_only_its_own_variable_as_a_base_url() {
+        let s = |env: &Env| resolve_service(Service::Signin, "eu-west-1", &none(), env);
+        let env = Env::from_pairs([("AWS_ENDPOINT_URL_SIGNIN", "http://127.0.0.1:7000/")]);
+        assert_eq!(s(&env).unwrap(), "http://127.0.0.1:7000/federation");
+        let env = Env::from_pairs([(
+            "AWS_ENDPOINT_URL_SIGNIN",
+            "https://signin.example/federation",
+        )]);
+        assert_eq!(s(&env).unwrap(), "https://signin.example/federation");
+        // FIPS and dualstack mean nothing to sign-in: no conflict with an override.
+        let env = Env::from_pairs([
+            ("AWS_ENDPOINT_URL_SIGNIN", "https://signin.example"),
+            ("AWS_USE_FIPS_ENDPOINT", "true"),
+        ]);
+        assert_eq!(s(&env).unwrap(), "https://signin.example/federation");
+        let env = Env::from_pairs([
+            ("AWS_ENDPOINT_URL_SIGNIN", "https://signin.example"),
+            ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true"),
+        ]);
+        assert_eq!(s(&env).unwrap(), "https://signin.aws.amazon.com/federation");
+        for bad in [
+            "http://example.com",
+            "http://10.0.0.1:80",
+            "ftp://x",
+            "https://x.example/?a=b",
+        ] {
+            let env = Env::from_pairs([("AWS_ENDPOINT_URL_SIGNIN", bad)]);
+            let err = s(&env).unwrap_err();
+            assert_eq!(err.exit_code(), 2, "{bad}");
+            assert!(err.to_string().contains("AWS_ENDPOINT_URL_SIGNIN"), "{err}");
+        }
     }
 
     #[test]

@@ -65,7 +65,10 @@ impl std::fmt::Display for ApiError {
             &self.code
         };
         // Server text: shown with control characters escaped wherever it goes.
-        write!(f, "HTTP {} {}", self.status, printable(name))?;
+        write!(f, "HTTP {}", self.status)?;
+        if !name.is_empty() {
+            write!(f, " {}", printable(name))?;
+        }
         if !self.message.is_empty() {
             write!(f, ": {}", printable(&self.message))?;
         }
@@ -298,6 +301,17 @@ impl Http {
     /// (each attempt gets an equal share of it, or what is left). Returns the
     /// body of a 2xx answer.
     pub fn send(&self, req: &Request) -> Result<String, HttpError> {
+        self.send_redacting(req, &|s| s.to_owned())
+    }
+
+    /// [`Http::send`] for a request that carries secrets in its query (the
+    /// console's getSigninToken): each retry note passes through `redact`, so a
+    /// server echoing the request never gets them onto stderr.
+    pub fn send_redacting(
+        &self,
+        req: &Request,
+        redact: &dyn Fn(&str) -> String,
+    ) -> Result<String, HttpError> {
         let start = Instant::now();
         // A little slack (0.5 %) for ureq's timer granularity and the backoff
         // arithmetic, so that the whole operation really ends within the deadline.
@@ -355,7 +369,8 @@ impl Http {
                 return result;
             }
             crate::output::note(&format!(
-                "{why}; retrying ({}/{})",
+                "{}; retrying ({}/{})",
+                redact(&why),
                 attempt + 1,
                 self.max_attempts
             ));

@@ -1,11 +1,12 @@
 //! Clients for AWS APIs: the HTTP client (JSON or form bodies, per-attempt
 //! signing), endpoints per service, the unsigned Identity Center APIs (OIDC, portal), the parallel account
-//! listing built on the portal, SigV4 and STS AssumeRole.
+//! listing built on the portal, SigV4 and STS AssumeRole, and the sign-in federation endpoint (console URLs).
 pub mod credentials;
 pub mod endpoint;
 pub mod http;
 pub mod listing;
 pub mod oidc;
 pub mod portal;
+pub mod signin;
 pub mod sigv4;
 pub mod sts;

@@ -3,6 +3,7 @@
 pub mod accounts;
 pub mod completions;
 pub mod configure;
+pub mod console;
 pub mod credential_process;
 pub mod doctor;
 #[cfg(feature = "emulator")]
@@ -37,6 +38,7 @@ pub fn run(cli: Cli, env: &Env) -> Result<i32> {
         Command::Profiles(a) => profiles::run(a, env),
         Command::Configure(a) => configure::run(a, env),
         Command::Accounts(a) => accounts::run(a, env),
+        Command::Console(a) => console::run(a, env),
         Command::Populate(a) => populate::run(a, env),
         #[cfg(feature = "emulator")]
         Command::Emulator(a) => emulator::run(a),

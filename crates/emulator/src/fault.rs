@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// The AWS operations the emulator serves (spec §2, §3; STS AssumeRole).
+/// The AWS operations the emulator serves (spec §2, §3; STS AssumeRole; sign-in: aws-credentials-more §6).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Op {
     RegisterClient,
@@ -17,10 +17,12 @@ pub enum Op {
     Logout,
     /// STS AssumeRole (`POST /`, form body).
     AssumeRole,
+    /// The sign-in federation endpoint's `Action=getSigninToken` (console URLs).
+    GetSigninToken,
 }
 
 impl Op {
-    pub const ALL: [Op; 8] = [
+    pub const ALL: [Op; 9] = [
         Op::RegisterClient,
         Op::StartDeviceAuthorization,
         Op::CreateToken,
@@ -29,6 +31,7 @@ impl Op {
         Op::ListAccountRoles,
         Op::Logout,
         Op::AssumeRole,
+        Op::GetSigninToken,
     ];
 
     /// The AWS operation name, e.g. `CreateToken`.
@@ -42,6 +45,7 @@ impl Op {
             Op::ListAccountRoles => "ListAccountRoles",
             Op::Logout => "Logout",
             Op::AssumeRole => "AssumeRole",
+            Op::GetSigninToken => "getSigninToken",
         }
     }
 
@@ -56,6 +60,7 @@ impl Op {
             Op::ListAccountRoles => "roles",
             Op::Logout => "logout",
             Op::AssumeRole => "assume-role",
+            Op::GetSigninToken => "signin",
         }
     }
 
@@ -95,9 +100,10 @@ impl FromStr for Op {
             "roles" | "listaccountroles" => Op::ListAccountRoles,
             "logout" => Op::Logout,
             "assume-role" | "assume_role" | "assumerole" | "sts" => Op::AssumeRole,
+            "signin" | "getsignintoken" => Op::GetSigninToken,
             _ => {
                 return Err(format!(
-                    "unknown operation `{s}` (expected one of: any, register, device, token, credentials, accounts, roles, logout, assume-role)"
+                    "unknown operation `{s}` (expected one of: any, register, device, token, credentials, accounts, roles, logout, assume-role, signin)"
                 ));
             }
         };
@@ -154,7 +160,7 @@ impl Fault {
 
     /// Parses `OP:KIND[:TIMES]`:
     /// - OP: `any` (or `*`), `register`, `device` (or `start`), `token`, `credentials`
-    ///   (or `creds`), `accounts`, `roles`, `logout`, `assume-role` (or `sts`), or an
+    ///   (or `creds`), `accounts`, `roles`, `logout`, `assume-role` (or `sts`), `signin`, or an
     ///   AWS operation name.
     /// - KIND: `500` (or `error`), `429` / `throttle` with an optional `=SECS` for a
     ///   `Retry-After` header (`429=2`), `slow=MILLIS`, `401` (or `unauthorized`),

@@ -1,5 +1,6 @@
 //! The local IAM Identity Center emulator: SSO-OIDC (spec §2), the SSO portal
-//! (spec §3) and STS AssumeRole (SigV4-verified, XML) over plain HTTP on 127.0.0.1, with the same paths, JSON bodies, status
+//! (spec §3), STS AssumeRole (SigV4-verified, XML) and the sign-in federation endpoint
+//! (`/federation`, console URLs) over plain HTTP on 127.0.0.1, with the same paths, JSON bodies, status
 //! codes and error headers as AWS. `ssoenv demo` and the tests point tools at it
 //! with `AWS_ENDPOINT_URL_SSO_OIDC` / `AWS_ENDPOINT_URL_SSO` (spec §1.2).
 //!
@@ -29,6 +30,7 @@ mod ids;
 mod oidc;
 mod portal;
 mod server;
+mod signin;
 mod state;
 mod sts;
 #[cfg(test)]
@@ -40,6 +42,7 @@ pub use oidc::{
     ACCOUNT_ACCESS_SCOPE, AUTH_CODE_TTL, AUTHORIZATION_CODE_GRANT, DEVICE_CODE_GRANT,
     REFRESH_TOKEN_GRANT,
 };
+pub use signin::SigninRequest;
 pub use state::{IssuedCredentials, Stats};
 pub use sts::AssumeRoleCall;
 
@@ -255,6 +258,15 @@ impl Emulator {
         lock(&self.shared).sts.last.clone()
     }
 
+    /// The last getSigninToken request the sign-in endpoint parsed: whose
+    /// credentials, and the `SessionDuration` asked for.
+    pub fn last_signin_request(&self) -> Option<SigninRequest> {
+        lock(&self.shared).last_signin_request()
+    }
+    /// Whether `token` is a SigninToken the emulator issued, still usable to log in.
+    pub fn signin_token_valid(&self, token: &str) -> bool {
+        lock(&self.shared).signin_token_valid(token, server::now())
+    }
     /// Milliseconds added to every API answer from now on.
     pub fn set_latency_ms(&self, millis: u64) {
         lock(&self.shared).cfg.latency_ms = millis;

@@ -131,6 +131,17 @@ impl Out {
         }
     }
 
+    /// The sign-in endpoint's errors: a status and a line of text, not JSON.
+    fn text(status: u16, body: &str) -> Out {
+        Out {
+            status,
+            body: format!("{body}\n").into_bytes(),
+            content_type: Some("text/plain; charset=utf-8"),
+            headers: Vec::new(),
+            trickle: None,
+        }
+    }
+
     fn sts_error(shared: &Shared, e: &ApiError) -> Out {
         let request_id = lock(shared).ids.request_id();
         let mut out = Out::xml(e.status, crate::sts::error_xml(e, &request_id), request_id);
@@ -138,6 +149,14 @@ impl Out {
             out.headers.push(("Retry-After", secs.to_string()));
         }
         out
+    }
+
+    /// An error in the shape of `op`'s service.
+    fn error_for(op: Op, e: &ApiError) -> Out {
+        if op == Op::GetSigninToken {
+            return Out::text(e.status, &e.message);
+        }
+        Out::error(op.is_oidc(), e)
     }
 
     fn html(body: &str) -> Out {
@@ -255,6 +274,8 @@ fn operation(method: &Method, path: &str) -> Option<Op> {
         (Method::Post, "/logout") => Op::Logout,
         // STS: the Query protocol posts every action to `/`.
         (Method::Post, "/") => Op::AssumeRole,
+        // Only `Action=getSigninToken` gets here; `route` serves `Action=login`.
+        (Method::Get, "/federation") => Op::GetSigninToken,
         _ => return None,
     };
     Some(op)
@@ -277,6 +298,13 @@ fn route(
     }
     if *method == Method::Get && path == "/authorize" {
         return authorize(shared, query);
+    }
+    if *method == Method::Get && path == "/federation" {
+        match query.get("Action") {
+            Some("getSigninToken") => {}
+            Some("login") => return console_login(shared, query),
+            _ => return Out::text(400, "Unknown or missing Action"),
+        }
     }
     let Some(op) = operation(method, path) else {
         return Out::not_found(path);
@@ -311,7 +339,7 @@ fn route(
             if op == Op::AssumeRole {
                 return Out::sts_error(shared, &crate::sts::fault_error(e));
             }
-            return Out::error(oidc, &e);
+            return Out::error_for(op, &e);
         }
     }
     let mut out = if op == Op::AssumeRole {
@@ -381,12 +409,24 @@ fn answer(
     query: &Query,
     token: Option<&str>,
 ) -> Out {
-    let oidc = op.is_oidc();
     let result = lock(shared).answer(op, parsed, query, token, now());
     match result {
         Ok(Some(v)) => Out::json(200, &v),
         Ok(None) => Out::empty(),
-        Err(e) => Out::error(oidc, &e),
+        Err(e) => Out::error_for(op, &e),
+    }
+}
+
+/// `GET /federation?Action=login…`: a 302 to the destination for a fresh
+/// SigninToken, else a 400.
+fn console_login(shared: &Shared, query: &Query) -> Out {
+    match lock(shared).console_login(query, now()) {
+        Ok(to) => {
+            let mut out = Out::text(302, "Redirecting to the console");
+            out.headers.push(("Location", to));
+            out
+        }
+        Err(e) => Out::text(e.status, &e.message),
     }
 }
 

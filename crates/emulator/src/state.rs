@@ -4,7 +4,8 @@
 //! identifier generator. Nothing here does I/O or reads the clock: every operation
 //! takes the parsed request and `now` (epoch seconds) and returns a JSON value or an
 //! [`ApiError`], so `server.rs` only translates between HTTP and these calls. STS
-//! (`sts.rs`) verifies signatures against the [`Issued`] registry they share.
+//! (`sts.rs`) verifies signatures against the [`Issued`] registry, and sign-in
+//! (`signin.rs`) takes back the credentials it holds.
 
 use crate::EmulatorConfig;
 use crate::api::{ApiError, Query};
@@ -12,6 +13,7 @@ use crate::fault::{FOREVER, Fault, FaultKind, Op};
 use crate::ids::Ids;
 use crate::oidc::{AUTHORIZATION_CODE_GRANT, DEVICE_CODE_GRANT, Oidc, REFRESH_TOKEN_GRANT};
 use crate::portal::Portal;
+use crate::signin::{Signin, SigninRequest};
 use crate::sts::{SignedRequest, Sts};
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -49,6 +51,10 @@ pub struct Stats {
     pub tokens_issued: u64,
     /// Role credentials issued.
     pub credentials_issued: u64,
+    /// getSigninToken requests received (sign-in federation endpoint).
+    pub get_signin_token: u64,
+    /// Console logins (`Action=login`) redirected to their destination.
+    pub console_logins: u64,
     /// Requests that met an injected fault (including `slow`).
     pub faults_injected: u64,
 }
@@ -65,6 +71,7 @@ impl Stats {
             Op::ListAccountRoles => self.list_account_roles,
             Op::Logout => self.logout,
             Op::AssumeRole => self.assume_role,
+            Op::GetSigninToken => self.get_signin_token,
         }
     }
 
@@ -78,6 +85,7 @@ impl Stats {
             Op::ListAccountRoles => &mut self.list_account_roles,
             Op::Logout => &mut self.logout,
             Op::AssumeRole => &mut self.assume_role,
+            Op::GetSigninToken => &mut self.get_signin_token,
         };
         *c += 1;
     }
@@ -144,6 +152,7 @@ pub(crate) struct State {
     /// The credentials issued by the portal and by STS.
     issued: Issued,
     pub sts: Sts,
+    signin: Signin,
 }
 
 impl State {
@@ -158,6 +167,7 @@ impl State {
             portal: Portal::default(),
             issued: Issued::default(),
             sts: Sts::default(),
+            signin: Signin::default(),
         }
     }
 
@@ -242,6 +252,29 @@ impl State {
         self.issued.get(access_key_id)
     }
 
+    /// Registers credentials as issued (tests of services that take them back).
+    #[cfg(test)]
+    pub fn insert_issued(&mut self, access_key_id: &str, c: IssuedCredentials) {
+        self.issued.insert(access_key_id.to_string(), c);
+    }
+
+    /// The last getSigninToken request that reached the sign-in service.
+    pub fn last_signin_request(&self) -> Option<SigninRequest> {
+        self.signin.last_request.clone()
+    }
+
+    /// Whether a SigninToken was issued and is still within its 15 minutes.
+    pub fn signin_token_valid(&self, token: &str, now: u64) -> bool {
+        self.signin.token_valid(token, now)
+    }
+
+    /// `GET /federation?Action=login…`: the destination to redirect to.
+    pub fn console_login(&mut self, query: &Query, now: u64) -> Result<String, ApiError> {
+        let to = self.signin.login(query, now)?;
+        self.stats.console_logins += 1;
+        Ok(to)
+    }
+
     pub fn revoke_all_tokens(&mut self) {
         self.oidc.revoke_all_tokens();
     }
@@ -285,6 +318,7 @@ impl State {
             ids,
             oidc,
             portal,
+            signin,
             issued,
             ..
         } = self;
@@ -313,6 +347,7 @@ impl State {
                     "AssumeRole needs the signed request",
                 ));
             }
+            Op::GetSigninToken => signin.get_signin_token(cx, issued, query)?,
         };
         Ok(Some(v))
     }

@@ -1,0 +1,195 @@
+//! `ssoenv console [PROFILE]`: the AWS console, signed in with the profile's
+//! role (spec aws-credentials-more §6). Credentials as `use` gets them, a
+//! SigninToken from the partition's federation endpoint, then the login URL:
+//! handed to the browser, or with `--print` written to stdout and nowhere
+//! else. The URL is a bearer secret (anyone opening it within 15 minutes is
+//! signed in), so it never reaches stderr, and neither do the credentials or
+//! the token, whatever fails.
+
+use crate::aws::credentials::Credentials;
+use crate::aws::endpoint::{self, Service};
+use crate::aws::http::{Http, HttpError};
+use crate::aws::signin::{self, Federation, Partition};
+use crate::cli::ConsoleArgs;
+use crate::config::{Config, Profile, RoleSource};
+use crate::credentials;
+use crate::env::Env;
+use crate::error::{Error, Result};
+use crate::login::{Ctx, LoginOptions, browser};
+use crate::text::printable;
+
+pub fn run(args: ConsoleArgs, env: &Env) -> Result<i32> {
+    let config = Config::load(env)?;
+    let Some(name) =
+        super::pick::choose_profile(args.profile, &config, env, || which_profile(&config))?
+    else {
+        return Ok(crate::tty::CANCELLED);
+    };
+    let profile = config.profile(&name)?;
+    // Everything that can be checked without the network is checked first.
+    let region = args.region.as_deref().or(profile.region());
+    // Without a region, the SSO region tells the partition (a China or
+    // GovCloud Identity Center serves roles in its own partition).
+    // A chain that starts from static keys has no SSO region: the aws partition then.
+    let partition_region = region
+        .or(profile.sso_root().map(|p| p.sso.region.as_str()))
+        .unwrap_or("us-east-1");
+    let endpoints = match &profile {
+        Profile::Sso(p) => &p.endpoints,
+        Profile::AssumeRole(c) => &c.endpoints,
+    };
+    let federation = endpoint::resolve_service(Service::Signin, partition_region, endpoints, env)?;
+    let destination = signin::destination(
+        args.destination.as_deref(),
+        Partition::of(partition_region),
+        region,
+    )?;
+    if !args.print && !browser::available(env) {
+        return Err(Error::runtime(
+            "no browser to open the console in (no DISPLAY, no BROWSER, or a remote session)",
+        )
+        .hint(format!(
+            "run `{}` and open the URL yourself; it signs anyone in for {} minutes, so keep it private",
+            print_command(profile.name()),
+            signin::LOGIN_URL_MINUTES
+        )));
+    }
+    let ctx = Ctx::new(env)?;
+    let opts = LoginOptions::for_credentials(env, args.no_browser, args.force);
+    let (creds, chained) = credentials_for(&ctx, &profile, opts)?;
+    let duration = args.duration.unwrap_or(signin::DEFAULT_SESSION_DURATION);
+    if chained && args.duration.is_some() {
+        crate::output::warn(
+            "--duration is not sent for chained role credentials (AWS refuses it): the console session lasts as long as the credentials",
+        );
+    }
+    let url = sign_in(
+        ctx.http()?,
+        &SignIn {
+            federation: &federation,
+            creds: &creds,
+            chained,
+            duration,
+            issuer: profile
+                .sso_root()
+                .map_or(ISSUER_WITHOUT_SSO, |p| p.sso.start_url.as_str()),
+            destination: &destination,
+        },
+    )?;
+    if args.print {
+        super::emit(&format!("{url}\n"))?;
+        return Ok(0);
+    }
+    if !browser::safe_to_open(&url) || !browser::open(env, &url) {
+        return Err(
+            Error::runtime("could not open a browser for the console sign-in URL").hint(format!(
+                "run `{}` and open the URL yourself; it signs anyone in for {} minutes, so keep it private",
+                print_command(profile.name()),
+                signin::LOGIN_URL_MINUTES
+            )),
+        );
+    }
+    let (account, role) = match &profile {
+        Profile::Sso(p) => (p.account_id.as_str(), p.role_name.as_str()),
+        Profile::AssumeRole(c) => c
+            .arn_parts()
+            .map_or(("?", c.role_arn.as_str()), |(a, r)| (a, r)),
+    };
+    crate::output::note(&format!(
+        "opened the AWS console in your browser as role {} in account {} (profile \"{}\")",
+        printable(role),
+        printable(account),
+        printable(profile.name())
+    ));
+    Ok(0)
+}
+
+/// The credentials the console signs in with, and whether they are chained
+/// (a role assumed with role credentials: no `SessionDuration` then). The
+/// one place that knows where credentials come from. AssumeRole from another
+/// role session (SSO role credentials or an earlier step) is role chaining; from
+/// an IAM user's long-term keys it is not, and `SessionDuration` is allowed.
+fn credentials_for(
+    ctx: &Ctx,
+    profile: &Profile,
+    opts: LoginOptions,
+) -> Result<(Credentials, bool)> {
+    let creds = credentials::profile_credentials(ctx, profile, opts)?;
+    let chained = match profile {
+        Profile::Sso(_) => false,
+        Profile::AssumeRole(c) => !matches!(c.source, RoleSource::Static(_)),
+    };
+    Ok((creds, chained))
+}
+
+/// The `Issuer` of the login URL when the chain starts from static keys (no
+/// access portal to link back to): aws-vault sends its own name the same way.
+const ISSUER_WITHOUT_SSO: &str = "ssoenv";
+
+/// What a console sign-in needs, all resolved.
+pub struct SignIn<'a> {
+    /// The federation URL (`…/federation`), used for both calls.
+    pub federation: &'a str,
+    pub creds: &'a Credentials,
+    /// Chained credentials get no `SessionDuration` (§6.1).
+    pub chained: bool,
+    /// The console session asked for, in seconds (ignored when chained).
+    pub duration: u32,
+    /// Where the console sends a person whose session ended: the start URL.
+    pub issuer: &'a str,
+    pub destination: &'a str,
+}
+
+/// getSigninToken, then the login URL (§6.1, §6.2). Errors name the
+/// federation URL and say what went wrong, never a secret: server text is
+/// escaped and cleared of anything the request carried.
+pub fn sign_in(http: &Http, s: &SignIn) -> Result<String> {
+    let fed = Federation {
+        http,
+        url: s.federation,
+    };
+    let token = fed
+        .get_signin_token(s.creds, s.chained, s.duration)
+        .map_err(|e| {
+            let why = signin::redact(&e.to_string(), s.creds, None);
+            let base = Error::runtime(format!(
+                "could not get a console sign-in token from {}",
+                s.federation
+            ))
+            .cause(why);
+            match e {
+                HttpError::Api(a) if a.status == 400 || a.status == 403 => base.cause(
+                    "the endpoint refused the credentials (AWS answers 400 \"Invalid credentials parameter\" to expired or revoked ones)",
+                ).hint("run the command again with --force for fresh credentials"),
+                HttpError::Api(_) | HttpError::Transport(_) | HttpError::Timeout(_) => {
+                    base.hint("try again in a moment; AWS_ENDPOINT_URL_SIGNIN, if set, must point at a federation endpoint")
+                }
+                HttpError::Invalid(_) => base.hint(
+                    "the endpoint is not a sign-in federation endpoint: check AWS_ENDPOINT_URL_SIGNIN, or your proxy",
+                ),
+            }
+        })?;
+    Ok(signin::login_url(
+        s.federation,
+        s.issuer,
+        s.destination,
+        &token,
+    ))
+}
+
+fn print_command(profile: &str) -> String {
+    format!("ssoenv console {} --print", shell_words::quote(profile))
+}
+
+/// No profile named, no `AWS_PROFILE`, no terminal to pick on.
+fn which_profile(config: &Config) -> Error {
+    let lines = super::pick::profile_lines(config);
+    let details = super::pick::block(
+        &format!("SSO profiles in {}", config.path.display()),
+        &lines,
+        "none",
+    );
+    Error::config("which profile? none was named and AWS_PROFILE is not set")
+        .details(details)
+        .hint("name one: `ssoenv console PROFILE`")
+}
