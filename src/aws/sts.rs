@@ -922,6 +922,42 @@ mod tests {
     }
 
     #[test]
+    fn server_errors_and_throttling_from_the_emulator_are_retried_and_garbage_is_invalid() {
+        use ssoenv_emulator::{Fault, Op};
+        let emu = ssoenv_emulator::Emulator::start(Default::default()).unwrap();
+        let env = crate::env::Env::from_pairs([("SSOENV_HTTP_TIMEOUT", "30")]);
+        let http = Http::new(&env).unwrap();
+        let source = emulator_role_credentials(&emu, &http);
+        let url = emu.url();
+        let sts = Sts {
+            http: &http,
+            url: &url,
+            region: "eu-west-1",
+            now: OffsetDateTime::now_utc,
+        };
+        let req = AssumeRoleRequest {
+            role_arn: "arn:aws:iam::222222222222:role/demo",
+            role_session_name: "alice",
+            external_id: None,
+            duration_seconds: None,
+            serial_number: None,
+            token_code: None,
+        };
+        emu.add_fault(Fault::parse("assume-role:500:1").unwrap());
+        emu.add_fault(Fault::parse("assume-role:429:1").unwrap());
+        assert!(sts.assume_role(&source, &req).is_ok());
+        assert_eq!(emu.stats().count(Op::AssumeRole), 3);
+        emu.add_fault(Fault::parse("assume-role:garbage:1").unwrap());
+        match sts.assume_role(&source, &req) {
+            Err(HttpError::Invalid(why)) => {
+                assert!(why.contains("invalid AssumeRole answer: not XML"), "{why}");
+                assert!(why.contains(&url), "{why}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
     fn the_post_goes_to_the_endpoint_root_unless_it_has_a_path() {
         assert_eq!(
             post_url("https://sts.eu-west-1.amazonaws.com"),
