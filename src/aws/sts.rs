@@ -14,6 +14,13 @@ pub const API_VERSION: &str = "2011-06-15";
 /// The signing name of STS.
 pub const SIGNING_NAME: &str = "sts";
 const WHAT: &str = "AssumeRole";
+/// The longest session AssumeRole grants when the source credentials are
+/// themselves a role session (role chaining, spec §3.4), as IAM Identity
+/// Center role credentials are: a larger `DurationSeconds` is a
+/// `ValidationError`, so callers cap it (or leave it out) for such sources.
+pub const CHAINED_MAX_DURATION: u32 = 3600;
+/// The shortest `DurationSeconds` STS takes (botocore checks it locally).
+pub const MIN_DURATION: u32 = 900;
 /// The longest ARN IAM allows (the model's `arnType`).
 const MAX_ARN_LEN: usize = 2048;
 /// An identifier, request id or source identity longer than this is not one.
@@ -912,6 +919,42 @@ mod tests {
             (400, "ExpiredToken".into())
         );
         assert_eq!(emu.stats().roles_assumed, 0);
+    }
+
+    #[test]
+    fn server_errors_and_throttling_from_the_emulator_are_retried_and_garbage_is_invalid() {
+        use ssoenv_emulator::{Fault, Op};
+        let emu = ssoenv_emulator::Emulator::start(Default::default()).unwrap();
+        let env = crate::env::Env::from_pairs([("SSOENV_HTTP_TIMEOUT", "30")]);
+        let http = Http::new(&env).unwrap();
+        let source = emulator_role_credentials(&emu, &http);
+        let url = emu.url();
+        let sts = Sts {
+            http: &http,
+            url: &url,
+            region: "eu-west-1",
+            now: OffsetDateTime::now_utc,
+        };
+        let req = AssumeRoleRequest {
+            role_arn: "arn:aws:iam::222222222222:role/demo",
+            role_session_name: "alice",
+            external_id: None,
+            duration_seconds: None,
+            serial_number: None,
+            token_code: None,
+        };
+        emu.add_fault(Fault::parse("assume-role:500:1").unwrap());
+        emu.add_fault(Fault::parse("assume-role:429:1").unwrap());
+        assert!(sts.assume_role(&source, &req).is_ok());
+        assert_eq!(emu.stats().count(Op::AssumeRole), 3);
+        emu.add_fault(Fault::parse("assume-role:garbage:1").unwrap());
+        match sts.assume_role(&source, &req) {
+            Err(HttpError::Invalid(why)) => {
+                assert!(why.contains("invalid AssumeRole answer: not XML"), "{why}");
+                assert!(why.contains(&url), "{why}");
+            }
+            other => panic!("{other:?}"),
+        }
     }
 
     #[test]

@@ -220,6 +220,8 @@ impl Sts {
         {
             return Err(not_authorized());
         }
+        // AWS's wordings (as seen in the wild): a wrong code, and a serial
+        // number that is not the user's device (two spaces after "code.").
         if let Some(mfa) = self.mfa.get(role_arn) {
             match (&call.serial_number, &call.token_code) {
                 // Without MFA the trust policy's condition is not met.
@@ -229,7 +231,7 @@ impl Sts {
                         403,
                         "AccessDenied",
                         "",
-                        "MultiFactorAuthentication failed, unable to validate MFA code. Please verify your MFA serial number is valid and associated with this user.",
+                        "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user.",
                     ));
                 }
                 (Some(_), Some(code)) if *code != mfa.token_code => {
@@ -237,7 +239,7 @@ impl Sts {
                         403,
                         "AccessDenied",
                         "",
-                        "MultiFactorAuthentication failed with invalid MFA one time pass code. ",
+                        "MultiFactorAuthentication failed with invalid MFA one time pass code.",
                     ));
                 }
                 _ => {}

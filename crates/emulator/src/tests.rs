@@ -1629,22 +1629,14 @@ fn expired_sources_denied_roles_mfa_external_ids_and_the_one_hour_cap() {
     denied(0, DEMO_ROLE);
     denied(1, mfa_role);
     assert_eq!(r[2]["code"], "AccessDenied");
-    assert!(
-        r[2]["message"]
-            .as_str()
-            .unwrap()
-            .contains("invalid MFA one time pass code"),
-        "{}",
-        r[2]
+    assert_eq!(
+        r[2]["message"],
+        "MultiFactorAuthentication failed with invalid MFA one time pass code."
     );
     assert_eq!(r[3]["code"], "AccessDenied");
-    assert!(
-        r[3]["message"]
-            .as_str()
-            .unwrap()
-            .contains("unable to validate MFA code"),
-        "{}",
-        r[3]
+    assert_eq!(
+        r[3]["message"],
+        "MultiFactorAuthentication failed, unable to validate MFA code.  Please verify your MFA serial number is valid and associated with this user."
     );
     assert_eq!(r[4]["status"], 200, "{}", r[4]);
     denied(5, ext_role);
