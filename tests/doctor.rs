@@ -294,3 +294,43 @@ fn outside_text_is_escaped() {
     assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
     assert!(text_line(&text, "profile").starts_with("fail"), "{text}");
 }
+
+/// A role-chaining profile: the chain, the cached AssumeRole credentials, then
+/// the SSO profile the chain starts from, and no secret anywhere.
+#[test]
+fn a_chained_profile_shows_its_chain_its_role_session_and_its_sso_root() {
+    let sb = Sandbox::new();
+    sb.write_config(&format!(
+        "{CONFIG}\n[profile chained]\nrole_arn = arn:aws:iam::444455556666:role/Deploy\nsource_profile = dev\n"
+    ));
+    let out = sb.run(["doctor", "chained"]);
+    let text = stdout(&out);
+    assert!(
+        text_line(&text, "profile").contains(r#"through profile "chained" → "dev""#),
+        "{text}"
+    );
+    assert!(
+        text_line(&text, "role session").contains("no cached AssumeRole"),
+        "{text}"
+    );
+    assert!(text.contains("dev (start of the chain)"), "{text}");
+    let line = text_line(&text, "token");
+    assert!(line.contains("fix: run `ssoenv login dev`"), "{line}");
+
+    let used = sb.run(["use", "chained", "--shell", "bash"]);
+    assert!(used.status.success(), "{}", stderr(&used));
+    let out = sb.run(["doctor", "chained", "--json"]);
+    assert!(out.status.success(), "{}", stdout(&out));
+    let (status, detail, _) = json_check(&stdout(&out), "role session");
+    assert_eq!(status, "ok");
+    assert!(
+        detail.starts_with("cached AssumeRole credentials valid until"),
+        "{detail}"
+    );
+    let secret = stdout(&used)
+        .lines()
+        .find_map(|l| l.strip_prefix("export AWS_SECRET_ACCESS_KEY='"))
+        .map(|v| v.trim_end_matches("';").to_owned())
+        .unwrap();
+    assert!(!stdout(&out).contains(&secret) && !stderr(&out).contains(&secret));
+}

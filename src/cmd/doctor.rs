@@ -12,9 +12,9 @@
 //! "detail", "fix": string|null}], "problems": N}`.
 
 use crate::aws::{endpoint, http};
-use crate::cache::{self, role, token};
+use crate::cache::{self, assume_role, role, token};
 use crate::cli::DoctorArgs;
-use crate::config::{Config, ResolvedProfile};
+use crate::config::{ChainedProfile, Config, Profile, ResolvedProfile};
 use crate::env::{self, Env};
 use crate::error::Result;
 use crate::login::TokenState;
@@ -206,8 +206,9 @@ fn config_checks(
             }
         },
     };
-    let profile = match config.resolve(&name) {
-        Ok(p) => p,
+    let profile = match config.profile(&name) {
+        Ok(Profile::Sso(p)) => p,
+        Ok(Profile::AssumeRole(c)) => return chain_checks(&name, from, &c, now, home, checks),
         Err(e) => {
             let fix = e
                 .hint
@@ -217,6 +218,59 @@ fn config_checks(
             return None;
         }
     };
+    sso_checks(&name, from, profile, now, home, checks)
+}
+
+/// A role-chaining profile: its chain and its cached AssumeRole credentials
+/// (no network), then the SSO profile the chain starts from, if any.
+fn chain_checks(
+    name: &str,
+    from: &str,
+    c: &ChainedProfile,
+    now: OffsetDateTime,
+    home: Option<&Path>,
+    checks: &mut Vec<Check>,
+) -> Option<ResolvedProfile> {
+    checks.push(check(
+        "profile",
+        Status::Ok,
+        format!(
+            "{} ({from}): assumes {} through {}",
+            printable(name),
+            printable(&c.role_arn),
+            c.chain_text()
+        ),
+    ));
+    if let Some(home) = home {
+        let key = crate::credentials::chain::cache_key(c);
+        let state = match assume_role::load(home, &key) {
+            Some(k) if k.expiration > now => format!(
+                "cached AssumeRole credentials valid until {} ({})",
+                cache::format_timestamp(k.expiration),
+                assume_role::path(home, &key).display()
+            ),
+            Some(k) => format!(
+                "cached AssumeRole credentials expired at {} (renewed on the next use)",
+                cache::format_timestamp(k.expiration)
+            ),
+            None => "no cached AssumeRole credentials (STS is called on the next use)".into(),
+        };
+        checks.push(check("role session", Status::Ok, state));
+    }
+    let root = c.sso_root()?.clone();
+    let root_name = root.name.clone();
+    sso_checks(&root_name, "start of the chain", root, now, home, checks)
+}
+
+/// An SSO profile: its session, its token and its cached role credentials.
+fn sso_checks(
+    name: &str,
+    from: &str,
+    profile: ResolvedProfile,
+    now: OffsetDateTime,
+    home: Option<&Path>,
+    checks: &mut Vec<Check>,
+) -> Option<ResolvedProfile> {
     let session = match &profile.sso.name {
         Some(s) => format!("sso-session {s}"),
         None => format!("legacy start URL {}", profile.sso.start_url),
