@@ -35,6 +35,9 @@ mkdir -p "$HOME/.aws"
   for i in $(seq 1 200); do
     printf '[profile p%s]\nsso_session = corp\nsso_account_id = %012d\nsso_role_name = Admin\nregion = eu-west-1\n\n' "$i" "$i"
   done
+  # A role-chaining profile on top of p100: its AssumeRole credentials come from botocore's
+  # assume-role cache (key of {"RoleArn": …}, spec aws-credentials-more §5.2).
+  printf '[profile chained]\nrole_arn = arn:aws:iam::123456789012:role/demo\nsource_profile = p100\n'
 } > "$HOME/.aws/config"
 
 # Valid cached token and role credentials for p100, exactly as the CLI writes them.
@@ -50,12 +53,17 @@ args = {"accountId": "%012d" % 100, "roleName": "Admin", "sessionName": "corp"}
 key = hashlib.sha1(json.dumps(args, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
 creds = {"ProviderType": "sso", "Credentials": {"AccessKeyId": "ASIAEXAMPLE", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": exp, "AccountId": "%012d" % 100}}
 open(f"{home}/.aws/cli/cache/{key}.json", "w").write(json.dumps(creds))
+utc = (datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M:%SUTC")
+assumed = {"Credentials": {"AccessKeyId": "ASIACHAINED", "SecretAccessKey": "s", "SessionToken": "t", "Expiration": utc, "AccountId": "123456789012"},
+           "AssumedRoleUser": {"AssumedRoleId": "AROAEXAMPLE:botocore-session-1", "Arn": "arn:aws:sts::123456789012:assumed-role/demo/botocore-session-1"}}
+open(f"{home}/.aws/cli/cache/5f52c9c583acfd120a607977e4f21fe86b7fa42d.json", "w").write(json.dumps(assumed))
 PY
 
 # Sanity: it really is served from the cache (no endpoint is reachable here).
-export AWS_ENDPOINT_URL_SSO=http://127.0.0.1:9 AWS_ENDPOINT_URL_SSO_OIDC=http://127.0.0.1:9
+export AWS_ENDPOINT_URL_SSO=http://127.0.0.1:9 AWS_ENDPOINT_URL_SSO_OIDC=http://127.0.0.1:9 AWS_ENDPOINT_URL_STS=http://127.0.0.1:9
 for b in $musl "$glibc"; do
   "$b" use p100 --shell bash | grep -q "AWS_ACCESS_KEY_ID='ASIAEXAMPLE'"
+  "$b" use chained --shell bash | grep -q "AWS_ACCESS_KEY_ID='ASIACHAINED'"
 done
 # A shell with the profile active, as `ssoenv prompt` finds it (from starship, oh-my-posh…).
 export SSOENV_PROFILE=p100 SSOENV_EXPIRATION=$(($(date +%s) + 3600))
@@ -67,6 +75,8 @@ if command -v hyperfine >/dev/null 2>&1; then
   for b in $musl "$glibc"; do
     cmds+=("$b use p100 --shell bash" "$b prompt --no-color" "$b --version")
   done
+  # Role chaining, warm: the AssumeRole credentials from the shared cache (no STS call).
+  cmds+=("$bin use chained --shell bash")
   # Baselines: /bin/true (starting any process: dynamically linked, so it pays ld.so and
   # glibc's start-up) and, where musl-gcc is, a static C `return 0` (the floor for a static
   # binary: fork, exec, exit).
