@@ -267,6 +267,21 @@ fn without_a_terminal_an_mfa_profile_says_to_run_it_in_one_first() {
     let out = sb.run(["use", "mfa", "--shell", "bash"]);
     let err = assert_fails(&out, 1, "needs an MFA code");
     assert!(err.contains("arn:aws:iam::111111111111:mfa/alice"), "{err}");
+    // The reason is the terminal, not a login nobody would see, whether or
+    // not a login would be allowed here.
+    for interactive in [Some("1"), None] {
+        let mut cmd = sb.cmd(["use", "mfa", "--shell", "bash"]);
+        if interactive.is_none() {
+            cmd.env_remove("SSOENV_INTERACTIVE");
+        }
+        let out = cmd.output().unwrap();
+        let err = assert_fails(&out, 1, "needs an MFA code");
+        assert!(
+            err.contains("caused by: stdin or stderr is not a terminal"),
+            "{err}"
+        );
+        assert!(!err.contains("login"), "{err}");
+    }
     assert!(
         err.contains("hint: run `ssoenv use mfa` in a terminal first"),
         "{err}"

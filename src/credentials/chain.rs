@@ -13,6 +13,7 @@ use crate::aws::sts::{AssumeRoleRequest, Sts};
 use crate::cache::{self, assume_role, lock};
 use crate::config::{ChainedProfile, RoleSource};
 use crate::error::{Error, Result};
+use crate::login::interaction::Refusal;
 use crate::login::{Ctx, Interaction, LoginOptions, MAX_LIFETIME, unreachable_error};
 use crate::text::printable;
 use time::OffsetDateTime;
@@ -149,9 +150,19 @@ fn assume(
 /// prompt's quiet renewal, the credential server), a clear error: the
 /// cached credentials then serve until they expire.
 fn mfa_code(c: &ChainedProfile, serial: &str, opts: LoginOptions) -> Result<String> {
+    // The login refusals' own words are about a login, a browser and a
+    // device code; say why no MFA code is asked instead.
     let refused = match opts.interaction {
-        Interaction::Refused(r) => Some(r.cause()),
-        Interaction::Allowed => None,
+        Interaction::Refused(Refusal::Background) => {
+            Some("the prompt's quiet renewal never asks for an MFA code")
+        }
+        Interaction::Refused(Refusal::Server) => {
+            Some("the credential server of `ssoenv exec --server` never asks for an MFA code")
+        }
+        Interaction::Refused(Refusal::Disabled) => {
+            Some("SSOENV_INTERACTIVE=0 is set in the environment")
+        }
+        Interaction::Refused(Refusal::Unattended) | Interaction::Allowed => None,
     };
     if !crate::tty::interactive() || refused.is_some() {
         return Err(Error::runtime(format!(
