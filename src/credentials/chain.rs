@@ -206,6 +206,21 @@ fn sts_error(c: &ChainedProfile, url: &str, e: HttpError) -> Error {
         printable(&a.message)
     );
     let source = c.source_name();
+    // Refused source credentials: for keys in the config, the keys are wrong;
+    // for role credentials (SSO or an earlier step) the cached ones were
+    // revoked or the clock is off. `ssoenv login` alone would not help then:
+    // the cached role credentials would be sent again. `--force` logs in and
+    // fetches every step afresh.
+    let refused_source = || match &c.source {
+        RoleSource::Static(k) => format!(
+            "check aws_access_key_id and aws_secret_access_key in profile \"{}\", then try again",
+            printable(&k.profile)
+        ),
+        RoleSource::Sso(_) | RoleSource::Role(_) => format!(
+            "run `ssoenv use {} --force` to log in again and fetch fresh credentials for the whole chain (and check this machine's clock)",
+            shell_words::quote(&c.name)
+        ),
+    };
     let hint = match a.code.as_str() {
         "AccessDenied" if c.mfa_serial.is_some() && a.message.contains("MFA") => format!(
             "check the MFA code and mfa_serial in profile \"{}\", and try again",
@@ -216,15 +231,7 @@ fn sts_error(c: &ChainedProfile, url: &str, e: HttpError) -> Error {
             printable(&c.name),
             printable(source)
         ),
-        "ExpiredToken" => format!(
-            "the source credentials expired: run `ssoenv login {}`, then try again",
-            shell_words::quote(source)
-        ),
-        "InvalidClientTokenId" | "SignatureDoesNotMatch" => format!(
-            "the source credentials of profile \"{}\" were refused: run `ssoenv login {}` (or check its keys), then try again",
-            printable(source),
-            shell_words::quote(source)
-        ),
+        "ExpiredToken" | "InvalidClientTokenId" | "SignatureDoesNotMatch" => refused_source(),
         "ValidationError" if a.message.contains("DurationSeconds") => format!(
             "lower duration_seconds in profile \"{}\" (at most 3600 for role chaining, and at most the role's maximum session duration), or remove it",
             printable(&c.name)
