@@ -466,6 +466,11 @@ fn the_emulator_prints_exports_and_a_config_that_works_as_pasted() {
         banner.contains(&format!("  export AWS_ENDPOINT_URL_SSO={url}\n")),
         "{banner}"
     );
+    // Without it a role-chaining profile would call the real STS.
+    assert!(
+        banner.contains(&format!("  export AWS_ENDPOINT_URL_STS={url} ")),
+        "{banner}"
+    );
     for needle in [
         "/_emulator/stats",
         "/_emulator/faults",
@@ -492,7 +497,11 @@ fn the_emulator_prints_exports_and_a_config_that_works_as_pasted() {
         );
     }
     std::fs::create_dir_all(home.join(".aws")).unwrap();
-    std::fs::write(home.join(".aws/config"), snippet).unwrap();
+    // A role-chaining profile on top of the pasted ones, as a user adds it.
+    let config = format!(
+        "{snippet}\n[profile chained]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\nsource_profile = dev-AdministratorAccess\n"
+    );
+    std::fs::write(home.join(".aws/config"), config).unwrap();
     let run = |args: &[&str]| {
         Command::new(BIN)
             .args(args)
@@ -501,6 +510,7 @@ fn the_emulator_prints_exports_and_a_config_that_works_as_pasted() {
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
             .env("AWS_ENDPOINT_URL_SSO", &url)
+            .env("AWS_ENDPOINT_URL_STS", &url)
             .env("SSOENV_INTERACTIVE", "1")
             .stdin(Stdio::null())
             .output()
@@ -515,6 +525,9 @@ fn the_emulator_prints_exports_and_a_config_that_works_as_pasted() {
         "{}",
         stdout(&out)
     );
+    let out = run(&["use", "chained", "--shell", "bash"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("export AWS_PROFILE='chained';"));
     let out = run(&[
         "exec",
         "staging-ReadOnly",

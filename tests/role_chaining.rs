@@ -229,6 +229,45 @@ fn a_denied_role_fails_with_sts_code_and_message_and_empty_stdout() {
 }
 
 #[test]
+fn revoked_source_credentials_give_a_hint_that_mends_them() {
+    let sb = sandbox();
+    login(&sb);
+    use_bash(&sb, "chained");
+    // The SSO role credentials stay cached (and look valid here) while STS
+    // no longer takes them; the assumed role must be fetched again.
+    for f in assume_role_files(&sb) {
+        std::fs::remove_file(f).unwrap();
+    }
+    sb.emu.expire_credentials();
+    let out = sb.run(["use", "chained", "--shell", "bash"]);
+    let err = assert_fails(&out, 1, "ExpiredToken");
+    assert!(
+        err.contains("hint: run `ssoenv use chained --force`"),
+        "{err}"
+    );
+    // Logging in again alone does not mend it: the cached role credentials
+    // would be sent again.
+    let out = sb.run(["login", "dev", "--force"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_fails(
+        &sb.run(["use", "chained", "--shell", "bash"]),
+        1,
+        "ExpiredToken",
+    );
+    // What the hint says does.
+    let out = sb.run([
+        "use",
+        "chained",
+        "--force",
+        "--no-browser",
+        "--shell",
+        "bash",
+    ]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("export AWS_ACCESS_KEY_ID="));
+}
+
+#[test]
 fn refused_configurations_exit_2_naming_the_chain_before_any_request() {
     let sb = sandbox();
     let cases = [
@@ -267,6 +306,21 @@ fn without_a_terminal_an_mfa_profile_says_to_run_it_in_one_first() {
     let out = sb.run(["use", "mfa", "--shell", "bash"]);
     let err = assert_fails(&out, 1, "needs an MFA code");
     assert!(err.contains("arn:aws:iam::111111111111:mfa/alice"), "{err}");
+    // The reason is the terminal, not a login nobody would see, whether or
+    // not a login would be allowed here.
+    for interactive in [Some("1"), None] {
+        let mut cmd = sb.cmd(["use", "mfa", "--shell", "bash"]);
+        if interactive.is_none() {
+            cmd.env_remove("SSOENV_INTERACTIVE");
+        }
+        let out = cmd.output().unwrap();
+        let err = assert_fails(&out, 1, "needs an MFA code");
+        assert!(
+            err.contains("caused by: stdin or stderr is not a terminal"),
+            "{err}"
+        );
+        assert!(!err.contains("login"), "{err}");
+    }
     assert!(
         err.contains("hint: run `ssoenv use mfa` in a terminal first"),
         "{err}"

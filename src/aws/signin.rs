@@ -110,7 +110,9 @@ pub fn destination(
     }
     let lower = arg.to_ascii_lowercase();
     if let Some(rest) = lower.strip_prefix("https://") {
-        let authority = rest.split(['/', '?', '#']).next().unwrap_or("");
+        // Browsers end the host at `\` too (WHATWG URL, special schemes):
+        // `https://evil\.console…` is a page on `evil`.
+        let authority = rest.split(['/', '?', '#', '\\']).next().unwrap_or("");
         if authority.contains(['@', ':']) {
             return Err(refuse("the URL carries a user name or a port"));
         }
@@ -439,6 +441,7 @@ mod tests {
             "/s3 home",
             "",
             "/\\evil.example",
+            "https://evil.example\\.console.aws.amazon.com/",
         ] {
             let e = destination(Some(bad), Partition::Aws, Some("eu-west-1")).unwrap_err();
             assert_eq!(e.exit_code(), 2, "{bad:?}");

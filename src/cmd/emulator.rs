@@ -60,6 +60,7 @@ pub fn banner(url: &str, fixture: &Fixture) -> String {
          Point AWS tools and ssoenv at it with:\n  \
          export AWS_ENDPOINT_URL_SSO_OIDC={url}\n  \
          export AWS_ENDPOINT_URL_SSO={url}\n  \
+         export AWS_ENDPOINT_URL_STS={url}       # role chaining (role_arn + source_profile)\n  \
          export AWS_ENDPOINT_URL_SIGNIN={url}    # ssoenv console\n\
          Its accounts and roles as ~/.aws/config profiles (paste into ~/.aws/config, or into a\n\
          file named by AWS_CONFIG_FILE to keep them apart; any start URL is accepted):\n\n"

@@ -13,6 +13,7 @@ use crate::aws::sts::{AssumeRoleRequest, Sts};
 use crate::cache::{self, assume_role, lock};
 use crate::config::{ChainedProfile, RoleSource};
 use crate::error::{Error, Result};
+use crate::login::interaction::Refusal;
 use crate::login::{Ctx, Interaction, LoginOptions, MAX_LIFETIME, unreachable_error};
 use crate::text::printable;
 use time::OffsetDateTime;
@@ -149,9 +150,19 @@ fn assume(
 /// prompt's quiet renewal, the credential server), a clear error: the
 /// cached credentials then serve until they expire.
 fn mfa_code(c: &ChainedProfile, serial: &str, opts: LoginOptions) -> Result<String> {
+    // The login refusals' own words are about a login, a browser and a
+    // device code; say why no MFA code is asked instead.
     let refused = match opts.interaction {
-        Interaction::Refused(r) => Some(r.cause()),
-        Interaction::Allowed => None,
+        Interaction::Refused(Refusal::Background) => {
+            Some("the prompt's quiet renewal never asks for an MFA code")
+        }
+        Interaction::Refused(Refusal::Server) => {
+            Some("the credential server of `ssoenv exec --server` never asks for an MFA code")
+        }
+        Interaction::Refused(Refusal::Disabled) => {
+            Some("SSOENV_INTERACTIVE=0 is set in the environment")
+        }
+        Interaction::Refused(Refusal::Unattended) | Interaction::Allowed => None,
     };
     if !crate::tty::interactive() || refused.is_some() {
         return Err(Error::runtime(format!(
@@ -195,6 +206,21 @@ fn sts_error(c: &ChainedProfile, url: &str, e: HttpError) -> Error {
         printable(&a.message)
     );
     let source = c.source_name();
+    // Refused source credentials: for keys in the config, the keys are wrong;
+    // for role credentials (SSO or an earlier step) the cached ones were
+    // revoked or the clock is off. `ssoenv login` alone would not help then:
+    // the cached role credentials would be sent again. `--force` logs in and
+    // fetches every step afresh.
+    let refused_source = || match &c.source {
+        RoleSource::Static(k) => format!(
+            "check aws_access_key_id and aws_secret_access_key in profile \"{}\", then try again",
+            printable(&k.profile)
+        ),
+        RoleSource::Sso(_) | RoleSource::Role(_) => format!(
+            "run `ssoenv use {} --force` to log in again and fetch fresh credentials for the whole chain (and check this machine's clock)",
+            shell_words::quote(&c.name)
+        ),
+    };
     let hint = match a.code.as_str() {
         "AccessDenied" if c.mfa_serial.is_some() && a.message.contains("MFA") => format!(
             "check the MFA code and mfa_serial in profile \"{}\", and try again",
@@ -205,15 +231,7 @@ fn sts_error(c: &ChainedProfile, url: &str, e: HttpError) -> Error {
             printable(&c.name),
             printable(source)
         ),
-        "ExpiredToken" => format!(
-            "the source credentials expired: run `ssoenv login {}`, then try again",
-            shell_words::quote(source)
-        ),
-        "InvalidClientTokenId" | "SignatureDoesNotMatch" => format!(
-            "the source credentials of profile \"{}\" were refused: run `ssoenv login {}` (or check its keys), then try again",
-            printable(source),
-            shell_words::quote(source)
-        ),
+        "ExpiredToken" | "InvalidClientTokenId" | "SignatureDoesNotMatch" => refused_source(),
         "ValidationError" if a.message.contains("DurationSeconds") => format!(
             "lower duration_seconds in profile \"{}\" (at most 3600 for role chaining, and at most the role's maximum session duration), or remove it",
             printable(&c.name)
