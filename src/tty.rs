@@ -75,6 +75,22 @@ pub fn ask(
     Ok(answer.trim().to_owned())
 }
 
+/// A one-line answer that is not echoed (an MFA code, as the AWS CLI reads it
+/// with `getpass`), asked on the terminal through stderr and checked by
+/// `check` until it passes.
+pub fn ask_hidden(
+    prompt: &str,
+    check: impl Fn(&str) -> std::result::Result<(), String> + 'static,
+) -> Result<String> {
+    need_terminal(prompt)?;
+    let answer = dialoguer::Password::new()
+        .with_prompt(prompt)
+        .validate_with(move |s: &String| -> std::result::Result<(), String> { check(s.trim()) })
+        .interact_on(&Term::stderr())
+        .map_err(failed)?;
+    Ok(answer.trim().to_owned())
+}
+
 /// The list hides the cursor, and Ctrl-C (SIGINT, raised by console while it
 /// reads keys) would end the process with the cursor still hidden: while the
 /// list is up, SIGINT shows the cursor again and then ends the process as

@@ -352,6 +352,12 @@ fn on_a_terminal_the_mfa_code_is_asked_sent_and_the_cache_then_serves_without_on
     t.wait_for("6 digits");
     t.line("123456");
     t.wait_for("RC=0");
+    // Typed without echo, as the AWS CLI's getpass prompt.
+    let screen = t.screen();
+    assert!(
+        !screen.contains("123456") && !screen.contains("12345x"),
+        "{screen}"
+    );
     let script = std::fs::read_to_string(&out).unwrap();
     let key = exported(&script, "AWS_ACCESS_KEY_ID");
     assert_eq!(assume_roles(&sb), 1);

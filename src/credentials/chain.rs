@@ -176,18 +176,14 @@ fn mfa_code(c: &ChainedProfile, serial: &str, opts: LoginOptions) -> Result<Stri
             shell_words::quote(&c.name)
         )));
     }
-    crate::tty::ask(
-        &format!("Enter MFA code for {}", printable(serial)),
-        None,
-        false,
-        |s| {
-            if s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) {
-                Ok(())
-            } else {
-                Err("the code is 6 digits".to_owned())
-            }
-        },
-    )
+    // Not echoed, as the AWS CLI's getpass prompt.
+    crate::tty::ask_hidden(&format!("Enter MFA code for {}", printable(serial)), |s| {
+        if s.len() == 6 && s.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(())
+        } else {
+            Err("the code is 6 digits".to_owned())
+        }
+    })
 }
 
 /// An AssumeRole failure, with what to do about it by error code (§3.4).
