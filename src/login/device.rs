@@ -157,6 +157,18 @@ pub fn login(
         }
         std::thread::sleep(interval.min(left));
     };
+    store_login(ctx, session, endpoints, &reg, resp)
+}
+
+/// The end of either flow: CreateToken's answer checked (its lifetime) and
+/// cached as the AWS CLI caches it, and the CLI's success line.
+pub(super) fn store_login(
+    ctx: &Ctx,
+    session: &SsoSession,
+    endpoints: &Endpoints,
+    reg: &registration::Registration,
+    resp: crate::aws::oidc::TokenResponse,
+) -> Result<token::Token> {
     let now = (ctx.now)();
     let expires_at = expiry_after(
         now,
@@ -175,7 +187,7 @@ pub fn login(
         session,
         resp.access_token,
         expires_at,
-        &reg,
+        reg,
         resp.refresh_token,
     )?;
     // The AWS CLI's words, without our prefix.

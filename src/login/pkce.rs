@@ -20,7 +20,7 @@
 //!   overall limit too).
 
 use super::device::{self, EXPIRED_AUTHORIZATION, EXPIRED_AUTHORIZATION_HINT};
-use super::{Ctx, Subject, describe, expiry_after, unreachable_error};
+use super::{Ctx, Subject, describe, unreachable_error};
 use crate::aws::endpoint::Endpoints;
 use crate::aws::http::HttpError;
 use crate::aws::oidc::Oidc;
@@ -544,32 +544,7 @@ pub fn login(
             },
             e => fail("complete the login", e),
         })?;
-    let now = (ctx.now)();
-    let expires_at = expiry_after(
-        now,
-        resp.expires_in,
-        "expiresIn",
-        "CreateToken",
-        &format!("{}/token", endpoints.oidc),
-    )
-    .map_err(|why| {
-        Error::runtime(format!("could not complete the login for {}", describe(session)))
-            .cause(why)
-            .hint("nothing was stored; run the command again, or report the problem to your administrator")
-    })?;
-    let tok = token::save_new(
-        &ctx.home,
-        session,
-        resp.access_token,
-        expires_at,
-        &reg,
-        resp.refresh_token,
-    )?;
-    crate::output::stderr_text(&format!(
-        "Successfully logged into Start URL: {}\n",
-        printable(&session.start_url)
-    ));
-    Ok(tok)
+    device::store_login(ctx, session, endpoints, &reg, resp)
 }
 
 /// The CLI's words (spec §6, 2.34.22+; the way to a device code is ours:
