@@ -155,16 +155,8 @@ struct Metadata<'a> {
 
 /// `strftime('%Y-%m-%dT%H:%M:%S%Z')` of a UTC datetime: `…UTC`, whole seconds.
 pub fn format_expiration(t: OffsetDateTime) -> String {
-    let t = t.to_offset(time::UtcOffset::UTC);
-    format!(
-        "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}UTC",
-        t.year(),
-        t.month() as u8,
-        t.day(),
-        t.hour(),
-        t.minute(),
-        t.second()
-    )
+    let z = crate::cache::format_timestamp(t);
+    format!("{}UTC", z.strip_suffix('Z').unwrap_or(&z))
 }
 
 /// The file botocore writes for `out` (§5.4): one line, Python `json.dumps`

@@ -20,8 +20,9 @@ use crate::text::printable;
 
 pub fn run(args: ConsoleArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
-    let Some(name) =
-        super::pick::choose_profile(args.profile, &config, env, || which_profile(&config))?
+    let Some(name) = super::pick::choose_profile(args.profile, &config, env, || {
+        super::pick::no_profile_named(&config, "name one: `ssoenv console PROFILE`")
+    })?
     else {
         return Ok(crate::tty::CANCELLED);
     };
@@ -179,17 +180,4 @@ pub fn sign_in(http: &Http, s: &SignIn) -> Result<String> {
 
 fn print_command(profile: &str) -> String {
     format!("ssoenv console {} --print", shell_words::quote(profile))
-}
-
-/// No profile named, no `AWS_PROFILE`, no terminal to pick on.
-fn which_profile(config: &Config) -> Error {
-    let lines = super::pick::profile_lines(config);
-    let details = super::pick::block(
-        &format!("SSO profiles in {}", config.path.display()),
-        &lines,
-        "none",
-    );
-    Error::config("which profile? none was named and AWS_PROFILE is not set")
-        .details(details)
-        .hint("name one: `ssoenv console PROFILE`")
 }

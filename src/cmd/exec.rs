@@ -19,8 +19,9 @@ use std::process::Command;
 
 pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
-    let Some(name) =
-        super::pick::choose_profile(args.profile, &config, env, || which_profile(&config))?
+    let Some(name) = super::pick::choose_profile(args.profile, &config, env, || {
+        super::pick::no_profile_named(&config, "name one: `ssoenv exec PROFILE -- CMD [ARGS...]`")
+    })?
     else {
         return Ok(crate::tty::CANCELLED);
     };
@@ -163,17 +164,4 @@ impl Drop for IgnoreInterrupts {
             libc::signal(libc::SIGQUIT, self.saved[1]);
         }
     }
-}
-
-/// No profile named, no `AWS_PROFILE` and no terminal to pick on.
-fn which_profile(config: &Config) -> Error {
-    let lines = super::pick::profile_lines(config);
-    let details = super::pick::block(
-        &format!("SSO profiles in {}", config.path.display()),
-        &lines,
-        "none",
-    );
-    Error::config("which profile? none was named and AWS_PROFILE is not set")
-        .details(details)
-        .hint("name one: `ssoenv exec PROFILE -- CMD [ARGS...]`")
 }

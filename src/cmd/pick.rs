@@ -267,3 +267,17 @@ pub fn pick_profile(config: &Config, env: &Env) -> crate::error::Result<Option<O
     )?;
     Ok(Some(picked.map(|i| choices[i].0.clone())))
 }
+
+/// No profile named, no `AWS_PROFILE` and no terminal to pick on: the error
+/// listing the profiles there are, with `hint` saying how to name one.
+pub fn no_profile_named(config: &Config, hint: &str) -> Error {
+    let lines = profile_lines(config);
+    let details = block(
+        &format!("SSO profiles in {}", config.path.display()),
+        &lines,
+        "none",
+    );
+    Error::config("which profile? none was named and AWS_PROFILE is not set")
+        .details(details)
+        .hint(hint)
+}
