@@ -452,6 +452,45 @@ fn a_background_renewal_gives_up_within_3_seconds_overall() {
     assert_fails(&out, 1, "gave up the background renewal after 3s");
 }
 
+/// The watchdog must not stop a refresh between the service rotating the
+/// refresh token and the new one reaching the disk: with CreateToken answering
+/// after the 3 s deadline, the rotated token is still saved and the next
+/// command refreshes with it instead of needing a new login.
+#[test]
+fn a_background_renewal_past_its_deadline_still_saves_the_rotated_refresh_token() {
+    let sb = Sandbox::new();
+    assert!(sb.run(["login", "dev"]).status.success());
+    let mut t = sb.token_json("corp");
+    let old_refresh = t["refreshToken"].as_str().unwrap().to_owned();
+    t["expiresAt"] = ts(-60).into();
+    sb.write_token("corp", &t);
+    sb.emu.add_fault(Fault::parse("token:slow=3600:1").unwrap());
+    let (out, elapsed) = run_bounded(&mut renewal(&sb), sb.dir.path(), Duration::from_secs(20));
+    assert!(
+        elapsed < Duration::from_millis(5500),
+        "bounded by the deadline and the grace: {elapsed:?}"
+    );
+    let saved = sb.token_json("corp");
+    let new_refresh = saved["refreshToken"].as_str().unwrap();
+    assert_ne!(new_refresh, old_refresh, "{}", stderr(&out));
+    // The next command refreshes with the saved token (the old one is spent).
+    let mut t = saved.clone();
+    t["expiresAt"] = ts(-60).into();
+    sb.write_token("corp", &t);
+    let logins = sb.emu.stats().start_device_authorization;
+    let out = sb
+        .cmd(["use", "dev", "--shell", "bash"])
+        .env("SSOENV_INTERACTIVE", "0")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(
+        sb.emu.stats().start_device_authorization,
+        logins,
+        "no new login"
+    );
+}
+
 // --- item 15: numeric variables ---
 
 #[test]

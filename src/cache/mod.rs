@@ -16,6 +16,33 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
+static CRITICAL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
+/// Held while something that cannot be asked for again is on its way to
+/// the disk: a refresh rotates the refresh token on the service's side, so
+/// from the request until the new one is saved, stopping would lose it and
+/// force a new login. The background renewal's watchdog waits for it (a
+/// little) before it stops the process.
+pub struct Critical(());
+
+impl Critical {
+    pub fn enter() -> Critical {
+        CRITICAL.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Critical(())
+    }
+
+    /// Whether any `Critical` is held now.
+    pub fn held() -> bool {
+        CRITICAL.load(std::sync::atomic::Ordering::SeqCst) > 0
+    }
+}
+
+impl Drop for Critical {
+    fn drop(&mut self) {
+        CRITICAL.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
+    }
+}
+
 /// `~/.aws/sso/cache` (fixed under HOME, spec §4.1).
 pub fn sso_cache_dir(home: &Path) -> PathBuf {
     home.join(".aws").join("sso").join("cache")

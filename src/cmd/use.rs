@@ -14,6 +14,9 @@ use std::io::IsTerminal;
 /// The prompt hook's quiet renewal gives up after this long, whatever it is
 /// doing (waiting on the network, refreshing): a prompt must never freeze.
 pub const BACKGROUND_RENEW_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
+/// How long past the deadline the watchdog waits for a refresh under way to
+/// save what it got (see `give_up_after`).
+pub const REFRESH_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
 pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     if crate::cache::lock::background_renewal(env) {
@@ -99,10 +102,16 @@ fn renewable(env: &Env, session: &crate::config::SsoSession) -> bool {
 /// A watchdog for the background renewal: past `limit`, exit 1 with nothing
 /// on stdout (the hook then keeps the shell as it is). Exiting from here is
 /// safe: cache writes are atomic (a temporary file left behind is removed by
-/// the next write), and the kernel releases the lock with the process.
+/// the next write), and the kernel releases the lock with the process. A
+/// refresh under way (`cache::Critical`) gets up to [`REFRESH_GRACE`] more, so
+/// that the rotated refresh token it may bring back is saved, not lost.
 fn give_up_after(limit: std::time::Duration) {
     std::thread::spawn(move || {
         std::thread::sleep(limit);
+        let grace_end = std::time::Instant::now() + REFRESH_GRACE;
+        while crate::cache::Critical::held() && std::time::Instant::now() < grace_end {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
         crate::output::note(&format!(
             "gave up the background renewal after {}s",
             limit.as_secs()

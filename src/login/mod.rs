@@ -369,6 +369,9 @@ fn refresh(
         http: ctx.http().map_err(RefreshError::Failed)?,
         base: &endpoints.oidc,
     };
+    // From the request on, the service may have rotated the refresh token:
+    // the background renewal's watchdog lets the new one reach the disk.
+    let _critical = crate::cache::Critical::enter();
     let resp = match oidc.create_token_refresh(client_id, client_secret, refresh_token) {
         Ok(r) => r,
         Err(HttpError::Api(a)) if (400..500).contains(&a.status) && a.status != 429 => {
