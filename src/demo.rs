@@ -31,6 +31,10 @@ sso_session = demo
 sso_account_id = 333333333333
 sso_role_name = ReadOnly
 region = us-east-1
+
+[profile demo-deploy]
+role_arn = arn:aws:iam::444455556666:role/Deploy
+source_profile = demo-dev
 ";
 
 struct TempHome(PathBuf);
@@ -80,7 +84,7 @@ pub fn run(outer: &Env) -> Result<i32> {
 
     step(
         1,
-        "An emulator of IAM Identity Center (SSO-OIDC + SSO portal) listens on loopback",
+        "An emulator of IAM Identity Center (SSO-OIDC, SSO portal, STS, sign-in) listens on loopback",
         bold,
     )?;
     say(&format!(
@@ -101,6 +105,7 @@ pub fn run(outer: &Env) -> Result<i32> {
         (env::HOME, dir.to_string_lossy().into_owned()),
         (env::AWS_ENDPOINT_URL_SSO_OIDC, emu.url()),
         (env::AWS_ENDPOINT_URL_SSO, emu.url()),
+        (env::AWS_ENDPOINT_URL_STS, emu.url()),
         (env::SSOENV_INTERACTIVE, "1".to_owned()),
     ]);
     if let Some(p) = outer.get("PATH") {
@@ -195,7 +200,19 @@ pub fn run(outer: &Env) -> Result<i32> {
         bold,
     )?;
     let exe = std::env::current_exe().map_err(|e| fail("find the ssoenv binary", e))?;
-    let mut cmd = std::process::Command::new(exe);
+    let child_env = [
+        (env::HOME, dir.to_string_lossy().into_owned()),
+        (env::AWS_ENDPOINT_URL_SSO_OIDC, emu.url()),
+        (env::AWS_ENDPOINT_URL_SSO, emu.url()),
+        (env::AWS_ENDPOINT_URL_STS, emu.url()),
+        (env::AWS_ENDPOINT_URL_SIGNIN, emu.url()),
+        (env::SSOENV_INTERACTIVE, "0".to_owned()),
+        (
+            "PATH",
+            outer.get("PATH").unwrap_or("/usr/bin:/bin").to_owned(),
+        ),
+    ];
+    let mut cmd = std::process::Command::new(&exe);
     cmd.args([
         "exec",
         "demo-prod",
@@ -204,19 +221,8 @@ pub fn run(outer: &Env) -> Result<i32> {
         "-c",
         "echo \"   in the child: AWS_PROFILE=$AWS_PROFILE AWS_REGION=$AWS_REGION AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID\"",
     ])
-    .env_clear();
-    for (k, v) in [
-        (env::HOME, dir.to_string_lossy().into_owned()),
-        (env::AWS_ENDPOINT_URL_SSO_OIDC, emu.url()),
-        (env::AWS_ENDPOINT_URL_SSO, emu.url()),
-        (env::SSOENV_INTERACTIVE, "0".to_owned()),
-        (
-            "PATH",
-            outer.get("PATH").unwrap_or("/usr/bin:/bin").to_owned(),
-        ),
-    ] {
-        cmd.env(k, v);
-    }
+    .env_clear()
+    .envs(child_env.iter().map(|(k, v)| (k, v)));
     let status = cmd.status().map_err(|e| fail("run `ssoenv exec`", e))?;
     say(&format!(
         "   (same SSO session, so no second login; exit status {})",
@@ -225,6 +231,63 @@ pub fn run(outer: &Env) -> Result<i32> {
 
     step(
         6,
+        "Role chaining: demo-deploy assumes a role in another account with demo-dev's credentials",
+        bold,
+    )?;
+    let deploy = config.profile("demo-deploy")?;
+    let chained = credentials::profile_credentials(
+        &ctx,
+        &deploy,
+        LoginOptions {
+            no_browser: true,
+            force: false,
+            interaction: Interaction::Allowed,
+            flow: Some(crate::login::Flow::Device),
+        },
+    )?;
+    say(&format!(
+        "   STS AssumeRole, signed with SigV4: AWS_ACCESS_KEY_ID={} until {}",
+        chained.access_key_id,
+        crate::cache::format_timestamp(chained.expiration)
+    ))?;
+    say("   cached as the AWS CLI caches it, so `aws --profile demo-deploy` reuses it:")?;
+    if let Some(c) = deploy.as_chained() {
+        let key = credentials::chain::cache_key(c);
+        let path = crate::cache::assume_role::path(&dir, &key);
+        say(&format!(
+            "     {}",
+            path.strip_prefix(&dir).unwrap_or(&path).display()
+        ))?;
+    }
+
+    step(
+        7,
+        "`ssoenv console demo-dev` opens the AWS console signed in as the role",
+        bold,
+    )?;
+    let out = std::process::Command::new(&exe)
+        .args(["console", "demo-dev", "--print"])
+        .env_clear()
+        .envs(child_env.iter().map(|(k, v)| (k, v)))
+        .output()
+        .map_err(|e| fail("run `ssoenv console`", e))?;
+    let url = String::from_utf8_lossy(&out.stdout);
+    let url = url.trim_end();
+    if out.status.success() {
+        // The URL signs anyone in for 15 minutes: only its shape is shown.
+        let shown = match url.split_once("SigninToken=") {
+            Some((head, token)) => format!("{head}SigninToken={}", mask(token)),
+            None => mask(url),
+        };
+        say(&format!(
+            "   with --print, the sign-in URL (a secret, masked here):\n   {shown}"
+        ))?;
+    } else {
+        say("   (the emulator's sign-in endpoint did not answer)")?;
+    }
+
+    step(
+        8,
         "Use it for real: one line in your shell's startup file",
         bold,
     )?;
@@ -235,14 +298,20 @@ pub fn run(outer: &Env) -> Result<i32> {
     say("   then: ssoenv use <profile>    ssoenv exec <profile> -- <command>")?;
     let stats = emu.stats();
     say(&format!(
-        "\nThe emulator saw {} login, {} token polls and {} GetRoleCredentials calls. Demo finished.",
+        "\nThe emulator saw {} login, {} token polls, {} GetRoleCredentials, {} AssumeRole and {} getSigninToken calls. Demo finished.",
         stats.start_device_authorization,
         stats.create_token_device_code,
-        stats.get_role_credentials
+        stats.get_role_credentials,
+        stats.assume_role,
+        stats.get_signin_token
     ))?;
     drop(emu);
     drop(home);
-    Ok(if status.success() { 0 } else { 1 })
+    Ok(if status.success() && out.status.success() {
+        0
+    } else {
+        1
+    })
 }
 
 /// `wJalrX…(40 chars)`: enough to recognise, nothing to use.

@@ -809,6 +809,16 @@ fn the_demo_runs_end_to_end() {
         "{text}"
     );
     assert!(text.contains("masked"), "{text}");
+    assert!(
+        text.contains("STS AssumeRole, signed with SigV4: AWS_ACCESS_KEY_ID=ASIA"),
+        "{text}"
+    );
+    assert!(text.contains(".aws/cli/cache/"), "{text}");
+    assert!(text.contains("/federation?Action=login&Issuer="), "{text}");
+    assert!(
+        text.contains("1 AssumeRole and 1 getSigninToken calls"),
+        "{text}"
+    );
     assert!(!text.contains("\x1b["), "no colour when not a terminal");
     assert!(stderr(&out).contains("Then enter the code:"));
     assert!(text.contains("Demo finished."));
