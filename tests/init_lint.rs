@@ -47,6 +47,13 @@ fn the_bash_completion_additions_parse() {
 }
 
 #[test]
+fn the_zsh_completion_additions_parse() {
+    if have("zsh") {
+        check(Command::new("zsh").arg("-n").arg(script("complete.zsh")));
+    }
+}
+
+#[test]
 fn the_fish_completion_additions_parse() {
     if have("fish") {
         check(

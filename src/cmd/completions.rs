@@ -1,7 +1,8 @@
 //! `ssoenv completions SHELL` (clap_complete, plus profile names completed from
 //! the config for bash, zsh and fish) and `ssoenv profiles --names`
 //! those scripts call. The generated files are committed in `completions/`;
-//! `tests/completions_drift.rs` fails when they no longer match the CLI.
+//! `tests/init_completions.rs` fails when they no longer match the CLI. The
+//! profile-name additions are the real scripts in `shell/complete.*`.
 
 use crate::cli::{Cli, CompletionsArgs};
 use crate::error::Result;
@@ -64,7 +65,7 @@ fi
 /// completion (inside `ssoenv init powershell`) cannot; spell the types out
 /// instead. Then add profile names for the commands that take a profile.
 fn powershell_with_profiles(generated: &str) -> String {
-    let mut out = String::with_capacity(generated.len() + POWERSHELL_PROFILES.len());
+    let mut out = String::with_capacity(generated.len() + powershell_additions().len());
     for line in generated.split_inclusive('\n') {
         if line.starts_with("using namespace ") {
             continue;
@@ -75,7 +76,9 @@ fn powershell_with_profiles(generated: &str) -> String {
                 .iter()
                 .map(|c| format!("'ssoenv;{c}'"))
                 .collect();
-            out.push_str(&POWERSHELL_PROFILES.replace("@PROFILE_COMMANDS@", &commands.join(", ")));
+            out.push_str(
+                &powershell_additions().replace("@PROFILE_COMMANDS@", &commands.join(", ")),
+            );
             // `.Where{…}` is PowerShell 4 shorthand for `.Where({…})`; the explicit
             // call is the same code and parses with the tree-sitter grammar too.
             if let Some(body) = line
@@ -112,38 +115,13 @@ fn powershell_with_profiles(generated: &str) -> String {
     out
 }
 
-const POWERSHELL_PROFILES: &str = r#"    # ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), matched
-    # literally (-like would take a name's [ ] * ? as wildcards) and inserted quoted.
-    $profiles = @()
-    if (($command -in @(@PROFILE_COMMANDS@)) -and -not $wordToComplete.StartsWith('-')) {
-        $prefix = $wordToComplete
-        if ($prefix -match '^[''\u2018-\u201B]') {
-            $prefix = $prefix.Substring(1) -replace '([''\u2018-\u201B])[''\u2018-\u201B]', '$1'
-        }
-        # The names are UTF-8: read them so, not through the console code page.
-        $encoding = [Console]::OutputEncoding
-        try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { }
-        try {
-            $names = @(& ssoenv profiles --names 2>$null)
-        } finally {
-            try { [Console]::OutputEncoding = $encoding } catch { }
-        }
-        $profiles = @($names | Where-Object { $_ -and $_.StartsWith($prefix, [System.StringComparison]::Ordinal) } | ForEach-Object {
-            $text = if ($_ -cmatch '^[A-Za-z0-9_][A-Za-z0-9_.:/+=-]*\z') { $_ } else { "'" + ($_ -replace '[''\u2018-\u201B]', '$0$0') + "'" }
-            $shown = $_ -replace '[\u0000-\u001F\u007F-\u009F]', '?'
-            [System.Management.Automation.CompletionResult]::new($text, $shown, [System.Management.Automation.CompletionResultType]::ParameterValue, $shown)
-        })
-    }
-
-"#;
-
 /// zsh: clap_complete gives PROFILE `_default` (files); point it at
 /// `_ssoenv_profiles` instead and define that function before the compdef.
 fn zsh_with_profiles(generated: &str) -> String {
-    let mut out = String::with_capacity(generated.len() + ZSH_PROFILES.len());
+    let mut out = String::with_capacity(generated.len() + zsh_additions().len());
     for line in generated.split_inclusive('\n') {
         if line.starts_with("if [ \"$funcstack[1]\" = \"_ssoenv\" ]") {
-            out.push_str(ZSH_PROFILES);
+            out.push_str(zsh_additions());
         }
         if (line.starts_with("':profile -- ") || line.starts_with("'::profile -- "))
             && line.contains(":_default' ")
@@ -161,23 +139,6 @@ fn zsh_with_profiles(generated: &str) -> String {
     }
     out
 }
-
-const ZSH_PROFILES: &str = r#"# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`).
-(( $+functions[_ssoenv_profiles] )) ||
-_ssoenv_profiles() {
-    local -a profiles
-    profiles=(${(f)"$(ssoenv profiles --names 2>/dev/null)"})
-    _wanted profiles expl profile compadd -a profiles
-}
-# ssoenv: --sso-session completes from `ssoenv profiles --sessions`.
-(( $+functions[_ssoenv_sessions] )) ||
-_ssoenv_sessions() {
-    local -a sessions
-    sessions=(${(f)"$(ssoenv profiles --sessions 2>/dev/null)"})
-    _wanted sessions expl 'sso-session' compadd -a sessions
-}
-
-"#;
 
 /// The file name each shell's completion is committed under in `completions/`.
 pub fn file_name(shell: Shell) -> String {
@@ -240,4 +201,18 @@ fn fish_profiles() -> String {
         .replace("@PROFILE_COMMANDS@", &t.profile.join(" "))
         .replace("@SESSION_COMMANDS@", &t.session.join(" "))
         .replace("@VALUED@", &t.valued.join(" "))
+}
+
+/// shell/complete.zsh: `_ssoenv_profiles` and `_ssoenv_sessions`.
+fn zsh_additions() -> &'static str {
+    crate::shell::Shell::Zsh
+        .completion_additions()
+        .unwrap_or_default()
+}
+
+/// shell/complete.ps1: the profile names of the completer.
+fn powershell_additions() -> &'static str {
+    crate::shell::Shell::PowerShell
+        .completion_additions()
+        .unwrap_or_default()
 }

@@ -201,7 +201,10 @@ impl Shell {
         match self {
             Shell::Bash => Some(without_header(bash::COMPLETION_ADDITIONS)),
             Shell::Fish => Some(without_header(fish::COMPLETION_ADDITIONS)),
-            Shell::Zsh | Shell::PowerShell | Shell::Sh => None,
+            // Put inside clap's script rather than appended: no leading blank line.
+            Shell::Zsh => Some(after_header(zsh::COMPLETION_ADDITIONS)),
+            Shell::PowerShell => Some(after_header(powershell::COMPLETION_ADDITIONS)),
+            Shell::Sh => None,
         }
     }
 
@@ -273,6 +276,11 @@ impl std::fmt::Display for Shell {
 /// comment is about the file, not part of what ssoenv prints.
 fn without_header(file: &'static str) -> &'static str {
     file.find("\n\n").map_or(file, |i| &file[i + 1..])
+}
+
+/// The file after its header comment and the blank line that ends it.
+fn after_header(file: &'static str) -> &'static str {
+    file.find("\n\n").map_or(file, |i| &file[i + 2..])
 }
 
 /// True for `[A-Za-z_][A-Za-z0-9_]*`: a name every supported shell takes as a plain variable

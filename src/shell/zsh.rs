@@ -16,3 +16,5 @@ pub(super) fn unset(name: &str) -> String {
 
 /// The hook script `ssoenv init` prints.
 pub(super) const HOOK: &str = include_str!("../../shell/ssoenv.zsh");
+/// Completion additions put into clap's script (see `Shell::completion_additions`).
+pub(super) const COMPLETION_ADDITIONS: &str = include_str!("../../shell/complete.zsh");
