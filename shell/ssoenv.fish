@@ -46,11 +46,15 @@ function ssoenv --description 'AWS IAM Identity Center credentials in this shell
                 set shell_args
         end
     end
-    set -l out (SSOENV_INIT=fish command $__ssoenv_bin $argv[1] $shell_args $argv[2..-1])
-    or return
+    # A pipeline, not a command substitution: fish (3.6) does not apply a
+    # redirection of this function (`ssoenv use x 2>/dev/null`) to the stderr of
+    # a command substitution, but does to a pipeline's.
+    SSOENV_INIT=fish command $__ssoenv_bin $argv[1] $shell_args $argv[2..-1] | read -lz out
+    set -l rc $pipestatus[1]
+    test $rc -eq 0; or return $rc
     # The binary succeeded; its code is trusted (and ends with status 0: each
     # `set -e` is followed by `or true`).
-    string join \n -- $out | source
+    printf '%s' $out | source
     set -g __ssoenv_renew_at 0
     ssoenv_segment
     return 0

@@ -106,3 +106,27 @@ fn init_sh_says_there_is_no_integration_and_how_to_use_sh() {
         "{err}"
     );
 }
+
+/// `ssoenv use … 2>/dev/null` through the function silences the binary's
+/// errors in every shell (fish 3.6 does not apply a function's redirection to
+/// a command substitution inside it: the fish function uses a pipeline), and
+/// the status still says what went wrong.
+#[test]
+fn a_redirection_of_the_function_silences_the_binarys_errors() {
+    let sb = Sandbox::new();
+    for_each_shell(|sh| {
+        let script = format!(
+            "{}\n{}\n",
+            sh.init(),
+            sh.status_of("ssoenv use no-such-profile 2>/dev/null", "rc")
+        );
+        let out = sh.run_in(&sb, &script, &[("NO_COLOR", "1")]);
+        assert!(
+            stdout(&out).contains("rc=2"),
+            "{}: {}",
+            sh.name,
+            stdout(&out)
+        );
+        assert_eq!(stderr(&out), "", "{}: nothing on stderr", sh.name);
+    });
+}
