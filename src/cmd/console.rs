@@ -11,7 +11,7 @@ use crate::aws::endpoint::{self, Service};
 use crate::aws::http::{Http, HttpError};
 use crate::aws::signin::{self, Federation, Partition};
 use crate::cli::ConsoleArgs;
-use crate::config::{Config, Profile, RoleSource};
+use crate::config::{Config, Profile};
 use crate::credentials;
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -57,7 +57,9 @@ pub fn run(args: ConsoleArgs, env: &Env) -> Result<i32> {
     }
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions::for_credentials(env, args.no_browser, args.force);
-    let (creds, chained) = credentials_for(&ctx, &profile, opts)?;
+    let creds = credentials::profile_credentials(&ctx, &profile, opts)?;
+    // AssumeRole with a role session's credentials: no `SessionDuration` then.
+    let chained = profile.is_role_chain();
     let duration = args.duration.unwrap_or(signin::DEFAULT_SESSION_DURATION);
     if chained && args.duration.is_some() {
         crate::output::warn(
@@ -103,24 +105,6 @@ pub fn run(args: ConsoleArgs, env: &Env) -> Result<i32> {
         printable(profile.name())
     ));
     Ok(0)
-}
-
-/// The credentials the console signs in with, and whether they are chained
-/// (a role assumed with role credentials: no `SessionDuration` then). The
-/// one place that knows where credentials come from. AssumeRole from another
-/// role session (SSO role credentials or an earlier step) is role chaining; from
-/// an IAM user's long-term keys it is not, and `SessionDuration` is allowed.
-fn credentials_for(
-    ctx: &Ctx,
-    profile: &Profile,
-    opts: LoginOptions,
-) -> Result<(Credentials, bool)> {
-    let creds = credentials::profile_credentials(ctx, profile, opts)?;
-    let chained = match profile {
-        Profile::Sso(_) => false,
-        Profile::AssumeRole(c) => !matches!(c.source, RoleSource::Static(_)),
-    };
-    Ok((creds, chained))
 }
 
 /// The `Issuer` of the login URL when the chain starts from static keys (no

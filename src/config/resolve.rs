@@ -104,11 +104,12 @@ impl Profile {
         }
     }
 
-    /// Whether the credentials come from role chaining (an AssumeRole):
+    /// Whether the credentials come from role chaining (an AssumeRole made
+    /// with a role session's credentials, not an IAM user's long-term keys):
     /// AWS caps such sessions at 1 hour, and the console federation must
     /// not send `SessionDuration` for them (spec §6, §9.7).
     pub fn is_role_chain(&self) -> bool {
-        matches!(self, Profile::AssumeRole(_))
+        matches!(self, Profile::AssumeRole(c) if c.source_is_role_session())
     }
 
     pub fn as_chained(&self) -> Option<&ChainedProfile> {
