@@ -101,16 +101,22 @@ pub fn run(outer: &Env) -> Result<i32> {
         say(&format!("   {line}"))?;
     }
 
-    let mut e = Env::from_pairs([
+    // The environment of the `ssoenv` children below (no login of their own:
+    // the demo's logs in here first); the demo's own calls may log in.
+    let child_env = [
         (env::HOME, dir.to_string_lossy().into_owned()),
         (env::AWS_ENDPOINT_URL_SSO_OIDC, emu.url()),
         (env::AWS_ENDPOINT_URL_SSO, emu.url()),
         (env::AWS_ENDPOINT_URL_STS, emu.url()),
-        (env::SSOENV_INTERACTIVE, "1".to_owned()),
-    ]);
-    if let Some(p) = outer.get("PATH") {
-        e.set("PATH", p);
-    }
+        (env::AWS_ENDPOINT_URL_SIGNIN, emu.url()),
+        (env::SSOENV_INTERACTIVE, "0".to_owned()),
+        (
+            "PATH",
+            outer.get("PATH").unwrap_or("/usr/bin:/bin").to_owned(),
+        ),
+    ];
+    let mut e = Env::from_pairs(child_env.clone());
+    e.set(env::SSOENV_INTERACTIVE, "1");
     let config = Config::load(&e)?;
     let dev = config.resolve("demo-dev")?;
     let ctx = Ctx::new(&e)?;
@@ -200,18 +206,6 @@ pub fn run(outer: &Env) -> Result<i32> {
         bold,
     )?;
     let exe = std::env::current_exe().map_err(|e| fail("find the ssoenv binary", e))?;
-    let child_env = [
-        (env::HOME, dir.to_string_lossy().into_owned()),
-        (env::AWS_ENDPOINT_URL_SSO_OIDC, emu.url()),
-        (env::AWS_ENDPOINT_URL_SSO, emu.url()),
-        (env::AWS_ENDPOINT_URL_STS, emu.url()),
-        (env::AWS_ENDPOINT_URL_SIGNIN, emu.url()),
-        (env::SSOENV_INTERACTIVE, "0".to_owned()),
-        (
-            "PATH",
-            outer.get("PATH").unwrap_or("/usr/bin:/bin").to_owned(),
-        ),
-    ];
     let mut cmd = std::process::Command::new(&exe);
     cmd.args([
         "exec",
