@@ -777,6 +777,16 @@ mod tests {
         }
     }
 
+    /// The AssumeRole the emulator tests make: role `demo`, session `alice`.
+    const ALICE: AssumeRoleRequest<'static> = AssumeRoleRequest {
+        role_arn: "arn:aws:iam::222222222222:role/demo",
+        role_session_name: "alice",
+        external_id: None,
+        duration_seconds: None,
+        serial_number: None,
+        token_code: None,
+    };
+
     #[test]
     fn assume_role_against_the_emulator_issues_a_chained_session_and_caches_it() {
         let emu = ssoenv_emulator::Emulator::start(Default::default()).unwrap();
@@ -801,12 +811,9 @@ mod tests {
             now: OffsetDateTime::now_utc,
         };
         let req = AssumeRoleRequest {
-            role_arn: "arn:aws:iam::222222222222:role/demo",
-            role_session_name: "alice",
             external_id: Some("ext-123"),
             duration_seconds: Some(1800),
-            serial_number: None,
-            token_code: None,
+            ..ALICE
         };
         let out = sts.assume_role(&source, &req).unwrap();
         assert_eq!(
@@ -859,14 +866,7 @@ mod tests {
             region: "eu-west-1",
             now: OffsetDateTime::now_utc,
         };
-        let req = AssumeRoleRequest {
-            role_arn: "arn:aws:iam::222222222222:role/demo",
-            role_session_name: "alice",
-            external_id: None,
-            duration_seconds: None,
-            serial_number: None,
-            token_code: None,
-        };
+        let req = ALICE;
         let code = |r: Result<AssumeRoleOutput, HttpError>| match r {
             Err(HttpError::Api(a)) => (a.status, a.code),
             other => panic!("{other:?}"),
@@ -935,14 +935,7 @@ mod tests {
             region: "eu-west-1",
             now: OffsetDateTime::now_utc,
         };
-        let req = AssumeRoleRequest {
-            role_arn: "arn:aws:iam::222222222222:role/demo",
-            role_session_name: "alice",
-            external_id: None,
-            duration_seconds: None,
-            serial_number: None,
-            token_code: None,
-        };
+        let req = ALICE;
         emu.add_fault(Fault::parse("assume-role:500:1").unwrap());
         emu.add_fault(Fault::parse("assume-role:429:1").unwrap());
         assert!(sts.assume_role(&source, &req).is_ok());
