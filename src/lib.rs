@@ -21,3 +21,25 @@ pub mod prompt;
 pub mod shell;
 pub mod text;
 pub mod tty;
+
+/// What unit tests share (the integration tests have `tests/support`).
+#[cfg(test)]
+pub(crate) mod test_support {
+    /// Whether python3 can import botocore; missing, a test skips locally
+    /// but fails under CI.
+    #[allow(clippy::print_stderr)] // a skipped test says so, as test output
+    pub fn have_botocore() -> bool {
+        let ok = std::process::Command::new("python3")
+            .args(["-c", "import botocore.session"])
+            .output()
+            .is_ok_and(|o| o.status.success());
+        if !ok {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "botocore is required under CI"
+            );
+            eprintln!("skipping: botocore not installed");
+        }
+        ok
+    }
+}

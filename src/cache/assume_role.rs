@@ -373,15 +373,7 @@ mod tests {
     fn botocore_reuses_the_file_ssoenv_writes_without_calling_sts() {
         // The AWS CLI's own reader: AssumeRoleCredentialFetcher over a
         // JSONFileCache of the directory, with an STS client that must not be made.
-        let ok = std::process::Command::new("python3")
-            .args(["-c", "import botocore.credentials"])
-            .output()
-            .is_ok_and(|o| o.status.success());
-        if !ok {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "botocore is required under CI"
-            );
+        if !crate::test_support::have_botocore() {
             return;
         }
         let tmp = tempfile::tempdir().unwrap();

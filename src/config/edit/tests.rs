@@ -475,21 +475,7 @@ fn an_edit_that_would_change_how_the_next_header_reads_is_undone() {
 
 // ---------------------------------------------------------------- botocore
 
-#[allow(clippy::print_stderr)] // a skipped test says so, as test output
-fn have_botocore() -> bool {
-    let ok = std::process::Command::new("python3")
-        .args(["-c", "import botocore.session"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        assert!(
-            std::env::var_os("CI").is_none(),
-            "botocore is required under CI"
-        );
-        eprintln!("skipping: botocore not installed");
-    }
-    ok
-}
+use crate::test_support::have_botocore;
 
 /// botocore reads the written file and resolves each profile's SSO settings
 /// (the `sso_session` reference followed, as `SSOProvider` does).
