@@ -16,6 +16,7 @@ pub mod demo;
 pub mod env;
 pub mod error;
 pub mod login;
+pub mod loopback;
 pub mod output;
 pub mod prompt;
 pub mod shell;

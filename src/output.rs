@@ -11,7 +11,40 @@
 
 use crate::error::{Error, Result};
 use crate::text::printable;
+use std::cell::RefCell;
 use std::io::Write;
+
+thread_local! {
+    /// Set by [`captured`]: this thread's notes and warnings go here
+    /// instead of to stderr.
+    static CAPTURE: RefCell<Option<String>> = const { RefCell::new(None) };
+}
+
+/// One line (or block) for stderr: to the capture of this thread when
+/// [`captured`] is running, else written.
+fn say(text: &str) {
+    let kept = CAPTURE.with(|c| match c.borrow_mut().as_mut() {
+        Some(buf) => {
+            buf.push_str(text);
+            buf.push('\n');
+            true
+        }
+        None => false,
+    });
+    if !kept {
+        eprintln!("{text}");
+    }
+}
+
+/// Runs `f` with the notes, warnings and reported errors it writes on this
+/// thread kept instead of written, and returns them with its result: the
+/// credential server decides whether the user has heard them already.
+pub fn captured<T>(f: impl FnOnce() -> T) -> (T, String) {
+    let before = CAPTURE.with(|c| c.borrow_mut().replace(String::new()));
+    let out = f();
+    let text = CAPTURE.with(|c| std::mem::replace(&mut *c.borrow_mut(), before));
+    (out, text.unwrap_or_default())
+}
 
 /// Write what the shell will evaluate, in one write. A closed pipe (the
 /// reader went away) is not an error worth a message.
@@ -28,12 +61,12 @@ pub fn emit(script: &str) -> Result<()> {
 /// characters in `msg` are shown escaped (already escaped text is left as
 /// it is).
 pub fn note(msg: &str) {
-    eprintln!("ssoenv: {}", printable(msg));
+    say(&format!("ssoenv: {}", printable(msg)));
 }
 
 /// `ssoenv: warning: MSG` on stderr, escaped as [`note`] is.
 pub fn warn(msg: &str) {
-    eprintln!("ssoenv: warning: {}", printable(msg));
+    say(&format!("ssoenv: warning: {}", printable(msg)));
 }
 
 /// An error that does not stop the command, as a warning with its causes
@@ -41,13 +74,13 @@ pub fn warn(msg: &str) {
 pub fn warn_error(e: &Error) {
     let text = e.to_string();
     let text = text.strip_prefix("ssoenv: ").unwrap_or(&text);
-    eprintln!("ssoenv: warning: {text}");
+    say(&format!("ssoenv: warning: {text}"));
 }
 
 /// An error that does not stop the command, reported as it is: `ssoenv: …`
 /// with its causes and hint.
 pub fn note_error(e: &Error) {
-    eprintln!("{e}");
+    say(&e.to_string());
 }
 
 /// The error that ends the command (`main` only).

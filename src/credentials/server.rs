@@ -6,31 +6,34 @@
 //!
 //! Why std and not a crate: the server answers one `GET` with a fixed path
 //! and a bearer header, closes the connection after each answer, and must be
-//! bounded in every direction (header size, time, threads). ~200 lines of std
-//! do that with no new dependency and nothing added to the binary; tiny_http
-//! (the emulator's server) would add a dependency tree for features we turn
-//! off (chunked bodies, keep-alive, pipelining).
+//! bounded in every direction (header size, time, threads). The loopback
+//! module (std and httparse) does that with nothing added to the binary;
+//! tiny_http (the emulator's server) would add a dependency tree for
+//! features we turn off (chunked bodies, keep-alive, pipelining).
 //!
-//! Bounds: at most [`MAX_CONNECTIONS`] connections are served at once (one
-//! thread each; past that a connection gets `503` at once), a request head
-//! may be [`MAX_HEAD`] bytes, and a client has [`IO_TIMEOUT`] to send it.
-//! The `Authorization` header must equal the token exactly (compared in
-//! constant time); anything else gets `401`/`403`/`404`/`405` with a JSON
-//! `{"Message": …}` and nothing else.
+//! Bounds: at most [`MAX_CONNECTIONS`] connections at once (one thread
+//! each). Any local user can connect, so a connection that has not sent an
+//! authorised request is only *pending*: at the cap a new connection evicts
+//! the oldest pending one ([`crate::loopback::Admission`]), and only when
+//! every place serves an authorised request does a newcomer get `503`. A
+//! request head may be [`MAX_HEAD`] bytes, and a client has [`IO_TIMEOUT`]
+//! to send it. The `Authorization` header must equal the token exactly
+//! (compared in constant time); anything else gets `401`/`403`/`404`/`405`
+//! with a JSON `{"Message": …}` and nothing else.
 
 use super::Credentials;
 use crate::config::Profile;
 use crate::error::{Error, Result};
 use crate::login::interaction::{Interaction, Refusal};
 use crate::login::{Ctx, LoginOptions};
-use std::io::{Read, Write};
+use crate::loopback::{self, Admission, HeadError, Request, Slot};
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
-/// Connections served at once; more get `503 Service Unavailable`.
+/// Connections held at once; past it the oldest that has not sent an
+/// authorised request is closed, or when all have, the newcomer gets `503`.
 pub const MAX_CONNECTIONS: usize = 64;
 /// The most bytes of request line and headers read from a client.
 pub const MAX_HEAD: usize = 16 * 1024;
@@ -52,8 +55,9 @@ pub struct Source {
     profile: Profile,
     /// The credentials held and their JSON, serialized once.
     cached: Mutex<Option<(Credentials, String)>>,
-    /// The user was told about a failure once already.
-    warned: AtomicBool,
+    /// What the user was last told about a failure (`None`: nothing is
+    /// failing), so a failure is said once, and again only when it changes.
+    told: Mutex<Option<String>>,
 }
 
 impl Source {
@@ -66,7 +70,7 @@ impl Source {
                 let json = c.container_json();
                 (c, json)
             })),
-            warned: AtomicBool::new(false),
+            told: Mutex::new(None),
         }
     }
 
@@ -87,38 +91,50 @@ impl Source {
             flow: None,
         };
         // On a thread with the default stack: HTTP and TLS need more than a
-        // request thread has. Rare (once per credential lifetime).
-        let fetched = std::thread::scope(|s| {
+        // request thread has. Rare (once per credential lifetime). What the
+        // fetch says on stderr (a refused refresh, …) is kept, not written:
+        // every request after a failure fetches again and would repeat it.
+        let (fetched, said) = std::thread::scope(|s| {
             std::thread::Builder::new()
                 .name("ssoenv-credential-fetch".into())
                 .spawn_scoped(s, || {
-                    super::profile_credentials(&self.ctx, &self.profile, opts)
+                    crate::output::captured(|| {
+                        super::profile_credentials(&self.ctx, &self.profile, opts)
+                    })
                 })
                 .map_err(|e| Error::runtime("could not start a thread").cause(e))
                 .and_then(|h| {
                     h.join()
-                        .unwrap_or_else(|_| Err(Error::runtime("getting credentials failed")))
+                        .map_err(|_| Error::runtime("getting credentials failed"))
                 })
+                .map_or_else(|e| (Err(e), String::new()), |(r, said)| (r, said))
         });
+        let mut told = self.told.lock().unwrap_or_else(|e| e.into_inner());
         match fetched {
             Ok(c) => {
                 let json = c.container_json();
                 *cached = Some((c, json.clone()));
-                if self.warned.swap(false, Ordering::Relaxed) {
+                if told.take().is_some() {
                     crate::output::note(&format!(
                         "the credential server has credentials for profile \"{}\" again",
                         self.profile.name()
                     ));
                 }
+                // Warnings of a fetch that worked (a refresh that failed while
+                // the token still works, …): rare, and each fetch is one
+                // credential lifetime apart.
+                crate::output::stderr_text(&said);
                 Ok(json)
             }
             Err(e) => {
-                if !self.warned.swap(true, Ordering::Relaxed) {
+                let report = format!("{said}{e}\n");
+                if told.as_deref() != Some(report.as_str()) {
                     crate::output::note(&format!(
-                        "the credential server could not get credentials for profile \"{}\" (said once until it can again):",
+                        "the credential server could not get credentials for profile \"{}\" (said once, and again when the cause changes or it can again):",
                         self.profile.name()
                     ));
-                    crate::output::note_error(&e);
+                    crate::output::stderr_text(&report);
+                    *told = Some(report);
                 }
                 Err(e.message.clone())
             }
@@ -151,7 +167,7 @@ impl Server {
         let shared = Arc::new(Shared {
             source,
             token: token.clone(),
-            active: AtomicUsize::new(0),
+            admission: Admission::new(MAX_CONNECTIONS),
         });
         std::thread::Builder::new()
             .name("ssoenv-credential-server".into())
@@ -174,7 +190,7 @@ impl Server {
 struct Shared {
     source: Source,
     token: String,
-    active: AtomicUsize,
+    admission: Arc<Admission>,
 }
 
 /// 256 bits from the operating system's generator, as 64 hex digits (no
@@ -189,140 +205,77 @@ fn random_token() -> Result<String> {
 
 fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
     for conn in listener.incoming() {
-        let Ok(stream) = conn else {
+        let Ok(mut stream) = conn else {
             // EMFILE and the like: wait a little rather than spin.
             std::thread::sleep(Duration::from_millis(10));
             continue;
         };
         let _ = stream.set_nodelay(true);
-        if shared.active.fetch_add(1, Ordering::AcqRel) >= MAX_CONNECTIONS {
-            shared.active.fetch_sub(1, Ordering::AcqRel);
-            let mut stream = stream;
-            let _ = stream.set_write_timeout(Some(Duration::from_millis(100)));
-            let _ = respond(&mut stream, 503, &message("too many connections"));
+        let Some(slot) = shared.admission.admit(&stream) else {
+            // Every place serves an authorised request.
+            let _ = loopback::respond(
+                &mut stream,
+                503,
+                JSON,
+                &message("too many connections"),
+                Duration::from_millis(100),
+            );
             continue;
-        }
+        };
         let shared2 = Arc::clone(shared);
         // A small stack halves the cost of a warm request (measured: p50
         // 0.114 → 0.057 ms); fetches run on a thread of their own (`fetch`).
-        let spawned = std::thread::Builder::new()
+        // The slot goes with the closure: its place is freed however the
+        // thread ends (or if it never starts).
+        let _ = std::thread::Builder::new()
             .name("ssoenv-credential-request".into())
             .stack_size(REQUEST_STACK)
-            .spawn(move || {
-                serve(stream, &shared2);
-                shared2.active.fetch_sub(1, Ordering::AcqRel);
-            });
-        if spawned.is_err() {
-            shared.active.fetch_sub(1, Ordering::AcqRel);
-        }
+            .spawn(move || serve(stream, slot, &shared2));
     }
 }
+
+const JSON: &str = "application/json";
 
 fn message(text: &str) -> String {
     serde_json::json!({ "Message": text }).to_string()
 }
 
-fn serve(mut stream: TcpStream, shared: &Shared) {
-    let _ = stream.set_read_timeout(Some(IO_TIMEOUT));
-    let _ = stream.set_write_timeout(Some(IO_TIMEOUT));
-    let (status, body) = match read_head(&mut stream) {
-        Ok(head) => answer(&head, shared),
-        Err(HeadError::TooLarge) => (431, message("request headers too large")),
-        Err(HeadError::Malformed) => (400, message("malformed request")),
-        // Timed out or gone: nobody to answer.
-        Err(HeadError::Io) => return,
-    };
-    let _ = respond(&mut stream, status, &body);
-}
-
-enum HeadError {
-    TooLarge,
-    Malformed,
-    Io,
-}
-
-/// The request line and headers, up to the blank line, within [`MAX_HEAD`]
-/// bytes and the stream's read timeout. A body (there should be none) is ignored.
-fn read_head(stream: &mut TcpStream) -> std::result::Result<String, HeadError> {
-    let mut buf = Vec::with_capacity(1024);
-    let mut chunk = [0u8; 2048];
-    // One deadline for the whole head: a client sending a byte now and then
-    // cannot hold its thread longer than IO_TIMEOUT.
-    let deadline = std::time::Instant::now() + IO_TIMEOUT;
-    loop {
-        let left = deadline
-            .checked_duration_since(std::time::Instant::now())
-            .filter(|d| !d.is_zero())
-            .ok_or(HeadError::Io)?;
-        stream
-            .set_read_timeout(Some(left))
-            .map_err(|_| HeadError::Io)?;
-        let n = stream.read(&mut chunk).map_err(|_| HeadError::Io)?;
-        if n == 0 {
-            return Err(if buf.is_empty() {
-                HeadError::Io
-            } else {
-                HeadError::Malformed
-            });
-        }
-        let start = buf.len().saturating_sub(3);
-        buf.extend_from_slice(&chunk[..n]);
-        if let Some(end) = find_blank_line(&buf[start..]) {
-            let end = start + end;
-            if end > MAX_HEAD {
-                return Err(HeadError::TooLarge);
-            }
-            buf.truncate(end);
-            return String::from_utf8(buf).map_err(|_| HeadError::Malformed);
-        }
-        if buf.len() > MAX_HEAD {
-            return Err(HeadError::TooLarge);
-        }
-    }
-}
-
-fn find_blank_line(b: &[u8]) -> Option<usize> {
-    b.windows(4).position(|w| w == b"\r\n\r\n")
-}
-
-/// The status and JSON body for a request head.
-fn answer(head: &str, shared: &Shared) -> (u16, String) {
-    let mut lines = head.split("\r\n");
-    let request_line = lines.next().unwrap_or("");
-    let mut parts = request_line.split(' ');
-    let (Some(method), Some(target), Some(version), None) =
-        (parts.next(), parts.next(), parts.next(), parts.next())
-    else {
-        return (400, message("malformed request line"));
-    };
-    if !version.starts_with("HTTP/1.") {
-        return (400, message("unsupported HTTP version"));
-    }
-    let mut authorization = None;
-    for line in lines {
-        let Some((name, value)) = line.split_once(':') else {
-            return (400, message("malformed header"));
+fn serve(mut stream: TcpStream, mut slot: Slot, shared: &Shared) {
+    let (status, body) =
+        match loopback::read_head(&mut stream, Instant::now() + IO_TIMEOUT, MAX_HEAD) {
+            Ok(head) => answer(&head, &mut slot, shared),
+            Err(HeadError::TooLarge) => (431, message("request headers too large")),
+            Err(HeadError::Malformed) => (400, message("malformed request")),
+            // Timed out, gone or evicted: nobody to answer.
+            Err(HeadError::Io) => return,
         };
-        if name.eq_ignore_ascii_case("authorization") {
-            if authorization.is_some() {
-                return (400, message("more than one Authorization header"));
-            }
-            authorization = Some(value.trim_matches([' ', '\t']));
-        }
+    let _ = loopback::respond(&mut stream, status, JSON, &body, IO_TIMEOUT);
+}
+
+/// The status and JSON body for a request head. An authorised request
+/// takes its place for good (`slot.promote`) before credentials are fetched.
+fn answer(head: &Request, slot: &mut Slot, shared: &Shared) -> (u16, String) {
+    let mut authorization = head.header_values("authorization");
+    let first = authorization.next();
+    if authorization.next().is_some() {
+        return (400, message("more than one Authorization header"));
     }
-    let path = target.split_once('?').map_or(target, |(p, _)| p);
-    if path != PATH {
+    if head.path() != PATH {
         return (404, message("not found"));
     }
-    if method != "GET" {
+    if head.method != "GET" {
         return (405, message("only GET is supported"));
     }
-    match authorization {
+    match first {
         None => return (401, message("missing Authorization header")),
-        Some(v) if !constant_time_eq(v.as_bytes(), shared.token.as_bytes()) => {
+        Some(v) if !constant_time_eq(v, shared.token.as_bytes()) => {
             return (403, message("invalid Authorization token"));
         }
         Some(_) => {}
+    }
+    if !slot.promote() {
+        // Evicted while its head was read: the socket is closed already.
+        return (503, message("too many connections"));
     }
     match shared.source.credentials_json() {
         Ok(json) => (200, json),
@@ -337,26 +290,6 @@ fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     }
     let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
     std::hint::black_box(diff) == 0
-}
-
-fn respond(stream: &mut TcpStream, status: u16, body: &str) -> std::io::Result<()> {
-    let reason = match status {
-        200 => "OK",
-        400 => "Bad Request",
-        401 => "Unauthorized",
-        403 => "Forbidden",
-        404 => "Not Found",
-        405 => "Method Not Allowed",
-        431 => "Request Header Fields Too Large",
-        503 => "Service Unavailable",
-        _ => "Internal Server Error",
-    };
-    let out = format!(
-        "HTTP/1.1 {status} {reason}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
-        body.len()
-    );
-    stream.write_all(out.as_bytes())?;
-    stream.flush()
 }
 
 #[cfg(test)]
@@ -378,11 +311,5 @@ mod tests {
         assert_eq!(a.len(), 64);
         assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);
-    }
-
-    #[test]
-    fn the_blank_line_is_found_across_reads() {
-        assert_eq!(find_blank_line(b"GET / HTTP/1.1\r\n\r\n"), Some(14));
-        assert_eq!(find_blank_line(b"GET / HTTP/1.1\r\n"), None);
     }
 }

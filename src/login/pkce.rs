@@ -14,8 +14,14 @@
 //!   and the wait goes on (the CLI fails the login): the real redirect always
 //!   carries our state, so a wrong one is a stale tab of an earlier login or
 //!   another program or web page poking the port; failing would let any of
-//!   them abort the login, waiting costs nothing. `error=` ends the wait when
-//!   its state matches or it has none (as the CLI ends on any error).
+//!   them abort the login, waiting costs nothing. `error=` ends the wait
+//!   only with this login's state too (the CLI ends on any error): anyone
+//!   can call the port, and a stray `error=access_denied` would end the
+//!   login with its own `error_description` on the terminal ("run curl … |
+//!   sh"). A stray callback's text is never shown.
+//! - Idle connections from anyone cannot block the redirect: at
+//!   [`MAX_IN_FLIGHT`] the oldest connection still reading its head is
+//!   closed for the new one ([`crate::loopback::Admission`]).
 //! - The wait is bounded: [`TIMEOUT_VAR`] seconds, 600 by default (the CLI's
 //!   overall limit too).
 
@@ -28,13 +34,13 @@ use crate::cache::{self, registration, token};
 use crate::config::SsoSession;
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
+use crate::loopback::{self, Admission, Request};
 use crate::text::printable;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
-use std::io::{self, Read, Write};
+use std::io;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, mpsc};
+use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// The variable bounding the wait for the browser, in seconds.
@@ -52,7 +58,8 @@ const MAX_HEAD: usize = 16 * 1024;
 /// How long one connection may take to send its request head (the CLI waits
 /// 10 s per request).
 const PER_CONNECTION: Duration = Duration::from_secs(10);
-/// Connections read at once; more are closed unanswered.
+/// Connections read at once; past it the oldest one still reading its head is
+/// closed for the newcomer.
 const MAX_IN_FLIGHT: usize = 16;
 
 /// RFC 7636's unreserved characters, the verifier's alphabet (spec §7.2).
@@ -224,7 +231,7 @@ pub struct Callback {
 pub enum Answer {
     /// The authorization code, with our state.
     Code(String),
-    /// `error=…` (with our state, or none): the login failed in the browser.
+    /// `error=…` with our state: the login failed in the browser.
     Failed {
         error: String,
         description: Option<String>,
@@ -234,7 +241,7 @@ pub enum Answer {
 /// The wait ended without an answer.
 #[derive(Debug, PartialEq, Eq)]
 pub struct TimedOut {
-    /// Callbacks refused because their state was not ours.
+    /// Callbacks refused because they did not carry our state.
     pub wrong_state: u32,
 }
 
@@ -274,11 +281,12 @@ impl Callback {
 
     /// Answer requests until one brings the code (or an error) for `state`,
     /// or `deadline` passes. Each connection is read on a thread of its own
-    /// (at most [`MAX_IN_FLIGHT`] at once), so a browser's idle speculative
-    /// connection never holds up the one carrying the redirect.
+    /// (at most [`MAX_IN_FLIGHT`] at once, the oldest evicted for a new
+    /// one), so neither a browser's idle speculative connection nor another
+    /// user's idle ones hold up the one carrying the redirect.
     pub fn wait(&self, state: &str, deadline: Instant) -> std::result::Result<Answer, TimedOut> {
         let (tx, rx) = mpsc::channel::<Seen>();
-        let in_flight = Arc::new(AtomicUsize::new(0));
+        let admission = Admission::new(MAX_IN_FLIGHT);
         let mut wrong_state = 0u32;
         loop {
             while let Ok(seen) = rx.try_recv() {
@@ -296,21 +304,20 @@ impl Callback {
                 }
             }
             match self.listener.accept() {
-                Ok((stream, _)) if in_flight.load(Ordering::SeqCst) < MAX_IN_FLIGHT => {
-                    in_flight.fetch_add(1, Ordering::SeqCst);
-                    let (tx, state, count) = (tx.clone(), state.to_owned(), Arc::clone(&in_flight));
-                    let spawned = std::thread::Builder::new()
+                Ok((stream, _)) => {
+                    // Every request is answered as soon as its head is read,
+                    // so no place is ever held for long by a promoted one:
+                    // a refusal (None) closes the newcomer unanswered.
+                    let Some(mut slot) = admission.admit(&stream) else {
+                        continue;
+                    };
+                    let (tx, state) = (tx.clone(), state.to_owned());
+                    let _ = std::thread::Builder::new()
                         .name("ssoenv-pkce-callback".into())
                         .spawn(move || {
-                            let _ = tx.send(serve(stream, &state, deadline));
-                            count.fetch_sub(1, Ordering::SeqCst);
+                            let _ = tx.send(serve(stream, &state, deadline, || slot.promote()));
                         });
-                    if spawned.is_err() {
-                        in_flight.fetch_sub(1, Ordering::SeqCst);
-                    }
                 }
-                // Too many connections at once: this one is closed unanswered.
-                Ok(_) => {}
                 // Nothing waiting (or a connection that went away before it
                 // was accepted, or no file descriptor left for a moment).
                 Err(_) => {
@@ -324,69 +331,48 @@ impl Callback {
     }
 }
 
-/// Read one request head within its deadline and answer it.
-fn serve(mut stream: TcpStream, state: &str, deadline: Instant) -> Seen {
+/// Read one request head within its deadline and answer it. `promote` is
+/// called once the head is in (the connection can no longer be evicted).
+fn serve(
+    mut stream: TcpStream,
+    state: &str,
+    deadline: Instant,
+    promote: impl FnOnce() -> bool,
+) -> Seen {
     let until = deadline.min(Instant::now() + PER_CONNECTION);
-    let Some(target) = read_target(&mut stream, until) else {
+    // Too large, malformed, slow, gone or evicted: closed unanswered.
+    let Ok(head) = loopback::read_head(&mut stream, until, MAX_HEAD) else {
         return Seen::Other;
     };
-    let seen = judge(&target, state);
+    if !promote() {
+        return Seen::Other;
+    }
+    let seen = judge(&head, state);
     let (status, body) = match &seen {
-        Seen::Answer(Answer::Code(_)) => ("200 OK", PAGE_SIGNED_IN),
-        Seen::Answer(Answer::Failed { .. }) => ("200 OK", PAGE_FAILED),
-        Seen::WrongState => ("400 Bad Request", PAGE_WRONG_STATE),
-        Seen::Other if target.0 != "GET" => ("405 Method Not Allowed", PAGE_NOT_FOUND),
-        Seen::Other if path_of(&target.1) != CALLBACK_PATH => ("404 Not Found", PAGE_NOT_FOUND),
-        Seen::Other => ("400 Bad Request", PAGE_NO_CODE),
+        Seen::Answer(Answer::Code(_)) => (200, PAGE_SIGNED_IN),
+        Seen::Answer(Answer::Failed { .. }) => (200, PAGE_FAILED),
+        Seen::WrongState => (400, PAGE_WRONG_STATE),
+        Seen::Other if head.method != "GET" => (405, PAGE_NOT_FOUND),
+        Seen::Other if head.path() != CALLBACK_PATH => (404, PAGE_NOT_FOUND),
+        Seen::Other => (400, PAGE_NO_CODE),
     };
-    let _ = stream.set_write_timeout(Some(Duration::from_secs(2)));
-    let _ = write!(
-        stream,
-        "HTTP/1.1 {status}\r\nContent-Type: text/html; charset=utf-8\r\nContent-Length: {}\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n{body}",
-        body.len()
+    let _ = loopback::respond(
+        &mut stream,
+        status,
+        "text/html; charset=utf-8",
+        body,
+        Duration::from_secs(2),
     );
-    let _ = stream.flush();
     seen
 }
 
-/// The method and target of the request line, once the whole head (up to
-/// [`MAX_HEAD`] bytes) has arrived before `until`.
-fn read_target(stream: &mut TcpStream, until: Instant) -> Option<(String, String)> {
-    stream.set_nonblocking(false).ok()?;
-    let mut head = Vec::with_capacity(1024);
-    let mut buf = [0u8; 2048];
-    loop {
-        if head.windows(4).any(|w| w == b"\r\n\r\n") || head.windows(2).any(|w| w == b"\n\n") {
-            break;
-        }
-        let left = until.saturating_duration_since(Instant::now());
-        if left.is_zero() || head.len() >= MAX_HEAD {
-            return None;
-        }
-        stream.set_read_timeout(Some(left)).ok()?;
-        match stream.read(&mut buf) {
-            Ok(0) | Err(_) => return None,
-            Ok(n) => head.extend_from_slice(&buf[..n.min(MAX_HEAD - head.len())]),
-        }
-    }
-    let line = head.split(|b| *b == b'\n').next()?;
-    let line = std::str::from_utf8(line).ok()?.trim_end_matches('\r');
-    let mut words = line.split(' ');
-    let method = words.next()?.to_owned();
-    let target = words.next()?.to_owned();
-    Some((method, target))
-}
-
-fn path_of(target: &str) -> &str {
-    target.split_once('?').map_or(target, |(p, _)| p)
-}
-
-/// What a request (method, target) means for the login waiting for `state`.
-fn judge((method, target): &(String, String), state: &str) -> Seen {
-    if method != "GET" || path_of(target) != CALLBACK_PATH {
+/// What a request means for the login waiting for `state`: only one that
+/// carries `state` may end the wait, with a code or an error.
+fn judge(head: &Request, state: &str) -> Seen {
+    if head.method != "GET" || head.path() != CALLBACK_PATH {
         return Seen::Other;
     }
-    let query = target.split_once('?').map_or("", |(_, q)| q);
+    let query = head.query();
     let got = |name: &str| {
         query
             .split('&')
@@ -398,7 +384,8 @@ fn judge((method, target): &(String, String), state: &str) -> Seen {
     let their_state = got("state");
     let ours = their_state.as_deref().is_some_and(|s| same(s, state));
     if let Some(error) = got("error") {
-        if !ours && their_state.is_some() {
+        if !ours {
+            // Missing or another login's: its text is not shown anywhere.
             return Seen::WrongState;
         }
         return Seen::Answer(Answer::Failed {
@@ -574,6 +561,7 @@ fn show_and_open(env: &Env, url: &str, subject: &Subject) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::io::{Read, Write};
 
     #[test]
     fn the_challenge_of_rfc_7636_appendix_b_is_computed() {
@@ -641,8 +629,12 @@ mod tests {
         assert!(url.contains("&scopes=a%3Ab%20c&"), "{url}");
     }
 
-    fn req(target: &str) -> (String, String) {
-        ("GET".into(), target.into())
+    fn req(target: &str) -> Request {
+        Request {
+            method: "GET".into(),
+            target: target.into(),
+            headers: Vec::new(),
+        }
     }
 
     #[test]
@@ -667,7 +659,10 @@ mod tests {
         );
         assert_eq!(
             judge(
-                &("POST".into(), format!("/oauth/callback?code=abc&state={s}")),
+                &Request {
+                    method: "POST".into(),
+                    ..req(&format!("/oauth/callback?code=abc&state={s}"))
+                },
                 s
             ),
             Seen::Other
@@ -680,7 +675,7 @@ mod tests {
     }
 
     #[test]
-    fn an_error_ends_the_wait_unless_it_carries_another_state() {
+    fn an_error_ends_the_wait_only_with_this_logins_state() {
         let s = "st";
         assert_eq!(
             judge(
@@ -692,10 +687,14 @@ mod tests {
                 description: Some("User said no".into())
             })
         );
-        assert!(matches!(
-            judge(&req("/oauth/callback?error=access_denied"), s),
-            Seen::Answer(Answer::Failed { .. })
-        ));
+        // No state: a stray (anyone can call the port), refused, its text dropped.
+        assert_eq!(
+            judge(
+                &req("/oauth/callback?error=access_denied&error_description=run+curl+x+%7C+sh"),
+                s
+            ),
+            Seen::WrongState
+        );
         assert_eq!(
             judge(&req("/oauth/callback?error=access_denied&state=zz"), s),
             Seen::WrongState
