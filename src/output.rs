@@ -129,3 +129,28 @@ pub fn table(rows: &[Vec<String>]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn notes_and_warnings_are_kept_while_captured_and_nesting_restores_the_outer_capture() {
+        let ((n, inner), outer) = captured(|| {
+            note("outer \x1b");
+            let r = captured(|| {
+                warn("inner");
+                note_error(&Error::runtime("failed").hint("do this"));
+                7
+            });
+            warn_error(&Error::runtime("kept"));
+            r
+        });
+        assert_eq!(n, 7);
+        assert_eq!(
+            inner,
+            "ssoenv: warning: inner\nssoenv: failed\nhint: do this\n"
+        );
+        assert_eq!(outer, "ssoenv: outer \\e\nssoenv: warning: kept\n");
+    }
+}

@@ -17,6 +17,8 @@ use support::*;
 /// `browser.log`.
 fn browser(sb: &Sandbox, mode: &str) -> (String, std::path::PathBuf) {
     let log = sb.dir.path().join("browser.log");
+    // The attacker's command line without its port and count, as a Python list.
+    let flood = format!("{:?}", &flood_command(0, 0)[..7]);
     let script = sb.dir.path().join("browser.py");
     std::fs::write(
         &script,
@@ -62,8 +64,6 @@ s, body = get(url)
 log.write("final %d %s\n" % (s, body)); log.flush()
 "#,
             log = log.display().to_string(),
-            // The attacker's command line without its port and count.
-            flood = format!("{:?}", &flood_command(0, 0)[..7]),
         ),
     )
     .unwrap();
