@@ -226,12 +226,13 @@ fn from_process_runs_the_quoted_credential_process_line_for_a_hostile_profile_na
         return;
     }
     let sb = Sandbox::new();
-    // A profile name with a space, `$`, a quote and `~`: the JS SDK runs the
-    // line with `sh -c`, so only the quoting keeps it one argument.
+    // A profile name with spaces, `$`, a quote and `~` (quoted in its header,
+    // as botocore splits headers with shlex): the JS SDK runs the line with
+    // `sh -c`, so only the quoting keeps it one argument, unexpanded.
     let odd = "dev $HOME it's ~ x";
     let line = ssoenv::cmd::credential_process::config_line(BIN, odd);
     sb.write_config(&format!(
-        "{CONFIG}\n[profile {odd}]\nsso_session = corp\nsso_account_id = 111111111111\n\
+        "{CONFIG}\n[profile \"{odd}\"]\nsso_session = corp\nsso_account_id = 111111111111\n\
          sso_role_name = AdministratorAccess\n\n[profile cp]\ncredential_process = {line}\n"
     ));
     let out = sb.run(["login", odd]);
