@@ -177,7 +177,7 @@ pub fn run(outer: &Env) -> Result<i32> {
     let again = role_credentials()?;
     let took = started.elapsed();
     let changes =
-        credentials::env::session_changes(&dev.name, &again, dev.region.as_deref(), false);
+        credentials::env::session_changes(&dev.name, &again, dev.region.as_deref(), false, true);
     let masked: Vec<_> = changes
         .into_iter()
         .map(|(k, v)| {

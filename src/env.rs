@@ -33,6 +33,10 @@ pub const SSOENV_BACKGROUND_RENEW: &str = "SSOENV_BACKGROUND_RENEW";
 pub const SSOENV_LOGIN_FLOW: &str = "SSOENV_LOGIN_FLOW";
 /// Seconds a PKCE login waits for the browser (default 600).
 pub const SSOENV_PKCE_TIMEOUT: &str = "SSOENV_PKCE_TIMEOUT";
+/// `0` (or `false`, `no`, `off`): `use` unsets AWS_PROFILE instead of setting it, and `exec`'s
+/// child gets none, so the AWS SDK for JavaScript v3 takes the exported keys (with AWS_PROFILE
+/// set, its default chain skips them). Unset, empty or `1` (`true`, `yes`, `on`): exported.
+pub const SSOENV_EXPORT_AWS_PROFILE: &str = "SSOENV_EXPORT_AWS_PROFILE";
 pub const NO_COLOR: &str = "NO_COLOR";
 pub const DISPLAY: &str = "DISPLAY";
 pub const WAYLAND_DISPLAY: &str = "WAYLAND_DISPLAY";

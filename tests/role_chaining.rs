@@ -482,3 +482,60 @@ fn botocore_reuses_the_cache_file_ssoenv_wrote_and_ssoenv_reuses_botocores() {
     );
     assert_eq!(assume_roles(&sb), calls + 1, "ssoenv made no AssumeRole");
 }
+
+/// The regions the AssumeRole calls since call `from` were signed in.
+fn signing_regions(sb: &Sandbox, from: usize) -> Vec<String> {
+    sb.emu.assume_role_calls()[from..]
+        .iter()
+        .map(|c| c.signing_region.clone())
+        .collect()
+}
+
+#[test]
+fn every_assume_role_of_a_chain_is_signed_in_the_used_profiles_region_as_botocore_does() {
+    // chained2 (ap-southeast-2) ← chained (no region of its own, dev's eu-west-1 for
+    // AWS_REGION) ← dev. tests/js_sdk.rs has an inner link with its own region.
+    let sb = sandbox();
+    login(&sb);
+    let region_env: [(&str, Option<&str>); 3] = [
+        ("no region in the environment", None),
+        ("AWS_DEFAULT_REGION", Some("ca-central-1")),
+        ("AWS_REGION", Some("sa-east-1")),
+    ];
+    for (var, value) in region_env {
+        let _ = std::fs::remove_dir_all(sb.cli_cache());
+        let before = sb.emu.assume_role_calls().len();
+        let mut cmd = sb.cmd(["use", "chained2", "--shell", "bash"]);
+        if let Some(v) = value {
+            cmd.env(var, v);
+        }
+        let out = cmd.output().unwrap();
+        assert!(out.status.success(), "{var}: {}", stderr(&out));
+        let want = value.unwrap_or("ap-southeast-2");
+        assert_eq!(signing_regions(&sb, before), [want, want], "ssoenv, {var}");
+        // botocore (boto3, the AWS CLI) signs both links in the same region.
+        if have_botocore() && var != "AWS_REGION" {
+            let before = sb.emu.assume_role_calls().len();
+            let mut py = sb.python(
+                "import botocore.session\n\
+                 botocore.session.Session(profile='chained2').get_credentials().get_frozen_credentials()",
+            );
+            if let Some(v) = value {
+                py.env(var, v);
+            }
+            let out = py.output().unwrap();
+            assert!(out.status.success(), "botocore: {}", stderr(&out));
+            assert_eq!(
+                signing_regions(&sb, before),
+                [want, want],
+                "botocore, {var}"
+            );
+        }
+    }
+    // A one-level chain with no region of its own: STS's global endpoint,
+    // signed for us-east-1, not the SSO source's eu-west-1.
+    let _ = std::fs::remove_dir_all(sb.cli_cache());
+    let before = sb.emu.assume_role_calls().len();
+    use_bash(&sb, "chained");
+    assert_eq!(signing_regions(&sb, before), ["us-east-1"]);
+}

@@ -206,7 +206,25 @@ fn config_checks(
             }
         },
     };
-    let profile = match config.profile(&name) {
+    let resolved = config.profile(&name);
+    if resolved.is_ok()
+        && let Ok(me) = std::env::current_exe()
+    {
+        // The line to give any SDK this profile's credentials (quoted for
+        // botocore's split and for the `sh -c` of the JS and Rust SDKs).
+        checks.push(check(
+            "sdk",
+            Status::Ok,
+            format!(
+                "for other tools: credential_process = {}",
+                crate::text::printable(&super::credential_process::config_line(
+                    &me.to_string_lossy(),
+                    &name
+                ))
+            ),
+        ));
+    }
+    let profile = match resolved {
         Ok(Profile::Sso(p)) => p,
         Ok(Profile::AssumeRole(c)) => return chain_checks(&name, from, &c, now, home, checks),
         Err(e) => {

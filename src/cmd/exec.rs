@@ -18,6 +18,8 @@ use std::path::Path;
 use std::process::Command;
 
 pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
+    // A bad value is refused before anything runs (`--server` never sets AWS_PROFILE).
+    let export_profile = credentials::env::export_aws_profile(env)?;
     let config = Config::load(env)?;
     let Some(name) = super::pick::choose_profile(args.profile, &config, env, || {
         super::pick::no_profile_named(&config, "name one: `ssoenv exec PROFILE -- CMD [ARGS...]`")
@@ -62,7 +64,7 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
         let server = credentials::server::Server::start(source)?;
         credentials::env::server_changes(&name, &server.url(), server.token(), region.as_deref())
     } else {
-        credentials::env::session_changes(profile.name(), &creds, region, false)
+        credentials::env::session_changes(profile.name(), &creds, region, false, export_profile)
     };
     for (name, value) in changes {
         match value {

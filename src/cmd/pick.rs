@@ -12,9 +12,13 @@ use crate::login::TokenState;
 use std::path::Path;
 use time::OffsetDateTime;
 
-/// `AWS_PROFILE` when set and not empty.
+/// The profile of this shell: `AWS_PROFILE` when set and not empty, else
+/// `SSOENV_PROFILE` (what `use` exports, also with
+/// `SSOENV_EXPORT_AWS_PROFILE=0`, when AWS_PROFILE is left unset).
 pub fn aws_profile(env: &Env) -> Option<String> {
-    env.non_empty(env::AWS_PROFILE).map(str::to_owned)
+    env.non_empty(env::AWS_PROFILE)
+        .or_else(|| env.non_empty(env::SSOENV_PROFILE))
+        .map(str::to_owned)
 }
 
 /// `AWS_PROFILE`, else `default` when it is an SSO profile (as `aws sso login`

@@ -23,6 +23,7 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
         give_up_after(BACKGROUND_RENEW_DEADLINE);
     }
     let shell = Shell::detect(args.shell, env)?;
+    let export_profile = credentials::env::export_aws_profile(env)?;
     let config = Config::load(env)?;
     let Some(name) =
         super::pick::choose_profile(args.profile, &config, env, || which_profile(&config, shell))?
@@ -40,6 +41,7 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
         &creds,
         region,
         renewable_profile(env, &profile),
+        export_profile,
     ))?;
     if std::io::stdout().is_terminal() {
         // Never print secrets to a terminal: say how to use the output instead.

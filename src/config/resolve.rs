@@ -38,9 +38,14 @@ pub struct ChainedProfile {
     pub external_id: Option<String>,
     pub duration_seconds: Option<u32>,
     pub mfa_serial: Option<String>,
-    /// The profile's own `region`, else its source's (for STS and `AWS_REGION`).
+    /// The profile's own `region`, else its source's (for `AWS_REGION`).
     pub region: Option<String>,
-    /// This profile's endpoint settings (for the STS endpoint).
+    /// The profile's own `region` key only: the region botocore signs this
+    /// chain's AssumeRole calls in when this is the profile being used
+    /// ([`ChainedProfile::sts_region`]).
+    pub own_region: Option<String>,
+    /// This profile's endpoint settings (for the STS endpoint when this is
+    /// the profile being used: one STS client for the whole chain).
     pub endpoints: ConfiguredEndpoints,
     pub source: RoleSource,
 }
@@ -144,6 +149,22 @@ impl ChainedProfile {
                 }
             }
         }
+    }
+
+    /// The region every AssumeRole of this chain is signed in (and whose
+    /// STS endpoint it goes to) when this is the profile being used. botocore
+    /// makes one STS client for the whole chain (`AssumeRoleProvider`'s
+    /// `client_creator`, created with the session's region: the environment's,
+    /// else this profile's own `region`, not inherited from its source); the
+    /// JS and Rust SDKs do the same. `AWS_REGION` (the AWS CLI v2, the JS and
+    /// Rust SDKs), else `AWS_DEFAULT_REGION` (botocore), else `own_region`;
+    /// None: STS's global endpoint, signed for us-east-1.
+    pub fn sts_region<'a>(&'a self, env: &'a crate::env::Env) -> Option<&'a str> {
+        env.non_empty(crate::env::AWS_REGION)
+            .or_else(|| env.non_empty(crate::env::AWS_DEFAULT_REGION))
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .or(self.own_region.as_deref())
     }
 
     /// `profile "a" → "b" → "c"`, escaped for a terminal.
@@ -411,6 +432,12 @@ impl Config {
                     ));
             }
         };
+        let own_region = match self.value(sec, Key::REGION) {
+            Some(v) => Some(self.string(scope, "region", v)?)
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
+            None => None,
+        };
         let chained = ChainedProfile {
             name: name.to_owned(),
             role_arn: role_arn.to_owned(),
@@ -418,13 +445,7 @@ impl Config {
             external_id,
             duration_seconds,
             mfa_serial,
-            region: match self.value(sec, Key::REGION) {
-                Some(v) => Some(self.string(scope, "region", v)?)
-                    .filter(|r| !r.is_empty())
-                    .map(str::to_owned),
-                None => None,
-            }
-            .or_else(|| match &source {
+            region: own_region.clone().or_else(|| match &source {
                 RoleSource::Sso(p) => p.region.clone(),
                 RoleSource::Role(c) => c.region.clone(),
                 RoleSource::Static(k) => self
@@ -435,6 +456,7 @@ impl Config {
                     .filter(|r| !r.is_empty())
                     .map(str::to_owned),
             }),
+            own_region,
             endpoints: self.endpoints(name, sec)?,
             source,
         };

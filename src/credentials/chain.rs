@@ -48,22 +48,30 @@ pub fn cache_key(c: &ChainedProfile) -> String {
 
 /// Credentials for the chained profile `c`: the cache, else AssumeRole with
 /// the source's credentials.
+/// Every AssumeRole of the chain goes to one STS endpoint, signed in one
+/// region: `c`'s ([`ChainedProfile::sts_region`], its endpoint settings),
+/// as botocore, the JS and the Rust SDKs do; an inner link's own `region`
+/// does not count.
 pub fn assumed_credentials(
     ctx: &Ctx,
     c: &ChainedProfile,
     opts: LoginOptions,
 ) -> Result<Credentials> {
-    assume(ctx, c, opts, &mut Vec::new())
+    let sts = endpoint::sts_endpoint(c.sts_region(&ctx.env), &c.endpoints, &ctx.env)?;
+    assume(ctx, c, opts, &mut Vec::new(), &sts)
 }
 
 /// `held`: the cache keys whose locks this process holds already (two steps
 /// of one chain may share a key: their role arguments are the same).
+/// `(url, region)`: the chain's STS endpoint and signing region.
 fn assume(
     ctx: &Ctx,
     c: &ChainedProfile,
     opts: LoginOptions,
     held: &mut Vec<String>,
+    sts: &(String, String),
 ) -> Result<Credentials> {
+    let (url, region) = sts;
     let key = cache_key(c);
     if !opts.force
         && let Some(creds) = assume_role::load_fresh(&ctx.home, &key, (ctx.now)())
@@ -85,7 +93,7 @@ fn assume(
     }
     let source = match &c.source {
         RoleSource::Sso(p) => role_credentials(ctx, p, opts)?,
-        RoleSource::Role(inner) => assume(ctx, inner, opts, held)?,
+        RoleSource::Role(inner) => assume(ctx, inner, opts, held, sts)?,
         RoleSource::Static(k) => Credentials {
             access_key_id: k.access_key_id.clone(),
             secret_access_key: k.secret_access_key.clone(),
@@ -94,7 +102,6 @@ fn assume(
             expiration: OffsetDateTime::UNIX_EPOCH,
         },
     };
-    let (url, region) = endpoint::sts_endpoint(c.region.as_deref(), &c.endpoints, &ctx.env)?;
     let now = (ctx.now)();
     let session = session_name(c, now);
     let code = match &c.mfa_serial {
@@ -107,13 +114,13 @@ fn assume(
     };
     let sts = Sts {
         http: ctx.http()?,
-        url: &url,
-        region: &region,
+        url,
+        region,
         now: ctx.now,
     };
     let out = sts
         .assume_role(&source, &req)
-        .map_err(|e| sts_error(c, &url, e))?;
+        .map_err(|e| sts_error(c, url, region, e))?;
     let now = (ctx.now)();
     let exp = out.credentials.expiration;
     if exp <= now {
@@ -187,7 +194,7 @@ fn mfa_code(c: &ChainedProfile, serial: &str, opts: LoginOptions) -> Result<Stri
 }
 
 /// An AssumeRole failure, with what to do about it by error code (§3.4).
-fn sts_error(c: &ChainedProfile, url: &str, e: HttpError) -> Error {
+fn sts_error(c: &ChainedProfile, url: &str, region: &str, e: HttpError) -> Error {
     let what = format!(
         "could not assume role {} (profile \"{}\")",
         printable(&c.role_arn),
@@ -233,9 +240,8 @@ fn sts_error(c: &ChainedProfile, url: &str, e: HttpError) -> Error {
             printable(&c.name)
         ),
         "RegionDisabledException" => format!(
-            "STS is not enabled in region {}: set region in profile \"{}\" to an enabled region, or ask your administrator to activate it",
-            printable(c.region.as_deref().unwrap_or("us-east-1")),
-            printable(&c.name)
+            "STS is not enabled in region {}: set region in the profile you use (or AWS_REGION) to an enabled region, or ask your administrator to activate it",
+            printable(region),
         ),
         _ => "check the profile's role settings, or try again later".to_owned(),
     };

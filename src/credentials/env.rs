@@ -2,20 +2,53 @@
 //! (design: direnv's export contract), shared by `use`, `exec` and the prompt.
 
 use crate::aws::credentials::Credentials;
-use crate::env;
+use crate::env::{self, Env};
+use crate::error::{Error, Result};
 use crate::shell::Change;
+
+/// `SSOENV_EXPORT_AWS_PROFILE`: whether `use` and `exec` set AWS_PROFILE.
+/// Unset or empty: yes (the AWS CLI reads the profile's other settings
+/// through it). `1`/`true`/`yes`/`on` yes, `0`/`false`/`no`/`off` no (any
+/// case, as SSOENV_INTERACTIVE); anything else is a usage error naming the
+/// variable, so a typo never silently keeps the profile the JS SDK prefers
+/// over the keys.
+pub fn export_aws_profile(env: &Env) -> Result<bool> {
+    let Some(raw) = env.non_empty(env::SSOENV_EXPORT_AWS_PROFILE) else {
+        return Ok(true);
+    };
+    let v = raw.trim();
+    let is = |words: [&str; 4]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
+    if is(["1", "true", "yes", "on"]) {
+        Ok(true)
+    } else if is(["0", "false", "no", "off"]) {
+        Ok(false)
+    } else {
+        Err(Error::config(format!(
+            "{} is \"{}\", which is neither on (1) nor off (0)",
+            env::SSOENV_EXPORT_AWS_PROFILE,
+            crate::text::printable(raw)
+        ))
+        .hint(format!(
+            "set {0}=0 to leave AWS_PROFILE unset (for Node.js tools), {0}=1 or unset it to export it",
+            env::SSOENV_EXPORT_AWS_PROFILE
+        )))
+    }
+}
 
 /// The changes for one profile's credentials. A region is exported as both
 /// AWS_REGION (CLI v2) and AWS_DEFAULT_REGION (boto3); with none known both
 /// are removed so a previous profile's region never leaks (spec §7).
 /// AWS_SECURITY_TOKEN is removed: botocore reads it before AWS_SESSION_TOKEN.
 /// SSOENV_RENEWABLE is `1` when `renewable` (the token has refresh material),
-/// else removed.
+/// else removed. AWS_PROFILE is set when `export_profile`
+/// ([`export_aws_profile`]), else removed: the JS SDK's default chain then
+/// takes the keys; SSOENV_PROFILE names the profile either way.
 pub fn session_changes(
     profile: &str,
     creds: &Credentials,
     region: Option<&str>,
     renewable: bool,
+    export_profile: bool,
 ) -> Vec<Change> {
     let set = |n: &str, v: &str| (n.to_owned(), Some(v.to_owned()));
     let unset = |n: &str| (n.to_owned(), None);
@@ -24,7 +57,11 @@ pub fn session_changes(
         None => unset(n),
     };
     vec![
-        set(env::AWS_PROFILE, profile),
+        if export_profile {
+            set(env::AWS_PROFILE, profile)
+        } else {
+            unset(env::AWS_PROFILE)
+        },
         set(env::AWS_ACCESS_KEY_ID, &creds.access_key_id),
         set(env::AWS_SECRET_ACCESS_KEY, &creds.secret_access_key),
         set(env::AWS_SESSION_TOKEN, &creds.session_token),

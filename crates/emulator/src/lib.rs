@@ -258,6 +258,12 @@ impl Emulator {
         lock(&self.shared).sts.last.clone()
     }
 
+    /// Every AssumeRole request that passed authentication, oldest first
+    /// (with the region each was signed for).
+    pub fn assume_role_calls(&self) -> Vec<AssumeRoleCall> {
+        lock(&self.shared).sts.calls.clone()
+    }
+
     /// The last getSigninToken request the sign-in endpoint parsed: whose
     /// credentials, and the `SessionDuration` asked for.
     pub fn last_signin_request(&self) -> Option<SigninRequest> {

@@ -54,6 +54,9 @@ pub struct AssumeRoleCall {
     pub duration_seconds: Option<String>,
     pub serial_number: Option<String>,
     pub token_code: Option<String>,
+    /// The region of the signature's credential scope (`AKID/DATE/REGION/sts/aws4_request`):
+    /// which region the client signed for.
+    pub signing_region: String,
 }
 
 /// The MFA a role requires.
@@ -72,6 +75,8 @@ pub(crate) struct Sts {
     /// The stable `AROA…` id of each role assumed so far.
     role_ids: HashMap<String, String>,
     pub last: Option<AssumeRoleCall>,
+    /// Every AssumeRole request that passed authentication, oldest first.
+    pub calls: Vec<AssumeRoleCall>,
 }
 
 impl Sts {
@@ -130,7 +135,7 @@ impl Sts {
         req: &SignedRequest,
         request_id: &str,
     ) -> Result<String, ApiError> {
-        let (access_key_id, source) = authenticate(issued, req, cx.now)?;
+        let (access_key_id, source, signing_region) = authenticate(issued, req, cx.now)?;
         let form = Query::parse(std::str::from_utf8(req.body).map_err(|_| {
             ApiError::new(400, "MalformedInput", "", "The request body is not UTF-8")
         })?);
@@ -170,8 +175,10 @@ impl Sts {
             duration_seconds: get("DurationSeconds"),
             serial_number: get("SerialNumber"),
             token_code: get("TokenCode"),
+            signing_region,
         };
         self.last = Some(call.clone());
+        self.calls.push(call.clone());
 
         let role_arn = required(&call.role_arn, "RoleArn")?;
         let session = required(&call.role_session_name, "RoleSessionName")?;
@@ -490,7 +497,7 @@ fn authenticate(
     issued: &Issued,
     req: &SignedRequest,
     now: u64,
-) -> Result<(String, IssuedCredentials), ApiError> {
+) -> Result<(String, IssuedCredentials, String), ApiError> {
     let Some(authz) = req.header("authorization") else {
         return Err(ApiError::new(
             403,
@@ -597,7 +604,11 @@ fn authenticate(
             "The security token included in the request is expired",
         ));
     }
-    Ok((a.access_key_id.to_string(), creds.clone()))
+    Ok((
+        a.access_key_id.to_string(),
+        creds.clone(),
+        a.region.to_string(),
+    ))
 }
 
 fn hmac(key: &[u8], data: impl AsRef<[u8]>) -> Vec<u8> {
