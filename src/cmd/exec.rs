@@ -54,13 +54,25 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     let region = args.region.as_deref().or(profile.region());
     let mut cmd = Command::new(program);
     cmd.args(rest);
-    // The server thread lives until this process exits, after the child.
+    // The server thread lives until this process exits, after the child; the
+    // child's config files until `run` returns, after the child too.
+    let mut child_config = None;
     let changes = if args.server {
         let region = region.map(str::to_owned);
         let name = profile.name().to_owned();
+        // The child's SDK would take `[default]`'s credential sources before the server's.
+        let files = credentials::child_config::ChildConfig::create(env, &config.path)?;
         let source = credentials::server::Source::new(ctx, profile, Some(creds));
         let server = credentials::server::Server::start(source)?;
-        credentials::env::server_changes(&name, &server.url(), server.token(), region.as_deref())
+        let mut changes = credentials::env::server_changes(
+            &name,
+            &server.url(),
+            server.token(),
+            region.as_deref(),
+        );
+        changes.extend(files.changes());
+        child_config = Some(files);
+        changes
     } else {
         credentials::env::session_changes(profile.name(), &creds, region, false)
     };
@@ -88,6 +100,7 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     let status = child
         .wait()
         .map_err(|e| Error::runtime(format!("could not wait for {shown}")).cause(e))?;
+    drop(child_config);
     Ok(exit_code(status))
 }
 
