@@ -5,7 +5,9 @@
 //! a shell reports it; a missing command gives 127, one that cannot run 126.
 //! With `--server` the child gets no keys but the URL and token of a
 //! container-credentials endpoint served from this process
-//! (`credentials::server`), so its SDK refreshes credentials as they age.
+//! (`credentials::server`), so its SDK refreshes credentials as they age,
+//! and a config without credential sources (`credentials::child_config`), so
+//! that its SDK asks the server rather than `[default]`.
 
 use crate::cli::ExecArgs;
 use crate::config::Config;

@@ -20,9 +20,9 @@
 //! secret: what is removed is exactly what could.
 
 use crate::config::edit::Document;
-use crate::shell::Change;
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
+use crate::shell::Change;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -264,7 +264,11 @@ mod tests {
     fn the_files_are_private_and_gone_after_drop() {
         let tmp = tempfile::tempdir().unwrap();
         let config = tmp.path().join("config");
-        std::fs::write(&config, "[default]\nsso_role_name = R\nregion = us-east-1\n").unwrap();
+        std::fs::write(
+            &config,
+            "[default]\nsso_role_name = R\nregion = us-east-1\n",
+        )
+        .unwrap();
         let env = Env::from_pairs([("TMPDIR", tmp.path().to_str().unwrap())]);
         let files = ChildConfig::create(&env, &config).unwrap();
         let changes = files.changes();
