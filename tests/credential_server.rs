@@ -446,7 +446,8 @@ fn the_rust_sdk_under_exec_server_uses_the_served_profile_not_an_sso_default_pro
 
 #[cfg(unix)]
 #[test]
-fn exec_server_removes_the_childs_config_directory_when_it_is_terminated() {
+fn exec_server_removes_the_childs_config_directory_on_sigterm_and_keeps_an_ignored_sighup_ignored()
+{
     let (sb, tmp) = sandbox_with_an_sso_default_profile();
     let ready = sb.dir.path().join("ready");
     let script = format!(
@@ -454,13 +455,20 @@ fn exec_server_removes_the_childs_config_directory_when_it_is_terminated() {
          mv '{r}.tmp' '{r}'; exec sleep 60",
         r = ready.display()
     );
-    let mut child = sb
-        .cmd(["exec", "--server", "prod", "--", "sh", "-c", &script])
-        .env("TMPDIR", &tmp)
+    let mut cmd = sb.cmd(["exec", "--server", "prod", "--", "sh", "-c", &script]);
+    cmd.env("TMPDIR", &tmp)
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
+        .stderr(Stdio::null());
+    // Started under `nohup`: SIGHUP ignored.
+    // SAFETY: signal(2) with SIG_IGN between fork and exec is async-signal-safe.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGHUP, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
     let seen = wait_for_file(&ready).expect("the child started");
     assert!(
         seen.starts_with("[default]\nregion = us-east-1\n\n[sso-session corp]\n"),
@@ -471,6 +479,15 @@ fn exec_server_removes_the_childs_config_directory_when_it_is_terminated() {
         "{seen}"
     );
     assert!(seen.contains("drwx------"), "{seen}");
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 1);
+    // An ignored SIGHUP stays ignored: exec and its server live on, files and all.
+    // SAFETY: kill(2) on the ssoenv process this test started.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGHUP) }, 0);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "exec died of an ignored SIGHUP"
+    );
     assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 1);
     // SAFETY: kill(2) on the ssoenv process this test started.
     assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);

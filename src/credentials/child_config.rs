@@ -133,6 +133,7 @@ fn private_dir(base: &Path) -> Result<PathBuf> {
         let name: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
         let dir = base.join(format!("ssoenv-exec-{name}"));
         let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(false);
         #[cfg(unix)]
         {
             use std::os::unix::fs::DirBuilderExt;
@@ -178,7 +179,7 @@ fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
 mod signals {
     use super::ChildConfig;
     use std::ffi::CString;
-    use std::sync::atomic::{AtomicPtr, Ordering};
+    use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering};
 
     /// The paths to remove, as C strings: config, credentials, directory.
     struct Paths([CString; 3]);
@@ -188,6 +189,11 @@ mod signals {
     static PATHS: AtomicPtr<Paths> = AtomicPtr::new(std::ptr::null_mut());
 
     const SIGNALS: [libc::c_int; 2] = [libc::SIGTERM, libc::SIGHUP];
+    /// Their dispositions before (SIG_DFL unless ignored), restored by `forget`.
+    static SAVED: [AtomicUsize; 2] = [
+        AtomicUsize::new(libc::SIG_DFL),
+        AtomicUsize::new(libc::SIG_DFL),
+    ];
 
     pub(super) fn remove_on_termination(files: &ChildConfig) {
         use std::os::unix::ffi::OsStrExt;
@@ -202,21 +208,29 @@ mod signals {
             // SAFETY: `old` came from Box::into_raw above and is no longer published.
             drop(unsafe { Box::from_raw(old) });
         }
-        for sig in SIGNALS {
+        for (sig, saved) in SIGNALS.iter().zip(&SAVED) {
             // SAFETY: `handler` only calls async-signal-safe functions
             // (unlink, rmdir, signal, raise).
-            unsafe {
-                libc::signal(sig, handler as *const () as libc::sighandler_t);
+            let previous =
+                unsafe { libc::signal(*sig, handler as *const () as libc::sighandler_t) };
+            if previous == libc::SIG_IGN {
+                // Ignored (`nohup ssoenv exec --server …`): it stays ignored,
+                // and the server outlives the terminal as before.
+                // SAFETY: SIG_IGN installs no code.
+                unsafe { libc::signal(*sig, libc::SIG_IGN) };
+            }
+            if previous != libc::SIG_ERR {
+                saved.store(previous, Ordering::SeqCst);
             }
         }
     }
 
     /// The files are gone (or going): the handler has nothing to remove.
     pub(super) fn forget() {
-        for sig in SIGNALS {
-            // SAFETY: restores the default disposition; no Rust code involved.
+        for (sig, saved) in SIGNALS.iter().zip(&SAVED) {
+            // SAFETY: restores the disposition found before (default or ignored).
             unsafe {
-                libc::signal(sig, libc::SIG_DFL);
+                libc::signal(*sig, saved.load(Ordering::SeqCst));
             }
         }
         let old = PATHS.swap(std::ptr::null_mut(), Ordering::SeqCst);
