@@ -260,11 +260,49 @@ mod signals {
 mod tests {
     use super::*;
 
+    const MIXED: &str = "\u{feff}# my config\r\n[default]\r\nsso_session = corp\r\nsso_account_id = 111111111111\r\nsso_role_name = Admin\r\nregion = eu-west-1\r\noutput = json\r\n\r\n[sso-session corp]\r\nsso_start_url = https://d-1.awsapps.com/start\r\nsso_region = us-east-1\r\n\r\n[profile keys]\r\nAWS_Access_Key_ID = AKIA\r\naws_secret_access_key: secret\r\n  still the secret\r\n\r\n  and this\r\ns3 =\r\n  addressing_style = path\r\n  role_arn = stays: a sub-section key\r\nregion = us-east-2 ; kept\r\n[profile chain]\r\n  role_arn = arn:aws:iam::1:role/R\r\nsource_profile = keys\r\nmfa_serial = arn:aws:iam::1:mfa/me\r\ncredential_process = /bin/echo\r\n[DEFAULT]\r\ncredential_process = /bin/false\r\nweb_identity_token_file = /t\r\nlogin_session = arn:aws:iam::1:user/me\r\nmax_attempts = 3\r\n[services s]\r\nsts =\r\n  endpoint_url = http://127.0.0.1:1\r\n";
+
     #[test]
     fn every_credential_source_goes_from_every_section_and_every_other_byte_stays() {
-        let config = "\u{feff}# my config\r\n[default]\r\nsso_session = corp\r\nsso_account_id = 111111111111\r\nsso_role_name = Admin\r\nregion = eu-west-1\r\noutput = json\r\n\r\n[sso-session corp]\r\nsso_start_url = https://d-1.awsapps.com/start\r\nsso_region = us-east-1\r\n\r\n[profile keys]\r\nAWS_Access_Key_ID = AKIA\r\naws_secret_access_key: secret\r\n  still the secret\r\n\r\n  and this\r\ns3 =\r\n  addressing_style = path\r\n  role_arn = stays: a sub-section key\r\nregion = us-east-2 ; kept\r\n[profile chain]\r\n  role_arn = arn:aws:iam::1:role/R\r\nsource_profile = keys\r\nmfa_serial = arn:aws:iam::1:mfa/me\r\ncredential_process = /bin/echo\r\n[DEFAULT]\r\ncredential_process = /bin/false\r\nweb_identity_token_file = /t\r\nlogin_session = arn:aws:iam::1:user/me\r\nmax_attempts = 3\r\n[services s]\r\nsts =\r\n  endpoint_url = http://127.0.0.1:1\r\n";
         let want = "\u{feff}# my config\r\n[default]\r\nregion = eu-west-1\r\noutput = json\r\n\r\n[sso-session corp]\r\n\r\n[profile keys]\r\n\r\ns3 =\r\n  addressing_style = path\r\n  role_arn = stays: a sub-section key\r\nregion = us-east-2 ; kept\r\n[profile chain]\r\n[DEFAULT]\r\nmax_attempts = 3\r\n[services s]\r\nsts =\r\n  endpoint_url = http://127.0.0.1:1\r\n";
-        assert_eq!(without_credentials(config.as_bytes()).unwrap(), want);
+        assert_eq!(without_credentials(MIXED.as_bytes()).unwrap(), want);
+    }
+
+    /// botocore reads the copy as the original less the credential keys: same sections, same
+    /// values, same sub-sections.
+    #[test]
+    fn botocore_reads_the_copy_as_the_original_without_the_credential_keys() {
+        if !crate::test_support::have_botocore() {
+            return;
+        }
+        let tmp = tempfile::tempdir().unwrap();
+        let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+        // Python refuses a BOM (ssoenv's reader accepts one).
+        let mixed = MIXED.trim_start_matches('\u{feff}');
+        std::fs::write(&a, mixed).unwrap();
+        std::fs::write(&b, without_credentials(mixed.as_bytes()).unwrap()).unwrap();
+        let script = "import sys, json\n\
+            from botocore.configloader import raw_config_parse\n\
+            keys = set(json.loads(sys.argv[3]))\n\
+            a = raw_config_parse(sys.argv[1])\n\
+            b = raw_config_parse(sys.argv[2])\n\
+            a = {s: {k: v for k, v in d.items() if k not in keys} for s, d in a.items()}\n\
+            assert a == b, (a, b)\n\
+            assert b['default'] == {'region': 'eu-west-1', 'output': 'json', 'max_attempts': '3'}, b\n\
+            print('same')\n";
+        let out = std::process::Command::new("python3")
+            .args(["-c", script])
+            .arg(&a)
+            .arg(&b)
+            .arg(serde_json::to_string(CREDENTIAL_KEYS).unwrap())
+            .output()
+            .unwrap();
+        assert_eq!(
+            String::from_utf8_lossy(&out.stdout),
+            "same\n",
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
     }
 
     #[test]
