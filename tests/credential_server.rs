@@ -343,6 +343,171 @@ fn botocore_in_the_child_refreshes_credentials_from_the_server() {
     assert_eq!(sb.emu.stats().get_role_credentials, 2);
 }
 
+/// The sandbox's config with an SSO `[default]` for account 111111111111 (as
+/// `aws configure sso` leaves it for many people); `prod` is 333333333333.
+fn sandbox_with_an_sso_default_profile() -> (Sandbox, std::path::PathBuf) {
+    let sb = Sandbox::new();
+    let tmp = sb.dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    sb.write_config(&CONFIG.replace(
+        "[default]\nregion = us-east-1\n",
+        "[default]\nsso_session = corp\nsso_account_id = 111111111111\n\
+         sso_role_name = AdministratorAccess\nregion = us-east-1\n",
+    ));
+    login(&sb, "prod");
+    (sb, tmp)
+}
+
+/// The account of credentials the emulator issued under this key id.
+fn account_of(sb: &Sandbox, access_key_id: &str) -> String {
+    let issued = sb
+        .emu
+        .issued_credentials(access_key_id)
+        .unwrap_or_else(|| panic!("the emulator never issued {access_key_id:?}"));
+    issued.arn.split(':').nth(4).unwrap().to_owned()
+}
+
+/// `ssoenv exec --server prod -- CMD…` with no instance metadata to fall back
+/// to and TMPDIR in the sandbox; the child's stdout.
+fn exec_server_prod(sb: &Sandbox, tmp: &std::path::Path, command: &[&str]) -> String {
+    let out = sb
+        .cmd(["exec", "--server", "prod", "--"].iter().chain(command))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("TMPDIR", tmp)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "the child failed: {}", stderr(&out));
+    assert_eq!(
+        std::fs::read_dir(tmp).unwrap().count(),
+        0,
+        "the child's config directory is removed when exec ends"
+    );
+    stdout(&out)
+}
+
+#[test]
+fn botocore_under_exec_server_uses_the_served_profile_not_an_sso_default_profile() {
+    if !have_botocore() {
+        return;
+    }
+    let (sb, tmp) = sandbox_with_an_sso_default_profile();
+    let script = "import botocore.session\n\
+        s = botocore.session.Session()\n\
+        c = s.get_credentials()\n\
+        print(c.method)\n\
+        print(c.get_frozen_credentials().access_key)\n\
+        print(s.get_config_variable('region'))\n";
+    let out = exec_server_prod(&sb, &tmp, &["python3", "-c", script]);
+    let lines: Vec<&str> = out.lines().collect();
+    assert_eq!(lines[0], "container-role", "{lines:?}");
+    assert_eq!(account_of(&sb, lines[1]), "333333333333", "{lines:?}");
+    // `[default]`'s other settings still reach the child.
+    assert_eq!(lines[2], "us-east-1", "{lines:?}");
+}
+
+/// The AWS SDK for Rust's probe (tests/rust-sdk), built here with
+/// `cargo build --locked` into target/rust-sdk (about 2 minutes the first
+/// time on 2 cores; nothing afterwards). None (skipped) when it cannot be
+/// built, e.g. offline; under CI that fails instead.
+fn rust_sdk_probe() -> Option<std::path::PathBuf> {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| root.join("target"))
+        .join("rust-sdk");
+    let out = std::process::Command::new(env!("CARGO"))
+        .args(["build", "--locked", "--quiet", "--manifest-path"])
+        .arg(root.join("tests/rust-sdk/Cargo.toml"))
+        .arg("--target-dir")
+        .arg(&target)
+        .output()
+        .unwrap();
+    if !out.status.success() {
+        assert!(
+            std::env::var_os("CI").is_none(),
+            "the AWS SDK for Rust probe is required under CI: {}",
+            stderr(&out)
+        );
+        eprintln!("skipping: could not build tests/rust-sdk: {}", stderr(&out));
+        return None;
+    }
+    Some(target.join("debug/ssoenv-rust-sdk-probe"))
+}
+
+#[test]
+fn the_rust_sdk_under_exec_server_uses_the_served_profile_not_an_sso_default_profile() {
+    let Some(probe) = rust_sdk_probe() else {
+        return;
+    };
+    let (sb, tmp) = sandbox_with_an_sso_default_profile();
+    let out = exec_server_prod(&sb, &tmp, &[probe.to_str().unwrap()]);
+    assert_eq!(account_of(&sb, out.trim()), "333333333333", "{out}");
+}
+
+#[cfg(unix)]
+#[test]
+fn exec_server_removes_the_childs_config_directory_on_sigterm_and_keeps_an_ignored_sighup_ignored()
+{
+    let (sb, tmp) = sandbox_with_an_sso_default_profile();
+    let ready = sb.dir.path().join("ready");
+    let script = format!(
+        "echo $$ > '{r}.pid'; cat \"$AWS_CONFIG_FILE\" > '{r}.tmp'; ls -ld \"${{AWS_CONFIG_FILE%/*}}\" >> '{r}.tmp'; \
+         mv '{r}.tmp' '{r}'; exec sleep 60",
+        r = ready.display()
+    );
+    let mut cmd = sb.cmd(["exec", "--server", "prod", "--", "sh", "-c", &script]);
+    cmd.env("TMPDIR", &tmp)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    // Started under `nohup`: SIGHUP ignored.
+    // SAFETY: signal(2) with SIG_IGN between fork and exec is async-signal-safe.
+    unsafe {
+        use std::os::unix::process::CommandExt;
+        cmd.pre_exec(|| {
+            libc::signal(libc::SIGHUP, libc::SIG_IGN);
+            Ok(())
+        });
+    }
+    let mut child = cmd.spawn().unwrap();
+    let seen = wait_for_file(&ready).expect("the child started");
+    assert!(
+        seen.starts_with("[default]\nregion = us-east-1\n\n[sso-session corp]\n"),
+        "{seen}"
+    );
+    assert!(
+        !seen.contains("sso_account_id") && !seen.contains("aws_access_key_id"),
+        "{seen}"
+    );
+    assert!(seen.contains("drwx------"), "{seen}");
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 1);
+    // An ignored SIGHUP stays ignored: exec and its server live on, files and all.
+    // SAFETY: kill(2) on the ssoenv process this test started.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGHUP) }, 0);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "exec died of an ignored SIGHUP"
+    );
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 1);
+    // SAFETY: kill(2) on the ssoenv process this test started.
+    assert_eq!(unsafe { libc::kill(child.id() as i32, libc::SIGTERM) }, 0);
+    let status = child.wait().unwrap();
+    use std::os::unix::process::ExitStatusExt;
+    assert_eq!(status.signal(), Some(libc::SIGTERM));
+    assert_eq!(
+        std::fs::read_dir(&tmp).unwrap().count(),
+        0,
+        "removed on SIGTERM"
+    );
+    let sleeper: i32 = std::fs::read_to_string(sb.dir.path().join("ready.pid"))
+        .unwrap()
+        .trim()
+        .parse()
+        .unwrap();
+    // SAFETY: kill(2) on the child's `sleep`, started by this test.
+    unsafe { libc::kill(sleeper, libc::SIGKILL) };
+}
+
 #[test]
 fn the_server_refuses_requests_without_the_exact_token() {
     let sb = Sandbox::new();

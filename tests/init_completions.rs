@@ -5,7 +5,7 @@ use clap_complete::Shell;
 use std::process::Command;
 
 mod support;
-use support::{BASH, BIN, FISH, RealShell, ZSH, have};
+use support::{BASH, BIN, FISH, RealShell, Tmux, ZSH, have};
 
 #[test]
 fn committed_completions_match_the_cli() {
@@ -284,7 +284,7 @@ fn zsh_completes_sessions_and_hands_exec_commands_to_normal() {
     );
     assert!(z.contains("--check["), "status --check");
     assert_eq!(
-        z.matches("'*::command -- ").count(),
+        z.matches("'*:::command -- ").count(),
         z.matches(":_normal' ").count(),
         "exec's command"
     );
@@ -307,6 +307,79 @@ fn zsh_completes_sessions_and_hands_exec_commands_to_normal() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+/// zsh in a terminal, with compinit, through the committed `_ssoenv` on fpath and through
+/// `ssoenv init zsh`: Tab after `ssoenv exec ` offers the profiles and nothing else, and the
+/// word after the profile (with `--` or without) completes as a command name.
+#[test]
+fn zsh_tab_completes_exec_profiles_then_a_command_in_a_real_terminal() {
+    if !have("tmux") || !have("zsh") {
+        return;
+    }
+    let (home, path) = sandbox();
+    let tools = home.path().join("tools");
+    std::fs::create_dir(&tools).unwrap();
+    let tool = tools.join("zqxunique-cmd");
+    std::fs::write(&tool, "#!/bin/sh\n").unwrap();
+    {
+        use std::os::unix::fs::PermissionsExt;
+        std::fs::set_permissions(&tool, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!("{}:{path}", tools.display());
+    let completions = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
+    for setup in [
+        format!(
+            "fpath=('{}' $fpath); autoload -Uz compinit; compinit -u -D",
+            completions.display()
+        ),
+        "autoload -Uz compinit; compinit -u -D; eval \"$(ssoenv init zsh)\"".to_owned(),
+    ] {
+        std::fs::write(
+            home.path().join(".zshrc"),
+            format!("{setup}\nPS1='zsh-ready> '\n"),
+        )
+        .unwrap();
+        let t = Tmux::start(home.path(), &[("PATH", &path)], "zsh -i");
+        t.wait_for("zsh-ready> ");
+        let fresh_line = || {
+            t.key("C-u");
+            t.line("clear");
+            t.wait_until(false, std::time::Duration::from_secs(10), |s| {
+                s.trim() == "zsh-ready>"
+            });
+        };
+
+        t.keys("ssoenv exec ");
+        t.key("Tab");
+        let screen = t.wait_until(false, std::time::Duration::from_secs(10), |s| {
+            s.contains("preprod") || s.contains("do you wish")
+        });
+        let mut offered: Vec<&str> = screen
+            .lines()
+            .skip_while(|l| !l.starts_with("zsh-ready> ssoenv exec"))
+            .skip(1)
+            .flat_map(str::split_whitespace)
+            .collect();
+        offered.sort_unstable();
+        assert_eq!(
+            offered,
+            ["default", "dev", "preprod", "prod"],
+            "{setup}:\n{screen}"
+        );
+        fresh_line();
+
+        for typed in ["ssoenv exec prod -- zqxu", "ssoenv exec prod zqxu"] {
+            t.keys(typed);
+            t.key("Tab");
+            let want = format!("{} ", typed.replace("zqxu", "zqxunique-cmd"));
+            let screen = t.wait_until(false, std::time::Duration::from_secs(10), |s| {
+                s.contains(&want)
+            });
+            assert!(screen.contains(&want), "{setup}: {typed:?}:\n{screen}");
+            fresh_line();
+        }
+    }
 }
 
 /// The one rc line brings completions too, in every shell.

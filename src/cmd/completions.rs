@@ -117,22 +117,42 @@ fn powershell_with_profiles(generated: &str) -> String {
 
 /// zsh: clap_complete gives PROFILE `_default` (files); point it at
 /// `_ssoenv_profiles` instead and define that function before the compdef.
+///
+/// `exec PROFILE CMD…`: the first word after `exec` is always the profile
+/// (clap gives it the first positional, `--` or not), so the profile is
+/// completed as a required argument there; were it optional (`::`), zsh's
+/// `_arguments` would offer the command names of the rest too, thousands of
+/// them. The rest is `*:::` (three colons), so that `_normal` sees only the
+/// command and its arguments, not the profile as the command's name.
 fn zsh_with_profiles(generated: &str) -> String {
     let mut out = String::with_capacity(generated.len() + zsh_additions().len());
-    for line in generated.split_inclusive('\n') {
+    let mut lines = generated.split_inclusive('\n').peekable();
+    while let Some(line) = lines.next() {
         if line.starts_with("if [ \"$funcstack[1]\" = \"_ssoenv\" ]") {
             out.push_str(zsh_additions());
         }
+        let before_command = lines
+            .peek()
+            .is_some_and(|next| next.starts_with("'*::command -- "));
         if (line.starts_with("':profile -- ") || line.starts_with("'::profile -- "))
             && line.contains(":_default' ")
         {
-            out.push_str(&line.replacen(":_default' ", ":_ssoenv_profiles' ", 1));
+            let line = line.replacen(":_default' ", ":_ssoenv_profiles' ", 1);
+            if before_command {
+                out.push_str(&line.replacen("'::profile -- ", "':profile -- ", 1));
+            } else {
+                out.push_str(&line);
+            }
         } else if line.contains("--sso-session=[") && line.contains(":NAME:_default' ") {
             out.push_str(&line.replacen(":NAME:_default' ", ":NAME:_ssoenv_sessions' ", 1));
         } else if line.starts_with("'*::command -- ") && line.contains(":_cmdambivalent' ") {
             // exec's command: a command name, then that command's own completion
             // (`_normal` on the shifted words, as `_sudo` and `_env` do).
-            out.push_str(&line.replacen(":_cmdambivalent' ", ":_normal' ", 1));
+            out.push_str(
+                &line
+                    .replacen("'*::command -- ", "'*:::command -- ", 1)
+                    .replacen(":_cmdambivalent' ", ":_normal' ", 1),
+            );
         } else {
             out.push_str(line);
         }

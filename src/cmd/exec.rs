@@ -5,7 +5,9 @@
 //! a shell reports it; a missing command gives 127, one that cannot run 126.
 //! With `--server` the child gets no keys but the URL and token of a
 //! container-credentials endpoint served from this process
-//! (`credentials::server`), so its SDK refreshes credentials as they age.
+//! (`credentials::server`), so its SDK refreshes credentials as they age,
+//! and a config without credential sources (`credentials::child_config`), so
+//! that its SDK asks the server rather than `[default]`.
 
 use crate::cli::ExecArgs;
 use crate::config::Config;
@@ -56,13 +58,25 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     let region = args.region.as_deref().or(profile.region());
     let mut cmd = Command::new(program);
     cmd.args(rest);
-    // The server thread lives until this process exits, after the child.
+    // The server thread lives until this process exits, after the child; the
+    // child's config files until `run` returns, after the child too.
+    let mut child_config = None;
     let changes = if args.server {
         let region = region.map(str::to_owned);
         let name = profile.name().to_owned();
+        // The child's SDK would take `[default]`'s credential sources before the server's.
+        let files = credentials::child_config::ChildConfig::create(env, &config.path)?;
         let source = credentials::server::Source::new(ctx, profile, Some(creds));
         let server = credentials::server::Server::start(source)?;
-        credentials::env::server_changes(&name, &server.url(), server.token(), region.as_deref())
+        let mut changes = credentials::env::server_changes(
+            &name,
+            &server.url(),
+            server.token(),
+            region.as_deref(),
+        );
+        changes.extend(files.changes());
+        child_config = Some(files);
+        changes
     } else {
         credentials::env::session_changes(profile.name(), &creds, region, false, export_profile)
     };
@@ -90,6 +104,7 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     let status = child
         .wait()
         .map_err(|e| Error::runtime(format!("could not wait for {shown}")).cause(e))?;
+    drop(child_config);
     Ok(exit_code(status))
 }
 

@@ -321,6 +321,55 @@ impl Document {
         Ok(Ok(true))
     }
 
+    /// The file's text without the keys named (lower-case) in any section,
+    /// each with its continuation lines; every other byte stays. Keys are
+    /// matched as the reader sees them: the text before the first `=` or
+    /// `:`, right-stripped and lower-cased. Indented lines under another key
+    /// are part of its value (or sub-section) and stay with it.
+    pub fn without_keys(&self, keys: &[&str]) -> String {
+        let headers: std::collections::HashSet<usize> =
+            self.sections.iter().map(|s| s.start).collect();
+        let mut out = String::with_capacity(self.text.len());
+        // The indent of the option line whose value is being read, and whether it goes.
+        let mut current: Option<(usize, bool)> = None;
+        for (start, end, line) in lines_in(&self.text, 0, self.text.len()) {
+            let whole = &self.text[start..end];
+            // A BOM is not part of the first line (a header's start is after it).
+            let (at, line) = match line.strip_prefix('\u{feff}') {
+                Some(rest) if start == 0 => (3, rest),
+                _ => (start, line),
+            };
+            if headers.contains(&at) {
+                current = None;
+                out.push_str(whole);
+                continue;
+            }
+            if is_trivia(line) {
+                out.push_str(whole);
+                continue;
+            }
+            let indent = line.chars().take_while(|&c| parse::py_space(c)).count();
+            let drop = match current {
+                Some((level, drop)) if indent > level => drop,
+                _ => {
+                    let value = py_trim(line);
+                    let key = value
+                        .find(['=', ':'])
+                        .map(|sep| value[..sep].trim_end_matches(parse::py_space))
+                        .unwrap_or(value)
+                        .to_lowercase();
+                    let drop = keys.contains(&key.as_str());
+                    current = Some((indent, drop));
+                    drop
+                }
+            };
+            if !drop {
+                out.push_str(whole);
+            }
+        }
+        out
+    }
+
     /// Before an edit in place of the section before section `next`: only
     /// an indented header after the edit can be read differently afterwards
     /// (as a continuation of the line then above it). If `next` is one, the

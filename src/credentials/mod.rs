@@ -7,6 +7,7 @@
 //! credentials); [`profile_credentials`] takes either kind.
 
 pub mod chain;
+pub mod child_config;
 pub mod env;
 pub mod server;
 
