@@ -85,12 +85,14 @@ pub fn run(args: DoctorArgs, env: &Env) -> Result<i32> {
     let checks = collect(&args, env, OffsetDateTime::now_utc());
     let problems = checks.iter().filter(|c| c.status == Status::Fail).count();
     let out = if args.json {
-        let mut s = serde_json::to_string_pretty(&Report {
-            version: crate::cli::VERSION,
-            checks: &checks,
-            problems,
-        })
-        .expect("plain data serializes");
+        let mut s = crate::text::json_for_terminal(
+            serde_json::to_string_pretty(&Report {
+                version: crate::cli::VERSION,
+                checks: &checks,
+                problems,
+            })
+            .expect("plain data serializes"),
+        );
         s.push('\n');
         s
     } else {
