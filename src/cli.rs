@@ -172,11 +172,12 @@ pub enum Command {
     Demo,
     /// Print the shell integration: the `ssoenv` function, the prompt countdown, auto-renewal
     #[command(
-        after_help = "Examples (add one line to your shell's startup file):\n  \
-            eval \"$(ssoenv init bash)\"                                  # ~/.bashrc\n  \
-            eval \"$(ssoenv init zsh)\"                                   # ~/.zshrc\n  \
-            ssoenv init fish | source                                   # ~/.config/fish/config.fish\n  \
-            Invoke-Expression (& ssoenv init powershell | Out-String)   # $PROFILE\n\n\
+        after_help = "Add one line to your shell's startup file (then open a new shell):\n\n\
+            Examples:\n  \
+            eval \"$(ssoenv init bash)\"                                  # in ~/.bashrc\n  \
+            eval \"$(ssoenv init zsh)\"                                   # in ~/.zshrc\n  \
+            ssoenv init fish | source                                   # in ~/.config/fish/config.fish\n  \
+            Invoke-Expression (& ssoenv init powershell | Out-String)   # in $PROFILE\n\n\
             Then `ssoenv use prod` and `ssoenv unset` change the shell directly, and the prompt\n\
             shows `(prod 42m)`. SSOENV_PROMPT=off leaves the prompt alone; SSOENV_AUTO_RENEW=1\n\
             renews the credentials quietly in their last 10 minutes."

@@ -11,7 +11,7 @@ use crate::error::{Error, Result};
 use crate::login::{Ctx, Interaction, LoginOptions};
 use crate::shell::Shell;
 use ssoenv_emulator::{Emulator, EmulatorConfig};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 const CONFIG: &str = "\
@@ -39,6 +39,68 @@ source_profile = demo-dev
 
 struct TempHome(PathBuf);
 
+/// Tries at a fresh random name before giving up (a collision of 64 random
+/// bits means someone is planting names, not bad luck).
+const HOME_ATTEMPTS: u32 = 8;
+
+/// The demo's HOME: a new directory `ssoenv-demo-<random>` in `tmp`, mode
+/// 0700, made by one mkdir that fails when the name exists. Another user of a
+/// shared temporary directory can neither predict the name nor hand the demo
+/// a directory (or symlink) of theirs: an existing name is never reused.
+fn private_home(tmp: &Path) -> Result<PathBuf> {
+    let fail = |e: std::io::Error| {
+        Error::runtime(format!(
+            "demo: could not create a private temporary directory in {}",
+            tmp.display()
+        ))
+        .cause(e)
+        .hint("set TMPDIR to a directory you can write to, then run `ssoenv demo` again")
+    };
+    let mut last = None;
+    for _ in 0..HOME_ATTEMPTS {
+        let mut bytes = [0u8; 8];
+        getrandom::getrandom(&mut bytes).map_err(|e| fail(std::io::Error::other(e.to_string())))?;
+        let name: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
+        let dir = tmp.join(format!("ssoenv-demo-{name}"));
+        match create_private_dir(&dir) {
+            Ok(()) => return Ok(dir),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
+            Err(e) => return Err(fail(e)),
+        }
+    }
+    Err(fail(last.unwrap_or_else(|| {
+        std::io::Error::from(std::io::ErrorKind::AlreadyExists)
+    })))
+}
+
+/// mkdir `dir` with mode 0700: fails with `AlreadyExists` when anything (a
+/// directory, a file, a symlink, even a dangling one) has that name.
+fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(dir)
+}
+
+/// Write a new file of the demo, mode 0600: fails when anything has that
+/// name already (O_CREAT|O_EXCL: a symlink there is not followed).
+fn write_new(path: &Path, contents: &str) -> std::io::Result<()> {
+    let mut opts = std::fs::OpenOptions::new();
+    opts.write(true).create_new(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        opts.mode(0o600);
+    }
+    let mut f = opts.open(path)?;
+    std::io::Write::write_all(&mut f, contents.as_bytes())?;
+    f.sync_all()
+}
+
 impl Drop for TempHome {
     fn drop(&mut self) {
         let _ = std::fs::remove_dir_all(&self.0);
@@ -61,11 +123,11 @@ fn step(n: u32, title: &str, bold: bool) -> Result<()> {
 pub fn run(outer: &Env) -> Result<i32> {
     let fail =
         |what: &str, e: std::io::Error| Error::runtime(format!("demo: could not {what}")).cause(e);
-    let dir = std::env::temp_dir().join(format!("ssoenv-demo-{}", std::process::id()));
+    let dir = private_home(&std::env::temp_dir())?;
     let home = TempHome(dir.clone());
-    crate::cache::ensure_dir(&dir.join(".aws"))?;
+    create_private_dir(&dir.join(".aws")).map_err(|e| fail("create the demo's ~/.aws", e))?;
     let config_path = dir.join(".aws").join("config");
-    std::fs::write(&config_path, CONFIG).map_err(|e| fail("write the demo config", e))?;
+    write_new(&config_path, CONFIG).map_err(|e| fail("write the demo config", e))?;
 
     let emu = Emulator::start(EmulatorConfig {
         interval: 1,
@@ -312,4 +374,64 @@ pub fn run(outer: &Env) -> Result<i32> {
 fn mask(v: &str) -> String {
     let head: String = v.chars().take(4).collect();
     format!("{head}…({} chars, masked)", v.chars().count())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_home_is_new_private_and_random_and_an_existing_name_is_refused() {
+        let tmp = tempfile::tempdir().unwrap();
+        let a = private_home(tmp.path()).unwrap();
+        let b = private_home(tmp.path()).unwrap();
+        assert_ne!(a, b);
+        let name = a.file_name().unwrap().to_str().unwrap();
+        assert!(name.starts_with("ssoenv-demo-") && name.len() == "ssoenv-demo-".len() + 16);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&a).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o700);
+        }
+        // Whatever has the name already, it is not taken over.
+        let e = create_private_dir(&a).unwrap_err();
+        assert_eq!(e.kind(), std::io::ErrorKind::AlreadyExists);
+        #[cfg(unix)]
+        {
+            let link = tmp.path().join("link");
+            std::os::unix::fs::symlink(tmp.path().join("nowhere"), &link).unwrap();
+            assert!(create_private_dir(&link).is_err());
+            assert!(!tmp.path().join("nowhere").exists());
+        }
+        let e = private_home(&tmp.path().join("missing")).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("could not create a private temporary directory")
+        );
+    }
+
+    #[test]
+    fn demo_files_are_created_new_and_never_through_a_symlink() {
+        let tmp = tempfile::tempdir().unwrap();
+        let victim = tmp.path().join("victim");
+        std::fs::write(&victim, "precious").unwrap();
+        let path = tmp.path().join("config");
+        #[cfg(unix)]
+        {
+            std::os::unix::fs::symlink(&victim, &path).unwrap();
+            assert!(write_new(&path, "x").is_err());
+            assert_eq!(std::fs::read_to_string(&victim).unwrap(), "precious");
+            std::fs::remove_file(&path).unwrap();
+        }
+        write_new(&path, "new").unwrap();
+        assert_eq!(std::fs::read_to_string(&path).unwrap(), "new");
+        assert!(write_new(&path, "again").is_err());
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+            assert_eq!(mode & 0o777, 0o600);
+        }
+    }
 }

@@ -154,3 +154,64 @@ fn botocore_sees_an_expired_token(sb: &Sandbox) {
         "{said}"
     );
 }
+
+/// Issue 17, item 11: when the kept refresh token brings the session back,
+/// `login` says it renewed it, not that all was well.
+#[test]
+fn login_says_it_renewed_the_session_after_the_portal_rejected_the_token() {
+    use ssoenv_emulator::{Fault, FaultKind, Op};
+    let sb = Sandbox::new();
+    assert!(sb.run(["login", "dev"]).status.success());
+    let before = sb.token_json("corp");
+    // The portal refuses the access token once; the refresh token still works.
+    sb.emu.add_fault(Fault::new(
+        Some(Op::GetRoleCredentials),
+        FaultKind::Unauthorized,
+        1,
+    ));
+    let out = sb
+        .cmd(["use", "dev", "--shell", "bash"])
+        .env("SSOENV_INTERACTIVE", "0")
+        .output()
+        .unwrap();
+    assert_fails(&out, 1, "has expired or is otherwise invalid");
+    assert_eq!(session_token_state(&sb), "rejected");
+
+    let logins = sb.emu.stats().start_device_authorization;
+    let out = sb.run(["login", "dev", "--no-browser"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(!err.contains("already logged in"), "{err}");
+    assert!(
+        err.contains("ssoenv: the portal had rejected the SSO token for sso-session \"corp\"; renewed the session with its refresh token (valid until "),
+        "{err}"
+    );
+    assert_eq!(
+        sb.emu.stats().start_device_authorization,
+        logins,
+        "no login"
+    );
+    let after = sb.token_json("corp");
+    assert_ne!(after["accessToken"], before["accessToken"]);
+    assert_eq!(session_token_state(&sb), "valid");
+    let out = sb.run(["use", "dev", "--shell", "bash"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+
+    // A token in its last minutes is renewed the same way, and said so.
+    let mut near = sb.token_json("corp");
+    near["expiresAt"] = ssoenv::cache::format_timestamp(
+        time::OffsetDateTime::now_utc() + time::Duration::minutes(3),
+    )
+    .into();
+    sb.write_token("corp", &near);
+    let out = sb.run(["login", "dev"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert!(
+        err.contains("ssoenv: renewed the session for sso-session \"corp\" with its refresh token (valid until "),
+        "{err}"
+    );
+    // And a valid one is reused, as before.
+    let out = sb.run(["login", "dev"]);
+    assert_stderr_has(&out, "already logged in to sso-session \"corp\"");
+}

@@ -334,3 +334,51 @@ fn a_chained_profile_shows_its_chain_its_role_session_and_its_sso_root() {
         .unwrap();
     assert!(!stdout(&out).contains(&secret) && !stderr(&out).contains(&secret));
 }
+
+#[test]
+fn proxy_passwords_holding_url_delimiters_are_hidden_in_text_and_json() {
+    // Unescaped `#`, `?`, `/` and `@` in a password: a parser that ends the
+    // authority at the first `/`, `?` or `#` finds no `user:password@` at all.
+    let sb = Sandbox::new();
+    let proxies = [
+        ("HTTPS_PROXY", "http://alice:s3cr#et1@proxy.invalid:3128"),
+        ("https_proxy", "http://alice:s3cr?et2@proxy.invalid:3128/"),
+        ("HTTP_PROXY", "http://alice:s3cr/et3@proxy.invalid:3128"),
+        (
+            "ALL_PROXY",
+            "socks5h://alice:s3/c?r#@et4@proxy.invalid:1080",
+        ),
+    ];
+    for json in [false, true] {
+        let mut cmd = sb.cmd(if json {
+            &["doctor", "--json"][..]
+        } else {
+            &["doctor"][..]
+        });
+        for (k, v) in proxies {
+            cmd.env(k, v);
+        }
+        let out = cmd.env("NO_PROXY", "127.0.0.1").output().unwrap();
+        let all = format!("{}{}", stdout(&out), stderr(&out));
+        let detail = if json {
+            json_check(&stdout(&out), "proxy").1
+        } else {
+            text_line(&stdout(&out), "proxy")
+        };
+        for secret in ["s3cr", "et1", "et2", "et3", "et4", "alice"] {
+            assert!(
+                !all.contains(secret),
+                "{secret} shown (json: {json}): {all}"
+            );
+        }
+        for shown in [
+            "HTTPS_PROXY=http://***@proxy.invalid:3128",
+            "https_proxy=http://***@proxy.invalid:3128/",
+            "HTTP_PROXY=http://***@proxy.invalid:3128",
+            "ALL_PROXY=socks5h://***@proxy.invalid:1080",
+            "NO_PROXY=127.0.0.1",
+        ] {
+            assert!(detail.contains(shown), "{shown} (json: {json}): {detail}");
+        }
+    }
+}

@@ -665,3 +665,54 @@ fn a_logout_the_portal_refuses_quotes_its_answer() {
         "{err}"
     );
 }
+
+// ------------------------------------------------- issue 17, item 8
+
+#[test]
+fn a_huge_server_error_text_is_cut_to_about_1_kib_on_every_endpoint() {
+    let huge = format!("{}END-OF-HUGE-TEXT", "flood ".repeat(150_000));
+    let all_bytes = huge.len();
+    let check = |what: &str, err: &str| {
+        assert!(
+            err.contains(&format!("… (cut, {all_bytes} bytes in all)")),
+            "{what}: {}",
+            &err[..err.len().min(3000)]
+        );
+        assert!(!err.contains("END-OF-HUGE-TEXT"), "{what}");
+        assert!(err.len() < 4096, "{what}: {} bytes on stderr", err.len());
+        assert_no_panic(err);
+    };
+    let reject = |op| {
+        Fault::new(
+            Some(op),
+            FaultKind::Reject {
+                status: 400,
+                message: huge.clone(),
+            },
+            FOREVER,
+        )
+    };
+
+    // SSO-OIDC (error_description): the login's CreateToken.
+    let sb = quick();
+    sb.emu.add_fault(reject(Op::CreateToken));
+    let out = sb.run(["login", "dev", "--no-browser"]);
+    check("CreateToken", &assert_fails(&out, 1, "HTTP 400"));
+
+    // The portal (message): GetRoleCredentials.
+    let sb = Sandbox::new();
+    assert!(sb.run(["login", "dev"]).status.success());
+    sb.emu.add_fault(reject(Op::GetRoleCredentials));
+    let out = sb.run(["use", "dev", "--shell", "bash"]);
+    check("GetRoleCredentials", &assert_fails(&out, 1, "HTTP 400"));
+
+    // STS (XML): a chained profile's AssumeRole.
+    let sb = Sandbox::new();
+    sb.write_config(&format!(
+        "{CONFIG}\n[profile chained]\nrole_arn = arn:aws:iam::444455556666:role/Deploy\nsource_profile = dev\n"
+    ));
+    assert!(sb.run(["login", "dev"]).status.success());
+    sb.emu.add_fault(reject(Op::AssumeRole));
+    let out = sb.run(["use", "chained", "--shell", "bash"]);
+    check("AssumeRole", &assert_fails(&out, 1, "InvalidRequest"));
+}

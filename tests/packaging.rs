@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 mod common;
-use common::{BIN, have};
+use common::{BIN, have, stderr, stdout};
 
 fn run(cmd: &mut Command) -> Output {
     let out = cmd.output().unwrap();
@@ -341,4 +341,58 @@ fn the_debian_package_installs_completes_in_every_shell_and_removes_cleanly() {
             .success(),
         "man still finds ssoenv"
     );
+}
+
+/// Every subcommand's `--help` ends with an `Examples:` section of real
+/// command lines (issue 17, item 13: `init` had its examples under another
+/// heading). The subcommands are read from `ssoenv --help`.
+#[test]
+fn every_subcommand_help_has_an_examples_section() {
+    let help = |args: &[&str]| {
+        let out = Command::new(BIN).args(args).env_clear().output().unwrap();
+        assert!(out.status.success(), "{args:?}: {}", stderr(&out));
+        stdout(&out)
+    };
+    let top = help(&["--help"]);
+    let commands: Vec<String> = top
+        .lines()
+        .skip_while(|l| !l.starts_with("Commands:"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_owned))
+        .filter(|c| c != "help")
+        .collect();
+    assert!(commands.len() >= 15, "{commands:?}");
+    assert!(top.contains("\nExamples:\n"), "{top}");
+    for c in &commands {
+        for flag in ["--help", "-h"] {
+            let text = help(&[c, flag]);
+            let examples: Vec<&str> = text
+                .lines()
+                .skip_while(|l| *l != "Examples:")
+                .skip(1)
+                .take_while(|l| l.starts_with("  "))
+                .collect();
+            assert!(
+                examples.iter().any(|l| l.contains(&format!("ssoenv {c}"))),
+                "`ssoenv {c} {flag}` has no Examples: section showing `ssoenv {c}`:\n{text}"
+            );
+        }
+    }
+    // init's examples are the README's startup-file lines, for every shell.
+    let init = help(&["init", "--help"]);
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    for line in [
+        "eval \"$(ssoenv init bash)\"",
+        "eval \"$(ssoenv init zsh)\"",
+        "ssoenv init fish | source",
+        "Invoke-Expression (& ssoenv init powershell | Out-String)",
+    ] {
+        assert!(init.contains(&format!("  {line}")), "{line}: {init}");
+        assert!(
+            readme.contains(line) || readme.contains(&line.replace('|', "\\|")),
+            "the README lacks {line}"
+        );
+    }
 }

@@ -569,7 +569,11 @@ pub fn decode<T: for<'de> serde::Deserialize<'de>>(
 /// An invalid `what` answer from `url`, saying why.
 pub fn invalid(what: &str, url: &str, why: impl std::fmt::Display) -> HttpError {
     HttpError::Invalid(
-        printable(&format!("{url} sent an invalid {what} answer: {why}")).into_owned(),
+        printable(&format!(
+            "{url} sent an invalid {what} answer: {}",
+            cap_server_text(&why.to_string())
+        ))
+        .into_owned(),
     )
 }
 
@@ -642,9 +646,9 @@ pub fn parse_api_error(status: u16, header: Option<&str>, body: &str) -> ApiErro
         .unwrap_or_default();
     ApiError {
         status,
-        error_type,
-        code: s("error").unwrap_or_default(),
-        message,
+        error_type: cap_server_text(&error_type),
+        code: cap_server_text(&s("error").unwrap_or_default()),
+        message: cap_server_text(&message),
     }
 }
 
@@ -663,7 +667,7 @@ pub fn parse_xml_error(status: u16, body: &str) -> Option<ApiError> {
             .children()
             .find(|n| n.is_element() && n.tag_name().name() == name)
             .and_then(|n| n.text())
-            .map(|t| t.trim().chars().take(MAX_ERROR_TEXT).collect::<String>())
+            .map(|t| cap_server_text(t.trim()))
             .unwrap_or_default()
     };
     let code = field("Code");
@@ -675,8 +679,25 @@ pub fn parse_xml_error(status: u16, body: &str) -> Option<ApiError> {
     })
 }
 
-/// The most of an error's code or message kept (characters).
-const MAX_ERROR_TEXT: usize = 1024;
+/// The most of a server's error text (code, message, or the reason an answer
+/// is invalid) that is kept and shown, in bytes.
+pub const MAX_ERROR_TEXT: usize = 1024;
+
+/// Server text as shown to a person: at most [`MAX_ERROR_TEXT`] bytes (cut at
+/// a character boundary), and when cut, marked so with the whole length:
+/// `… (cut, 900000 bytes in all)`. Every error of every endpoint (JSON
+/// bodies, STS's XML, the reason an answer is invalid) passes through here,
+/// so a service (or anything posing as one) cannot flood the terminal.
+pub fn cap_server_text(s: &str) -> String {
+    if s.len() <= MAX_ERROR_TEXT {
+        return s.to_owned();
+    }
+    let mut end = MAX_ERROR_TEXT;
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    format!("{}… (cut, {} bytes in all)", &s[..end], s.len())
+}
 
 /// Exponential backoff with full jitter, or the server's `Retry-After` (capped).
 fn backoff(attempt: u32, retry_after: Option<Duration>) -> Duration {
@@ -893,6 +914,48 @@ mod tests {
             Some("application/json")
         );
         assert_eq!(Body::Empty.content_type(), None);
+    }
+
+    #[test]
+    fn server_error_text_is_cut_at_1_kib_and_says_so() {
+        let huge = "x".repeat(900_000);
+        let body = serde_json::json!({"error": "invalid_grant", "error_description": huge});
+        let e = parse_api_error(400, None, &body.to_string());
+        assert_eq!(e.code, "invalid_grant");
+        assert_eq!(
+            e.message,
+            format!("{}… (cut, 900000 bytes in all)", "x".repeat(1024))
+        );
+        // Portal bodies, the header's error type, and STS's XML alike.
+        let e = parse_api_error(
+            403,
+            Some(&"T".repeat(5000)),
+            &serde_json::json!({"message": "m".repeat(2000)}).to_string(),
+        );
+        assert!(e.error_type.ends_with("… (cut, 5000 bytes in all)"));
+        assert!(e.message.ends_with("… (cut, 2000 bytes in all)"));
+        let xml = format!(
+            "<ErrorResponse><Error><Code>AccessDenied</Code><Message>{}</Message></Error></ErrorResponse>",
+            "y".repeat(3000)
+        );
+        let e = parse_api_error(403, None, &xml);
+        assert!(e.is("AccessDenied"));
+        assert!(
+            e.message.ends_with("… (cut, 3000 bytes in all)"),
+            "{}",
+            e.message
+        );
+        // Cut on a character boundary; short text is kept whole.
+        let cut = cap_server_text(&"é".repeat(1000));
+        assert!(cut.starts_with(&"é".repeat(512)) && cut.ends_with("(cut, 2000 bytes in all)"));
+        assert_eq!(cap_server_text("short"), "short");
+        assert_eq!(cap_server_text(&"z".repeat(1024)), "z".repeat(1024));
+        // The reason an answer is invalid, which may quote the answer.
+        let e = invalid("CreateToken", "http://x", "y".repeat(5000)).to_string();
+        assert!(
+            e.len() < 1200 && e.ends_with("(cut, 5000 bytes in all)"),
+            "{e}"
+        );
     }
 
     #[test]

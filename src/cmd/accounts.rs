@@ -27,7 +27,9 @@ pub fn run(args: AccountsArgs, env: &Env) -> Result<i32> {
 
 /// `[{"accountId","accountName","emailAddress","roles":[…]}]`, one line, and a newline.
 pub fn json(all: &[AccountRoles]) -> String {
-    let mut s = serde_json::to_string(all).unwrap_or_else(|_| "[]".to_owned());
+    let mut s = crate::text::json_for_terminal(
+        serde_json::to_string(all).unwrap_or_else(|_| "[]".to_owned()),
+    );
     s.push('\n');
     s
 }

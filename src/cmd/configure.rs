@@ -360,8 +360,9 @@ fn split_scopes(s: &str) -> Vec<String> {
         .collect()
 }
 
-/// A name for a section: not empty, no control characters, nothing botocore
-/// would read back differently (no `[`/`]`, no surrounding spaces).
+/// A name for a section: not empty, no control characters, no invisible
+/// format characters (bidi overrides: a name must read as it is), nothing
+/// botocore would read back differently (no `[`/`]`, no surrounding spaces).
 pub fn check_name(s: &str) -> std::result::Result<(), String> {
     if s.is_empty() {
         return Err("the name is empty".into());
@@ -369,6 +370,11 @@ pub fn check_name(s: &str) -> std::result::Result<(), String> {
     if let Some(c) = s.chars().find(|c| crate::text::is_control(*c)) {
         return Err(format!(
             "{c:?} (a control character) cannot appear in a name"
+        ));
+    }
+    if let Some(c) = s.chars().find(|c| crate::text::is_invisible_format(*c)) {
+        return Err(format!(
+            "{c:?} (an invisible or bidi formatting character) cannot appear in a name"
         ));
     }
     if let Some(c) = s.chars().find(|c| matches!(c, '[' | ']' | '#' | ';' | '=')) {
@@ -476,9 +482,21 @@ mod tests {
             assert!(check_region(bad).is_err(), "{bad:?}");
         }
         assert!(check_name("corp").is_ok());
-        for bad in ["", "a\u{1b}b", "a\nb", "a]b", " a"] {
+        for bad in [
+            "",
+            "a\u{1b}b",
+            "a\nb",
+            "a]b",
+            " a",
+            "dev\u{202e}nimda",
+            "a\u{2066}b",
+        ] {
             assert!(check_name(bad).is_err(), "{bad:?}");
         }
+        assert!(
+            check_name("\u{645}\u{6cc}\u{200c}\u{62e}").is_ok(),
+            "ZWNJ is spelling"
+        );
         assert!(check_account_id("111111111111").is_ok());
         assert!(check_account_id("11111111111").is_err());
         assert!(check_scopes("sso:account:access").is_ok());

@@ -85,12 +85,14 @@ pub fn run(args: DoctorArgs, env: &Env) -> Result<i32> {
     let checks = collect(&args, env, OffsetDateTime::now_utc());
     let problems = checks.iter().filter(|c| c.status == Status::Fail).count();
     let out = if args.json {
-        let mut s = serde_json::to_string_pretty(&Report {
-            version: crate::cli::VERSION,
-            checks: &checks,
-            problems,
-        })
-        .expect("plain data serializes");
+        let mut s = crate::text::json_for_terminal(
+            serde_json::to_string_pretty(&Report {
+                version: crate::cli::VERSION,
+                checks: &checks,
+                problems,
+            })
+            .expect("plain data serializes"),
+        );
         s.push('\n');
         s
     } else {
@@ -591,16 +593,18 @@ fn path_check(env: &Env) -> Check {
     }
 }
 
-/// A proxy URL without its `user:password@`.
+/// A proxy URL without its `user:password@`: everything between `://` (or
+/// the start, with no scheme) and the last `@` is hidden. A password may hold
+/// `/`, `?`, `#` or `@` unescaped (curl and ureq take such URLs), so the
+/// authority cannot be cut at the first of those: hiding up to the last `@`
+/// of the whole value may hide a little more than the credentials, never less.
 pub fn redact_userinfo(url: &str) -> String {
     let (scheme, rest) = match url.find("://") {
         Some(i) => url.split_at(i + 3),
         None => ("", url),
     };
-    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
-    let (authority, path) = rest.split_at(end);
-    match authority.rfind('@') {
-        Some(at) => format!("{scheme}***@{}{path}", &authority[at + 1..]),
+    match rest.rfind('@') {
+        Some(at) => format!("{scheme}***@{}", &rest[at + 1..]),
         None => url.to_owned(),
     }
 }
@@ -732,6 +736,23 @@ mod tests {
         );
         assert_eq!(redact_userinfo("u:p@proxy:3128"), "***@proxy:3128");
         assert_eq!(redact_userinfo("http://proxy:3128"), "http://proxy:3128");
+    }
+
+    #[test]
+    fn redacts_passwords_holding_url_delimiters() {
+        for (url, shown) in [
+            ("http://u:pa#ss@proxy:3128", "http://***@proxy:3128"),
+            ("http://u:pa?ss@proxy:3128/", "http://***@proxy:3128/"),
+            ("http://u:pa/ss@proxy:3128", "http://***@proxy:3128"),
+            (
+                "http://u:p@ss/w?o#rd@proxy:3128/x",
+                "http://***@proxy:3128/x",
+            ),
+            ("u:p/w#d@proxy:3128", "***@proxy:3128"),
+            ("socks5h://u:p/q@[::1]:1080", "socks5h://***@[::1]:1080"),
+        ] {
+            assert_eq!(redact_userinfo(url), shown, "{url}");
+        }
     }
 
     #[test]

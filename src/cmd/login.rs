@@ -7,7 +7,7 @@ use crate::cli::LoginArgs;
 use crate::config::Config;
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::login::{self, Ctx, LoginOptions};
+use crate::login::{self, Ctx, LoginOptions, Obtained};
 
 pub fn run(args: LoginArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
@@ -24,19 +24,27 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<i32> {
         (_, true) => Some(login::Flow::Device),
         _ => None,
     };
-    let (tok, fresh) = login::ensure_token(&ctx, sso, &endpoints, opts, &target.subject())?;
+    let (tok, how) = login::obtain_token(&ctx, sso, &endpoints, opts, &target.subject())?;
     let until = crate::cache::format_timestamp(tok.expires_at);
-    if !fresh {
-        crate::output::note(&format!(
-            "already logged in to {} (valid until {until}); `--force` logs in again",
-            login::describe(sso)
-        ));
-    } else {
-        crate::output::note(&format!(
-            "logged in to {} (valid until {until})",
-            login::describe(sso)
-        ));
-    }
+    let session = login::describe(sso);
+    crate::output::note(&match how {
+        Obtained::Cached => {
+            format!("already logged in to {session} (valid until {until}); `--force` logs in again")
+        }
+        // Not "already logged in": the token was refused or near its end,
+        // and the kept refresh token brought the session back.
+        Obtained::Renewed {
+            after_rejection: true,
+        } => format!(
+            "the portal had rejected the SSO token for {session}; renewed the session with its refresh token (valid until {until})"
+        ),
+        Obtained::Renewed {
+            after_rejection: false,
+        } => format!(
+            "renewed the session for {session} with its refresh token (valid until {until})"
+        ),
+        Obtained::LoggedIn => format!("logged in to {session} (valid until {until})"),
+    });
     Ok(0)
 }
 

@@ -71,7 +71,9 @@ pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
         }
     }
     if args.json {
-        let mut s = serde_json::to_string_pretty(&rows).expect("plain data serializes");
+        let mut s = crate::text::json_for_terminal(
+            serde_json::to_string_pretty(&rows).expect("plain data serializes"),
+        );
         s.push('\n');
         super::emit(&s)?;
         return Ok(0);
@@ -169,5 +171,5 @@ fn names(env: &Env, sessions: bool) -> Result<i32> {
 /// represented at all; ESC/BEL would act on the terminal) is left out, and so
 /// is the empty name (`[profile ""]`), which would be an empty line.
 fn listable(name: &str) -> bool {
-    !name.is_empty() && !name.chars().any(crate::text::is_control)
+    !name.is_empty() && !name.chars().any(crate::text::needs_escape)
 }

@@ -203,7 +203,9 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
     }
     let status = collect(&config, env, now)?;
     if args.json {
-        let mut s = serde_json::to_string_pretty(&status).expect("plain data serializes");
+        let mut s = crate::text::json_for_terminal(
+            serde_json::to_string_pretty(&status).expect("plain data serializes"),
+        );
         s.push('\n');
         super::emit(&s)?;
         return Ok(0);

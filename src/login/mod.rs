@@ -271,8 +271,20 @@ pub(crate) fn expiry_after(
         .ok_or_else(|| bad("out of range"))
 }
 
+/// How [`obtain_token`] came by its token, for `login` to say what happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Obtained {
+    /// The cached token, used as it is.
+    Cached,
+    /// A new access token from the cached refresh token; `after_rejection`:
+    /// the portal had refused the cached one (401).
+    Renewed { after_rejection: bool },
+    /// A login just now.
+    LoggedIn,
+}
+
 /// A usable SSO token for the session (taking the session lock). Used by
-/// `login`; `credentials::role_credentials` takes the lock itself.
+/// `accounts`; `credentials::role_credentials` takes the lock itself.
 pub fn ensure_token(
     ctx: &Ctx,
     session: &SsoSession,
@@ -280,8 +292,20 @@ pub fn ensure_token(
     opts: LoginOptions,
     subject: &Subject,
 ) -> Result<(token::Token, bool)> {
+    let (tok, how) = obtain_token(ctx, session, endpoints, opts, subject)?;
+    Ok((tok, how == Obtained::LoggedIn))
+}
+
+/// [`ensure_token`], saying how the token was had (`login` reports it).
+pub fn obtain_token(
+    ctx: &Ctx,
+    session: &SsoSession,
+    endpoints: &Endpoints,
+    opts: LoginOptions,
+    subject: &Subject,
+) -> Result<(token::Token, Obtained)> {
     let _lock = lock::acquire(&ctx.env, &token::key(session), "logging in")?;
-    ensure_token_locked(ctx, session, endpoints, opts, subject)
+    obtain_token_locked(ctx, session, endpoints, opts, subject)
 }
 
 /// The token logic, with the lock held. Returns the token and whether a
@@ -293,16 +317,29 @@ pub(crate) fn ensure_token_locked(
     opts: LoginOptions,
     subject: &Subject,
 ) -> Result<(token::Token, bool)> {
+    let (tok, how) = obtain_token_locked(ctx, session, endpoints, opts, subject)?;
+    Ok((tok, how == Obtained::LoggedIn))
+}
+
+fn obtain_token_locked(
+    ctx: &Ctx,
+    session: &SsoSession,
+    endpoints: &Endpoints,
+    opts: LoginOptions,
+    subject: &Subject,
+) -> Result<(token::Token, Obtained)> {
     let cached = if opts.force {
         None
     } else {
         token::load(&ctx.home, session)
     };
     let had_token = cached.is_some();
+    let after_rejection = cached.as_ref().is_some_and(|t| t.rejected());
     match state::next(cached, session, (ctx.now)(), |tok| {
         refresh(ctx, session, endpoints, tok)
     })? {
-        Next::Use(tok) => return Ok((tok, false)),
+        Next::Use(tok) => return Ok((tok, Obtained::Cached)),
+        Next::Renewed(tok) => return Ok((tok, Obtained::Renewed { after_rejection })),
         Next::Login => {}
     }
     require_interaction(opts, subject, had_token)?;
@@ -312,7 +349,10 @@ pub(crate) fn ensure_token_locked(
             describe(session)
         ));
     }
-    Ok((log_in(ctx, session, endpoints, opts, subject)?, true))
+    Ok((
+        log_in(ctx, session, endpoints, opts, subject)?,
+        Obtained::LoggedIn,
+    ))
 }
 
 /// Call the SSO portal with a token, once more after a fresh login when it

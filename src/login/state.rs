@@ -72,7 +72,10 @@ impl TokenState {
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
 pub enum Next {
+    /// The cached token, as it is.
     Use(Token),
+    /// A new access token from the cached one's refresh token.
+    Renewed(Token),
     Login,
 }
 
@@ -100,7 +103,7 @@ pub fn next(
         }
     };
     match refresh(&tok) {
-        Ok(t) => Ok(Next::Use(t)),
+        Ok(t) => Ok(Next::Renewed(t)),
         Err(RefreshError::Refused(e)) => {
             crate::output::note(&format!(
                 "the SSO session for {} could not be refreshed ({})",
@@ -181,6 +184,7 @@ mod tests {
     fn used(r: Result<Next>) -> String {
         match r {
             Ok(Next::Use(t)) => t.access_token,
+            Ok(Next::Renewed(t)) => format!("RENEWED {}", t.access_token),
             Ok(Next::Login) => "LOGIN".into(),
             Err(e) => format!("ERROR {}", e.message),
         }
@@ -205,7 +209,7 @@ mod tests {
             &corp,
             Ok(token("NEW", Duration::hours(8), true)),
         );
-        assert_eq!((used(r), refreshed), ("NEW".into(), true));
+        assert_eq!((used(r), refreshed), ("RENEWED NEW".into(), true));
     }
 
     #[test]
@@ -280,6 +284,12 @@ mod tests {
         assert!(!TokenState::of(Some(&tok), &corp, NOW).usable_unattended());
         let (r, _) = run(tok.clone(), &corp, Err(refused()));
         assert_eq!(used(r), "LOGIN");
+        let (r, refreshed) = run(
+            tok.clone(),
+            &corp,
+            Ok(token("NEW", Duration::hours(8), true)),
+        );
+        assert_eq!((used(r), refreshed), ("RENEWED NEW".into(), true));
         tok.file.refresh_token = None;
         let (r, refreshed) = run(tok, &corp, Ok(token("NEW", Duration::hours(8), true)));
         assert_eq!((used(r), refreshed), ("LOGIN".into(), false));
