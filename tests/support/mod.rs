@@ -8,11 +8,13 @@
 #![allow(dead_code, unused_imports)]
 
 mod assert;
+mod browser;
 mod sandbox;
 mod shells;
 mod tmux;
 
 pub use assert::*;
+pub use browser::*;
 pub use sandbox::*;
 pub use shells::*;
 pub use tmux::Tmux;
