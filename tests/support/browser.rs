@@ -8,13 +8,18 @@ use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 
 /// Python for a stand-in browser: `read_page(arg, log)` takes what the
-/// browser was given (a path or a `file://` URL), logs `page <path> <dir
+/// browser was given (a path or a `file://` URL; a plain URL is logged and
+/// returned as it is), logs `page <path> <dir
 /// mode> <file mode>`, reads the redirect target from the page's meta
 /// refresh (checked against its `location.replace`), logs `url <target>` and
 /// returns it.
 pub const READ_PAGE_PY: &str = r#"
 import html, json, os, re, stat, sys, urllib.parse
 def read_page(arg, log):
+    if arg.startswith(("http://", "https://")):
+        # Handed the URL itself, on the command line.
+        log.write("url " + arg + "\n"); log.flush()
+        return arg
     path = urllib.parse.unquote(arg[len("file://"):]) if arg.startswith("file://") else arg
     mode = lambda p: "%o" % stat.S_IMODE(os.lstat(p).st_mode)
     log.write("page %s %s %s\n" % (path, mode(os.path.dirname(path)), mode(path))); log.flush()

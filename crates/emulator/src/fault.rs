@@ -139,9 +139,10 @@ pub enum FaultKind {
     /// An error answer with this status and message (`InvalidRequestException`,
     /// `invalid_request`), to test how server text is shown. Built in code only.
     Reject { status: u16, message: String },
-    /// An error answer with this status whose text quotes the request as a
-    /// careless server might: its query re-encoded with lower-case percent
-    /// escapes, then a raw piece of each value. Built in code only.
+    /// An error answer with this status whose message (JSON, for every
+    /// operation) quotes the request as a careless server might: its query
+    /// re-encoded with lower-case percent escapes, then a raw piece of each
+    /// value. Built in code only.
     Echo { status: u16 },
 }
 

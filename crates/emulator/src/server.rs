@@ -345,7 +345,9 @@ fn route(
             if op == Op::AssumeRole {
                 return Out::sts_error(shared, &crate::sts::fault_error(e));
             }
-            return Out::error_for(op, &e);
+            // JSON even for the sign-in endpoint (whose own errors are plain
+            // text): an echo that a client reads as the error's message.
+            return Out::error(op.is_oidc(), &e);
         } else if let Some(e) = ApiError::from_fault(op, kind) {
             if op == Op::AssumeRole {
                 return Out::sts_error(shared, &crate::sts::fault_error(e));
