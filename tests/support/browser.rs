@@ -70,7 +70,8 @@ pub fn opened_page(log: &str) -> Option<(PathBuf, String, String)> {
 /// in a tight loop, remembering each distinct command line.
 pub struct CmdlineWatcher {
     child: Child,
-    out: BufReader<std::process::ChildStdout>,
+    /// Drains the watcher's output as it comes (a full pipe would stall it).
+    reader: std::thread::JoinHandle<Vec<String>>,
 }
 
 impl CmdlineWatcher {
@@ -128,7 +129,12 @@ while True:
         let mut first = String::new();
         out.read_line(&mut first).unwrap();
         assert_eq!(first.trim(), "ready", "the watcher did not start");
-        Some(CmdlineWatcher { child, out })
+        let reader = std::thread::spawn(move || {
+            let mut rest = String::new();
+            let _ = out.read_to_string(&mut rest);
+            rest.lines().map(str::to_owned).collect()
+        });
+        Some(CmdlineWatcher { child, reader })
     }
 
     /// Stop it: every distinct command line it saw.
@@ -137,9 +143,7 @@ while True:
         std::thread::sleep(std::time::Duration::from_millis(200));
         let _ = self.child.kill();
         let _ = self.child.wait();
-        let mut rest = String::new();
-        let _ = self.out.read_to_string(&mut rest);
-        rest.lines().map(str::to_owned).collect()
+        self.reader.join().unwrap()
     }
 }
 
