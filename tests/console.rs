@@ -8,6 +8,7 @@ use serde_json::{Value, json};
 use ssoenv_emulator::{FOREVER, Fault, FaultKind, Op};
 use std::collections::BTreeMap;
 use std::process::Output;
+use std::time::Duration;
 use support::*;
 
 const DEV_HOME: &str = "https://eu-west-1.console.aws.amazon.com/console/home?region=eu-west-1";
@@ -162,22 +163,82 @@ fn console_print_writes_one_login_url_that_the_emulator_follows_to_the_console()
     assert_eq!(get_no_redirect(&forged).0, 400);
 }
 
+/// Wait up to 10 s for the stand-in browser's log to have a line `line`.
+fn wait_for_line(log: &std::path::Path, line: &str) -> String {
+    let start = std::time::Instant::now();
+    loop {
+        let text = std::fs::read_to_string(log).unwrap_or_default();
+        if text.lines().any(|l| l == line) || start.elapsed() > Duration::from_secs(10) {
+            return text;
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
 #[test]
 fn console_opens_the_login_url_in_the_browser_and_prints_nothing_on_stdout() {
     let sb = signin_sandbox();
     assert!(sb.run(["login", "dev"]).status.success());
-    let (browser, log) = recording_browser(&sb);
-    let sb = sb.env("BROWSER", &browser);
+    let (browser, log) = page_browser(&sb, 0.0);
+    let tmp = sb.dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let sb = sb
+        .env("BROWSER", &browser)
+        .env("TMPDIR", tmp.to_str().unwrap());
     let out = sb.run(["console", "dev"]);
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "", "the URL is never printed without --print");
-    let opened = wait_for_file(&log).expect("the browser was started");
-    let (base, params) = parse_url(opened.trim_end());
+    let text = wait_for_line(&log, "done");
+    // The browser got a private page of ssoenv's, which sends it to the URL.
+    let (page, dir_mode, file_mode) = opened_page(&text).expect("the browser was started");
+    assert_eq!(page.parent().unwrap().parent().unwrap(), tmp);
+    assert_eq!((dir_mode.as_str(), file_mode.as_str()), ("700", "600"));
+    assert!(!text.contains("mismatch"), "{text}");
+    let opened = opened_url(&text).unwrap();
+    let (base, params) = parse_url(&opened);
     assert_eq!(base, format!("{}/federation", sb.emu.url()));
     assert_eq!(params["Destination"], DEV_HOME);
     assert!(sb.emu.signin_token_valid(&params["SigninToken"]));
     assert_stderr_has(&out, "opened the AWS console");
     assert_no_secrets(&sb, &out, &[&params["SigninToken"]]);
+    // It stays for a browser still starting; a step of its own removes it.
+    let remover = std::fs::read_dir("/proc")
+        .unwrap()
+        .flatten()
+        .filter_map(|e| std::fs::read(e.path().join("cmdline")).ok())
+        .map(|c| String::from_utf8_lossy(&c).replace('\0', " "))
+        .find(|c| c.contains("ssoenv-remove-page") && c.contains(page.to_str().unwrap()));
+    assert!(remover.is_some(), "no step removes {}", page.display());
+}
+
+/// Another local user polling every process's command line while `console`
+/// opens the browser never sees the sign-in URL (a bearer secret).
+#[test]
+fn another_user_watching_command_lines_never_sees_the_sign_in_url() {
+    let sb = signin_sandbox();
+    assert!(sb.run(["login", "dev"]).status.success());
+    // The browser stays open for a while, as real ones do.
+    let (browser, log) = page_browser(&sb, 1.0);
+    let sb = sb.env("BROWSER", &browser);
+    let Some(watcher) = CmdlineWatcher::start() else {
+        return;
+    };
+    let out = sb.run(["console", "dev"]);
+    let text = wait_for_line(&log, "done");
+    let seen = watcher.stop();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let token =
+        parse_url(&opened_url(&text).expect("the browser got the URL")).1["SigninToken"].clone();
+    assert!(
+        seen.iter().any(|c| c.contains("browser.py")),
+        "the watcher never saw the browser: {seen:?}"
+    );
+    for c in &seen {
+        assert!(
+            !c.contains("SigninToken") && !c.contains(&token[..32]) && !c.contains("federation"),
+            "another user read the sign-in URL: {c}"
+        );
+    }
 }
 
 #[test]
@@ -365,12 +426,76 @@ fn echoing_endpoint(status: &'static str) -> String {
 #[test]
 fn a_server_echoing_the_request_never_gets_the_credentials_onto_stderr() {
     // 400: the final error; 503: the retry notes before it too.
-    for status in ["400 Bad Request", "503 Service Unavailable"] {
+    for (status, code) in [
+        ("400 Bad Request", "HTTP 400"),
+        ("503 Service Unavailable", "HTTP 503"),
+    ] {
         let sb = Sandbox::new().env("AWS_ENDPOINT_URL_SIGNIN", &echoing_endpoint(status));
         let out = sb.run(["console", "dev", "--print"]);
-        let err = assert_fails(&out, 1, "bad request: GET /federation?");
-        assert!(err.contains("[redacted]"), "{err}");
+        let err = assert_fails(&out, 1, code);
+        assert!(!err.contains("bad request"), "server text shown: {err}");
         assert_no_secrets(&sb, &out, &[]);
+    }
+}
+
+/// Every way `s` could be spelled on stderr: raw, JSON-escaped, and
+/// percent-encoded with upper- or lower-case escapes (spaces as `+` or `%20`).
+fn spellings(s: &str) -> Vec<String> {
+    let encoded: String = s
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
+    let json = serde_json::to_string(s).unwrap();
+    vec![
+        s.to_owned(),
+        json[1..json.len() - 1].to_owned(),
+        json[1..json.len() - 1].replace('/', "\\/"),
+        encoded.clone(),
+        encoded.to_lowercase(),
+        encoded.replace("%20", "+"),
+        encoded.replace("%20", "+").to_lowercase(),
+    ]
+}
+
+/// A sign-in endpoint that quotes the request back (lower-case escapes, and
+/// raw pieces of each value) gets nothing of the credentials onto stderr:
+/// no spelling of the secret key or session token, nor any 12 characters of them.
+#[test]
+fn a_signin_endpoint_quoting_the_request_gets_no_part_of_a_secret_onto_stderr() {
+    // 400: the final error; 503: the retry notes before it too.
+    for status in [400, 503] {
+        let sb = signin_sandbox();
+        sb.emu.add_fault(Fault::new(
+            Some(Op::GetSigninToken),
+            FaultKind::Echo { status },
+            FOREVER,
+        ));
+        let out = sb.run(["console", "dev", "--print"]);
+        let err = assert_fails(&out, 1, &format!("HTTP {status}"));
+        assert!(
+            err.contains("could not get a console sign-in token"),
+            "{err}"
+        );
+        let secrets = cached_secrets(&sb);
+        assert_eq!(secrets.len(), 2, "the key and the token");
+        for secret in &secrets {
+            for spelled in spellings(secret) {
+                for i in 0..spelled.len().saturating_sub(12) {
+                    let piece = &spelled[i..i + 12];
+                    assert!(
+                        !err.contains(piece),
+                        "{piece:?} of a secret on stderr: {err}"
+                    );
+                }
+            }
+        }
+        assert_no_secrets(&sb, &out, &[]);
+        assert!(!err.contains("cannot parse"), "server text shown: {err}");
     }
 }
 

@@ -426,6 +426,10 @@ fn a_dangerous_verification_url_is_printed_but_never_opened() {
         "file:///etc/passwd",
         "javascript:alert(1)",
         "http://attacker.example/device",
+        // Browsers end the host at `\`: these are pages on `evil`.
+        "http://evil\\@127.0.0.1/device",
+        "http://127.0.0.1\\@evil/device",
+        "http://evil@127.0.0.1/device",
     ] {
         let sb = Sandbox::new();
         let (browser, log) = recording_browser(&sb);

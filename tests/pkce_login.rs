@@ -7,15 +7,17 @@ mod support;
 use std::time::Duration;
 use support::*;
 
-/// The stand-in browser. `mode` is `follow` (open the URL, follow the
-/// redirect), `hostile` (first hit the callback with another state and a
-/// made-up code, then follow), `stray-error` (first hit it with
-/// `error=access_denied` and a planted description, without a state and
-/// with another one, then follow), `flooded` (first start another user's
-/// idle-connection flood against the callback port, then follow) or `never`
-/// (record the URL, never call back). Everything it does goes to
-/// `browser.log`.
-fn browser(sb: &Sandbox, mode: &str) -> (String, std::path::PathBuf) {
+/// The stand-in browser, handed ssoenv's private page: it reads the URL the
+/// page redirects to (logged as `url …`, see [`READ_PAGE_PY`]). `mode` is
+/// `follow` (open the URL, follow the redirect), `hostile` (first hit the
+/// callback with another state and a made-up code, then follow), `stray-error`
+/// (first hit it with `error=access_denied` and a planted description, without
+/// a state and with another one, then follow), `flooded` (first start another
+/// user's idle-connection flood against the callback port, then follow) or
+/// `never` (record the URL, never call back). Everything it does goes to
+/// `browser.log`; it then stays open `linger` seconds, as a browser does, and
+/// logs `done`.
+fn browser_lingering(sb: &Sandbox, mode: &str, linger: f64) -> (String, std::path::PathBuf) {
     let log = sb.dir.path().join("browser.log");
     // The attacker's command line without its port and count, as a Python list.
     let flood = format!("{:?}", &flood_command(0, 0)[..7]);
@@ -23,10 +25,10 @@ fn browser(sb: &Sandbox, mode: &str) -> (String, std::path::PathBuf) {
     std::fs::write(
         &script,
         format!(
-            r#"import sys, urllib.request, urllib.parse, urllib.error
-mode, url = sys.argv[1], sys.argv[2]
+            r#"{READ_PAGE_PY}
+import sys, time, urllib.request, urllib.parse, urllib.error
 log = open({log:?}, "a")
-log.write("url " + url + "\n"); log.flush()
+mode, url = sys.argv[1], read_page(sys.argv[2], log)
 q = dict(urllib.parse.parse_qsl(urllib.parse.urlsplit(url).query))
 def get(u):
     try:
@@ -58,16 +60,21 @@ if mode == "flooded":
 if mode == "hostile":
     s, _ = get(q["redirect_uri"] + "?code=stolen&state=" + "not-" + q["state"])
     log.write("hostile %d\n" % s); log.flush()
-if mode == "never":
-    sys.exit(0)
-s, body = get(url)
-log.write("final %d %s\n" % (s, body)); log.flush()
+if mode != "never":
+    s, body = get(url)
+    log.write("final %d %s\n" % (s, body)); log.flush()
+time.sleep({linger})
+log.write("done\n")
 "#,
             log = log.display().to_string(),
         ),
     )
     .unwrap();
     (format!("python3 {} {mode}", script.display()), log)
+}
+
+fn browser(sb: &Sandbox, mode: &str) -> (String, std::path::PathBuf) {
+    browser_lingering(sb, mode, 0.0)
 }
 
 /// A sandbox whose logins open the stand-in browser in `mode`.
@@ -265,6 +272,62 @@ fn a_callback_with_another_state_is_refused_and_the_real_one_still_logs_in() {
     assert!(opened.contains("final 200 "), "{opened}");
     // Only the real code was exchanged: the made-up one never reached the service.
     assert_eq!(sb.emu.stats().create_token_authorization_code, 1);
+}
+
+/// Another local user polling every process's command line during a PKCE
+/// login never sees the authorize URL's `state` (what guards the callback):
+/// the browser is handed a private page, removed when the login ends.
+#[test]
+fn another_user_watching_command_lines_never_sees_the_pkce_state() {
+    let sb = Sandbox::new();
+    // The browser stays open a while after the redirect, as real ones do.
+    let (cmd, log) = browser_lingering(&sb, "follow", 1.0);
+    let tmp = sb.dir.path().join("tmp");
+    std::fs::create_dir(&tmp).unwrap();
+    let sb = sb.env("BROWSER", &cmd).env("TMPDIR", tmp.to_str().unwrap());
+    let Some(watcher) = CmdlineWatcher::start() else {
+        return;
+    };
+    let out = run(&sb, &["login", "dev", "--pkce"]);
+    let start = std::time::Instant::now();
+    while !std::fs::read_to_string(&log)
+        .unwrap_or_default()
+        .contains("done\n")
+        && start.elapsed() < Duration::from_secs(10)
+    {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let seen = watcher.stop();
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&log).unwrap();
+    assert!(text.contains("final 200 "), "{text}");
+    let url = opened_url(&text).unwrap();
+    let state = url
+        .split('&')
+        .find_map(|p| p.strip_prefix("state="))
+        .expect("a state")
+        .to_owned();
+    assert!(state.len() >= 32, "{state}");
+    assert!(
+        seen.iter().any(|c| c.contains("browser.py")),
+        "the watcher never saw the browser: {seen:?}"
+    );
+    for c in &seen {
+        assert!(
+            !c.contains(&state) && !c.contains("state=") && !c.contains("/authorize"),
+            "another user read the authorize URL: {c}"
+        );
+    }
+    // The page was private, and is gone now that the login is over.
+    let (page, dir_mode, file_mode) = opened_page(&text).unwrap();
+    assert_eq!((dir_mode.as_str(), file_mode.as_str()), ("700", "600"));
+    assert_eq!(page.parent().unwrap().parent().unwrap(), tmp);
+    assert!(
+        !page.parent().unwrap().exists(),
+        "{} is left",
+        page.display()
+    );
+    assert_eq!(std::fs::read_dir(&tmp).unwrap().count(), 0);
 }
 
 #[test]

@@ -45,6 +45,10 @@ impl ApiError {
     /// A throttling error sent with a status other than 429 (STS answers
     /// `Throttling` with a 400): retried as a 429 is (botocore's throttling codes).
     pub fn is_throttling(&self) -> bool {
+        self.throttling_code().is_some()
+    }
+
+    fn throttling_code(&self) -> Option<&'static str> {
         const CODES: [&str; 6] = [
             "Throttling",
             "ThrottlingException",
@@ -53,7 +57,19 @@ impl ApiError {
             "RequestLimitExceeded",
             "RequestThrottled",
         ];
-        CODES.iter().any(|c| self.is(c))
+        CODES.iter().copied().find(|c| self.is(c))
+    }
+
+    /// The error with nothing the server wrote but its status (and its
+    /// throttling code, one of a fixed list): for answers to requests that
+    /// carry secrets, which an echoing server could quote.
+    pub fn without_server_text(self) -> ApiError {
+        ApiError {
+            status: self.status,
+            error_type: self.throttling_code().unwrap_or_default().to_owned(),
+            code: String::new(),
+            message: String::new(),
+        }
     }
 }
 
@@ -301,16 +317,28 @@ impl Http {
     /// (each attempt gets an equal share of it, or what is left). Returns the
     /// body of a 2xx answer.
     pub fn send(&self, req: &Request) -> Result<String, HttpError> {
-        self.send_redacting(req, &|s| s.to_owned())
+        self.send_inner(req, &|s| s.to_owned(), false)
     }
 
     /// [`Http::send`] for a request that carries secrets in its query (the
-    /// console's getSigninToken): each retry note passes through `redact`, so a
-    /// server echoing the request never gets them onto stderr.
-    pub fn send_redacting(
+    /// console's getSigninToken). A server may echo them back in any encoding
+    /// or in part, which no redaction can catch, so nothing it sent is shown:
+    /// an error answer keeps only its status (and a throttling code, which is
+    /// one of a fixed list), and retry notes say no more. `redact` clears the
+    /// transport failures' text, which is ssoenv's and the HTTP client's own.
+    pub fn send_secret(
         &self,
         req: &Request,
         redact: &dyn Fn(&str) -> String,
+    ) -> Result<String, HttpError> {
+        self.send_inner(req, redact, true)
+    }
+
+    fn send_inner(
+        &self,
+        req: &Request,
+        redact: &dyn Fn(&str) -> String,
+        secret: bool,
     ) -> Result<String, HttpError> {
         let start = Instant::now();
         // A little slack (0.5 %) for ureq's timer granularity and the backoff
@@ -330,6 +358,10 @@ impl Http {
             let (result, retry_after) = match req.attempt_headers() {
                 Ok(headers) => self.attempt(req, headers, budget),
                 Err(e) => return Err(e),
+            };
+            let result = match result {
+                Err(HttpError::Api(e)) if secret => Err(HttpError::Api(e.without_server_text())),
+                r => r,
             };
             let why = match &result {
                 Ok(_) => None,

@@ -8,7 +8,7 @@
 
 use crate::aws::credentials::Credentials;
 use crate::aws::http::{
-    Body, Http, HttpError, Method, Request, check_credential, decode, form_encode, invalid,
+    Body, Http, HttpError, Method, Request, check_credential, form_encode, invalid,
 };
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
@@ -231,8 +231,12 @@ pub fn redact(text: &str, creds: &Credentials, token: Option<&str>) -> String {
         token.unwrap_or(""),
     ] {
         if s.len() >= 4 {
-            secrets.push(form_encode(s));
-            secrets.push(form_encode(s).replace('+', "%20"));
+            let form = form_encode(s);
+            let percent = form.replace('+', "%20");
+            secrets.push(lower_case_escapes(&form));
+            secrets.push(lower_case_escapes(&percent));
+            secrets.push(form);
+            secrets.push(percent);
             secrets.push(s.to_owned());
         }
     }
@@ -242,6 +246,24 @@ pub fn redact(text: &str, creds: &Credentials, token: Option<&str>) -> String {
     for s in &secrets {
         if out.contains(s.as_str()) {
             out = out.replace(s.as_str(), "[redacted]");
+        }
+    }
+    out
+}
+
+/// `%2F` → `%2f`: the other spelling of the same escapes (RFC 3986 §2.1).
+fn lower_case_escapes(encoded: &str) -> String {
+    let mut out = String::with_capacity(encoded.len());
+    let mut hex_left = 0;
+    for c in encoded.chars() {
+        if hex_left > 0 {
+            out.push(c.to_ascii_lowercase());
+            hex_left -= 1;
+        } else {
+            if c == '%' {
+                hex_left = 2;
+            }
+            out.push(c);
         }
     }
     out
@@ -257,7 +279,10 @@ impl Federation<'_> {
     /// `GET <url>?Action=getSigninToken…` → the SigninToken, checked: a JSON
     /// object whose `SigninToken` is non-empty printable ASCII without spaces,
     /// at most [`MAX_SIGNIN_TOKEN`] bytes (the body itself is bounded by the
-    /// client). Error texts never quote the credentials or the token.
+    /// client). Error texts never quote the body: the request carries the
+    /// credentials, and a server echoing it (in any encoding, or in part)
+    /// would get them past any redaction; the status and a fixed reason are
+    /// all an error says.
     pub fn get_signin_token(
         &self,
         creds: &Credentials,
@@ -271,7 +296,7 @@ impl Federation<'_> {
         }
         const WHAT: &str = "getSigninToken";
         let query = signin_token_query(creds, chained, duration);
-        let body = self.http.send_redacting(
+        let body = self.http.send_secret(
             &Request {
                 method: Method::Get,
                 url: self.url.to_owned(),
@@ -282,7 +307,14 @@ impl Federation<'_> {
             },
             &|text| redact(text, creds, None),
         )?;
-        let out: Out = decode(&body, WHAT, self.url)?;
+        // serde's reasons quote the body ("invalid type: string \"…\""): not shown.
+        let out: Out = serde_json::from_str(&body).map_err(|_| {
+            invalid(
+                WHAT,
+                self.url,
+                "it is not a JSON object with a SigninToken string",
+            )
+        })?;
         let token = out
             .signin_token
             .ok_or_else(|| invalid(WHAT, self.url, "SigninToken is missing"))?;
@@ -488,6 +520,8 @@ mod tests {
         ] {
             assert!(!out.contains(s), "{s} in {out}");
         }
+        let lower = redact("x se%2fcr%2bet%3dkey y TOKEN%2b%2f%3dvalue z", &c, None);
+        assert_eq!(lower, "x [redacted] y [redacted] z");
         assert!(
             out.contains("ASIAEXAMPLE"),
             "the key id is not secret: {out}"

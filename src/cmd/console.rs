@@ -3,7 +3,8 @@
 //! SigninToken from the partition's federation endpoint, then the login URL:
 //! handed to the browser, or with `--print` written to stdout and nowhere
 //! else. The URL is a bearer secret (anyone opening it within 15 minutes is
-//! signed in), so it never reaches stderr, and neither do the credentials or
+//! signed in), so it never reaches stderr or a command line (the browser gets
+//! a private page that redirects to it), and neither do the credentials or
 //! the token, whatever fails.
 
 use crate::aws::credentials::Credentials;
@@ -83,7 +84,9 @@ pub fn run(args: ConsoleArgs, env: &Env) -> Result<i32> {
         super::emit(&format!("{url}\n"))?;
         return Ok(0);
     }
-    if !browser::safe_to_open(&url) || !browser::open(env, &url) {
+    // Never on a command line (another user reads those): a private page
+    // that redirects to it, kept for a browser that may still be starting.
+    let Some(page) = browser::open_private(env, &url) else {
         return Err(
             Error::runtime("could not open a browser for the console sign-in URL").hint(format!(
                 "run `{}` and open the URL yourself; it signs anyone in for {} minutes, so keep it private",
@@ -91,7 +94,8 @@ pub fn run(args: ConsoleArgs, env: &Env) -> Result<i32> {
                 signin::LOGIN_URL_MINUTES
             )),
         );
-    }
+    };
+    page.remove_later();
     let (account, role) = match &profile {
         Profile::Sso(p) => (p.account_id.as_str(), p.role_name.as_str()),
         Profile::AssumeRole(c) => c

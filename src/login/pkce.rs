@@ -475,7 +475,8 @@ pub fn login(
         &scopes,
         &challenge(&verifier),
     );
-    show_and_open(&ctx.env, &url, subject);
+    // The page holding the URL goes when the login ends (the browser has read it by then).
+    let _page = show_and_open(&ctx.env, &url, subject);
     let deadline = Instant::now() + wait_for;
     let code = match callback.wait(&state, deadline) {
         Ok(Answer::Code(c)) => c,
@@ -536,8 +537,9 @@ pub fn login(
 
 /// The CLI's words (spec §6, 2.34.22+; the way to a device code is ours:
 /// `use` and `exec` have no `--use-device-code`), the URL on a line of its
-/// own, then the browser opened on it when that is safe.
-fn show_and_open(env: &Env, url: &str, subject: &Subject) {
+/// own, then the browser opened on it when that is safe, through a private
+/// page (the `state` stays off every command line).
+fn show_and_open(env: &Env, url: &str, subject: &Subject) -> Option<super::browser::Page> {
     let safe = super::browser::safe_to_open(url);
     let mut text = String::new();
     if safe {
@@ -553,9 +555,14 @@ fn show_and_open(env: &Env, url: &str, subject: &Subject) {
         printable(url)
     ));
     crate::output::stderr_text(&text);
-    if safe && !super::browser::open(env, url) {
+    if !safe {
+        return None;
+    }
+    let page = super::browser::open_private(env, url);
+    if page.is_none() {
         crate::output::note("could not open a browser; open the URL above yourself");
     }
+    page
 }
 
 #[cfg(test)]

@@ -8,12 +8,14 @@
 #![allow(dead_code, unused_imports)]
 
 mod assert;
+mod browser;
 mod other_user;
 mod sandbox;
 mod shells;
 mod tmux;
 
 pub use assert::*;
+pub use browser::*;
 pub use other_user::*;
 pub use sandbox::*;
 pub use shells::*;

@@ -50,13 +50,15 @@ impl ApiError {
     }
 
     /// The error an injected fault produces for `op` (`Slow`, `Garbage`, `Trickle`
-    /// and `Patch` produce none: they alter a normal answer).
+    /// and `Patch` produce none: they alter a normal answer; the server builds
+    /// `Echo`'s from the raw request).
     pub fn from_fault(op: Op, kind: &FaultKind) -> Option<Self> {
         let e = match kind {
             FaultKind::Slow { .. }
             | FaultKind::Garbage
             | FaultKind::Trickle { .. }
-            | FaultKind::Patch { .. } => return None,
+            | FaultKind::Patch { .. }
+            | FaultKind::Echo { .. } => return None,
             FaultKind::Reject { status, message } => Self::new(
                 *status,
                 "InvalidRequest",

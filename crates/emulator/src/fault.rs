@@ -139,6 +139,11 @@ pub enum FaultKind {
     /// An error answer with this status and message (`InvalidRequestException`,
     /// `invalid_request`), to test how server text is shown. Built in code only.
     Reject { status: u16, message: String },
+    /// An error answer with this status whose message (JSON, for every
+    /// operation) quotes the request as a careless server might: its query
+    /// re-encoded with lower-case percent escapes, then a raw piece of each
+    /// value. Built in code only.
+    Echo { status: u16 },
 }
 
 /// A fault: the next `times` requests to `op` (every operation when `None`) get `kind`.

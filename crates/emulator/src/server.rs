@@ -335,6 +335,19 @@ fn route(
     if let Some(kind) = &fault {
         if let FaultKind::Slow { millis } = kind {
             std::thread::sleep(Duration::from_millis(*millis));
+        } else if let FaultKind::Echo { status } = kind {
+            let e = ApiError::new(
+                *status,
+                "InvalidRequest",
+                "invalid_request",
+                echo(raw.query),
+            );
+            if op == Op::AssumeRole {
+                return Out::sts_error(shared, &crate::sts::fault_error(e));
+            }
+            // JSON even for the sign-in endpoint (whose own errors are plain
+            // text): an echo that a client reads as the error's message.
+            return Out::error(op.is_oidc(), &e);
         } else if let Some(e) = ApiError::from_fault(op, kind) {
             if op == Op::AssumeRole {
                 return Out::sts_error(shared, &crate::sts::fault_error(e));
@@ -372,6 +385,36 @@ fn route(
         _ => {}
     }
     out
+}
+
+/// What an echoing server says about a request whose query is `raw`: the
+/// query with every escape in lower case (`%2F` → `%2f`), then the middle
+/// third of each decoded value, raw.
+fn echo(raw: &str) -> String {
+    let mut lower = String::with_capacity(raw.len());
+    let mut hex_left = 0;
+    for c in raw.chars() {
+        if hex_left > 0 {
+            lower.push(c.to_ascii_lowercase());
+            hex_left -= 1;
+        } else {
+            if c == '%' {
+                hex_left = 2;
+            }
+            lower.push(c);
+        }
+    }
+    let pieces: Vec<String> = Query::parse(raw)
+        .0
+        .iter()
+        .map(|(k, v)| {
+            let chars: Vec<char> = v.chars().collect();
+            let n = chars.len();
+            let piece: String = chars[n / 3..2 * n / 3].iter().collect();
+            format!("{k} has …{piece}…")
+        })
+        .collect();
+    format!("cannot parse {lower}; {}", pieces.join("; "))
 }
 
 /// The PKCE authorize page (approved at once): a 302 to the loopback callback,
