@@ -68,7 +68,7 @@ pub const AWS_PROFILE: &str = "AWS_PROFILE";
 pub const AWS_ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
 pub const AWS_SECRET_ACCESS_KEY: &str = "AWS_SECRET_ACCESS_KEY";
 pub const AWS_SESSION_TOKEN: &str = "AWS_SESSION_TOKEN";
-/// botocore reads this before AWS_SESSION_TOKEN (spec §7), so `use` always removes it.
+/// botocore reads this before AWS_SESSION_TOKEN (docs/environment.md#credentials), so `use` always removes it.
 pub const AWS_SECURITY_TOKEN: &str = "AWS_SECURITY_TOKEN";
 pub const AWS_CREDENTIAL_EXPIRATION: &str = "AWS_CREDENTIAL_EXPIRATION";
 pub const AWS_REGION: &str = "AWS_REGION";
@@ -80,11 +80,11 @@ pub const SSOENV_EXPIRATION: &str = "SSOENV_EXPIRATION";
 /// profile): with SSOENV_AUTO_RENEW=1 the prompt hook renews it unattended.
 pub const SSOENV_RENEWABLE: &str = "SSOENV_RENEWABLE";
 
-/// `exec --server` sets these two for the child (spec aws-credentials-more §2.1).
+/// `exec --server` sets these two for the child (docs/credential-process.md#container-endpoint).
 pub const AWS_CONTAINER_CREDENTIALS_FULL_URI: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
 pub const AWS_CONTAINER_AUTHORIZATION_TOKEN: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
 /// What `exec --server` removes so the child's credential chain reaches the
-/// server (spec aws-credentials-more §2.5): anything earlier in botocore's
+/// server (docs/credential-process.md#container-endpoint): anything earlier in botocore's
 /// chain, and the container variables that beat FULL_URI and the token.
 pub const SERVER_REMOVED_VARS: &[&str] = &[
     AWS_PROFILE,

@@ -1,7 +1,8 @@
 //! Release packaging: `--version` names the commit and target, the committed man pages in
 //! `man/` match the CLI, and (when .ci/run points `SSOENV_TEST_DEB` at the built .deb, as root)
 //! the Debian package installs, completes in every shell with no rc-file line, and removes.
-//! Also: host names resolve in whatever binary is tested (the static musl one in CI).
+//! Also: host names resolve in whatever binary is tested (the static musl one in CI), and every
+//! `docs/<file>.md#<heading>` pointer in a code comment names a heading that exists.
 
 use std::path::Path;
 use std::process::{Command, Output};
@@ -395,4 +396,157 @@ fn every_subcommand_help_has_an_examples_section() {
             "the README lacks {line}"
         );
     }
+}
+
+/// Every `.rs` file under `dir`, recursively.
+fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            rust_files(&path, out);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            out.push(path);
+        }
+    }
+}
+
+/// GitHub's anchor for a Markdown heading: lower case, punctuation other than
+/// `-` and `_` dropped, spaces turned into `-`.
+fn heading_slug(heading: &str) -> String {
+    heading
+        .trim()
+        .to_lowercase()
+        .chars()
+        .filter(|c| c.is_alphanumeric() || matches!(c, ' ' | '-' | '_'))
+        .map(|c| if c == ' ' { '-' } else { c })
+        .collect()
+}
+
+/// The anchors of a Markdown file's headings (outside code fences), with
+/// GitHub's `-1`, `-2` suffixes for repeated headings.
+fn heading_anchors(markdown: &str) -> Vec<String> {
+    let mut anchors: Vec<String> = Vec::new();
+    let mut fenced = false;
+    for line in markdown.lines() {
+        if line.starts_with("```") {
+            fenced = !fenced;
+        }
+        let Some(text) = line.strip_prefix('#').filter(|_| !fenced) else {
+            continue;
+        };
+        let slug = heading_slug(text.trim_start_matches('#'));
+        let seen = anchors
+            .iter()
+            .filter(|a| {
+                **a == slug
+                    || a.strip_prefix(&format!("{slug}-"))
+                        .is_some_and(|n| n.parse::<u32>().is_ok())
+            })
+            .count();
+        anchors.push(if seen == 0 {
+            slug
+        } else {
+            format!("{slug}-{seen}")
+        });
+    }
+    anchors
+}
+
+/// Every `docs/<file>.md` or `docs/<file>.md#<anchor>` a text names.
+fn docs_pointers(text: &str) -> Vec<(String, Option<String>)> {
+    let word = |c: char| c.is_ascii_alphanumeric() || matches!(c, '-' | '_');
+    let mut found = Vec::new();
+    for (at, _) in text.match_indices("docs/") {
+        if text[..at]
+            .chars()
+            .next_back()
+            .is_some_and(|c| word(c) || c == '/' || c == '.')
+        {
+            continue;
+        }
+        let rest = &text[at + "docs/".len()..];
+        let name_len = rest.find(|c: char| !word(c)).unwrap_or(rest.len());
+        let Some(after) = rest[name_len..].strip_prefix(".md") else {
+            continue;
+        };
+        let file = format!("{}.md", &rest[..name_len]);
+        let anchor = after.strip_prefix('#').map(|a| {
+            let len = a.find(|c: char| !word(c)).unwrap_or(a.len());
+            a[..len].to_owned()
+        });
+        found.push((file, anchor));
+    }
+    found
+}
+
+/// Code comments cite the protocol notes as `docs/<file>.md#<heading>`: each
+/// such pointer in src/ and crates/ names a file in docs/ and a heading it
+/// has, the links between the notes resolve too, and no comment cites the
+/// old out-of-tree "spec §" any more.
+#[test]
+fn docs_pointers_in_comments_resolve() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let docs = root.join("docs");
+    let anchors_of = |file: &str| -> Option<Vec<String>> {
+        std::fs::read_to_string(docs.join(file))
+            .ok()
+            .map(|md| heading_anchors(&md))
+    };
+    let mut sources = Vec::new();
+    rust_files(&root.join("src"), &mut sources);
+    rust_files(&root.join("crates"), &mut sources);
+    let mut broken = Vec::new();
+    let mut pointers = 0;
+    for path in &sources {
+        let text = std::fs::read_to_string(path).unwrap();
+        let shown = path.strip_prefix(root).unwrap().display();
+        for (n, line) in text.lines().enumerate() {
+            if line.contains("spec §") || line.contains("aws-credentials-more") {
+                broken.push(format!(
+                    "{shown}:{}: cites the out-of-tree spec: {line}",
+                    n + 1
+                ));
+            }
+        }
+        for (file, anchor) in docs_pointers(&text) {
+            pointers += 1;
+            match (anchors_of(&file), anchor) {
+                (None, _) => broken.push(format!("{shown}: docs/{file} does not exist")),
+                (Some(have), Some(a)) if !have.contains(&a) => {
+                    broken.push(format!("{shown}: docs/{file} has no heading #{a}"))
+                }
+                _ => {}
+            }
+        }
+    }
+    for entry in std::fs::read_dir(&docs).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_string_lossy().into_owned();
+        let md = std::fs::read_to_string(&path).unwrap();
+        for (at, _) in md.match_indices("](") {
+            let target = &md[at + 2..md[at..].find(')').map_or(md.len(), |e| at + e)];
+            if target.contains("://") {
+                continue;
+            }
+            let (file, anchor) = target.split_once('#').unwrap_or((target, ""));
+            let file = if file.is_empty() { name.as_str() } else { file };
+            match anchors_of(file) {
+                None => broken.push(format!("docs/{name}: link to missing {file}")),
+                Some(have) if !anchor.is_empty() && !have.iter().any(|a| a == anchor) => broken
+                    .push(format!(
+                        "docs/{name}: link to {file}#{anchor}, no such heading"
+                    )),
+                _ => {}
+            }
+        }
+    }
+    assert!(
+        broken.is_empty(),
+        "docs pointers that do not resolve:\n{}",
+        broken.join("\n")
+    );
+    assert!(
+        pointers > 50,
+        "only {pointers} docs pointers found in src/ and crates/"
+    );
 }

@@ -1,6 +1,7 @@
 //! Temporary AWS credentials and the forms they are printed in: shell
 //! variables (see `credentials::env`), the `credential_process` JSON and the
-//! container-credentials JSON (spec aws-credentials-more §1.4, §2.4). Low
+//! container-credentials JSON (docs/credential-process.md#credential_process,
+//! docs/credential-process.md#container-endpoint). Low
 //! level on purpose: the caches, `use`, `exec` and a future credential server
 //! all share this one type.
 
@@ -37,7 +38,7 @@ impl Credentials {
     }
 
     /// What a `credential_process` prints on stdout: `Version` is the
-    /// integer 1 (the string `"1"` is refused by botocore, §1.4).
+    /// integer 1 (the string `"1"` is refused by botocore, docs/credential-process.md#credential_process).
     pub fn credential_process_json(&self) -> String {
         #[derive(Serialize)]
         #[serde(rename_all = "PascalCase")]
@@ -58,7 +59,7 @@ impl Credentials {
         .expect("plain data serializes")
     }
 
-    /// What a container-credentials endpoint answers (§2.4): the session
+    /// What a container-credentials endpoint answers (docs/credential-process.md#container-endpoint): the session
     /// token is `Token` here, and all four keys are required.
     pub fn container_json(&self) -> String {
         #[derive(Serialize)]

@@ -1,6 +1,6 @@
-//! Service and region → endpoint URL (spec §1.1): the Identity Center portal
+//! Service and region → endpoint URL (docs/endpoints.md#default-hosts): the Identity Center portal
 //! and OIDC, STS and sign-in, with the SDK-standard endpoint overrides
-//! (spec §1.2) and plain `http://` only for loopback hosts.
+//! (docs/endpoints.md#overrides) and plain `http://` only for loopback hosts.
 
 use crate::aws::http::{is_loopback_host, url_host};
 use crate::config::ConfiguredEndpoints;
@@ -226,7 +226,7 @@ fn custom_with_variant(fips: bool) -> Error {
 }
 
 /// The STS endpoint for AssumeRole and the region that signs for it, as the
-/// AWS CLI v2 picks them (spec aws-credentials-more §3.2; it always uses the
+/// AWS CLI v2 picks them (docs/sts-sigv4.md#sts-endpoint; it always uses the
 /// regional endpoint): `https://sts.REGION.{dnsSuffix}` for the partition
 /// (FIPS and dualstack as [`default_endpoint`]), `https://sts.amazonaws.com`
 /// signed for us-east-1 without a region (or with `aws-global`). An override

@@ -25,7 +25,7 @@ const BACKOFF_BASE_MS: u64 = 250;
 const BACKOFF_CAP_MS: u64 = 20_000;
 
 /// An AWS service error: HTTP status, the error name (from `x-amzn-ErrorType`,
-/// cut at `:` and after `#`, spec §2.4), the body's snake-case `error` code
+/// cut at `:` and after `#`, docs/sso-oidc.md#errors), the body's snake-case `error` code
 /// (OIDC) and the human message.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
@@ -648,7 +648,7 @@ pub fn check_text(field: &str, value: &str, max: usize) -> std::result::Result<(
     Ok(())
 }
 
-/// botocore's error-code rules (spec §2.4): the `x-amzn-ErrorType` header cut
+/// botocore's error-code rules (docs/sso-oidc.md#errors): the `x-amzn-ErrorType` header cut
 /// at the first `:` and after the last `#`, else body `code`/`__type`; the
 /// OIDC body carries `error`/`error_description`, the portal `message`. An XML
 /// body (the Query protocol of STS) is read as [`parse_xml_error`] does.
@@ -684,7 +684,7 @@ pub fn parse_api_error(status: u16, header: Option<&str>, body: &str) -> ApiErro
     }
 }
 
-/// A Query-protocol error (STS, spec aws-credentials-more §3.4):
+/// A Query-protocol error (STS, docs/sts-sigv4.md#sts-errors):
 /// `ErrorResponse/Error/{Type,Code,Message}` (botocore's `QueryParser` also
 /// takes a bare `Error` or `Response/Errors/Error`). The code goes in both
 /// `code` and `error_type`, so `is("AccessDenied")` matches. None when the

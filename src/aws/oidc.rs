@@ -1,4 +1,4 @@
-//! SSO-OIDC client (spec §2): RegisterClient, StartDeviceAuthorization and
+//! SSO-OIDC client (docs/sso-oidc.md): RegisterClient, StartDeviceAuthorization and
 //! CreateToken (device-code, authorization-code and refresh-token grants).
 //! Unsigned rest-json.
 
@@ -11,10 +11,10 @@ use serde_json::json;
 pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 pub const REFRESH_GRANT: &str = "refresh_token";
 pub const AUTH_CODE_GRANT: &str = "authorization_code";
-/// The grant types of a PKCE registration (spec §2.1), as the CLI sends them.
+/// The grant types of a PKCE registration (docs/sso-oidc.md#registerclient), as the CLI sends them.
 pub const AUTH_CODE_GRANT_TYPES: [&str; 2] = [AUTH_CODE_GRANT, REFRESH_GRANT];
 /// The redirect URI a PKCE client registers: loopback, **without** a port
-/// (the authorize and token calls add it; spec §2.6).
+/// (the authorize and token calls add it; docs/sso-oidc.md#redirect-uri).
 pub const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 
 #[derive(Debug, Clone, Deserialize)]
@@ -119,7 +119,7 @@ impl Oidc<'_> {
     }
 
     /// `clientName` is `botocore-client-<session>` (or `-<epoch>` for legacy
-    /// profiles) and `scopes` is sent only when configured, as the CLI does (§2.1).
+    /// profiles) and `scopes` is sent only when configured, as the CLI does (docs/sso-oidc.md#registerclient).
     pub fn register_client(
         &self,
         client_name: &str,
@@ -138,7 +138,7 @@ impl Oidc<'_> {
     }
 
     /// RegisterClient for the authorization-code (PKCE) flow, as the CLI sends
-    /// it (spec aws-credentials-more §7.3): the two grant types, the loopback
+    /// it (docs/sso-oidc.md#registerclient): the two grant types, the loopback
     /// redirect URI without a port, the start URL as `issuerUrl` and `scopes`
     /// (configured, else `sso:account:access`, chosen by the caller).
     pub fn register_client_auth_code(
@@ -190,7 +190,7 @@ impl Oidc<'_> {
     }
 
     /// CreateToken with the authorization code the browser brought back
-    /// (spec §2.3): `redirectUri` is the one of the authorize call, with its port.
+    /// (docs/sso-oidc.md#createtoken): `redirectUri` is the one of the authorize call, with its port.
     pub fn create_token_auth_code(
         &self,
         client_id: &str,

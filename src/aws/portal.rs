@@ -1,4 +1,4 @@
-//! SSO portal client (spec §3): GetRoleCredentials, ListAccounts,
+//! SSO portal client (docs/portal.md): GetRoleCredentials, ListAccounts,
 //! ListAccountRoles and Logout, authenticated by `x-amz-sso_bearer_token`.
 
 use crate::aws::http::{Body, Http, HttpError, Method, Request, check_credential, decode, invalid};
@@ -6,7 +6,7 @@ use serde::Deserialize;
 
 pub const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
 
-/// The largest page ListAccounts and ListAccountRoles allow (spec §3).
+/// The largest page ListAccounts and ListAccountRoles allow (docs/portal.md#pagination).
 const MAX_RESULT: &str = "100";
 /// A listing longer than this many pages (a million items) is a server
 /// that never stops, not an organisation.
@@ -18,7 +18,7 @@ pub struct RoleCredentials {
     pub access_key_id: String,
     pub secret_access_key: String,
     pub session_token: String,
-    /// Epoch milliseconds (spec §9.4).
+    /// Epoch milliseconds (docs/portal.md#getrolecredentials).
     pub expiration: i64,
 }
 
@@ -116,7 +116,7 @@ impl Portal<'_> {
         Ok(all)
     }
 
-    /// Follow `nextToken` until it is absent (spec §3), asking for the
+    /// Follow `nextToken` until it is absent (docs/portal.md#pagination), asking for the
     /// largest page the model allows (`max_result` 100), and hand each page
     /// of `list_key` to `each`. A `nextToken` seen twice is an invalid answer,
     /// not an endless loop.

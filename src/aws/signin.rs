@@ -1,6 +1,6 @@
-//! The sign-in federation endpoint (spec aws-credentials-more §6): role
+//! The sign-in federation endpoint (docs/signin.md): role
 //! credentials become a SigninToken (`getSigninToken`), the token a console
-//! login URL (`Action=login`). Console hosts follow the partition (§6.3).
+//! login URL (`Action=login`). Console hosts follow the partition (docs/signin.md#hosts-by-partition).
 //! Everything is a pure function of its inputs except
 //! [`Federation::get_signin_token`], the one HTTP call. The credentials,
 //! the token and the URL are bearer secrets: no error text built here quotes
@@ -13,7 +13,7 @@ use crate::aws::http::{
 use crate::error::{Error, Result};
 use serde::{Deserialize, Serialize};
 
-/// The `SessionDuration` bounds the federation endpoint accepts, in seconds (§6.1).
+/// The `SessionDuration` bounds the federation endpoint accepts, in seconds (docs/signin.md#session-duration-and-role-chaining).
 pub const MIN_SESSION_DURATION: u32 = 900;
 pub const MAX_SESSION_DURATION: u32 = 43_200;
 /// The console session asked for by default: one hour. This is aws-sso-cli's
@@ -24,10 +24,10 @@ pub const DEFAULT_SESSION_DURATION: u32 = 3600;
 /// The longest SigninToken accepted. Real ones are around a kilobyte; the
 /// login URL carrying one must stay well under the 8 KiB a browser is handed.
 pub const MAX_SIGNIN_TOKEN: usize = 4096;
-/// How long a login URL works once made (§6.1), for messages.
+/// How long a login URL works once made (docs/signin.md#login-url), for messages.
 pub const LOGIN_URL_MINUTES: u32 = 15;
 
-/// The AWS partitions with a console ssoenv knows (§6.3), told by region.
+/// The AWS partitions with a console ssoenv knows (docs/signin.md#hosts-by-partition), told by region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Partition {
     Aws,
@@ -170,7 +170,7 @@ fn with_region(path: &str, region: Option<&str>) -> String {
     out
 }
 
-/// The session JSON of `getSigninToken` (§6.1).
+/// The session JSON of `getSigninToken` (docs/signin.md#getsignintoken).
 pub fn session_json(creds: &Credentials) -> String {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
@@ -190,7 +190,7 @@ pub fn session_json(creds: &Credentials) -> String {
 /// The query of `getSigninToken`: `Action`, then `SessionDuration` for
 /// credentials that are not chained, then `Session`. Chained credentials
 /// (a role assumed with role credentials) get no `SessionDuration`: the
-/// endpoint answers HTTP 400 "Invalid credentials parameter" to it (§6.1,
+/// endpoint answers HTTP 400 "Invalid credentials parameter" to it (docs/signin.md#session-duration-and-role-chaining,
 /// aws-vault#77, aws-sso-cli PR #1247), and the console session then lasts
 /// as long as the credentials.
 pub fn signin_token_query(
@@ -207,7 +207,7 @@ pub fn signin_token_query(
     q
 }
 
-/// The login URL (§6.2): form-encoded `Issuer`, `Destination` and
+/// The login URL (docs/signin.md#login-url): form-encoded `Issuer`, `Destination` and
 /// `SigninToken` on the same federation URL the token came from.
 pub fn login_url(federation: &str, issuer: &str, destination: &str, token: &str) -> String {
     format!(

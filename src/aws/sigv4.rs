@@ -1,4 +1,4 @@
-//! AWS Signature Version 4 (spec aws-credentials-more §4), as botocore's
+//! AWS Signature Version 4 (docs/sts-sigv4.md#sigv4), as botocore's
 //! `SigV4Auth` does it: every header of the request is signed but the
 //! hop-by-hop ones and `User-Agent`, `host` comes from the URL (`:port` only
 //! when not the scheme's default), the session token is sent as

@@ -1,4 +1,4 @@
-//! STS AssumeRole over the Query API (spec aws-credentials-more §3): a form
+//! STS AssumeRole over the Query API (docs/sts-sigv4.md): a form
 //! POST signed with SigV4 by the source credentials, answered in XML. Every
 //! member of the answer is validated before anyone uses it (as the portal's
 //! role credentials are); errors come back as [`HttpError::Api`] with the
@@ -15,7 +15,7 @@ pub const API_VERSION: &str = "2011-06-15";
 pub const SIGNING_NAME: &str = "sts";
 const WHAT: &str = "AssumeRole";
 /// The longest session AssumeRole grants when the source credentials are
-/// themselves a role session (role chaining, spec §3.4), as IAM Identity
+/// themselves a role session (role chaining, docs/sts-sigv4.md#role-chaining), as IAM Identity
 /// Center role credentials are: a larger `DurationSeconds` is a
 /// `ValidationError`, so callers cap it (or leave it out) for such sources.
 pub const CHAINED_MAX_DURATION: u32 = 3600;
@@ -30,7 +30,7 @@ const MAX_XML_NODES: u32 = 10_000;
 /// Expirations beyond this are refused (as for the portal's credentials).
 const MAX_LIFETIME: time::Duration = crate::login::MAX_LIFETIME;
 
-/// The parameters of one AssumeRole call (spec §3.1). Optional ones are
+/// The parameters of one AssumeRole call (docs/sts-sigv4.md#assumerole-request). Optional ones are
 /// sent only when set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct AssumeRoleRequest<'a> {
@@ -89,7 +89,7 @@ pub struct Sts<'a> {
 }
 
 impl Sts<'_> {
-    /// AssumeRole with `source` (spec §3): the form body in botocore's order
+    /// AssumeRole with `source` (docs/sts-sigv4.md#assumerole-request): the form body in botocore's order
     /// (`Action`, `Version`, then the parameters), signed per attempt.
     pub fn assume_role(
         &self,
@@ -215,7 +215,7 @@ fn expiration(value: &str, now: OffsetDateTime) -> Result<OffsetDateTime, String
     }
 }
 
-/// Parse and validate an AssumeRole answer (spec §3.3) from `url`; `now`
+/// Parse and validate an AssumeRole answer (docs/sts-sigv4.md#assumerole-response) from `url`; `now`
 /// bounds the expiration. An expiration already past is left for the caller
 /// to report (it is a clock problem, not a bad answer).
 pub fn parse_assume_role(

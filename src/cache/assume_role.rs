@@ -1,5 +1,4 @@
-//! botocore's assume-role credential cache (spec aws-credentials-more
-//! §5.2–5.5), shared with the AWS CLI in `~/.aws/cli/cache`: the same key
+//! botocore's assume-role credential cache (docs/caches.md#assume-role-cache), shared with the AWS CLI in `~/.aws/cli/cache`: the same key
 //! (a SHA-1 of the AssumeRole arguments as Python's `json.dumps` writes
 //! them), the same one-line JSON (the whole AssumeRole answer plus
 //! `AccountId`, `Expiration` as `…UTC`), and the same reuse rule (more than
@@ -18,7 +17,7 @@ use time::{Duration, OffsetDateTime};
 /// (botocore: 20 minutes left reused, 14 refetched).
 pub const REUSE_MARGIN: Duration = Duration::minutes(15);
 
-/// The cache key of an AssumeRole call (§5.2): `RoleArn` and whichever of
+/// The cache key of an AssumeRole call (docs/caches.md#assume-role-cache): `RoleArn` and whichever of
 /// `ExternalId`, `SerialNumber`, `DurationSeconds` (an integer) are set,
 /// `RoleSessionName` only when the profile configured it (an
 /// auto-generated name would make every key different), never `TokenCode`;
@@ -159,7 +158,7 @@ pub fn format_expiration(t: OffsetDateTime) -> String {
     format!("{}UTC", z.strip_suffix('Z').unwrap_or(&z))
 }
 
-/// The file botocore writes for `out` (§5.4): one line, Python `json.dumps`
+/// The file botocore writes for `out` (docs/caches.md#assume-role-cache): one line, Python `json.dumps`
 /// spacing, the model's key order, `AccountId` from the assumed-role ARN.
 pub fn render(out: &AssumeRoleOutput) -> String {
     let c = &out.credentials;

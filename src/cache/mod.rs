@@ -1,4 +1,4 @@
-//! The caches ssoenv shares with the AWS CLI (spec §4): the SSO token and
+//! The caches ssoenv shares with the AWS CLI (docs/caches.md): the SSO token and
 //! client-registration files in `~/.aws/sso/cache`, the role and assume-role credentials in
 //! `~/.aws/cli/cache`, all written atomically with mode 0600; plus the lock
 //! files that serialize login and refresh between processes.
@@ -43,17 +43,17 @@ impl Drop for Critical {
     }
 }
 
-/// `~/.aws/sso/cache` (fixed under HOME, spec §4.1).
+/// `~/.aws/sso/cache` (fixed under HOME, docs/caches.md#token-cache).
 pub fn sso_cache_dir(home: &Path) -> PathBuf {
     home.join(".aws").join("sso").join("cache")
 }
 
-/// `~/.aws/cli/cache` (spec §4.3).
+/// `~/.aws/cli/cache` (docs/caches.md#role-credential-cache).
 pub fn cli_cache_dir(home: &Path) -> PathBuf {
     home.join(".aws").join("cli").join("cache")
 }
 
-/// Lower-case hex SHA-1 of a string: every cache key (spec §4).
+/// Lower-case hex SHA-1 of a string: every cache key (docs/caches.md#cache-keys).
 pub fn sha1_hex(s: &str) -> String {
     let digest = Sha1::digest(s.as_bytes());
     digest.iter().map(|b| format!("{b:02x}")).collect()

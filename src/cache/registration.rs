@@ -1,4 +1,4 @@
-//! Client-registration cache (spec §4.2): the OIDC client ssoenv registers is
+//! Client-registration cache (docs/caches.md#registration-cache): the OIDC client ssoenv registers is
 //! stored where and how the AWS CLI stores it, and reused until 15 minutes
 //! before it expires.
 
@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use time::{Duration, OffsetDateTime};
 
-/// A registration is reused only while more than this remains (spec §4.2).
+/// A registration is reused only while more than this remains (docs/caches.md#registration-cache).
 pub const REUSE_MARGIN: Duration = Duration::minutes(15);
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -60,7 +60,7 @@ pub fn path(home: &Path, session: &SsoSession) -> PathBuf {
 }
 
 /// Which flow a registration serves. Both share one file (the same key):
-/// the CLI tells them apart by `grantTypes` (spec aws-credentials-more §7.4),
+/// the CLI tells them apart by `grantTypes` (docs/caches.md#registration-cache),
 /// so a login with the other flow registers again and overwrites the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Kind {
@@ -92,7 +92,7 @@ pub fn load_reusable(
 }
 
 /// A cached registration for the `kind` flow with more than 15 minutes left;
-/// one made for the other flow is not reused (spec aws-credentials-more §7.4).
+/// one made for the other flow is not reused (docs/caches.md#registration-cache).
 pub fn load_reusable_for(
     home: &Path,
     session: &SsoSession,
@@ -121,7 +121,7 @@ pub fn save(home: &Path, session: &SsoSession, reg: &Registration) -> Result<()>
 }
 
 /// Store a PKCE registration as the CLI does: the scopes it registered with
-/// and `grantTypes` (spec aws-credentials-more §7.4).
+/// and `grantTypes` (docs/caches.md#registration-cache).
 pub fn save_auth_code(
     home: &Path,
     session: &SsoSession,
@@ -232,7 +232,7 @@ mod tests {
             expires_at: parse_timestamp("2027-02-25T07:28:35Z").unwrap(),
         };
         save_auth_code(tmp.path(), &s, &reg, &["sso:account:access".into()]).unwrap();
-        // Spec aws-credentials-more §7.4, byte for byte, under the key of §7.4.
+        // docs/caches.md#registration-cache, byte for byte, under its key.
         let p = path(tmp.path(), &s);
         assert!(p.ends_with("8b2cedd020fb181ad4cf906d1d27b232fd31557e.json"));
         assert_eq!(

@@ -1,4 +1,4 @@
-//! Role-credential cache in the AWS CLI v2 format and key (spec §4.3), so the
+//! Role-credential cache in the AWS CLI v2 format and key (docs/caches.md#role-credential-cache), so the
 //! CLI and ssoenv reuse each other's role credentials.
 
 use super::{

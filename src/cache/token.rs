@@ -1,5 +1,5 @@
 //! SSO token cache: `~/.aws/sso/cache/<sha1>.json`, byte-compatible with the
-//! AWS CLI v2 (spec §4.1) so that `aws`, boto3 and ssoenv share one login.
+//! AWS CLI v2 (docs/caches.md#token-cache) so that `aws`, boto3 and ssoenv share one login.
 
 use super::{
     PyFormatter, Read, format_timestamp, parse_timestamp, py_json, read_json, sha1_hex,
@@ -57,7 +57,7 @@ impl Token {
             .is_some_and(|at| self.expires_at <= at)
     }
 
-    /// Everything a refresh needs (spec §4.1): a refresh token, the client
+    /// Everything a refresh needs (docs/caches.md#token-refresh): a refresh token, the client
     /// registration and a registration that has not expired.
     pub fn refresh_material(&self, now: OffsetDateTime) -> Option<(&str, &str, &str)> {
         let f = &self.file;
@@ -175,7 +175,7 @@ pub fn note_rejected(home: &Path, session: &SsoSession, access_token: &str, now:
     }
 }
 
-/// Build the file for a freshly obtained token (spec §4.1 field order).
+/// Build the file for a freshly obtained token (field order: docs/caches.md#token-file-format).
 #[allow(clippy::too_many_arguments)]
 pub fn new_file(
     session: &SsoSession,

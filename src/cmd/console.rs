@@ -1,5 +1,5 @@
 //! `ssoenv console [PROFILE]`: the AWS console, signed in with the profile's
-//! role (spec aws-credentials-more §6). Credentials as `use` gets them, a
+//! role (docs/signin.md). Credentials as `use` gets them, a
 //! SigninToken from the partition's federation endpoint, then the login URL:
 //! handed to the browser, or with `--print` written to stdout and nowhere
 //! else. The URL is a bearer secret (anyone opening it within 15 minutes is
@@ -120,7 +120,7 @@ pub struct SignIn<'a> {
     /// The federation URL (`…/federation`), used for both calls.
     pub federation: &'a str,
     pub creds: &'a Credentials,
-    /// Chained credentials get no `SessionDuration` (§6.1).
+    /// Chained credentials get no `SessionDuration` (docs/signin.md#session-duration-and-role-chaining).
     pub chained: bool,
     /// The console session asked for, in seconds (ignored when chained).
     pub duration: u32,
@@ -129,7 +129,7 @@ pub struct SignIn<'a> {
     pub destination: &'a str,
 }
 
-/// getSigninToken, then the login URL (§6.1, §6.2). Errors name the
+/// getSigninToken, then the login URL (docs/signin.md#getsignintoken, docs/signin.md#login-url). Errors name the
 /// federation URL and say what went wrong, never a secret: server text is
 /// escaped and cleared of anything the request carried.
 pub fn sign_in(http: &Http, s: &SignIn) -> Result<String> {

@@ -1,5 +1,5 @@
 //! `ssoenv credential-process PROFILE`: the `credential_process` of a
-//! profile in ~/.aws/config (spec aws-credentials-more §1). stdout carries
+//! profile in ~/.aws/config (docs/credential-process.md#credential_process). stdout carries
 //! exactly the JSON of the contract, written once, or nothing: on failure the
 //! message goes to stderr and the exit code is non-zero, which botocore turns
 //! into `Error when retrieving credentials from custom-process: <stderr>`.

@@ -2,7 +2,7 @@
 //! server-side (portal Logout), then remove the session's token cache and the
 //! role credentials derived from it. Idempotent; a failed server call still
 //! removes local state and says so. `--all` behaves like `aws sso logout`
-//! (spec §4.3): every cached token, every SSO role credential; client
+//! (docs/caches.md#logout): every cached token, every SSO role credential; client
 //! registrations are kept.
 
 use crate::aws::endpoint;

@@ -1,5 +1,5 @@
 //! `~/.aws/config` → typed, validated profiles and sso-sessions.
-//! Parsing follows botocore's `configloader` (RawConfigParser) rules, spec §5.
+//! Parsing follows botocore's `configloader` (RawConfigParser) rules, docs/config.md#parser-rules.
 //! Resolve once into a `ResolvedProfile`; nothing downstream reads raw keys.
 //!
 //! `parse.rs` reads the INI text; this file maps sections to profiles,
@@ -26,7 +26,7 @@ use std::sync::Arc;
 pub struct SsoSession {
     /// The sso-session name; None for a legacy profile.
     pub name: Option<String>,
-    /// `sso_start_url` exactly as configured (cache keys use it unnormalized, spec §4).
+    /// `sso_start_url` exactly as configured (cache keys use it unnormalized, docs/caches.md#cache-keys).
     pub start_url: String,
     pub region: String,
     /// `sso_registration_scopes` split on `,` and trimmed; None when not configured.
@@ -45,7 +45,7 @@ impl SsoSession {
     }
 }
 
-/// Endpoint settings that come from the config file (spec §1.2 steps 3–4).
+/// Endpoint settings that come from the config file (docs/endpoints.md#overrides, steps 3–4).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ConfiguredEndpoints {
     /// `[services X]` → `sso =` sub-section `endpoint_url`.
@@ -81,7 +81,7 @@ pub struct Config {
 
 /// Names → section indexes in order of first appearance. A later section with
 /// the same name replaces the earlier one but keeps its place, as assigning
-/// into a Python dict does (`[default]` vs `[profile default]`, spec §5).
+/// into a Python dict does (`[default]` vs `[profile default]`, docs/config.md#sections).
 #[derive(Debug, Clone, Default)]
 struct Named {
     /// Each name is stored once, shared by the list and the index.
@@ -458,7 +458,7 @@ impl Config {
                 )?)),
                 None => None,
             },
-            // Legacy profiles register without scopes (spec §9.10).
+            // Legacy profiles register without scopes (docs/sso-oidc.md#legacy-profiles).
             None => None,
         };
         let region = match self.value(sec, Key::REGION) {
@@ -643,7 +643,7 @@ impl Config {
         .hint(format!("run `aws configure sso --profile {}` to set it up", quote(profile)))
     }
 
-    /// Spec §1.2 steps 3–4, from botocore `ConfiguredEndpointProvider`.
+    /// docs/endpoints.md#overrides steps 3–4, from botocore `ConfiguredEndpointProvider`.
     fn endpoints(&self, profile: &str, sec: usize) -> Result<ConfiguredEndpoints> {
         let scope = Scope::Profile(profile);
         // `ensure_boolean`: only the string "true", in any case.

@@ -1,5 +1,5 @@
 //! The INI reader: Python's `configparser.RawConfigParser` as botocore's
-//! `configloader.raw_config_parse` drives it (spec §5), written out by hand.
+//! `configloader.raw_config_parse` drives it (docs/config.md#parser-rules), written out by hand.
 //!
 //! One pass over the text, no regex. Values and section names are copied into
 //! one string arena and keys are interned, so a large file costs a handful of

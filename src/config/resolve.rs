@@ -2,8 +2,8 @@
 //! role-chaining profile (`role_arn` + `source_profile`) resolved down to
 //! where its chain starts (an SSO profile, or static keys in the config).
 //!
-//! The rules are botocore's `AssumeRoleProvider` (spec aws-credentials-more
-//! §5.1): `role_arn` wins over SSO keys in the same profile (the assume-role
+//! The rules are botocore's `AssumeRoleProvider` (docs/sts-sigv4.md#role-profiles,
+//! docs/config.md#credential-chain): `role_arn` wins over SSO keys in the same profile (the assume-role
 //! provider comes first in the default chain); a source profile with static
 //! keys, or without `role_arn`, is read by the profile providers (SSO before
 //! static keys), else it chains again; a profile may name itself as its
@@ -33,7 +33,7 @@ pub struct ChainedProfile {
     pub name: String,
     pub role_arn: String,
     /// `role_session_name` as configured; None means botocore's generated
-    /// `botocore-session-<epoch>`, which the cache key leaves out (§5.2).
+    /// `botocore-session-<epoch>`, which the cache key leaves out (docs/caches.md#assume-role-cache).
     pub role_session_name: Option<String>,
     pub external_id: Option<String>,
     pub duration_seconds: Option<u32>,
@@ -77,8 +77,8 @@ impl std::fmt::Debug for StaticKeys {
     }
 }
 
-/// STS's limits on `DurationSeconds` (model constraint, §3.1), and the cap
-/// for a role session assuming another role (§3.4, role chaining).
+/// STS's limits on `DurationSeconds` (model constraint, docs/sts-sigv4.md#assumerole-request), and the cap
+/// for a role session assuming another role (docs/sts-sigv4.md#role-chaining).
 pub const MIN_DURATION: u32 = 900;
 pub const MAX_DURATION: u32 = 43_200;
 pub const CHAINED_MAX_DURATION: u32 = 3_600;
@@ -112,7 +112,7 @@ impl Profile {
     /// Whether the credentials come from role chaining (an AssumeRole made
     /// with a role session's credentials, not an IAM user's long-term keys):
     /// AWS caps such sessions at 1 hour, and the console federation must
-    /// not send `SessionDuration` for them (spec §6, §9.7).
+    /// not send `SessionDuration` for them (docs/signin.md#session-duration-and-role-chaining).
     pub fn is_role_chain(&self) -> bool {
         matches!(self, Profile::AssumeRole(c) if c.source_is_role_session())
     }

@@ -1,6 +1,6 @@
 //! Credentials of a role-chaining profile (`role_arn` + `source_profile`):
-//! the shared assume-role cache of the AWS CLI (`~/.aws/cli/cache`, spec
-//! aws-credentials-more §5) when it holds credentials with more than 15
+//! the shared assume-role cache of the AWS CLI (`~/.aws/cli/cache`,
+//! docs/caches.md#assume-role-cache) when it holds credentials with more than 15
 //! minutes left; else, under a lock named after the cache key (so two shells
 //! make one AssumeRole), the source's credentials (SSO role credentials, the
 //! next role of the chain, or static keys) and STS AssumeRole, cached for
@@ -38,7 +38,7 @@ fn request<'a>(c: &'a ChainedProfile, session: &'a str) -> AssumeRoleRequest<'a>
     }
 }
 
-/// The assume-role cache key of a chained profile (spec §5.2): what
+/// The assume-role cache key of a chained profile (docs/caches.md#assume-role-cache): what
 /// `status` looks up, and what [`assumed_credentials`] reads and writes.
 pub fn cache_key(c: &ChainedProfile) -> String {
     // The generated name is left out of the key: any value will do here.
@@ -153,7 +153,7 @@ fn assume(
 }
 
 /// The MFA code for `serial`, asked on the terminal (botocore's prompt,
-/// §5.1): six digits. Without a terminal, or when no one may be asked (the
+/// docs/sts-sigv4.md#role-profiles): six digits. Without a terminal, or when no one may be asked (the
 /// prompt's quiet renewal, the credential server), a clear error: the
 /// cached credentials then serve until they expire.
 fn mfa_code(c: &ChainedProfile, serial: &str, opts: LoginOptions) -> Result<String> {
@@ -193,7 +193,7 @@ fn mfa_code(c: &ChainedProfile, serial: &str, opts: LoginOptions) -> Result<Stri
     })
 }
 
-/// An AssumeRole failure, with what to do about it by error code (§3.4).
+/// An AssumeRole failure, with what to do about it by error code (docs/sts-sigv4.md#sts-errors).
 fn sts_error(c: &ChainedProfile, url: &str, region: &str, e: HttpError) -> Error {
     let what = format!(
         "could not assume role {} (profile \"{}\")",

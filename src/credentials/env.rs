@@ -37,7 +37,7 @@ pub fn export_aws_profile(env: &Env) -> Result<bool> {
 
 /// The changes for one profile's credentials. A region is exported as both
 /// AWS_REGION (CLI v2) and AWS_DEFAULT_REGION (boto3); with none known both
-/// are removed so a previous profile's region never leaks (spec §7).
+/// are removed so a previous profile's region never leaks (docs/environment.md#region-and-profile).
 /// AWS_SECURITY_TOKEN is removed: botocore reads it before AWS_SESSION_TOKEN.
 /// SSOENV_RENEWABLE is `1` when `renewable` (the token has refresh material),
 /// else removed. AWS_PROFILE is set when `export_profile`

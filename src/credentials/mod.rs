@@ -1,7 +1,7 @@
 //! From a resolved profile to credentials: cached role credentials with
 //! more than 15 minutes left, else (under the session lock) a usable SSO
 //! token from the login layer and GetRoleCredentials, cached where the AWS
-//! CLI caches it (spec §4.3). `env` turns credentials into the variables a
+//! CLI caches it (docs/caches.md#role-credential-cache). `env` turns credentials into the variables a
 //! shell or child process gets. A role-chaining profile goes through
 //! [`chain`] (the assume-role cache, else STS AssumeRole with its source's
 //! credentials); [`profile_credentials`] takes either kind.

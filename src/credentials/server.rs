@@ -1,5 +1,4 @@
-//! The container-credentials endpoint of `ssoenv exec --server` (spec
-//! aws-credentials-more §2): a small HTTP/1.1 server on 127.0.0.1 that every
+//! The container-credentials endpoint of `ssoenv exec --server` (docs/credential-process.md#container-endpoint): a small HTTP/1.1 server on 127.0.0.1 that every
 //! AWS SDK's container provider can ask for the profile's role credentials,
 //! so a long-running child gets fresh credentials instead of static keys that
 //! expire under it.
@@ -44,7 +43,7 @@ const REQUEST_STACK: usize = 256 * 1024;
 /// The path credentials are served on.
 pub const PATH: &str = "/ssoenv/credentials";
 /// Cached credentials are served while they have more than this left
-/// (botocore's advisory refresh window, spec §1.5).
+/// (botocore's advisory refresh window, docs/credential-process.md#refresh-windows).
 const FRESH_FOR: time::Duration = time::Duration::minutes(15);
 
 /// Where the credentials come from: a cache in memory, else
@@ -196,7 +195,7 @@ struct Shared {
 }
 
 /// 256 bits from the operating system's generator, as 64 hex digits (no
-/// `\r`/`\n`, which botocore refuses in a header value, §2.1).
+/// `\r`/`\n`, which botocore refuses in a header value, docs/credential-process.md#container-endpoint).
 fn random_token() -> Result<String> {
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes).map_err(|e| {

@@ -1,4 +1,4 @@
-//! The OIDC device-code flow (spec §2.5) and the client registration it
+//! The OIDC device-code flow (docs/sso-oidc.md#device-flow) and the client registration it
 //! needs: register (or reuse the cached registration), start the device
 //! authorization, show the code, poll CreateToken, store the token where the
 //! AWS CLI stores it. The answers that end a poll are one table,
@@ -70,7 +70,7 @@ impl PollError {
     }
 }
 
-/// The OIDC device-code flow (spec §2.5), writing the token where the AWS
+/// The OIDC device-code flow (docs/sso-oidc.md#device-flow), writing the token where the AWS
 /// CLI writes it. `subject` is what asked for it (named in the first line).
 pub fn login(
     ctx: &Ctx,
@@ -213,7 +213,7 @@ fn register(
 }
 
 /// `botocore-client-<session>`, or `botocore-client-<epoch seconds>` for a
-/// legacy profile, as the CLI names its clients (spec §2.1).
+/// legacy profile, as the CLI names its clients (docs/sso-oidc.md#registerclient).
 pub(super) fn client_name(session: &SsoSession, now: OffsetDateTime) -> String {
     match &session.name {
         Some(n) => format!("botocore-client-{n}"),
@@ -263,7 +263,7 @@ pub(super) fn login_target(session: &SsoSession, subject: &Subject) -> String {
 
 /// The device-flow instructions on stderr: URL, code and the autofill URL
 /// each on a line of its own with no trailing punctuation (so terminals make
-/// them clickable), in the AWS CLI's words (spec §6).
+/// them clickable), in the AWS CLI's words (docs/sso-oidc.md#what-the-cli-prints).
 fn show_instructions(env: &Env, auth: &crate::aws::oidc::DeviceAuthorization, opts: LoginOptions) {
     let want = !opts.no_browser && super::browser::available(env);
     // Only a URL that is safe to hand to a browser launcher is opened (item 9).

@@ -4,7 +4,7 @@
 //! log in, under the session lock) and the interaction policy the command
 //! decided. Which flow a login runs is decided in one place, [`log_in`]; the
 //! flows themselves are in [`device`] and [`pkce`]. Every path shares the
-//! AWS CLI's caches (spec §4).
+//! AWS CLI's caches (docs/caches.md).
 
 pub mod browser;
 pub mod device;
@@ -33,14 +33,14 @@ use time::{Duration, OffsetDateTime};
 pub const MAX_LIFETIME: Duration = Duration::days(3653);
 
 /// Refresh an sso-session token when less than this remains (botocore's
-/// advisory window, spec §4.1).
+/// advisory window, docs/caches.md#token-refresh).
 pub const REFRESH_WINDOW: Duration = Duration::minutes(15);
 
 /// The message AWS users know (botocore UnauthorizedSSOTokenError), with our command.
 pub const EXPIRED_MESSAGE: &str =
     "The SSO session associated with this profile has expired or is otherwise invalid.";
 
-/// The login flows (spec aws-credentials-more §7.1).
+/// The login flows (docs/sso-oidc.md#authorization-code-with-pkce, docs/sso-oidc.md#device-flow).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Flow {
     /// The device code: a URL and a code, approved on any device.

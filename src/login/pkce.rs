@@ -1,5 +1,5 @@
 //! The authorization-code flow with PKCE, as AWS CLI v2 runs it for an
-//! sso-session (spec aws-credentials-more §7, aws-sso-protocol §2.6): register
+//! sso-session (docs/sso-oidc.md#authorization-code-with-pkce): register
 //! (or reuse) a client with the `authorization_code` grant, open the
 //! authorize page in the browser, take the code the browser brings back to a
 //! one-shot listener on 127.0.0.1, and exchange it (with the verifier) for a
@@ -45,7 +45,7 @@ use std::time::{Duration, Instant};
 
 /// The variable bounding the wait for the browser, in seconds.
 pub const TIMEOUT_VAR: &str = env::SSOENV_PKCE_TIMEOUT;
-/// How long to wait for the browser by default (the CLI's limit, spec §2.6).
+/// How long to wait for the browser by default (the CLI's limit, docs/sso-oidc.md#callback-listener).
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 /// The longest wait [`TIMEOUT_VAR`] may ask for: an hour.
 const MAX_TIMEOUT_SECS: u64 = 3600;
@@ -62,7 +62,7 @@ const PER_CONNECTION: Duration = Duration::from_secs(10);
 /// closed for the newcomer.
 const MAX_IN_FLIGHT: usize = 16;
 
-/// RFC 7636's unreserved characters, the verifier's alphabet (spec §7.2).
+/// RFC 7636's unreserved characters, the verifier's alphabet (docs/sso-oidc.md#verifier-challenge-and-state).
 const VERIFIER_ALPHABET: &[u8] =
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
 
@@ -92,7 +92,7 @@ pub fn verifier() -> Result<String> {
     Ok(out)
 }
 
-/// `base64url(sha256(verifier))` without padding (S256, spec §7.2).
+/// `base64url(sha256(verifier))` without padding (S256, docs/sso-oidc.md#verifier-challenge-and-state).
 pub fn challenge(verifier: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
@@ -151,7 +151,7 @@ fn percent_decode(s: &str) -> String {
 }
 
 /// `scheme://host[:port]` of the resolved OIDC endpoint: the authorize page
-/// moves with an endpoint override, and loses its path (spec §7.3).
+/// moves with an endpoint override, and loses its path (docs/sso-oidc.md#authorize-url).
 fn origin(oidc_base: &str) -> &str {
     let Some((scheme, rest)) = oidc_base.split_once("://") else {
         return oidc_base;
@@ -161,7 +161,7 @@ fn origin(oidc_base: &str) -> &str {
 }
 
 /// The authorize URL, parameters in the CLI's order with `code_challenge`
-/// last (spec §7.3).
+/// last (docs/sso-oidc.md#authorize-url).
 pub fn authorize_url(
     oidc_base: &str,
     client_id: &str,
@@ -414,7 +414,7 @@ const PAGE_NO_CODE: &str = "<!doctype html>\n<html><head><meta charset=\"utf-8\"
 const PAGE_NOT_FOUND: &str =
     "<!doctype html>\n<html><head><title>Not found</title></head><body>Not found</body></html>\n";
 
-/// The PKCE login on a bound listener (spec §7), writing the token where
+/// The PKCE login on a bound listener (docs/sso-oidc.md#authorization-code-with-pkce), writing the token where
 /// the AWS CLI writes it. The caller chose the flow and bound `callback`.
 pub fn login(
     ctx: &Ctx,
@@ -535,7 +535,7 @@ pub fn login(
     device::store_login(ctx, session, endpoints, &reg, resp)
 }
 
-/// The CLI's words (spec §6, 2.34.22+; the way to a device code is ours:
+/// The CLI's words (docs/sso-oidc.md#what-the-cli-prints, 2.34.22+; the way to a device code is ours:
 /// `use` and `exec` have no `--use-device-code`), the URL on a line of its
 /// own, then the browser opened on it when that is safe, through a private
 /// page (the `state` stays off every command line).
@@ -576,7 +576,7 @@ mod tests {
             challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
             "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
         );
-        // The spec's live example from the CLI.
+        // The AWS CLI's live example (docs/sso-oidc.md#verifier-challenge-and-state).
         assert_eq!(
             challenge("nrlRio7_.4DBKFhz0YV2amOB60-VHzJSMS.p_wzti-rn7_NN7l2f-yPMv_~D9EUU").len(),
             43
@@ -607,7 +607,7 @@ mod tests {
 
     #[test]
     fn the_authorize_url_is_the_one_the_cli_opens() {
-        // Spec aws-credentials-more §7.3, live example.
+        // The AWS CLI's live example (docs/sso-oidc.md#authorize-url).
         let url = authorize_url(
             "http://127.0.0.1:18445",
             "exampleClientId",

@@ -17,7 +17,7 @@ pub enum TokenState {
     /// way to refresh (a legacy profile, no refresh token).
     Valid,
     /// Expired or within the refresh window, with what a refresh needs
-    /// (sso-session profiles only, as botocore, spec §4.1). `still_valid`:
+    /// (sso-session profiles only, as botocore, docs/caches.md#token-refresh). `still_valid`:
     /// not expired yet (kept if the refresh fails).
     Refreshable { still_valid: bool },
     /// Expired and not refreshable: a login is needed.

@@ -39,7 +39,7 @@ impl ApiError {
     pub fn invalid_grant(message: impl Into<String>) -> Self {
         Self::new(400, "InvalidGrant", "invalid_grant", message)
     }
-    /// The portal's answer to a missing, unknown, expired or revoked token (spec §3).
+    /// The portal's answer to a missing, unknown, expired or revoked token (docs/portal.md#errors).
     pub fn unauthorized() -> Self {
         Self::new(
             401,

@@ -5,7 +5,7 @@
 use std::fmt;
 use std::str::FromStr;
 
-/// The AWS operations the emulator serves (spec §2, §3; STS AssumeRole; sign-in: aws-credentials-more §6).
+/// The AWS operations the emulator serves (docs/sso-oidc.md, docs/portal.md, docs/sts-sigv4.md, docs/signin.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Op {
     RegisterClient,

@@ -5,7 +5,7 @@ use std::collections::HashSet;
 use std::path::Path;
 
 /// One assigned account. `accountName` and `emailAddress` may be missing, as they
-/// may be in real ListAccounts answers (spec §3).
+/// may be in real ListAccounts answers (docs/portal.md#listaccounts).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Account {

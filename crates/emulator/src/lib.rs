@@ -1,8 +1,8 @@
-//! The local IAM Identity Center emulator: SSO-OIDC (spec §2), the SSO portal
-//! (spec §3), STS AssumeRole (SigV4-verified, XML) and the sign-in federation endpoint
+//! The local IAM Identity Center emulator: SSO-OIDC (docs/sso-oidc.md), the SSO portal
+//! (docs/portal.md), STS AssumeRole (SigV4-verified, XML) and the sign-in federation endpoint
 //! (`/federation`, console URLs) over plain HTTP on 127.0.0.1, with the same paths, JSON bodies, status
 //! codes and error headers as AWS. `ssoenv demo` and the tests point tools at it
-//! with `AWS_ENDPOINT_URL_SSO_OIDC` / `AWS_ENDPOINT_URL_SSO` (spec §1.2).
+//! with `AWS_ENDPOINT_URL_SSO_OIDC` / `AWS_ENDPOINT_URL_SSO` (docs/endpoints.md#overrides).
 //!
 //! Behaviour worth knowing:
 //! - A device code is approved after `approve_after_polls` CreateToken polls answered

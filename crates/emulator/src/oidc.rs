@@ -1,5 +1,5 @@
-//! SSO-OIDC (spec §2): client registrations, device authorizations, the authorize
-//! page of the PKCE flow with its authorization codes (spec aws-credentials-more §7),
+//! SSO-OIDC (docs/sso-oidc.md): client registrations, device authorizations, the authorize
+//! page of the PKCE flow with its authorization codes (docs/sso-oidc.md#authorization-code-with-pkce),
 //! and the sessions with their access and refresh tokens. The portal asks it whose a
 //! bearer token is.
 
@@ -10,7 +10,7 @@ use crate::state::Ctx;
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-/// The scope for which real Identity Center issues refresh tokens (spec §9.11).
+/// The scope for which real Identity Center issues refresh tokens (docs/sso-oidc.md#scopes-and-refresh-tokens).
 pub const ACCOUNT_ACCESS_SCOPE: &str = "sso:account:access";
 pub const DEVICE_CODE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
 pub const REFRESH_TOKEN_GRANT: &str = "refresh_token";
@@ -124,7 +124,7 @@ impl Oidc {
         }
     }
 
-    /// `POST /client/register` (spec §2.1).
+    /// `POST /client/register` (docs/sso-oidc.md#registerclient).
     pub fn register_client(&mut self, cx: &mut Ctx, body: &Value) -> OpResult {
         let body = object(body)?;
         required_str(body, "clientName")?;
@@ -224,7 +224,7 @@ impl Oidc {
         }
     }
 
-    /// `POST /device_authorization` (spec §2.2).
+    /// `POST /device_authorization` (docs/sso-oidc.md#startdeviceauthorization).
     pub fn start_device_authorization(&mut self, cx: &mut Ctx, body: &Value) -> OpResult {
         let body = object(body)?;
         let client_id = self.check_client(body, cx.now)?;
@@ -256,7 +256,7 @@ impl Oidc {
         }))
     }
 
-    /// `GET /authorize` (spec aws-credentials-more §7.3): the user signs in and
+    /// `GET /authorize` (docs/sso-oidc.md#authorize-url): the user signs in and
     /// approves at once. `Ok` is where to redirect the browser: the callback with
     /// `code` and `state`, or with `error=…` (a bad request, or `deny`). `Err` is a
     /// request that must not be redirected anywhere: an unknown client, one not
@@ -363,7 +363,7 @@ impl Oidc {
         Ok(back(vec![("code", &code)]))
     }
 
-    /// `POST /token` (spec §2.3): the device_code, authorization_code and
+    /// `POST /token` (docs/sso-oidc.md#createtoken): the device_code, authorization_code and
     /// refresh_token grants.
     pub fn create_token(&mut self, cx: &mut Ctx, body: &Value) -> OpResult {
         let body = object(body)?;

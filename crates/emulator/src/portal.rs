@@ -1,4 +1,4 @@
-//! The SSO portal (spec §3): accounts, roles and role credentials of the fixture,
+//! The SSO portal (docs/portal.md): accounts, roles and role credentials of the fixture,
 //! for a bearer token SSO-OIDC issued; and logout, which ends that token's session.
 
 use crate::EmulatorConfig;
@@ -30,7 +30,7 @@ pub(crate) struct Portal {
 }
 
 impl Portal {
-    /// `GET /federation/credentials` (spec §3).
+    /// `GET /federation/credentials` (docs/portal.md#getrolecredentials).
     pub fn get_role_credentials(
         &mut self,
         cx: &mut Ctx,
@@ -124,7 +124,7 @@ impl Portal {
         Some(t)
     }
 
-    /// `GET /assignment/accounts` (spec §3), paginated.
+    /// `GET /assignment/accounts` (docs/portal.md#listaccounts), paginated.
     pub fn list_accounts(
         &mut self,
         cx: &mut Ctx,
@@ -157,7 +157,7 @@ impl Portal {
         Ok(out)
     }
 
-    /// `GET /assignment/roles` (spec §3), paginated.
+    /// `GET /assignment/roles` (docs/portal.md#listaccountroles), paginated.
     pub fn list_account_roles(
         &mut self,
         cx: &mut Ctx,
@@ -192,7 +192,7 @@ impl Portal {
         Ok(out)
     }
 
-    /// `POST /logout` (spec §3): ends the token's session, so its access tokens and
+    /// `POST /logout` (docs/portal.md#logout): ends the token's session, so its access tokens and
     /// refresh token stop working.
     pub fn logout(
         &mut self,

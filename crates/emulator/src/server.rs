@@ -19,7 +19,7 @@ const REQUEST_ID: &str = "x-amzn-RequestId";
 /// Bodies larger than this are refused: nothing the API takes comes close.
 const MAX_BODY: u64 = 1 << 20;
 
-/// The suffix AWS puts after SSO-OIDC error names in `x-amzn-ErrorType` (spec §2.4).
+/// The suffix AWS puts after SSO-OIDC error names in `x-amzn-ErrorType` (docs/sso-oidc.md#errors).
 const OIDC_ERROR_NAMESPACE: &str = "http://internal.amazon.com/coral/com.amazonaws.sso.oidc/";
 
 pub(crate) fn lock(shared: &Shared) -> MutexGuard<'_, State> {
@@ -92,7 +92,7 @@ impl Out {
         }
     }
 
-    /// An AWS error in the shape of the API `op` belongs to (spec §2.4, §3).
+    /// An AWS error in the shape of the API `op` belongs to (docs/sso-oidc.md#errors, docs/portal.md#errors).
     fn error(oidc: bool, e: &ApiError) -> Out {
         let (ty, body) = if oidc {
             (

@@ -1,4 +1,4 @@
-//! The sign-in federation endpoint (aws-credentials-more §6): `getSigninToken`
+//! The sign-in federation endpoint (docs/signin.md): `getSigninToken`
 //! takes back credentials another service issued and answers a SigninToken;
 //! `login` redirects a browser holding a fresh token to its destination.
 //! As AWS: `SessionDuration` must be 900–43200 and is refused (HTTP 400
@@ -10,7 +10,7 @@ use crate::state::{Ctx, Issued};
 use serde_json::{Value, json};
 use std::collections::HashMap;
 
-/// How long a SigninToken can be used to log in (§6.1).
+/// How long a SigninToken can be used to log in (docs/signin.md#login-url).
 pub const SIGNIN_TOKEN_TTL: u64 = 15 * 60;
 const MIN_SESSION_DURATION: u64 = 900;
 const MAX_SESSION_DURATION: u64 = 43_200;

@@ -1,4 +1,4 @@
-//! STS AssumeRole (spec aws-credentials-more §3, §4): `POST /` with a form
+//! STS AssumeRole (docs/sts-sigv4.md): `POST /` with a form
 //! body, authenticated by a SigV4 signature that this module verifies with its
 //! own implementation (the emulator shares no code with the client), answered
 //! in XML as STS does. Every credential the emulator issues is a role session
@@ -785,7 +785,7 @@ pub(crate) fn xml_escape(s: &str) -> String {
     out
 }
 
-/// An STS error body (spec §3.4): `Sender` for 4xx, `Receiver` for 5xx.
+/// An STS error body (docs/sts-sigv4.md#sts-errors): `Sender` for 4xx, `Receiver` for 5xx.
 pub(crate) fn error_xml(e: &ApiError, request_id: &str) -> String {
     let kind = if e.status >= 500 {
         "Receiver"
@@ -843,7 +843,7 @@ mod tests {
         }
     }
 
-    /// The spec's worked example (§4.2), verified by this implementation.
+    /// The worked example of docs/sts-sigv4.md#worked-example, verified by this implementation.
     #[test]
     fn the_worked_example_of_the_spec_verifies() {
         let mut issued = Issued::default();
