@@ -13,8 +13,9 @@
 //! connection evicts the oldest pending one (its socket is shut down, which
 //! ends its reader); only when every slot holds a promoted connection is the
 //! newcomer refused. A real client sends its request the moment it connects,
-//! so it is promoted long before the connections opened before it have all
-//! been evicted.
+//! so a connection whose whole request head already waits in its receive
+//! buffer is passed over when choosing whom to evict (its reader thread may
+//! not have run yet on a loaded machine while a flood is accepted).
 
 use std::collections::VecDeque;
 use std::io::{Read, Write};
@@ -66,9 +67,16 @@ impl Admission {
         let handle = stream.try_clone().ok()?;
         let mut t = self.table();
         if t.pending.len() + t.promoted >= self.cap {
-            let (_, oldest) = t.pending.pop_front()?;
+            // The oldest connection whose request head has not all arrived;
+            // only when every pending one has a whole head waiting, the oldest.
+            let i = t
+                .pending
+                .iter()
+                .position(|(_, s)| !whole_head_waiting(s))
+                .unwrap_or(0);
+            let (_, evicted) = t.pending.remove(i)?;
             // Its reader sees the end of the stream and gives its thread back.
-            let _ = oldest.shutdown(Shutdown::Both);
+            let _ = evicted.shutdown(Shutdown::Both);
         }
         let id = t.next_id;
         t.next_id += 1;
@@ -114,6 +122,41 @@ impl Drop for Slot {
             t.pending.remove(i);
         }
     }
+}
+
+/// Bytes of a waiting request looked at when choosing whom to evict.
+const PEEK: usize = 4096;
+
+/// Whether a whole request head (up to its blank line) already sits in the
+/// socket's receive buffer, unread. A real client writes its request the
+/// moment it connects, so under load (its reader thread not yet scheduled,
+/// a flood of newcomers accepted meanwhile) this is what tells it from an
+/// idle or trickling socket; it never blocks and consumes nothing.
+#[cfg(unix)]
+fn whole_head_waiting(stream: &TcpStream) -> bool {
+    use std::os::fd::AsRawFd;
+    let mut buf = [0u8; PEEK];
+    // SAFETY: recv writes at most `buf.len()` bytes into `buf`, which is
+    // valid for writes of that length; the descriptor is open (owned by
+    // `stream` for the duration of the call).
+    let n = unsafe {
+        libc::recv(
+            stream.as_raw_fd(),
+            buf.as_mut_ptr().cast(),
+            buf.len(),
+            libc::MSG_PEEK | libc::MSG_DONTWAIT,
+        )
+    };
+    let Ok(n) = usize::try_from(n) else {
+        return false;
+    };
+    buf[..n].windows(4).any(|w| w == b"\r\n\r\n")
+}
+
+/// Elsewhere the oldest pending connection is evicted.
+#[cfg(not(unix))]
+fn whole_head_waiting(_stream: &TcpStream) -> bool {
+    false
 }
 
 /// A request head: method, target and headers (names as sent).
@@ -278,6 +321,28 @@ mod tests {
         assert!(c0.read(&mut [0u8; 8]).is_err(), "still open (timed out)");
         drop(slot0);
         assert_eq!(adm.counts(), (2, 0));
+    }
+
+    #[test]
+    fn a_connection_whose_whole_request_waits_unread_is_passed_over_for_eviction() {
+        let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
+        let adm = Admission::new(2);
+        // The oldest has its whole request in the buffer, not yet read (its
+        // reader thread has not run); the younger one is idle.
+        let (mut c0, s0) = pair(&l);
+        c0.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
+        let mut slot0 = adm.admit(&s0).unwrap();
+        let (mut c1, s1) = pair(&l);
+        let _slot1 = adm.admit(&s1).unwrap();
+        std::thread::sleep(Duration::from_millis(50));
+        let (_c2, s2) = pair(&l);
+        let _slot2 = adm.admit(&s2).unwrap();
+        c1.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+        assert_eq!(c1.read(&mut [0u8; 8]).unwrap(), 0, "the idle one went");
+        assert!(slot0.promote(), "the one with a request stayed");
+        let mut s0 = s0;
+        let head = read_head(&mut s0, Instant::now() + Duration::from_secs(5), 1024);
+        assert_eq!(head.unwrap().target, "/");
     }
 
     #[test]
