@@ -48,16 +48,21 @@ mod tests {
 
     #[test]
     fn every_script_names_the_binary_once_quoted() {
-        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell] {
-            let s = script(shell, Some("/opt/it's here/ssoenv"));
+        let path = "/opt/it's here/ssoenv";
+        let known = [
+            (Shell::Bash, r"'/opt/it'\''s here/ssoenv'"),
+            (Shell::Zsh, r"'/opt/it'\''s here/ssoenv'"),
+            (Shell::Fish, r"'/opt/it\'s here/ssoenv'"),
+            (Shell::PowerShell, "'/opt/it''s here/ssoenv'"),
+        ];
+        for shell in Shell::ALL.into_iter().filter(|s| s.hook_script().is_some()) {
+            let s = script(shell, Some(path));
             assert!(!s.contains("@SSOENV_BIN@"), "{shell:?}");
-            let expected = match shell {
-                Shell::Bash | Shell::Zsh => r"'/opt/it'\''s here/ssoenv'",
-                Shell::Fish => r"'/opt/it\'s here/ssoenv'",
-                Shell::PowerShell => "'/opt/it''s here/ssoenv'",
-                Shell::Sh | Shell::Json => unreachable!(),
-            };
-            assert!(s.contains(expected), "{shell:?}: {expected}");
+            let quoted = shell.quote(path);
+            assert!(s.contains(&quoted), "{shell:?}: {quoted}");
+            if let Some((_, expected)) = known.iter().find(|(k, _)| *k == shell) {
+                assert_eq!(&quoted, expected, "{shell:?}");
+            }
         }
     }
 
