@@ -653,7 +653,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__init)
-            opts="-h --help bash zsh fish powershell sh"
+            opts="-h --help bash zsh fish powershell sh json"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -782,7 +782,7 @@ _ssoenv() {
             fi
             case "${prev}" in
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh json" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -800,7 +800,7 @@ _ssoenv() {
             fi
             case "${prev}" in
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh json" -- "${cur}"))
                     return 0
                     ;;
                 --region)

@@ -642,7 +642,7 @@ pub struct PromptArgs {
 pub struct CompletionsArgs {
     /// The shell to print completions for
     #[arg(value_enum)]
-    pub shell: clap_complete::Shell,
+    pub shell: crate::shell::CompletionShell,
 }
 
 impl Cli {

@@ -12,10 +12,62 @@
 //!   `SSOENV_AUTO_RENEW=1`) is marked: `prod 42m ↻`, or `prod 42m +` when the
 //!   locale (LC_ALL, else LC_CTYPE, else LANG) is not UTF-8.
 
+/// One stretch of the countdown with one state and one colour: from `from` seconds left
+/// (inclusive) up to the band before it.
+#[derive(Debug, Clone, Copy)]
+pub struct Band {
+    pub from: i64,
+    pub state: State,
+    /// The colour's name, as the shells' `SSOENV_SEGMENT_COLOR` and fish's `set_color` take it.
+    pub color: &'static str,
+    /// Its ANSI SGR sequence, as `ssoenv prompt` and the bash and zsh hooks write it.
+    pub sgr: &'static str,
+}
+
+/// The bands, most time left first: the one source of thresholds and colours. The four hooks
+/// in `shell/` compute the same bands in shell arithmetic; `tests/init_shells.rs` runs the
+/// real bash, zsh and fish hooks at every edge of this table, and a test below checks that
+/// each hook file (PowerShell's too) spells these numbers, colours and words.
+pub const BANDS: [Band; 4] = [
+    Band {
+        from: 15 * 60,
+        state: State::Ok,
+        color: "green",
+        sgr: "\x1b[32m",
+    },
+    Band {
+        from: 5 * 60,
+        state: State::Warn,
+        color: "yellow",
+        sgr: "\x1b[33m",
+    },
+    Band {
+        from: 1,
+        state: State::Critical,
+        color: "red",
+        sgr: "\x1b[31m",
+    },
+    Band {
+        from: i64::MIN,
+        state: State::Expired,
+        color: "red",
+        sgr: "\x1b[31m",
+    },
+];
+
+/// The text forms, most time left first: from this many seconds left, the remaining time
+/// reads as hours and minutes (`1h05m`), minutes (`42m`), seconds (`59s`); below, `expired`.
+pub const TEXT_FROM: [i64; 3] = [3600, 60, 1];
+/// The word for no time left.
+pub const EXPIRED: &str = "expired";
+/// Below this many seconds left, a hook with `SSOENV_AUTO_RENEW=1` renews the credentials
+/// (at most once a minute).
+pub const RENEW_BELOW: i64 = 10 * 60;
+
 /// Below this many seconds left the segment turns yellow.
-pub const WARN_BELOW: i64 = 15 * 60;
+pub const WARN_BELOW: i64 = BANDS[0].from;
 /// Below this many seconds left the segment turns red.
-pub const CRITICAL_BELOW: i64 = 5 * 60;
+pub const CRITICAL_BELOW: i64 = BANDS[1].from;
 /// The default `--format`.
 pub const DEFAULT_FORMAT: &str = "{profile} {remaining}";
 
@@ -33,10 +85,10 @@ impl State {
     pub fn of(remaining: Option<i64>) -> State {
         match remaining {
             None => State::Unknown,
-            Some(r) if r <= 0 => State::Expired,
-            Some(r) if r < CRITICAL_BELOW => State::Critical,
-            Some(r) if r < WARN_BELOW => State::Warn,
-            Some(_) => State::Ok,
+            Some(r) => BANDS
+                .iter()
+                .find(|b| r >= b.from)
+                .map_or(State::Expired, |b| b.state),
         }
     }
     pub fn name(self) -> &'static str {
@@ -48,23 +100,16 @@ impl State {
             State::Unknown => "unknown",
         }
     }
+    fn band(self) -> Option<&'static Band> {
+        BANDS.iter().find(|b| b.state == self)
+    }
     /// The ANSI SGR sequence for this state, if it has a colour.
     pub fn ansi(self) -> Option<&'static str> {
-        match self {
-            State::Ok => Some("\x1b[32m"),
-            State::Warn => Some("\x1b[33m"),
-            State::Critical | State::Expired => Some("\x1b[31m"),
-            State::Unknown => None,
-        }
+        self.band().map(|b| b.sgr)
     }
     /// The colour's name, as the shells' `SSOENV_SEGMENT_COLOR` gives it.
     pub fn color_name(self) -> &'static str {
-        match self {
-            State::Ok => "green",
-            State::Warn => "yellow",
-            State::Critical | State::Expired => "red",
-            State::Unknown => "",
-        }
+        self.band().map_or("", |b| b.color)
     }
 }
 
@@ -72,14 +117,15 @@ pub const RESET: &str = "\x1b[0m";
 
 /// `1h05m`, `42m`, `59s` or `expired`.
 pub fn remaining_text(remaining: i64) -> String {
-    if remaining <= 0 {
-        "expired".to_owned()
-    } else if remaining >= 3600 {
+    let [hours, minutes, seconds] = TEXT_FROM;
+    if remaining >= hours {
         format!("{}h{:02}m", remaining / 3600, remaining % 3600 / 60)
-    } else if remaining >= 60 {
+    } else if remaining >= minutes {
         format!("{}m", remaining / 60)
-    } else {
+    } else if remaining >= seconds {
         format!("{remaining}s")
+    } else {
+        EXPIRED.to_owned()
     }
 }
 
@@ -270,6 +316,61 @@ mod tests {
         assert_eq!(c(300), "\x1b[33mprod 5m\x1b[0m");
         assert_eq!(c(299), "\x1b[31mprod 4m\x1b[0m");
         assert_eq!(c(0), "\x1b[31mprod expired\x1b[0m");
+    }
+
+    /// The hooks cannot read the table at run time (nothing may start a process per prompt),
+    /// so each spells its numbers, colours and words; here they are checked against it.
+    /// Their behaviour at every edge of the table is checked in real shells by
+    /// `tests/init_shells.rs`.
+    #[test]
+    fn every_hook_spells_the_bands_of_the_table() {
+        let hooks = crate::shell::Shell::ALL
+            .into_iter()
+            .filter_map(|s| Some((s.name(), s.hook_script()?)));
+        let edges = [
+            WARN_BELOW,
+            CRITICAL_BELOW,
+            RENEW_BELOW,
+            TEXT_FROM[0],
+            TEXT_FROM[1],
+        ];
+        for (shell, hook) in hooks {
+            for edge in edges {
+                let spelled = [
+                    format!(">= {edge}"),
+                    format!("-lt {edge}"),
+                    format!("< {edge}"),
+                    format!("-ge {edge}"),
+                ];
+                assert!(
+                    spelled.iter().any(|s| hook.contains(s.as_str())),
+                    "{shell}: no comparison with {edge}"
+                );
+            }
+            for band in BANDS {
+                assert!(
+                    hook.contains(band.state.name()),
+                    "{shell}: {:?}",
+                    band.state
+                );
+                let colour = format!("={}", band.color);
+                let quoted = format!("'{}'", band.color);
+                let fish = format!("_COLOR {}", band.color);
+                assert!(
+                    [colour, quoted, fish]
+                        .iter()
+                        .any(|c| hook.contains(c.as_str())),
+                    "{shell}: colour {}",
+                    band.color
+                );
+                // The hooks that write the escapes themselves (fish has `set_color`).
+                if hook.contains("\\e[") {
+                    let sgr = band.sgr.replace('\x1b', "\\e");
+                    assert!(hook.contains(&sgr), "{shell}: {sgr}");
+                }
+            }
+            assert!(hook.contains(EXPIRED), "{shell}");
+        }
     }
 
     #[test]

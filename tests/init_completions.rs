@@ -1,7 +1,7 @@
 //! Completions: the committed files in `completions/` match what the CLI
 //! generates, and PROFILE completes from the config in real bash and fish.
 
-use clap_complete::Shell;
+use ssoenv::shell::{CompletionShell, Shell};
 use std::process::Command;
 
 mod support;
@@ -12,20 +12,14 @@ fn committed_completions_match_the_cli() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("completions");
     let update = std::env::var_os("SSOENV_UPDATE_COMPLETIONS").is_some();
     let mut stale = Vec::new();
-    for shell in [
-        Shell::Bash,
-        Shell::Zsh,
-        Shell::Fish,
-        Shell::PowerShell,
-        Shell::Elvish,
-    ] {
+    for shell in CompletionShell::ALL {
         let out = Command::new(BIN)
             .args(["completions", &shell.to_string()])
             .env_clear()
             .output()
             .unwrap();
         assert!(out.status.success(), "{shell}");
-        let path = dir.join(ssoenv::cmd::completions::file_name(shell));
+        let path = dir.join(shell.file_name());
         if update {
             std::fs::write(&path, &out.stdout).unwrap();
         } else if std::fs::read(&path).ok().as_deref() != Some(&out.stdout[..]) {
@@ -245,7 +239,7 @@ fn fish_completes_profile_names_for_commands_that_take_a_profile() {
 
 #[test]
 fn zsh_completion_points_profile_arguments_at_the_config() {
-    let z = ssoenv::cmd::completions::script(Shell::Zsh);
+    let z = ssoenv::cmd::completions::script(CompletionShell::Registry(Shell::Zsh));
     assert_eq!(
         z.matches(":_ssoenv_profiles' ").count(),
         9,
@@ -270,7 +264,7 @@ fn zsh_completion_points_profile_arguments_at_the_config() {
 /// `_wanted` and `compadd` are stubbed to print what would be offered.
 #[test]
 fn zsh_completes_sessions_and_hands_exec_commands_to_normal() {
-    let z = ssoenv::cmd::completions::script(Shell::Zsh);
+    let z = ssoenv::cmd::completions::script(CompletionShell::Registry(Shell::Zsh));
     // Every subcommand with --sso-session (login, logout, and later ones), read from clap.
     let takes = ssoenv::cmd::completions::takes();
     assert!(takes.session.iter().any(|c| c == "login"));

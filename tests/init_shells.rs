@@ -29,11 +29,7 @@ fn run_in(home: &Path, sh: &RealShell, script: &str, env: &[(&str, &str)]) -> St
 
 /// Shell code: load the integration (twice when `twice`), with a known prompt.
 fn setup(sh: &RealShell, twice: bool) -> String {
-    let prompt = match sh.name {
-        "bash" => "PS1='P> '",
-        "zsh" => "PROMPT='P> '",
-        _ => "function fish_prompt; printf 'P> '; end",
-    };
+    let prompt = sh.prompt_setup;
     let init = sh.init();
     let mut s = format!("{prompt}\n{init}\n");
     if twice {
@@ -48,24 +44,11 @@ const FAILED_3: &str = "(exit 3); ";
 
 /// Shell code: print the segment variables and the prompt as the terminal gets it.
 fn show(sh: &RealShell) -> &'static str {
-    match sh.name {
-        "bash" => {
-            "printf 'segment=%s\\nstate=%s\\ncolor=%s\\nprompt=%s\\n' \"${SSOENV_SEGMENT-}\" \"${SSOENV_SEGMENT_STATE-}\" \"${SSOENV_SEGMENT_COLOR-}\" \"${PS1@P}\"\n"
-        }
-        "zsh" => {
-            "printf 'segment=%s\\nstate=%s\\ncolor=%s\\nprompt=%s\\n' \"${SSOENV_SEGMENT-}\" \"${SSOENV_SEGMENT_STATE-}\" \"${SSOENV_SEGMENT_COLOR-}\" \"${(%)PROMPT}\"\n"
-        }
-        _ => {
-            "printf 'segment=%s\\nstate=%s\\ncolor=%s\\nprompt=%s\\n' \"$SSOENV_SEGMENT\" \"$SSOENV_SEGMENT_STATE\" \"$SSOENV_SEGMENT_COLOR\" (fish_prompt | string collect)\n"
-        }
-    }
+    sh.show_segment
 }
 
 fn now_expr(sh: &RealShell) -> &'static str {
-    match sh.name {
-        "fish" => "(date +%s)",
-        _ => "$EPOCHSECONDS",
-    }
+    sh.now
 }
 
 /// The line that exports `name` as `value`.
@@ -74,18 +57,29 @@ fn export(sh: &RealShell, name: &str, value: &str) -> String {
 }
 
 /// The prompt text each shell shows for a coloured segment (escapes as the terminal gets them).
-fn expected_prompt(shell: &str, seg: &str, state: prompt::State, color: bool) -> String {
+fn expected_prompt(sh: &RealShell, seg: &str, state: prompt::State, color: bool) -> String {
     match (color, state.ansi()) {
-        (true, Some(c)) => match shell {
-            // \001 \002: readline's markers for text that takes no room (what \[ \] become).
-            "bash" => format!("\x01{c}\x02({seg})\x01\x1b[0m\x02 P> "),
-            "zsh" => format!("{c}({seg})\x1b[0m P> "),
-            // fish's `set_color normal` is the terminal's sgr0, whatever it is.
-            "fish" => format!("{c}({seg})"),
-            _ => unreachable!(),
-        },
+        (true, Some(c)) => (sh.coloured_prompt)(c, seg),
         _ => format!("({seg}) P> "),
     }
+}
+
+/// Seconds left at which to check the hooks: each edge of the prompt table (bands and text
+/// forms) and the second before it, mid-minute points, far past expiry.
+fn band_edges() -> Vec<i64> {
+    let mut lefts = vec![3930, 2550, 600, 45, -100];
+    for edge in prompt::BANDS
+        .iter()
+        .map(|b| b.from)
+        .filter(|&f| f > i64::MIN)
+        .chain(prompt::TEXT_FROM)
+    {
+        // The clock may tick once during a check: stay clear of the edge by the second before.
+        lefts.extend([edge + 1, edge - 1]);
+    }
+    lefts.sort_unstable();
+    lefts.dedup();
+    lefts
 }
 
 fn check_states(sh: &RealShell, color: bool) {
@@ -93,19 +87,14 @@ fn check_states(sh: &RealShell, color: bool) {
         return;
     }
     let shell = sh.name;
-    let lefts = [3930_i64, 2550, 600, 299, 45, 1, 0, -100];
-    for left in lefts {
+    for left in band_edges() {
         let mut script = setup(sh, false);
-        script.push_str(&match shell {
-            "fish" => format!(
-                "set -l t0 {}; set -gx SSOENV_PROFILE prod; set -gx SSOENV_EXPIRATION (math $t0 + {left})\n",
-                now_expr(sh)
-            ),
-            _ => format!(
-                "t0={}; export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((t0 + {left}))\n",
-                now_expr(sh)
-            ),
-        });
+        script.push_str(&(sh.assign)("t0", now_expr(sh)));
+        script.push_str(&export(sh, "SSOENV_PROFILE", "prod"));
+        script.push_str(&(sh.export_word)(
+            "SSOENV_EXPIRATION",
+            &(sh.arith)(&format!("$t0 + {left}")),
+        ));
         script.push_str(&sh.prompt_hook());
         script.push_str(show(sh));
         script.push_str(&format!("echo t0=$t0; echo t1={}\n", now_expr(sh)));
@@ -121,12 +110,8 @@ fn check_states(sh: &RealShell, color: bool) {
             field(&out, "segment") == seg
                 && field(&out, "state") == state.name()
                 && field(&out, "color") == state.color_name()
-                && if shell == "fish" && color {
-                    p.starts_with(&expected_prompt(shell, &seg, state, color))
-                        && p.ends_with(" P> ")
-                } else {
-                    p == expected_prompt(shell, &seg, state, color)
-                }
+                && p.starts_with(&expected_prompt(sh, &seg, state, color))
+                && p.ends_with(" P> ")
         });
         assert!(ok, "{shell}, {left}s left, color={color}: {out:?}");
     }
@@ -227,10 +212,7 @@ fn unsetting_the_profile_takes_the_segment_out_of_the_prompt() {
         script.push_str(&export(sh, "SSOENV_PROFILE", "dev"));
         script.push_str(&export(sh, "SSOENV_EXPIRATION", "4102444800"));
         script.push_str(&sh.prompt_hook());
-        script.push_str(match shell {
-            "fish" => "set -e SSOENV_PROFILE\n",
-            _ => "unset SSOENV_PROFILE\n",
-        });
+        script.push_str(sh.unset);
         script.push_str(&sh.prompt_hook());
         script.push_str(show(sh));
         let out = run(sh, &script, &[]);
@@ -251,12 +233,7 @@ fn sourcing_twice_adds_no_second_hook_or_segment() {
         script.push_str(&format!("{}\n", sh.init()));
         script.push_str(&sh.prompt_hook());
         script.push_str(show(sh));
-        script.push_str(match shell {
-            "bash" => "printf 'hooks=%s\\n' \"$PROMPT_COMMAND\"\n",
-            "zsh" => "printf 'hooks=%s\\n' \"${(j:,:)precmd_functions}\"\n",
-            "fish" => "printf 'hooks=%s\\n' (functions --handlers-type generic | string match -e __ssoenv | string trim | string join ,)\n",
-            _ => unreachable!(),
-        });
+        script.push_str(sh.list_hooks);
         let out = run(sh, &script, &[("NO_COLOR", "1")]);
         let p = field(&out, "prompt");
         assert_eq!(p.matches("(dev ").count(), 1, "{shell}: {p:?}");
@@ -328,10 +305,7 @@ fn ssoenv_unset_through_the_function_clears_the_session() {
         script.push_str(&format!("ssoenv unset; echo rc={}\n", sh.last_status()));
         script.push_str(&sh.prompt_hook());
         script.push_str(show(sh));
-        script.push_str(match shell {
-            "fish" => "env | string match -r '^(AWS_|SSOENV_(PROFILE|EXPIRATION))' ; true\n",
-            _ => "env | grep -E '^(AWS_|SSOENV_(PROFILE|EXPIRATION))' || true\n",
-        });
+        script.push_str(sh.grep_session);
         let out = run(sh, &script, &[]);
         assert!(out.contains("rc=0\n"), "{shell}: {out}");
         assert_eq!(field(&out, "prompt"), "P> ", "{shell}: {out}");
@@ -445,15 +419,16 @@ fn auto_renew_renews_quietly_near_expiry_and_at_most_once_a_minute() {
             let dir = tempfile::tempdir().unwrap();
             let fake = fake_binary(dir.path(), succeed, "4102444800");
             let mut script = setup(sh, false);
-            script.push_str(&match shell {
-                "fish" => format!("set -g __ssoenv_bin '{}'\n", fake.display()),
-                _ => format!("__ssoenv_bin='{}'\n", fake.display()),
-            });
+            script.push_str(&(sh.assign)(
+                "__ssoenv_bin",
+                &format!("'{}'", fake.display()),
+            ));
             script.push_str(&export(sh, "SSOENV_PROFILE", "dev"));
-            script.push_str(&match shell {
-                "fish" => format!("set -gx SSOENV_EXPIRATION (math {} + 420)\n", now_expr(sh)),
-                _ => format!("export SSOENV_EXPIRATION=$(({} + 420))\n", now_expr(sh)),
-            });
+            script.push_str(&(sh.assign)("t0", now_expr(sh)));
+            script.push_str(&(sh.export_word)(
+                "SSOENV_EXPIRATION",
+                &(sh.arith)("$t0 + 420"),
+            ));
             for _ in 0..3 {
                 script.push_str(&sh.prompt_hook());
             }
@@ -491,10 +466,10 @@ fn without_auto_renew_the_hook_never_calls_the_binary() {
         let dir = tempfile::tempdir().unwrap();
         let fake = fake_binary(dir.path(), true, "4102444800");
         let mut script = setup(sh, false);
-        script.push_str(&match shell {
-            "fish" => format!("set -g __ssoenv_bin '{}'\n", fake.display()),
-            _ => format!("__ssoenv_bin='{}'\n", fake.display()),
-        });
+        script.push_str(&(sh.assign)(
+            "__ssoenv_bin",
+            &format!("'{}'", fake.display()),
+        ));
         script.push_str(&export(sh, "SSOENV_PROFILE", "dev"));
         script.push_str(&export(sh, "SSOENV_EXPIRATION", "5"));
         script.push_str(&sh.prompt_hook());

@@ -739,3 +739,115 @@ fn powershell_use_unset_and_init_print_ascii_that_decodes_to_the_exact_names() {
         .unwrap();
     assert!(out.status.success() && out.stdout.is_ascii());
 }
+
+/// Python's `json` module reads `--shell json` output back: each value as the UTF-8 bytes
+/// of the string it holds (hex), `null` as unset, one line per name in sorted order.
+const READ_JSON_PY: &str = r#"
+import json, sys
+with open(sys.argv[1], "rb") as f:
+    raw = f.read()
+obj = json.loads(raw.decode("utf-8"), object_pairs_hook=lambda pairs: (
+    sys.exit("duplicate key") if len({k for k, _ in pairs}) != len(pairs) else dict(pairs)))
+for k in sorted(obj):
+    v = obj[k]
+    print(k, "null" if v is None else v.encode("utf-8", "surrogatepass").hex())
+"#;
+
+fn read_json(path: &Path) -> String {
+    let out = Command::new("python3")
+        .args(["-c", READ_JSON_PY])
+        .arg(path)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    support::stdout(&out)
+}
+
+/// `--shell json` is data, not code: a real JSON parser (Python's) reads every hostile value
+/// back byte for byte, an unset is `null`, and a name given twice appears once (last wins).
+#[test]
+fn json_output_parses_back_to_every_hostile_value_with_a_real_json_parser() {
+    if !support::have("python3") {
+        return;
+    }
+    let values = hostile_values();
+    let mut changes = set_changes(&values);
+    changes.push(("SSOENV_GONE".to_owned(), None));
+    changes.push((var_name(0), Some("first".to_owned())));
+    changes.push((var_name(0), Some(values[0].clone())));
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("changes.json");
+    std::fs::write(&path, Shell::Json.render(&changes).unwrap()).unwrap();
+    let mut want: Vec<(String, String)> = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| (var_name(i), support::hex(v)))
+        .collect();
+    want.push(("SSOENV_GONE".to_owned(), "null".to_owned()));
+    want.sort();
+    let want: String = want.iter().map(|(k, v)| format!("{k} {v}\n")).collect();
+    assert_eq!(read_json(&path), want);
+    assert!(!dir.path().join("PWNED").exists());
+}
+
+/// The binary end to end: `use --shell json` gives the same variables as the bash code,
+/// `unset --shell json` a `null` for each, a hostile profile name stays data, and
+/// `init json` is a usage error with an empty stdout.
+#[test]
+fn use_and_unset_print_json_and_init_json_is_refused() {
+    if !support::have("python3") {
+        return;
+    }
+    let name = "caf\u{e9}-$(touch${IFS}PWNED)`touch${IFS}PWNED`;x";
+    let sb = support::Sandbox::new();
+    sb.write_config(&format!(
+        "{}\n[profile {name}]\nsso_session = corp\nsso_account_id = 111111111111\n\
+         sso_role_name = AdministratorAccess\nregion = eu-west-1\n",
+        support::CONFIG
+    ));
+    let json = sb.run(["use", name, "--shell", "json"]);
+    assert!(json.status.success(), "{}", support::stderr(&json));
+    let path = sb.dir.path().join("use.json");
+    std::fs::write(&path, &json.stdout).unwrap();
+    let parsed = read_json(&path);
+    let field = |k: &str| {
+        parsed
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{k} ")))
+            .unwrap_or_else(|| panic!("{k} missing: {parsed}"))
+            .to_owned()
+    };
+    assert_eq!(field("AWS_PROFILE"), support::hex(name));
+    assert_eq!(field("SSOENV_PROFILE"), support::hex(name));
+    assert_eq!(field("AWS_REGION"), support::hex("eu-west-1"));
+    assert_eq!(field("AWS_SECURITY_TOKEN"), "null");
+    assert!(field("AWS_ACCESS_KEY_ID").starts_with(&support::hex("ASIA")));
+    // The same names as the shell code (cached credentials: the same values too).
+    let bash = sb.run(["use", name, "--shell", "bash"]);
+    let bash = support::stdout(&bash);
+    let names: Vec<&str> = parsed.lines().filter_map(|l| l.split(' ').next()).collect();
+    assert_eq!(names.len(), bash.lines().count(), "{parsed}\n{bash}");
+    for n in &names {
+        assert!(
+            bash.contains(&format!("export {n}=")) || bash.contains(&format!("unset {n};")),
+            "{n}"
+        );
+    }
+
+    let unset = sb.run(["unset", "--shell", "json"]);
+    assert!(unset.status.success(), "{}", support::stderr(&unset));
+    std::fs::write(&path, &unset.stdout).unwrap();
+    let parsed = read_json(&path);
+    assert!(parsed.contains("AWS_ACCESS_KEY_ID null\n"), "{parsed}");
+    assert!(parsed.lines().all(|l| l.ends_with(" null")), "{parsed}");
+
+    let init = sb.run(["init", "json"]);
+    assert_eq!(init.status.code(), Some(2));
+    assert!(init.stdout.is_empty());
+    let err = support::stderr(&init);
+    assert!(
+        err.contains("no shell integration for json") && err.contains("--shell json"),
+        "{err}"
+    );
+    assert!(!sb.dir.path().join("PWNED").exists());
+}

@@ -18,7 +18,7 @@ use crate::config::{ChainedProfile, Config, Profile, ResolvedProfile};
 use crate::env::{self, Env};
 use crate::error::Result;
 use crate::login::TokenState;
-use crate::shell::Shell;
+use crate::shell::{Dirs, Shell};
 use crate::text::printable;
 use serde::Serialize;
 use std::path::{Path, PathBuf};
@@ -387,27 +387,20 @@ fn integration(env: &Env) -> Check {
     }
 }
 
-/// The startup files each shell reads, as (shown path, path).
+/// The startup files of every shell (`src/shell/`), as (shown path, path).
 fn rc_files(home: &Path, env: &Env) -> Vec<(String, PathBuf)> {
-    let config_home = env
-        .non_empty(env::XDG_CONFIG_HOME)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home.join(".config"));
-    let mut files = vec![
-        ("~/.bashrc".to_owned(), home.join(".bashrc")),
-        ("~/.bash_profile".to_owned(), home.join(".bash_profile")),
-        ("~/.profile".to_owned(), home.join(".profile")),
-        ("~/.zshrc".to_owned(), home.join(".zshrc")),
-    ];
-    let pwsh = [
-        config_home.join("fish/config.fish"),
-        config_home.join("powershell/Microsoft.PowerShell_profile.ps1"),
-        config_home.join("powershell/profile.ps1"),
-        home.join("Documents/PowerShell/Microsoft.PowerShell_profile.ps1"),
-        home.join("Documents/WindowsPowerShell/Microsoft.PowerShell_profile.ps1"),
-    ];
-    files.extend(pwsh.into_iter().map(|p| (p.display().to_string(), p)));
-    files
+    Shell::all_startup_files(&Dirs::new(home, env))
+        .into_iter()
+        .map(|p| (shown(home, &p), p))
+        .collect()
+}
+
+/// `~/x` for a file under HOME, as the README names startup files.
+fn shown(home: &Path, path: &Path) -> String {
+    match path.strip_prefix(home) {
+        Ok(rest) if !rest.as_os_str().is_empty() => format!("~/{}", rest.display()),
+        _ => path.display().to_string(),
+    }
 }
 
 /// The first line of `text` that runs `ssoenv init` (comments skipped).
@@ -450,51 +443,6 @@ fn rc_check(home: &Path, env: &Env, shell: Shell) -> Check {
     }
 }
 
-/// Where completion scripts are looked for, per shell.
-fn completion_paths(home: &Path, env: &Env, shell: Shell) -> Vec<PathBuf> {
-    let data_home = env
-        .non_empty(env::XDG_DATA_HOME)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home.join(".local/share"));
-    let config_home = env
-        .non_empty(env::XDG_CONFIG_HOME)
-        .map(PathBuf::from)
-        .unwrap_or_else(|| home.join(".config"));
-    let sys = ["/usr/share", "/usr/local/share", "/opt/homebrew/share"];
-    match shell {
-        Shell::Bash | Shell::Sh => {
-            let mut v = vec![data_home.join("bash-completion/completions/ssoenv")];
-            v.extend(
-                sys.iter()
-                    .map(|d| Path::new(d).join("bash-completion/completions/ssoenv")),
-            );
-            v.push(PathBuf::from("/etc/bash_completion.d/ssoenv"));
-            v
-        }
-        Shell::Zsh => {
-            let mut v = vec![home.join(".zfunc/_ssoenv")];
-            v.push(PathBuf::from("/usr/share/zsh/vendor-completions/_ssoenv"));
-            v.extend(
-                sys.iter()
-                    .map(|d| Path::new(d).join("zsh/site-functions/_ssoenv")),
-            );
-            v
-        }
-        Shell::Fish => {
-            let mut v = vec![
-                config_home.join("fish/completions/ssoenv.fish"),
-                data_home.join("fish/vendor_completions.d/ssoenv.fish"),
-            ];
-            v.extend(
-                sys.iter()
-                    .map(|d| Path::new(d).join("fish/vendor_completions.d/ssoenv.fish")),
-            );
-            v
-        }
-        Shell::PowerShell => Vec::new(),
-    }
-}
-
 fn completions(home: Option<&Path>, env: &Env, shell: Shell, init_found: bool) -> Check {
     if init_found {
         return check(
@@ -504,19 +452,14 @@ fn completions(home: Option<&Path>, env: &Env, shell: Shell, init_found: bool) -
         );
     }
     let found: Vec<String> = home
-        .map(|h| completion_paths(h, env, shell))
+        .map(|h| (shell.entry().completion_paths)(&Dirs::new(h, env)))
         .unwrap_or_default()
         .into_iter()
         .filter(|p| p.is_file())
         .map(|p| p.display().to_string())
         .collect();
     if found.is_empty() {
-        let fix = match shell {
-            Shell::Zsh => "`mkdir -p ~/.zfunc && ssoenv completions zsh > ~/.zfunc/_ssoenv`, with fpath=(~/.zfunc $fpath) before compinit in ~/.zshrc".to_owned(),
-            Shell::Fish => "`ssoenv completions fish > ~/.config/fish/completions/ssoenv.fish`".to_owned(),
-            Shell::PowerShell => "add the init line to $PROFILE (it brings completions)".to_owned(),
-            Shell::Bash | Shell::Sh => "`ssoenv completions bash > ~/.local/share/bash-completion/completions/ssoenv`".to_owned(),
-        };
+        let fix = shell.entry().completion_install;
         check(
             "completions",
             Status::Warn,

@@ -12,12 +12,14 @@ use crate::shell::Shell;
 const PLACEHOLDER: &str = "'@SSOENV_BIN@'";
 
 pub fn run(args: InitArgs) -> Result<i32> {
-    if args.shell.hook_script().is_none() {
-        return Err(crate::error::Error::config(
-            "there is no shell integration for sh (no prompt hook or completion to hook into)",
-        )
-        .cause("POSIX sh has no precmd, and `ssoenv init` prints bash, zsh, fish or PowerShell")
-        .hint("in sh, run: eval \"$(ssoenv use PROFILE --shell sh)\" (and eval \"$(ssoenv unset --shell sh)\")"));
+    if let Err(none) = &args.shell.entry().hook {
+        return Err(crate::error::Error::config(format!(
+            "there is no shell integration for {} ({})",
+            args.shell.name(),
+            none.why
+        ))
+        .cause(none.cause)
+        .hint(none.hint));
     }
     let bin = std::env::current_exe()
         .ok()
@@ -28,7 +30,7 @@ pub fn run(args: InitArgs) -> Result<i32> {
 
 /// The script for `shell`, calling `bin` (or `ssoenv` from PATH when unknown).
 pub fn script(shell: Shell, bin: Option<&str>) -> String {
-    // None (sh) is refused by `run`; the POSIX code of `use` is all there is.
+    // None (sh, json) is refused by `run`; the code of `use` is all there is.
     let Some(template) = shell.hook_script() else {
         return String::new();
     };
@@ -46,16 +48,21 @@ mod tests {
 
     #[test]
     fn every_script_names_the_binary_once_quoted() {
-        for shell in [Shell::Bash, Shell::Zsh, Shell::Fish, Shell::PowerShell] {
-            let s = script(shell, Some("/opt/it's here/ssoenv"));
+        let path = "/opt/it's here/ssoenv";
+        let known = [
+            (Shell::Bash, r"'/opt/it'\''s here/ssoenv'"),
+            (Shell::Zsh, r"'/opt/it'\''s here/ssoenv'"),
+            (Shell::Fish, r"'/opt/it\'s here/ssoenv'"),
+            (Shell::PowerShell, "'/opt/it''s here/ssoenv'"),
+        ];
+        for shell in Shell::ALL.into_iter().filter(|s| s.hook_script().is_some()) {
+            let s = script(shell, Some(path));
             assert!(!s.contains("@SSOENV_BIN@"), "{shell:?}");
-            let expected = match shell {
-                Shell::Bash | Shell::Zsh => r"'/opt/it'\''s here/ssoenv'",
-                Shell::Fish => r"'/opt/it\'s here/ssoenv'",
-                Shell::PowerShell => "'/opt/it''s here/ssoenv'",
-                Shell::Sh => unreachable!(),
-            };
-            assert!(s.contains(expected), "{shell:?}: {expected}");
+            let quoted = shell.quote(path);
+            assert!(s.contains(&quoted), "{shell:?}: {quoted}");
+            if let Some((_, expected)) = known.iter().find(|(k, _)| *k == shell) {
+                assert_eq!(&quoted, expected, "{shell:?}");
+            }
         }
     }
 

@@ -27,8 +27,62 @@ pub(super) fn unset(name: &str) -> String {
     format!("set -e {name}; or true;\n")
 }
 
-/// The completion additions appended to clap's script (see `Shell::completion_additions`).
-pub(super) const COMPLETION_ADDITIONS: &str = include_str!("../../shell/complete.fish");
+use super::{Change, Completion, Dirs, Entry, Takes};
+use std::path::{Path, PathBuf};
 
-/// The hook script `ssoenv init` prints.
-pub(super) const HOOK: &str = include_str!("../../shell/ssoenv.fish");
+pub(super) const ENTRY: Entry = Entry {
+    name: "fish",
+    aliases: &[],
+    help: None,
+    render,
+    quote,
+    hook: Ok(include_str!("../../shell/ssoenv.fish")),
+    eval_line: |args| format!("ssoenv {args} | source"),
+    init_line: "ssoenv init fish | source",
+    rc_file: "~/.config/fish/config.fish",
+    startup_files,
+    completion: Some(Completion {
+        file: "ssoenv.fish",
+        script: completion_script,
+        for_init: |script| script,
+    }),
+    completion_paths,
+    completion_install: "`ssoenv completions fish > ~/.config/fish/completions/ssoenv.fish`",
+};
+
+fn render(changes: &[Change]) -> String {
+    super::lines(changes, set, unset)
+}
+
+fn startup_files(d: &Dirs) -> Vec<PathBuf> {
+    vec![d.config_home.join("fish/config.fish")]
+}
+
+/// The user's completions directory, then the vendor ones packages install into.
+fn completion_paths(d: &Dirs) -> Vec<PathBuf> {
+    let mut v = vec![
+        d.config_home.join("fish/completions/ssoenv.fish"),
+        d.data_home.join("fish/vendor_completions.d/ssoenv.fish"),
+    ];
+    v.extend(
+        Dirs::SYSTEM_SHARE
+            .iter()
+            .map(|s| Path::new(s).join("fish/vendor_completions.d/ssoenv.fish")),
+    );
+    v
+}
+
+/// The completion additions (`shell/complete.fish`) appended to clap's script, their
+/// `@…@` lists filled from the CLI definition.
+const COMPLETION_ADDITIONS: &str = include_str!("../../shell/complete.fish");
+
+fn completion_script(cli: &mut clap::Command, t: &Takes) -> String {
+    let mut s = super::generate(clap_complete::Shell::Fish, cli);
+    s.push_str(
+        &super::without_header(COMPLETION_ADDITIONS)
+            .replace("@PROFILE_COMMANDS@", &t.profile.join(" "))
+            .replace("@SESSION_COMMANDS@", &t.session.join(" "))
+            .replace("@VALUED@", &t.valued.join(" ")),
+    );
+    s
+}

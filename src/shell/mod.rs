@@ -9,13 +9,17 @@
 
 mod bash;
 mod fish;
+mod json;
 mod powershell;
 mod sh;
 mod zsh;
 
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
+use std::path::{Path, PathBuf};
 
+/// A shell ssoenv writes code for. Closed: a new shell is a variant, one row in
+/// [`Shell::entry`], and its own file `src/shell/<name>.rs` (README "Adding a shell").
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Shell {
     Bash,
@@ -24,23 +28,160 @@ pub enum Shell {
     PowerShell,
     /// POSIX sh (dash, busybox sh, bash as sh): `export`/`unset` only, no integration.
     Sh,
+    /// Not a shell: the changes as one JSON object (`null` = unset), as `direnv export
+    /// json`, for editors, scripts and shells without `eval`. No integration.
+    Json,
 }
 
 /// One change: set NAME to a value, or unset it (None).
 pub type Change = (String, Option<String>);
 
-/// The names accepted by `--shell` and `SSOENV_SHELL`, for messages.
-const VALID_NAMES: &str = "bash, zsh, fish, powershell (or pwsh), sh (or posix, dash)";
+/// Everything ssoenv knows about one shell: the registry row. Each shell's file defines
+/// its `ENTRY`; nothing outside `src/shell/` matches on a shell.
+pub struct Entry {
+    /// The canonical name: `--shell`, `init`, `completions`, `SSOENV_INIT`.
+    pub name: &'static str,
+    /// Other names accepted by `--shell` and found in process names (`pwsh`, `dash` …).
+    pub aliases: &'static [&'static str],
+    /// The help line of `--shell NAME` for this shell, if any.
+    pub help: Option<&'static str>,
+    /// The whole text for a list of validated changes (names and values already checked).
+    pub render: fn(&[Change]) -> String,
+    /// One value as a literal this shell reads back exactly (the binary path in `init`).
+    pub quote: fn(&str) -> String,
+    /// `ssoenv init`: the hook script (with its `'@SSOENV_BIN@'` placeholder), or why there
+    /// is none (cause, hint).
+    pub hook: std::result::Result<&'static str, NoIntegration>,
+    /// How this shell evaluates the output of `ssoenv ARGS` (ARGS already quoted).
+    pub eval_line: fn(&str) -> String,
+    /// The startup-file line that loads the integration, and the file as the README names it.
+    pub init_line: &'static str,
+    pub rc_file: &'static str,
+    /// The startup files this shell reads, where `doctor` looks for the init line.
+    pub startup_files: fn(&Dirs) -> Vec<PathBuf>,
+    /// `ssoenv completions NAME`, or None when there is none (sh, json).
+    pub completion: Option<Completion>,
+    /// Where installed completion scripts are looked for by `doctor`.
+    pub completion_paths: fn(&Dirs) -> Vec<PathBuf>,
+    /// `doctor`'s fix when none is installed (after "add the init line, or run ").
+    pub completion_install: &'static str,
+}
+
+/// Why `ssoenv init NAME` has nothing to print: a `caused by` line and a hint.
+pub struct NoIntegration {
+    /// After "there is no shell integration for NAME", in parentheses.
+    pub why: &'static str,
+    pub cause: &'static str,
+    pub hint: &'static str,
+}
+
+/// A shell's completion script: clap_complete's (or another generator's) script for the
+/// CLI, patched to complete profile and sso-session names from the config.
+pub struct Completion {
+    /// The file name it is committed under in `completions/`.
+    pub file: &'static str,
+    /// The script for `ssoenv completions NAME`.
+    pub script: fn(&mut clap::Command, &Takes) -> String,
+    /// The same script as `ssoenv init NAME` embeds it.
+    pub for_init: fn(String) -> String,
+}
+
+/// Which words complete from the config, read from the CLI definition by the caller
+/// (`cmd::completions::takes`), so that a new subcommand taking a PROFILE completes
+/// without a list kept by hand.
+pub struct Takes {
+    /// Subcommands with a PROFILE positional (`status` only after `--check`).
+    pub profile: Vec<String>,
+    /// Subcommands with `--sso-session NAME`.
+    pub session: Vec<String>,
+    /// Long options of those subcommands that take a value (their value is no PROFILE).
+    pub valued: Vec<String>,
+}
+
+/// The directories startup files and completion scripts live under.
+pub struct Dirs {
+    pub home: PathBuf,
+    /// `XDG_CONFIG_HOME`, else `~/.config`.
+    pub config_home: PathBuf,
+    /// `XDG_DATA_HOME`, else `~/.local/share`.
+    pub data_home: PathBuf,
+}
+
+impl Dirs {
+    pub fn new(home: &Path, env: &Env) -> Dirs {
+        let xdg = |name, default| {
+            env.non_empty(name)
+                .map(PathBuf::from)
+                .unwrap_or_else(|| home.join(default))
+        };
+        Dirs {
+            home: home.to_owned(),
+            config_home: xdg(env::XDG_CONFIG_HOME, ".config"),
+            data_home: xdg(env::XDG_DATA_HOME, ".local/share"),
+        }
+    }
+
+    /// The system-wide data directories package managers install completions under.
+    pub const SYSTEM_SHARE: [&'static str; 3] =
+        ["/usr/share", "/usr/local/share", "/opt/homebrew/share"];
+}
+
+/// A completion script for `clap_complete`'s `generator`, as a String.
+fn generate(generator: impl clap_complete::Generator, cli: &mut clap::Command) -> String {
+    let mut buf = Vec::new();
+    clap_complete::generate(generator, cli, "ssoenv", &mut buf);
+    String::from_utf8_lossy(&buf).into_owned()
+}
+
+/// The usual rendering: one line per change, from a shell's `set` and `unset`.
+fn lines(changes: &[Change], set: fn(&str, &str) -> String, unset: fn(&str) -> String) -> String {
+    let mut out = String::new();
+    for (name, value) in changes {
+        out.push_str(&match value {
+            Some(v) => set(name, v),
+            None => unset(name),
+        });
+    }
+    out
+}
 
 impl Shell {
     /// Every shell, in the order used in help and messages.
-    pub const ALL: [Shell; 5] = [
+    pub const ALL: [Shell; 6] = [
         Shell::Bash,
         Shell::Zsh,
         Shell::Fish,
         Shell::PowerShell,
         Shell::Sh,
+        Shell::Json,
     ];
+
+    /// The registry: this shell's row.
+    pub fn entry(&self) -> &'static Entry {
+        match self {
+            Shell::Bash => &bash::ENTRY,
+            Shell::Zsh => &zsh::ENTRY,
+            Shell::Fish => &fish::ENTRY,
+            Shell::PowerShell => &powershell::ENTRY,
+            Shell::Sh => &sh::ENTRY,
+            Shell::Json => &json::ENTRY,
+        }
+    }
+
+    /// The names accepted by `--shell` and `SSOENV_SHELL`, for messages.
+    fn valid_names() -> String {
+        let names: Vec<String> = Shell::ALL
+            .iter()
+            .map(|s| {
+                let e = s.entry();
+                match e.aliases {
+                    [] => e.name.to_owned(),
+                    a => format!("{} (or {})", e.name, a.join(", ")),
+                }
+            })
+            .collect();
+        names.join(", ")
+    }
 
     /// Parse a shell name as given to `--shell`, `SSOENV_SHELL` or found in a process name
     /// (`bash`, `-zsh`, `/usr/bin/fish`, `pwsh`, `powershell`, `pwsh.exe` …).
@@ -61,25 +202,15 @@ impl Shell {
             }
             _ => base,
         };
-        match stem {
-            "bash" => Some(Shell::Bash),
-            "zsh" => Some(Shell::Zsh),
-            "fish" => Some(Shell::Fish),
-            "powershell" | "pwsh" => Some(Shell::PowerShell),
-            "sh" | "dash" | "posix" => Some(Shell::Sh),
-            _ => None,
-        }
+        Shell::ALL.into_iter().find(|s| {
+            let e = s.entry();
+            e.name == stem || e.aliases.contains(&stem)
+        })
     }
 
     /// The canonical name, as accepted by `--shell` and [`Shell::from_name`].
     pub fn name(&self) -> &'static str {
-        match self {
-            Shell::Bash => "bash",
-            Shell::Zsh => "zsh",
-            Shell::Fish => "fish",
-            Shell::PowerShell => "powershell",
-            Shell::Sh => "sh",
-        }
+        self.entry().name
     }
 
     /// `--shell`, else the parent process when it is a known shell, else `SSOENV_SHELL`, else
@@ -115,11 +246,12 @@ impl Shell {
         }
         if let Some(value) = env.non_empty(env::SSOENV_SHELL) {
             return Shell::from_name(value).ok_or_else(|| {
+                let valid_names = Shell::valid_names();
                 Error::config(format!(
                     "{} is set to {value:?}, which is not a shell ssoenv supports",
                     env::SSOENV_SHELL
                 ))
-                .cause(format!("valid shells: {VALID_NAMES}"))
+                .cause(format!("valid shells: {valid_names}"))
                 .hint(format!(
                     "set {}=bash (or zsh, fish, powershell, sh), or pass --shell bash|zsh|fish|powershell|sh",
                     env::SSOENV_SHELL
@@ -138,8 +270,9 @@ impl Shell {
         }
         err = match login {
             Some(login) => err.cause(format!(
-                "{}={login:?} is not a supported shell ({VALID_NAMES})",
-                env::SHELL
+                "{}={login:?} is not a supported shell ({})",
+                env::SHELL,
+                Shell::valid_names()
             )),
             None => err.cause(format!("{} is not set", env::SHELL)),
         };
@@ -147,78 +280,32 @@ impl Shell {
     }
 
     /// The hook script `ssoenv init` prints (`shell/ssoenv.<ext>`, with its `'@SSOENV_BIN@'`
-    /// placeholder); None for sh, which has no integration.
+    /// placeholder); None for sh and json, which have no integration.
     pub fn hook_script(&self) -> Option<&'static str> {
-        match self {
-            Shell::Bash => Some(bash::HOOK),
-            Shell::Zsh => Some(zsh::HOOK),
-            Shell::Fish => Some(fish::HOOK),
-            Shell::PowerShell => Some(powershell::HOOK),
-            Shell::Sh => None,
-        }
+        self.entry().hook.as_ref().ok().copied()
     }
 
     /// How this shell evaluates the output of `ssoenv ARGS` (ARGS already quoted), for
     /// hints: `eval "$(ssoenv use prod)"`, `ssoenv use prod | source` …
     pub fn eval_line(&self, args: &str) -> String {
-        match self {
-            Shell::Bash | Shell::Zsh => format!("eval \"$(ssoenv {args})\""),
-            Shell::Sh => format!("eval \"$(ssoenv {args} --shell sh)\""),
-            Shell::Fish => format!("ssoenv {args} | source"),
-            Shell::PowerShell => {
-                format!("ssoenv {args} --shell powershell | Out-String | Invoke-Expression")
-            }
-        }
+        (self.entry().eval_line)(args)
     }
 
-    /// The line for the startup file that loads the integration. sh has none: the bash one
-    /// (sh users mostly run bash interactively).
+    /// The line for the startup file that loads the integration (sh and json: the bash one).
     pub fn init_line(&self) -> &'static str {
-        match self {
-            Shell::Bash | Shell::Sh => "eval \"$(ssoenv init bash)\"",
-            Shell::Zsh => "eval \"$(ssoenv init zsh)\"",
-            Shell::Fish => "ssoenv init fish | source",
-            Shell::PowerShell => "Invoke-Expression (& ssoenv init powershell | Out-String)",
-        }
+        self.entry().init_line
     }
 
     /// The startup file the init line goes in, as the README names it.
     pub fn rc_file(&self) -> &'static str {
-        match self {
-            Shell::Bash | Shell::Sh => "~/.bashrc",
-            Shell::Zsh => "~/.zshrc",
-            Shell::Fish => "~/.config/fish/config.fish",
-            Shell::PowerShell => "$PROFILE",
-        }
+        self.entry().rc_file
     }
 
-    /// This shell's completion additions (`shell/complete.<ext>`, without the file's
-    /// header comment): a template whose `@…@` words `ssoenv completions` fills with
-    /// lists read from the CLI definition. None where the additions are still built in
-    /// `src/cmd/completions.rs` (zsh and PowerShell wrap clap's script instead), or
-    /// where there are none (sh).
-    pub fn completion_additions(&self) -> Option<&'static str> {
-        match self {
-            Shell::Bash => Some(without_header(bash::COMPLETION_ADDITIONS)),
-            Shell::Fish => Some(without_header(fish::COMPLETION_ADDITIONS)),
-            // Put inside clap's script rather than appended: no leading blank line.
-            Shell::Zsh => Some(after_header(zsh::COMPLETION_ADDITIONS)),
-            Shell::PowerShell => Some(after_header(powershell::COMPLETION_ADDITIONS)),
-            Shell::Sh => None,
-        }
-    }
-
-    /// Quote `s` as one single-quoted word for this shell; the shell reads it back as exactly
-    /// `s`. `s` must not contain NUL (no environment variable can hold it); [`Shell::render`]
-    /// checks that, this function does not.
+    /// Quote `s` as one literal for this shell; the shell reads it back as exactly `s`. `s`
+    /// must not contain NUL (no environment variable can hold it); [`Shell::render`] checks
+    /// that, this function does not.
     pub fn quote(&self, s: &str) -> String {
-        match self {
-            Shell::Bash => bash::quote(s),
-            Shell::Zsh => zsh::quote(s),
-            Shell::Fish => fish::quote(s),
-            Shell::PowerShell => powershell::quote(s),
-            Shell::Sh => sh::quote(s),
-        }
+        (self.entry().quote)(s)
     }
 
     /// The whole script for a list of changes, one String, written at once.
@@ -226,42 +313,104 @@ impl Shell {
     /// Every name must match `[A-Za-z_][A-Za-z0-9_]*` and no value may contain NUL; otherwise
     /// nothing is rendered and the error names the variable.
     pub fn render(&self, changes: &[Change]) -> Result<String> {
-        let mut out = String::new();
         for (name, value) in changes {
             validate(name, value.as_deref())?;
-            let line = match (self, value) {
-                (Shell::Bash, Some(v)) => bash::set(name, v),
-                (Shell::Bash, None) => bash::unset(name),
-                (Shell::Zsh, Some(v)) => zsh::set(name, v),
-                (Shell::Zsh, None) => zsh::unset(name),
-                (Shell::Fish, Some(v)) => fish::set(name, v),
-                (Shell::Fish, None) => fish::unset(name),
-                (Shell::PowerShell, Some(v)) => powershell::set(name, v),
-                (Shell::PowerShell, None) => powershell::unset(name),
-                (Shell::Sh, Some(v)) => sh::set(name, v),
-                (Shell::Sh, None) => sh::unset(name),
-            };
-            out.push_str(&line);
         }
-        Ok(out)
+        Ok((self.entry().render)(changes))
+    }
+
+    /// The startup files every shell reads, each once, in registry order: `doctor` looks for
+    /// the init line in all of them (the user's shell may not be `$SHELL`).
+    pub fn all_startup_files(dirs: &Dirs) -> Vec<PathBuf> {
+        let mut files: Vec<PathBuf> = Vec::new();
+        for shell in Shell::ALL {
+            for f in (shell.entry().startup_files)(dirs) {
+                if !files.contains(&f) {
+                    files.push(f);
+                }
+            }
+        }
+        files
     }
 }
 
-/// `Shell` is the clap value type of `--shell` and `init`/`completions` arguments: no copy
-/// of the list elsewhere.
+/// The value of `ssoenv completions SHELL`: a registry shell with a completion script, or
+/// elvish, for which clap_complete writes a plain script (no integration, no registry row).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CompletionShell {
+    Registry(Shell),
+    Elvish,
+}
+
+impl CompletionShell {
+    /// In clap_complete's order, as `completions --help` has always listed them.
+    pub const ALL: [CompletionShell; 5] = [
+        CompletionShell::Registry(Shell::Bash),
+        CompletionShell::Elvish,
+        CompletionShell::Registry(Shell::Fish),
+        CompletionShell::Registry(Shell::PowerShell),
+        CompletionShell::Registry(Shell::Zsh),
+    ];
+
+    pub fn name(&self) -> &'static str {
+        match self {
+            CompletionShell::Registry(shell) => shell.name(),
+            CompletionShell::Elvish => "elvish",
+        }
+    }
+
+    /// The file name the script is committed under in `completions/`.
+    pub fn file_name(&self) -> &'static str {
+        match self {
+            CompletionShell::Registry(shell) => {
+                shell.entry().completion.as_ref().map_or("", |c| c.file)
+            }
+            CompletionShell::Elvish => "ssoenv.elv",
+        }
+    }
+
+    /// The completion script for `cli` (the CLI definition), profile names read through
+    /// `ssoenv profiles --names` where the shell has additions.
+    pub fn script(&self, cli: &mut clap::Command, takes: &Takes) -> String {
+        match self {
+            CompletionShell::Registry(shell) => shell
+                .entry()
+                .completion
+                .as_ref()
+                .map_or_else(String::new, |c| (c.script)(cli, takes)),
+            CompletionShell::Elvish => generate(clap_complete::Shell::Elvish, cli),
+        }
+    }
+}
+
+impl clap::ValueEnum for CompletionShell {
+    fn value_variants<'a>() -> &'a [Self] {
+        &CompletionShell::ALL
+    }
+
+    fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
+        Some(clap::builder::PossibleValue::new(self.name()))
+    }
+}
+
+impl std::fmt::Display for CompletionShell {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.name())
+    }
+}
+
+/// `Shell` is the clap value type of `--shell` and `init`: no copy of the list elsewhere.
 impl clap::ValueEnum for Shell {
     fn value_variants<'a>() -> &'a [Self] {
         &Shell::ALL
     }
 
     fn to_possible_value(&self) -> Option<clap::builder::PossibleValue> {
-        let value = clap::builder::PossibleValue::new(self.name());
-        Some(match self {
-            Shell::PowerShell => value.alias("pwsh"),
-            Shell::Sh => value.aliases(["posix", "dash"]).help(
-                "POSIX sh (dash): `use`/`unset` code only; `init sh` explains there is no integration",
-            ),
-            Shell::Bash | Shell::Zsh | Shell::Fish => value,
+        let entry = self.entry();
+        let value = clap::builder::PossibleValue::new(entry.name).aliases(entry.aliases);
+        Some(match entry.help {
+            Some(help) => value.help(help),
+            None => value,
         })
     }
 }

@@ -16,24 +16,88 @@ pub struct RealShell {
     /// An interactive shell with no startup files (for a terminal; not strict,
     /// as a failing command there must not end the session).
     pub interactive: &'static str,
+    /// Shell code setting a known prompt, `P> `.
+    pub prompt_setup: &'static str,
+    /// Shell code printing `segment=`, `state=`, `color=` and `prompt=` (the prompt as the
+    /// terminal gets it), one a line.
+    pub show_segment: &'static str,
+    /// The current unix time as an expression.
+    pub now: &'static str,
+    /// An arithmetic expression's value, as a word: `$((…))`, `(math …)`.
+    pub arith: fn(&str) -> String,
+    /// Shell code exporting a variable as `word`, unquoted (an expansion: `$((…))`).
+    pub export_word: fn(&str, &str) -> String,
+    /// Shell code assigning a global (not exported) variable.
+    pub assign: fn(&str, &str) -> String,
+    /// Shell code removing a variable.
+    pub unset: &'static str,
+    /// Shell code printing `hooks=` and the registered prompt hooks, `,`-separated.
+    pub list_hooks: &'static str,
+    /// Shell code printing the exported AWS_* and SSOENV_{PROFILE,EXPIRATION} variables.
+    pub grep_session: &'static str,
+    /// The prompt for the segment `seg` coloured with `sgr`, before the user's `P> `; fish
+    /// ends its colour with the terminal's own sgr0, so only this much is known.
+    pub coloured_prompt: fn(&str, &str) -> String,
 }
+
+fn posix_arith(e: &str) -> String {
+    format!("$(({e}))")
+}
+
+fn posix_assign(name: &str, value: &str) -> String {
+    format!("{name}={value}\n")
+}
+
+const POSIX_GREP_SESSION: &str = "env | grep -E '^(AWS_|SSOENV_(PROFILE|EXPIRATION))' || true\n";
 
 pub const BASH: RealShell = RealShell {
     name: "bash",
     args: &["--noprofile", "--norc", "-euo", "pipefail"],
     interactive: "bash --noprofile --norc -i",
+    prompt_setup: "PS1='P> '",
+    show_segment: "printf 'segment=%s\\nstate=%s\\ncolor=%s\\nprompt=%s\\n' \"${SSOENV_SEGMENT-}\" \"${SSOENV_SEGMENT_STATE-}\" \"${SSOENV_SEGMENT_COLOR-}\" \"${PS1@P}\"\n",
+    now: "$EPOCHSECONDS",
+    arith: posix_arith,
+    export_word: |name, word| format!("export {name}={word}\n"),
+    assign: posix_assign,
+    unset: "unset SSOENV_PROFILE\n",
+    list_hooks: "printf 'hooks=%s\\n' \"$PROMPT_COMMAND\"\n",
+    grep_session: POSIX_GREP_SESSION,
+    // \001 \002: readline's markers for text that takes no room (what \[ \] become).
+    coloured_prompt: |sgr, seg| format!("\x01{sgr}\x02({seg})\x01\x1b[0m\x02 P> "),
 };
 
 pub const ZSH: RealShell = RealShell {
     name: "zsh",
     args: &["-f", "-o", "err_exit", "-o", "no_unset", "-o", "pipe_fail"],
     interactive: "zsh -f -i",
+    prompt_setup: "PROMPT='P> '",
+    show_segment: "printf 'segment=%s\\nstate=%s\\ncolor=%s\\nprompt=%s\\n' \"${SSOENV_SEGMENT-}\" \"${SSOENV_SEGMENT_STATE-}\" \"${SSOENV_SEGMENT_COLOR-}\" \"${(%)PROMPT}\"\n",
+    now: "$EPOCHSECONDS",
+    arith: posix_arith,
+    export_word: |name, word| format!("export {name}={word}\n"),
+    assign: posix_assign,
+    unset: "unset SSOENV_PROFILE\n",
+    list_hooks: "printf 'hooks=%s\\n' \"${(j:,:)precmd_functions}\"\n",
+    grep_session: POSIX_GREP_SESSION,
+    coloured_prompt: |sgr, seg| format!("{sgr}({seg})\x1b[0m P> "),
 };
 
 pub const FISH: RealShell = RealShell {
     name: "fish",
     args: &["--no-config"],
     interactive: "fish --no-config -i",
+    prompt_setup: "function fish_prompt; printf 'P> '; end",
+    show_segment: "printf 'segment=%s\\nstate=%s\\ncolor=%s\\nprompt=%s\\n' \"$SSOENV_SEGMENT\" \"$SSOENV_SEGMENT_STATE\" \"$SSOENV_SEGMENT_COLOR\" (fish_prompt | string collect)\n",
+    now: "(date +%s)",
+    arith: |e| format!("(math {e})"),
+    export_word: |name, word| format!("set -gx {name} {word}\n"),
+    assign: |name, value| format!("set -g {name} {value}\n"),
+    unset: "set -e SSOENV_PROFILE\n",
+    list_hooks: "printf 'hooks=%s\\n' (functions --handlers-type generic | string match -e __ssoenv | string trim | string join ,)\n",
+    grep_session: "env | string match -r '^(AWS_|SSOENV_(PROFILE|EXPIRATION))' ; true\n",
+    // fish's `set_color normal` is the terminal's sgr0, whatever it is.
+    coloured_prompt: |sgr, seg| format!("{sgr}({seg})"),
 };
 
 pub const SHELLS: [RealShell; 3] = [BASH, ZSH, FISH];
