@@ -18,6 +18,7 @@ pub mod error;
 pub mod login;
 pub mod loopback;
 pub mod output;
+pub mod percent;
 pub mod prompt;
 pub mod shell;
 pub mod text;

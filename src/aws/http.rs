@@ -186,7 +186,7 @@ impl Body {
     pub fn form<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Body {
         let encoded: Vec<String> = pairs
             .into_iter()
-            .map(|(k, v)| format!("{}={}", form_encode(k), form_encode(v)))
+            .map(|(k, v)| format!("{}={}", crate::percent::form(k), crate::percent::form(v)))
             .collect();
         Body::Form(encoded.join("&"))
     }
@@ -205,21 +205,6 @@ impl Body {
             Body::Json(b) | Body::Form(b) => b,
         }
     }
-}
-
-/// `application/x-www-form-urlencoded` encoding of one key or value.
-pub fn form_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        match b {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
-                out.push(b as char)
-            }
-            b' ' => out.push('+'),
-            _ => out.push_str(&format!("%{b:02X}")),
-        }
-    }
-    out
 }
 
 /// What a signer sees of a request, exactly as it will be sent.

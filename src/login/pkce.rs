@@ -114,42 +114,6 @@ pub fn uuid4() -> Result<String> {
     ))
 }
 
-/// botocore's `percent_encode`: everything but `A-Za-z0-9-._~` escaped, a
-/// space as `%20`.
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~".contains(&b) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
-fn percent_decode(s: &str) -> String {
-    let b = s.as_bytes();
-    let mut out = Vec::with_capacity(b.len());
-    let mut i = 0;
-    while i < b.len() {
-        let hex = |c: u8| (c as char).to_digit(16);
-        match b[i] {
-            b'+' => out.push(b' '),
-            b'%' if i + 2 < b.len() => match (hex(b[i + 1]), hex(b[i + 2])) {
-                (Some(h), Some(l)) => {
-                    out.push((h * 16 + l) as u8);
-                    i += 2;
-                }
-                _ => out.push(b'%'),
-            },
-            c => out.push(c),
-        }
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
 /// `scheme://host[:port]` of the resolved OIDC endpoint: the authorize page
 /// moves with an endpoint override, and loses its path (docs/sso-oidc.md#authorize-url).
 fn origin(oidc_base: &str) -> &str {
@@ -181,7 +145,7 @@ pub fn authorize_url(
     ];
     let query: Vec<String> = params
         .iter()
-        .map(|(k, v)| format!("{k}={}", percent_encode(v)))
+        .map(|(k, v)| format!("{k}={}", crate::percent::component(v)))
         .collect();
     format!("{}/authorize?{}", origin(oidc_base), query.join("&"))
 }
@@ -377,8 +341,8 @@ fn judge(head: &Request, state: &str) -> Seen {
         query
             .split('&')
             .filter_map(|p| p.split_once('=').or(Some((p, ""))))
-            .find(|(k, _)| percent_decode(k) == name)
-            .map(|(_, v)| percent_decode(v))
+            .find(|(k, _)| crate::percent::decode_form(k) == name)
+            .map(|(_, v)| crate::percent::decode_form(v))
             .filter(|v| !v.is_empty())
     };
     let their_state = got("state");
