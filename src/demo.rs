@@ -8,6 +8,7 @@ use crate::config::Config;
 use crate::credentials;
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
+use crate::fs::create_private_dir;
 use crate::login::{Ctx, Interaction, LoginOptions};
 use crate::shell::Shell;
 use ssoenv_emulator::{Emulator, EmulatorConfig};
@@ -39,66 +40,25 @@ source_profile = demo-dev
 
 struct TempHome(PathBuf);
 
-/// Tries at a fresh random name before giving up (a collision of 64 random
-/// bits means someone is planting names, not bad luck).
-const HOME_ATTEMPTS: u32 = 8;
-
 /// The demo's HOME: a new directory `ssoenv-demo-<random>` in `tmp`, mode
-/// 0700, made by one mkdir that fails when the name exists. Another user of a
+/// 0700, never one that exists ([`crate::fs::private_dir`]): another user of a
 /// shared temporary directory can neither predict the name nor hand the demo
-/// a directory (or symlink) of theirs: an existing name is never reused.
+/// a directory (or symlink) of theirs.
 fn private_home(tmp: &Path) -> Result<PathBuf> {
-    let fail = |e: std::io::Error| {
+    crate::fs::private_dir(tmp, "ssoenv-demo-").map_err(|e| {
         Error::runtime(format!(
             "demo: could not create a private temporary directory in {}",
             tmp.display()
         ))
         .cause(e)
         .hint("set TMPDIR to a directory you can write to, then run `ssoenv demo` again")
-    };
-    let mut last = None;
-    for _ in 0..HOME_ATTEMPTS {
-        let mut bytes = [0u8; 8];
-        getrandom::getrandom(&mut bytes).map_err(|e| fail(std::io::Error::other(e.to_string())))?;
-        let name: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let dir = tmp.join(format!("ssoenv-demo-{name}"));
-        match create_private_dir(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(e) => return Err(fail(e)),
-        }
-    }
-    Err(fail(last.unwrap_or_else(|| {
-        std::io::Error::from(std::io::ErrorKind::AlreadyExists)
-    })))
-}
-
-/// mkdir `dir` with mode 0700: fails with `AlreadyExists` when anything (a
-/// directory, a file, a symlink, even a dangling one) has that name.
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(dir)
+    })
 }
 
 /// Write a new file of the demo, mode 0600: fails when anything has that
 /// name already (O_CREAT|O_EXCL: a symlink there is not followed).
 fn write_new(path: &Path, contents: &str) -> std::io::Result<()> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path)?;
-    std::io::Write::write_all(&mut f, contents.as_bytes())?;
-    f.sync_all()
+    crate::fs::write_new(path, contents.as_bytes())
 }
 
 impl Drop for TempHome {

@@ -15,6 +15,7 @@ pub mod credentials;
 pub mod demo;
 pub mod env;
 pub mod error;
+pub mod fs;
 pub mod login;
 pub mod loopback;
 pub mod output;

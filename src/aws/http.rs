@@ -742,7 +742,7 @@ const CA_BUNDLE_LIMIT: u64 = 16 << 20;
 
 fn load_ca_bundle(path: &str) -> Result<ureq::tls::TlsConfig> {
     let bytes =
-        crate::cache::read_bounded(std::path::Path::new(path), CA_BUNDLE_LIMIT).map_err(|e| {
+        crate::fs::read_bounded(std::path::Path::new(path), CA_BUNDLE_LIMIT).map_err(|e| {
             Error::config(format!(
                 "could not read the CA bundle {path} (AWS_CA_BUNDLE)"
             ))

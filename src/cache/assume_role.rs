@@ -188,7 +188,7 @@ pub fn render(out: &AssumeRoleOutput) -> String {
 
 /// Store `out` under `key`, atomically, mode 0600.
 pub fn save(home: &Path, key: &str, out: &AssumeRoleOutput) -> Result<()> {
-    super::write_atomic(&path(home, key), render(out).as_bytes())
+    crate::fs::write_atomic(&path(home, key), render(out).as_bytes())
 }
 
 #[cfg(test)]
@@ -324,7 +324,7 @@ mod tests {
             let body = format!(
                 r#"{{"Credentials": {{"AccessKeyId": "A", "SecretAccessKey": "S", "SessionToken": "T", "Expiration": "{exp}"}}}}"#
             );
-            super::super::write_atomic(&path(tmp.path(), k), body.as_bytes()).unwrap();
+            crate::fs::write_atomic(&path(tmp.path(), k), body.as_bytes()).unwrap();
             assert_eq!(
                 load(tmp.path(), k).map(|c| c.expiration),
                 Some(datetime!(2026-11-27 08:23:59 UTC)),
@@ -352,12 +352,12 @@ mod tests {
             file("2026-11-27T08:23:59Z", ""),
             file("2026-11-27T08:23:59Z", "two words"),
         ] {
-            super::super::write_atomic(&path(tmp.path(), k), body.as_bytes()).unwrap();
+            crate::fs::write_atomic(&path(tmp.path(), k), body.as_bytes()).unwrap();
             assert_eq!(load(tmp.path(), k), None, "{body}");
         }
         // Too large: never read whole.
         let big = format!("{} ", file("2026-11-27T08:23:59Z", "T")).repeat(20_000);
-        super::super::write_atomic(&path(tmp.path(), k), big.as_bytes()).unwrap();
+        crate::fs::write_atomic(&path(tmp.path(), k), big.as_bytes()).unwrap();
         assert_eq!(load(tmp.path(), k), None);
         #[cfg(unix)]
         {

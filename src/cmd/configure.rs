@@ -11,12 +11,12 @@
 
 use crate::accounts::{self, AccountRoles};
 use crate::aws::endpoint;
-use crate::cache::ReadError;
 use crate::cli::ConfigureArgs;
 use crate::config::edit::{self, Document, Kind, Upserted, Written};
 use crate::config::{Config, ConfiguredEndpoints, SsoSession, read_config_file};
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::fs::ReadError;
 use crate::login::{Ctx, LoginOptions, Subject};
 use crate::text::printable;
 

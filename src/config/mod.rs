@@ -13,9 +13,9 @@ mod resolve;
 
 pub use resolve::{ChainedProfile, Profile, RoleSource, StaticKeys};
 
-use crate::cache::ReadError;
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
+use crate::fs::ReadError;
 use parse::{FastMap, Ini, KeyId, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -706,7 +706,7 @@ pub fn read_config_file(path: &std::path::Path) -> std::result::Result<Vec<u8>, 
     if is_dev_null(path) {
         return Ok(Vec::new());
     }
-    crate::cache::read_bounded(path, CONFIG_FILE_LIMIT)
+    crate::fs::read_bounded(path, CONFIG_FILE_LIMIT)
 }
 
 fn is_dev_null(path: &std::path::Path) -> bool {
