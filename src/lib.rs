@@ -16,6 +16,9 @@ pub mod demo;
 pub mod env;
 pub mod error;
 pub mod fs;
+/// The modules' layering, declared and checked by a test.
+#[cfg(test)]
+mod layers;
 pub mod login;
 pub mod loopback;
 pub mod output;

@@ -10,3 +10,8 @@ pub mod portal;
 pub mod signin;
 pub mod sigv4;
 pub mod sts;
+
+/// The longest lifetime accepted for anything the service issues (tokens,
+/// credentials, client registrations): 10 years. Anything later is a bogus
+/// answer, not a reason to trust a cache file until year 9999.
+pub const MAX_LIFETIME: time::Duration = time::Duration::days(3653);

@@ -418,4 +418,71 @@ print(c["access_key"], c["token"], c["account_id"], c["expiry_time"])
             )
         );
     }
+
+    /// Moved from aws/sts.rs (aws does not import cache): the emulator's
+    /// answer, cached as botocore caches it.
+    #[test]
+    fn assume_role_against_the_emulator_issues_a_chained_session_and_caches_it() {
+        let emu = ssoenv_emulator::Emulator::start(Default::default()).unwrap();
+        // The endpoint comes from AWS_ENDPOINT_URL_STS, signed for the client's region.
+        let env = crate::env::Env::from_pairs([("AWS_ENDPOINT_URL_STS", emu.url())]);
+        let (url, region) = crate::aws::endpoint::sts_endpoint(
+            Some("eu-west-1"),
+            &crate::config::ConfiguredEndpoints::default(),
+            &env,
+        )
+        .unwrap();
+        assert_eq!(
+            (url.as_str(), region.as_str()),
+            (emu.url().as_str(), "eu-west-1")
+        );
+        let http = crate::aws::http::Http::new(&env).unwrap();
+        let source = crate::aws::sts::tests::emulator_role_credentials(&emu, &http);
+        let sts = crate::aws::sts::Sts {
+            http: &http,
+            url: &url,
+            region: &region,
+            now: OffsetDateTime::now_utc,
+        };
+        let req = AssumeRoleRequest {
+            external_id: Some("ext-123"),
+            duration_seconds: Some(1800),
+            ..crate::aws::sts::tests::ALICE
+        };
+        let out = sts.assume_role(&source, &req).unwrap();
+        assert_eq!(
+            out.assumed_role_arn,
+            "arn:aws:sts::222222222222:assumed-role/demo/alice"
+        );
+        assert_eq!(out.account_id(), Some("222222222222"));
+        assert!(out.assumed_role_id.ends_with(":alice"));
+        assert!(out.request_id.is_some());
+        let left = out.credentials.expiration - OffsetDateTime::now_utc();
+        assert!((time::Duration::minutes(29)..=time::Duration::minutes(30)).contains(&left));
+        let issued = emu
+            .issued_credentials(&out.credentials.access_key_id)
+            .unwrap();
+        assert!(issued.chained);
+        assert_eq!(issued.secret_access_key, out.credentials.secret_access_key);
+        assert_eq!(issued.session_token, out.credentials.session_token);
+        let last = emu.last_assume_role().unwrap();
+        assert_eq!(last.source_access_key_id, source.access_key_id);
+        assert_eq!(last.external_id.as_deref(), Some("ext-123"));
+        assert_eq!(last.duration_seconds.as_deref(), Some("1800"));
+
+        // The answer goes into botocore's cache and comes back.
+        let home = tempfile::tempdir().unwrap();
+        let key = key(&req, true);
+        save(home.path(), &key, &out).unwrap();
+        let cached = load_fresh(home.path(), &key, OffsetDateTime::now_utc()).unwrap();
+        assert_eq!(cached.access_key_id, out.credentials.access_key_id);
+
+        // Chaining from the new session works too.
+        let again = AssumeRoleRequest {
+            external_id: None,
+            duration_seconds: None,
+            ..req
+        };
+        assert!(sts.assume_role(&out.credentials, &again).is_ok());
+    }
 }
