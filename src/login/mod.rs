@@ -7,6 +7,7 @@
 //! AWS CLI's caches (docs/caches.md).
 
 pub mod browser;
+pub mod callback;
 pub mod device;
 pub mod interaction;
 pub mod pkce;
