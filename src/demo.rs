@@ -4,10 +4,12 @@
 //! clicked Allow), shows `use` with secrets masked, runs `exec`, and ends
 //! with the line to put in your shell's startup file.
 
-use crate::config::Config;
+use crate::aws::credentials::Credentials;
+use crate::config::{Config, ResolvedProfile};
 use crate::credentials;
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
+use crate::fs::create_private_dir;
 use crate::login::{Ctx, Interaction, LoginOptions};
 use crate::shell::Shell;
 use ssoenv_emulator::{Emulator, EmulatorConfig};
@@ -39,66 +41,25 @@ source_profile = demo-dev
 
 struct TempHome(PathBuf);
 
-/// Tries at a fresh random name before giving up (a collision of 64 random
-/// bits means someone is planting names, not bad luck).
-const HOME_ATTEMPTS: u32 = 8;
-
 /// The demo's HOME: a new directory `ssoenv-demo-<random>` in `tmp`, mode
-/// 0700, made by one mkdir that fails when the name exists. Another user of a
+/// 0700, never one that exists ([`crate::fs::private_dir`]): another user of a
 /// shared temporary directory can neither predict the name nor hand the demo
-/// a directory (or symlink) of theirs: an existing name is never reused.
+/// a directory (or symlink) of theirs.
 fn private_home(tmp: &Path) -> Result<PathBuf> {
-    let fail = |e: std::io::Error| {
+    crate::fs::private_dir(tmp, "ssoenv-demo-").map_err(|e| {
         Error::runtime(format!(
             "demo: could not create a private temporary directory in {}",
             tmp.display()
         ))
         .cause(e)
         .hint("set TMPDIR to a directory you can write to, then run `ssoenv demo` again")
-    };
-    let mut last = None;
-    for _ in 0..HOME_ATTEMPTS {
-        let mut bytes = [0u8; 8];
-        getrandom::getrandom(&mut bytes).map_err(|e| fail(std::io::Error::other(e.to_string())))?;
-        let name: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let dir = tmp.join(format!("ssoenv-demo-{name}"));
-        match create_private_dir(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(e) => return Err(fail(e)),
-        }
-    }
-    Err(fail(last.unwrap_or_else(|| {
-        std::io::Error::from(std::io::ErrorKind::AlreadyExists)
-    })))
-}
-
-/// mkdir `dir` with mode 0700: fails with `AlreadyExists` when anything (a
-/// directory, a file, a symlink, even a dangling one) has that name.
-fn create_private_dir(dir: &Path) -> std::io::Result<()> {
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(false);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(dir)
+    })
 }
 
 /// Write a new file of the demo, mode 0600: fails when anything has that
 /// name already (O_CREAT|O_EXCL: a symlink there is not followed).
 fn write_new(path: &Path, contents: &str) -> std::io::Result<()> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    let mut f = opts.open(path)?;
-    std::io::Write::write_all(&mut f, contents.as_bytes())?;
-    f.sync_all()
+    crate::fs::write_new(path, contents.as_bytes())
 }
 
 impl Drop for TempHome {
@@ -121,8 +82,35 @@ fn step(n: u32, title: &str, bold: bool) -> Result<()> {
 }
 
 pub fn run(outer: &Env) -> Result<i32> {
-    let fail =
-        |what: &str, e: std::io::Error| Error::runtime(format!("demo: could not {what}")).cause(e);
+    let (home, emu) = set_up()?;
+    let dir = home.0.clone();
+    let bold =
+        std::io::IsTerminal::is_terminal(&std::io::stdout()) && outer.get(env::NO_COLOR).is_none();
+    show_the_setting(&dir, &emu, bold)?;
+    let child_env = child_env(outer, &dir, &emu);
+    let mut e = Env::from_pairs(child_env.clone());
+    e.set(env::SSOENV_INTERACTIVE, "1");
+    let config = Config::load(&e)?;
+    let dev = config.resolve("demo-dev")?;
+    let ctx = Ctx::new(&e)?;
+    let creds = log_in(&ctx, &dev, &dir, bold)?;
+    use_from_the_cache(&ctx, &dev, &creds, bold)?;
+    let exe = std::env::current_exe().map_err(|e| fail("find the ssoenv binary", e))?;
+    let exec_ok = exec_another_role(&exe, &child_env, bold)?;
+    chain_a_role(&ctx, &config, &dir, bold)?;
+    let console_ok = console_url(&exe, &child_env, bold)?;
+    use_it_for_real(&emu, bold)?;
+    drop(emu);
+    drop(home);
+    Ok(if exec_ok && console_ok { 0 } else { 1 })
+}
+
+fn fail(what: &str, e: std::io::Error) -> Error {
+    Error::runtime(format!("demo: could not {what}")).cause(e)
+}
+
+/// The private HOME with the demo's config, and the emulator.
+fn set_up() -> Result<(TempHome, Emulator)> {
     let dir = private_home(&std::env::temp_dir())?;
     let home = TempHome(dir.clone());
     create_private_dir(&dir.join(".aws")).map_err(|e| fail("create the demo's ~/.aws", e))?;
@@ -135,9 +123,11 @@ pub fn run(outer: &Env) -> Result<i32> {
         ..EmulatorConfig::default()
     })
     .map_err(|e| fail("start the emulator on 127.0.0.1", e))?;
+    Ok((home, emu))
+}
 
-    let bold =
-        std::io::IsTerminal::is_terminal(&std::io::stdout()) && outer.get(env::NO_COLOR).is_none();
+/// Steps 1 and 2: the emulator and the config.
+fn show_the_setting(dir: &Path, emu: &Emulator, bold: bool) -> Result<()> {
     say("ssoenv demo: the whole flow against a local IAM Identity Center emulator.")?;
     say(&format!(
         "Nothing here touches AWS or your own ~/.aws; everything lives in {}",
@@ -162,10 +152,13 @@ pub fn run(outer: &Env) -> Result<i32> {
     for line in CONFIG.lines() {
         say(&format!("   {line}"))?;
     }
+    Ok(())
+}
 
-    // The environment of the `ssoenv` children below (no login of their own:
-    // the demo's logs in here first); the demo's own calls may log in.
-    let child_env = [
+/// The environment of the `ssoenv` children below (no login of their own:
+/// the demo's logs in first); the demo's own calls may log in.
+fn child_env(outer: &Env, dir: &Path, emu: &Emulator) -> [(&'static str, String); 7] {
+    [
         (env::HOME, dir.to_string_lossy().into_owned()),
         (env::AWS_ENDPOINT_URL_SSO_OIDC, emu.url()),
         (env::AWS_ENDPOINT_URL_SSO, emu.url()),
@@ -176,13 +169,11 @@ pub fn run(outer: &Env) -> Result<i32> {
             "PATH",
             outer.get("PATH").unwrap_or("/usr/bin:/bin").to_owned(),
         ),
-    ];
-    let mut e = Env::from_pairs(child_env.clone());
-    e.set(env::SSOENV_INTERACTIVE, "1");
-    let config = Config::load(&e)?;
-    let dev = config.resolve("demo-dev")?;
-    let ctx = Ctx::new(&e)?;
+    ]
+}
 
+/// Step 3: the device-code login, and the cache files it left.
+fn log_in(ctx: &Ctx, dev: &ResolvedProfile, dir: &Path, bold: bool) -> Result<Credentials> {
     step(
         3,
         "Login: the device-code flow, as `aws sso login` does it (messages go to stderr)",
@@ -190,29 +181,15 @@ pub fn run(outer: &Env) -> Result<i32> {
     )?;
     say("   The emulator approves the request as if you had clicked Allow in the browser.\n")?;
     let started = Instant::now();
-    // The same call twice: first a login, then served from the cache.
-    let role_credentials = || {
-        credentials::role_credentials(
-            &ctx,
-            &dev,
-            LoginOptions {
-                no_browser: true,
-                force: false,
-                interaction: Interaction::Allowed,
-                // The demo shows the device code, whatever SSOENV_LOGIN_FLOW says.
-                flow: Some(crate::login::Flow::Device),
-            },
-        )
-    };
-    let creds = role_credentials()?;
+    let creds = role_credentials(ctx, dev)?;
     say(&format!(
         "   Logged in and got role credentials in {:.1} s.",
         started.elapsed().as_secs_f64()
     ))?;
     say("   The token is cached where the AWS CLI keeps it, so `aws` and boto3 share it:")?;
     for d in [
-        crate::cache::sso_cache_dir(&dir),
-        crate::cache::cli_cache_dir(&dir),
+        crate::cache::sso_cache_dir(dir),
+        crate::cache::cli_cache_dir(dir),
     ] {
         let mut names: Vec<String> = std::fs::read_dir(&d)
             .map(|rd| {
@@ -225,18 +202,43 @@ pub fn run(outer: &Env) -> Result<i32> {
         for n in names {
             say(&format!(
                 "     {}/{n}",
-                d.strip_prefix(&dir).unwrap_or(&d).display()
+                d.strip_prefix(dir).unwrap_or(&d).display()
             ))?;
         }
     }
+    Ok(creds)
+}
 
+/// The role's credentials; the same call twice: first a login, then served
+/// from the cache.
+fn role_credentials(ctx: &Ctx, dev: &ResolvedProfile) -> Result<Credentials> {
+    credentials::role_credentials(
+        ctx,
+        dev,
+        LoginOptions {
+            no_browser: true,
+            force: false,
+            interaction: Interaction::Allowed,
+            // The demo shows the device code, whatever SSOENV_LOGIN_FLOW says.
+            flow: Some(crate::login::Flow::Device),
+        },
+    )
+}
+
+/// Step 4: `ssoenv use`, served from the cache.
+fn use_from_the_cache(
+    ctx: &Ctx,
+    dev: &ResolvedProfile,
+    creds: &Credentials,
+    bold: bool,
+) -> Result<()> {
     step(
         4,
         "`eval \"$(ssoenv use demo-dev)\"` evaluates this (secrets masked here)",
         bold,
     )?;
     let started = Instant::now();
-    let again = role_credentials()?;
+    let again = role_credentials(ctx, dev)?;
     let took = started.elapsed();
     let changes =
         credentials::env::session_changes(&dev.name, &again, dev.region.as_deref(), false, true);
@@ -261,14 +263,17 @@ pub fn run(outer: &Env) -> Result<i32> {
         took.as_secs_f64() * 1000.0
     ))?;
     debug_assert_eq!(creds.access_key_id, again.access_key_id);
+    Ok(())
+}
 
+/// Step 5: `ssoenv exec` with another role; whether it succeeded.
+fn exec_another_role(exe: &Path, child_env: &[(&str, String)], bold: bool) -> Result<bool> {
     step(
         5,
         "`ssoenv exec demo-prod -- CMD` runs one command with another role",
         bold,
     )?;
-    let exe = std::env::current_exe().map_err(|e| fail("find the ssoenv binary", e))?;
-    let mut cmd = std::process::Command::new(&exe);
+    let mut cmd = std::process::Command::new(exe);
     cmd.args([
         "exec",
         "demo-prod",
@@ -284,7 +289,11 @@ pub fn run(outer: &Env) -> Result<i32> {
         "   (same SSO session, so no second login; exit status {})",
         status.code().unwrap_or(-1)
     ))?;
+    Ok(status.success())
+}
 
+/// Step 6: role chaining through STS, cached as the AWS CLI caches it.
+fn chain_a_role(ctx: &Ctx, config: &Config, dir: &Path, bold: bool) -> Result<()> {
     step(
         6,
         "Role chaining: demo-deploy assumes a role in another account with demo-dev's credentials",
@@ -292,7 +301,7 @@ pub fn run(outer: &Env) -> Result<i32> {
     )?;
     let deploy = config.profile("demo-deploy")?;
     let chained = credentials::profile_credentials(
-        &ctx,
+        ctx,
         &deploy,
         LoginOptions {
             no_browser: true,
@@ -309,19 +318,23 @@ pub fn run(outer: &Env) -> Result<i32> {
     say("   cached as the AWS CLI caches it, so `aws --profile demo-deploy` reuses it:")?;
     if let Some(c) = deploy.as_chained() {
         let key = credentials::chain::cache_key(c);
-        let path = crate::cache::assume_role::path(&dir, &key);
+        let path = crate::cache::assume_role::path(dir, &key);
         say(&format!(
             "     {}",
-            path.strip_prefix(&dir).unwrap_or(&path).display()
+            path.strip_prefix(dir).unwrap_or(&path).display()
         ))?;
     }
+    Ok(())
+}
 
+/// Step 7: `ssoenv console --print`, the URL masked; whether it succeeded.
+fn console_url(exe: &Path, child_env: &[(&str, String)], bold: bool) -> Result<bool> {
     step(
         7,
         "`ssoenv console demo-dev` opens the AWS console signed in as the role",
         bold,
     )?;
-    let out = std::process::Command::new(&exe)
+    let out = std::process::Command::new(exe)
         .args(["console", "demo-dev", "--print"])
         .env_clear()
         .envs(child_env.iter().map(|(k, v)| (k, v)))
@@ -341,7 +354,11 @@ pub fn run(outer: &Env) -> Result<i32> {
     } else {
         say("   (the emulator's sign-in endpoint did not answer)")?;
     }
+    Ok(out.status.success())
+}
 
+/// Step 8: the startup-file lines, and what the emulator saw.
+fn use_it_for_real(emu: &Emulator, bold: bool) -> Result<()> {
     step(
         8,
         "Use it for real: one line in your shell's startup file",
@@ -361,13 +378,7 @@ pub fn run(outer: &Env) -> Result<i32> {
         stats.assume_role,
         stats.get_signin_token
     ))?;
-    drop(emu);
-    drop(home);
-    Ok(if status.success() && out.status.success() {
-        0
-    } else {
-        1
-    })
+    Ok(())
 }
 
 /// `wJalrX…(40 chars)`: enough to recognise, nothing to use.

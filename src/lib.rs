@@ -15,9 +15,14 @@ pub mod credentials;
 pub mod demo;
 pub mod env;
 pub mod error;
+pub mod fs;
+/// The modules' layering, declared and checked by a test.
+#[cfg(test)]
+mod layers;
 pub mod login;
 pub mod loopback;
 pub mod output;
+pub mod percent;
 pub mod prompt;
 pub mod shell;
 pub mod text;

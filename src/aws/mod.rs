@@ -1,5 +1,5 @@
 //! Clients for AWS APIs: the HTTP client (JSON or form bodies, per-attempt
-//! signing), endpoints per service, the unsigned Identity Center APIs (OIDC, portal), the parallel account
+//! signing) and the wire format of answers and errors, endpoints per service, the unsigned Identity Center APIs (OIDC, portal), the parallel account
 //! listing built on the portal, SigV4 and STS AssumeRole, and the sign-in federation endpoint (console URLs).
 pub mod credentials;
 pub mod endpoint;
@@ -10,3 +10,9 @@ pub mod portal;
 pub mod signin;
 pub mod sigv4;
 pub mod sts;
+pub mod wire;
+
+/// The longest lifetime accepted for anything the service issues (tokens,
+/// credentials, client registrations): 10 years. Anything later is a bogus
+/// answer, not a reason to trust a cache file until year 9999.
+pub const MAX_LIFETIME: time::Duration = time::Duration::days(3653);

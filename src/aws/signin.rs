@@ -7,10 +7,9 @@
 //! them, and [`redact`] removes them from text that came from elsewhere.
 
 use crate::aws::credentials::Credentials;
-use crate::aws::http::{
-    Body, Http, HttpError, Method, Request, check_credential, form_encode, invalid,
-};
+use crate::aws::http::{Body, Http, HttpError, Method, Request, check_credential, invalid};
 use crate::error::{Error, Result};
+use crate::percent;
 use serde::{Deserialize, Serialize};
 
 /// The `SessionDuration` bounds the federation endpoint accepts, in seconds (docs/signin.md#session-duration-and-role-chaining).
@@ -212,9 +211,9 @@ pub fn signin_token_query(
 pub fn login_url(federation: &str, issuer: &str, destination: &str, token: &str) -> String {
     format!(
         "{federation}?Action=login&Issuer={}&Destination={}&SigninToken={}",
-        form_encode(issuer),
-        form_encode(destination),
-        form_encode(token)
+        percent::form(issuer),
+        percent::form(destination),
+        percent::form(token)
     )
 }
 
@@ -231,12 +230,12 @@ pub fn redact(text: &str, creds: &Credentials, token: Option<&str>) -> String {
         token.unwrap_or(""),
     ] {
         if s.len() >= 4 {
-            let form = form_encode(s);
-            let percent = form.replace('+', "%20");
-            secrets.push(lower_case_escapes(&form));
-            secrets.push(lower_case_escapes(&percent));
+            let form = percent::form(s);
+            let escaped = form.replace('+', "%20");
+            secrets.push(percent::lower_case_escapes(&form));
+            secrets.push(percent::lower_case_escapes(&escaped));
             secrets.push(form);
-            secrets.push(percent);
+            secrets.push(escaped);
             secrets.push(s.to_owned());
         }
     }
@@ -246,24 +245,6 @@ pub fn redact(text: &str, creds: &Credentials, token: Option<&str>) -> String {
     for s in &secrets {
         if out.contains(s.as_str()) {
             out = out.replace(s.as_str(), "[redacted]");
-        }
-    }
-    out
-}
-
-/// `%2F` → `%2f`: the other spelling of the same escapes (RFC 3986 §2.1).
-fn lower_case_escapes(encoded: &str) -> String {
-    let mut out = String::with_capacity(encoded.len());
-    let mut hex_left = 0;
-    for c in encoded.chars() {
-        if hex_left > 0 {
-            out.push(c.to_ascii_lowercase());
-            hex_left -= 1;
-        } else {
-            if c == '%' {
-                hex_left = 2;
-            }
-            out.push(c);
         }
     }
     out
@@ -505,8 +486,8 @@ mod tests {
         let text = format!(
             "a {} b {} c {} d {} e {} f ASIAEXAMPLE",
             c.secret_access_key,
-            form_encode(&c.session_token),
-            form_encode(&session),
+            percent::form(&c.session_token),
+            percent::form(&session),
             "SIGNINTOKEN",
             session
         );

@@ -291,14 +291,14 @@ fn canonical_uri(url: &str) -> String {
     if path.ends_with('/') && normalized != "/" {
         normalized.push('/');
     }
-    uri_encode(&normalized, "/~")
+    crate::percent::path(&normalized)
 }
 
 /// Query parameters, each name and value encoded (`-_.~` kept), sorted.
 fn canonical_query(query: &[(&str, &str)]) -> String {
     let mut pairs: Vec<(String, String)> = query
         .iter()
-        .map(|(k, v)| (uri_encode(k, "-_.~"), uri_encode(v, "-_.~")))
+        .map(|(k, v)| (crate::percent::component(k), crate::percent::component(v)))
         .collect();
     pairs.sort();
     pairs
@@ -306,19 +306,6 @@ fn canonical_query(query: &[(&str, &str)]) -> String {
         .map(|(k, v)| format!("{k}={v}"))
         .collect::<Vec<_>>()
         .join("&")
-}
-
-/// Percent-encoding with upper-case hex; letters, digits and `safe` kept.
-fn uri_encode(s: &str, safe: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || (b.is_ascii() && safe.contains(b as char)) {
-            out.push(b as char);
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -640,6 +627,16 @@ mod tests {
         assert_eq!(
             canonical_query(&[("b", "x y"), ("a", "é"), ("a", "!")]),
             "a=%21&a=%C3%A9&b=x%20y"
+        );
+    }
+
+    /// botocore's `quote(path, safe='/~')` keeps every unreserved character, as
+    /// the SigV4 rules say: `-`, `_` and `.` in a path are not escaped.
+    #[test]
+    fn unreserved_characters_of_a_path_are_kept() {
+        assert_eq!(
+            canonical_uri("https://h/a-b_c.d~e/f%2Dg"),
+            "/a-b_c.d~e/f%252Dg"
         );
     }
 

@@ -5,6 +5,7 @@
 //! XML error code (`AccessDenied`, `ExpiredToken`, `ValidationError`, …),
 //! parsed by the HTTP layer, which also retries 5xx and throttling.
 
+use crate::aws::MAX_LIFETIME;
 use crate::aws::credentials::Credentials;
 use crate::aws::http::{Body, Http, HttpError, Method, Request, check_credential, invalid};
 use crate::aws::sigv4::{SigV4, SigningCredentials};
@@ -27,8 +28,6 @@ const MAX_ARN_LEN: usize = 2048;
 const MAX_ID_LEN: usize = 2048;
 /// An answer with more XML nodes than this is not an AssumeRole answer.
 const MAX_XML_NODES: u32 = 10_000;
-/// Expirations beyond this are refused (as for the portal's credentials).
-const MAX_LIFETIME: time::Duration = crate::login::MAX_LIFETIME;
 
 /// The parameters of one AssumeRole call (docs/sts-sigv4.md#assumerole-request). Optional ones are
 /// sent only when set.
@@ -299,7 +298,7 @@ fn truncate(s: &str, max: usize) -> String {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use crate::aws::http::parse_api_error;
     use time::macros::datetime;
@@ -729,7 +728,10 @@ mod tests {
 
     /// Role credentials from the emulator's portal (device flow approved at
     /// the first poll), through ssoenv's own HTTP client.
-    fn emulator_role_credentials(emu: &ssoenv_emulator::Emulator, http: &Http) -> Credentials {
+    pub(crate) fn emulator_role_credentials(
+        emu: &ssoenv_emulator::Emulator,
+        http: &Http,
+    ) -> Credentials {
         use crate::aws::http::decode;
         let post = |path: &str, body: serde_json::Value| -> serde_json::Value {
             let url = format!("{}{path}", emu.url());
@@ -778,7 +780,7 @@ mod tests {
     }
 
     /// The AssumeRole the emulator tests make: role `demo`, session `alice`.
-    const ALICE: AssumeRoleRequest<'static> = AssumeRoleRequest {
+    pub(crate) const ALICE: AssumeRoleRequest<'static> = AssumeRoleRequest {
         role_arn: "arn:aws:iam::222222222222:role/demo",
         role_session_name: "alice",
         external_id: None,
@@ -786,73 +788,6 @@ mod tests {
         serial_number: None,
         token_code: None,
     };
-
-    #[test]
-    fn assume_role_against_the_emulator_issues_a_chained_session_and_caches_it() {
-        let emu = ssoenv_emulator::Emulator::start(Default::default()).unwrap();
-        // The endpoint comes from AWS_ENDPOINT_URL_STS, signed for the client's region.
-        let env = crate::env::Env::from_pairs([("AWS_ENDPOINT_URL_STS", emu.url())]);
-        let (url, region) = crate::aws::endpoint::sts_endpoint(
-            Some("eu-west-1"),
-            &crate::config::ConfiguredEndpoints::default(),
-            &env,
-        )
-        .unwrap();
-        assert_eq!(
-            (url.as_str(), region.as_str()),
-            (emu.url().as_str(), "eu-west-1")
-        );
-        let http = Http::new(&env).unwrap();
-        let source = emulator_role_credentials(&emu, &http);
-        let sts = Sts {
-            http: &http,
-            url: &url,
-            region: &region,
-            now: OffsetDateTime::now_utc,
-        };
-        let req = AssumeRoleRequest {
-            external_id: Some("ext-123"),
-            duration_seconds: Some(1800),
-            ..ALICE
-        };
-        let out = sts.assume_role(&source, &req).unwrap();
-        assert_eq!(
-            out.assumed_role_arn,
-            "arn:aws:sts::222222222222:assumed-role/demo/alice"
-        );
-        assert_eq!(out.account_id(), Some("222222222222"));
-        assert!(out.assumed_role_id.ends_with(":alice"));
-        assert!(out.request_id.is_some());
-        let left = out.credentials.expiration - OffsetDateTime::now_utc();
-        assert!((time::Duration::minutes(29)..=time::Duration::minutes(30)).contains(&left));
-        let issued = emu
-            .issued_credentials(&out.credentials.access_key_id)
-            .unwrap();
-        assert!(issued.chained);
-        assert_eq!(issued.secret_access_key, out.credentials.secret_access_key);
-        assert_eq!(issued.session_token, out.credentials.session_token);
-        let last = emu.last_assume_role().unwrap();
-        assert_eq!(last.source_access_key_id, source.access_key_id);
-        assert_eq!(last.external_id.as_deref(), Some("ext-123"));
-        assert_eq!(last.duration_seconds.as_deref(), Some("1800"));
-
-        // The answer goes into botocore's cache and comes back.
-        let home = tempfile::tempdir().unwrap();
-        let key = crate::cache::assume_role::key(&req, true);
-        crate::cache::assume_role::save(home.path(), &key, &out).unwrap();
-        let cached =
-            crate::cache::assume_role::load_fresh(home.path(), &key, OffsetDateTime::now_utc())
-                .unwrap();
-        assert_eq!(cached.access_key_id, out.credentials.access_key_id);
-
-        // Chaining from the new session works too.
-        let again = AssumeRoleRequest {
-            external_id: None,
-            duration_seconds: None,
-            ..req
-        };
-        assert!(sts.assume_role(&out.credentials, &again).is_ok());
-    }
 
     #[test]
     fn the_emulators_refusals_reach_the_caller_as_api_errors() {

@@ -188,7 +188,7 @@ pub fn render(out: &AssumeRoleOutput) -> String {
 
 /// Store `out` under `key`, atomically, mode 0600.
 pub fn save(home: &Path, key: &str, out: &AssumeRoleOutput) -> Result<()> {
-    super::write_atomic(&path(home, key), render(out).as_bytes())
+    crate::fs::write_atomic(&path(home, key), render(out).as_bytes())
 }
 
 #[cfg(test)]
@@ -324,7 +324,7 @@ mod tests {
             let body = format!(
                 r#"{{"Credentials": {{"AccessKeyId": "A", "SecretAccessKey": "S", "SessionToken": "T", "Expiration": "{exp}"}}}}"#
             );
-            super::super::write_atomic(&path(tmp.path(), k), body.as_bytes()).unwrap();
+            crate::fs::write_atomic(&path(tmp.path(), k), body.as_bytes()).unwrap();
             assert_eq!(
                 load(tmp.path(), k).map(|c| c.expiration),
                 Some(datetime!(2026-11-27 08:23:59 UTC)),
@@ -352,12 +352,12 @@ mod tests {
             file("2026-11-27T08:23:59Z", ""),
             file("2026-11-27T08:23:59Z", "two words"),
         ] {
-            super::super::write_atomic(&path(tmp.path(), k), body.as_bytes()).unwrap();
+            crate::fs::write_atomic(&path(tmp.path(), k), body.as_bytes()).unwrap();
             assert_eq!(load(tmp.path(), k), None, "{body}");
         }
         // Too large: never read whole.
         let big = format!("{} ", file("2026-11-27T08:23:59Z", "T")).repeat(20_000);
-        super::super::write_atomic(&path(tmp.path(), k), big.as_bytes()).unwrap();
+        crate::fs::write_atomic(&path(tmp.path(), k), big.as_bytes()).unwrap();
         assert_eq!(load(tmp.path(), k), None);
         #[cfg(unix)]
         {
@@ -417,5 +417,72 @@ print(c["access_key"], c["token"], c["account_id"], c["expiry_time"])
                 format_expiration(expiration)
             )
         );
+    }
+
+    /// Moved from aws/sts.rs (aws does not import cache): the emulator's
+    /// answer, cached as botocore caches it.
+    #[test]
+    fn assume_role_against_the_emulator_issues_a_chained_session_and_caches_it() {
+        let emu = ssoenv_emulator::Emulator::start(Default::default()).unwrap();
+        // The endpoint comes from AWS_ENDPOINT_URL_STS, signed for the client's region.
+        let env = crate::env::Env::from_pairs([("AWS_ENDPOINT_URL_STS", emu.url())]);
+        let (url, region) = crate::aws::endpoint::sts_endpoint(
+            Some("eu-west-1"),
+            &crate::config::ConfiguredEndpoints::default(),
+            &env,
+        )
+        .unwrap();
+        assert_eq!(
+            (url.as_str(), region.as_str()),
+            (emu.url().as_str(), "eu-west-1")
+        );
+        let http = crate::aws::http::Http::new(&env).unwrap();
+        let source = crate::aws::sts::tests::emulator_role_credentials(&emu, &http);
+        let sts = crate::aws::sts::Sts {
+            http: &http,
+            url: &url,
+            region: &region,
+            now: OffsetDateTime::now_utc,
+        };
+        let req = AssumeRoleRequest {
+            external_id: Some("ext-123"),
+            duration_seconds: Some(1800),
+            ..crate::aws::sts::tests::ALICE
+        };
+        let out = sts.assume_role(&source, &req).unwrap();
+        assert_eq!(
+            out.assumed_role_arn,
+            "arn:aws:sts::222222222222:assumed-role/demo/alice"
+        );
+        assert_eq!(out.account_id(), Some("222222222222"));
+        assert!(out.assumed_role_id.ends_with(":alice"));
+        assert!(out.request_id.is_some());
+        let left = out.credentials.expiration - OffsetDateTime::now_utc();
+        assert!((time::Duration::minutes(29)..=time::Duration::minutes(30)).contains(&left));
+        let issued = emu
+            .issued_credentials(&out.credentials.access_key_id)
+            .unwrap();
+        assert!(issued.chained);
+        assert_eq!(issued.secret_access_key, out.credentials.secret_access_key);
+        assert_eq!(issued.session_token, out.credentials.session_token);
+        let last = emu.last_assume_role().unwrap();
+        assert_eq!(last.source_access_key_id, source.access_key_id);
+        assert_eq!(last.external_id.as_deref(), Some("ext-123"));
+        assert_eq!(last.duration_seconds.as_deref(), Some("1800"));
+
+        // The answer goes into botocore's cache and comes back.
+        let home = tempfile::tempdir().unwrap();
+        let key = key(&req, true);
+        save(home.path(), &key, &out).unwrap();
+        let cached = load_fresh(home.path(), &key, OffsetDateTime::now_utc()).unwrap();
+        assert_eq!(cached.access_key_id, out.credentials.access_key_id);
+
+        // Chaining from the new session works too.
+        let again = AssumeRoleRequest {
+            external_id: None,
+            duration_seconds: None,
+            ..req
+        };
+        assert!(sts.assume_role(&out.credentials, &again).is_ok());
     }
 }

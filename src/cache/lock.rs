@@ -75,7 +75,7 @@ pub fn background_renewal(env: &Env) -> bool {
 /// directory of ours: a lock directory another user owns (a shared or
 /// planted `XDG_CACHE_HOME`) could be used to redirect or block our locks.
 fn prepare_dir(dir: &Path) -> Result<()> {
-    crate::cache::ensure_dir(dir)?;
+    crate::fs::ensure_dir(dir)?;
     let meta = std::fs::metadata(dir).map_err(|e| {
         Error::runtime(format!(
             "could not use the lock directory {}",

@@ -1,6 +1,6 @@
 //! The caches ssoenv shares with the AWS CLI (docs/caches.md): the SSO token and
 //! client-registration files in `~/.aws/sso/cache`, the role and assume-role credentials in
-//! `~/.aws/cli/cache`, all written atomically with mode 0600; plus the lock
+//! `~/.aws/cli/cache`, all written atomically with mode 0600 (`crate::fs`); plus the lock
 //! files that serialize login and refresh between processes.
 
 pub mod assume_role;
@@ -177,25 +177,6 @@ pub fn json_files(dir: &Path) -> Vec<PathBuf> {
     v
 }
 
-/// Create `dir` (and parents) if missing; directories ssoenv creates are 0700.
-pub fn ensure_dir(dir: &Path) -> Result<()> {
-    if dir.is_dir() {
-        return Ok(());
-    }
-    let mut b = std::fs::DirBuilder::new();
-    b.recursive(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::DirBuilderExt;
-        b.mode(0o700);
-    }
-    b.create(dir).map_err(|e| {
-        Error::runtime(format!("could not create the directory {}", dir.display()))
-            .cause(e)
-            .hint("check the permissions of your home directory")
-    })
-}
-
 /// Check that files can be stored in `dir` before work that would be lost
 /// otherwise (a login): create it if missing, then create, write, sync and
 /// remove a temporary file. Catches read-only homes and full disks early.
@@ -212,7 +193,7 @@ pub fn check_writable(dir: &Path) -> Result<()> {
         ))
     };
     if !dir.is_dir() {
-        ensure_dir(dir).map_err(|e| {
+        crate::fs::ensure_dir(dir).map_err(|e| {
             Error::runtime(format!(
                 "cannot store an SSO login: the directory {} cannot be created",
                 dir.display()
@@ -227,7 +208,7 @@ pub fn check_writable(dir: &Path) -> Result<()> {
     let tmp = dir.join(format!(
         ".ssoenv-write-check.{}.{}.tmp",
         std::process::id(),
-        unique()
+        crate::fs::unique()
     ));
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
@@ -243,146 +224,6 @@ pub fn check_writable(dir: &Path) -> Result<()> {
     result.and(removed).map_err(fail)
 }
 
-/// Write `contents` to `path` atomically: a temporary file in the same
-/// directory (mode 0600), fsync, then rename over the target. A reader sees
-/// the old file or the new one, never a torn one; a process killed mid-write
-/// leaves the previous file intact.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    let dir = path.parent().unwrap_or(Path::new("."));
-    ensure_dir(dir)?;
-    let fail = |e: std::io::Error| {
-        Error::runtime(format!("could not write {}", path.display()))
-            .cause(e)
-            .hint(format!("check that {} is writable", dir.display()))
-    };
-    // Temporary files of writers that died between create and rename hold
-    // tokens: remove them now (only stale ones; a live writer keeps its own).
-    remove_stale_temps(dir);
-    let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("cache");
-    let mut attempt = 0u32;
-    let (tmp, mut file) = loop {
-        let tmp = dir.join(format!(".{name}.{}.{}.tmp", std::process::id(), unique()));
-        let mut opts = std::fs::OpenOptions::new();
-        opts.write(true).create_new(true);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::OpenOptionsExt;
-            opts.mode(0o600);
-        }
-        match opts.open(&tmp) {
-            Ok(f) => break (tmp, f),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists && attempt < 8 => attempt += 1,
-            Err(e) => return Err(fail(e)),
-        }
-    };
-    let result = file
-        .write_all(contents)
-        .and_then(|_| file.sync_all())
-        .map(|_| test_pause_before_rename())
-        .and_then(|_| std::fs::rename(&tmp, path));
-    if let Err(e) = result {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(fail(e));
-    }
-    Ok(())
-}
-
-/// A temporary file older than this is stale whoever wrote it: a write takes
-/// milliseconds.
-pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(60);
-
-/// The pid in the name of one of `write_atomic`'s temporary files
-/// (`.NAME.PID.UNIQUE.tmp`), or None when the name is not of that form.
-fn temp_file_pid(file_name: &str) -> Option<u32> {
-    let rest = file_name.strip_prefix('.')?.strip_suffix(".tmp")?;
-    let (rest, unique) = rest.rsplit_once('.')?;
-    let (name, pid) = rest.rsplit_once('.')?;
-    let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
-    if name.is_empty() || !digits(unique) || !digits(pid) {
-        return None;
-    }
-    pid.parse().ok()
-}
-
-/// Whether process `pid` is gone (kill(pid, 0) says ESRCH).
-fn process_is_gone(pid: u32) -> bool {
-    #[cfg(unix)]
-    {
-        let Ok(pid) = libc::pid_t::try_from(pid) else {
-            return true;
-        };
-        if pid <= 0 {
-            return false;
-        }
-        // SAFETY: signal 0 only checks that the process exists.
-        let r = unsafe { libc::kill(pid, 0) };
-        r == -1 && std::io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH)
-    }
-    #[cfg(not(unix))]
-    {
-        let _ = pid;
-        false
-    }
-}
-
-/// Remove `write_atomic`'s stale temporary files from `dir`: those older than
-/// `STALE_TEMP_AGE`, or whose writer (the pid in the name) no longer exists.
-/// A concurrent writer's fresh file is left alone. Returns what was removed;
-/// failures are ignored (this is cleanup, the write itself matters).
-pub fn remove_stale_temps(dir: &Path) -> Vec<PathBuf> {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return Vec::new();
-    };
-    let now = std::time::SystemTime::now();
-    let mut removed = Vec::new();
-    for entry in entries.flatten() {
-        let name = entry.file_name();
-        let Some(pid) = name.to_str().and_then(temp_file_pid) else {
-            continue;
-        };
-        let Ok(meta) = entry.metadata() else {
-            continue;
-        };
-        if !meta.is_file() {
-            continue;
-        }
-        let old = meta
-            .modified()
-            .ok()
-            .and_then(|m| now.duration_since(m).ok())
-            .is_some_and(|age| age >= STALE_TEMP_AGE);
-        let mine = pid == std::process::id();
-        if (old || (!mine && process_is_gone(pid))) && std::fs::remove_file(entry.path()).is_ok() {
-            removed.push(entry.path());
-        }
-    }
-    removed.sort();
-    removed
-}
-
-/// Debug builds only: `SSOENV_TEST_PAUSE_BEFORE_RENAME_MS` holds the process
-/// between writing the temporary file and renaming it, so a test can kill it
-/// mid-write and check that the previous file survives. Release builds have
-/// no such hook.
-fn test_pause_before_rename() {
-    #[cfg(debug_assertions)]
-    if let Some(ms) = std::env::var("SSOENV_TEST_PAUSE_BEFORE_RENAME_MS")
-        .ok()
-        .and_then(|v| v.parse::<u64>().ok())
-    {
-        std::thread::sleep(std::time::Duration::from_millis(ms));
-    }
-}
-
-fn unique() -> u64 {
-    use std::sync::atomic::{AtomicU64, Ordering};
-    static N: AtomicU64 = AtomicU64::new(0);
-    let nanos = OffsetDateTime::now_utc().unix_timestamp_nanos() as u64;
-    nanos
-        ^ N.fetch_add(1, Ordering::Relaxed)
-            .wrapping_mul(0x9E37_79B9_7F4A_7C15)
-}
-
 /// What reading a cache file found.
 pub enum Read<T> {
     Absent,
@@ -392,113 +233,15 @@ pub enum Read<T> {
 /// The most ssoenv reads of one cache file; the AWS CLI's are a few hundred bytes.
 pub const CACHE_FILE_LIMIT: u64 = 1 << 20;
 
-/// Why `read_bounded` read nothing.
-#[derive(Debug)]
-pub enum ReadError {
-    NotFound,
-    /// Not a regular file: what it is instead ("a FIFO", "a character device", …).
-    NotRegular(&'static str),
-    /// Larger than the limit (which the error carries).
-    TooLarge(u64),
-    Io(std::io::Error),
-}
-
-impl std::fmt::Display for ReadError {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ReadError::NotFound => write!(f, "it does not exist"),
-            ReadError::NotRegular(what) => write!(f, "it is {what}, not a regular file"),
-            ReadError::TooLarge(limit) => {
-                write!(f, "it is larger than {}", human_size(*limit))
-            }
-            ReadError::Io(e) => write!(f, "{e}"),
-        }
-    }
-}
-
-fn human_size(n: u64) -> String {
-    if n >= 1 << 20 && n.is_multiple_of(1 << 20) {
-        format!("{} MiB", n >> 20)
-    } else {
-        format!("{n} bytes")
-    }
-}
-
-fn kind_of(ft: std::fs::FileType) -> &'static str {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::FileTypeExt;
-        if ft.is_fifo() {
-            return "a FIFO (named pipe)";
-        }
-        if ft.is_char_device() {
-            return "a character device";
-        }
-        if ft.is_block_device() {
-            return "a block device";
-        }
-        if ft.is_socket() {
-            return "a socket";
-        }
-    }
-    if ft.is_dir() {
-        "a directory"
-    } else {
-        "not a regular file"
-    }
-}
-
-/// Read a whole file that ssoenv does not control, safely: it must be a
-/// regular file (symlinks are followed, then checked), opening never blocks
-/// (O_NONBLOCK, so a FIFO cannot hang us), and at most `limit` bytes are
-/// read (so `/dev/zero` or a huge file cannot exhaust memory). The type is
-/// checked before opening (a device is never opened) and again on the open
-/// descriptor (the file cannot be swapped in between). Every file ssoenv
-/// reads goes through here.
-pub fn read_bounded(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadError> {
-    use std::io::Read as _;
-    let io = |e: std::io::Error| match e.kind() {
-        std::io::ErrorKind::NotFound => ReadError::NotFound,
-        _ => ReadError::Io(e),
-    };
-    let meta = std::fs::metadata(path).map_err(io)?;
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular(kind_of(meta.file_type())));
-    }
-    let mut opts = std::fs::OpenOptions::new();
-    opts.read(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.custom_flags(libc::O_NONBLOCK | libc::O_NOCTTY | libc::O_CLOEXEC);
-    }
-    let file = opts.open(path).map_err(io)?;
-    let meta = file.metadata().map_err(ReadError::Io)?;
-    if !meta.is_file() {
-        return Err(ReadError::NotRegular(kind_of(meta.file_type())));
-    }
-    if meta.len() > limit {
-        return Err(ReadError::TooLarge(limit));
-    }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge(limit));
-    }
-    Ok(bytes)
-}
-
 /// Read and parse a JSON cache file. A missing file is `Absent`; a corrupt,
 /// empty or truncated one, one that is not a regular file (a FIFO, a device,
 /// a symlink to `/dev/zero`) or one over `CACHE_FILE_LIMIT` is treated as
 /// absent with a warning on stderr (never a panic, never a hang, never a hard
 /// failure: the next write replaces it).
 pub fn read_json<T: for<'de> serde::Deserialize<'de>>(path: &Path, what: &str) -> Read<T> {
-    let bytes = match read_bounded(path, CACHE_FILE_LIMIT) {
+    let bytes = match crate::fs::read_bounded(path, CACHE_FILE_LIMIT) {
         Ok(b) => b,
-        Err(ReadError::NotFound) => return Read::Absent,
+        Err(crate::fs::ReadError::NotFound) => return Read::Absent,
         Err(e) => {
             warn_once(&format!(
                 "could not read the {what} {} ({e}); ignoring it",
@@ -581,73 +324,6 @@ mod tests {
         assert_eq!(parse_timestamp("2025-01-01T12:00:00"), Some(t));
         assert!(parse_timestamp("2025-01-01T12:00:00.5Z").is_some());
         assert!(parse_timestamp("yesterday").is_none());
-    }
-
-    #[test]
-    fn atomic_write_creates_0600_file_in_0700_dir_and_replaces() {
-        let tmp = tempfile::tempdir().unwrap();
-        let p = tmp.path().join("a/b/c.json");
-        write_atomic(&p, b"one").unwrap();
-        write_atomic(&p, b"two").unwrap();
-        assert_eq!(std::fs::read(&p).unwrap(), b"two");
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(&p).unwrap().permissions().mode() & 0o777;
-            assert_eq!(mode, 0o600);
-            let mode = std::fs::metadata(p.parent().unwrap())
-                .unwrap()
-                .permissions()
-                .mode()
-                & 0o777;
-            assert_eq!(mode, 0o700);
-        }
-        let leftovers: Vec<_> = std::fs::read_dir(p.parent().unwrap()).unwrap().collect();
-        assert_eq!(leftovers.len(), 1, "no temporary files are left behind");
-    }
-
-    #[test]
-    fn temp_file_names_are_recognized_only_in_write_atomics_form() {
-        assert_eq!(temp_file_pid(".abc.json.123.456.tmp"), Some(123));
-        assert_eq!(temp_file_pid(".a.b.json.7.8.tmp"), Some(7));
-        for other in [
-            "abc.json.123.456.tmp",
-            ".abc.json.tmp",
-            ".123.456.tmp",
-            ".abc.json.x.456.tmp",
-            ".abc.json.123.456",
-            ".abc.json.123..tmp",
-        ] {
-            assert_eq!(temp_file_pid(other), None, "{other}");
-        }
-    }
-
-    #[cfg(unix)]
-    #[test]
-    fn bounded_reads_take_regular_files_within_the_limit_only() {
-        let tmp = tempfile::tempdir().unwrap();
-        let p = tmp.path().join("f");
-        std::fs::write(&p, b"12345").unwrap();
-        assert_eq!(read_bounded(&p, 5).unwrap(), b"12345");
-        assert!(matches!(read_bounded(&p, 4), Err(ReadError::TooLarge(4))));
-        assert!(matches!(
-            read_bounded(&tmp.path().join("none"), 5),
-            Err(ReadError::NotFound)
-        ));
-        assert!(matches!(
-            read_bounded(tmp.path(), 5),
-            Err(ReadError::NotRegular("a directory"))
-        ));
-        assert!(matches!(
-            read_bounded(Path::new("/dev/zero"), 5),
-            Err(ReadError::NotRegular("a character device"))
-        ));
-        let link = tmp.path().join("zero");
-        std::os::unix::fs::symlink("/dev/zero", &link).unwrap();
-        assert!(matches!(
-            read_bounded(&link, 5),
-            Err(ReadError::NotRegular("a character device"))
-        ));
     }
 
     #[test]

@@ -4,10 +4,11 @@
 
 use super::{
     PyFormatter, Read, format_timestamp, parse_timestamp, py_json, read_json, sha1_hex,
-    sso_cache_dir, write_atomic,
+    sso_cache_dir,
 };
 use crate::config::SsoSession;
 use crate::error::Result;
+use crate::fs::write_atomic;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use time::{Duration, OffsetDateTime};

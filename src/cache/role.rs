@@ -3,10 +3,11 @@
 
 use super::{
     PyFormatter, Read, cli_cache_dir, format_timestamp, parse_timestamp, py_json, read_json,
-    sha1_hex, write_atomic,
+    sha1_hex,
 };
 use crate::config::ResolvedProfile;
 use crate::error::Result;
+use crate::fs::write_atomic;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use time::{Duration, OffsetDateTime};

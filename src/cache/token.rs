@@ -3,10 +3,11 @@
 
 use super::{
     PyFormatter, Read, format_timestamp, parse_timestamp, py_json, read_json, sha1_hex,
-    sso_cache_dir, write_atomic,
+    sso_cache_dir,
 };
 use crate::config::SsoSession;
 use crate::error::Result;
+use crate::fs::write_atomic;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
@@ -401,7 +402,7 @@ mod tests {
         let mut renewed = tok.file.clone();
         renewed.access_token = Some("NEW".into());
         renewed.expires_at = Some(format_timestamp(later + time::Duration::hours(8)));
-        crate::cache::write_atomic(&path(tmp.path(), &s), render(&renewed).as_bytes()).unwrap();
+        crate::fs::write_atomic(&path(tmp.path(), &s), render(&renewed).as_bytes()).unwrap();
         assert!(!load(tmp.path(), &s).unwrap().rejected());
         // ssoenv saving a new token drops the mark.
         save(tmp.path(), &s, &tok.file).unwrap();

@@ -11,18 +11,54 @@
 
 use crate::accounts::{self, AccountRoles};
 use crate::aws::endpoint;
-use crate::cache::ReadError;
 use crate::cli::ConfigureArgs;
 use crate::config::edit::{self, Document, Kind, Upserted, Written};
 use crate::config::{Config, ConfiguredEndpoints, SsoSession, read_config_file};
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::fs::ReadError;
 use crate::login::{Ctx, LoginOptions, Subject};
 use crate::text::printable;
+use std::path::Path;
 
 pub const DEFAULT_SCOPES: &str = "sso:account:access";
 
 pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
+    let file = read(env)?;
+    let tty = crate::tty::interactive();
+    if !tty {
+        require_flags(&args, &file.config)?;
+    }
+    let (session_name, sso) = sso_session(&args, &file.config, tty)?;
+    let mut new = file.doc.clone();
+    // Refuse a clash before any login.
+    add_session(&mut new, &file.path, &session_name, &sso)?;
+    let Some((account_id, role_name)) = account_and_role(&args, env, &sso, &session_name)? else {
+        return Ok(crate::tty::CANCELLED);
+    };
+    let profile = profile_answers(&args, tty, &account_id, &role_name)?;
+    add_profile(
+        &mut new,
+        &file.path,
+        &session_name,
+        &account_id,
+        &role_name,
+        &profile,
+    )?;
+    save(&file, &new, &profile.name, &session_name)?;
+    Ok(0)
+}
+
+/// The config file as read: its path, bytes, editable document and parse.
+struct ConfigFile {
+    path: std::path::PathBuf,
+    original: Vec<u8>,
+    doc: Document,
+    config: Config,
+}
+
+/// Read the config file (a missing one is empty).
+fn read(env: &Env) -> Result<ConfigFile> {
     let path = Config::path(env)?;
     let original = match read_config_file(&path) {
         Ok(b) => b,
@@ -39,39 +75,48 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
     })?;
     let text = String::from_utf8_lossy(&original).into_owned();
     let config = Config::parse(path.clone(), &text)?;
-    let tty = crate::tty::interactive();
+    Ok(ConfigFile {
+        path,
+        original,
+        doc,
+        config,
+    })
+}
 
-    // Without a terminal, every answer without a default must be a flag.
-    if !tty {
-        let existing = args
-            .sso_session
-            .as_deref()
-            .is_some_and(|n| config.sso_session(n).is_ok());
-        let mut missing = Vec::new();
-        let mut need = |given: bool, flag: &'static str| {
-            if !given {
-                missing.push(flag);
-            }
-        };
-        need(args.sso_session.is_some(), "--sso-session");
-        need(args.start_url.is_some() || existing, "--start-url");
-        need(args.sso_region.is_some() || existing, "--sso-region");
-        need(args.account_id.is_some(), "--account-id");
-        need(args.role_name.is_some(), "--role-name");
-        need(args.region.is_some(), "--region");
-        if !missing.is_empty() {
-            return Err(Error::config(format!(
-                "not a terminal, so nothing can be asked; missing: {}",
-                missing.join(" ")
-            ))
-            .hint(
-                "give every answer as a flag: ssoenv configure --sso-session NAME --start-url URL \
-                 --sso-region REGION --account-id ID --role-name ROLE --region REGION [--profile NAME]",
-            ));
+/// Without a terminal, every answer without a default must be a flag.
+fn require_flags(args: &ConfigureArgs, config: &Config) -> Result<()> {
+    let existing = args
+        .sso_session
+        .as_deref()
+        .is_some_and(|n| config.sso_session(n).is_ok());
+    let mut missing = Vec::new();
+    let mut need = |given: bool, flag: &'static str| {
+        if !given {
+            missing.push(flag);
         }
+    };
+    need(args.sso_session.is_some(), "--sso-session");
+    need(args.start_url.is_some() || existing, "--start-url");
+    need(args.sso_region.is_some() || existing, "--sso-region");
+    need(args.account_id.is_some(), "--account-id");
+    need(args.role_name.is_some(), "--role-name");
+    need(args.region.is_some(), "--region");
+    if !missing.is_empty() {
+        return Err(Error::config(format!(
+            "not a terminal, so nothing can be asked; missing: {}",
+            missing.join(" ")
+        ))
+        .hint(
+            "give every answer as a flag: ssoenv configure --sso-session NAME --start-url URL \
+             --sso-region REGION --account-id ID --role-name ROLE --region REGION [--profile NAME]",
+        ));
     }
+    Ok(())
+}
 
-    // The SSO session: an existing one is reused (flags must agree with it).
+/// The SSO session: an existing one is reused (flags must agree with it),
+/// else asked for; checked.
+fn sso_session(args: &ConfigureArgs, config: &Config, tty: bool) -> Result<(String, SsoSession)> {
     let session_name = match args.sso_session.clone() {
         Some(n) => n,
         None => crate::tty::ask("SSO session name", None, false, check_name)?,
@@ -134,6 +179,17 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
     if let Some(s) = &scopes_value {
         check_scopes(s).map_err(|e| Error::config(format!("--scopes: {e}")))?;
     }
+    Ok((session_name, sso))
+}
+
+/// Add (or find unchanged) the `[sso-session …]` section; a clash is an error.
+fn add_session(
+    new: &mut Document,
+    path: &Path,
+    session_name: &str,
+    sso: &SsoSession,
+) -> Result<()> {
+    let scopes_value = sso.scopes.as_ref().map(|s| s.join(","));
     let mut session_pairs = vec![
         ("sso_start_url", sso.start_url.as_str()),
         ("sso_region", sso.region.as_str()),
@@ -141,10 +197,8 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
     if let Some(s) = &scopes_value {
         session_pairs.push(("sso_registration_scopes", s.as_str()));
     }
-    // Refuse a clash before any login.
-    let mut new = doc.clone();
     let session_upsert =
-        new.upsert_section(Kind::SsoSession, &session_name, &session_pairs, None)?;
+        new.upsert_section(Kind::SsoSession, session_name, &session_pairs, None)?;
     if let Err(clash) = session_upsert {
         return Err(Error::config(format!(
             "{}: {}; nothing was written",
@@ -157,13 +211,23 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
         )));
     }
 
-    // The account and role: given, else picked from what the portal lists.
+    Ok(())
+}
+
+/// The account and role: given, else picked from what the portal lists
+/// (None: the person cancelled).
+fn account_and_role(
+    args: &ConfigureArgs,
+    env: &Env,
+    sso: &SsoSession,
+    session_name: &str,
+) -> Result<Option<(String, String)>> {
     let (account_id, role_name) = match (args.account_id.clone(), args.role_name.clone()) {
         (Some(a), Some(r)) => (a, r),
         (account, role) => {
-            let all = list(env, &sso, &session_name, args.login.no_browser)?;
+            let all = list(env, sso, session_name, args.login.no_browser)?;
             let Some(picked) = choose(&all, account, role)? else {
-                return Ok(crate::tty::CANCELLED);
+                return Ok(None);
             };
             picked
         }
@@ -171,6 +235,23 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
     check_account_id(&account_id).map_err(|e| Error::config(format!("--account-id: {e}")))?;
     check_name(&role_name).map_err(|e| Error::config(format!("--role-name: {e}")))?;
 
+    Ok(Some((account_id, role_name)))
+}
+
+/// The profile's own answers.
+struct ProfileAnswers {
+    region: Option<String>,
+    output: Option<String>,
+    name: String,
+}
+
+/// The default region, output format and profile name: flags, else asked.
+fn profile_answers(
+    args: &ConfigureArgs,
+    tty: bool,
+    account_id: &str,
+    role_name: &str,
+) -> Result<ProfileAnswers> {
     let region = match args.region.clone() {
         Some(r) => Some(r),
         None => {
@@ -210,18 +291,34 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
     };
     check_name(&profile_name).map_err(|e| Error::config(format!("--profile: {e}")))?;
 
+    Ok(ProfileAnswers {
+        region,
+        output,
+        name: profile_name,
+    })
+}
+
+/// Add (or find unchanged) the `[profile …]` section; a clash is an error.
+fn add_profile(
+    new: &mut Document,
+    path: &Path,
+    session_name: &str,
+    account_id: &str,
+    role_name: &str,
+    profile: &ProfileAnswers,
+) -> Result<()> {
     let mut pairs = vec![
-        ("sso_session", session_name.as_str()),
-        ("sso_account_id", account_id.as_str()),
-        ("sso_role_name", role_name.as_str()),
+        ("sso_session", session_name),
+        ("sso_account_id", account_id),
+        ("sso_role_name", role_name),
     ];
-    if let Some(r) = &region {
+    if let Some(r) = &profile.region {
         pairs.push(("region", r.as_str()));
     }
-    if let Some(o) = &output {
+    if let Some(o) = &profile.output {
         pairs.push(("output", o.as_str()));
     }
-    match new.upsert_section(Kind::Profile, &profile_name, &pairs, None)? {
+    match new.upsert_section(Kind::Profile, &profile.name, &pairs, None)? {
         Ok(Upserted::Added | Upserted::Replaced | Upserted::Unchanged) => {}
         Err(clash) => {
             return Err(Error::config(format!(
@@ -232,12 +329,17 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
             .hint("choose another name with --profile, or edit that profile by hand"));
         }
     }
-    let quoted = shell_words::quote(&profile_name).into_owned();
-    match edit::write_config(&path, &original, new.to_bytes())? {
+    Ok(())
+}
+
+/// Write the file and say what was written and how to use it.
+fn save(file: &ConfigFile, new: &Document, profile_name: &str, session_name: &str) -> Result<()> {
+    let quoted = shell_words::quote(profile_name).into_owned();
+    match edit::write_config(&file.path, &file.original, new.to_bytes())? {
         Written::Unchanged => crate::output::note(&format!(
             "{} already has profile \"{}\"; nothing changed",
-            path.display(),
-            printable(&profile_name)
+            file.path.display(),
+            printable(profile_name)
         )),
         Written::Written { target, backup } => {
             if let Some(b) = backup {
@@ -245,8 +347,8 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
             }
             crate::output::note(&format!(
                 "wrote profile \"{}\" (sso-session \"{}\") to {}",
-                printable(&profile_name),
-                printable(&session_name),
+                printable(profile_name),
+                printable(session_name),
                 target.display()
             ));
         }
@@ -255,7 +357,7 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
         "use it with `ssoenv use {q}` or `ssoenv exec {q} -- aws sts get-caller-identity`",
         q = printable(&quoted)
     ));
-    Ok(0)
+    Ok(())
 }
 
 /// Log in (the person is there: the wizard was asked for) and list every

@@ -416,7 +416,7 @@ fn init_line_in(text: &str) -> Option<usize> {
 fn rc_check(home: &Path, env: &Env, shell: Shell) -> Check {
     let mut found = Vec::new();
     for (shown, path) in rc_files(home, env) {
-        let Ok(bytes) = cache::read_bounded(&path, RC_FILE_LIMIT) else {
+        let Ok(bytes) = crate::fs::read_bounded(&path, RC_FILE_LIMIT) else {
             continue;
         };
         if let Some(line) = init_line_in(&String::from_utf8_lossy(&bytes)) {

@@ -58,7 +58,10 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<i32> {
 /// logging out removes the stale ones from both cache directories.
 fn remove_stale_temps(home: &Path, removed: &mut Vec<PathBuf>) {
     for dir in [cache::sso_cache_dir(home), cache::cli_cache_dir(home)] {
-        removed.extend(cache::remove_stale_temps(&dir));
+        removed.extend(crate::fs::remove_stale_temps(
+            &dir,
+            crate::fs::Leftovers::All,
+        ));
     }
 }
 

@@ -27,6 +27,46 @@ pub const FIELDS: [&str; 4] = ["account_name", "account_id", "role_name", "sessi
 pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
     // Everything that can be checked offline is checked before any login.
     let template = Template::parse(&args.template)?;
+    let file = read(env)?;
+    let (session_name, all) = fetch(&args, env, &file.config)?;
+    let plan = plan(&all, &session_name, &template);
+    for s in &plan.skipped {
+        crate::output::note(&format!("skipped {}", printable(s)));
+    }
+    let marker = Marker {
+        key: MARKER_KEY,
+        value: &session_name,
+    };
+    let mut edits = Edits {
+        new: file.doc.clone(),
+        n: Counts {
+            skipped: plan.skipped.len(),
+            ..Counts::default()
+        },
+        changes: Vec::new(),
+    };
+    upsert_profiles(&mut edits, &file.doc, &plan, marker, args.region.as_deref());
+    let stale_kept = prune_stale(&mut edits, &file.doc, &plan, marker, args.prune);
+    finish(&args, &file, &session_name, &edits, stale_kept)
+}
+
+/// The config file as read: its parse, path, bytes and editable document.
+struct ConfigFile {
+    config: Config,
+    path: std::path::PathBuf,
+    original: Vec<u8>,
+    doc: Document,
+}
+
+/// The edits made so far: the new document, the counts, the changed profiles.
+struct Edits {
+    new: Document,
+    n: Counts,
+    changes: Vec<(String, Change)>,
+}
+
+/// Read the config file.
+fn read(env: &Env) -> Result<ConfigFile> {
     // Config::load words every problem with the file (missing, not regular, too big).
     let config = Config::load(env)?;
     let path = config.path.clone();
@@ -37,9 +77,20 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
         e.message = format!("{}: {}", path.display(), e.message);
         e
     })?;
-    let session_name = match args.sso_session {
+    Ok(ConfigFile {
+        config,
+        path,
+        original,
+        doc,
+    })
+}
+
+/// The session to populate from and every account and role it lists (logging
+/// in when needed).
+fn fetch(args: &PopulateArgs, env: &Env, config: &Config) -> Result<(String, Vec<AccountRoles>)> {
+    let session_name = match args.sso_session.clone() {
         Some(n) => n,
-        None => only_session(&config)?,
+        None => only_session(config)?,
     };
     let sso = config.sso_session(&session_name)?;
     let endpoints = endpoint::resolve(&sso.region, &ConfiguredEndpoints::default(), env)?;
@@ -52,30 +103,28 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
         &Subject::Session(&session_name),
         opts,
     )?;
+    Ok((session_name, all))
+}
 
-    let plan = plan(&all, &session_name, &template);
-    for s in &plan.skipped {
-        crate::output::note(&format!("skipped {}", printable(s)));
-    }
-    let marker = Marker {
-        key: MARKER_KEY,
-        value: &session_name,
-    };
-    let mut new = doc.clone();
-    let mut n = Counts {
-        skipped: plan.skipped.len(),
-        ..Counts::default()
-    };
-    let mut changes: Vec<(String, Change)> = Vec::new();
+/// Add or update a section per planned profile (a clash is skipped, said so).
+fn upsert_profiles(
+    edits: &mut Edits,
+    doc: &Document,
+    plan: &Plan,
+    marker: Marker<'_>,
+    region: Option<&str>,
+) {
+    let session_name = marker.value;
+    let Edits { new, n, changes } = edits;
     for p in &plan.profiles {
         let mut pairs = vec![
-            ("sso_session", session_name.as_str()),
+            ("sso_session", session_name),
             ("sso_account_id", p.account_id.as_str()),
             ("sso_role_name", p.role_name.as_str()),
         ];
         // Without --region, a region populate wrote before is kept.
-        let kept = match &args.region {
-            Some(r) => Some(r.clone()),
+        let kept = match region {
+            Some(r) => Some(r.to_owned()),
             None => doc
                 .find(Kind::Profile, &p.name)
                 .find(|s| s.is_owned_by(marker))
@@ -85,7 +134,7 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
         if let Some(r) = &kept {
             pairs.push(("region", r.as_str()));
         }
-        pairs.push((MARKER_KEY, session_name.as_str()));
+        pairs.push((MARKER_KEY, session_name));
         match new.upsert_section(Kind::Profile, &p.name, &pairs, Some(marker)) {
             Ok(Ok(Upserted::Added)) => {
                 n.added += 1;
@@ -119,6 +168,18 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
             }
         }
     }
+}
+
+/// Remove (with `--prune`) the owned profiles no longer listed upstream;
+/// returns how many were kept.
+fn prune_stale(
+    edits: &mut Edits,
+    doc: &Document,
+    plan: &Plan,
+    marker: Marker<'_>,
+    prune: bool,
+) -> usize {
+    let Edits { new, n, changes } = edits;
     let wanted: BTreeSet<&str> = plan.profiles.iter().map(|p| p.name.as_str()).collect();
     let stale: Vec<String> = doc
         .owned(Kind::Profile, marker)
@@ -127,7 +188,7 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
         .collect();
     let mut stale_kept = 0;
     for name in &stale {
-        if !args.prune {
+        if !prune {
             stale_kept += 1;
             continue;
         }
@@ -156,7 +217,19 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
             }
         }
     }
+    stale_kept
+}
 
+/// Say what changed, then show the diff (`--dry-run`) or write the file.
+fn finish(
+    args: &PopulateArgs,
+    file: &ConfigFile,
+    session_name: &str,
+    edits: &Edits,
+    stale_kept: usize,
+) -> Result<i32> {
+    let (path, doc, new, n, changes) =
+        (&file.path, &file.doc, &edits.new, &edits.n, &edits.changes);
     let summary = format!(
         "{} added, {} updated, {} removed, {} unchanged, {} skipped",
         n.added, n.updated, n.removed, n.unchanged, n.skipped
@@ -165,17 +238,17 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
     if stale_kept > 0 {
         crate::output::note(&format!(
             "{stale_kept} profile(s) populated earlier for sso-session {:?} no longer exist upstream; `--prune` removes them",
-            printable(&session_name)
+            printable(session_name)
         ));
     }
     if args.dry_run {
-        super::emit(&diff(&path, &doc, &new, &changes))?;
+        super::emit(&diff(path, doc, new, changes))?;
         crate::output::note(&format!(
             "dry run, {shown} was not changed: would be {summary}"
         ));
         return Ok(0);
     }
-    match edit::write_config(&path, &original, new.to_bytes())? {
+    match edit::write_config(path, &file.original, new.to_bytes())? {
         Written::Unchanged => {
             crate::output::note(&format!(
                 "{shown} is up to date, nothing changed ({summary})"

@@ -13,9 +13,9 @@ mod resolve;
 
 pub use resolve::{ChainedProfile, Profile, RoleSource, StaticKeys};
 
-use crate::cache::ReadError;
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
+use crate::fs::ReadError;
 use parse::{FastMap, Ini, KeyId, Value};
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -706,7 +706,7 @@ pub fn read_config_file(path: &std::path::Path) -> std::result::Result<Vec<u8>, 
     if is_dev_null(path) {
         return Ok(Vec::new());
     }
-    crate::cache::read_bounded(path, CONFIG_FILE_LIMIT)
+    crate::fs::read_bounded(path, CONFIG_FILE_LIMIT)
 }
 
 fn is_dev_null(path: &std::path::Path) -> bool {
@@ -877,15 +877,17 @@ fn expand_user(path: &str, env: &Env) -> Result<PathBuf> {
     }))
 }
 
-/// `did you mean …?` for a mistyped name: close by edit distance, or one a
+/// `did you mean …?` for a mistyped name: close by edit distance (strsim), or one a
 /// prefix of the other; the best three.
 fn suggest<'a>(target: &str, names: impl Iterator<Item = &'a str>) -> Option<String> {
-    let t: Vec<char> = target.to_lowercase().chars().collect();
+    let target = target.to_lowercase();
+    let t: Vec<char> = target.chars().collect();
     let limit = (t.len() / 3).max(1);
     let mut close: Vec<(usize, usize, &str)> = names
         .enumerate()
         .filter_map(|(i, name)| {
-            let n: Vec<char> = name.to_lowercase().chars().collect();
+            let lower = name.to_lowercase();
+            let n: Vec<char> = lower.chars().collect();
             if n.is_empty() || t.is_empty() {
                 return None;
             }
@@ -896,7 +898,8 @@ fn suggest<'a>(target: &str, names: impl Iterator<Item = &'a str>) -> Option<Str
             if n.len().abs_diff(t.len()) > limit || t.len() > 256 {
                 return None;
             }
-            let d = edit_distance(&t, &n);
+            // Optimal string alignment: Levenshtein plus adjacent transpositions.
+            let d = strsim::osa_distance(&target, &lower);
             (d <= limit).then_some((d, i, name))
         })
         .collect();
@@ -914,29 +917,6 @@ fn suggest<'a>(target: &str, names: impl Iterator<Item = &'a str>) -> Option<Str
         [init @ .., last] => format!("did you mean {} or {last}?", init.join(", ")),
         [] => return None,
     })
-}
-
-/// Optimal string alignment distance: Levenshtein plus adjacent transpositions.
-fn edit_distance(a: &[char], b: &[char]) -> usize {
-    let w = b.len() + 1;
-    let mut d = vec![0usize; (a.len() + 1) * w];
-    for (j, cell) in d.iter_mut().take(w).enumerate() {
-        *cell = j;
-    }
-    for i in 1..=a.len() {
-        d[i * w] = i;
-        for j in 1..=b.len() {
-            let cost = usize::from(a[i - 1] != b[j - 1]);
-            let mut best = (d[(i - 1) * w + j - 1] + cost)
-                .min(d[(i - 1) * w + j] + 1)
-                .min(d[i * w + j - 1] + 1);
-            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
-                best = best.min(d[(i - 2) * w + j - 2] + 1);
-            }
-            d[i * w + j] = best;
-        }
-    }
-    d[a.len() * w + b.len()]
 }
 
 #[cfg(test)]

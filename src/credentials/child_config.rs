@@ -23,7 +23,6 @@ use crate::config::edit::Document;
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
 use crate::shell::Change;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Every key through which botocore, the AWS SDKs for Rust, JavaScript, Go
@@ -124,52 +123,22 @@ impl Drop for ChildConfig {
 /// A new directory `ssoenv-exec-<random>` under `base`, 0700, never one
 /// that already exists (another user may have planted it).
 fn private_dir(base: &Path) -> Result<PathBuf> {
-    let mut last = None;
-    for _ in 0..8 {
-        let mut bytes = [0u8; 12];
-        getrandom::getrandom(&mut bytes).map_err(|e| {
-            Error::runtime("could not get random bytes for a temporary directory name").cause(e)
-        })?;
-        let name: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-        let dir = base.join(format!("ssoenv-exec-{name}"));
-        let mut builder = std::fs::DirBuilder::new();
-        builder.recursive(false);
-        #[cfg(unix)]
-        {
-            use std::os::unix::fs::DirBuilderExt;
-            builder.mode(0o700);
+    crate::fs::private_dir(base, "ssoenv-exec-").map_err(|e| {
+        let error = Error::runtime(format!(
+            "could not create a private directory in {}",
+            base.display()
+        ));
+        if e.kind() == std::io::ErrorKind::AlreadyExists {
+            error.cause("every name tried exists")
+        } else {
+            error.cause(e).hint("set TMPDIR to a writable directory")
         }
-        match builder.create(&dir) {
-            Ok(()) => return Ok(dir),
-            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-            Err(e) => {
-                return Err(Error::runtime(format!(
-                    "could not create a private directory in {}",
-                    base.display()
-                ))
-                .cause(e)
-                .hint("set TMPDIR to a writable directory"));
-            }
-        }
-    }
-    Err(Error::runtime(format!(
-        "could not create a private directory in {}",
-        base.display()
-    ))
-    .cause(last.map_or_else(|| "every name tried exists".to_owned(), |e| e.to_string())))
+    })
 }
 
 /// Create `path` (which must not exist), mode 0600, holding `bytes`.
 fn write_new(path: &Path, bytes: &[u8]) -> Result<()> {
-    let mut opts = std::fs::OpenOptions::new();
-    opts.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        opts.mode(0o600);
-    }
-    opts.open(path)
-        .and_then(|mut f| f.write_all(bytes))
+    crate::fs::write_new(path, bytes)
         .map_err(|e| Error::runtime(format!("could not write {}", path.display())).cause(e))
 }
 

@@ -9,7 +9,6 @@
 //! browser is handed the page's path.
 
 use crate::env::{self, Env};
-use std::io::Write as _;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Duration;
@@ -152,28 +151,15 @@ impl Page {
     fn create(env: &Env, url: &str) -> std::io::Result<Page> {
         let base = page_base(env);
         sweep_stale(&base);
-        let mut last = None;
-        for _ in 0..8 {
-            let mut bytes = [0u8; 16];
-            getrandom::getrandom(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
-            let name: String = bytes.iter().map(|b| format!("{b:02x}")).collect();
-            let dir = base.join(format!("{PAGE_DIR_PREFIX}{name}"));
-            match private_dir(&dir) {
-                Ok(()) => {
-                    let file = dir.join(PAGE_FILE);
-                    let page = Page {
-                        dir,
-                        file,
-                        keep: false,
-                    };
-                    write_new(&page.file, redirect_page(url).as_bytes())?;
-                    return Ok(page);
-                }
-                Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
-                Err(e) => return Err(e),
-            }
-        }
-        Err(last.unwrap_or_else(|| std::io::Error::other("no free name")))
+        let dir = crate::fs::private_dir(&base, PAGE_DIR_PREFIX)?;
+        let file = dir.join(PAGE_FILE);
+        let page = Page {
+            dir,
+            file,
+            keep: false,
+        };
+        crate::fs::write_new(&page.file, redirect_page(url).as_bytes())?;
+        Ok(page)
     }
 
     /// The page's path (what the browser is given).
@@ -207,30 +193,6 @@ fn page_base(env: &Env) -> PathBuf {
         .and_then(usable)
         .or_else(|| env.non_empty("TMPDIR").and_then(usable))
         .unwrap_or_else(std::env::temp_dir)
-}
-
-#[cfg(unix)]
-fn private_dir(dir: &Path) -> std::io::Result<()> {
-    use std::os::unix::fs::DirBuilderExt;
-    std::fs::DirBuilder::new().mode(0o700).create(dir)
-}
-
-#[cfg(not(unix))]
-fn private_dir(dir: &Path) -> std::io::Result<()> {
-    std::fs::create_dir(dir)
-}
-
-fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600).custom_flags(libc::O_NOFOLLOW);
-    }
-    let mut f = o.open(path)?;
-    f.write_all(bytes)?;
-    f.sync_all()
 }
 
 /// The file (the only one ssoenv puts there) and the directory; a directory

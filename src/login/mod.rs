@@ -7,6 +7,7 @@
 //! AWS CLI's caches (docs/caches.md).
 
 pub mod browser;
+pub mod callback;
 pub mod device;
 pub mod interaction;
 pub mod pkce;
@@ -27,10 +28,8 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use time::{Duration, OffsetDateTime};
 
-/// The longest lifetime accepted for anything the service issues (tokens,
-/// credentials, client registrations): 10 years. Anything later is a bogus
-/// answer, not a reason to trust a cache file until year 9999.
-pub const MAX_LIFETIME: Duration = Duration::days(3653);
+/// The longest lifetime accepted for anything the service issues (its home is `aws`).
+pub use crate::aws::MAX_LIFETIME;
 
 /// Refresh an sso-session token when less than this remains (botocore's
 /// advisory window, docs/caches.md#token-refresh).

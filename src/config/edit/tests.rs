@@ -1,5 +1,6 @@
 use super::*;
 use crate::config::Config;
+use std::path::Path;
 
 const MARK: Marker<'static> = Marker {
     key: "ssoenv_populated",
