@@ -5,7 +5,7 @@
 //! with the line to put in your shell's startup file.
 
 use crate::config::Config;
-use crate::credentials;
+use crate::credentials::{self, Plan};
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
 use crate::login::{Ctx, Interaction, LoginOptions};
@@ -180,7 +180,7 @@ pub fn run(outer: &Env) -> Result<i32> {
     let mut e = Env::from_pairs(child_env.clone());
     e.set(env::SSOENV_INTERACTIVE, "1");
     let config = Config::load(&e)?;
-    let dev = config.resolve("demo-dev")?;
+    let dev = Plan::resolve(&config, "demo-dev")?;
     let ctx = Ctx::new(&e)?;
 
     step(
@@ -192,9 +192,8 @@ pub fn run(outer: &Env) -> Result<i32> {
     let started = Instant::now();
     // The same call twice: first a login, then served from the cache.
     let role_credentials = || {
-        credentials::role_credentials(
+        dev.credentials(
             &ctx,
-            &dev,
             LoginOptions {
                 no_browser: true,
                 force: false,
@@ -238,8 +237,7 @@ pub fn run(outer: &Env) -> Result<i32> {
     let started = Instant::now();
     let again = role_credentials()?;
     let took = started.elapsed();
-    let changes =
-        credentials::env::session_changes(&dev.name, &again, dev.region.as_deref(), false, true);
+    let changes = credentials::env::session_changes(dev.name(), &again, dev.region(), false, true);
     let masked: Vec<_> = changes
         .into_iter()
         .map(|(k, v)| {
@@ -290,10 +288,9 @@ pub fn run(outer: &Env) -> Result<i32> {
         "Role chaining: demo-deploy assumes a role in another account with demo-dev's credentials",
         bold,
     )?;
-    let deploy = config.profile("demo-deploy")?;
-    let chained = credentials::profile_credentials(
+    let deploy = Plan::resolve(&config, "demo-deploy")?;
+    let chained = deploy.credentials(
         &ctx,
-        &deploy,
         LoginOptions {
             no_browser: true,
             force: false,
@@ -307,9 +304,7 @@ pub fn run(outer: &Env) -> Result<i32> {
         crate::cache::format_timestamp(chained.expiration)
     ))?;
     say("   cached as the AWS CLI caches it, so `aws --profile demo-deploy` reuses it:")?;
-    if let Some(c) = deploy.as_chained() {
-        let key = credentials::chain::cache_key(c);
-        let path = crate::cache::assume_role::path(&dir, &key);
+    if let Some(path) = deploy.cache_path(&dir) {
         say(&format!(
             "     {}",
             path.strip_prefix(&dir).unwrap_or(&path).display()

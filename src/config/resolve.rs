@@ -84,13 +84,6 @@ pub const MAX_DURATION: u32 = 43_200;
 pub const CHAINED_MAX_DURATION: u32 = 3_600;
 
 impl Profile {
-    pub fn name(&self) -> &str {
-        match self {
-            Profile::Sso(p) => &p.name,
-            Profile::AssumeRole(c) => &c.name,
-        }
-    }
-
     /// The region to export (`AWS_REGION`): the profile's, or for a chained
     /// profile its own else its source's.
     pub fn region(&self) -> Option<&str> {
@@ -107,14 +100,6 @@ impl Profile {
             Profile::Sso(p) => Some(p),
             Profile::AssumeRole(c) => c.sso_root(),
         }
-    }
-
-    /// Whether the credentials come from role chaining (an AssumeRole made
-    /// with a role session's credentials, not an IAM user's long-term keys):
-    /// AWS caps such sessions at 1 hour, and the console federation must
-    /// not send `SessionDuration` for them (docs/signin.md#session-duration-and-role-chaining).
-    pub fn is_role_chain(&self) -> bool {
-        matches!(self, Profile::AssumeRole(c) if c.source_is_role_session())
     }
 
     pub fn as_chained(&self) -> Option<&ChainedProfile> {
@@ -149,22 +134,6 @@ impl ChainedProfile {
                 }
             }
         }
-    }
-
-    /// The region every AssumeRole of this chain is signed in (and whose
-    /// STS endpoint it goes to) when this is the profile being used. botocore
-    /// makes one STS client for the whole chain (`AssumeRoleProvider`'s
-    /// `client_creator`, created with the session's region: the environment's,
-    /// else this profile's own `region`, not inherited from its source); the
-    /// JS and Rust SDKs do the same. `AWS_REGION` (the AWS CLI v2, the JS and
-    /// Rust SDKs), else `AWS_DEFAULT_REGION` (botocore), else `own_region`;
-    /// None: STS's global endpoint, signed for us-east-1.
-    pub fn sts_region<'a>(&'a self, env: &'a crate::env::Env) -> Option<&'a str> {
-        env.non_empty(crate::env::AWS_REGION)
-            .or_else(|| env.non_empty(crate::env::AWS_DEFAULT_REGION))
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-            .or(self.own_region.as_deref())
     }
 
     /// `profile "a" → "b" → "c"`, escaped for a terminal.
