@@ -88,8 +88,7 @@ fn give_up_after(limit: std::time::Duration) {
 /// No profile named and no `AWS_PROFILE`: the profiles to choose from, and how.
 pub fn which_profile(config: &Config, shell: Shell) -> Error {
     let lines = super::pick::profile_lines(config);
-    let example = config
-        .credential_profiles()
+    let example = credentials::Plan::listed(config)
         .into_iter()
         .find(|(_, p)| p.is_ok())
         .map(|(n, _)| n)

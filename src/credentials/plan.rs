@@ -429,3 +429,188 @@ fn sts_region<'a>(own: Option<&'a str>, env: &'a Env) -> Option<&'a str> {
         .filter(|r| !r.is_empty())
         .or(own)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::aws::sts::AssumeRoleOutput;
+    use std::path::PathBuf;
+
+    const CONFIG: &str = "\
+[sso-session corp]
+sso_start_url = https://corp.awsapps.com/start
+sso_region = us-east-2
+
+[profile sso]
+sso_session = corp
+sso_account_id = 111122223333
+sso_role_name = Admin
+region = eu-west-1
+
+[profile one]
+role_arn = arn:aws:iam::123456789012:role/one
+source_profile = sso
+
+[profile two]
+role_arn = arn:aws:iam::210987654321:role/team/two
+source_profile = one
+region = us-west-2
+
+[profile keys]
+role_arn = arn:aws:iam::1:role/k
+source_profile = keys
+aws_access_key_id = AKIA
+aws_secret_access_key = s
+
+[profile keys-mfa]
+role_arn = arn:aws:iam::1:role/m
+source_profile = keys
+mfa_serial = arn:aws:iam::1:mfa/alice
+
+[profile odd]
+role_arn = not-an-arn
+source_profile = sso
+";
+
+    fn plan(name: &str) -> Plan {
+        let config = Config::parse(PathBuf::from("/home/u/.aws/config"), CONFIG).unwrap();
+        Plan::resolve(&config, name).unwrap()
+    }
+
+    fn now() -> OffsetDateTime {
+        time::macros::datetime!(2030-01-01 12:00 UTC)
+    }
+
+    #[test]
+    fn an_sso_profile_is_a_base_alone() {
+        let p = plan("sso");
+        assert!(p.steps.is_empty());
+        assert_eq!(p.name(), "sso");
+        assert_eq!(p.region(), Some("eu-west-1"));
+        assert!(p.chain().is_empty());
+        assert!(!p.is_role_chain());
+        let d = p.describe();
+        assert_eq!(d.kind, "sso");
+        assert_eq!(d.account_id, Some("111122223333"));
+        assert_eq!(d.role_name, Some("Admin"));
+        assert_eq!(d.role_arn, None);
+        assert_eq!(d.source_profile, None);
+        assert_eq!(d.session.and_then(|s| s.name.as_deref()), Some("corp"));
+    }
+
+    #[test]
+    fn a_two_level_chain_flattens_into_its_base_and_steps_in_the_order_they_run() {
+        let p = plan("two");
+        let names: Vec<&str> = p.steps.iter().map(|s| s.name()).collect();
+        assert_eq!(names, ["one", "two"]);
+        assert!(matches!(&p.base, Base::Sso(b) if b.name() == "sso"));
+        assert_eq!(p.name(), "two");
+        assert_eq!(p.region(), Some("us-west-2"));
+        assert_eq!(p.chain(), ["two", "one", "sso"]);
+        assert!(p.is_role_chain());
+        assert_eq!(p.login_session().map(|r| r.name.as_str()), Some("sso"));
+        let d = p.describe();
+        assert_eq!(d.kind, "assume-role");
+        assert_eq!(
+            (d.account_id, d.role_name),
+            (Some("210987654321"), Some("two"))
+        );
+        assert_eq!(d.source_profile, Some("one"));
+        // A one-step chain inherits its source's region.
+        assert_eq!(plan("one").region(), Some("eu-west-1"));
+    }
+
+    #[test]
+    fn a_role_arn_of_another_shape_has_no_account_or_role_name() {
+        let p = plan("odd");
+        let d = p.describe();
+        assert_eq!((d.account_id, d.role_name), (None, None));
+        assert_eq!(d.role_arn, Some("not-an-arn"));
+    }
+
+    #[test]
+    fn a_chain_from_its_own_static_keys_is_one_step_and_not_a_role_session() {
+        let p = plan("keys");
+        assert_eq!(p.steps.len(), 1);
+        assert_eq!(p.chain(), ["keys"]);
+        assert!(!p.is_role_chain());
+        assert!(p.login_session().is_none());
+        assert_eq!(plan("keys-mfa").chain(), ["keys-mfa", "keys"]);
+    }
+
+    #[test]
+    fn usable_without_a_person_asks_each_step_from_the_top() {
+        let home = tempfile::tempdir().unwrap();
+        let home = home.path();
+        // No token, no cache: an SSO role needs a login.
+        assert!(!plan("sso").usable_unattended(home, now()));
+        assert!(!plan("two").usable_unattended(home, now()));
+        // Static keys need no one; an MFA code does.
+        assert!(plan("keys").usable_unattended(home, now()));
+        let mfa = plan("keys-mfa");
+        assert!(!mfa.usable_unattended(home, now()));
+        // Cached credentials with more than 15 minutes left serve without the code.
+        let top = mfa.steps.last().unwrap();
+        let fresh = |minutes: i64| AssumeRoleOutput {
+            credentials: Credentials {
+                access_key_id: "ASIAX".into(),
+                secret_access_key: "secret".into(),
+                session_token: "token".into(),
+                expiration: now() + time::Duration::minutes(minutes),
+            },
+            assumed_role_arn: "arn:aws:sts::1:assumed-role/m/s".into(),
+            assumed_role_id: "AROAX:s".into(),
+            packed_policy_size: None,
+            source_identity: None,
+            request_id: None,
+        };
+        top.save(home, fresh(10)).unwrap();
+        assert!(
+            !mfa.usable_unattended(home, now()),
+            "10 minutes left is not fresh"
+        );
+        assert_eq!(mfa.cached(home).unwrap().access_key_id, "ASIAX");
+        top.save(home, fresh(60)).unwrap();
+        assert!(mfa.usable_unattended(home, now()));
+        assert_eq!(mfa.cache_path(home), top.cache_path(home));
+    }
+
+    #[test]
+    fn an_mfa_step_is_not_renewable_by_the_prompt() {
+        assert!(!plan("keys-mfa").renewable(&Env::default()));
+        assert!(plan("keys").renewable(&Env::default()));
+    }
+
+    /// The proof that commands ask the plan: no file under `src/cmd/` names
+    /// a source variant or reads the resolved profile tree.
+    #[test]
+    fn no_command_matches_on_profile_or_source_variants() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/cmd");
+        let needles = [
+            "Profile::Sso",
+            "Profile::AssumeRole",
+            "RoleSource",
+            "ChainedProfile",
+            "StaticKeys",
+            "config::Profile",
+            "Base::",
+            "RoleStep",
+            ".profile(&",
+            "credential_profiles(",
+            "profile_all(",
+            "sso_root(",
+            "as_chained(",
+        ];
+        let mut found = Vec::new();
+        for entry in std::fs::read_dir(&dir).unwrap() {
+            let path = entry.unwrap().path();
+            let text = std::fs::read_to_string(&path).unwrap();
+            for n in needles {
+                if text.contains(n) {
+                    found.push(format!("{}: {n}", path.display()));
+                }
+            }
+        }
+        assert!(found.is_empty(), "commands must ask the Plan: {found:#?}");
+    }
+}
