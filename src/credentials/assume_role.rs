@@ -44,8 +44,6 @@ pub(super) struct RoleStep {
     /// calls are signed when this is the profile used.
     own_region: Option<String>,
     endpoints: ConfiguredEndpoints,
-    /// The assume-role cache key.
-    key: String,
 }
 
 impl RoleStep {
@@ -55,11 +53,10 @@ impl RoleStep {
             RoleSource::Static(k) => Some(k.profile.clone()),
             RoleSource::Sso(_) | RoleSource::Role(_) => None,
         };
-        let mut step = RoleStep {
+        let step = RoleStep {
             arn_parts: c.arn_parts().map(|(a, r)| (a.to_owned(), r.to_owned())),
             source_name: c.source_name().to_owned(),
             source_keys,
-            key: String::new(),
             name: c.name,
             role_arn: c.role_arn,
             role_session_name: c.role_session_name,
@@ -70,10 +67,15 @@ impl RoleStep {
             own_region: c.own_region,
             endpoints: c.endpoints,
         };
-        // The generated name is left out of the key: any value will do here.
-        let session = step.session_name(OffsetDateTime::UNIX_EPOCH);
-        step.key = assume_role::key(&step.request(&session), step.role_session_name.is_some());
         (step, c.source)
+    }
+
+    /// The assume-role cache key (docs/caches.md#assume-role-cache); made
+    /// when asked, so listings of many chains do not hash each.
+    fn key(&self) -> String {
+        // The generated name is left out of the key: any value will do here.
+        let session = self.session_name(OffsetDateTime::UNIX_EPOCH);
+        assume_role::key(&self.request(&session), self.role_session_name.is_some())
     }
 
     pub(super) fn own_region(&self) -> Option<&str> {
@@ -133,19 +135,19 @@ impl Step for RoleStep {
     }
 
     fn reuse(&self, home: &Path, now: OffsetDateTime) -> Option<Credentials> {
-        assume_role::load_fresh(home, &self.key, now)
+        assume_role::load_fresh(home, &self.key(), now)
     }
 
     fn cached(&self, home: &Path) -> Option<Credentials> {
-        assume_role::load(home, &self.key)
+        assume_role::load(home, &self.key())
     }
 
     fn cache_path(&self, home: &Path) -> Option<PathBuf> {
-        Some(assume_role::path(home, &self.key))
+        Some(assume_role::path(home, &self.key()))
     }
 
     fn lock(&self) -> Option<(String, &'static str)> {
-        Some((format!("assume-role-{}", self.key), "assuming a role"))
+        Some((format!("assume-role-{}", self.key()), "assuming a role"))
     }
 
     fn prepare(&self, _run: &Run) -> Result<()> {
@@ -212,7 +214,7 @@ impl Step for RoleStep {
     }
 
     fn save(&self, home: &Path, out: AssumeRoleOutput) -> Result<Credentials> {
-        assume_role::save(home, &self.key, &out)?;
+        assume_role::save(home, &self.key(), &out)?;
         Ok(out.credentials)
     }
 
@@ -246,7 +248,7 @@ impl Step for RoleStep {
             ),
         )];
         if let Some(home) = home {
-            let key = &self.key;
+            let key = &self.key();
             let state = match assume_role::load(home, key) {
                 Some(k) if k.expiration > now => format!(
                     "cached AssumeRole credentials valid until {} ({})",
