@@ -5,8 +5,8 @@
 //! with the line to put in your shell's startup file.
 
 use crate::aws::credentials::Credentials;
-use crate::config::{Config, ResolvedProfile};
-use crate::credentials;
+use crate::config::Config;
+use crate::credentials::{self, Plan};
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
 use crate::fs::create_private_dir;
@@ -91,7 +91,7 @@ pub fn run(outer: &Env) -> Result<i32> {
     let mut e = Env::from_pairs(child_env.clone());
     e.set(env::SSOENV_INTERACTIVE, "1");
     let config = Config::load(&e)?;
-    let dev = config.resolve("demo-dev")?;
+    let dev = Plan::resolve(&config, "demo-dev")?;
     let ctx = Ctx::new(&e)?;
     let creds = log_in(&ctx, &dev, &dir, bold)?;
     use_from_the_cache(&ctx, &dev, &creds, bold)?;
@@ -173,7 +173,7 @@ fn child_env(outer: &Env, dir: &Path, emu: &Emulator) -> [(&'static str, String)
 }
 
 /// Step 3: the device-code login, and the cache files it left.
-fn log_in(ctx: &Ctx, dev: &ResolvedProfile, dir: &Path, bold: bool) -> Result<Credentials> {
+fn log_in(ctx: &Ctx, dev: &Plan, dir: &Path, bold: bool) -> Result<Credentials> {
     step(
         3,
         "Login: the device-code flow, as `aws sso login` does it (messages go to stderr)",
@@ -211,10 +211,9 @@ fn log_in(ctx: &Ctx, dev: &ResolvedProfile, dir: &Path, bold: bool) -> Result<Cr
 
 /// The role's credentials; the same call twice: first a login, then served
 /// from the cache.
-fn role_credentials(ctx: &Ctx, dev: &ResolvedProfile) -> Result<Credentials> {
-    credentials::role_credentials(
+fn role_credentials(ctx: &Ctx, dev: &Plan) -> Result<Credentials> {
+    dev.credentials(
         ctx,
-        dev,
         LoginOptions {
             no_browser: true,
             force: false,
@@ -228,7 +227,7 @@ fn role_credentials(ctx: &Ctx, dev: &ResolvedProfile) -> Result<Credentials> {
 /// Step 4: `ssoenv use`, served from the cache.
 fn use_from_the_cache(
     ctx: &Ctx,
-    dev: &ResolvedProfile,
+    dev: &Plan,
     creds: &Credentials,
     bold: bool,
 ) -> Result<()> {
@@ -240,8 +239,7 @@ fn use_from_the_cache(
     let started = Instant::now();
     let again = role_credentials(ctx, dev)?;
     let took = started.elapsed();
-    let changes =
-        credentials::env::session_changes(&dev.name, &again, dev.region.as_deref(), false, true);
+    let changes = credentials::env::session_changes(dev.name(), &again, dev.region(), false, true);
     let masked: Vec<_> = changes
         .into_iter()
         .map(|(k, v)| {
@@ -299,10 +297,9 @@ fn chain_a_role(ctx: &Ctx, config: &Config, dir: &Path, bold: bool) -> Result<()
         "Role chaining: demo-deploy assumes a role in another account with demo-dev's credentials",
         bold,
     )?;
-    let deploy = config.profile("demo-deploy")?;
-    let chained = credentials::profile_credentials(
+    let deploy = Plan::resolve(config, "demo-deploy")?;
+    let chained = deploy.credentials(
         ctx,
-        &deploy,
         LoginOptions {
             no_browser: true,
             force: false,
@@ -316,9 +313,7 @@ fn chain_a_role(ctx: &Ctx, config: &Config, dir: &Path, bold: bool) -> Result<()
         crate::cache::format_timestamp(chained.expiration)
     ))?;
     say("   cached as the AWS CLI caches it, so `aws --profile demo-deploy` reuses it:")?;
-    if let Some(c) = deploy.as_chained() {
-        let key = credentials::chain::cache_key(c);
-        let path = crate::cache::assume_role::path(dir, &key);
+    if let Some(path) = deploy.cache_path(dir) {
         say(&format!(
             "     {}",
             path.strip_prefix(dir).unwrap_or(&path).display()

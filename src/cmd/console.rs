@@ -12,7 +12,7 @@ use crate::aws::endpoint::{self, Service};
 use crate::aws::http::{Http, HttpError};
 use crate::aws::signin::{self, Federation, Partition};
 use crate::cli::ConsoleArgs;
-use crate::config::{Config, Profile};
+use crate::config::Config;
 use crate::credentials;
 use crate::env::Env;
 use crate::error::{Error, Result};
@@ -27,20 +27,17 @@ pub fn run(args: ConsoleArgs, env: &Env) -> Result<i32> {
     else {
         return Ok(crate::tty::CANCELLED);
     };
-    let profile = config.profile(&name)?;
+    let profile = credentials::Plan::resolve(&config, &name)?;
     // Everything that can be checked without the network is checked first.
     let region = args.region.as_deref().or(profile.region());
     // Without a region, the SSO region tells the partition (a China or
     // GovCloud Identity Center serves roles in its own partition).
     // A chain that starts from static keys has no SSO region: the aws partition then.
     let partition_region = region
-        .or(profile.sso_root().map(|p| p.sso.region.as_str()))
+        .or(profile.login_session().map(|p| p.sso.region.as_str()))
         .unwrap_or("us-east-1");
-    let endpoints = match &profile {
-        Profile::Sso(p) => &p.endpoints,
-        Profile::AssumeRole(c) => &c.endpoints,
-    };
-    let federation = endpoint::resolve_service(Service::Signin, partition_region, endpoints, env)?;
+    let federation =
+        endpoint::resolve_service(Service::Signin, partition_region, profile.endpoints(), env)?;
     let destination = signin::destination(
         args.destination.as_deref(),
         Partition::of(partition_region),
@@ -58,7 +55,7 @@ pub fn run(args: ConsoleArgs, env: &Env) -> Result<i32> {
     }
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions::for_credentials(env, args.no_browser, args.force);
-    let creds = credentials::profile_credentials(&ctx, &profile, opts)?;
+    let creds = profile.credentials(&ctx, opts)?;
     // AssumeRole with a role session's credentials: no `SessionDuration` then.
     let chained = profile.is_role_chain();
     let duration = args.duration.unwrap_or(signin::DEFAULT_SESSION_DURATION);
@@ -75,7 +72,7 @@ pub fn run(args: ConsoleArgs, env: &Env) -> Result<i32> {
             chained,
             duration,
             issuer: profile
-                .sso_root()
+                .login_session()
                 .map_or(ISSUER_WITHOUT_SSO, |p| p.sso.start_url.as_str()),
             destination: &destination,
         },
@@ -96,12 +93,12 @@ pub fn run(args: ConsoleArgs, env: &Env) -> Result<i32> {
         );
     };
     page.remove_later();
-    let (account, role) = match &profile {
-        Profile::Sso(p) => (p.account_id.as_str(), p.role_name.as_str()),
-        Profile::AssumeRole(c) => c
-            .arn_parts()
-            .map_or(("?", c.role_arn.as_str()), |(a, r)| (a, r)),
-    };
+    // A `role_arn` of another shape is shown whole.
+    let d = profile.describe();
+    let (account, role) = d
+        .account_id
+        .zip(d.role_name)
+        .unwrap_or(("?", d.role_arn.unwrap_or_default()));
     crate::output::note(&format!(
         "opened the AWS console in your browser as role {} in account {} (profile \"{}\")",
         printable(role),

@@ -40,10 +40,10 @@ fn quote_word(w: &str) -> String {
 
 pub fn run(args: CredentialProcessArgs, env: &Env) -> Result<i32> {
     let config = Config::load(env)?;
-    let profile = config.profile(&args.profile)?;
+    let profile = credentials::Plan::resolve(&config, &args.profile)?;
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions::for_credentials(env, false, false);
-    let creds = credentials::profile_credentials(&ctx, &profile, opts)?;
+    let creds = profile.credentials(&ctx, opts)?;
     let mut json = creds.credential_process_json();
     json.push('\n');
     super::emit(&json)?;

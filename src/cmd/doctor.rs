@@ -12,9 +12,10 @@
 //! "detail", "fix": string|null}], "problems": N}`.
 
 use crate::aws::{endpoint, http};
-use crate::cache::{self, assume_role, role, token};
+use crate::cache;
 use crate::cli::DoctorArgs;
-use crate::config::{ChainedProfile, Config, Profile, ResolvedProfile};
+use crate::config::{Config, ResolvedProfile};
+use crate::credentials::Plan;
 use crate::env::{self, Env};
 use crate::error::Result;
 use crate::login::TokenState;
@@ -208,7 +209,7 @@ fn config_checks(
             }
         },
     };
-    let resolved = config.profile(&name);
+    let resolved = Plan::resolve(&config, &name);
     if resolved.is_ok()
         && let Ok(me) = std::env::current_exe()
     {
@@ -226,9 +227,8 @@ fn config_checks(
             ),
         ));
     }
-    let profile = match resolved {
-        Ok(Profile::Sso(p)) => p,
-        Ok(Profile::AssumeRole(c)) => return chain_checks(&name, from, &c, now, home, checks),
+    let plan = match resolved {
+        Ok(plan) => plan,
         Err(e) => {
             let fix = e
                 .hint
@@ -238,122 +238,18 @@ fn config_checks(
             return None;
         }
     };
-    sso_checks(&name, from, profile, now, home, checks)
-}
-
-/// A role-chaining profile: its chain and its cached AssumeRole credentials
-/// (no network), then the SSO profile the chain starts from, if any.
-fn chain_checks(
-    name: &str,
-    from: &str,
-    c: &ChainedProfile,
-    now: OffsetDateTime,
-    home: Option<&Path>,
-    checks: &mut Vec<Check>,
-) -> Option<ResolvedProfile> {
-    checks.push(check(
-        "profile",
-        Status::Ok,
-        format!(
-            "{} ({from}): assumes {} through {}",
-            printable(name),
-            printable(&c.role_arn),
-            c.chain_text()
-        ),
-    ));
-    if let Some(home) = home {
-        let key = crate::credentials::chain::cache_key(c);
-        let state = match assume_role::load(home, &key) {
-            Some(k) if k.expiration > now => format!(
-                "cached AssumeRole credentials valid until {} ({})",
-                cache::format_timestamp(k.expiration),
-                assume_role::path(home, &key).display()
-            ),
-            Some(k) => format!(
-                "cached AssumeRole credentials expired at {} (renewed on the next use)",
-                cache::format_timestamp(k.expiration)
-            ),
-            None => "no cached AssumeRole credentials (STS is called on the next use)".into(),
-        };
-        checks.push(check("role session", Status::Ok, state));
-    }
-    let root = c.sso_root()?.clone();
-    let root_name = root.name.clone();
-    sso_checks(&root_name, "start of the chain", root, now, home, checks)
-}
-
-/// An SSO profile: its session, its token and its cached role credentials.
-fn sso_checks(
-    name: &str,
-    from: &str,
-    profile: ResolvedProfile,
-    now: OffsetDateTime,
-    home: Option<&Path>,
-    checks: &mut Vec<Check>,
-) -> Option<ResolvedProfile> {
-    let session = match &profile.sso.name {
-        Some(s) => format!("sso-session {s}"),
-        None => format!("legacy start URL {}", profile.sso.start_url),
-    };
-    checks.push(check(
-        "profile",
-        Status::Ok,
-        format!(
-            "{name} ({from}): account {}, role {}, {session}, SSO region {}",
-            profile.account_id, profile.role_name, profile.sso.region
-        ),
-    ));
-    let Some(home) = home else {
-        return Some(profile);
-    };
-    let tok = token::load(home, &profile.sso);
-    let state = TokenState::of(tok.as_ref(), &profile.sso, now);
-    let expires = tok
-        .as_ref()
-        .map(|t| format!(", expires {}", cache::format_timestamp(t.expires_at)))
-        .unwrap_or_default();
-    let login_fix = format!("ssoenv login {name}");
-    let token_check = match state {
-        TokenState::Valid | TokenState::Refreshable { .. } => {
-            check("token", Status::Ok, format!("{}{expires}", state.label()))
+    checks.extend(plan.diagnose(from, home, now).into_iter().map(|f| {
+        let c = check(
+            f.check,
+            if f.ok { Status::Ok } else { Status::Fail },
+            f.detail,
+        );
+        match f.fix {
+            Some(fix) => c.fix(fix),
+            None => c,
         }
-        TokenState::Missing => check("token", Status::Fail, "no cached SSO token (not logged in)")
-            .fix(format!("run `{login_fix}`")),
-        TokenState::Expired => check("token", Status::Fail, format!("expired{expires}"))
-            .fix(format!("run `{login_fix}`")),
-        TokenState::Rejected { .. } => check(
-            "token",
-            Status::Fail,
-            "the portal refused the cached token".to_owned(),
-        )
-        .fix(format!("run `{login_fix} --force`")),
-    };
-    checks.push(token_check);
-    let creds = match role::load(home, &profile) {
-        Some(c) if c.expiration > now => check(
-            "credentials",
-            Status::Ok,
-            format!(
-                "cached role credentials valid until {}",
-                cache::format_timestamp(c.expiration)
-            ),
-        ),
-        Some(c) => check(
-            "credentials",
-            Status::Ok,
-            format!(
-                "cached role credentials expired at {} (renewed on the next use)",
-                cache::format_timestamp(c.expiration)
-            ),
-        ),
-        None => check(
-            "credentials",
-            Status::Ok,
-            "no cached role credentials (fetched on the next use)",
-        ),
-    };
-    checks.push(creds);
-    Some(profile)
+    }));
+    plan.login_session().cloned()
 }
 
 /// The user's shell: SSOENV_SHELL, else the name of $SHELL, else bash.

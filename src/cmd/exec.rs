@@ -29,7 +29,7 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     else {
         return Ok(crate::tty::CANCELLED);
     };
-    let profile = config.profile(&name)?;
+    let profile = credentials::Plan::resolve(&config, &name)?;
     // No command: the user's shell, as `aws-vault exec` does.
     let shell_cmd;
     let command: &[std::ffi::OsString] = if args.command.is_empty() {
@@ -54,7 +54,7 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     let opts = LoginOptions::for_credentials(env, args.login.no_browser, args.force);
     // With --server too: any login happens now, in front of the user, and the
     // server starts warm.
-    let creds = credentials::profile_credentials(&ctx, &profile, opts)?;
+    let creds = profile.credentials(&ctx, opts)?;
     let region = args.region.as_deref().or(profile.region());
     let mut cmd = Command::new(program);
     cmd.args(rest);

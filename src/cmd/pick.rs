@@ -4,7 +4,8 @@
 //! user meets the same rules and the same list everywhere.
 
 use crate::cache::token;
-use crate::config::{Config, ConfiguredEndpoints, Profile, SsoSession};
+use crate::config::{Config, ConfiguredEndpoints, SsoSession};
+use crate::credentials::Plan;
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
 use crate::login::Subject;
@@ -109,7 +110,7 @@ pub fn which_session(config: &Config, env: &Env, hint: impl Fn(bool) -> String) 
 /// role-chaining profile, its source), account, role. Profiles that do not
 /// resolve are listed with the reason.
 pub fn profile_lines(config: &Config) -> Vec<String> {
-    padded_names(config.credential_profiles())
+    padded_names(Plan::listed(config))
         .map(|(_, shown, p)| match p {
             Ok(p) => {
                 let (source, account, role) = describe(&p);
@@ -195,28 +196,27 @@ fn padded_names<T>(items: Vec<(String, T)>) -> impl Iterator<Item = (String, Str
 /// (session or source, account, role) of a profile, for listings: a
 /// role-chaining profile shows `via SOURCE` and the account and role of its
 /// `role_arn` (the whole ARN when it has another shape).
-fn describe(p: &Profile) -> (String, String, String) {
-    match p {
-        Profile::Sso(p) => (
-            session_label(&p.sso),
-            p.account_id.clone(),
-            p.role_name.clone(),
+fn describe(p: &Plan) -> (String, String, String) {
+    let d = p.describe();
+    let source = match (d.source_profile, d.session) {
+        (Some(via), _) => format!("via {}", crate::text::printable(via)),
+        (None, Some(session)) => session_label(session),
+        (None, None) => String::new(),
+    };
+    match (d.account_id, d.role_name) {
+        (Some(account), Some(role)) => (source, account.to_owned(), role.to_owned()),
+        _ => (
+            source,
+            String::new(),
+            d.role_arn.unwrap_or_default().to_owned(),
         ),
-        Profile::AssumeRole(c) => {
-            let via = format!("via {}", crate::text::printable(c.source_name()));
-            match c.arn_parts() {
-                Some((account, role)) => (via, account.to_owned(), role.to_owned()),
-                None => (via, String::new(), c.role_arn.clone()),
-            }
-        }
     }
 }
 
 /// What a profile picker offers: the profiles that resolve, SSO and
 /// role-chaining ones, as (name, line).
 pub fn usable_profiles(config: &Config) -> Vec<(String, String)> {
-    let profiles: Vec<_> = config
-        .credential_profiles()
+    let profiles: Vec<_> = Plan::listed(config)
         .into_iter()
         .filter_map(|(n, p)| p.ok().map(|p| (n, p)))
         .collect();

@@ -5,7 +5,8 @@
 
 use crate::aws::endpoint;
 use crate::cli::ProfilesArgs;
-use crate::config::{Config, ConfiguredEndpoints, Profile};
+use crate::config::{Config, ConfiguredEndpoints};
+use crate::credentials::Plan;
 use crate::env::Env;
 use crate::error::Result;
 use crate::text::printable;
@@ -32,31 +33,19 @@ pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
     }
     let config = Config::load(env)?;
     let mut rows = Vec::new();
-    for (name, p) in config.credential_profiles() {
+    for (name, p) in Plan::listed(&config) {
         match p {
-            Ok(Profile::Sso(p)) => rows.push(Row {
-                name,
-                sso_session: p.sso.name,
-                start_url: p.sso.start_url,
-                account_id: p.account_id,
-                role_name: p.role_name,
-                region: p.region,
-                kind: "sso",
-                role_arn: None,
-                source_profile: None,
-            }),
-            Ok(Profile::AssumeRole(c)) => {
-                let (account, role) = c.arn_parts().unwrap_or_default();
-                let root = c.sso_root();
+            Ok(plan) => {
+                let d = plan.describe();
                 rows.push(Row {
-                    sso_session: root.and_then(|r| r.sso.name.clone()),
-                    start_url: root.map(|r| r.sso.start_url.clone()).unwrap_or_default(),
-                    account_id: account.to_owned(),
-                    role_name: role.to_owned(),
-                    region: c.region.clone(),
-                    kind: "assume-role",
-                    source_profile: Some(c.source_name().to_owned()),
-                    role_arn: Some(c.role_arn),
+                    sso_session: d.session.and_then(|s| s.name.clone()),
+                    start_url: d.session.map(|s| s.start_url.clone()).unwrap_or_default(),
+                    account_id: d.account_id.unwrap_or_default().to_owned(),
+                    role_name: d.role_name.unwrap_or_default().to_owned(),
+                    region: plan.region().map(str::to_owned),
+                    kind: d.kind,
+                    source_profile: d.source_profile.map(str::to_owned),
+                    role_arn: d.role_arn.map(str::to_owned),
                     name,
                 })
             }
@@ -136,12 +125,12 @@ fn names(env: &Env, sessions: bool) -> Result<i32> {
         // Most profiles share a region and endpoint settings: check each
         // combination once in a row, not once per profile.
         let mut last: Option<(String, ConfiguredEndpoints, bool)> = None;
-        for (name, resolved) in config.profile_all() {
+        for (name, resolved) in Plan::all(&config) {
             let Ok(profile) = resolved else {
                 continue;
             };
             // A chain starting from static keys has no SSO endpoint to check.
-            let Some(p) = profile.sso_root() else {
+            let Some(p) = profile.login_session() else {
                 add(name);
                 continue;
             };

@@ -13,10 +13,10 @@
 //! role-chaining profile has "role_arn", "source_profile" and "chain" (its
 //! name, then each source down to the SSO profile).
 
-use crate::cache::{self, assume_role, role, token};
+use crate::cache::{self, token};
 use crate::cli::StatusArgs;
-use crate::config::{ChainedProfile, Config, Profile, RoleSource, SsoSession};
-use crate::credentials;
+use crate::config::{Config, SsoSession};
+use crate::credentials::{self, Plan};
 use crate::env::{self, Env};
 use crate::error::Result;
 use crate::login::TokenState;
@@ -88,47 +88,26 @@ pub fn collect(config: &Config, env: &Env, now: OffsetDateTime) -> Result<Status
     let active = env.non_empty(env::SSOENV_PROFILE).map(str::to_owned);
     let sessions = config.sessions_in_use();
     let mut profiles = Vec::new();
-    for (name, resolved) in config.credential_profiles() {
+    for (name, resolved) in Plan::listed(config) {
         let is_active = active.as_deref() == Some(name.as_str());
         match resolved {
-            Ok(Profile::AssumeRole(c)) => {
-                let cached = assume_role::load(&home, &credentials::chain::cache_key(&c));
-                let (account, role) = c.arn_parts().unwrap_or_default();
-                let root = c.sso_root();
+            Ok(plan) => {
+                let d = plan.describe();
                 profiles.push(ProfileStatus {
-                    sso_session: root.and_then(|r| r.sso.name.clone()),
-                    start_url: root.map(|r| r.sso.start_url.clone()),
-                    account_id: Some(account.to_owned()),
-                    role_name: Some(role.to_owned()),
-                    region: c.region.clone(),
-                    credentials: Some(credential_status(cached, now)),
+                    sso_session: d.session.and_then(|s| s.name.clone()),
+                    start_url: d.session.map(|s| s.start_url.clone()),
+                    account_id: Some(d.account_id.unwrap_or_default().to_owned()),
+                    role_name: Some(d.role_name.unwrap_or_default().to_owned()),
+                    region: plan.region().map(str::to_owned),
+                    credentials: Some(credential_status(plan.cached(&home), now)),
                     active: is_active,
                     error: None,
                     causes: Vec::new(),
                     hint: None,
-                    chain: c.chain().into_iter().map(str::to_owned).collect(),
-                    source_profile: Some(c.source_name().to_owned()),
-                    role_arn: Some(c.role_arn.clone()),
+                    chain: d.chain.into_iter().map(str::to_owned).collect(),
+                    source_profile: d.source_profile.map(str::to_owned),
+                    role_arn: d.role_arn.map(str::to_owned),
                     name,
-                });
-            }
-            Ok(Profile::Sso(p)) => {
-                let creds = credential_status(role::load(&home, &p), now);
-                profiles.push(ProfileStatus {
-                    name,
-                    sso_session: p.sso.name.clone(),
-                    start_url: Some(p.sso.start_url.clone()),
-                    account_id: Some(p.account_id.clone()),
-                    role_name: Some(p.role_name.clone()),
-                    region: p.region.clone(),
-                    credentials: Some(creds),
-                    active: is_active,
-                    error: None,
-                    causes: Vec::new(),
-                    hint: None,
-                    role_arn: None,
-                    source_profile: None,
-                    chain: Vec::new(),
                 });
             }
             Err(e) => profiles.push(ProfileStatus {
@@ -228,39 +207,8 @@ fn check(config: &Config, env: &Env, profile: Option<String>, now: OffsetDateTim
             .hint("run `ssoenv status --check PROFILE`")
         })?;
     let home = crate::env::home_dir(env)?;
-    let usable = match config.profile(&name)? {
-        Profile::Sso(p) => sso_usable(&home, &p, now),
-        Profile::AssumeRole(c) => chain_usable(&home, &c, now),
-    };
+    let usable = Plan::resolve(config, &name)?.usable_unattended(&home, now);
     Ok(if usable { 0 } else { 1 })
-}
-
-fn sso_usable(
-    home: &std::path::Path,
-    p: &crate::config::ResolvedProfile,
-    now: OffsetDateTime,
-) -> bool {
-    if role::load_fresh(home, p, now).is_some() {
-        return true;
-    }
-    // A token the portal rejected is dead even if it has refresh material: a
-    // revoked session's refresh token is refused too (then a login is needed).
-    let tok = token::load(home, &p.sso);
-    TokenState::of(tok.as_ref(), &p.sso, now).usable_unattended()
-}
-
-/// Cached assume-role credentials `use` would reuse, else a source usable
-/// without a person and no MFA code to ask for.
-fn chain_usable(home: &std::path::Path, c: &ChainedProfile, now: OffsetDateTime) -> bool {
-    if assume_role::load_fresh(home, &credentials::chain::cache_key(c), now).is_some() {
-        return true;
-    }
-    c.mfa_serial.is_none()
-        && match &c.source {
-            RoleSource::Sso(p) => sso_usable(home, p, now),
-            RoleSource::Role(inner) => chain_usable(home, inner, now),
-            RoleSource::Static(_) => true,
-        }
 }
 
 fn until(expires_at: &Option<String>, now: OffsetDateTime) -> String {

@@ -31,16 +31,16 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
         // Esc: nothing on stdout, so `eval` changes nothing.
         return Ok(crate::tty::CANCELLED);
     };
-    let profile = config.profile(&name)?;
+    let profile = credentials::Plan::resolve(&config, &name)?;
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions::for_credentials(env, args.login.no_browser, args.force);
-    let creds = credentials::profile_credentials(&ctx, &profile, opts)?;
+    let creds = profile.credentials(&ctx, opts)?;
     let region = args.region.as_deref().or(profile.region());
     let script = shell.render(&credentials::env::session_changes(
         profile.name(),
         &creds,
         region,
-        renewable_profile(env, &profile),
+        profile.renewable(env),
         export_profile,
     ))?;
     if std::io::stdout().is_terminal() {
@@ -62,43 +62,6 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     }
     super::emit(&script)?;
     Ok(0)
-}
-
-/// Whether the profile's credentials can be renewed without a person: its
-/// SSO session's token is refreshable (or the chain starts from static
-/// keys), and no step of a chain asks for an MFA code.
-fn renewable_profile(env: &Env, profile: &crate::config::Profile) -> bool {
-    let mut step = profile.as_chained();
-    while let Some(c) = step {
-        if c.mfa_serial.is_some() {
-            return false;
-        }
-        step = match &c.source {
-            crate::config::RoleSource::Role(inner) => Some(inner),
-            _ => None,
-        };
-    }
-    match profile.sso_root() {
-        Some(root) => renewable(env, &root.sso),
-        None => true,
-    }
-}
-
-/// Whether the session's token can be refreshed without a person: an
-/// sso-session profile whose cached token has refresh material and was not
-/// rejected (what [`crate::login::TokenState`] calls refreshable).
-fn renewable(env: &Env, session: &crate::config::SsoSession) -> bool {
-    let Ok(home) = crate::env::home_dir(env) else {
-        return false;
-    };
-    let Some(tok) = crate::cache::token::load(&home, session) else {
-        return false;
-    };
-    session.name.is_some()
-        && !tok.rejected()
-        && tok
-            .refresh_material(time::OffsetDateTime::now_utc())
-            .is_some()
 }
 
 /// A watchdog for the background renewal: past `limit`, exit 1 with nothing
@@ -125,8 +88,7 @@ fn give_up_after(limit: std::time::Duration) {
 /// No profile named and no `AWS_PROFILE`: the profiles to choose from, and how.
 pub fn which_profile(config: &Config, shell: Shell) -> Error {
     let lines = super::pick::profile_lines(config);
-    let example = config
-        .credential_profiles()
+    let example = credentials::Plan::listed(config)
         .into_iter()
         .find(|(_, p)| p.is_ok())
         .map(|(n, _)| n)

@@ -11,7 +11,7 @@ mod login_target;
 mod parse;
 mod resolve;
 
-pub use resolve::{ChainedProfile, Profile, RoleSource, StaticKeys};
+pub use resolve::{ChainedProfile, Profile, RoleSource, StaticKeys, chain_text};
 
 use crate::env::{self, Env};
 use crate::error::{Error, Result};

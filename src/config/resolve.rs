@@ -58,6 +58,15 @@ pub enum RoleSource {
     Static(StaticKeys),
 }
 
+/// A role profile's own settings (`role_arn` and the AssumeRole options).
+struct RoleSettings {
+    role_arn: String,
+    role_session_name: Option<String>,
+    external_id: Option<String>,
+    mfa_serial: Option<String>,
+    duration_seconds: Option<u32>,
+}
+
 /// `aws_access_key_id`/`aws_secret_access_key` (and `aws_session_token`) of a
 /// profile in the config file. Debug never shows the secret.
 #[derive(Clone, PartialEq, Eq)]
@@ -84,13 +93,6 @@ pub const MAX_DURATION: u32 = 43_200;
 pub const CHAINED_MAX_DURATION: u32 = 3_600;
 
 impl Profile {
-    pub fn name(&self) -> &str {
-        match self {
-            Profile::Sso(p) => &p.name,
-            Profile::AssumeRole(c) => &c.name,
-        }
-    }
-
     /// The region to export (`AWS_REGION`): the profile's, or for a chained
     /// profile its own else its source's.
     pub fn region(&self) -> Option<&str> {
@@ -107,14 +109,6 @@ impl Profile {
             Profile::Sso(p) => Some(p),
             Profile::AssumeRole(c) => c.sso_root(),
         }
-    }
-
-    /// Whether the credentials come from role chaining (an AssumeRole made
-    /// with a role session's credentials, not an IAM user's long-term keys):
-    /// AWS caps such sessions at 1 hour, and the console federation must
-    /// not send `SessionDuration` for them (docs/signin.md#session-duration-and-role-chaining).
-    pub fn is_role_chain(&self) -> bool {
-        matches!(self, Profile::AssumeRole(c) if c.source_is_role_session())
     }
 
     pub fn as_chained(&self) -> Option<&ChainedProfile> {
@@ -149,22 +143,6 @@ impl ChainedProfile {
                 }
             }
         }
-    }
-
-    /// The region every AssumeRole of this chain is signed in (and whose
-    /// STS endpoint it goes to) when this is the profile being used. botocore
-    /// makes one STS client for the whole chain (`AssumeRoleProvider`'s
-    /// `client_creator`, created with the session's region: the environment's,
-    /// else this profile's own `region`, not inherited from its source); the
-    /// JS and Rust SDKs do the same. `AWS_REGION` (the AWS CLI v2, the JS and
-    /// Rust SDKs), else `AWS_DEFAULT_REGION` (botocore), else `own_region`;
-    /// None: STS's global endpoint, signed for us-east-1.
-    pub fn sts_region<'a>(&'a self, env: &'a crate::env::Env) -> Option<&'a str> {
-        env.non_empty(crate::env::AWS_REGION)
-            .or_else(|| env.non_empty(crate::env::AWS_DEFAULT_REGION))
-            .map(str::trim)
-            .filter(|r| !r.is_empty())
-            .or(self.own_region.as_deref())
     }
 
     /// `profile "a" → "b" → "c"`, escaped for a terminal.
@@ -273,13 +251,39 @@ impl Config {
     /// The chained profile `name` (section `sec`); `visited` holds the names
     /// from the profile the user named down to this one.
     fn chained(&self, name: &str, sec: usize, visited: &mut Vec<String>) -> Result<ChainedProfile> {
-        let scope = Scope::Profile(name);
-        let opt = |key: Key| -> Result<Option<&str>> {
-            match self.value(sec, key) {
-                Some(v) => Ok(Some(self.string(scope, key.name(), v)?)),
-                None => Ok(None),
-            }
+        self.refuse_web_identity(name, sec)?;
+        let role_arn = self.key_text(name, sec, Key::ROLE_ARN)?.unwrap_or_default();
+        let source_name = self.source_profile_name(name, sec)?;
+        let role = self.role_settings(name, sec, role_arn)?;
+        let source = self.role_source(name, sec, source_name, visited)?;
+        let own_region = self.own_region(name, sec)?;
+        let chained = ChainedProfile {
+            name: name.to_owned(),
+            role_arn: role.role_arn,
+            role_session_name: role.role_session_name,
+            external_id: role.external_id,
+            duration_seconds: role.duration_seconds,
+            mfa_serial: role.mfa_serial,
+            region: own_region.clone().or_else(|| self.source_region(&source)),
+            own_region,
+            endpoints: self.endpoints(name, sec)?,
+            source,
         };
+        self.check_chained_duration(name, &chained)?;
+        Ok(chained)
+    }
+
+    /// A key of profile `name` as text (None when absent).
+    fn key_text(&self, name: &str, sec: usize, key: Key) -> Result<Option<&str>> {
+        match self.value(sec, key) {
+            Some(v) => Ok(Some(self.string(Scope::Profile(name), key.name(), v)?)),
+            None => Ok(None),
+        }
+    }
+
+    /// `web_identity_token_file`: a source ssoenv does not run.
+    fn refuse_web_identity(&self, name: &str, sec: usize) -> Result<()> {
+        let scope = Scope::Profile(name);
         if self.value(sec, Key::WEB_IDENTITY_TOKEN_FILE).is_some() {
             return Err(self
                 .error(
@@ -288,12 +292,18 @@ impl Config {
                 )
                 .hint("run the AWS CLI or SDK with this profile directly, or give ssoenv a profile with source_profile naming an SSO profile"));
         }
-        let role_arn = opt(Key::ROLE_ARN)?.unwrap_or_default();
-        let source_profile = opt(Key::SOURCE_PROFILE)?;
-        let credential_source = opt(Key::CREDENTIAL_SOURCE)?;
-        let source_name = match (source_profile, credential_source) {
+        Ok(())
+    }
+
+    /// `source_profile`, refusing `credential_source` (with it or instead of it)
+    /// and a profile with neither.
+    fn source_profile_name(&self, name: &str, sec: usize) -> Result<&str> {
+        let scope = Scope::Profile(name);
+        let source_profile = self.key_text(name, sec, Key::SOURCE_PROFILE)?;
+        let credential_source = self.key_text(name, sec, Key::CREDENTIAL_SOURCE)?;
+        match (source_profile, credential_source) {
             (Some(_), Some(_)) => {
-                return Err(self
+                Err(self
                     .error(
                         scope,
                         format!(
@@ -301,10 +311,10 @@ impl Config {
                             printable(name)
                         ),
                     )
-                    .hint("keep one of them: source_profile names the profile whose credentials assume the role"));
+                    .hint("keep one of them: source_profile names the profile whose credentials assume the role"))
             }
             (None, Some(cs)) => {
-                return Err(self
+                Err(self
                     .error(
                         scope,
                         format!(
@@ -312,18 +322,24 @@ impl Config {
                             printable(cs)
                         ),
                     )
-                    .hint("use source_profile = PROFILE naming an SSO profile instead, or run the AWS CLI or SDK with this profile where that source exists"));
+                    .hint("use source_profile = PROFILE naming an SSO profile instead, or run the AWS CLI or SDK with this profile where that source exists"))
             }
             (None, None) => {
-                return Err(self
+                Err(self
                     .error(
                         scope,
                         "Partial credentials found in assume-role, missing: source_profile or credential_source",
                     )
-                    .hint("add source_profile = PROFILE, naming the SSO profile whose credentials assume the role"));
+                    .hint("add source_profile = PROFILE, naming the SSO profile whose credentials assume the role"))
             }
-            (Some(s), None) => s,
-        };
+            (Some(s), None) => Ok(s),
+        }
+    }
+
+    /// The role's own settings, each checked as STS would check it.
+    fn role_settings(&self, name: &str, sec: usize, role_arn: &str) -> Result<RoleSettings> {
+        let scope = Scope::Profile(name);
+        let opt = |key: Key| self.key_text(name, sec, key);
         if role_arn.is_empty() {
             return Err(self
                 .error(scope, "role_arn is empty")
@@ -371,15 +387,32 @@ impl Config {
             ),
         };
 
-        // The source, as botocore `_resolve_credentials_from_profile`.
-        let source = if source_name == name {
+        Ok(RoleSettings {
+            role_arn: role_arn.to_owned(),
+            role_session_name,
+            external_id,
+            mfa_serial,
+            duration_seconds,
+        })
+    }
+
+    /// The source, as botocore `_resolve_credentials_from_profile`: the
+    /// profile's own static keys, another role, an SSO profile or static keys.
+    fn role_source(
+        &self,
+        name: &str,
+        sec: usize,
+        source_name: &str,
+        visited: &mut Vec<String>,
+    ) -> Result<RoleSource> {
+        if source_name == name {
             // Only a profile's own static keys may be its source.
             match self.static_keys(name, sec)? {
-                Some(keys) => RoleSource::Static(keys),
+                Some(keys) => Ok(RoleSource::Static(keys)),
                 None => {
                     visited.push(name.to_owned());
-                    return Err(self.chain_error(&names(visited), "source_profile names the profile itself, which has no static keys (aws_access_key_id) to start from")
-                        .hint("set source_profile to the SSO profile whose credentials assume the role"));
+                    Err(self.chain_error(&names(visited), "source_profile names the profile itself, which has no static keys (aws_access_key_id) to start from")
+                        .hint("set source_profile to the SSO profile whose credentials assume the role"))
                 }
             }
         } else {
@@ -407,59 +440,67 @@ impl Config {
             let has_static = self.value(ssec, Key::AWS_ACCESS_KEY_ID).is_some()
                 || self.value(ssec, Key::AWS_SECRET_ACCESS_KEY).is_some();
             if self.has_role(ssec) && !has_static {
-                RoleSource::Role(Box::new(self.chained(source_name, ssec, visited)?))
+                Ok(RoleSource::Role(Box::new(self.chained(
+                    source_name,
+                    ssec,
+                    visited,
+                )?)))
             } else if self.is_sso(ssec) {
                 let chain = names(visited);
-                RoleSource::Sso(
+                Ok(RoleSource::Sso(
                     self.resolve_section(source_name, ssec)
                         .map_err(|e| self.in_chain(&chain, source_name, e))?,
-                )
+                ))
             } else if let Some(keys) = self.static_keys(source_name, ssec)? {
-                RoleSource::Static(keys)
+                Ok(RoleSource::Static(keys))
             } else {
                 let uses = if self.value(ssec, Key::CREDENTIAL_PROCESS).is_some() {
                     "uses credential_process, which ssoenv does not run"
                 } else {
                     "has no credentials ssoenv can use (no SSO settings, no static keys, no role_arn)"
                 };
-                return Err(self
+                Err(self
                     .chain_error(
                         &names(visited),
                         format!("the source profile \"{}\" {uses}", printable(source_name)),
                     )
                     .hint(
                         "set source_profile to an SSO profile (run `ssoenv profiles` to list them)",
-                    ));
+                    ))
             }
-        };
-        let own_region = match self.value(sec, Key::REGION) {
+        }
+    }
+
+    /// The profile's own `region` key.
+    fn own_region(&self, name: &str, sec: usize) -> Result<Option<String>> {
+        let scope = Scope::Profile(name);
+        Ok(match self.value(sec, Key::REGION) {
             Some(v) => Some(self.string(scope, "region", v)?)
                 .filter(|r| !r.is_empty())
                 .map(str::to_owned),
             None => None,
-        };
-        let chained = ChainedProfile {
-            name: name.to_owned(),
-            role_arn: role_arn.to_owned(),
-            role_session_name,
-            external_id,
-            duration_seconds,
-            mfa_serial,
-            region: own_region.clone().or_else(|| match &source {
-                RoleSource::Sso(p) => p.region.clone(),
-                RoleSource::Role(c) => c.region.clone(),
-                RoleSource::Static(k) => self
-                    .profiles
-                    .get(&k.profile)
-                    .and_then(|s| self.value(s, Key::REGION))
-                    .and_then(|v| v.as_str())
-                    .filter(|r| !r.is_empty())
-                    .map(str::to_owned),
-            }),
-            own_region,
-            endpoints: self.endpoints(name, sec)?,
-            source,
-        };
+        })
+    }
+
+    /// The region a chained profile without its own inherits from its source.
+    fn source_region(&self, source: &RoleSource) -> Option<String> {
+        match source {
+            RoleSource::Sso(p) => p.region.clone(),
+            RoleSource::Role(c) => c.region.clone(),
+            RoleSource::Static(k) => self
+                .profiles
+                .get(&k.profile)
+                .and_then(|s| self.value(s, Key::REGION))
+                .and_then(|v| v.as_str())
+                .filter(|r| !r.is_empty())
+                .map(str::to_owned),
+        }
+    }
+
+    /// AWS caps a role session assuming another role at one hour: refused
+    /// before any network.
+    fn check_chained_duration(&self, name: &str, chained: &ChainedProfile) -> Result<()> {
+        let scope = Scope::Profile(name);
         if let Some(d) = chained.duration_seconds
             && d > CHAINED_MAX_DURATION
             && chained.source_is_role_session()
@@ -481,7 +522,7 @@ impl Config {
                     printable(name)
                 )));
         }
-        Ok(chained)
+        Ok(())
     }
 
     /// A profile's static keys from the config file: both or an error, None

@@ -20,8 +20,7 @@
 //! (compared in constant time); anything else gets `401`/`403`/`404`/`405`
 //! with a JSON `{"Message": …}` and nothing else.
 
-use super::Credentials;
-use crate::config::Profile;
+use super::{Credentials, Plan};
 use crate::error::{Error, Result};
 use crate::login::interaction::{Interaction, Refusal};
 use crate::login::{Ctx, LoginOptions};
@@ -47,11 +46,11 @@ pub const PATH: &str = "/ssoenv/credentials";
 const FRESH_FOR: time::Duration = time::Duration::minutes(15);
 
 /// Where the credentials come from: a cache in memory, else
-/// [`super::profile_credentials`] (role or assume-role cache file, refresh,
+/// [`Plan::credentials`] (role or assume-role cache file, refresh,
 /// GetRoleCredentials or AssumeRole) with logins refused.
 pub struct Source {
     ctx: Ctx,
-    profile: Profile,
+    profile: Plan,
     /// The credentials held and their JSON, serialized once.
     cached: Mutex<Option<(Credentials, String)>>,
     /// What the user was last told about a failure (`None`: nothing is
@@ -61,7 +60,7 @@ pub struct Source {
 
 impl Source {
     /// A source that starts with `creds` (the ones `exec` got up front).
-    pub fn new(ctx: Ctx, profile: Profile, creds: Option<Credentials>) -> Source {
+    pub fn new(ctx: Ctx, profile: Plan, creds: Option<Credentials>) -> Source {
         Source {
             ctx,
             profile,
@@ -97,9 +96,7 @@ impl Source {
             std::thread::Builder::new()
                 .name("ssoenv-credential-fetch".into())
                 .spawn_scoped(s, || {
-                    crate::output::captured(|| {
-                        super::profile_credentials(&self.ctx, &self.profile, opts)
-                    })
+                    crate::output::captured(|| self.profile.credentials(&self.ctx, opts))
                 })
                 .map_err(|e| Error::runtime("could not start a thread").cause(e))
                 .and_then(|h| {
