@@ -225,12 +225,7 @@ fn role_credentials(ctx: &Ctx, dev: &Plan) -> Result<Credentials> {
 }
 
 /// Step 4: `ssoenv use`, served from the cache.
-fn use_from_the_cache(
-    ctx: &Ctx,
-    dev: &Plan,
-    creds: &Credentials,
-    bold: bool,
-) -> Result<()> {
+fn use_from_the_cache(ctx: &Ctx, dev: &Plan, creds: &Credentials, bold: bool) -> Result<()> {
     step(
         4,
         "`eval \"$(ssoenv use demo-dev)\"` evaluates this (secrets masked here)",

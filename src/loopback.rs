@@ -29,7 +29,10 @@ const MAX_HEADERS: usize = 64;
 /// The connections of one listener: at most `cap`, pending ones evicted
 /// oldest first when a new one needs the room.
 pub struct Admission {
-    cap: usize,
+    /// Connections served at once (promoted).
+    serving: usize,
+    /// Connections still waiting for their request, on top of those.
+    pending: usize,
     table: Mutex<Table>,
 }
 
@@ -49,9 +52,18 @@ pub struct Slot {
 }
 
 impl Admission {
-    pub fn new(cap: usize) -> Arc<Admission> {
+    /// At most `serving` promoted connections and `pending` ones waiting
+    /// for their request. The pending pool is the margin a real client has:
+    /// it is evicted only if that many newer connections arrive between its
+    /// connect and its request (its thread preempted on a loaded machine, a
+    /// flood reconnecting thousands of times a second), so it is made large;
+    /// the process's open-file limit is raised to fit it where it can be.
+    pub fn new(serving: usize, pending: usize) -> Arc<Admission> {
+        let (serving, pending) = (serving.max(1), pending.max(1));
+        raise_open_file_limit(serving + pending + 64);
         Arc::new(Admission {
-            cap: cap.max(1),
+            serving,
+            pending,
             table: Mutex::new(Table::default()),
         })
     }
@@ -66,7 +78,10 @@ impl Admission {
     pub fn admit(self: &Arc<Self>, stream: &TcpStream) -> Option<Slot> {
         let handle = stream.try_clone().ok()?;
         let mut t = self.table();
-        if t.pending.len() + t.promoted >= self.cap {
+        if t.promoted >= self.serving {
+            return None;
+        }
+        if t.pending.len() >= self.pending {
             // The oldest connection whose request head has not all arrived;
             // only when every pending one has a whole head waiting, the oldest.
             let i = t
@@ -106,6 +121,10 @@ impl Slot {
         let Some(i) = t.pending.iter().position(|(id, _)| *id == self.id) else {
             return false;
         };
+        if t.promoted >= self.admission.serving {
+            // Every serving place is taken: the caller refuses it.
+            return false;
+        }
         t.pending.remove(i);
         t.promoted += 1;
         self.promoted = true;
@@ -123,6 +142,30 @@ impl Drop for Slot {
         }
     }
 }
+
+/// Raises the soft limit on open files to `want` (within the hard limit),
+/// as Go's runtime does at start: the pending pool is sockets. Where it
+/// cannot be raised, accept fails past the limit and the loop waits
+/// (callers sleep on accept errors), which delays but never wedges.
+#[cfg(unix)]
+fn raise_open_file_limit(want: usize) {
+    let want = libc::rlim_t::try_from(want).unwrap_or(libc::rlim_t::MAX);
+    let mut lim = libc::rlimit {
+        rlim_cur: 0,
+        rlim_max: 0,
+    };
+    // SAFETY: getrlimit/setrlimit read and write the one struct passed.
+    unsafe {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut lim) == 0 && lim.rlim_cur < want {
+            lim.rlim_cur = want.min(lim.rlim_max);
+            libc::setrlimit(libc::RLIMIT_NOFILE, &lim);
+        }
+    }
+}
+
+/// Windows has no such per-process soft limit on sockets.
+#[cfg(not(unix))]
+fn raise_open_file_limit(_want: usize) {}
 
 /// Bytes of a waiting request looked at when choosing whom to evict.
 const PEEK: usize = 4096;
@@ -297,7 +340,7 @@ mod tests {
     #[test]
     fn at_the_cap_the_oldest_pending_connection_is_evicted_never_a_promoted_one() {
         let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-        let adm = Admission::new(3);
+        let adm = Admission::new(2, 2);
         let (mut c0, s0) = pair(&l);
         let mut slot0 = adm.admit(&s0).unwrap();
         assert!(slot0.promote());
@@ -326,7 +369,7 @@ mod tests {
     #[test]
     fn a_connection_whose_whole_request_waits_unread_is_passed_over_for_eviction() {
         let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-        let adm = Admission::new(2);
+        let adm = Admission::new(1, 2);
         // The oldest has its whole request in the buffer, not yet read (its
         // reader thread has not run); the younger one is idle.
         let (mut c0, s0) = pair(&l);
@@ -348,7 +391,7 @@ mod tests {
     #[test]
     fn when_every_place_is_promoted_a_newcomer_is_refused() {
         let l = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).unwrap();
-        let adm = Admission::new(2);
+        let adm = Admission::new(2, 4);
         let conns: Vec<_> = (0..2).map(|_| pair(&l)).collect();
         let slots: Vec<Slot> = conns
             .iter()

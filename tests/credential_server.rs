@@ -586,15 +586,16 @@ fn huge_headers_and_slow_clients_neither_crash_the_server_nor_block_others() {
 }
 
 #[test]
-fn sixty_four_idle_connections_do_not_keep_an_authorised_request_out() {
+fn a_full_pool_of_idle_connections_does_not_keep_an_authorised_request_out() {
     let sb = Sandbox::new();
     login(&sb, "prod");
     let s = Served::start(&sb, "prod");
-    let mut idle: Vec<TcpStream> = (0..64)
+    // The server's pool of connections waiting for a request (MAX_PENDING).
+    let mut idle: Vec<TcpStream> = (0..512)
         .map(|_| TcpStream::connect(s.addr()).unwrap())
         .collect();
-    // Let the server take them all in: the cap is reached.
-    std::thread::sleep(Duration::from_millis(300));
+    // Let the server take them all in: the pool is full.
+    std::thread::sleep(Duration::from_millis(500));
     let t = Instant::now();
     let (st, body) = s.good();
     assert_eq!(st, 200, "{body}");

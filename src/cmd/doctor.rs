@@ -12,13 +12,11 @@
 //! "detail", "fix": string|null}], "problems": N}`.
 
 use crate::aws::{endpoint, http};
-use crate::cache;
 use crate::cli::DoctorArgs;
 use crate::config::{Config, ResolvedProfile};
 use crate::credentials::Plan;
 use crate::env::{self, Env};
 use crate::error::Result;
-use crate::login::TokenState;
 use crate::shell::{Dirs, Shell};
 use crate::text::printable;
 use serde::Serialize;

@@ -10,11 +10,13 @@
 //! tiny_http (the emulator's server) would add a dependency tree for
 //! features we turn off (chunked bodies, keep-alive, pipelining).
 //!
-//! Bounds: at most [`MAX_CONNECTIONS`] connections at once (one thread
+//! Bounds: at most [`MAX_CONNECTIONS`] authorised requests served at once
+//! and [`MAX_PENDING`] connections waiting for their request (one thread
 //! each). Any local user can connect, so a connection that has not sent an
-//! authorised request is only *pending*: at the cap a new connection evicts
-//! the oldest pending one ([`crate::loopback::Admission`]), and only when
-//! every place serves an authorised request does a newcomer get `503`. A
+//! authorised request is only *pending*: when the pending pool is full a new
+//! connection evicts the oldest pending one that has no whole request
+//! waiting unread ([`crate::loopback::Admission`]), and only when every
+//! serving place is taken does a newcomer get `503`. A
 //! request head may be [`MAX_HEAD`] bytes, and a client has [`IO_TIMEOUT`]
 //! to send it. The `Authorization` header must equal the token exactly
 //! (compared in constant time); anything else gets `401`/`403`/`404`/`405`
@@ -30,9 +32,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
-/// Connections held at once; past it the oldest that has not sent an
-/// authorised request is closed, or when all have, the newcomer gets `503`.
+/// Authorised requests served at once; past it a newcomer gets `503`.
 pub const MAX_CONNECTIONS: usize = 64;
+/// Connections that have not sent an authorised request yet; past it the
+/// oldest of them is closed for the newcomer. Large, because it is the margin
+/// a real client has against a flood reconnecting as fast as it can.
+pub const MAX_PENDING: usize = 512;
 /// The most bytes of request line and headers read from a client.
 pub const MAX_HEAD: usize = 16 * 1024;
 /// How long a client may take to send its whole request head (and to read the answer).
@@ -165,7 +170,7 @@ impl Server {
         let shared = Arc::new(Shared {
             source,
             token: token.clone(),
-            admission: Admission::new(MAX_CONNECTIONS),
+            admission: Admission::new(MAX_CONNECTIONS, MAX_PENDING),
         });
         std::thread::Builder::new()
             .name("ssoenv-credential-server".into())

@@ -16,9 +16,11 @@
 //!   can call the port, and a stray `error=access_denied` would end the
 //!   login with its own `error_description` on the terminal ("run curl … |
 //!   sh"). A stray callback's text is never shown.
-//! - Idle connections from anyone cannot block the redirect: at
-//!   [`MAX_IN_FLIGHT`] the oldest connection still reading its head is
-//!   closed for the new one ([`crate::loopback::Admission`]).
+//! - Idle connections from anyone cannot block the redirect: up to
+//!   [`MAX_WAITING`] connections may wait for their request head; past it
+//!   the oldest one with no whole head waiting is closed for the new one
+//!   ([`crate::loopback::Admission`]), and at most [`MAX_IN_FLIGHT`] are
+//!   answered at once.
 
 use crate::loopback::{self, Admission, Request};
 use std::io;
@@ -33,9 +35,11 @@ const MAX_HEAD: usize = 16 * 1024;
 /// How long one connection may take to send its request head (the CLI waits
 /// 10 s per request).
 const PER_CONNECTION: Duration = Duration::from_secs(10);
-/// Connections read at once; past it the oldest one still reading its head is
-/// closed for the newcomer.
+/// Connections answered at once (each is answered as soon as its head is in).
 const MAX_IN_FLIGHT: usize = 16;
+/// Connections waiting for their request head; past it the oldest one still
+/// waiting is closed for the newcomer.
+const MAX_WAITING: usize = 128;
 
 /// Equal, in time that depends on the lengths only.
 fn same(a: &str, b: &str) -> bool {
@@ -108,7 +112,7 @@ impl Callback {
     /// user's idle ones hold up the one carrying the redirect.
     pub fn wait(&self, state: &str, deadline: Instant) -> std::result::Result<Answer, TimedOut> {
         let (tx, rx) = mpsc::channel::<Seen>();
-        let admission = Admission::new(MAX_IN_FLIGHT);
+        let admission = Admission::new(MAX_IN_FLIGHT, MAX_WAITING);
         let mut wrong_state = 0u32;
         loop {
             while let Ok(seen) = rx.try_recv() {
