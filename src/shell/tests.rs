@@ -426,3 +426,59 @@ fn every_shell_knows_its_eval_and_init_lines_and_clap_takes_its_names_and_aliase
     assert_eq!(Shell::from_str("dash", false), Ok(Shell::Sh));
     assert_eq!(Shell::from_str("posix", false), Ok(Shell::Sh));
 }
+
+/// The hooks cannot read the table at run time (nothing may start a process per prompt),
+/// so each spells its numbers, colours and words; here they are checked against it.
+/// (Here, not in `prompt`, which sits below `shell` in `src/layers.rs`.) Their
+/// behaviour at every edge of the table is checked in real shells by
+/// `tests/init_shells.rs`.
+#[test]
+fn every_hook_spells_the_bands_of_the_table() {
+    let hooks = Shell::ALL
+        .into_iter()
+        .filter_map(|s| Some((s.name(), s.hook_script()?)));
+    let edges = [
+        crate::prompt::WARN_BELOW,
+        crate::prompt::CRITICAL_BELOW,
+        crate::prompt::RENEW_BELOW,
+        crate::prompt::TEXT_FROM[0],
+        crate::prompt::TEXT_FROM[1],
+    ];
+    for (shell, hook) in hooks {
+        for edge in edges {
+            let spelled = [
+                format!(">= {edge}"),
+                format!("-lt {edge}"),
+                format!("< {edge}"),
+                format!("-ge {edge}"),
+            ];
+            assert!(
+                spelled.iter().any(|s| hook.contains(s.as_str())),
+                "{shell}: no comparison with {edge}"
+            );
+        }
+        for band in crate::prompt::BANDS {
+            assert!(
+                hook.contains(band.state.name()),
+                "{shell}: {:?}",
+                band.state
+            );
+            let colour = format!("={}", band.color);
+            let quoted = format!("'{}'", band.color);
+            let fish = format!("_COLOR {}", band.color);
+            assert!(
+                [colour, quoted, fish]
+                    .iter()
+                    .any(|c| hook.contains(c.as_str())),
+                "{shell}: colour {}",
+                band.color
+            );
+            // The hooks that write the escapes themselves (fish has `set_color`).
+            if hook.contains("\\e[") {
+                let sgr = band.sgr.replace('\x1b', "\\e");
+                assert!(hook.contains(&sgr), "{shell}: {sgr}");
+            }
+        }
+        assert!(hook.contains(crate::prompt::EXPIRED), "{shell}");
+    }
+}
