@@ -15,8 +15,7 @@ use crate::error::Result;
 use crate::login::{Ctx, LoginOptions};
 
 pub fn run(args: CredentialProcessArgs, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
-    let profile = config.profile(&args.profile)?;
+    let profile = Config::load_profile(env, &args.profile)?;
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions::for_credentials(env, false, false);
     let creds = credentials::profile_credentials(&ctx, &profile, opts)?;

@@ -8,7 +8,6 @@
 //! (`credentials::server`), so its SDK refreshes credentials as they age.
 
 use crate::cli::ExecArgs;
-use crate::config::Config;
 use crate::credentials;
 use crate::env::Env;
 use crate::error::{Error, Kind, Result};
@@ -18,14 +17,12 @@ use std::path::Path;
 use std::process::Command;
 
 pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
-    let Some(name) = super::pick::choose_profile(args.profile, &config, env, || {
-        super::pick::no_profile_named(&config, "name one: `ssoenv exec PROFILE -- CMD [ARGS...]`")
+    let Some(profile) = super::pick::choose_profile(args.profile, env, |config| {
+        super::pick::no_profile_named(config, "name one: `ssoenv exec PROFILE -- CMD [ARGS...]`")
     })?
     else {
         return Ok(crate::tty::CANCELLED);
     };
-    let profile = config.profile(&name)?;
     // No command: the user's shell, as `aws-vault exec` does.
     let shell_cmd;
     let command: &[std::ffi::OsString] = if args.command.is_empty() {
