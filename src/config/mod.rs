@@ -216,33 +216,28 @@ impl Config {
     /// error included, is the full parse's answer.
     pub fn load_profile(env: &Env, name: &str) -> Result<Profile> {
         let path = Self::path(env)?;
-        let bytes = Self::read(env, &path, false)?.expect("a missing file is an error");
-        scan::resolve(path, &bytes, name)
+        if let Some(profile) = scan::profile_in_file(&path, name) {
+            return Ok(profile);
+        }
+        Self::load(env)?.profile(name)
     }
 
     fn load_inner(env: &Env, missing_ok: bool) -> Result<Option<Config>> {
         let path = Self::path(env)?;
-        match Self::read(env, &path, missing_ok)? {
-            Some(bytes) => Self::from_bytes(path, &bytes).map(Some),
-            None => Ok(None),
-        }
-    }
-
-    /// The file's bytes; `None` when it is missing and `missing_ok`.
-    fn read(env: &Env, path: &std::path::Path, missing_ok: bool) -> Result<Option<Vec<u8>>> {
-        match read_config_file(path) {
-            Ok(bytes) => Ok(Some(bytes)),
-            Err(ReadError::NotFound) if missing_ok => Ok(None),
+        let bytes = match read_config_file(&path) {
+            Ok(bytes) => bytes,
+            Err(ReadError::NotFound) if missing_ok => return Ok(None),
             Err(ReadError::NotFound) => {
                 let hint = if env.non_empty(env::AWS_CONFIG_FILE).is_some() {
                     "AWS_CONFIG_FILE names this file; fix it, or run `aws configure sso` to create a profile there"
                 } else {
                     "run `ssoenv configure` (or `aws configure sso`) to create a profile"
                 };
-                Err(
-                    Error::config(format!("config file {} does not exist", path.display()))
-                        .hint(hint),
-                )
+                return Err(Error::config(format!(
+                    "config file {} does not exist",
+                    path.display()
+                ))
+                .hint(hint));
             }
             Err(e @ (ReadError::NotRegular(_) | ReadError::TooLarge(_))) => {
                 let what = match e {
@@ -261,23 +256,23 @@ impl Config {
                         path.display()
                     )
                 };
-                Err(Error::config(format!("config file {} {what}", path.display())).hint(hint))
+                return Err(
+                    Error::config(format!("config file {} {what}", path.display())).hint(hint),
+                );
             }
-            Err(ReadError::Io(e)) => Err(Error::config(format!(
-                "could not read config file {}",
-                path.display()
-            ))
-            .cause(e)),
-        }
-    }
-
-    /// Parse the file's bytes, refusing text that is not UTF-8 at its line.
-    fn from_bytes(path: PathBuf, bytes: &[u8]) -> Result<Config> {
-        let text = match std::str::from_utf8(bytes) {
+            Err(ReadError::Io(e)) => {
+                return Err(Error::config(format!(
+                    "could not read config file {}",
+                    path.display()
+                ))
+                .cause(e));
+            }
+        };
+        let text = match std::str::from_utf8(&bytes) {
             Ok(text) => text,
             Err(e) => {
                 let at = e.valid_up_to();
-                let line = parse::line_of_offset(bytes, at);
+                let line = parse::line_of_offset(&bytes, at);
                 let byte = bytes.get(at).copied().unwrap_or_default();
                 return Err(Error::config(format!(
                     "could not parse {}: line {line}: the text is not valid UTF-8 (byte 0x{byte:02x})",
@@ -286,7 +281,7 @@ impl Config {
                 .hint("save the file as UTF-8"));
             }
         };
-        Self::parse(path, text)
+        Self::parse(path, text).map(Some)
     }
 
     /// Parse text (for tests and benchmarks); `path` is only used in messages.

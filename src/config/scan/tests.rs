@@ -1,15 +1,34 @@
 use super::*;
 use crate::config::tests::Rng;
-use crate::error::Error;
+use crate::error::{Error, Result};
+use std::path::PathBuf;
 
 const PATH: &str = "/home/u/.aws/config";
 
-fn full(text: &[u8]) -> Result<Config> {
-    Config::from_bytes(PathBuf::from(PATH), text)
+/// The full parse (text that is not UTF-8 refused as `Config::load` does).
+fn full(bytes: &[u8]) -> Result<Config> {
+    let text = std::str::from_utf8(bytes).map_err(|_| Error::config("not UTF-8"))?;
+    Config::parse(PathBuf::from(PATH), text)
 }
 
 fn lazy(text: &str, name: &str) -> Option<Profile> {
-    profile(Path::new(PATH), text.as_bytes(), name)
+    lazy_bytes(text.as_bytes(), name)
+}
+
+fn lazy_bytes(bytes: &[u8], name: &str) -> Option<Profile> {
+    lazy_in_pieces(bytes, name, PIECE)
+}
+
+fn lazy_in_pieces(bytes: &[u8], name: &str, piece: usize) -> Option<Profile> {
+    profile(Path::new(PATH), || Some(bytes), name, piece)
+}
+
+/// What `Config::load_profile` answers for a file with these bytes.
+fn resolve(bytes: &[u8], name: &str) -> Result<Profile> {
+    match lazy_bytes(bytes, name) {
+        Some(p) => Ok(p),
+        None => full(bytes)?.profile(name),
+    }
 }
 
 fn same_error(a: &Error, b: &Error) -> bool {
@@ -56,7 +75,7 @@ fn a_chain_reads_its_profiles_session_and_services_and_nothing_else() {
     // A broken section the profile does read is the full parse's refusal.
     let bad = format!("{CHAIN}[profile base]\n");
     assert!(lazy(&bad, "top").is_none());
-    let e = resolve(PathBuf::from(PATH), bad.as_bytes(), "top").unwrap_err();
+    let e = resolve(bad.as_bytes(), "top").unwrap_err();
     assert!(e.message.contains("appears twice"), "{}", e.message);
 }
 
@@ -90,15 +109,45 @@ fn names_map_to_sections_as_in_the_full_parse() {
 }
 
 #[test]
-fn an_indented_bracket_line_is_left_to_the_full_parse() {
-    // `  [profile b]` continues the value above: only the full parse can tell.
+fn an_indented_header_line_is_left_to_the_full_parse() {
+    // `  [profile b]` may continue the value above: only the full parse can tell.
     for indent in [" ", "\t", "\u{a0}", "\u{2003}"] {
         let text = format!("[profile a]\nsso_session = corp\nk = v\n{indent}[profile b]\n");
-        assert!(Headers::scan(text.as_bytes()).is_none(), "{indent:?}");
+        assert_eq!(
+            pass(text.as_bytes(), &["a".to_owned()], PIECE),
+            None,
+            "{indent:?}"
+        );
     }
-    // A `[` inside a value is just text.
-    let text = "[profile a]\nk = [x]\n[profile b]\n";
-    assert_eq!(Headers::scan(text.as_bytes()).unwrap().headers.len(), 2);
+    // A `[` inside a value, or an indented one that cannot be a header, is just text.
+    let text = "[profile a]\nk = [x]\n  [y\n[profile b]\n";
+    assert_eq!(
+        pass(text.as_bytes(), &["a".to_owned()], PIECE).as_deref(),
+        Some("[profile a]\nk = [x]\n  [y\n")
+    );
+}
+
+#[test]
+fn sections_are_found_across_pieces_and_in_lines_longer_than_a_piece() {
+    // Headers and CRLF pairs fall on every side of the piece boundaries.
+    let long = "x".repeat(3 * PIECE);
+    let mut text = format!("[profile a]\r\nk = {long}\r\n");
+    for i in 0..20_000 {
+        text.push_str(&format!("[profile p{i}]\r\nregion = r{i}\r\n"));
+    }
+    text.push_str("[profile z]\r\nregion = last");
+    let kept = pass(
+        text.as_bytes(),
+        &["a".into(), "p7777".into(), "z".into()],
+        PIECE,
+    )
+    .unwrap();
+    assert_eq!(
+        kept,
+        format!(
+            "[profile a]\r\nk = {long}\r\n[profile p7777]\r\nregion = r7777\r\n[profile z]\r\nregion = last"
+        )
+    );
 }
 
 // --- the lazy lookup against the full parse on random configs ---
@@ -245,7 +294,7 @@ fn the_lazy_lookup_answers_as_the_full_parse_on_random_configs() {
             names.extend(c.profile_names());
         }
         for name in &names {
-            let got = resolve(PathBuf::from(PATH), &bytes, name);
+            let got = resolve(&bytes, name);
             let Ok(c) = &parsed else {
                 // The whole file is refused: a profile that reads only sound
                 // sections still resolves, anything else is that refusal.
@@ -265,13 +314,23 @@ fn the_lazy_lookup_answers_as_the_full_parse_on_random_configs() {
             if want.is_ok() {
                 full_ok += 1;
                 // The scan reads every file the full parse reads except
-                // those with an indented `[` line.
-                let text = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(&bytes);
-                let lazy = profile(Path::new(PATH), &bytes, name);
-                if Headers::scan(text).is_some() {
+                // those with an indented header line.
+                let lazy = lazy_bytes(&bytes, name);
+                let indented = shown.split(['\n', '\r']).any(|l| {
+                    l.starts_with(crate::config::parse::py_space)
+                        && crate::config::parse::py_trim(l).starts_with('[')
+                });
+                if !indented {
                     assert!(lazy.is_some(), "{shown:?} {name:?}: not resolved lazily");
                 }
                 lazy_hits += usize::from(lazy.is_some());
+                // Read a few bytes at a time: the same answer.
+                let piece = 1 + rng.below(40);
+                assert_eq!(
+                    lazy_in_pieces(&bytes, name, piece),
+                    lazy,
+                    "{shown:?} {name:?} {piece}"
+                );
             }
         }
     }
