@@ -13,7 +13,7 @@
 # else the glibc release build; BIN=/path/to/ssoenv measures another binary)
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs="${1:-300}"
+runs="${1:-500}"
 command -v hyperfine >/dev/null 2>&1 || { echo "needs hyperfine (apt-get install hyperfine)" >&2; exit 1; }
 if [ -n "${BIN:-}" ]; then
   bin="$BIN"
@@ -65,19 +65,25 @@ for n in "${sizes[@]}"; do
   AWS_CONFIG_FILE="$work/config-$n" "$bin" status --check p100
 done
 names=("status --check p100" "use p100 --shell bash" "credential-process p100" "exec p100 -- /bin/true")
-for n in "${sizes[@]}"; do
-  echo "== $n profiles ($(wc -c < "$work/config-$n") bytes)"
-  AWS_CONFIG_FILE="$work/config-$n" hyperfine -N --warmup 20 --runs "$runs" \
-    --export-json "$work/h-$n.json" "${names[@]/#/$bin }" >/dev/null 2>&1
+for n in "${sizes[@]}"; do echo "config-$n: $(wc -c < "$work/config-$n") bytes"; done
+# The machine's load drifts: several short rounds, each running every size, pooled.
+rounds=5
+for r in $(seq 1 "$rounds"); do
+  for n in "${sizes[@]}"; do
+    AWS_CONFIG_FILE="$work/config-$n" hyperfine -N --warmup 20 --runs "$((runs / rounds))" \
+      --export-json "$work/h-$n-$r.json" "${names[@]/#/$bin }" >/dev/null 2>&1
+  done
 done
 
-python3 - "$work" "$bin" "${sizes[@]}" <<'PY'
+python3 - "$work" "$bin" "$rounds" "${sizes[@]}" <<'PY'
 import json, statistics, sys
-work, b, sizes = sys.argv[1], sys.argv[2], sys.argv[3:]
-med = {}
+work, b, rounds, sizes = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
+times = {}
 for n in sizes:
-    for r in json.load(open(f"{work}/h-{n}.json"))["results"]:
-        med[(r["command"].replace(b + " ", ""), n)] = statistics.median(r["times"]) * 1000
+    for r in range(1, rounds + 1):
+        for res in json.load(open(f"{work}/h-{n}-{r}.json"))["results"]:
+            times.setdefault((res["command"].replace(b + " ", ""), n), []).extend(res["times"])
+med = {k: statistics.median(t) * 1000 for k, t in times.items()}
 cmds = list(dict.fromkeys(c for c, _ in med))
 print("  %-26s" % "command" + "".join("%16s" % f"{n} profiles" for n in sizes))
 for c in cmds:
