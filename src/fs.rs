@@ -73,6 +73,24 @@ fn kind_of(ft: std::fs::FileType) -> &'static str {
 /// reads goes through here.
 pub fn read_bounded(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadError> {
     use std::io::Read as _;
+    let (file, len) = open_bounded(path, limit)?;
+    let mut bytes = Vec::with_capacity(len as usize);
+    file.take(limit + 1)
+        .read_to_end(&mut bytes)
+        .map_err(ReadError::Io)?;
+    if bytes.len() as u64 > limit {
+        return Err(ReadError::TooLarge(limit));
+    }
+    Ok(bytes)
+}
+
+/// Open a file with `read_bounded`'s checks (a regular file, never blocking,
+/// at most `limit` bytes when opened), with its length then; a caller that
+/// reads it in pieces still stops after `limit` bytes.
+pub fn open_bounded(
+    path: &Path,
+    limit: u64,
+) -> std::result::Result<(std::fs::File, u64), ReadError> {
     let io = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => ReadError::NotFound,
         _ => ReadError::Io(e),
@@ -96,14 +114,7 @@ pub fn read_bounded(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, Rea
     if meta.len() > limit {
         return Err(ReadError::TooLarge(limit));
     }
-    let mut bytes = Vec::with_capacity(meta.len() as usize);
-    file.take(limit + 1)
-        .read_to_end(&mut bytes)
-        .map_err(ReadError::Io)?;
-    if bytes.len() as u64 > limit {
-        return Err(ReadError::TooLarge(limit));
-    }
-    Ok(bytes)
+    Ok((file, meta.len()))
 }
 
 /// Create `dir` (and parents) if missing; directories ssoenv creates are 0700.

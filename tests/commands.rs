@@ -297,6 +297,72 @@ fn status_check_answers_by_exit_code_alone_without_network() {
     assert_eq!(sb.emu.stats(), calls, "--check made no network call");
 }
 
+/// `use`, `exec`, `credential-process` and `status --check` read only the
+/// sections of the profile they name (its chain, its sso-session): a mistake
+/// in another profile does not stop them, in a file of thousands of
+/// profiles; what reads the whole file still refuses it, and so does a
+/// profile whose own section is broken, with the full parse's message.
+#[test]
+fn commands_naming_a_profile_read_only_the_sections_it_needs() {
+    let sb = Sandbox::new();
+    assert!(sb.run(["login", "dev"]).status.success());
+    let mut config = String::from(CONFIG);
+    config.push_str("\n[profile broken]\nregion = us-east-1\nRegion = eu-west-1\n");
+    for i in 0..20_000 {
+        config.push_str(&format!(
+            "\n[profile p{i}]\nsso_session = corp\nsso_account_id = 333333333333\nsso_role_name = ReadOnly\nregion = r{i}\n"
+        ));
+    }
+    config.push_str("\n[profile chained]\nrole_arn = arn:aws:iam::111111111111:role/Deploy\nsource_profile = dev\n");
+    sb.write_config(&config);
+    let calls = sb.emu.stats();
+    for args in [
+        &["status", "--check", "dev"][..],
+        &["status", "--check", "p19999"],
+        &["status", "--check", "chained"],
+    ] {
+        let out = sb.run(args);
+        assert_eq!(code(&out), Some(0), "{args:?}: {}", stderr(&out));
+        assert_eq!(stderr(&out), "", "{args:?}");
+    }
+    assert_eq!(sb.emu.stats(), calls, "--check made no network call");
+    let out = sb.run(["use", "p19999", "--shell", "bash"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("export AWS_ACCESS_KEY_ID="),
+        "{}",
+        stdout(&out)
+    );
+    let out = sb.run(["credential-process", "dev"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("\"AccessKeyId\""));
+    let out = sb.run([
+        "exec",
+        "dev",
+        "--",
+        "sh",
+        "-c",
+        "test -n \"$AWS_SESSION_TOKEN\"",
+    ]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    // The whole file read: refused, naming the line.
+    let line = 1 + config
+        .lines()
+        .position(|l| l == "Region = eu-west-1")
+        .unwrap();
+    let refusal = format!("line {line}: key \"region\" appears twice in section [profile broken]");
+    for args in [&["profiles"][..], &["use", "broken", "--shell", "bash"]] {
+        let out = sb.run(args);
+        assert_eq!(code(&out), Some(2), "{args:?}");
+        assert_eq!(stdout(&out), "", "{args:?}");
+        assert!(
+            stderr(&out).contains(&refusal),
+            "{args:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
 #[test]
 fn status_check_of_an_unknown_or_missing_profile_is_a_usage_error() {
     let sb = Sandbox::new();

@@ -12,22 +12,18 @@ use crate::aws::endpoint::{self, Service};
 use crate::aws::http::{Http, HttpError};
 use crate::aws::signin::{self, Federation, Partition};
 use crate::cli::ConsoleArgs;
-use crate::config::Config;
-use crate::credentials;
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::login::{Ctx, LoginOptions, browser};
 use crate::text::printable;
 
 pub fn run(args: ConsoleArgs, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
-    let Some(name) = super::pick::choose_profile(args.profile, &config, env, || {
-        super::pick::no_profile_named(&config, "name one: `ssoenv console PROFILE`")
+    let Some(profile) = super::pick::choose_profile(args.profile, env, |config| {
+        super::pick::no_profile_named(config, "name one: `ssoenv console PROFILE`")
     })?
     else {
         return Ok(crate::tty::CANCELLED);
     };
-    let profile = credentials::Plan::resolve(&config, &name)?;
     // Everything that can be checked without the network is checked first.
     let region = args.region.as_deref().or(profile.region());
     // Without a region, the SSO region tells the partition (a China or

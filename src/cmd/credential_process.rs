@@ -8,7 +8,6 @@
 //! of `use`): SDKs run this with stdout and stderr captured.
 
 use crate::cli::CredentialProcessArgs;
-use crate::config::Config;
 use crate::credentials;
 use crate::env::Env;
 use crate::error::Result;
@@ -39,8 +38,7 @@ fn quote_word(w: &str) -> String {
 }
 
 pub fn run(args: CredentialProcessArgs, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
-    let profile = credentials::Plan::resolve(&config, &args.profile)?;
+    let profile = credentials::Plan::load(env, &args.profile)?;
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions::for_credentials(env, false, false);
     let creds = profile.credentials(&ctx, opts)?;

@@ -10,7 +10,6 @@
 //! that its SDK asks the server rather than `[default]`.
 
 use crate::cli::ExecArgs;
-use crate::config::Config;
 use crate::credentials;
 use crate::env::Env;
 use crate::error::{Error, Kind, Result};
@@ -22,14 +21,12 @@ use std::process::Command;
 pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     // A bad value is refused before anything runs (`--server` never sets AWS_PROFILE).
     let export_profile = credentials::env::export_aws_profile(env)?;
-    let config = Config::load(env)?;
-    let Some(name) = super::pick::choose_profile(args.profile, &config, env, || {
-        super::pick::no_profile_named(&config, "name one: `ssoenv exec PROFILE -- CMD [ARGS...]`")
+    let Some(profile) = super::pick::choose_profile(args.profile, env, |config| {
+        super::pick::no_profile_named(config, "name one: `ssoenv exec PROFILE -- CMD [ARGS...]`")
     })?
     else {
         return Ok(crate::tty::CANCELLED);
     };
-    let profile = credentials::Plan::resolve(&config, &name)?;
     // No command: the user's shell, as `aws-vault exec` does.
     let shell_cmd;
     let command: &[std::ffi::OsString] = if args.command.is_empty() {
@@ -65,7 +62,10 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
         let region = region.map(str::to_owned);
         let name = profile.name().to_owned();
         // The child's SDK would take `[default]`'s credential sources before the server's.
-        let files = credentials::child_config::ChildConfig::create(env, &config.path)?;
+        let files = credentials::child_config::ChildConfig::create(
+            env,
+            &crate::config::Config::path(env)?,
+        )?;
         let source = credentials::server::Source::new(ctx, profile, Some(creds));
         let server = credentials::server::Server::start(source)?;
         let mut changes = credentials::env::server_changes(

@@ -233,21 +233,23 @@ pub fn usable_profiles(config: &Config) -> Vec<(String, String)> {
         .collect()
 }
 
-/// The profile `use` and `exec` mean: the one named, else `AWS_PROFILE`, else
-/// the picker on a terminal. `Ok(None)` when the person cancelled the picker;
-/// `none` builds the error when there is nothing to ask with.
+/// The profile `use` and `exec` mean, resolved: the one named, else
+/// `AWS_PROFILE` (read from only the sections it needs), else the picker on
+/// a terminal. `Ok(None)` when the person cancelled the picker; `none`
+/// builds the error when there is nothing to ask with.
 pub fn choose_profile(
     named: Option<String>,
-    config: &Config,
     env: &Env,
-    none: impl FnOnce() -> Error,
-) -> Result<Option<String>> {
+    none: impl FnOnce(&Config) -> Error,
+) -> Result<Option<Plan>> {
     if let Some(name) = named.or_else(|| aws_profile(env)) {
-        return Ok(Some(name));
+        return Plan::load(env, &name).map(Some);
     }
-    match pick_profile(config, env)? {
-        Some(choice) => Ok(choice),
-        None => Err(none()),
+    let config = Config::load(env)?;
+    match pick_profile(&config, env)? {
+        Some(Some(name)) => Plan::resolve(&config, &name).map(Some),
+        Some(None) => Ok(None),
+        None => Err(none(&config)),
     }
 }
 

@@ -175,11 +175,11 @@ fn token_status(home: &std::path::Path, s: &SsoSession, now: OffsetDateTime) -> 
 }
 
 pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
     let now = OffsetDateTime::now_utc();
     if args.check {
-        return check(&config, env, args.profile, now);
+        return check(env, args.profile, now);
     }
+    let config = Config::load(env)?;
     let status = collect(&config, env, now)?;
     if args.json {
         let mut s = crate::text::json_for_terminal(
@@ -197,17 +197,18 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
 /// had without a person, the way `use` would get them: cached role credentials
 /// it would reuse, or a token that is still valid or can be refreshed. Else 1.
 /// Prints nothing; only a profile that cannot be checked is an error (exit 2).
-fn check(config: &Config, env: &Env, profile: Option<String>, now: OffsetDateTime) -> Result<i32> {
-    let name = profile
-        .or_else(|| super::pick::aws_profile(env))
-        .ok_or_else(|| {
-            crate::error::Error::config(
-                "status --check: no profile named and AWS_PROFILE is not set",
-            )
-            .hint("run `ssoenv status --check PROFILE`")
-        })?;
+/// Reads only the sections the profile needs (`Config::load_profile`).
+fn check(env: &Env, profile: Option<String>, now: OffsetDateTime) -> Result<i32> {
+    let Some(name) = profile.or_else(|| super::pick::aws_profile(env)) else {
+        // A file ssoenv cannot read is said first, as for every command.
+        Config::load(env)?;
+        return Err(crate::error::Error::config(
+            "status --check: no profile named and AWS_PROFILE is not set",
+        )
+        .hint("run `ssoenv status --check PROFILE`"));
+    };
     let home = crate::env::home_dir(env)?;
-    let usable = Plan::resolve(config, &name)?.usable_unattended(&home, now);
+    let usable = Plan::load(env, &name)?.usable_unattended(&home, now);
     Ok(if usable { 0 } else { 1 })
 }
 

@@ -24,14 +24,12 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
     }
     let shell = Shell::detect(args.shell, env)?;
     let export_profile = credentials::env::export_aws_profile(env)?;
-    let config = Config::load(env)?;
-    let Some(name) =
-        super::pick::choose_profile(args.profile, &config, env, || which_profile(&config, shell))?
+    let Some(profile) =
+        super::pick::choose_profile(args.profile, env, |config| which_profile(config, shell))?
     else {
         // Esc: nothing on stdout, so `eval` changes nothing.
         return Ok(crate::tty::CANCELLED);
     };
-    let profile = credentials::Plan::resolve(&config, &name)?;
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions::for_credentials(env, args.login.no_browser, args.force);
     let creds = profile.credentials(&ctx, opts)?;

@@ -10,6 +10,7 @@ pub mod edit;
 mod login_target;
 mod parse;
 mod resolve;
+mod scan;
 
 pub use resolve::{ChainedProfile, Profile, RoleSource, StaticKeys, chain_text};
 
@@ -208,6 +209,17 @@ impl Config {
     /// (botocore reads a missing config file as empty). For listings.
     pub fn load_if_present(env: &Env) -> Result<Option<Config>> {
         Self::load_inner(env, true)
+    }
+
+    /// Resolve one profile as `load` then `profile` do, reading only the
+    /// sections it needs when that succeeds (`scan.rs`); anything else, an
+    /// error included, is the full parse's answer.
+    pub fn load_profile(env: &Env, name: &str) -> Result<Profile> {
+        let path = Self::path(env)?;
+        if let Some(profile) = scan::profile_in_file(&path, name) {
+            return Ok(profile);
+        }
+        Self::load(env)?.profile(name)
     }
 
     fn load_inner(env: &Env, missing_ok: bool) -> Result<Option<Config>> {

@@ -576,16 +576,16 @@ fn five_thousand_profiles_parse_and_resolve_correctly() {
     assert!(c.sso_profiles().iter().all(|(_, r)| r.is_ok()));
 }
 
-/// A small deterministic PRNG (xorshift64*), so the fuzz test needs no crate.
-struct Rng(u64);
+/// A small deterministic PRNG (xorshift64*), so the fuzz tests need no crate.
+pub(super) struct Rng(pub(super) u64);
 impl Rng {
-    fn next(&mut self) -> u64 {
+    pub(super) fn next(&mut self) -> u64 {
         self.0 ^= self.0 >> 12;
         self.0 ^= self.0 << 25;
         self.0 ^= self.0 >> 27;
         self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
     }
-    fn below(&mut self, n: usize) -> usize {
+    pub(super) fn below(&mut self, n: usize) -> usize {
         (self.next() % n as u64) as usize
     }
 }

@@ -211,6 +211,13 @@ impl Plan {
         config.profile(name).map(Plan::from)
     }
 
+    /// The plan of profile `name`, reading only the sections of the config
+    /// it needs (`Config::load_profile`): what the hot paths (`use`, `exec`,
+    /// `credential-process`, `status --check`) start from.
+    pub fn load(env: &crate::env::Env, name: &str) -> Result<Plan> {
+        Config::load_profile(env, name).map(Plan::from)
+    }
+
     /// Every profile that gives credentials (SSO keys or `role_arn`), in file
     /// order, each resolved.
     pub fn listed(config: &Config) -> Vec<(String, Result<Plan>)> {
