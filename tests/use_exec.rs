@@ -769,7 +769,7 @@ fn the_shell_is_detected_from_the_parent_process() {
         .output()
         .unwrap();
     assert!(
-        stdout(&out).starts_with("export AWS_PROFILE='dev';"),
+        stdout(&out).contains("\nexport AWS_PROFILE='dev';"),
         "{}{}",
         stdout(&out),
         stderr(&out)
@@ -785,7 +785,7 @@ fn the_shell_is_detected_from_the_parent_process() {
         .output()
         .unwrap();
     assert!(
-        stdout(&out).starts_with("set -gx AWS_PROFILE 'dev';"),
+        stdout(&out).contains("\nset -gx AWS_PROFILE 'dev';"),
         "{}",
         stderr(&out)
     );
