@@ -18,13 +18,29 @@
 # (No SSOENV_SHELL: a child shell of another kind would inherit it. The function
 # passes --shell bash, and `eval "$(ssoenv use …)"` finds bash as its parent.)
 __ssoenv_bin='@SSOENV_BIN@'
+__ssoenv_exe=''
+
+# The binary to run, into __ssoenv_exe: the one that printed this script or, once that
+# file is gone (the package removed, the binary moved, installed another way), the
+# ssoenv on PATH, so that open shells keep working. (Only an absolute path is run as
+# it is: `ssoenv` alone, when init did not know its path, is looked up on PATH.)
+__ssoenv_find() {
+    if [[ $__ssoenv_bin == /* && -x $__ssoenv_bin ]]; then
+        __ssoenv_exe=$__ssoenv_bin
+    elif ! __ssoenv_exe=$(type -P ssoenv); then
+        printf 'ssoenv: %s is gone and there is no ssoenv on PATH\n' "$__ssoenv_bin" >&2
+        printf 'hint: install ssoenv again; this shell then finds it on PATH\n' >&2
+        return 127
+    fi
+}
 
 # `ssoenv use …` and `ssoenv unset` change this shell; everything else runs as is.
 ssoenv() {
     case ${1-} in
     use | unset) ;;
     *)
-        SSOENV_INIT=bash command "$__ssoenv_bin" "$@"
+        __ssoenv_find || return
+        SSOENV_INIT=bash command "$__ssoenv_exe" "$@"
         return
         ;;
     esac
@@ -38,7 +54,8 @@ ssoenv() {
         case $__ssoenv_arg in
         --) break ;;
         -h | --help | -V | --version)
-            SSOENV_INIT=bash command "$__ssoenv_bin" "$@"
+            __ssoenv_find || return
+            SSOENV_INIT=bash command "$__ssoenv_exe" "$@"
             return
             ;;
         --shell)
@@ -53,7 +70,8 @@ ssoenv() {
         esac
     done
     local __ssoenv_out
-    __ssoenv_out=$(SSOENV_INIT=bash command "$__ssoenv_bin" "$1" "${__ssoenv_shell[@]}" "${@:2}") || return
+    __ssoenv_find || return
+    __ssoenv_out=$(SSOENV_INIT=bash command "$__ssoenv_exe" "$1" "${__ssoenv_shell[@]}" "${@:2}") || return
     eval "$__ssoenv_out"
     __ssoenv_renew_at=0
     ssoenv_segment
@@ -283,7 +301,8 @@ __ssoenv_clock() {
 # Quiet renewal: role credentials from a valid or refreshable token, never a login.
 __ssoenv_renew() {
     local __ssoenv_out
-    __ssoenv_out=$(SSOENV_INTERACTIVE=0 SSOENV_BACKGROUND_RENEW=1 command "$__ssoenv_bin" use "$SSOENV_PROFILE" --shell bash 2>/dev/null) || return 1
+    __ssoenv_find 2>/dev/null || return 1
+    __ssoenv_out=$(SSOENV_INTERACTIVE=0 SSOENV_BACKGROUND_RENEW=1 command "$__ssoenv_exe" use "$SSOENV_PROFILE" --shell bash 2>/dev/null) || return 1
     eval "$__ssoenv_out" || return 1
     ssoenv_segment
 }

@@ -13,6 +13,23 @@
 # (No SSOENV_SHELL: a child shell of another kind would inherit it. The function
 # passes --shell fish, and `ssoenv use … | source` finds fish as its parent.)
 set -g __ssoenv_bin '@SSOENV_BIN@'
+set -g __ssoenv_exe ''
+
+# The binary to run, into __ssoenv_exe: the one that printed this script or, once that
+# file is gone (the package removed, the binary moved, installed another way), the
+# ssoenv on PATH, so that open shells keep working. (Only an absolute path is run as
+# it is: `ssoenv` alone, when init did not know its path, is looked up on PATH.)
+function __ssoenv_find
+    if string match -q '/*' -- $__ssoenv_bin; and test -x $__ssoenv_bin
+        set -g __ssoenv_exe $__ssoenv_bin
+    else if set -l found (command -s ssoenv)
+        set -g __ssoenv_exe $found[1]
+    else
+        printf 'ssoenv: %s is gone and there is no ssoenv on PATH\n' $__ssoenv_bin >&2
+        printf 'hint: install ssoenv again; this shell then finds it on PATH\n' >&2
+        return 127
+    end
+end
 set -q SSOENV_SEGMENT; or set -g SSOENV_SEGMENT ''
 set -q __ssoenv_renew_at; or set -g __ssoenv_renew_at 0
 
@@ -21,7 +38,8 @@ function ssoenv --description 'AWS IAM Identity Center credentials in this shell
     switch "$argv[1]"
         case use unset
         case '*'
-            SSOENV_INIT=fish command $__ssoenv_bin $argv
+            __ssoenv_find; or return
+            SSOENV_INIT=fish command $__ssoenv_exe $argv
             return
     end
     set -l shell_args --shell fish
@@ -36,7 +54,8 @@ function ssoenv --description 'AWS IAM Identity Center credentials in this shell
             case --
                 break
             case -h --help -V --version
-                SSOENV_INIT=fish command $__ssoenv_bin $argv
+                __ssoenv_find; or return
+                SSOENV_INIT=fish command $__ssoenv_exe $argv
                 return
             case --shell
                 set next 1
@@ -49,7 +68,8 @@ function ssoenv --description 'AWS IAM Identity Center credentials in this shell
     # A pipeline, not a command substitution: fish (3.6) does not apply a
     # redirection of this function (`ssoenv use x 2>/dev/null`) to the stderr of
     # a command substitution, but does to a pipeline's.
-    SSOENV_INIT=fish command $__ssoenv_bin $argv[1] $shell_args $argv[2..-1] | read -lz out
+    __ssoenv_find; or return
+    SSOENV_INIT=fish command $__ssoenv_exe $argv[1] $shell_args $argv[2..-1] | read -lz out
     set -l rc $pipestatus[1]
     test $rc -eq 0; or return $rc
     # The binary succeeded; its code is trusted (and ends with status 0: each
@@ -175,7 +195,8 @@ end
 
 # Quiet renewal: role credentials from a valid or refreshable token, never a login.
 function __ssoenv_renew
-    set -l out (SSOENV_INTERACTIVE=0 SSOENV_BACKGROUND_RENEW=1 command $__ssoenv_bin use $SSOENV_PROFILE --shell fish 2>/dev/null)
+    __ssoenv_find 2>/dev/null; or return 1
+    set -l out (SSOENV_INTERACTIVE=0 SSOENV_BACKGROUND_RENEW=1 command $__ssoenv_exe use $SSOENV_PROFILE --shell fish 2>/dev/null)
     or return 1
     string join \n -- $out | source
     ssoenv_segment

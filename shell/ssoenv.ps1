@@ -17,12 +17,31 @@ $global:__ssoenv_bin = '@SSOENV_BIN@'
 if ($null -eq $global:SSOENV_SEGMENT) { $global:SSOENV_SEGMENT = '' }
 if ($null -eq $global:__ssoenv_renew_at) { $global:__ssoenv_renew_at = [long]0 }
 
+# The binary to run: the one that printed this script or, once that file is gone
+# (the package removed, the binary moved, installed another way), the ssoenv on
+# PATH, so that open sessions keep working; $null when there is none. (Only a
+# rooted path is run as it is: `ssoenv` alone is looked up on PATH.)
+function global:__ssoenv_find {
+    $bin = $global:__ssoenv_bin
+    if ([System.IO.Path]::IsPathRooted($bin) -and (Test-Path -LiteralPath $bin -PathType Leaf)) { return $bin }
+    $found = Get-Command -Name ssoenv -CommandType Application -ErrorAction SilentlyContinue | Select-Object -First 1
+    if ($null -ne $found) { return $found.Source }
+    return $null
+}
+
 # The binary with SSOENV_INIT=powershell for it alone (how `ssoenv doctor`
 # sees the integration); the variable is restored, never left exported.
 function global:__ssoenv_invoke {
+    $exe = __ssoenv_find
+    if ($null -eq $exe) {
+        [Console]::Error.WriteLine("ssoenv: $($global:__ssoenv_bin) is gone and there is no ssoenv on PATH")
+        [Console]::Error.WriteLine('hint: install ssoenv again; this session then finds it on PATH')
+        $global:LASTEXITCODE = 127
+        return
+    }
     $old = $env:SSOENV_INIT
     $env:SSOENV_INIT = 'powershell'
-    try { & $global:__ssoenv_bin @args } finally { $env:SSOENV_INIT = $old }
+    try { & $exe @args } finally { $env:SSOENV_INIT = $old }
 }
 
 # `ssoenv use ...` and `ssoenv unset` change this session; everything else runs as is.
@@ -144,8 +163,10 @@ function global:__ssoenv_renew {
     $env:SSOENV_INTERACTIVE = '0'
     # Never wait for another shell's lock, and give up within 3 s: the prompt must not freeze.
     $env:SSOENV_BACKGROUND_RENEW = '1'
+    $exe = __ssoenv_find
     try {
-        $out = & $global:__ssoenv_bin use $env:SSOENV_PROFILE --shell powershell 2>$null | Out-String
+        if ($null -eq $exe) { return $false }
+        $out = & $exe use $env:SSOENV_PROFILE --shell powershell 2>$null | Out-String
         $ok = $LASTEXITCODE -eq 0
     } finally {
         $env:SSOENV_INTERACTIVE = $old

@@ -16,6 +16,21 @@
 # (No SSOENV_SHELL: a child shell of another kind would inherit it. The function
 # passes --shell zsh, and `eval "$(ssoenv use …)"` finds zsh as its parent.)
 typeset -g __ssoenv_bin='@SSOENV_BIN@'
+typeset -g __ssoenv_exe=''
+
+# The binary to run, into __ssoenv_exe: the one that printed this script or, once that
+# file is gone (the package removed, the binary moved, installed another way), the
+# ssoenv on PATH, so that open shells keep working. (Only an absolute path is run as
+# it is: `ssoenv` alone, when init did not know its path, is looked up on PATH.)
+__ssoenv_find() {
+    if [[ $__ssoenv_bin == /* && -x $__ssoenv_bin ]]; then
+        __ssoenv_exe=$__ssoenv_bin
+    elif ! __ssoenv_exe=$(whence -p ssoenv); then
+        print -ru2 -- "ssoenv: $__ssoenv_bin is gone and there is no ssoenv on PATH"
+        print -ru2 -- "hint: install ssoenv again; this shell then finds it on PATH"
+        return 127
+    fi
+}
 # $EPOCHSECONDS without starting a process.
 zmodload zsh/datetime 2>/dev/null
 typeset -g SSOENV_SEGMENT SSOENV_SEGMENT_STATE SSOENV_SEGMENT_COLOR __ssoenv_prefix __ssoenv_key SSOENV_SEGMENT_RENEW __ssoenv_mk
@@ -32,7 +47,8 @@ ssoenv() {
     case ${1-} in
     use | unset) ;;
     *)
-        SSOENV_INIT=zsh command "$__ssoenv_bin" "$@"
+        __ssoenv_find || return
+        SSOENV_INIT=zsh command "$__ssoenv_exe" "$@"
         return
         ;;
     esac
@@ -47,7 +63,8 @@ ssoenv() {
         case $__ssoenv_arg in
         --) break ;;
         -h | --help | -V | --version)
-            SSOENV_INIT=zsh command "$__ssoenv_bin" "$@"
+            __ssoenv_find || return
+            SSOENV_INIT=zsh command "$__ssoenv_exe" "$@"
             return
             ;;
         --shell)
@@ -61,7 +78,8 @@ ssoenv() {
         esac
     done
     local __ssoenv_out
-    __ssoenv_out=$(SSOENV_INIT=zsh command "$__ssoenv_bin" "$1" "${__ssoenv_shell[@]}" "${@[2,-1]}") || return
+    __ssoenv_find || return
+    __ssoenv_out=$(SSOENV_INIT=zsh command "$__ssoenv_exe" "$1" "${__ssoenv_shell[@]}" "${@[2,-1]}") || return
     eval "$__ssoenv_out"
     __ssoenv_renew_at=0
     ssoenv_segment
@@ -208,7 +226,8 @@ __ssoenv_renew_due() {
 # Quiet renewal: role credentials from a valid or refreshable token, never a login.
 __ssoenv_renew() {
     local out
-    out=$(SSOENV_INTERACTIVE=0 SSOENV_BACKGROUND_RENEW=1 command "$__ssoenv_bin" use "$SSOENV_PROFILE" --shell zsh 2>/dev/null) || return 1
+    __ssoenv_find 2>/dev/null || return 1
+    out=$(SSOENV_INTERACTIVE=0 SSOENV_BACKGROUND_RENEW=1 command "$__ssoenv_exe" use "$SSOENV_PROFILE" --shell zsh 2>/dev/null) || return 1
     eval "$out" || return 1
     ssoenv_segment
 }

@@ -44,8 +44,36 @@ pub(crate) mod test_support {
                 std::env::var_os("CI").is_none(),
                 "botocore is required under CI"
             );
-            eprintln!("skipping: botocore not installed");
+            skip("botocore is not installed (pip install botocore)");
         }
         ok
+    }
+
+    /// A skipped test: said in its output, and recorded where `tests/zz_skipped.rs` lists
+    /// the skips of the whole `cargo test` at its end (`tests/support/skip.rs`: the
+    /// integration tests' `target/tmp`, found here from this binary's path in
+    /// `target/debug/deps`).
+    #[allow(clippy::print_stderr)]
+    pub fn skip(reason: &str) {
+        use std::io::Write;
+        eprintln!("skipping: {reason}");
+        let Ok(exe) = std::env::current_exe() else {
+            return;
+        };
+        let Some(target) = exe.ancestors().nth(3) else {
+            return;
+        };
+        // SAFETY: getppid has no preconditions and cannot fail.
+        let cargo = unsafe { libc::getppid() };
+        let dir = target.join("tmp/skips").join(cargo.to_string());
+        let test = std::thread::current().name().unwrap_or("(main)").to_owned();
+        if std::fs::create_dir_all(&dir).is_ok()
+            && let Ok(mut f) = std::fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(dir.join("ssoenv-unit.txt"))
+        {
+            let _ = f.write_all(format!("ssoenv (unit tests)\t{test}\t{reason}\n").as_bytes());
+        }
     }
 }

@@ -10,7 +10,16 @@ fn main() {
     // `use` and `prompt` in their everyday forms skip building clap's command tree.
     let cli = match ssoenv::cli::parse_fast(&raw) {
         Some(cli) => cli,
-        None => ssoenv::cli::Cli::parse_from(&raw).with_raw_args(&raw),
+        None => match ssoenv::cli::Cli::try_parse_from(&raw) {
+            Ok(cli) => cli.with_raw_args(&raw),
+            // A usage error in one write, as every other message (`output`).
+            Err(e) if e.use_stderr() => {
+                ssoenv::output::usage_error(&e);
+                std::process::exit(e.exit_code());
+            }
+            // --help, --version: clap prints them to stdout.
+            Err(e) => e.exit(),
+        },
     };
     let env = ssoenv::env::Env::from_process();
     let code = match ssoenv::cmd::run(cli, &env) {

@@ -5,6 +5,11 @@
 //! text worded by others (the AWS CLI's login instructions) or drawn for a
 //! person (progress lines) goes through [`stderr_text`] as it is.
 //!
+//! Each message, all its lines, reaches stderr in one `write(2)` ([`write_stderr`]):
+//! `eprintln!` writes every formatted piece on its own, so the lines of two ssoenv runs
+//! sharing a pipe (parallel jobs, `2>&1 | head`) could interleave mid-line. A pipe takes
+//! a write of up to PIPE_BUF (4096) bytes whole.
+//!
 //! The crate denies `clippy::print_stdout` and `clippy::print_stderr`
 //! everywhere but here.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -32,8 +37,14 @@ fn say(text: &str) {
         None => false,
     });
     if !kept {
-        eprintln!("{text}");
+        write_stderr(&format!("{text}\n"));
     }
+}
+
+/// `text` on stderr in one write (a message, never half of one). Errors are ignored:
+/// there is nowhere left to report them.
+fn write_stderr(text: &str) {
+    let _ = std::io::stderr().lock().write_all(text.as_bytes());
 }
 
 /// Runs `f` with the notes, warnings and reported errors it writes on this
@@ -85,7 +96,21 @@ pub fn note_error(e: &Error) {
 
 /// The error that ends the command (`main` only).
 pub fn error(e: &Error) {
-    eprintln!("{e}");
+    write_stderr(&format!("{e}\n"));
+}
+
+/// clap's usage error (`main` only), in one write as [`error`] is: coloured as clap
+/// colours it when stderr is a terminal and `NO_COLOR` is unset.
+pub fn usage_error(e: &clap::Error) {
+    use std::io::IsTerminal;
+    let styled = e.render();
+    let colour = std::io::stderr().is_terminal()
+        && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty());
+    write_stderr(&if colour {
+        styled.ansi().to_string()
+    } else {
+        styled.to_string()
+    });
 }
 
 /// Text for stderr exactly as given, without the `ssoenv:` prefix and
@@ -93,7 +118,7 @@ pub fn error(e: &Error) {
 /// redrawn progress line, the picker's and the demo's narration. The
 /// caller escapes outside text in it.
 pub fn stderr_text(text: &str) {
-    eprint!("{text}");
+    write_stderr(text);
 }
 
 /// Left-aligned columns separated by two spaces. Cells come from the config

@@ -22,7 +22,7 @@ fn have_botocore() -> bool {
             std::env::var_os("CI").is_none(),
             "botocore is required under CI"
         );
-        eprintln!("skipping: botocore not installed");
+        common::skip("botocore is not installed (pip install botocore)");
     }
     ok
 }
@@ -428,7 +428,8 @@ fn rust_sdk_probe() -> Option<std::path::PathBuf> {
             "the AWS SDK for Rust probe is required under CI: {}",
             stderr(&out)
         );
-        eprintln!("skipping: could not build tests/rust-sdk: {}", stderr(&out));
+        eprintln!("{}", stderr(&out));
+        common::skip("could not build tests/rust-sdk (the AWS SDK for Rust probe)");
         return None;
     }
     Some(target.join("debug/ssoenv-rust-sdk-probe"))

@@ -331,7 +331,7 @@ fn the_lock_directory_is_private_and_a_relative_xdg_cache_home_is_ignored() {
 #[test]
 fn a_lock_directory_owned_by_another_user_is_refused() {
     if unsafe { libc::geteuid() } != 0 {
-        eprintln!("skipping: needs root to give a directory to another user");
+        skip("not root: cannot give a directory to another user");
         return;
     }
     let sb = Sandbox::new();

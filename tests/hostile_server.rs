@@ -593,7 +593,7 @@ fn an_unwritable_cache_directory_fails_before_the_browser() {
     assert!(out.success());
     // root writes anywhere: only meaningful for other users.
     if std::fs::write(cache.join("probe"), "x").is_ok() {
-        eprintln!("skipping: running as a user that can write a 0555 directory");
+        support::skip("running as a user that can write a 0555 directory (root)");
         return;
     }
     let out = sb.run(["login", "dev"]);

@@ -193,11 +193,7 @@ fn the_powershell_completer_quotes_the_profile_names_it_inserts() {
     assert!(printed.contains("if ($null -ne $value -and $value -notin @('powershell', 'pwsh')) {"));
     assert!(printed.contains("$out = __ssoenv_invoke $args[0] @shellArgs @rest | Out-String"));
     // SSOENV_INIT for the binary alone (`ssoenv doctor`), restored after the call.
-    assert!(
-        printed.contains(
-            "    try { & $global:__ssoenv_bin @args } finally { $env:SSOENV_INIT = $old }"
-        )
-    );
+    assert!(printed.contains("    try { & $exe @args } finally { $env:SSOENV_INIT = $old }"));
     // The profile results never pass through `-like`.
     assert!(!printed.contains("$completions += @(& ssoenv profiles"));
 }

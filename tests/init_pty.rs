@@ -68,3 +68,66 @@ fn fish_shows_the_countdown_in_a_real_prompt() {
         "set -gx SSOENV_PROFILE dev; set -gx SSOENV_EXPIRATION (math (date +%s) + 2555)",
     );
 }
+
+/// Through the `ssoenv` function on a terminal, each command's messages reach the screen
+/// (issue 19, item 8): `login` when already logged in, `status`, `use`'s errors, `logout`.
+/// Only `use`/`unset` stdout is taken (it is code); stderr is never captured.
+fn messages_through_the_function(sh: &RealShell) {
+    if !have("tmux") || !sh.available() {
+        return;
+    }
+    let shell = sh.name;
+    let sb = support::Sandbox::new();
+    let out = sb.run(["login", "dev"]);
+    assert!(out.status.success(), "{}", support::stderr(&out));
+    let t = Tmux::in_sandbox(&sb, sh.interactive);
+    t.line(&sh.init());
+    let rc = sh.last_status();
+    // Each command, then a marker with its status: the message comes before it.
+    for (i, (command, message)) in [
+        ("ssoenv login dev", "ssoenv: already logged in to"),
+        (
+            "ssoenv login dev 2>&1 | cat",
+            "ssoenv: already logged in to",
+        ),
+        ("ssoenv status dev --check", ""),
+        ("ssoenv status", "dev"),
+        ("ssoenv use no-such-profile", "no-such-profile"),
+        ("ssoenv use dev", ""),
+        ("ssoenv logout dev", "ssoenv: logged out of"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        // (The quotes keep the typed line from matching the marker.)
+        t.line(&format!("{command}; echo \"done{i}\"\"={rc}\""));
+        let screen = t.wait_for(&format!("done{i}="));
+        let after_command = screen.rsplit(command).next().unwrap();
+        let before_marker = after_command.split(&format!("done{i}=")).next().unwrap();
+        assert!(
+            before_marker.contains(message),
+            "{shell}: `{command}` showed no {message:?}:\n{screen}"
+        );
+    }
+    let screen = t.screen();
+    assert!(screen.contains("done0=0"), "{shell}:\n{screen}");
+    assert!(
+        screen.contains("done4=2") || screen.contains("done4=1"),
+        "{shell}:\n{screen}"
+    );
+}
+
+#[test]
+fn bash_function_lets_every_message_through_to_the_terminal() {
+    messages_through_the_function(&BASH);
+}
+
+#[test]
+fn zsh_function_lets_every_message_through_to_the_terminal() {
+    messages_through_the_function(&ZSH);
+}
+
+#[test]
+fn fish_function_lets_every_message_through_to_the_terminal() {
+    messages_through_the_function(&FISH);
+}

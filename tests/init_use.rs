@@ -130,3 +130,52 @@ fn a_redirection_of_the_function_silences_the_binarys_errors() {
         assert_eq!(stderr(&out), "", "{}: nothing on stderr", sh.name);
     });
 }
+
+/// The function keeps the path of the binary that printed it. Once that file is gone
+/// (`dpkg -r`, a move, another way of installing; issue 19, item 11) it runs the ssoenv on
+/// PATH; with none there it says so (127) and the shell goes on.
+#[test]
+fn the_function_falls_back_to_ssoenv_on_path_once_its_binary_is_gone() {
+    let sb = Sandbox::new();
+    for_each_shell(|sh| {
+        let shell = sh.name;
+        let dir = tempfile::tempdir().unwrap();
+        let copies: Vec<std::path::PathBuf> = ["first", "bin"]
+            .iter()
+            .map(|d| {
+                let path = dir.path().join(d).join("ssoenv");
+                std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+                std::fs::copy(BIN, &path).unwrap();
+                path
+            })
+            .collect();
+        let (first, on_path) = (copies[0].display(), copies[1].display());
+        let script = format!(
+            "{init}\nrm '{first}'\n{used}\necho \"profile={profile}\"\n{checked}\n\
+             rm '{on_path}'\n{gone}\necho alive\n",
+            init = sh.eval_output_of(&format!("'{first}' init {shell}")),
+            used = sh.status_of("ssoenv use dev 2>/dev/null", "use"),
+            profile = sh.var("AWS_PROFILE"),
+            checked = sh.status_of("ssoenv status --check dev", "check"),
+            gone = sh.status_of("ssoenv status 2>gone.txt", "gone"),
+        );
+        let path = format!("{}:/usr/bin:/bin", dir.path().join("bin").display());
+        let out = sh.run_in(&sb, &script, &[("PATH", &path), ("NO_COLOR", "1")]);
+        let text = stdout(&out);
+        assert!(out.status.success(), "{shell}: {text}{}", stderr(&out));
+        assert!(
+            text.contains("use=0\nprofile=dev\n"),
+            "{shell}: {text}{}",
+            stderr(&out)
+        );
+        assert!(text.contains("check=0\n"), "{shell}: {text}");
+        assert!(text.contains("gone=127\nalive\n"), "{shell}: {text}");
+        let said = std::fs::read_to_string(sb.home.join("gone.txt")).unwrap();
+        assert!(
+            said.contains(&format!(
+                "ssoenv: {first} is gone and there is no ssoenv on PATH"
+            )),
+            "{shell}: {said}"
+        );
+    });
+}

@@ -36,7 +36,7 @@ fn have_js_sdk() -> bool {
             std::env::var_os("CI").is_none(),
             "the JS SDK is required under CI: run `npm ci` in tests/js"
         );
-        eprintln!("skipping: the JS SDK is not installed (run `npm ci` in tests/js)");
+        skip("the JS SDK is not installed (run `npm ci` in tests/js)");
     }
     installed
 }

@@ -769,7 +769,7 @@ fn the_shell_is_detected_from_the_parent_process() {
         .output()
         .unwrap();
     assert!(
-        stdout(&out).starts_with("export AWS_PROFILE='dev';"),
+        stdout(&out).contains("\nexport AWS_PROFILE='dev';"),
         "{}{}",
         stdout(&out),
         stderr(&out)
@@ -785,7 +785,7 @@ fn the_shell_is_detected_from_the_parent_process() {
         .output()
         .unwrap();
     assert!(
-        stdout(&out).starts_with("set -gx AWS_PROFILE 'dev';"),
+        stdout(&out).contains("\nset -gx AWS_PROFILE 'dev';"),
         "{}",
         stderr(&out)
     );
@@ -918,4 +918,33 @@ fn a_role_not_assigned_to_the_user_says_so() {
         "{err}"
     );
     assert!(err.contains("not assigned to you"), "{err}");
+}
+
+/// `SSOENV_INIT` is the shell function's mark for the binary it runs (issue 19, item 7):
+/// a command run by `exec` (or `exec --server`) does not inherit it, so a `doctor` there
+/// does not report an integration that is not in that command's shell.
+#[test]
+fn the_shell_functions_mark_reaches_the_binary_but_not_the_exec_child() {
+    let sb = Sandbox::new();
+    for server in [false, true] {
+        let mut args = vec!["exec"];
+        if server {
+            args.push("--server");
+        }
+        args.extend([
+            "dev",
+            "--",
+            "sh",
+            "-c",
+            "echo \"init=${SSOENV_INIT-unset}\"; \"$0\" doctor",
+            BIN,
+        ]);
+        let out = sb.cmd(&args).env("SSOENV_INIT", "bash").output().unwrap();
+        let text = stdout(&out);
+        assert!(text.contains("init=unset\n"), "server={server}: {text}");
+        assert!(
+            text.contains("unknown from a child process") && !text.contains("loaded in this shell"),
+            "server={server}: {text}"
+        );
+    }
 }

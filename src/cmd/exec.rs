@@ -55,6 +55,9 @@ pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     let region = args.region.as_deref().or(profile.region());
     let mut cmd = Command::new(program);
     cmd.args(rest);
+    // The shell function's mark for this binary alone: a `doctor` inside would report an
+    // integration the child has not got.
+    cmd.env_remove(crate::env::SSOENV_INIT);
     // The server thread lives until this process exits, after the child; the
     // child's config files until `run` returns, after the child too.
     let mut child_config = None;

@@ -52,7 +52,7 @@ mod tests {
         let known = [
             (Shell::Bash, r"'/opt/it'\''s here/ssoenv'"),
             (Shell::Zsh, r"'/opt/it'\''s here/ssoenv'"),
-            (Shell::Fish, r"'/opt/it\'s here/ssoenv'"),
+            (Shell::Fish, r"'/opt/it'\''s here/ssoenv'"),
             (Shell::PowerShell, "'/opt/it''s here/ssoenv'"),
         ];
         for shell in Shell::ALL.into_iter().filter(|s| s.hook_script().is_some()) {

@@ -100,6 +100,8 @@ fn launch(env: &Env, target: &std::ffi::OsStr) -> bool {
                 continue;
             };
             let mut c = Command::new(prog);
+            // The shell function's mark is for ssoenv alone (a terminal browser's shell).
+            c.env_remove(crate::env::SSOENV_INIT);
             if args.iter().any(|a| a.contains("%s")) {
                 c.args(args.iter().map(|a| a.replace("%s", url)));
             } else {

@@ -1,16 +1,24 @@
-//! bash: `export NAME='value';` with POSIX single quotes. Inside single quotes nothing is
-//! special (POSIX.1-2017 XCU 2.2.2), so a `'` is written by closing the quote, adding an
-//! escaped quote and reopening: `'\''`. zsh shares these rules (see `zsh.rs`).
+//! bash: `export NAME='value';` with POSIX single quotes, the whole inside `if true; then …
+//! fi`. zsh and sh share this output (see `zsh.rs`, `sh.rs`).
+//!
+//! Inside single quotes nothing is special (POSIX.1-2017 XCU 2.2.2), so a `'` is written by
+//! closing the quote, adding an escaped quote and reopening: `'\''`; a `\` is written the
+//! same way, `'\\'`. Both escapes mean the same outside quotes in fish, and inside the quotes
+//! there is then neither `\` nor `'`, which fish would read as escapes: fish splits this
+//! output into the same words as POSIX shells do, so it reads the `if` (its `if true; then` is
+//! a call of `then`) and finds no `end`, and refuses the whole text as a syntax error. Code
+//! evaluated by the wrong shell thus changes nothing in it, whatever the values hold
+//! (`ssoenv use prod --shell bash | source` in fish; issue 19).
 
-/// POSIX single-quoting: `it's` → `'it'\''s'`.
+/// POSIX single-quoting that fish reads the same: `it's` → `'it'\''s'`, `a\b` → `'a'\\'b'`.
 pub(super) fn quote(s: &str) -> String {
     let mut out = String::with_capacity(s.len() + 2);
     out.push('\'');
     for c in s.chars() {
-        if c == '\'' {
-            out.push_str("'\\''");
-        } else {
-            out.push(c);
+        match c {
+            '\'' => out.push_str("'\\''"),
+            '\\' => out.push_str("'\\\\'"),
+            _ => out.push(c),
         }
     }
     out.push('\'');
@@ -48,8 +56,13 @@ pub(super) const ENTRY: Entry = Entry {
     completion_install: "`ssoenv completions bash > ~/.local/share/bash-completion/completions/ssoenv`",
 };
 
+/// The first line of the output: fish stops at it (no `end` follows) and shows it in its
+/// error, comment included.
+pub(super) const OPEN: &str =
+    "if true; then # code for bash, zsh and sh; in fish: ssoenv ... --shell fish | source\n";
+
 pub(super) fn render(changes: &[Change]) -> String {
-    super::lines(changes, set, unset)
+    super::block(OPEN, changes, set, unset, "fi\n")
 }
 
 /// Interactive bash reads `~/.bashrc`; a login bash the first of `~/.bash_profile`,

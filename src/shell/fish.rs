@@ -1,19 +1,17 @@
-//! fish: `set -gx NAME 'value';`. Inside fish single quotes exactly two escapes exist, `\\`
-//! and `\'`; every other character, newline and a lone backslash included, stands for itself
-//! (fish-doc "Quotes"). Escaping every `\` keeps a value ending in `\` from eating the quote.
+//! fish: `set -gx NAME 'value';`, the whole inside `if true … end`.
+//!
+//! Values are quoted as for bash (`bash::quote`): single-quoted runs holding neither `\` nor
+//! `'`, which are written `\\` and `\'` between them. Inside fish single quotes exactly two
+//! escapes exist, `\\` and `\'` (fish-doc "Quotes"), and outside quotes both mean the character
+//! as in POSIX shells, so bash, zsh and dash split this output into the same words as fish.
+//! To them `if true` opens a block that no `fi` closes: they refuse the whole text as a
+//! syntax error and run none of it. Without the block, `set -e NAME` turned on errexit in
+//! bash and the failing `or true` ended the user's shell, and `set -gx` turned on xtrace in
+//! zsh (issue 19).
 
-/// fish single-quoting: `a\'b` → `'a\\\'b'`.
+/// The quoting fish and the POSIX shells read alike: `it's` → `'it'\''s'`.
 pub(super) fn quote(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    out.push('\'');
-    for c in s.chars() {
-        if c == '\\' || c == '\'' {
-            out.push('\\');
-        }
-        out.push(c);
-    }
-    out.push('\'');
-    out
+    super::bash::quote(s)
 }
 
 pub(super) fn set(name: &str, value: &str) -> String {
@@ -50,8 +48,13 @@ pub(super) const ENTRY: Entry = Entry {
     completion_install: "`ssoenv completions fish > ~/.config/fish/completions/ssoenv.fish`",
 };
 
+/// The first line; bash, zsh and dash find no `fi` for it. fish's status after the block is
+/// that of its last command.
+pub(super) const OPEN: &str =
+    "if true # code for fish; in bash, zsh or sh: eval \"$(ssoenv ...)\"\n";
+
 fn render(changes: &[Change]) -> String {
-    super::lines(changes, set, unset)
+    super::block(OPEN, changes, set, unset, "end\n")
 }
 
 fn startup_files(d: &Dirs) -> Vec<PathBuf> {

@@ -7,6 +7,11 @@
 //! Values are Rust strings, so always valid UTF-8; serde_json escapes `"`, `\` and every
 //! control character, so any value round-trips through a JSON parser byte for byte. Should
 //! a name appear twice, the last change wins, as when a shell evaluates the lines in order.
+//!
+//! `$` and `` ` `` are written `\u0024` and `\u0060`: a shell that evaluates this object by
+//! mistake (`eval "$(ssoenv use prod --shell json)"`) reads each string as a double-quoted
+//! word, and would run a `$(…)` or `` `…` `` in a value (issue 19). Outside strings JSON has
+//! neither character, so the replacement touches only string contents.
 
 use super::{Change, Dirs, Entry, NoIntegration, bash};
 use std::collections::BTreeMap;
@@ -39,14 +44,19 @@ fn render(changes: &[Change]) -> String {
         .iter()
         .map(|(name, value)| (name.as_str(), value.as_deref()))
         .collect();
-    let mut out = serde_json::to_string_pretty(&object).unwrap_or_default();
+    let mut out = without_expansions(&serde_json::to_string_pretty(&object).unwrap_or_default());
     out.push('\n');
     out
 }
 
 /// A JSON string literal.
 fn quote(s: &str) -> String {
-    serde_json::to_string(s).unwrap_or_default()
+    without_expansions(&serde_json::to_string(s).unwrap_or_default())
+}
+
+/// JSON text with `$` and `` ` `` as `\u` escapes (only strings can hold them).
+fn without_expansions(json: &str) -> String {
+    json.replace('$', "\\u0024").replace('`', "\\u0060")
 }
 
 #[cfg(test)]
@@ -66,5 +76,13 @@ mod tests {
         );
         assert_eq!(render(&[]), "{}\n");
         assert_eq!(quote("a\"\u{1b}é"), "\"a\\\"\\u001bé\"");
+        let value = "$(id) `id` ${HOME}";
+        let text = render(&[("A".to_owned(), Some(value.to_owned()))]);
+        assert_eq!(
+            text,
+            "{\n  \"A\": \"\\u0024(id) \\u0060id\\u0060 \\u0024{HOME}\"\n}\n"
+        );
+        let back: BTreeMap<String, String> = serde_json::from_str(&text).unwrap();
+        assert_eq!(back["A"], value);
     }
 }

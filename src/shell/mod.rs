@@ -145,6 +145,22 @@ fn lines(changes: &[Change], set: fn(&str, &str) -> String, unset: fn(&str) -> S
     out
 }
 
+/// [`lines`] between an opening line and a closing one that only this shell's family
+/// pairs (`if true; then … fi`, `if true … end`), so that the other family refuses the
+/// whole text as a syntax error; no changes, no text.
+fn block(
+    open: &str,
+    changes: &[Change],
+    set: fn(&str, &str) -> String,
+    unset: fn(&str) -> String,
+    close: &str,
+) -> String {
+    if changes.is_empty() {
+        return String::new();
+    }
+    format!("{open}{}{close}", lines(changes, set, unset))
+}
+
 impl Shell {
     /// Every shell, in the order used in help and messages.
     pub const ALL: [Shell; 6] = [

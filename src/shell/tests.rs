@@ -13,6 +13,16 @@ fn render(shell: Shell, changes: &[Change]) -> String {
     shell.render(changes).expect("renders")
 }
 
+/// bash, zsh and sh output: `body` inside `if true; then … fi`.
+fn posix(body: &str) -> String {
+    format!("{}{body}fi\n", bash::OPEN)
+}
+
+/// fish output: `body` inside `if true … end`.
+fn fish(body: &str) -> String {
+    format!("{}{body}end\n", fish::OPEN)
+}
+
 #[test]
 fn bash_exports_single_quoted_values_and_unsets_by_name() {
     let changes = [
@@ -22,7 +32,7 @@ fn bash_exports_single_quoted_values_and_unsets_by_name() {
     ];
     assert_eq!(
         render(Shell::Bash, &changes),
-        "export AWS_PROFILE='prod';\nexport EMPTY='';\nunset AWS_SECURITY_TOKEN;\n"
+        posix("export AWS_PROFILE='prod';\nexport EMPTY='';\nunset AWS_SECURITY_TOKEN;\n")
     );
 }
 
@@ -31,7 +41,7 @@ fn zsh_output_is_the_same_as_bash() {
     let changes = [set("A", "it's $HOME"), unset("B")];
     assert_eq!(
         render(Shell::Zsh, &changes),
-        "export A='it'\\''s $HOME';\nunset B;\n"
+        posix("export A='it'\\''s $HOME';\nunset B;\n")
     );
     assert_eq!(render(Shell::Zsh, &changes), render(Shell::Bash, &changes));
 }
@@ -45,7 +55,9 @@ fn fish_sets_global_exported_variables_and_erases_by_name() {
     ];
     assert_eq!(
         render(Shell::Fish, &changes),
-        "set -gx AWS_PROFILE 'prod';\nset -gx EMPTY '';\nset -e AWS_SECURITY_TOKEN; or true;\n"
+        fish(
+            "set -gx AWS_PROFILE 'prod';\nset -gx EMPTY '';\nset -e AWS_SECURITY_TOKEN; or true;\n"
+        )
     );
 }
 
@@ -81,8 +93,8 @@ fn posix_quoting_closes_and_reopens_around_each_single_quote() {
         ("$HOME", "'$HOME'"),
         ("$(touch PWNED)", "'$(touch PWNED)'"),
         ("`touch PWNED`", "'`touch PWNED`'"),
-        ("\\", "'\\'"),
-        ("\\'", "'\\'\\'''"),
+        ("\\", "''\\\\''"),
+        ("\\'", "''\\\\''\\'''"),
         ("a\nb\n", "'a\nb\n'"),
         ("; && | # * ~ ! % {}", "'; && | # * ~ ! % {}'"),
         ("\t\r\u{1b}[31m", "'\t\r\u{1b}[31m'"),
@@ -95,15 +107,17 @@ fn posix_quoting_closes_and_reopens_around_each_single_quote() {
     }
 }
 
+/// fish reads `\\` and `\'` as escapes inside single quotes too: the quoting keeps both
+/// outside, where fish and the POSIX shells agree on them.
 #[test]
-fn fish_quoting_escapes_only_backslash_and_single_quote() {
+fn fish_quoting_is_the_posix_quoting_with_no_backslash_or_quote_inside_quotes() {
     let cases = [
         ("", "''"),
-        ("'", "'\\''"),
-        ("\\", "'\\\\'"),
-        ("\\'", "'\\\\\\''"),
-        ("ends with \\", "'ends with \\\\'"),
-        ("\\n is not a newline", "'\\\\n is not a newline'"),
+        ("'", "''\\'''"),
+        ("\\", "''\\\\''"),
+        ("\\'", "''\\\\''\\'''"),
+        ("ends with \\", "'ends with '\\\\''"),
+        ("\\n is not a newline", "''\\\\'n is not a newline'"),
         ("\"", "'\"'"),
         ("$HOME (echo hi) {a,b} *", "'$HOME (echo hi) {a,b} *'"),
         ("a\nb\n", "'a\nb\n'"),
@@ -165,11 +179,11 @@ fn hostile_values_render_exactly_for_each_shell() {
     let changes = [set("V", "'$(x)`y`\\\n")];
     assert_eq!(
         render(Shell::Bash, &changes),
-        "export V=''\\''$(x)`y`\\\n';\n"
+        posix("export V=''\\''$(x)`y`'\\\\'\n';\n")
     );
     assert_eq!(
         render(Shell::Fish, &changes),
-        "set -gx V '\\'$(x)`y`\\\\\n';\n"
+        fish("set -gx V ''\\''$(x)`y`'\\\\'\n';\n")
     );
     assert_eq!(
         render(Shell::PowerShell, &changes),
@@ -395,7 +409,7 @@ fn a_parent_sh_or_dash_gets_posix_code_even_under_an_inherited_ssoenv_shell() {
         Shell::Sh
             .render(&[("A".into(), Some("it's".into())), ("B".into(), None)])
             .unwrap(),
-        "export A='it'\\''s';\nunset B;\n"
+        posix("export A='it'\\''s';\nunset B;\n")
     );
 }
 

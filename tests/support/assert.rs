@@ -30,7 +30,7 @@ pub fn have(program: &str) -> bool {
         panic!("{program} is required under CI but is not installed");
     }
     if !ok {
-        eprintln!("skipping: {program} is not installed");
+        super::skip(&format!("{program} is not installed"));
     }
     ok
 }

@@ -12,6 +12,7 @@ mod browser;
 mod other_user;
 mod sandbox;
 mod shells;
+mod skip;
 mod tmux;
 
 pub use assert::*;
@@ -19,4 +20,5 @@ pub use browser::*;
 pub use other_user::*;
 pub use sandbox::*;
 pub use shells::*;
+pub use skip::*;
 pub use tmux::Tmux;

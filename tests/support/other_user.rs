@@ -59,7 +59,7 @@ pub fn can_be_another_user() -> bool {
             std::env::var_os("CI").is_none(),
             "the other-user tests need root (setpriv) under CI"
         );
-        eprintln!("skipping: not root, cannot run as another user");
+        super::skip("not root: cannot run a test as another user");
     }
     root
 }

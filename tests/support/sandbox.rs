@@ -183,7 +183,7 @@ pub fn have_botocore() -> bool {
             std::env::var_os("CI").is_none(),
             "botocore is required under CI"
         );
-        eprintln!("skipping: botocore not installed");
+        super::skip("botocore is not installed (pip install botocore)");
     }
     ok
 }
