@@ -105,11 +105,23 @@ impl Method {
 
 /// A request body: JSON (the Identity Center APIs) or an HTML form
 /// (`application/x-www-form-urlencoded`, the AWS query protocol of STS).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Bodies carry client secrets, tokens and codes: `Debug` shows only their
+/// kind and length.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Body {
     Empty,
     Json(String),
     Form(String),
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Body::Empty => f.write_str("Empty"),
+            Body::Json(b) => write!(f, "Json({} bytes {})", b.len(), crate::secret::REDACTED),
+            Body::Form(b) => write!(f, "Form({} bytes {})", b.len(), crate::secret::REDACTED),
+        }
+    }
 }
 
 impl Body {
@@ -770,5 +782,22 @@ mod tests {
             matches!(&r, Err(HttpError::Transport(t)) if t.contains("no credentials")),
             "{r:?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod body_tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_a_body_shows_its_kind_and_length_only() {
+        let json = Body::json(&serde_json::json!({"clientSecret": "CLIENT-SECRET"}));
+        let form = Body::form([("Session", "SECRET-SESSION")]);
+        let shown = format!("{json:?} {form:?} {:?}", Body::Empty);
+        assert!(
+            !shown.contains("CLIENT-SECRET") && !shown.contains("SECRET-SESSION"),
+            "{shown}"
+        );
+        assert!(shown.starts_with("Json(32 bytes"), "{shown}");
     }
 }

@@ -112,8 +112,8 @@ impl Sts<'_> {
         let signer = SigV4 {
             credentials: SigningCredentials {
                 access_key_id: &source.access_key_id,
-                secret_access_key: &source.secret_access_key,
-                session_token: Some(source.session_token.as_str()).filter(|t| !t.is_empty()),
+                secret_access_key: source.secret_access_key.expose(),
+                session_token: Some(source.session_token.expose()).filter(|t| !t.is_empty()),
             },
             region: self.region,
             service: SIGNING_NAME,
@@ -281,8 +281,8 @@ fn parse_document(
     Ok(AssumeRoleOutput {
         credentials: Credentials {
             access_key_id,
-            secret_access_key,
-            session_token,
+            secret_access_key: secret_access_key.into(),
+            session_token: session_token.into(),
             expiration,
         },
         assumed_role_arn: arn.to_owned(),

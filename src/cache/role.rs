@@ -8,6 +8,7 @@ use super::{
 use crate::config::ResolvedProfile;
 use crate::error::Result;
 use crate::fs::write_atomic;
+use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use time::{Duration, OffsetDateTime};
@@ -27,8 +28,8 @@ pub struct RoleFile {
 #[serde(rename_all = "PascalCase")]
 pub struct CredentialsFile {
     pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
+    pub secret_access_key: Secret,
+    pub session_token: Secret,
     pub expiration: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
@@ -127,6 +128,20 @@ mod tests {
             region: None,
             endpoints: ConfiguredEndpoints::default(),
         }
+    }
+
+    #[test]
+    fn debug_of_the_file_never_shows_the_secrets() {
+        let f: RoleFile = serde_json::from_str(
+            r#"{"ProviderType": "sso", "Credentials": {"AccessKeyId": "AK", "SecretAccessKey": "SECRET-KEY", "SessionToken": "SESSION-TOKEN", "Expiration": "2025-01-01T00:16:00Z"}}"#,
+        )
+        .unwrap();
+        let shown = format!("{f:?}");
+        assert!(shown.contains("AK"), "{shown}");
+        assert!(
+            !shown.contains("SECRET-KEY") && !shown.contains("SESSION-TOKEN"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -103,7 +103,7 @@ pub fn login(
     let auth = loop {
         match oidc.start_device_authorization(
             &reg.0.client_id,
-            &reg.0.client_secret,
+            reg.0.client_secret.expose(),
             &session.start_url,
         ) {
             Ok(a) => break a,
@@ -128,7 +128,11 @@ pub fn login(
     let mut interval = StdDuration::from_secs(auth.interval.unwrap_or(5)).clamp(floor, MAX_POLL);
     let mut shown = false;
     let resp = loop {
-        match oidc.create_token_device(&reg.client_id, &reg.client_secret, &auth.device_code) {
+        match oidc.create_token_device(
+            &reg.client_id,
+            reg.client_secret.expose(),
+            auth.device_code.expose(),
+        ) {
             Ok(t) => break t,
             Err(HttpError::Api(a)) if a.is("authorization_pending") => {}
             Err(HttpError::Api(a)) if a.is("slow_down") => {

@@ -23,6 +23,7 @@ use crate::cache::{lock, token};
 use crate::config::SsoSession;
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 use crate::text::printable;
 use std::path::PathBuf;
 use std::sync::OnceLock;
@@ -364,12 +365,12 @@ fn obtain_token_locked(
 /// (`use`, `exec`) and the account listing (`accounts`, `populate`).
 pub fn with_token<T>(
     session: &SsoSession,
-    (token, fresh): (String, bool),
+    (token, fresh): (Secret, bool),
     mut call: impl FnMut(&str) -> Result<std::result::Result<T, HttpError>>,
     may_log_in: impl FnOnce(&ApiError) -> Result<()>,
     log_in: impl FnOnce() -> Result<token::Token>,
 ) -> Result<std::result::Result<T, HttpError>> {
-    match call(&token)? {
+    match call(token.expose())? {
         Err(HttpError::Api(e)) if e.status == 401 && !fresh => {
             may_log_in(&e)?;
             crate::output::note(&format!(
@@ -377,7 +378,7 @@ pub fn with_token<T>(
                 describe(session),
                 printable(&e.to_string())
             ));
-            call(&log_in()?.access_token)
+            call(log_in()?.access_token.expose())
         }
         answer => Ok(answer),
     }
@@ -514,7 +515,7 @@ mod tests {
             access_token.into(),
             at,
             "c",
-            "s",
+            &"s".into(),
             at,
             None,
             Default::default(),

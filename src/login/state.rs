@@ -150,9 +150,9 @@ mod tests {
             access.into(),
             NOW + left,
             "CID",
-            "CS",
+            &"CS".into(),
             NOW + Duration::days(90),
-            refreshable.then(|| "RT".to_owned()),
+            refreshable.then(|| "RT".into()),
             Default::default(),
         );
         parse_file(f, std::path::Path::new("t.json")).unwrap()
@@ -183,8 +183,8 @@ mod tests {
 
     fn used(r: Result<Next>) -> String {
         match r {
-            Ok(Next::Use(t)) => t.access_token,
-            Ok(Next::Renewed(t)) => format!("RENEWED {}", t.access_token),
+            Ok(Next::Use(t)) => t.access_token.into_exposed(),
+            Ok(Next::Renewed(t)) => format!("RENEWED {}", t.access_token.expose()),
             Ok(Next::Login) => "LOGIN".into(),
             Err(e) => format!("ERROR {}", e.message),
         }
