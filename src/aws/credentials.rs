@@ -35,6 +35,15 @@ pub fn format_timestamp(t: OffsetDateTime) -> String {
 }
 
 impl Credentials {
+    /// Whether these have more than [`super::REFRESH_WINDOW`] left at `now`:
+    /// what a cache reuses and a credential source hands out, so that an SDK
+    /// does not fetch again on every request.
+    pub fn fresh_at(&self, now: OffsetDateTime) -> bool {
+        self.expiration
+            .checked_sub(super::REFRESH_WINDOW)
+            .is_some_and(|t| t > now)
+    }
+
     /// `Expiration` as RFC 3339 with `Z` (botocore needs a zone).
     pub fn expiration_text(&self) -> String {
         format_timestamp(self.expiration)

@@ -15,13 +15,6 @@ pub const API_VERSION: &str = "2011-06-15";
 /// The signing name of STS.
 pub const SIGNING_NAME: &str = "sts";
 const WHAT: &str = "AssumeRole";
-/// The longest session AssumeRole grants when the source credentials are
-/// themselves a role session (role chaining, docs/sts-sigv4.md#role-chaining), as IAM Identity
-/// Center role credentials are: a larger `DurationSeconds` is a
-/// `ValidationError`, so callers cap it (or leave it out) for such sources.
-pub const CHAINED_MAX_DURATION: u32 = 3600;
-/// The shortest `DurationSeconds` STS takes (botocore checks it locally).
-pub const MIN_DURATION: u32 = 900;
 /// The longest ARN IAM allows (the model's `arnType`).
 const MAX_ARN_LEN: usize = 2048;
 /// An identifier, request id or source identity longer than this is not one.

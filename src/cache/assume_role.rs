@@ -12,11 +12,7 @@ use crate::error::Result;
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use time::{Duration, OffsetDateTime};
-
-/// Cached credentials are reused only while more than this remains
-/// (botocore: 20 minutes left reused, 14 refetched).
-pub const REUSE_MARGIN: Duration = Duration::minutes(15);
+use time::OffsetDateTime;
 
 /// The cache key of an AssumeRole call (docs/caches.md#assume-role-cache): `RoleArn` and whichever of
 /// `ExternalId`, `SerialNumber`, `DurationSeconds` (an integer) are set,
@@ -102,11 +98,7 @@ pub fn load(home: &Path, key: &str) -> Option<Credentials> {
 
 /// Cached credentials with more than 15 minutes left at `now`.
 pub fn load_fresh(home: &Path, key: &str, now: OffsetDateTime) -> Option<Credentials> {
-    load(home, key).filter(|c| {
-        c.expiration
-            .checked_sub(REUSE_MARGIN)
-            .is_some_and(|t| t > now)
-    })
+    load(home, key).filter(|c| c.fresh_at(now))
 }
 
 #[derive(Serialize)]
@@ -195,6 +187,7 @@ pub fn save(home: &Path, key: &str, out: &AssumeRoleOutput) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::Duration;
     use time::macros::datetime;
 
     const ROLE: &str = "arn:aws:iam::123456789012:role/demo";

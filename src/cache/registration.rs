@@ -12,10 +12,7 @@ use crate::fs::write_atomic;
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use time::{Duration, OffsetDateTime};
-
-/// A registration is reused only while more than this remains (docs/caches.md#registration-cache).
-pub const REUSE_MARGIN: Duration = Duration::minutes(15);
+use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
@@ -107,7 +104,7 @@ pub fn load_reusable_for(
         return None;
     };
     let expires_at = parse_timestamp(&f.expires_at)?;
-    if Kind::of(&f) != kind || expires_at - now <= REUSE_MARGIN {
+    if Kind::of(&f) != kind || expires_at - now <= crate::aws::REFRESH_WINDOW {
         return None;
     }
     Some(Registration {
@@ -163,6 +160,7 @@ fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::Duration;
 
     #[test]
     fn debug_never_shows_the_client_secret() {

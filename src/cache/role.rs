@@ -11,10 +11,7 @@ use crate::fs::write_atomic;
 use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use time::{Duration, OffsetDateTime};
-
-/// Cached credentials are reused only while more than this remains (the CLI's rule).
-pub const REUSE_MARGIN: Duration = Duration::minutes(15);
+use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RoleFile {
@@ -76,7 +73,7 @@ pub fn load_fresh(
     profile: &ResolvedProfile,
     now: OffsetDateTime,
 ) -> Option<Credentials> {
-    load(home, profile).filter(|c| c.expiration - now > REUSE_MARGIN)
+    load(home, profile).filter(|c| c.fresh_at(now))
 }
 
 pub fn render(profile: &ResolvedProfile, c: &Credentials) -> String {
@@ -113,6 +110,7 @@ pub fn scan_sso(home: &Path) -> Vec<PathBuf> {
 mod tests {
     use super::*;
     use crate::config::{ConfiguredEndpoints, SsoSession};
+    use time::Duration;
 
     fn profile(session: Option<&str>) -> ResolvedProfile {
         ResolvedProfile {

@@ -11,7 +11,9 @@ mod login_target;
 mod parse;
 mod resolve;
 
-pub use resolve::{ChainedProfile, Profile, RoleSource, StaticKeys, chain_text};
+pub use resolve::{
+    CHAINED_MAX_DURATION, ChainedProfile, Profile, RoleSource, StaticKeys, chain_text,
+};
 
 use crate::env::{self, Env};
 use crate::error::{Error, Result};

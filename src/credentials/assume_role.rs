@@ -11,7 +11,7 @@ use super::plan::{Finding, Role, Run, Step};
 use crate::aws::http::HttpError;
 use crate::aws::sts::{AssumeRoleOutput, AssumeRoleRequest, Sts};
 use crate::cache::{self, assume_role};
-use crate::config::{ChainedProfile, ConfiguredEndpoints, RoleSource};
+use crate::config::{CHAINED_MAX_DURATION, ChainedProfile, ConfiguredEndpoints, RoleSource};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::login::interaction::Refusal;
@@ -351,7 +351,7 @@ fn sts_error(c: &RoleStep, url: &str, region: &str, e: HttpError) -> Error {
         ),
         "ExpiredToken" | "InvalidClientTokenId" | "SignatureDoesNotMatch" => refused_source(),
         "ValidationError" if a.message.contains("DurationSeconds") => format!(
-            "lower duration_seconds in profile \"{}\" (at most 3600 for role chaining, and at most the role's maximum session duration), or remove it",
+            "lower duration_seconds in profile \"{}\" (at most {CHAINED_MAX_DURATION} for role chaining, and at most the role's maximum session duration), or remove it",
             printable(&c.name)
         ),
         "RegionDisabledException" => format!(

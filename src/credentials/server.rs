@@ -47,9 +47,6 @@ pub const IO_TIMEOUT: Duration = Duration::from_secs(5);
 const REQUEST_STACK: usize = 256 * 1024;
 /// The path credentials are served on.
 pub const PATH: &str = "/ssoenv/credentials";
-/// Cached credentials are served while they have more than this left
-/// (botocore's advisory refresh window, docs/credential-process.md#refresh-windows).
-const FRESH_FOR: time::Duration = time::Duration::minutes(15);
 
 /// Where the credentials come from: a cache in memory, else
 /// [`Plan::credentials`] (role or assume-role cache file, refresh,
@@ -147,7 +144,7 @@ impl Source {
 }
 
 fn fresh(c: &Credentials, now: OffsetDateTime) -> bool {
-    c.expiration - now > FRESH_FOR
+    c.fresh_at(now)
 }
 
 /// A running server. It stops when the process exits (it lives as long as

@@ -32,10 +32,6 @@ use time::{Duration, OffsetDateTime};
 /// The longest lifetime accepted for anything the service issues (its home is `aws`).
 pub use crate::aws::MAX_LIFETIME;
 
-/// Refresh an sso-session token when less than this remains (botocore's
-/// advisory window, docs/caches.md#token-refresh).
-pub const REFRESH_WINDOW: Duration = Duration::minutes(15);
-
 /// The message AWS users know (botocore UnauthorizedSSOTokenError), with our command.
 pub const EXPIRED_MESSAGE: &str =
     "The SSO session associated with this profile has expired or is otherwise invalid.";

@@ -2,7 +2,8 @@
 //! now), and what to do about it: `ensure_token`, `status`, `status --check`
 //! and the session lists all read the same [`TokenState`].
 
-use super::{REFRESH_WINDOW, RefreshError, describe};
+use super::{RefreshError, describe};
+use crate::aws::REFRESH_WINDOW;
 use crate::cache::token::Token;
 use crate::config::SsoSession;
 use crate::error::Result;
