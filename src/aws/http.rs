@@ -11,10 +11,7 @@ use std::time::{Duration, Instant};
 
 // The wire format's half (errors, decoding, checks) lives in `wire.rs`; its names stay
 // reachable here, where every client imports them with the transport.
-pub use super::wire::{
-    ApiError, MAX_ERROR_TEXT, MAX_VALUE_LEN, cap_server_text, check_credential, check_text, decode,
-    invalid, parse_api_error, parse_xml_error,
-};
+pub use super::wire::{ApiError, check_credential, check_text, decode, invalid, parse_api_error};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The whole operation, every attempt and backoff included, ends within this

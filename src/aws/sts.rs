@@ -5,9 +5,9 @@
 //! XML error code (`AccessDenied`, `ExpiredToken`, `ValidationError`, …),
 //! parsed by the HTTP layer, which also retries 5xx and throttling.
 
-use crate::aws::MAX_LIFETIME;
 use crate::aws::credentials::Credentials;
 use crate::aws::http::{Body, Http, HttpError, Method, Request, check_credential, invalid};
+use crate::aws::implausible_expiration;
 use crate::aws::sigv4::{SigV4, SigningCredentials};
 use time::OffsetDateTime;
 
@@ -198,12 +198,9 @@ fn expiration(value: &str, now: OffsetDateTime) -> Result<OffsetDateTime, String
     }
     let t = OffsetDateTime::parse(value.trim(), &time::format_description::well_known::Rfc3339)
         .map_err(|_| "Expiration is not an ISO 8601 timestamp with a zone".to_owned())?;
-    if t < time::macros::datetime!(2000-01-01 0:00 UTC) {
-        return Err("Expiration is before the year 2000".into());
-    }
-    match now.checked_add(MAX_LIFETIME) {
-        Some(limit) if t > limit => Err("Expiration is more than 10 years ahead".into()),
-        _ => Ok(t),
+    match implausible_expiration(t, now) {
+        Some(why) => Err(format!("Expiration {why}")),
+        None => Ok(t),
     }
 }
 

@@ -15,7 +15,7 @@ use crate::config::{CHAINED_MAX_DURATION, ChainedProfile, ConfiguredEndpoints, R
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::login::interaction::Refusal;
-use crate::login::{Interaction, LoginOptions, MAX_LIFETIME, unreachable_error};
+use crate::login::{Interaction, LoginOptions, unreachable_error};
 use crate::text::printable;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
@@ -195,10 +195,7 @@ impl Step for RoleStep {
             .cause("this machine's clock is probably wrong (clock skew)")
             .hint("synchronize the clock (for example `sudo timedatectl set-ntp true`) and try again"));
         }
-        if now
-            .checked_add(MAX_LIFETIME)
-            .is_some_and(|limit| exp > limit)
-        {
+        if crate::aws::too_far_ahead(exp, now) {
             return Err(Error::runtime(format!(
                 "could not assume role {} (profile \"{}\")",
                 printable(&self.role_arn),

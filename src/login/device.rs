@@ -4,7 +4,7 @@
 //! AWS CLI stores it. The answers that end a poll are one table,
 //! [`POLL_ERRORS`].
 
-use super::{Ctx, LoginOptions, MAX_LIFETIME, Subject, describe, expiry_after, unreachable_error};
+use super::{Ctx, LoginOptions, Subject, describe, expiry_after, unreachable_error};
 use crate::aws::endpoint::Endpoints;
 use crate::aws::http::{ApiError, HttpError};
 use crate::aws::oidc::Oidc;
@@ -236,7 +236,7 @@ pub(super) fn checked_registration(
     let url = format!("{}/client/register", oidc.base);
     let expires_at = OffsetDateTime::from_unix_timestamp(at)
         .ok()
-        .filter(|t| *t > now && now.checked_add(MAX_LIFETIME).is_some_and(|l| *t <= l))
+        .filter(|t| *t > now && !crate::aws::too_far_ahead(*t, now))
         .ok_or_else(|| {
             crate::aws::http::invalid(
                 "RegisterClient",

@@ -29,8 +29,7 @@ use std::path::PathBuf;
 use std::sync::OnceLock;
 use time::{Duration, OffsetDateTime};
 
-/// The longest lifetime accepted for anything the service issues (its home is `aws`).
-pub use crate::aws::MAX_LIFETIME;
+use crate::aws::MAX_LIFETIME;
 
 /// The message AWS users know (botocore UnauthorizedSSOTokenError), with our command.
 pub const EXPIRED_MESSAGE: &str =

@@ -11,7 +11,7 @@
 //! - The wait is bounded: [`TIMEOUT_VAR`] seconds, 600 by default (the CLI's
 //!   overall limit too).
 
-pub use super::callback::{Answer, CALLBACK_PATH, Callback, TimedOut};
+pub use super::callback::{Answer, Callback};
 use super::device::{self, EXPIRED_AUTHORIZATION, EXPIRED_AUTHORIZATION_HINT};
 use super::{Ctx, Subject, describe, unreachable_error};
 use crate::aws::endpoint::Endpoints;
