@@ -1,5 +1,6 @@
 //! The command line, as clap derive types. Doc comments are the help text.
 
+use crate::aws::signin::{MAX_SESSION_DURATION, MIN_SESSION_DURATION};
 use clap::{Args, Parser, Subcommand};
 use std::ffi::OsString;
 
@@ -806,7 +807,7 @@ fn parse_console_duration(s: &str) -> Result<u32, String> {
         .and_then(|n| n.checked_mul(scale))
         .filter(|_| !digits.is_empty());
     match secs {
-        Some(n) if (900..=43_200).contains(&n) => Ok(n),
+        Some(n) if (MIN_SESSION_DURATION..=MAX_SESSION_DURATION).contains(&n) => Ok(n),
         Some(_) => Err(format!(
             "{s} is outside 15m to 12h, the console session lengths AWS accepts"
         )),

@@ -5,6 +5,7 @@
 
 /// From the bottom up: each module may use those before it, never those after.
 pub(crate) const LAYERS: &[&str] = &[
+    "secret",
     "text",
     "error",
     "env",

@@ -24,6 +24,7 @@ pub mod loopback;
 pub mod output;
 pub mod percent;
 pub mod prompt;
+pub mod secret;
 pub mod shell;
 pub mod text;
 pub mod tty;

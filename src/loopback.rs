@@ -104,6 +104,7 @@ impl Admission {
     }
 
     /// (pending, promoted) connections now.
+    #[cfg(test)]
     pub fn counts(&self) -> (usize, usize) {
         let t = self.table();
         (t.pending.len(), t.promoted)

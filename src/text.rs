@@ -84,20 +84,6 @@ pub fn printable(s: &str) -> Cow<'_, str> {
     Cow::Owned(out)
 }
 
-/// Like `printable`, but keeps line breaks (for multi-line messages whose
-/// structure is ours; each line's content is still escaped).
-pub fn printable_lines(s: &str) -> Cow<'_, str> {
-    if !s.chars().any(|c| c != '\n' && needs_escape(c)) {
-        return Cow::Borrowed(s);
-    }
-    Cow::Owned(
-        s.split('\n')
-            .map(|l| printable(l).into_owned())
-            .collect::<Vec<_>>()
-            .join("\n"),
-    )
-}
-
 /// Serialized JSON as it goes to a terminal: every character `printable`
 /// would escape (but C0, which serde_json already escapes) is written as a JSON `\uXXXX` escape instead (a surrogate
 /// pair above U+FFFF). serde_json escapes only U+0000–U+001F and leaves DEL,
@@ -177,11 +163,6 @@ mod tests {
             assert_eq!(shown, format!("a\\u{{{:x}}}b", c as u32));
             assert!(!shown.chars().any(needs_escape), "{shown}");
         }
-        assert_eq!(
-            printable_lines("x\u{2066}y\nz"),
-            "x\\u{2066}y\nz",
-            "printable_lines too"
-        );
     }
 
     #[test]
@@ -218,11 +199,5 @@ mod tests {
             serde_json::from_str::<serde_json::Value>(&shown).unwrap(),
             v
         );
-    }
-
-    #[test]
-    fn printable_lines_keeps_newlines_but_escapes_the_rest() {
-        assert_eq!(printable_lines("a\nb\x1b[1m"), "a\nb\\e[1m");
-        assert_eq!(printable_lines("a\nb"), "a\nb");
     }
 }

@@ -5,15 +5,18 @@
 //! level on purpose: the caches, `use`, `exec` and a future credential server
 //! all share this one type.
 
+use crate::secret::Secret;
 use serde::Serialize;
 use time::OffsetDateTime;
 
-/// Temporary credentials for one role.
+/// Temporary credentials for one role. `Debug` shows the access key id and
+/// the expiration, never the secret key or the session token (as
+/// aws-config's `Credentials`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Credentials {
     pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
+    pub secret_access_key: Secret,
+    pub session_token: Secret,
     pub expiration: OffsetDateTime,
 }
 
@@ -32,6 +35,15 @@ pub fn format_timestamp(t: OffsetDateTime) -> String {
 }
 
 impl Credentials {
+    /// Whether these have more than [`super::REFRESH_WINDOW`] left at `now`:
+    /// what a cache reuses and a credential source hands out, so that an SDK
+    /// does not fetch again on every request.
+    pub fn fresh_at(&self, now: OffsetDateTime) -> bool {
+        self.expiration
+            .checked_sub(super::REFRESH_WINDOW)
+            .is_some_and(|t| t > now)
+    }
+
     /// `Expiration` as RFC 3339 with `Z` (botocore needs a zone).
     pub fn expiration_text(&self) -> String {
         format_timestamp(self.expiration)
@@ -52,8 +64,8 @@ impl Credentials {
         serde_json::to_string(&Out {
             version: 1,
             access_key_id: &self.access_key_id,
-            secret_access_key: &self.secret_access_key,
-            session_token: &self.session_token,
+            secret_access_key: self.secret_access_key.expose(),
+            session_token: self.session_token.expose(),
             expiration: self.expiration_text(),
         })
         .expect("plain data serializes")
@@ -72,8 +84,8 @@ impl Credentials {
         }
         serde_json::to_string(&Out {
             access_key_id: &self.access_key_id,
-            secret_access_key: &self.secret_access_key,
-            token: &self.session_token,
+            secret_access_key: self.secret_access_key.expose(),
+            token: self.session_token.expose(),
             expiration: self.expiration_text(),
         })
         .expect("plain data serializes")
@@ -114,10 +126,20 @@ mod tests {
         let c = creds();
         let p: serde_json::Value = serde_json::from_str(&c.credential_process_json()).unwrap();
         assert_eq!(p["Version"], serde_json::json!(1));
-        assert_eq!(p["SecretAccessKey"], c.secret_access_key.as_str());
+        assert_eq!(p["SecretAccessKey"], c.secret_access_key.expose());
         let k: serde_json::Value = serde_json::from_str(&c.container_json()).unwrap();
-        assert_eq!(k["Token"], c.session_token.as_str());
+        assert_eq!(k["Token"], c.session_token.expose());
         assert!(k.get("SessionToken").is_none() && k.get("Version").is_none());
+    }
+
+    #[test]
+    fn debug_shows_the_key_id_and_never_the_secrets() {
+        let shown = format!("{:?} {:#?}", creds(), creds());
+        assert!(shown.contains("ASIAEXAMPLE"), "{shown}");
+        assert!(
+            !shown.contains("se/cr") && !shown.contains("TOKEN"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -11,10 +11,7 @@ use std::time::{Duration, Instant};
 
 // The wire format's half (errors, decoding, checks) lives in `wire.rs`; its names stay
 // reachable here, where every client imports them with the transport.
-pub use super::wire::{
-    ApiError, MAX_ERROR_TEXT, MAX_VALUE_LEN, cap_server_text, check_credential, check_text, decode,
-    invalid, parse_api_error, parse_xml_error,
-};
+pub use super::wire::{ApiError, check_credential, check_text, decode, invalid, parse_api_error};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The whole operation, every attempt and backoff included, ends within this
@@ -105,11 +102,23 @@ impl Method {
 
 /// A request body: JSON (the Identity Center APIs) or an HTML form
 /// (`application/x-www-form-urlencoded`, the AWS query protocol of STS).
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// Bodies carry client secrets, tokens and codes: `Debug` shows only their
+/// kind and length.
+#[derive(Clone, PartialEq, Eq)]
 pub enum Body {
     Empty,
     Json(String),
     Form(String),
+}
+
+impl std::fmt::Debug for Body {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Body::Empty => f.write_str("Empty"),
+            Body::Json(b) => write!(f, "Json({} bytes {})", b.len(), crate::secret::REDACTED),
+            Body::Form(b) => write!(f, "Form({} bytes {})", b.len(), crate::secret::REDACTED),
+        }
+    }
 }
 
 impl Body {
@@ -770,5 +779,22 @@ mod tests {
             matches!(&r, Err(HttpError::Transport(t)) if t.contains("no credentials")),
             "{r:?}"
         );
+    }
+}
+
+#[cfg(test)]
+mod body_tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_a_body_shows_its_kind_and_length_only() {
+        let json = Body::json(&serde_json::json!({"clientSecret": "CLIENT-SECRET"}));
+        let form = Body::form([("Session", "SECRET-SESSION")]);
+        let shown = format!("{json:?} {form:?} {:?}", Body::Empty);
+        assert!(
+            !shown.contains("CLIENT-SECRET") && !shown.contains("SECRET-SESSION"),
+            "{shown}"
+        );
+        assert!(shown.starts_with("Json(32 bytes"), "{shown}");
     }
 }

@@ -16,3 +16,31 @@ pub mod wire;
 /// credentials, client registrations): 10 years. Anything later is a bogus
 /// answer, not a reason to trust a cache file until year 9999.
 pub const MAX_LIFETIME: time::Duration = time::Duration::days(3653);
+
+/// Whether `t`, an expiry a service sent, lies more than [`MAX_LIFETIME`] after `now`.
+pub fn too_far_ahead(t: time::OffsetDateTime, now: time::OffsetDateTime) -> bool {
+    now.checked_add(MAX_LIFETIME).is_some_and(|limit| t > limit)
+}
+
+/// Why `t`, an expiration a service sent, cannot be meant (before 2000, or
+/// [`too_far_ahead`]), in words that follow the field's name; `None` when it can.
+pub fn implausible_expiration(
+    t: time::OffsetDateTime,
+    now: time::OffsetDateTime,
+) -> Option<&'static str> {
+    if t < time::macros::datetime!(2000-01-01 0:00 UTC) {
+        Some("is before the year 2000")
+    } else if too_far_ahead(t, now) {
+        Some("is more than 10 years ahead")
+    } else {
+        None
+    }
+}
+
+/// With less than this left, AWS tools renew what they hold, and so does
+/// ssoenv: credentials (botocore's advisory refresh,
+/// docs/credential-process.md#refresh-windows; the role and assume-role
+/// caches reuse only what has more left, docs/caches.md), an sso-session
+/// token (refreshed, docs/caches.md#token-refresh) and a client
+/// registration (registered again, docs/caches.md#registration-cache).
+pub const REFRESH_WINDOW: time::Duration = time::Duration::minutes(15);

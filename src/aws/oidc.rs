@@ -5,6 +5,7 @@
 use crate::aws::http::{
     Body, Http, HttpError, Method, Request, check_credential, check_text, decode, invalid,
 };
+use crate::secret::Secret;
 use serde::Deserialize;
 use serde_json::json;
 
@@ -21,7 +22,7 @@ pub const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 #[serde(rename_all = "camelCase")]
 pub struct RegisterClientResponse {
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: Secret,
     /// Epoch seconds.
     pub client_secret_expires_at: i64,
 }
@@ -29,7 +30,7 @@ pub struct RegisterClientResponse {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct DeviceAuthorization {
-    pub device_code: String,
+    pub device_code: Secret,
     pub user_code: String,
     pub verification_uri: String,
     pub verification_uri_complete: String,
@@ -42,11 +43,11 @@ pub struct DeviceAuthorization {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct TokenResponse {
-    pub access_token: String,
+    pub access_token: Secret,
     /// Seconds.
     pub expires_in: i64,
     #[serde(default)]
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Secret>,
 }
 
 pub struct Oidc<'a> {
@@ -61,13 +62,13 @@ const MAX_URL: usize = 8 * 1024;
 impl RegisterClientResponse {
     fn validate(&self) -> Result<(), String> {
         check_credential("clientId", &self.client_id)?;
-        check_credential("clientSecret", &self.client_secret)
+        check_credential("clientSecret", self.client_secret.expose())
     }
 }
 
 impl DeviceAuthorization {
     fn validate(&self) -> Result<(), String> {
-        check_credential("deviceCode", &self.device_code)?;
+        check_credential("deviceCode", self.device_code.expose())?;
         check_text("userCode", &self.user_code, MAX_USER_CODE)?;
         check_text("verificationUri", &self.verification_uri, MAX_URL)?;
         check_text(
@@ -80,9 +81,9 @@ impl DeviceAuthorization {
 
 impl TokenResponse {
     fn validate(&self) -> Result<(), String> {
-        check_credential("accessToken", &self.access_token)?;
+        check_credential("accessToken", self.access_token.expose())?;
         if let Some(rt) = &self.refresh_token {
-            check_credential("refreshToken", rt)?;
+            check_credential("refreshToken", rt.expose())?;
         }
         Ok(())
     }
@@ -211,5 +212,40 @@ impl Oidc<'_> {
     ) -> Result<TokenResponse, HttpError> {
         let body = json!({"grantType": REFRESH_GRANT, "clientId": client_id, "clientSecret": client_secret, "refreshToken": refresh_token});
         self.call("/token", body, "CreateToken", TokenResponse::validate)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_never_shows_a_client_secret_token_or_device_code() {
+        let reg: RegisterClientResponse = serde_json::from_str(
+            r#"{"clientId": "CID", "clientSecret": "CLIENT-SECRET", "clientSecretExpiresAt": 1}"#,
+        )
+        .unwrap();
+        let auth: DeviceAuthorization = serde_json::from_str(
+            r#"{"deviceCode": "DEVICE-CODE", "userCode": "ABCD-EFGH", "verificationUri": "u", "verificationUriComplete": "u?c"}"#,
+        )
+        .unwrap();
+        let tok: TokenResponse = serde_json::from_str(
+            r#"{"accessToken": "ACCESS-TOKEN", "expiresIn": 28800, "refreshToken": "REFRESH-TOKEN"}"#,
+        )
+        .unwrap();
+        let shown = format!("{reg:?} {auth:?} {tok:?} {reg:#?} {tok:#?}");
+        for secret in [
+            "CLIENT-SECRET",
+            "DEVICE-CODE",
+            "ACCESS-TOKEN",
+            "REFRESH-TOKEN",
+        ] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        // What the person must see stays visible.
+        assert!(
+            shown.contains("CID") && shown.contains("ABCD-EFGH"),
+            "{shown}"
+        );
     }
 }

@@ -2,6 +2,7 @@
 //! ListAccountRoles and Logout, authenticated by `x-amz-sso_bearer_token`.
 
 use crate::aws::http::{Body, Http, HttpError, Method, Request, check_credential, decode, invalid};
+use crate::secret::Secret;
 use serde::Deserialize;
 
 pub const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
@@ -16,8 +17,8 @@ const MAX_PAGES: usize = 10_000;
 #[serde(rename_all = "camelCase")]
 pub struct RoleCredentials {
     pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
+    pub secret_access_key: Secret,
+    pub session_token: Secret,
     /// Epoch milliseconds (docs/portal.md#getrolecredentials).
     pub expiration: i64,
 }
@@ -76,8 +77,8 @@ impl Portal<'_> {
         )?;
         let rc = decode::<Out>(&body, WHAT, &url)?.role_credentials;
         check_credential("accessKeyId", &rc.access_key_id)
-            .and_then(|_| check_credential("secretAccessKey", &rc.secret_access_key))
-            .and_then(|_| check_credential("sessionToken", &rc.session_token))
+            .and_then(|_| check_credential("secretAccessKey", rc.secret_access_key.expose()))
+            .and_then(|_| check_credential("sessionToken", rc.session_token.expose()))
             .map_err(|why| invalid(WHAT, &url, why))?;
         Ok(rc)
     }
@@ -172,5 +173,24 @@ impl Portal<'_> {
                 signer: None,
             })
             .map(|_| ())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_of_role_credentials_shows_the_key_id_only() {
+        let rc: RoleCredentials = serde_json::from_str(
+            r#"{"accessKeyId": "ASIAEXAMPLE", "secretAccessKey": "SECRET-KEY", "sessionToken": "SESSION-TOKEN", "expiration": 1}"#,
+        )
+        .unwrap();
+        let shown = format!("{rc:?}");
+        assert!(shown.contains("ASIAEXAMPLE"), "{shown}");
+        assert!(
+            !shown.contains("SECRET-KEY") && !shown.contains("SESSION-TOKEN"),
+            "{shown}"
+        );
     }
 }

@@ -10,6 +10,7 @@ use crate::aws::credentials::Credentials;
 use crate::aws::http::{Body, Http, HttpError, Method, Request, check_credential, invalid};
 use crate::error::{Error, Result};
 use crate::percent;
+use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 
 /// The `SessionDuration` bounds the federation endpoint accepts, in seconds (docs/signin.md#session-duration-and-role-chaining).
@@ -180,8 +181,8 @@ pub fn session_json(creds: &Credentials) -> String {
     }
     serde_json::to_string(&Session {
         session_id: &creds.access_key_id,
-        session_key: &creds.secret_access_key,
-        session_token: &creds.session_token,
+        session_key: creds.secret_access_key.expose(),
+        session_token: creds.session_token.expose(),
     })
     .expect("plain data serializes")
 }
@@ -224,8 +225,8 @@ pub fn redact(text: &str, creds: &Credentials, token: Option<&str>) -> String {
     let mut secrets: Vec<String> = Vec::new();
     let session = session_json(creds);
     for s in [
-        creds.secret_access_key.as_str(),
-        creds.session_token.as_str(),
+        creds.secret_access_key.expose(),
+        creds.session_token.expose(),
         session.as_str(),
         token.unwrap_or(""),
     ] {
@@ -269,7 +270,7 @@ impl Federation<'_> {
         creds: &Credentials,
         chained: bool,
         duration: u32,
-    ) -> Result<String, HttpError> {
+    ) -> Result<Secret, HttpError> {
         #[derive(Deserialize)]
         struct Out {
             #[serde(rename = "SigninToken")]
@@ -310,7 +311,7 @@ impl Federation<'_> {
                 ),
             ));
         }
-        Ok(token)
+        Ok(Secret::new(token))
     }
 }
 
@@ -485,16 +486,16 @@ mod tests {
         let session = session_json(&c);
         let text = format!(
             "a {} b {} c {} d {} e {} f ASIAEXAMPLE",
-            c.secret_access_key,
-            percent::form(&c.session_token),
+            c.secret_access_key.expose(),
+            percent::form(c.session_token.expose()),
             percent::form(&session),
             "SIGNINTOKEN",
             session
         );
         let out = redact(&text, &c, Some("SIGNINTOKEN"));
         for s in [
-            c.secret_access_key.as_str(),
-            c.session_token.as_str(),
+            c.secret_access_key.expose(),
+            c.session_token.expose(),
             "SIGNINTOKEN",
             "se%2Fcr",
             "TOKEN%2B",

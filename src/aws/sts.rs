@@ -5,9 +5,9 @@
 //! XML error code (`AccessDenied`, `ExpiredToken`, `ValidationError`, …),
 //! parsed by the HTTP layer, which also retries 5xx and throttling.
 
-use crate::aws::MAX_LIFETIME;
 use crate::aws::credentials::Credentials;
 use crate::aws::http::{Body, Http, HttpError, Method, Request, check_credential, invalid};
+use crate::aws::implausible_expiration;
 use crate::aws::sigv4::{SigV4, SigningCredentials};
 use time::OffsetDateTime;
 
@@ -15,13 +15,6 @@ pub const API_VERSION: &str = "2011-06-15";
 /// The signing name of STS.
 pub const SIGNING_NAME: &str = "sts";
 const WHAT: &str = "AssumeRole";
-/// The longest session AssumeRole grants when the source credentials are
-/// themselves a role session (role chaining, docs/sts-sigv4.md#role-chaining), as IAM Identity
-/// Center role credentials are: a larger `DurationSeconds` is a
-/// `ValidationError`, so callers cap it (or leave it out) for such sources.
-pub const CHAINED_MAX_DURATION: u32 = 3600;
-/// The shortest `DurationSeconds` STS takes (botocore checks it locally).
-pub const MIN_DURATION: u32 = 900;
 /// The longest ARN IAM allows (the model's `arnType`).
 const MAX_ARN_LEN: usize = 2048;
 /// An identifier, request id or source identity longer than this is not one.
@@ -112,8 +105,8 @@ impl Sts<'_> {
         let signer = SigV4 {
             credentials: SigningCredentials {
                 access_key_id: &source.access_key_id,
-                secret_access_key: &source.secret_access_key,
-                session_token: Some(source.session_token.as_str()).filter(|t| !t.is_empty()),
+                secret_access_key: source.secret_access_key.expose(),
+                session_token: Some(source.session_token.expose()).filter(|t| !t.is_empty()),
             },
             region: self.region,
             service: SIGNING_NAME,
@@ -205,12 +198,9 @@ fn expiration(value: &str, now: OffsetDateTime) -> Result<OffsetDateTime, String
     }
     let t = OffsetDateTime::parse(value.trim(), &time::format_description::well_known::Rfc3339)
         .map_err(|_| "Expiration is not an ISO 8601 timestamp with a zone".to_owned())?;
-    if t < time::macros::datetime!(2000-01-01 0:00 UTC) {
-        return Err("Expiration is before the year 2000".into());
-    }
-    match now.checked_add(MAX_LIFETIME) {
-        Some(limit) if t > limit => Err("Expiration is more than 10 years ahead".into()),
-        _ => Ok(t),
+    match implausible_expiration(t, now) {
+        Some(why) => Err(format!("Expiration {why}")),
+        None => Ok(t),
     }
 }
 
@@ -281,8 +271,8 @@ fn parse_document(
     Ok(AssumeRoleOutput {
         credentials: Credentials {
             access_key_id,
-            secret_access_key,
-            session_token,
+            secret_access_key: secret_access_key.into(),
+            session_token: session_token.into(),
             expiration,
         },
         assumed_role_arn: arn.to_owned(),

@@ -9,13 +9,10 @@ use crate::aws::credentials::Credentials;
 use crate::aws::http::check_credential;
 use crate::aws::sts::{AssumeRoleOutput, AssumeRoleRequest};
 use crate::error::Result;
+use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use time::{Duration, OffsetDateTime};
-
-/// Cached credentials are reused only while more than this remains
-/// (botocore: 20 minutes left reused, 14 refetched).
-pub const REUSE_MARGIN: Duration = Duration::minutes(15);
+use time::OffsetDateTime;
 
 /// The cache key of an AssumeRole call (docs/caches.md#assume-role-cache): `RoleArn` and whichever of
 /// `ExternalId`, `SerialNumber`, `DurationSeconds` (an integer) are set,
@@ -58,8 +55,8 @@ struct StoredFile {
 #[serde(rename_all = "PascalCase")]
 struct StoredCredentials {
     access_key_id: String,
-    secret_access_key: String,
-    session_token: String,
+    secret_access_key: Secret,
+    session_token: Secret,
     expiration: String,
 }
 
@@ -75,8 +72,8 @@ pub fn load(home: &Path, key: &str) -> Option<Credentials> {
     };
     let c = f.credentials;
     let valid = check_credential("AccessKeyId", &c.access_key_id)
-        .and_then(|_| check_credential("SecretAccessKey", &c.secret_access_key))
-        .and_then(|_| check_credential("SessionToken", &c.session_token));
+        .and_then(|_| check_credential("SecretAccessKey", c.secret_access_key.expose()))
+        .and_then(|_| check_credential("SessionToken", c.session_token.expose()));
     let expiration = parse_timestamp(&c.expiration);
     if let Err(why) = &valid {
         super::warn_once(&format!(
@@ -101,11 +98,7 @@ pub fn load(home: &Path, key: &str) -> Option<Credentials> {
 
 /// Cached credentials with more than 15 minutes left at `now`.
 pub fn load_fresh(home: &Path, key: &str, now: OffsetDateTime) -> Option<Credentials> {
-    load(home, key).filter(|c| {
-        c.expiration
-            .checked_sub(REUSE_MARGIN)
-            .is_some_and(|t| t > now)
-    })
+    load(home, key).filter(|c| c.fresh_at(now))
 }
 
 #[derive(Serialize)]
@@ -165,8 +158,8 @@ pub fn render(out: &AssumeRoleOutput) -> String {
     let file = File {
         credentials: FileCredentials {
             access_key_id: &c.access_key_id,
-            secret_access_key: &c.secret_access_key,
-            session_token: &c.session_token,
+            secret_access_key: c.secret_access_key.expose(),
+            session_token: c.session_token.expose(),
             expiration: format_expiration(c.expiration),
             account_id: out.account_id(),
         },
@@ -194,6 +187,7 @@ pub fn save(home: &Path, key: &str, out: &AssumeRoleOutput) -> Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::Duration;
     use time::macros::datetime;
 
     const ROLE: &str = "arn:aws:iam::123456789012:role/demo";
@@ -463,8 +457,11 @@ print(c["access_key"], c["token"], c["account_id"], c["expiry_time"])
             .issued_credentials(&out.credentials.access_key_id)
             .unwrap();
         assert!(issued.chained);
-        assert_eq!(issued.secret_access_key, out.credentials.secret_access_key);
-        assert_eq!(issued.session_token, out.credentials.session_token);
+        assert_eq!(
+            issued.secret_access_key,
+            out.credentials.secret_access_key.expose()
+        );
+        assert_eq!(issued.session_token, out.credentials.session_token.expose());
         let last = emu.last_assume_role().unwrap();
         assert_eq!(last.source_access_key_id, source.access_key_id);
         assert_eq!(last.external_id.as_deref(), Some("ext-123"));

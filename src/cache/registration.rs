@@ -9,18 +9,16 @@ use super::{
 use crate::config::SsoSession;
 use crate::error::Result;
 use crate::fs::write_atomic;
+use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use time::{Duration, OffsetDateTime};
-
-/// A registration is reused only while more than this remains (docs/caches.md#registration-cache).
-pub const REUSE_MARGIN: Duration = Duration::minutes(15);
+use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
 pub struct RegistrationFile {
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: Secret,
     pub expires_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub scopes: Option<Vec<String>>,
@@ -31,7 +29,7 @@ pub struct RegistrationFile {
 #[derive(Debug, Clone)]
 pub struct Registration {
     pub client_id: String,
-    pub client_secret: String,
+    pub client_secret: Secret,
     pub expires_at: OffsetDateTime,
 }
 
@@ -106,7 +104,7 @@ pub fn load_reusable_for(
         return None;
     };
     let expires_at = parse_timestamp(&f.expires_at)?;
-    if Kind::of(&f) != kind || expires_at - now <= REUSE_MARGIN {
+    if Kind::of(&f) != kind || expires_at - now <= crate::aws::REFRESH_WINDOW {
         return None;
     }
     Some(Registration {
@@ -162,6 +160,23 @@ fn write(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use time::Duration;
+
+    #[test]
+    fn debug_never_shows_the_client_secret() {
+        let f: RegistrationFile = serde_json::from_str(
+            r#"{"clientId": "CID", "clientSecret": "CLIENT-SECRET", "expiresAt": "2030-01-01T00:00:00Z"}"#,
+        )
+        .unwrap();
+        let reg = Registration {
+            client_id: "CID".into(),
+            client_secret: "CLIENT-SECRET".into(),
+            expires_at: parse_timestamp("2030-01-01T00:00:00Z").unwrap(),
+        };
+        let shown = format!("{f:?} {reg:?}");
+        assert!(shown.contains("CID"), "{shown}");
+        assert!(!shown.contains("CLIENT-SECRET"), "{shown}");
+    }
 
     #[test]
     fn key_matches_the_spec_vector() {

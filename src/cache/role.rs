@@ -8,12 +8,10 @@ use super::{
 use crate::config::ResolvedProfile;
 use crate::error::Result;
 use crate::fs::write_atomic;
+use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
-use time::{Duration, OffsetDateTime};
-
-/// Cached credentials are reused only while more than this remains (the CLI's rule).
-pub const REUSE_MARGIN: Duration = Duration::minutes(15);
+use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct RoleFile {
@@ -27,8 +25,8 @@ pub struct RoleFile {
 #[serde(rename_all = "PascalCase")]
 pub struct CredentialsFile {
     pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: String,
+    pub secret_access_key: Secret,
+    pub session_token: Secret,
     pub expiration: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub account_id: Option<String>,
@@ -75,7 +73,7 @@ pub fn load_fresh(
     profile: &ResolvedProfile,
     now: OffsetDateTime,
 ) -> Option<Credentials> {
-    load(home, profile).filter(|c| c.expiration - now > REUSE_MARGIN)
+    load(home, profile).filter(|c| c.fresh_at(now))
 }
 
 pub fn render(profile: &ResolvedProfile, c: &Credentials) -> String {
@@ -112,6 +110,7 @@ pub fn scan_sso(home: &Path) -> Vec<PathBuf> {
 mod tests {
     use super::*;
     use crate::config::{ConfiguredEndpoints, SsoSession};
+    use time::Duration;
 
     fn profile(session: Option<&str>) -> ResolvedProfile {
         ResolvedProfile {
@@ -127,6 +126,20 @@ mod tests {
             region: None,
             endpoints: ConfiguredEndpoints::default(),
         }
+    }
+
+    #[test]
+    fn debug_of_the_file_never_shows_the_secrets() {
+        let f: RoleFile = serde_json::from_str(
+            r#"{"ProviderType": "sso", "Credentials": {"AccessKeyId": "AK", "SecretAccessKey": "SECRET-KEY", "SessionToken": "SESSION-TOKEN", "Expiration": "2025-01-01T00:16:00Z"}}"#,
+        )
+        .unwrap();
+        let shown = format!("{f:?}");
+        assert!(shown.contains("AK"), "{shown}");
+        assert!(
+            !shown.contains("SECRET-KEY") && !shown.contains("SESSION-TOKEN"),
+            "{shown}"
+        );
     }
 
     #[test]

@@ -8,6 +8,7 @@ use super::{
 use crate::config::SsoSession;
 use crate::error::Result;
 use crate::fs::write_atomic;
+use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
@@ -22,17 +23,17 @@ pub struct TokenFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub region: Option<String>,
     #[serde(default)]
-    pub access_token: Option<String>,
+    pub access_token: Option<Secret>,
     #[serde(default)]
     pub expires_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<String>,
+    pub client_secret: Option<Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub registration_expires_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<String>,
+    pub refresh_token: Option<Secret>,
     #[serde(flatten)]
     pub extra: serde_json::Map<String, serde_json::Value>,
 }
@@ -40,7 +41,7 @@ pub struct TokenFile {
 /// A usable token read from the cache.
 #[derive(Debug, Clone)]
 pub struct Token {
-    pub access_token: String,
+    pub access_token: Secret,
     pub expires_at: OffsetDateTime,
     pub file: TokenFile,
 }
@@ -68,7 +69,7 @@ impl Token {
             .and_then(parse_timestamp)
             .is_some_and(|t| t > now);
         match (&f.refresh_token, &f.client_id, &f.client_secret) {
-            (Some(r), Some(id), Some(secret)) if reg_ok => Some((r, id, secret)),
+            (Some(r), Some(id), Some(secret)) if reg_ok => Some((r.expose(), id, secret.expose())),
             _ => None,
         }
     }
@@ -153,7 +154,7 @@ pub fn mark_rejected(
     let Read::Present(mut file) = read_json::<TokenFile>(&p, "SSO token cache file") else {
         return Ok(false);
     };
-    if file.access_token.as_deref() != Some(access_token) {
+    if file.access_token.as_ref().map(Secret::expose) != Some(access_token) {
         return Ok(false);
     }
     let expires_at = file
@@ -180,12 +181,12 @@ pub fn note_rejected(home: &Path, session: &SsoSession, access_token: &str, now:
 #[allow(clippy::too_many_arguments)]
 pub fn new_file(
     session: &SsoSession,
-    access_token: String,
+    access_token: Secret,
     expires_at: OffsetDateTime,
     client_id: &str,
-    client_secret: &str,
+    client_secret: &Secret,
     registration_expires_at: OffsetDateTime,
-    refresh_token: Option<String>,
+    refresh_token: Option<Secret>,
     extra: serde_json::Map<String, serde_json::Value>,
 ) -> TokenFile {
     TokenFile {
@@ -194,7 +195,7 @@ pub fn new_file(
         access_token: Some(access_token),
         expires_at: Some(format_timestamp(expires_at)),
         client_id: Some(client_id.to_owned()),
-        client_secret: Some(client_secret.to_owned()),
+        client_secret: Some(client_secret.clone()),
         registration_expires_at: Some(format_timestamp(registration_expires_at)),
         refresh_token,
         extra,
@@ -209,8 +210,8 @@ pub fn save_refreshed(
     home: &Path,
     session: &SsoSession,
     old: &Token,
-    access_token: String,
-    refresh_token: Option<String>,
+    access_token: Secret,
+    refresh_token: Option<Secret>,
     expires_at: Option<OffsetDateTime>,
 ) -> Result<Token> {
     let mut file = old.file.clone();
@@ -240,10 +241,10 @@ pub fn save_refreshed(
 pub fn save_new(
     home: &Path,
     session: &SsoSession,
-    access_token: String,
+    access_token: Secret,
     expires_at: OffsetDateTime,
     registration: &super::registration::Registration,
-    refresh_token: Option<String>,
+    refresh_token: Option<Secret>,
 ) -> Result<Token> {
     let file = new_file(
         session,
@@ -264,7 +265,7 @@ pub fn save_new(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Found {
     pub path: PathBuf,
-    pub access_token: String,
+    pub access_token: Secret,
     pub region: Option<String>,
     pub start_url: Option<String>,
 }
@@ -281,7 +282,7 @@ pub fn scan(home: &Path) -> Vec<Found> {
             };
             let text = |k: &str| v.get(k).and_then(|t| t.as_str()).map(str::to_owned);
             Some(Found {
-                access_token: text("accessToken")?,
+                access_token: text("accessToken")?.into(),
                 region: text("region"),
                 start_url: text("startUrl"),
                 path,
@@ -301,6 +302,26 @@ mod tests {
             region: "us-east-1".into(),
             scopes: None,
         }
+    }
+
+    #[test]
+    fn debug_never_shows_a_token_or_client_secret() {
+        let text = r#"{"startUrl": "u", "region": "r", "accessToken": "ACCESS-TOKEN", "expiresAt": "2025-01-01T12:00:00Z", "clientId": "CID", "clientSecret": "CLIENT-SECRET", "registrationExpiresAt": "2025-02-01T00:00:00Z", "refreshToken": "REFRESH-TOKEN"}"#;
+        let file: TokenFile = serde_json::from_str(text).unwrap();
+        let tok = parse_file(file.clone(), Path::new("x")).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let cache = sso_cache_dir(tmp.path());
+        std::fs::create_dir_all(&cache).unwrap();
+        std::fs::write(cache.join("a.json"), text).unwrap();
+        let found = scan(tmp.path());
+        assert_eq!(found.len(), 1);
+        let shown = format!("{file:?} {tok:?} {found:?} {tok:#?}");
+        for secret in ["ACCESS-TOKEN", "CLIENT-SECRET", "REFRESH-TOKEN"] {
+            assert!(!shown.contains(secret), "{secret} in {shown}");
+        }
+        assert!(shown.contains("CID"), "{shown}");
+        // The file itself still carries them, byte for byte.
+        assert_eq!(render(&file), text);
     }
 
     #[test]
@@ -324,7 +345,7 @@ mod tests {
             "AT".into(),
             t,
             "CID",
-            "CS",
+            &"CS".into(),
             r,
             Some("RT".into()),
             Default::default(),
@@ -338,7 +359,7 @@ mod tests {
             "AT".into(),
             t,
             "CID",
-            "CS",
+            &"CS".into(),
             r,
             None,
             Default::default(),
@@ -368,7 +389,7 @@ mod tests {
             "AT".into(),
             now + time::Duration::hours(8),
             "CID",
-            "CS",
+            &"CS".into(),
             now + time::Duration::days(90),
             Some("RT".into()),
             Default::default(),

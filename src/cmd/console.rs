@@ -155,7 +155,7 @@ pub fn sign_in(http: &Http, s: &SignIn) -> Result<String> {
         s.federation,
         s.issuer,
         s.destination,
-        &token,
+        token.expose(),
     ))
 }
 

@@ -36,7 +36,7 @@ pub fn run(args: LogoutArgs, env: &Env) -> Result<i32> {
             &ctx,
             &sso.region,
             &endpoints_cfg,
-            &tok.access_token,
+            tok.access_token.expose(),
             &login::describe(&sso),
         );
     }
@@ -160,7 +160,7 @@ fn logout_all(env: &Env) -> Result<i32> {
                 &ctx,
                 region,
                 &ConfiguredEndpoints::default(),
-                &found.access_token,
+                found.access_token.expose(),
                 what,
             );
         }

@@ -12,7 +12,9 @@ mod parse;
 mod resolve;
 mod scan;
 
-pub use resolve::{ChainedProfile, Profile, RoleSource, StaticKeys, chain_text};
+pub use resolve::{
+    CHAINED_MAX_DURATION, ChainedProfile, Profile, RoleSource, StaticKeys, chain_text,
+};
 
 use crate::env::{self, Env};
 use crate::error::{Error, Result};

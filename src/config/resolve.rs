@@ -14,6 +14,7 @@
 
 use super::{Config, ConfiguredEndpoints, Key, ResolvedProfile, Scope};
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 use crate::text::printable;
 
 /// A profile ssoenv can get credentials for. Built one at a time and
@@ -68,22 +69,13 @@ struct RoleSettings {
 }
 
 /// `aws_access_key_id`/`aws_secret_access_key` (and `aws_session_token`) of a
-/// profile in the config file. Debug never shows the secret.
-#[derive(Clone, PartialEq, Eq)]
+/// profile in the config file. Debug never shows the secrets.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StaticKeys {
     pub profile: String,
     pub access_key_id: String,
-    pub secret_access_key: String,
-    pub session_token: Option<String>,
-}
-
-impl std::fmt::Debug for StaticKeys {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("StaticKeys")
-            .field("profile", &self.profile)
-            .field("access_key_id", &self.access_key_id)
-            .finish_non_exhaustive()
-    }
+    pub secret_access_key: Secret,
+    pub session_token: Option<Secret>,
 }
 
 /// STS's limits on `DurationSeconds` (model constraint, docs/sts-sigv4.md#assumerole-request), and the cap
@@ -543,8 +535,8 @@ impl Config {
             (Some(id), Some(secret)) => Ok(Some(StaticKeys {
                 profile: name.to_owned(),
                 access_key_id: id.to_owned(),
-                secret_access_key: secret.to_owned(),
-                session_token: get(Key::AWS_SESSION_TOKEN)?.map(str::to_owned),
+                secret_access_key: Secret::from(secret),
+                session_token: get(Key::AWS_SESSION_TOKEN)?.map(Secret::from),
             })),
             (id, _) => Err(self
                 .error(

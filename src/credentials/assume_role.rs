@@ -11,11 +11,11 @@ use super::plan::{Finding, Role, Run, Step};
 use crate::aws::http::HttpError;
 use crate::aws::sts::{AssumeRoleOutput, AssumeRoleRequest, Sts};
 use crate::cache::{self, assume_role};
-use crate::config::{ChainedProfile, ConfiguredEndpoints, RoleSource};
+use crate::config::{CHAINED_MAX_DURATION, ChainedProfile, ConfiguredEndpoints, RoleSource};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::login::interaction::Refusal;
-use crate::login::{Interaction, LoginOptions, MAX_LIFETIME, unreachable_error};
+use crate::login::{Interaction, LoginOptions, unreachable_error};
 use crate::text::printable;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
@@ -195,10 +195,7 @@ impl Step for RoleStep {
             .cause("this machine's clock is probably wrong (clock skew)")
             .hint("synchronize the clock (for example `sudo timedatectl set-ntp true`) and try again"));
         }
-        if now
-            .checked_add(MAX_LIFETIME)
-            .is_some_and(|limit| exp > limit)
-        {
+        if crate::aws::too_far_ahead(exp, now) {
             return Err(Error::runtime(format!(
                 "could not assume role {} (profile \"{}\")",
                 printable(&self.role_arn),
@@ -351,7 +348,7 @@ fn sts_error(c: &RoleStep, url: &str, region: &str, e: HttpError) -> Error {
         ),
         "ExpiredToken" | "InvalidClientTokenId" | "SignatureDoesNotMatch" => refused_source(),
         "ValidationError" if a.message.contains("DurationSeconds") => format!(
-            "lower duration_seconds in profile \"{}\" (at most 3600 for role chaining, and at most the role's maximum session duration), or remove it",
+            "lower duration_seconds in profile \"{}\" (at most {CHAINED_MAX_DURATION} for role chaining, and at most the role's maximum session duration), or remove it",
             printable(&c.name)
         ),
         "RegionDisabledException" => format!(

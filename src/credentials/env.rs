@@ -63,8 +63,8 @@ pub fn session_changes(
             unset(env::AWS_PROFILE)
         },
         set(env::AWS_ACCESS_KEY_ID, &creds.access_key_id),
-        set(env::AWS_SECRET_ACCESS_KEY, &creds.secret_access_key),
-        set(env::AWS_SESSION_TOKEN, &creds.session_token),
+        set(env::AWS_SECRET_ACCESS_KEY, creds.secret_access_key.expose()),
+        set(env::AWS_SESSION_TOKEN, creds.session_token.expose()),
         unset(env::AWS_SECURITY_TOKEN),
         set(
             env::AWS_CREDENTIAL_EXPIRATION,

@@ -15,4 +15,4 @@ mod sso;
 mod static_keys;
 
 pub use crate::aws::credentials::Credentials;
-pub use plan::{Description, Finding, Plan};
+pub use plan::Plan;

@@ -27,6 +27,7 @@ use crate::error::{Error, Result};
 use crate::login::interaction::{Interaction, Refusal};
 use crate::login::{Ctx, LoginOptions};
 use crate::loopback::{self, Admission, HeadError, Request, Slot};
+use crate::secret::Secret;
 use std::net::{Ipv4Addr, SocketAddr, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -46,9 +47,6 @@ pub const IO_TIMEOUT: Duration = Duration::from_secs(5);
 const REQUEST_STACK: usize = 256 * 1024;
 /// The path credentials are served on.
 pub const PATH: &str = "/ssoenv/credentials";
-/// Cached credentials are served while they have more than this left
-/// (botocore's advisory refresh window, docs/credential-process.md#refresh-windows).
-const FRESH_FOR: time::Duration = time::Duration::minutes(15);
 
 /// Where the credentials come from: a cache in memory, else
 /// [`Plan::credentials`] (role or assume-role cache file, refresh,
@@ -146,14 +144,14 @@ impl Source {
 }
 
 fn fresh(c: &Credentials, now: OffsetDateTime) -> bool {
-    c.expiration - now > FRESH_FOR
+    c.fresh_at(now)
 }
 
 /// A running server. It stops when the process exits (it lives as long as
 /// the `exec` that started it).
 pub struct Server {
     addr: SocketAddr,
-    token: String,
+    token: Secret,
 }
 
 impl Server {
@@ -184,26 +182,29 @@ impl Server {
         format!("http://127.0.0.1:{}{PATH}", self.addr.port())
     }
 
-    /// AWS_CONTAINER_AUTHORIZATION_TOKEN: sent verbatim as `Authorization`.
+    /// AWS_CONTAINER_AUTHORIZATION_TOKEN: sent verbatim as `Authorization`
+    /// (the value itself, for the child's environment).
     pub fn token(&self) -> &str {
-        &self.token
+        self.token.expose()
     }
 }
 
 struct Shared {
     source: Source,
-    token: String,
+    token: Secret,
     admission: Arc<Admission>,
 }
 
 /// 256 bits from the operating system's generator, as 64 hex digits (no
 /// `\r`/`\n`, which botocore refuses in a header value, docs/credential-process.md#container-endpoint).
-fn random_token() -> Result<String> {
+fn random_token() -> Result<Secret> {
     let mut bytes = [0u8; 32];
     getrandom::getrandom(&mut bytes).map_err(|e| {
         Error::runtime("could not get random bytes for the credential server's token").cause(e)
     })?;
-    Ok(bytes.iter().map(|b| format!("{b:02x}")).collect())
+    Ok(Secret::new(
+        bytes.iter().map(|b| format!("{b:02x}")).collect::<String>(),
+    ))
 }
 
 fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
@@ -271,7 +272,7 @@ fn answer(head: &Request, slot: &mut Slot, shared: &Shared) -> (u16, String) {
     }
     match first {
         None => return (401, message("missing Authorization header")),
-        Some(v) if !constant_time_eq(v, shared.token.as_bytes()) => {
+        Some(v) if !shared.token.matches(v) => {
             return (403, message("invalid Authorization token"));
         }
         Some(_) => {}
@@ -286,33 +287,17 @@ fn answer(head: &Request, slot: &mut Slot, shared: &Shared) -> (u16, String) {
     }
 }
 
-/// Equal bytes, in time that depends only on the lengths.
-fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
-    if a.len() != b.len() {
-        return false;
-    }
-    let diff = a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y));
-    std::hint::black_box(diff) == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
     #[test]
-    fn tokens_compare_equal_only_when_identical() {
-        assert!(constant_time_eq(b"abc", b"abc"));
-        assert!(!constant_time_eq(b"abc", b"abd"));
-        assert!(!constant_time_eq(b"abc", b"abcd"));
-        assert!(!constant_time_eq(b"", b"a"));
-    }
-
-    #[test]
     fn random_tokens_are_64_hex_digits_and_differ() {
         let a = random_token().unwrap();
         let b = random_token().unwrap();
-        assert_eq!(a.len(), 64);
-        assert!(a.bytes().all(|c| c.is_ascii_hexdigit()));
+        assert_eq!(a.expose().len(), 64);
+        assert!(!format!("{a:?}").contains(a.expose()), "redacted in Debug");
+        assert!(a.expose().bytes().all(|c| c.is_ascii_hexdigit()));
         assert_ne!(a, b);
     }
 }

@@ -15,8 +15,8 @@ use crate::config::{ConfiguredEndpoints, ResolvedProfile, SsoSession};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::login::{
-    self, EXPIRED_MESSAGE, MAX_LIFETIME, Subject, TokenState, ensure_token_locked,
-    require_interaction, unreachable_error,
+    self, EXPIRED_MESSAGE, Subject, TokenState, ensure_token_locked, require_interaction,
+    unreachable_error,
 };
 use crate::text::printable;
 use std::path::{Path, PathBuf};
@@ -290,11 +290,8 @@ fn credential_expiration(
     };
     let t = OffsetDateTime::from_unix_timestamp_nanos(i128::from(millis) * 1_000_000)
         .map_err(|_| bad("is out of range"))?;
-    if t < time::macros::datetime!(2000-01-01 0:00 UTC) {
-        return Err(bad("is before the year 2000"));
-    }
-    match now.checked_add(MAX_LIFETIME) {
-        Some(limit) if t > limit => Err(bad("is more than 10 years ahead")),
-        _ => Ok(t),
+    match crate::aws::implausible_expiration(t, now) {
+        Some(why) => Err(bad(why)),
+        None => Ok(t),
     }
 }

@@ -165,6 +165,7 @@ impl Page {
     }
 
     /// The page's path (what the browser is given).
+    #[cfg(test)]
     pub fn path(&self) -> &Path {
         &self.file
     }

@@ -23,6 +23,7 @@
 //!   answered at once.
 
 use crate::loopback::{self, Admission, Request};
+use crate::secret::{Secret, constant_time_eq};
 use std::io;
 use std::net::{Ipv4Addr, TcpListener, TcpStream};
 use std::sync::mpsc;
@@ -41,11 +42,6 @@ const MAX_IN_FLIGHT: usize = 16;
 /// waiting is closed for the newcomer.
 const MAX_WAITING: usize = 128;
 
-/// Equal, in time that depends on the lengths only.
-fn same(a: &str, b: &str) -> bool {
-    a.len() == b.len() && a.bytes().zip(b.bytes()).fold(0u8, |d, (x, y)| d | (x ^ y)) == 0
-}
-
 /// The one-shot loopback listener the browser is redirected to.
 pub struct Callback {
     listener: TcpListener,
@@ -56,7 +52,7 @@ pub struct Callback {
 #[derive(Debug, PartialEq, Eq)]
 pub enum Answer {
     /// The authorization code, with our state.
-    Code(String),
+    Code(Secret),
     /// `error=…` with our state: the login failed in the browser.
     Failed {
         error: String,
@@ -208,7 +204,9 @@ fn judge(head: &Request, state: &str) -> Seen {
             .filter(|v| !v.is_empty())
     };
     let their_state = got("state");
-    let ours = their_state.as_deref().is_some_and(|s| same(s, state));
+    let ours = their_state
+        .as_deref()
+        .is_some_and(|s| constant_time_eq(s.as_bytes(), state.as_bytes()));
     if let Some(error) = got("error") {
         if !ours {
             // Missing or another login's: its text is not shown anywhere.
@@ -222,7 +220,7 @@ fn judge(head: &Request, state: &str) -> Seen {
     match got("code") {
         Some(_) if !ours => Seen::WrongState,
         Some(code) if code.len() <= 4096 && code.bytes().all(|b| b.is_ascii_graphic()) => {
-            Seen::Answer(Answer::Code(code))
+            Seen::Answer(Answer::Code(code.into()))
         }
         _ => Seen::Other,
     }
@@ -339,6 +337,10 @@ mod tests {
         let answer = cb.wait("mine", Instant::now() + Duration::from_secs(10));
         let (favicon, wrong, right) = client.join().unwrap();
         assert_eq!(answer, Ok(Answer::Code("good".into())));
+        assert!(
+            !format!("{answer:?}").contains("good"),
+            "the code is redacted"
+        );
         assert!(favicon.starts_with("HTTP/1.1 404"), "{favicon}");
         assert!(wrong.starts_with("HTTP/1.1 400"), "{wrong}");
         assert!(right.starts_with("HTTP/1.1 200"), "{right}");

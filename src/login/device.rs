@@ -4,7 +4,7 @@
 //! AWS CLI stores it. The answers that end a poll are one table,
 //! [`POLL_ERRORS`].
 
-use super::{Ctx, LoginOptions, MAX_LIFETIME, Subject, describe, expiry_after, unreachable_error};
+use super::{Ctx, LoginOptions, Subject, describe, expiry_after, unreachable_error};
 use crate::aws::endpoint::Endpoints;
 use crate::aws::http::{ApiError, HttpError};
 use crate::aws::oidc::Oidc;
@@ -103,7 +103,7 @@ pub fn login(
     let auth = loop {
         match oidc.start_device_authorization(
             &reg.0.client_id,
-            &reg.0.client_secret,
+            reg.0.client_secret.expose(),
             &session.start_url,
         ) {
             Ok(a) => break a,
@@ -128,7 +128,11 @@ pub fn login(
     let mut interval = StdDuration::from_secs(auth.interval.unwrap_or(5)).clamp(floor, MAX_POLL);
     let mut shown = false;
     let resp = loop {
-        match oidc.create_token_device(&reg.client_id, &reg.client_secret, &auth.device_code) {
+        match oidc.create_token_device(
+            &reg.client_id,
+            reg.client_secret.expose(),
+            auth.device_code.expose(),
+        ) {
             Ok(t) => break t,
             Err(HttpError::Api(a)) if a.is("authorization_pending") => {}
             Err(HttpError::Api(a)) if a.is("slow_down") => {
@@ -232,7 +236,7 @@ pub(super) fn checked_registration(
     let url = format!("{}/client/register", oidc.base);
     let expires_at = OffsetDateTime::from_unix_timestamp(at)
         .ok()
-        .filter(|t| *t > now && now.checked_add(MAX_LIFETIME).is_some_and(|l| *t <= l))
+        .filter(|t| *t > now && !crate::aws::too_far_ahead(*t, now))
         .ok_or_else(|| {
             crate::aws::http::invalid(
                 "RegisterClient",

@@ -23,17 +23,13 @@ use crate::cache::{lock, token};
 use crate::config::SsoSession;
 use crate::env::Env;
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 use crate::text::printable;
 use std::path::PathBuf;
 use std::sync::OnceLock;
 use time::{Duration, OffsetDateTime};
 
-/// The longest lifetime accepted for anything the service issues (its home is `aws`).
-pub use crate::aws::MAX_LIFETIME;
-
-/// Refresh an sso-session token when less than this remains (botocore's
-/// advisory window, docs/caches.md#token-refresh).
-pub const REFRESH_WINDOW: Duration = Duration::minutes(15);
+use crate::aws::MAX_LIFETIME;
 
 /// The message AWS users know (botocore UnauthorizedSSOTokenError), with our command.
 pub const EXPIRED_MESSAGE: &str =
@@ -364,12 +360,12 @@ fn obtain_token_locked(
 /// (`use`, `exec`) and the account listing (`accounts`, `populate`).
 pub fn with_token<T>(
     session: &SsoSession,
-    (token, fresh): (String, bool),
+    (token, fresh): (Secret, bool),
     mut call: impl FnMut(&str) -> Result<std::result::Result<T, HttpError>>,
     may_log_in: impl FnOnce(&ApiError) -> Result<()>,
     log_in: impl FnOnce() -> Result<token::Token>,
 ) -> Result<std::result::Result<T, HttpError>> {
-    match call(&token)? {
+    match call(token.expose())? {
         Err(HttpError::Api(e)) if e.status == 401 && !fresh => {
             may_log_in(&e)?;
             crate::output::note(&format!(
@@ -377,7 +373,7 @@ pub fn with_token<T>(
                 describe(session),
                 printable(&e.to_string())
             ));
-            call(&log_in()?.access_token)
+            call(log_in()?.access_token.expose())
         }
         answer => Ok(answer),
     }
@@ -514,7 +510,7 @@ mod tests {
             access_token.into(),
             at,
             "c",
-            "s",
+            &"s".into(),
             at,
             None,
             Default::default(),

@@ -11,7 +11,7 @@
 //! - The wait is bounded: [`TIMEOUT_VAR`] seconds, 600 by default (the CLI's
 //!   overall limit too).
 
-pub use super::callback::{Answer, CALLBACK_PATH, Callback, TimedOut};
+pub use super::callback::{Answer, Callback};
 use super::device::{self, EXPIRED_AUTHORIZATION, EXPIRED_AUTHORIZATION_HINT};
 use super::{Ctx, Subject, describe, unreachable_error};
 use crate::aws::endpoint::Endpoints;
@@ -21,6 +21,7 @@ use crate::cache::{self, registration, token};
 use crate::config::SsoSession;
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
+use crate::secret::Secret;
 use crate::text::printable;
 use base64::Engine as _;
 use sha2::{Digest, Sha256};
@@ -47,7 +48,7 @@ fn random(buf: &mut [u8]) -> Result<()> {
 
 /// A code verifier: 64 characters drawn uniformly from `A-Za-z0-9-._~`
 /// (bytes at or above 198 = 3 × 66 are dropped, so no character is favoured).
-pub fn verifier() -> Result<String> {
+pub fn verifier() -> Result<Secret> {
     let n = VERIFIER_ALPHABET.len();
     let limit = (256 / n * n) as u8;
     let mut out = String::with_capacity(64);
@@ -61,7 +62,7 @@ pub fn verifier() -> Result<String> {
             out.push(VERIFIER_ALPHABET[*b as usize % n] as char);
         }
     }
-    Ok(out)
+    Ok(Secret::new(out))
 }
 
 /// `base64url(sha256(verifier))` without padding (S256, docs/sso-oidc.md#verifier-challenge-and-state).
@@ -210,7 +211,7 @@ pub fn login(
         &redirect_uri,
         &state,
         &scopes,
-        &challenge(&verifier),
+        &challenge(verifier.expose()),
     );
     // The page holding the URL goes when the login ends (the browser has read it by then).
     let _page = show_and_open(&ctx.env, &url, subject);
@@ -257,10 +258,10 @@ pub fn login(
     let resp = oidc
         .create_token_auth_code(
             &reg.client_id,
-            &reg.client_secret,
+            reg.client_secret.expose(),
             &redirect_uri,
-            &verifier,
-            &code,
+            verifier.expose(),
+            code.expose(),
         )
         .map_err(|e| match e {
             HttpError::Api(a) => match device::poll_error(&a) {
@@ -321,11 +322,12 @@ mod tests {
 
     #[test]
     fn verifiers_are_64_unreserved_characters_and_differ() {
-        let a = verifier().unwrap();
-        let b = verifier().unwrap();
+        let (a, b) = (verifier().unwrap(), verifier().unwrap());
+        assert!(!format!("{a:?}").contains(a.expose()), "redacted in Debug");
+        let a = a.expose();
         assert_eq!(a.len(), 64);
         assert!(a.bytes().all(|c| VERIFIER_ALPHABET.contains(&c)), "{a}");
-        assert_ne!(a, b);
+        assert_ne!(a, b.expose());
     }
 
     #[test]

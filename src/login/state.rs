@@ -2,7 +2,8 @@
 //! now), and what to do about it: `ensure_token`, `status`, `status --check`
 //! and the session lists all read the same [`TokenState`].
 
-use super::{REFRESH_WINDOW, RefreshError, describe};
+use super::{RefreshError, describe};
+use crate::aws::REFRESH_WINDOW;
 use crate::cache::token::Token;
 use crate::config::SsoSession;
 use crate::error::Result;
@@ -150,9 +151,9 @@ mod tests {
             access.into(),
             NOW + left,
             "CID",
-            "CS",
+            &"CS".into(),
             NOW + Duration::days(90),
-            refreshable.then(|| "RT".to_owned()),
+            refreshable.then(|| "RT".into()),
             Default::default(),
         );
         parse_file(f, std::path::Path::new("t.json")).unwrap()
@@ -183,8 +184,8 @@ mod tests {
 
     fn used(r: Result<Next>) -> String {
         match r {
-            Ok(Next::Use(t)) => t.access_token,
-            Ok(Next::Renewed(t)) => format!("RENEWED {}", t.access_token),
+            Ok(Next::Use(t)) => t.access_token.into_exposed(),
+            Ok(Next::Renewed(t)) => format!("RENEWED {}", t.access_token.expose()),
             Ok(Next::Login) => "LOGIN".into(),
             Err(e) => format!("ERROR {}", e.message),
         }
