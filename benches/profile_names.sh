@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Benchmark: `ssoenv profiles --names` (what shell completion runs on every
-# <Tab> after `use`, `exec`, `login`, `logout`) on a config of 100,000 SSO
-# profiles, parsed and resolved exactly as `use` does. The aim: under 0.3 s.
+# <Tab> after `use`, `exec`, `login`, `logout`) on a config of 100,000
+# profiles, listed exactly as `use` would accept them. The aim: 100 ms.
 #
 # Usage: benches/profile_names.sh [PROFILES]   (hyperfine if installed,
 # else a plain timing loop)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 n="${1:-100000}"
-cargo build --release --quiet
+CARGO_INCREMENTAL=0 cargo build --release --quiet
 bin="$PWD/target/release/ssoenv"
 
 work="$(mktemp -d)"
@@ -16,7 +16,8 @@ trap 'rm -rf "$work"' EXIT
 export HOME="$work/home"
 mkdir -p "$HOME/.aws"
 # One session and N profiles as `aws configure sso` writes them, with a
-# static-key [default] and every 10th profile a non-SSO one (left out).
+# static-key [default] (left out) and every 10th profile a role chained
+# from it (listed).
 {
   printf '[default]\naws_access_key_id = AKIAEXAMPLE\naws_secret_access_key = s\nregion = us-east-1\n\n'
   printf '[sso-session corp]\nsso_start_url = https://d-1234567890.awsapps.com/start\nsso_region = us-east-1\nsso_registration_scopes = sso:account:access\n\n'
@@ -31,9 +32,9 @@ mkdir -p "$HOME/.aws"
 } > "$HOME/.aws/config"
 echo "config: $n profiles, $(wc -c < "$HOME/.aws/config") bytes"
 
-# Sanity: the SSO profiles and nothing else.
+# Sanity: every profile but [default].
 listed=$("$bin" profiles --names | wc -l)
-expected=$((n - n / 10))
+expected=$n
 [ "$listed" -eq "$expected" ] || { echo "listed $listed names, expected $expected" >&2; exit 1; }
 
 echo "== ssoenv profiles --names ($n profiles)"

@@ -102,39 +102,47 @@ pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
 /// ssoenv refuses prints nothing on stdout and fails as `use` would (the
 /// completion scripts send stderr to /dev/null).
 fn names(env: &Env, sessions: bool) -> Result<i32> {
+    if !sessions {
+        return profile_names(env);
+    }
     let Some(config) = Config::load_if_present(env)? else {
         return Ok(0);
     };
     let mut out = String::new();
-    let mut add = |name: &str| {
-        if listable(name) {
-            out.push_str(name);
+    for name in config.sso_session_names() {
+        let ok = config
+            .sso_session(&name)
+            .and_then(|s| endpoint::resolve(&s.region, &ConfiguredEndpoints::default(), env));
+        if ok.is_ok() && listable(&name) {
+            out.push_str(&name);
             out.push('\n');
         }
+    }
+    super::emit(&out)?;
+    std::mem::forget(config);
+    Ok(0)
+}
+
+/// `--names`: each profile is resolved, or answered for by one that resolves
+/// as it does (a config of 100,000 profiles is mostly profiles of a few
+/// shapes, `config::Listing`).
+fn profile_names(env: &Env) -> Result<i32> {
+    let Some(listing) = Config::load_listing(env)? else {
+        return Ok(0);
     };
-    if sessions {
-        for name in config.sso_session_names() {
-            let ok = config
-                .sso_session(&name)
-                .and_then(|s| endpoint::resolve(&s.region, &ConfiguredEndpoints::default(), env));
-            if ok.is_ok() {
-                add(&name);
-            }
-        }
-    } else {
-        // Most profiles share a region and endpoint settings: check each
-        // combination once in a row, not once per profile.
-        let mut last: Option<(String, ConfiguredEndpoints, bool)> = None;
-        for (name, resolved) in Plan::all(&config) {
+    // Most profiles share a region and endpoint settings: check each
+    // combination once in a row, not once per profile.
+    let mut last: Option<(String, ConfiguredEndpoints, bool)> = None;
+    let usable: Vec<bool> = Plan::all(&listing.config)
+        .map(|(_, resolved)| {
             let Ok(profile) = resolved else {
-                continue;
+                return false;
             };
             // A chain starting from static keys has no SSO endpoint to check.
             let Some(p) = profile.login_session() else {
-                add(name);
-                continue;
+                return true;
             };
-            let ok = match &last {
+            match &last {
                 Some((region, endpoints, ok))
                     if *region == p.sso.region && *endpoints == p.endpoints =>
                 {
@@ -145,16 +153,20 @@ fn names(env: &Env, sessions: bool) -> Result<i32> {
                     last = Some((p.sso.region.clone(), p.endpoints.clone(), ok));
                     ok
                 }
-            };
-            if ok {
-                add(name);
             }
+        })
+        .collect();
+    let mut out = String::new();
+    for (name, answer) in listing.profiles() {
+        if usable[answer] && listable(name) {
+            out.push_str(name);
+            out.push('\n');
         }
     }
     super::emit(&out)?;
     // The process ends now: freeing a config of 100,000 profiles piece by
     // piece would only delay it (a few ms of a completion's <Tab>).
-    std::mem::forget(config);
+    std::mem::forget(listing);
     Ok(0)
 }
 

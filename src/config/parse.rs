@@ -180,6 +180,8 @@ pub(crate) struct Ini {
     arena: String,
     keys: Vec<String>,
     key_ids: FastMap<String, u32>,
+    /// How many of `keys` are the caller's known keys (`parse_ini_with`).
+    known: usize,
     entries: Vec<Entry>,
     nested: Vec<(Span, Span)>,
     /// Sections in file order, `[DEFAULT]` included (at its first header).
@@ -210,9 +212,9 @@ impl Ini {
     }
 
     fn intern(&mut self, key: &str) -> u32 {
-        // The keys resolution reads are interned first: most lines find
-        // theirs in a short scan, without hashing.
-        if let Some(id) = self.keys.iter().take(16).position(|k| k == key) {
+        // The known keys (the config's key table) are interned first: most
+        // lines find theirs in a short scan, without hashing.
+        if let Some(id) = self.keys[..self.known].iter().position(|k| k == key) {
             return id as u32;
         }
         if let Some(&id) = self.key_ids.get(key) {
@@ -497,6 +499,7 @@ pub(crate) fn parse_ini_with(text: &str, known: &[&str]) -> Result<Ini, ParseErr
     ini.sections.reserve(brackets);
     for key in known {
         ini.intern(key);
+        ini.known = ini.keys.len();
     }
     // Raw section name → index, for the duplicate check.
     let mut by_name: FastMap<&str, usize> = FastMap::default();

@@ -44,14 +44,14 @@ fn ascii_space(b: u8) -> bool {
 }
 
 /// The characters that make `section_name` unquote (shlex) rather than split.
-fn needs_shlex(raw: &[u8]) -> bool {
+pub(super) fn needs_shlex(raw: &[u8]) -> bool {
     raw.iter()
         .any(|b| matches!(b, b'\'' | b'"' | b'\\' | b'#' | b'$' | b'`'))
 }
 
 /// `section_name` for a header without quotes: the second of exactly two
 /// words split at space, tab or newline.
-fn plain_name(raw: &[u8]) -> Option<&[u8]> {
+pub(super) fn plain_name(raw: &[u8]) -> Option<&[u8]> {
     let mut words = raw
         .split(|&c| matches!(c, b' ' | b'\t' | b'\n'))
         .filter(|w| !w.is_empty());
@@ -314,7 +314,7 @@ fn profile<R: Read>(
 /// it reaches; `None` when that is not a plain success or the file cannot be
 /// read (the full parse then says why).
 pub(super) fn profile_in_file(path: &Path, name: &str) -> Option<Profile> {
-    if super::is_dev_null(path) {
+    if super::location::is_dev_null(path) {
         return None;
     }
     let open = || {
@@ -326,4 +326,4 @@ pub(super) fn profile_in_file(path: &Path, name: &str) -> Option<Profile> {
 }
 
 #[cfg(test)]
-mod tests;
+pub(super) mod tests;

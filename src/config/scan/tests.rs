@@ -236,7 +236,7 @@ fn fill(rng: &mut Rng, pattern: &str) -> String {
 
 /// A random config: a few sections drawn from small pools of names and
 /// lines, so duplicates, chains, loops and references occur often.
-fn random_config(rng: &mut Rng) -> Vec<u8> {
+pub(in crate::config) fn random_config(rng: &mut Rng) -> Vec<u8> {
     let eol = ["\n", "\r\n", "\r", "\n"][rng.below(4)];
     let mut text = String::new();
     if rng.below(10) == 0 {
