@@ -53,6 +53,11 @@ pub struct ConfiguredEndpoints {
     pub sso: Option<String>,
     /// `[services X]` → `sso_oidc =` sub-section `endpoint_url`.
     pub sso_oidc: Option<String>,
+    /// `[services X]` → `sts =` sub-section `endpoint_url`.
+    pub sts: Option<String>,
+    /// `[services X]` → `signin =` sub-section `endpoint_url` (ssoenv's own:
+    /// the SDKs have no sign-in service, and ignore the key).
+    pub signin: Option<String>,
     /// The profile's global `endpoint_url`.
     pub global: Option<String>,
     /// `ignore_configured_endpoint_urls = true` in the profile.
@@ -116,7 +121,7 @@ impl Named {
 struct Key(KeyId);
 
 impl Key {
-    const NAMES: [&str; 24] = [
+    const NAMES: [&str; 26] = [
         "sso_session",
         "sso_account_id",
         "sso_role_name",
@@ -141,6 +146,8 @@ impl Key {
         "aws_access_key_id",
         "aws_secret_access_key",
         "aws_session_token",
+        "sts",
+        "signin",
     ];
     const SSO_SESSION: Key = Key(KeyId(0));
     const SSO_ACCOUNT_ID: Key = Key(KeyId(1));
@@ -166,6 +173,8 @@ impl Key {
     const AWS_ACCESS_KEY_ID: Key = Key(KeyId(21));
     const AWS_SECRET_ACCESS_KEY: Key = Key(KeyId(22));
     const AWS_SESSION_TOKEN: Key = Key(KeyId(23));
+    const STS: Key = Key(KeyId(24));
+    const SIGNIN: Key = Key(KeyId(25));
 
     fn name(self) -> &'static str {
         Self::NAMES[self.0.0 as usize]
@@ -688,6 +697,8 @@ impl Config {
                     };
                     endpoints.sso = url(Key::SSO);
                     endpoints.sso_oidc = url(Key::SSO_OIDC);
+                    endpoints.sts = url(Key::STS);
+                    endpoints.signin = url(Key::SIGNIN);
                 }
                 // botocore never reads the services section when told to ignore it.
                 None if ignore => {}

@@ -79,7 +79,7 @@ impl Step for SsoRole {
 
     fn prepare(&self, run: &Run) -> Result<Endpoints> {
         let p = &self.profile;
-        endpoint::resolve(&p.sso.region, &p.endpoints, &run.ctx.env)
+        endpoint::resolve_for(&p.sso, &p.endpoints, &run.ctx.env)
     }
 
     fn fetch(
