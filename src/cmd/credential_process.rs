@@ -40,7 +40,10 @@ fn quote_word(w: &str) -> String {
 pub fn run(args: CredentialProcessArgs, env: &Env) -> Result<i32> {
     let profile = credentials::Plan::load(env, &args.profile)?;
     let ctx = Ctx::new(env)?;
-    let opts = LoginOptions::for_credentials(env, false, false);
+    let opts = LoginOptions {
+        interaction: crate::login::Interaction::for_credential_process(env),
+        ..LoginOptions::for_credentials(env, false, false)
+    };
     let creds = profile.credentials(&ctx, opts)?;
     let mut json = creds.credential_process_json();
     json.push('\n');

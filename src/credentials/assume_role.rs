@@ -284,7 +284,8 @@ fn mfa_code(c: &RoleStep, serial: &str, opts: LoginOptions) -> Result<String> {
         Interaction::Refused(Refusal::Disabled) => {
             Some("SSOENV_INTERACTIVE=0 is set in the environment")
         }
-        Interaction::Refused(Refusal::Unattended) | Interaction::Allowed => None,
+        Interaction::Refused(Refusal::Unattended | Refusal::CredentialProcess)
+        | Interaction::Allowed => None,
     };
     if !crate::tty::interactive() || refused.is_some() {
         return Err(Error::runtime(format!(
