@@ -214,7 +214,9 @@ impl Step for RoleStep {
     }
 
     fn save(&self, home: &Path, out: AssumeRoleOutput) -> Result<Credentials> {
-        assume_role::save(home, &self.key(), &out)?;
+        if let Err(e) = assume_role::save(home, &self.key(), &out) {
+            super::plan::unsaved(&e);
+        }
         Ok(out.credentials)
     }
 

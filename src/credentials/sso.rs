@@ -142,7 +142,9 @@ impl Step for SsoRole {
     }
 
     fn save(&self, home: &Path, c: Credentials) -> Result<Credentials> {
-        role::save(home, &self.profile, &c)?;
+        if let Err(e) = role::save(home, &self.profile, &c) {
+            super::plan::unsaved(&e);
+        }
         Ok(c)
     }
 
