@@ -455,3 +455,43 @@ fn exec_with_a_profile_and_no_command_starts_the_shell() {
     assert_eq!(stdout(&out), "in=dev\n");
     assert_stderr_has(&out, "starting /bin/sh");
 }
+
+/// `chmod 444 ~/.aws/config` means "do not touch": the wizard says so before
+/// it asks anything (on a terminal) and with every flag given, exit 1, the
+/// file untouched, no login.
+#[test]
+fn a_read_only_config_is_refused_before_the_wizard_asks_anything() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let path = sb.home.join(".aws/config");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let c = sb.cmd(["configure"]);
+    if let Some(out) = in_pty(&c, "", sb.dir.path()) {
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        let screen = stdout(&out);
+        assert!(screen.contains("is read-only (mode 0444)"), "{screen}");
+        assert!(!screen.contains("SSO session name"), "{screen}");
+    } else {
+        skip("script (util-linux) is not installed");
+    }
+    let out = sb.run([
+        "configure",
+        "--sso-session",
+        "corp",
+        "--account-id",
+        "111111111111",
+        "--role-name",
+        "ReadOnly",
+        "--region",
+        "eu-west-1",
+        "--profile",
+        "new",
+    ]);
+    let err = assert_fails(&out, 1, "is read-only (mode 0444)");
+    assert!(err.contains("chmod u+w"), "{err}");
+    assert_eq!(config(&sb), support::CONFIG);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o444);
+    assert!(!sb.home.join(".aws/config.ssoenv-bak").exists());
+    assert_eq!(sb.emu.stats().start_device_authorization, 0);
+}

@@ -25,6 +25,8 @@ pub const DEFAULT_SCOPES: &str = "sso:account:access";
 
 pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
     let file = read(env)?;
+    // Before any question: a read-only file is the owner's "do not touch".
+    edit::check_writable_by_owner(&file.path)?;
     let tty = crate::tty::interactive();
     if !tty {
         require_flags(&args, &file.config)?;

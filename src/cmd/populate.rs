@@ -28,6 +28,10 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
     // Everything that can be checked offline is checked before any login.
     let template = Template::parse(&args.template)?;
     let file = read(env)?;
+    if !args.dry_run {
+        // Before the login: a read-only file is the owner's "do not touch".
+        crate::config::edit::check_writable_by_owner(&file.path)?;
+    }
     let (session_name, all) = fetch(&args, env, &file.config)?;
     let plan = plan(&all, &session_name, &template);
     for s in &plan.skipped {
