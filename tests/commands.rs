@@ -680,3 +680,101 @@ fn the_emulator_refuses_a_bad_fault_naming_the_grammar() {
     );
     assert!(err.contains("OP:KIND[:TIMES]"), "{err}");
 }
+
+// ------------------------------------------------ --profile (issue 19, item 9)
+
+/// `--profile NAME`, every AWS CLI user's habit, names the profile wherever
+/// one is taken positionally; both forms at once is a usage error.
+#[test]
+fn profile_as_an_option_works_wherever_a_profile_is_taken() {
+    let sb = Sandbox::new();
+    let out = sb.run(["login", "--profile", "dev"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let out = sb.run(["use", "--profile", "dev", "--shell", "bash"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("export AWS_PROFILE='dev';"),
+        "{}",
+        stdout(&out)
+    );
+    let out = sb.run([
+        "exec",
+        "--profile",
+        "dev",
+        "sh",
+        "-c",
+        "printf %s \"$AWS_PROFILE\"",
+    ]);
+    assert_eq!(
+        (code(&out), stdout(&out)),
+        (Some(0), "dev".to_owned()),
+        "{}",
+        stderr(&out)
+    );
+    let out = sb.run(["exec", "--profile=dev", "--", "printenv", "AWS_PROFILE"]);
+    assert_eq!(
+        (code(&out), stdout(&out)),
+        (Some(0), "dev\n".to_owned()),
+        "{}",
+        stderr(&out)
+    );
+    let out = sb.run(["credential-process", "--profile", "dev"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("\"Version\": 1") || stdout(&out).contains("\"Version\":1"),
+        "{}",
+        stdout(&out)
+    );
+    let out = sb.run(["status", "--check", "--profile", "dev"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let out = sb.run(["console", "--profile", "dev", "--print"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let out = sb.run(["logout", "--profile", "dev"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    for both in [
+        &["use", "dev", "--profile", "prod", "--shell", "bash"][..],
+        &["exec", "dev", "--profile", "prod", "true"],
+        &["login", "--profile", "dev", "prod"],
+        &["credential-process", "dev", "--profile", "prod"],
+    ] {
+        let out = sb.run(both);
+        assert_eq!(code(&out), Some(2), "{both:?}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "", "{both:?}");
+        assert!(
+            !stderr(&out).contains("-- --profile"),
+            "{both:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+/// Through the shell function, which adds `--shell bash`: a usage error's
+/// usage line shows what the person typed, not the added option.
+#[test]
+fn a_usage_error_through_the_function_leaves_out_the_added_shell() {
+    if !BASH.available() {
+        skip("bash is not installed");
+        return;
+    }
+    let sb = Sandbox::new();
+    let script = format!(
+        "{}\n{}",
+        BASH.init(),
+        BASH.status_of("ssoenv use dev prod", "rc")
+    );
+    let out = BASH.run_in(
+        &sb,
+        &script,
+        &[(
+            "PATH",
+            &format!(
+                "{}:/usr/bin:/bin",
+                std::path::Path::new(BIN).parent().unwrap().display()
+            ),
+        )],
+    );
+    let err = stderr(&out);
+    assert!(stdout(&out).contains("rc=2"), "{}\n{err}", stdout(&out));
+    assert!(err.contains("Usage: ssoenv use"), "{err}");
+    assert!(!err.contains("--shell"), "{err}");
+}

@@ -38,7 +38,9 @@ fn quote_word(w: &str) -> String {
 }
 
 pub fn run(args: CredentialProcessArgs, env: &Env) -> Result<i32> {
-    let profile = credentials::Plan::load(env, &args.profile)?;
+    // clap requires PROFILE or --profile, and `Cli::with_raw_args` makes them one.
+    let name = args.profile.unwrap_or_default();
+    let profile = credentials::Plan::load(env, &name)?;
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions {
         interaction: crate::login::Interaction::for_credential_process(env),
