@@ -45,6 +45,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;use' {
+            [System.Management.Automation.CompletionResult]::new('--profile', '--profile', [System.Management.Automation.CompletionResultType]::ParameterName, 'PROFILE as the AWS CLI spells it (`--profile NAME`)')
             [System.Management.Automation.CompletionResult]::new('--shell', '--shell', [System.Management.Automation.CompletionResultType]::ParameterName, 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)')
             [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, 'Region to export (beats the profile''s `region`)')
             [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
@@ -60,6 +61,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;exec' {
+            [System.Management.Automation.CompletionResult]::new('--profile', '--profile', [System.Management.Automation.CompletionResultType]::ParameterName, 'PROFILE as the AWS CLI spells it (`--profile NAME`)')
             [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, 'Region to export (beats the profile''s `region`)')
             [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
             [System.Management.Automation.CompletionResult]::new('--force', '--force', [System.Management.Automation.CompletionResultType]::ParameterName, 'Log in again even if a valid SSO token is cached')
@@ -69,11 +71,13 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;credential-process' {
+            [System.Management.Automation.CompletionResult]::new('--profile', '--profile', [System.Management.Automation.CompletionResultType]::ParameterName, 'PROFILE as the AWS CLI spells it (`--profile NAME`)')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             [System.Management.Automation.CompletionResult]::new('--help', '--help', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
             break
         }
         'ssoenv;login' {
+            [System.Management.Automation.CompletionResult]::new('--profile', '--profile', [System.Management.Automation.CompletionResultType]::ParameterName, 'PROFILE as the AWS CLI spells it (`--profile NAME`)')
             [System.Management.Automation.CompletionResult]::new('--sso-session', '--sso-session', [System.Management.Automation.CompletionResultType]::ParameterName, 'Log in this [sso-session NAME] directly')
             [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
             [System.Management.Automation.CompletionResult]::new('--force', '--force', [System.Management.Automation.CompletionResultType]::ParameterName, 'Log in again even if a valid SSO token is cached')
@@ -84,6 +88,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;logout' {
+            [System.Management.Automation.CompletionResult]::new('--profile', '--profile', [System.Management.Automation.CompletionResultType]::ParameterName, 'PROFILE as the AWS CLI spells it (`--profile NAME`)')
             [System.Management.Automation.CompletionResult]::new('--sso-session', '--sso-session', [System.Management.Automation.CompletionResultType]::ParameterName, 'End this [sso-session NAME]')
             [System.Management.Automation.CompletionResult]::new('--all', '--all', [System.Management.Automation.CompletionResultType]::ParameterName, 'End every cached SSO session, like `aws sso logout`')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
@@ -91,6 +96,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;status' {
+            [System.Management.Automation.CompletionResult]::new('--profile', '--profile', [System.Management.Automation.CompletionResultType]::ParameterName, 'PROFILE as the AWS CLI spells it (`--profile NAME`)')
             [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output (a stable shape, shown in --help)')
             [System.Management.Automation.CompletionResult]::new('--check', '--check', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print nothing; exit 0 when PROFILE''s credentials can be had without a login, else 1')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
@@ -98,6 +104,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;doctor' {
+            [System.Management.Automation.CompletionResult]::new('--profile', '--profile', [System.Management.Automation.CompletionResultType]::ParameterName, 'PROFILE as the AWS CLI spells it (`--profile NAME`)')
             [System.Management.Automation.CompletionResult]::new('--network', '--network', [System.Management.Automation.CompletionResultType]::ParameterName, 'Also check that the OIDC and portal endpoints answer, and the clock skew')
             [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output (for bug reports)')
             [System.Management.Automation.CompletionResult]::new('-h', '-h', [System.Management.Automation.CompletionResultType]::ParameterName, 'Print help')
@@ -128,6 +135,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;accounts' {
+            [System.Management.Automation.CompletionResult]::new('--profile', '--profile', [System.Management.Automation.CompletionResultType]::ParameterName, 'PROFILE as the AWS CLI spells it (`--profile NAME`)')
             [System.Management.Automation.CompletionResult]::new('--sso-session', '--sso-session', [System.Management.Automation.CompletionResultType]::ParameterName, 'Use this [sso-session NAME]')
             [System.Management.Automation.CompletionResult]::new('--json', '--json', [System.Management.Automation.CompletionResultType]::ParameterName, 'Machine-readable output (shape below)')
             [System.Management.Automation.CompletionResult]::new('--no-browser', '--no-browser', [System.Management.Automation.CompletionResultType]::ParameterName, 'Do not open a browser; print the URL and code to open elsewhere')
@@ -136,6 +144,7 @@ Register-ArgumentCompleter -Native -CommandName 'ssoenv' -ScriptBlock {
             break
         }
         'ssoenv;console' {
+            [System.Management.Automation.CompletionResult]::new('--profile', '--profile', [System.Management.Automation.CompletionResultType]::ParameterName, 'PROFILE as the AWS CLI spells it (`--profile NAME`)')
             [System.Management.Automation.CompletionResult]::new('--destination', '--destination', [System.Management.Automation.CompletionResultType]::ParameterName, 'The console page to open: an https:// URL on the partition''s console (https://s3.console.aws.amazon.com/s3/buckets), a path (/ec2/home#Instances:) or a service (s3, ec2) [default: the region''s console home]')
             [System.Management.Automation.CompletionResult]::new('--region', '--region', [System.Management.Automation.CompletionResultType]::ParameterName, 'Console region (beats the profile''s `region`); also picks the partition')
             [System.Management.Automation.CompletionResult]::new('--duration', '--duration', [System.Management.Automation.CompletionResultType]::ParameterName, 'Length of the console session, 15m to 12h: 3600, 90m, 4h [default: 1h]. Not sent for chained role credentials, whose console session lasts as long as they do')

@@ -151,12 +151,16 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__accounts)
-            opts="-h --sso-session --json --no-browser --help"
+            opts="-h --profile --sso-session --json --no-browser --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --sso-session)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -233,12 +237,16 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__console)
-            opts="-h --print --destination --region --duration --no-browser --force --help"
+            opts="-h --profile --print --destination --region --duration --no-browser --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --destination)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -259,12 +267,16 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__credential__subcmd__process)
-            opts="-h --help"
+            opts="-h --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -287,12 +299,16 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__doctor)
-            opts="-h --network --json --help"
+            opts="-h --profile --network --json --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -355,12 +371,16 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__exec)
-            opts="-h --region --no-browser --force --server --help"
+            opts="-h --profile --region --no-browser --force --server --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --region)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -667,12 +687,16 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__login)
-            opts="-h --sso-session --no-browser --force --pkce --use-device-code --help"
+            opts="-h --profile --sso-session --no-browser --force --pkce --use-device-code --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --sso-session)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -685,12 +709,16 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__logout)
-            opts="-h --sso-session --all --help"
+            opts="-h --profile --sso-session --all --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --sso-session)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
@@ -761,12 +789,16 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__status)
-            opts="-h --json --check --help"
+            opts="-h --json --check --profile --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 *)
                     COMPREPLY=()
                     ;;
@@ -793,12 +825,16 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__use)
-            opts="-h --shell --region --no-browser --force --help"
+            opts="-h --profile --shell --region --no-browser --force --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --shell)
                     COMPREPLY=($(compgen -W "bash zsh fish powershell sh json" -- "${cur}"))
                     return 0

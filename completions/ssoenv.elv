@@ -43,6 +43,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand help 'Print this message or the help of the given subcommand(s)'
         }
         &'ssoenv;use'= {
+            cand --profile 'PROFILE as the AWS CLI spells it (`--profile NAME`)'
             cand --shell 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)'
             cand --region 'Region to export (beats the profile''s `region`)'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
@@ -56,6 +57,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --help 'Print help (see more with ''--help'')'
         }
         &'ssoenv;exec'= {
+            cand --profile 'PROFILE as the AWS CLI spells it (`--profile NAME`)'
             cand --region 'Region to export (beats the profile''s `region`)'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
             cand --force 'Log in again even if a valid SSO token is cached'
@@ -64,10 +66,12 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --help 'Print help'
         }
         &'ssoenv;credential-process'= {
+            cand --profile 'PROFILE as the AWS CLI spells it (`--profile NAME`)'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'ssoenv;login'= {
+            cand --profile 'PROFILE as the AWS CLI spells it (`--profile NAME`)'
             cand --sso-session 'Log in this [sso-session NAME] directly'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
             cand --force 'Log in again even if a valid SSO token is cached'
@@ -77,18 +81,21 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --help 'Print help'
         }
         &'ssoenv;logout'= {
+            cand --profile 'PROFILE as the AWS CLI spells it (`--profile NAME`)'
             cand --sso-session 'End this [sso-session NAME]'
             cand --all 'End every cached SSO session, like `aws sso logout`'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'ssoenv;status'= {
+            cand --profile 'PROFILE as the AWS CLI spells it (`--profile NAME`)'
             cand --json 'Machine-readable output (a stable shape, shown in --help)'
             cand --check 'Print nothing; exit 0 when PROFILE''s credentials can be had without a login, else 1'
             cand -h 'Print help'
             cand --help 'Print help'
         }
         &'ssoenv;doctor'= {
+            cand --profile 'PROFILE as the AWS CLI spells it (`--profile NAME`)'
             cand --network 'Also check that the OIDC and portal endpoints answer, and the clock skew'
             cand --json 'Machine-readable output (for bug reports)'
             cand -h 'Print help'
@@ -116,6 +123,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --help 'Print help'
         }
         &'ssoenv;accounts'= {
+            cand --profile 'PROFILE as the AWS CLI spells it (`--profile NAME`)'
             cand --sso-session 'Use this [sso-session NAME]'
             cand --json 'Machine-readable output (shape below)'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'
@@ -123,6 +131,7 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             cand --help 'Print help'
         }
         &'ssoenv;console'= {
+            cand --profile 'PROFILE as the AWS CLI spells it (`--profile NAME`)'
             cand --destination 'The console page to open: an https:// URL on the partition''s console (https://s3.console.aws.amazon.com/s3/buckets), a path (/ec2/home#Instances:) or a service (s3, ec2) [default: the region''s console home]'
             cand --region 'Console region (beats the profile''s `region`); also picks the partition'
             cand --duration 'Length of the console session, 15m to 12h: 3600, 90m, 4h [default: 1h]. Not sent for chained role credentials, whose console session lasts as long as they do'

@@ -45,6 +45,7 @@ complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "init" -d 'Print the s
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "prompt" -d 'Print the prompt segment (`prod 42m`) from the environment alone, for starship, p10k, oh-my-posh'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "completions" -d 'Print a shell completion script'
 complete -c ssoenv -n "__fish_ssoenv_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l profile -d 'PROFILE as the AWS CLI spells it (`--profile NAME`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l shell -d 'Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)' -r -f -a "bash\t''
 zsh\t''
 fish\t''
@@ -62,24 +63,30 @@ powershell\t''
 sh\t'POSIX sh (dash): `use`/`unset` code only; `init sh` explains there is no integration'
 json\t'the changes as a JSON object (null = unset), as `direnv export json`: for editors and scripts'"
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l profile -d 'PROFILE as the AWS CLI spells it (`--profile NAME`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l region -d 'Region to export (beats the profile\'s `region`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l force -d 'Log in again even if a valid SSO token is cached'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l server -d 'Serve credentials to CMD from a local endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of exporting keys: SDKs refresh them as they expire'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand credential-process" -l profile -d 'PROFILE as the AWS CLI spells it (`--profile NAME`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand credential-process" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l profile -d 'PROFILE as the AWS CLI spells it (`--profile NAME`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l sso-session -d 'Log in this [sso-session NAME] directly' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l force -d 'Log in again even if a valid SSO token is cached'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l pkce -d 'Log in with the authorization code and PKCE, as `aws sso login` does (default: SSOENV_LOGIN_FLOW, else the device code)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -l use-device-code -d 'Log in with the device code, whatever SSOENV_LOGIN_FLOW says (as `aws sso login --use-device-code`)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand login" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -l profile -d 'PROFILE as the AWS CLI spells it (`--profile NAME`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -l sso-session -d 'End this [sso-session NAME]' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -l all -d 'End every cached SSO session, like `aws sso logout`'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand logout" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l profile -d 'PROFILE as the AWS CLI spells it (`--profile NAME`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l json -d 'Machine-readable output (a stable shape, shown in --help)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -l check -d 'Print nothing; exit 0 when PROFILE\'s credentials can be had without a login, else 1'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand status" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand doctor" -l profile -d 'PROFILE as the AWS CLI spells it (`--profile NAME`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand doctor" -l network -d 'Also check that the OIDC and portal endpoints answer, and the clock skew'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand doctor" -l json -d 'Machine-readable output (for bug reports)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand doctor" -s h -l help -d 'Print help'
@@ -98,10 +105,12 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l region -d 'T
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l output -d 'The profile\'s AWS CLI output format: json, yaml, yaml-stream, text or table (optional)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand configure" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand accounts" -l profile -d 'PROFILE as the AWS CLI spells it (`--profile NAME`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand accounts" -l sso-session -d 'Use this [sso-session NAME]' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand accounts" -l json -d 'Machine-readable output (shape below)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand accounts" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand accounts" -s h -l help -d 'Print help'
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand console" -l profile -d 'PROFILE as the AWS CLI spells it (`--profile NAME`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand console" -l destination -d 'The console page to open: an https:// URL on the partition\'s console (https://s3.console.aws.amazon.com/s3/buckets), a path (/ec2/home#Instances:) or a service (s3, ec2) [default: the region\'s console home]' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand console" -l region -d 'Console region (beats the profile\'s `region`); also picks the partition' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand console" -l duration -d 'Length of the console session, 15m to 12h: 3600, 90m, 4h [default: 1h]. Not sent for chained role credentials, whose console session lasts as long as they do' -r

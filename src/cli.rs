@@ -351,6 +351,14 @@ pub struct LoginFlags {
 pub struct UseArgs {
     /// Profile name from ~/.aws/config (default: AWS_PROFILE, else a list to pick from on a terminal)
     pub profile: Option<String>,
+    /// PROFILE as the AWS CLI spells it (`--profile NAME`)
+    #[arg(
+        long = "profile",
+        id = "profile_flag",
+        value_name = "PROFILE",
+        conflicts_with = "profile"
+    )]
+    pub profile_flag: Option<String>,
     /// Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)
     #[arg(long, value_enum)]
     pub shell: Option<crate::shell::Shell>,
@@ -375,6 +383,9 @@ pub struct UnsetArgs {
 pub struct ExecArgs {
     /// Profile name from ~/.aws/config (default: AWS_PROFILE, else a list to pick from on a terminal)
     pub profile: Option<String>,
+    /// PROFILE as the AWS CLI spells it (`--profile NAME`)
+    #[arg(long = "profile", id = "profile_flag", value_name = "PROFILE")]
+    pub profile_flag: Option<String>,
     /// Region to export (beats the profile's `region`)
     #[arg(long, value_parser = parse_region)]
     pub region: Option<String>,
@@ -399,7 +410,16 @@ pub struct ExecArgs {
 #[derive(Debug, Args)]
 pub struct CredentialProcessArgs {
     /// Profile name from ~/.aws/config whose credentials to print
-    pub profile: String,
+    #[arg(required_unless_present = "profile_flag")]
+    pub profile: Option<String>,
+    /// PROFILE as the AWS CLI spells it (`--profile NAME`)
+    #[arg(
+        long = "profile",
+        id = "profile_flag",
+        value_name = "PROFILE",
+        conflicts_with = "profile"
+    )]
+    pub profile_flag: Option<String>,
     // No --no-browser: it would let a login start whose code nobody sees
     // (the SDK captures stderr). Run `ssoenv login --no-browser` instead.
 }
@@ -452,6 +472,9 @@ pub struct LoginArgs {
     /// Profile whose SSO session to log in (default: AWS_PROFILE, else an SSO `default` profile)
     #[arg(conflicts_with = "sso_session")]
     pub profile: Option<String>,
+    /// PROFILE as the AWS CLI spells it (`--profile NAME`)
+    #[arg(long = "profile", id = "profile_flag", value_name = "PROFILE", conflicts_with_all = ["profile", "sso_session"])]
+    pub profile_flag: Option<String>,
     /// Log in this [sso-session NAME] directly
     #[arg(long, value_name = "NAME")]
     pub sso_session: Option<String>,
@@ -473,6 +496,9 @@ pub struct LogoutArgs {
     /// Profile whose SSO session to end (default: AWS_PROFILE, else an SSO `default` profile)
     #[arg(conflicts_with_all = ["sso_session", "all"])]
     pub profile: Option<String>,
+    /// PROFILE as the AWS CLI spells it (`--profile NAME`)
+    #[arg(long = "profile", id = "profile_flag", value_name = "PROFILE", conflicts_with_all = ["profile", "sso_session", "all"])]
+    pub profile_flag: Option<String>,
     /// End this [sso-session NAME]
     #[arg(long, value_name = "NAME", conflicts_with = "all")]
     pub sso_session: Option<String>,
@@ -492,12 +518,29 @@ pub struct StatusArgs {
     /// With --check: the profile to check (default: AWS_PROFILE)
     #[arg(requires = "check")]
     pub profile: Option<String>,
+    /// PROFILE as the AWS CLI spells it (`--profile NAME`)
+    #[arg(
+        long = "profile",
+        id = "profile_flag",
+        value_name = "PROFILE",
+        conflicts_with = "profile",
+        requires = "check"
+    )]
+    pub profile_flag: Option<String>,
 }
 
 #[derive(Debug, Args)]
 pub struct DoctorArgs {
     /// The profile to check (default: AWS_PROFILE)
     pub profile: Option<String>,
+    /// PROFILE as the AWS CLI spells it (`--profile NAME`)
+    #[arg(
+        long = "profile",
+        id = "profile_flag",
+        value_name = "PROFILE",
+        conflicts_with = "profile"
+    )]
+    pub profile_flag: Option<String>,
     /// Also check that the OIDC and portal endpoints answer, and the clock skew
     #[arg(long)]
     pub network: bool,
@@ -556,6 +599,14 @@ pub struct ConfigureArgs {
 pub struct ConsoleArgs {
     /// Profile name from ~/.aws/config (default: AWS_PROFILE, else a list to pick from on a terminal)
     pub profile: Option<String>,
+    /// PROFILE as the AWS CLI spells it (`--profile NAME`)
+    #[arg(
+        long = "profile",
+        id = "profile_flag",
+        value_name = "PROFILE",
+        conflicts_with = "profile"
+    )]
+    pub profile_flag: Option<String>,
     /// Write the sign-in URL to stdout instead of opening a browser. The URL is a bearer secret:
     /// for 15 minutes it signs anyone who opens it in to the console, for a session of up to
     /// --duration
@@ -587,6 +638,9 @@ pub struct AccountsArgs {
     /// Profile whose SSO session to use (default: AWS_PROFILE, else an SSO `default` profile)
     #[arg(conflicts_with = "sso_session")]
     pub profile: Option<String>,
+    /// PROFILE as the AWS CLI spells it (`--profile NAME`)
+    #[arg(long = "profile", id = "profile_flag", value_name = "PROFILE", conflicts_with_all = ["profile", "sso_session"])]
+    pub profile_flag: Option<String>,
     /// Use this [sso-session NAME]
     #[arg(long, value_name = "NAME")]
     pub sso_session: Option<String>,
@@ -650,15 +704,42 @@ impl Cli {
     /// `ssoenv exec -- CMD …` names no profile: clap would take CMD as the
     /// profile, so when `--` comes before any positional word (after exec's own
     /// options) the "profile" is given back to the command.
-    pub fn with_raw_args(mut self, raw: &[OsString]) -> Cli {
-        if let Command::Exec(a) = &mut self.command
-            && a.profile.is_some()
-            && dash_before_profile(raw)
-        {
-            let p = a.profile.take().unwrap_or_default();
-            a.command.insert(0, OsString::from(p));
+    ///
+    /// `--profile NAME` (the AWS CLI's spelling) becomes the positional
+    /// PROFILE, so commands see one field. For `exec`, a word clap took as
+    /// PROFILE after `--profile NAME` is the command's first word; one before
+    /// it names the profile twice (a usage error, as clap gives elsewhere).
+    pub fn with_raw_args(mut self, raw: &[OsString]) -> Result<Cli, clap::Error> {
+        if let Command::Exec(a) = &mut self.command {
+            if a.profile.is_some() && a.profile_flag.is_some() {
+                // `exec_profile_first` moved a leading --profile into place, so
+                // this one came after PROFILE.
+                return Err(clap::Error::raw(
+                    clap::error::ErrorKind::ArgumentConflict,
+                    "the profile is named twice: give either PROFILE or --profile PROFILE\n",
+                ));
+            }
+            if a.profile.is_some() && dash_before_profile(raw) {
+                let p = a.profile.take().unwrap_or_default();
+                a.command.insert(0, OsString::from(p));
+            }
         }
-        self
+        let flag = match &mut self.command {
+            Command::Use(a) => Some((&mut a.profile, a.profile_flag.take())),
+            Command::Exec(a) => Some((&mut a.profile, a.profile_flag.take())),
+            Command::CredentialProcess(a) => Some((&mut a.profile, a.profile_flag.take())),
+            Command::Login(a) => Some((&mut a.profile, a.profile_flag.take())),
+            Command::Logout(a) => Some((&mut a.profile, a.profile_flag.take())),
+            Command::Status(a) => Some((&mut a.profile, a.profile_flag.take())),
+            Command::Doctor(a) => Some((&mut a.profile, a.profile_flag.take())),
+            Command::Console(a) => Some((&mut a.profile, a.profile_flag.take())),
+            Command::Accounts(a) => Some((&mut a.profile, a.profile_flag.take())),
+            _ => None,
+        };
+        if let Some((profile, Some(named))) = flag {
+            *profile = Some(named);
+        }
+        Ok(self)
     }
 }
 
@@ -697,11 +778,13 @@ fn fast_value<'a>(
 fn fast_use<'a>(mut words: impl Iterator<Item = Option<&'a str>>) -> Option<UseArgs> {
     let mut a = UseArgs {
         profile: None,
+        profile_flag: None,
         shell: None,
         region: None,
         login: LoginFlags { no_browser: false },
         force: false,
     };
+    let mut named = false;
     while let Some(w) = words.next() {
         let w = w?;
         match w {
@@ -714,6 +797,13 @@ fn fast_use<'a>(mut words: impl Iterator<Item = Option<&'a str>>) -> Option<UseA
             _ if w.starts_with("--region") && a.region.is_none() => {
                 let v = fast_value(w, "--region", &mut words)??;
                 a.region = Some(parse_region(v).ok()?);
+            }
+            // `--profile NAME` is PROFILE (as `Cli::with_raw_args` makes it); both: clap's error.
+            _ if w.starts_with("--profile") && !named => {
+                let v = fast_value(w, "--profile", &mut words)??;
+                (a.profile.is_none()).then_some(())?;
+                a.profile = Some(v.to_owned());
+                named = true;
             }
             _ if !w.starts_with('-') && !w.is_empty() && a.profile.is_none() => {
                 a.profile = Some(w.to_owned());
@@ -740,6 +830,71 @@ fn fast_prompt<'a>(mut words: impl Iterator<Item = Option<&'a str>>) -> Option<P
         }
     }
     Some(a)
+}
+
+/// A usage error without the `--shell SHELL` the shell function adds to
+/// `use` and `unset`: clap's usage line names the options that were given,
+/// and the person never typed that one. When the arguments without it fail
+/// the same way, that error is shown; otherwise (the error is about
+/// `--shell`) the original.
+pub fn without_added_shell(raw: &[OsString], e: clap::Error) -> clap::Error {
+    let mut stripped = Vec::with_capacity(raw.len());
+    let mut words = raw.iter();
+    let mut removed = false;
+    while let Some(w) = words.next() {
+        if w == "--shell" && !removed {
+            removed = true;
+            words.next();
+        } else if w.to_string_lossy().starts_with("--shell=") && !removed {
+            removed = true;
+        } else {
+            stripped.push(w.clone());
+        }
+    }
+    if !removed {
+        return e;
+    }
+    match parse_raw(&stripped) {
+        Err(again) if again.kind() == e.kind() => again,
+        _ => e,
+    }
+}
+
+/// Parse the command line with clap: `exec --profile NAME CMD…` first
+/// becomes `exec NAME CMD…` (clap would take CMD as PROFILE, and CMD's own
+/// options as exec's), then [`Cli::with_raw_args`].
+pub fn parse_raw(raw: &[OsString]) -> Result<Cli, clap::Error> {
+    let raw = exec_profile_first(raw);
+    Cli::try_parse_from(&raw).and_then(|c| c.with_raw_args(&raw))
+}
+
+/// `exec [OPTIONS] --profile NAME …` (before any other positional word or
+/// `--`) as `exec [OPTIONS] NAME …`.
+fn exec_profile_first(raw: &[OsString]) -> Vec<OsString> {
+    let mut out = raw.to_vec();
+    let Some(i) = raw.iter().position(|w| w == "exec") else {
+        return out;
+    };
+    let mut j = i + 1;
+    while j < raw.len() {
+        let w = raw[j].to_string_lossy();
+        match w.as_ref() {
+            "--profile" if j + 1 < raw.len() => {
+                let name = raw[j + 1].clone();
+                out.splice(j..j + 2, [name]);
+                return out;
+            }
+            _ if w.starts_with("--profile=") => {
+                out[j] = OsString::from(&w["--profile=".len()..]);
+                return out;
+            }
+            "--region" => j += 2,
+            "--no-browser" | "--force" | "--server" => j += 1,
+            _ if w.starts_with("--region=") => j += 1,
+            _ => return out,
+        }
+    }
+    out
 }
 
 fn dash_before_profile(raw: &[OsString]) -> bool {
@@ -845,6 +1000,9 @@ mod tests {
             &["use", "--no-browser", "--region=us-east-1", "x'$(y)"],
             &["use", "prod", "--force", "--no-browser"],
             &["use", "ünï", "--shell", "powershell"],
+            &["use", "--profile", "prod", "--shell", "bash"],
+            &["use", "--profile=prod", "--force"],
+            &["use", "--shell", "zsh", "--profile", "p r o d"],
             &["prompt"],
             &["prompt", "--no-color"],
             &["prompt", "--format", "{profile}"],
@@ -856,7 +1014,7 @@ mod tests {
                 .map(OsString::from)
                 .collect();
             let fast = parse_fast(&raw).unwrap_or_else(|| panic!("declined {args:?}"));
-            let slow = Cli::try_parse_from(&raw).unwrap();
+            let slow = parse_raw(&raw).unwrap();
             assert_eq!(format!("{fast:?}"), format!("{slow:?}"), "{args:?}");
         }
         let declined: &[&[&str]] = &[
@@ -878,6 +1036,11 @@ mod tests {
             &["use", "-", "p"],
             &["use", ""],
             &["use", "--region", "-x"],
+            &["use", "--profile", "a", "b"],
+            &["use", "b", "--profile", "a"],
+            &["use", "--profile", "a", "--profile", "b"],
+            &["use", "--profile"],
+            &["use", "--profile", "-x"],
             &["prompt", "--format"],
             &["prompt", "--format", "-x"],
             &["prompt", "extra"],
@@ -906,8 +1069,12 @@ mod tests {
     }
 
     fn exec(args: &[&str]) -> ExecArgs {
-        let argv = ["ssoenv", "exec"].iter().chain(args);
-        match Cli::try_parse_from(argv).unwrap().command {
+        let argv: Vec<OsString> = ["ssoenv", "exec"]
+            .iter()
+            .chain(args)
+            .map(OsString::from)
+            .collect();
+        match parse_raw(&argv).unwrap().command {
             Command::Exec(a) => a,
             other => panic!("{other:?}"),
         }
@@ -927,6 +1094,92 @@ mod tests {
             assert_eq!(a.profile.as_deref(), Some("prod"));
             assert_eq!(words(&a), ["aws", "s3", "ls"]);
         }
+    }
+
+    #[test]
+    fn profile_as_an_option_is_the_positional_profile_everywhere() {
+        let parse = |args: &[&str]| {
+            let argv: Vec<OsString> = std::iter::once("ssoenv")
+                .chain(args.iter().copied())
+                .map(OsString::from)
+                .collect();
+            parse_raw(&argv)
+        };
+        for (flag, positional) in [
+            (&["use", "--profile", "p"][..], &["use", "p"][..]),
+            (&["login", "--profile", "p"], &["login", "p"]),
+            (&["logout", "--profile", "p"], &["logout", "p"]),
+            (
+                &["status", "--check", "--profile", "p"],
+                &["status", "--check", "p"],
+            ),
+            (&["console", "--profile", "p"], &["console", "p"]),
+            (
+                &["credential-process", "--profile", "p"],
+                &["credential-process", "p"],
+            ),
+            (&["doctor", "--profile=p"], &["doctor", "p"]),
+            (&["accounts", "--profile", "p"], &["accounts", "p"]),
+            (
+                &["exec", "--profile", "p", "aws", "s3"],
+                &["exec", "p", "aws", "s3"],
+            ),
+            (
+                &["exec", "--profile", "p", "--", "aws"],
+                &["exec", "p", "--", "aws"],
+            ),
+            (&["exec", "--profile", "p"], &["exec", "p"]),
+            (
+                &["exec", "--profile", "p", "sh", "-c", "x"],
+                &["exec", "p", "sh", "-c", "x"],
+            ),
+            (
+                &["exec", "--force", "--profile=p", "env"],
+                &["exec", "--force", "p", "env"],
+            ),
+        ] {
+            assert_eq!(
+                format!("{:?}", parse(flag).unwrap()),
+                format!("{:?}", parse(positional).unwrap()),
+                "{flag:?}"
+            );
+        }
+        for both in [
+            &["use", "a", "--profile", "b"][..],
+            &["login", "--profile", "a", "b"],
+            &["login", "--profile", "a", "--sso-session", "s"],
+            &["credential-process", "a", "--profile", "b"],
+            &["exec", "a", "--profile", "b", "true"],
+            &["console", "--profile", "a", "b"],
+        ] {
+            let e = parse(both).unwrap_err();
+            assert_eq!(e.exit_code(), 2, "{both:?}");
+        }
+        assert!(parse(&["credential-process"]).is_err());
+    }
+
+    #[test]
+    fn a_usage_error_leaves_out_the_shell_the_wrapper_added() {
+        let raw: Vec<OsString> = ["ssoenv", "use", "a", "b", "--shell", "bash"]
+            .iter()
+            .map(OsString::from)
+            .collect();
+        let e = Cli::try_parse_from(&raw).unwrap_err();
+        let shown = without_added_shell(&raw, e).render().to_string();
+        assert!(shown.contains("Usage: ssoenv use"), "{shown}");
+        assert!(!shown.contains("--shell"), "{shown}");
+        // An error about --shell itself keeps it.
+        let raw: Vec<OsString> = ["ssoenv", "use", "a", "--shell", "tcsh"]
+            .iter()
+            .map(OsString::from)
+            .collect();
+        let e = Cli::try_parse_from(&raw).unwrap_err();
+        assert!(
+            without_added_shell(&raw, e)
+                .render()
+                .to_string()
+                .contains("tcsh")
+        );
     }
 
     #[test]
@@ -959,7 +1212,10 @@ mod tests {
             &["ssoenv", "exec", "--region", "eu-west-1", "--", "aws", "s3"],
             &["ssoenv", "exec", "--no-browser", "--", "aws", "s3"],
         ] {
-            let cli = Cli::try_parse_from(argv).unwrap().with_raw_args(&raw(argv));
+            let cli = Cli::try_parse_from(argv)
+                .unwrap()
+                .with_raw_args(&raw(argv))
+                .unwrap();
             let Command::Exec(a) = cli.command else {
                 panic!()
             };
@@ -969,7 +1225,8 @@ mod tests {
         let argv = ["ssoenv", "exec", "prod", "--", "aws"];
         let cli = Cli::try_parse_from(argv)
             .unwrap()
-            .with_raw_args(&raw(&argv));
+            .with_raw_args(&raw(&argv))
+            .unwrap();
         let Command::Exec(a) = cli.command else {
             panic!()
         };

@@ -161,6 +161,18 @@ impl Env {
         matches!(self.get(name), Some(v) if v.eq_ignore_ascii_case("true") || v == "1")
     }
 
+    /// The non-empty variables whose names start with `prefix`, sorted by name.
+    pub fn with_prefix(&self, prefix: &str) -> Vec<(&str, &str)> {
+        let mut v: Vec<(&str, &str)> = self
+            .vars
+            .iter()
+            .filter(|(k, v)| k.starts_with(prefix) && !v.is_empty())
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        v.sort_unstable();
+        v
+    }
+
     pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.vars.insert(name.into(), value.into());
     }

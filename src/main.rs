@@ -3,17 +3,16 @@
 
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-use clap::Parser;
-
 fn main() {
     let raw: Vec<std::ffi::OsString> = std::env::args_os().collect();
     // `use` and `prompt` in their everyday forms skip building clap's command tree.
     let cli = match ssoenv::cli::parse_fast(&raw) {
         Some(cli) => cli,
-        None => match ssoenv::cli::Cli::try_parse_from(&raw) {
-            Ok(cli) => cli.with_raw_args(&raw),
+        None => match ssoenv::cli::parse_raw(&raw) {
+            Ok(cli) => cli,
             // A usage error in one write, as every other message (`output`).
             Err(e) if e.use_stderr() => {
+                let e = ssoenv::cli::without_added_shell(&raw, e);
                 ssoenv::output::usage_error(&e);
                 std::process::exit(e.exit_code());
             }

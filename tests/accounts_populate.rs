@@ -694,3 +694,32 @@ fn a_role_name_that_cannot_be_written_is_skipped_and_shown_escaped() {
     let names: Vec<String> = populated(&sb).into_iter().map(|p| p.0).collect();
     assert_eq!(names, ["dev.Good"]);
 }
+
+/// `chmod 444 ~/.aws/config`: populate refuses before the login, exit 1, the
+/// file untouched; `--dry-run` writes nothing and still shows the changes.
+#[test]
+fn populate_refuses_a_read_only_config_before_logging_in() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let path = config_path(&sb);
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let before = read_config(&sb);
+    let out = sb.run(["populate", "--sso-session", "corp", "--no-browser"]);
+    let err = assert_fails(&out, 1, "is read-only (mode 0444)");
+    assert!(err.contains("nothing was written"), "{err}");
+    assert_eq!(read_config(&sb), before);
+    assert_eq!(
+        std::fs::metadata(&path).unwrap().permissions().mode() & 0o777,
+        0o444
+    );
+    assert_eq!(sb.emu.stats().start_device_authorization, 0);
+    let out = sb.run([
+        "populate",
+        "--sso-session",
+        "corp",
+        "--no-browser",
+        "--dry-run",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(read_config(&sb), before);
+}

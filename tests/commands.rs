@@ -492,21 +492,12 @@ impl Drop for Child {
     }
 }
 
-#[test]
-fn the_emulator_prints_exports_and_a_config_that_works_as_pasted() {
-    let dir = tempfile::tempdir().unwrap();
-    let home = dir.path();
+/// `ssoenv emulator` in the background; its banner (stderr, up to "Press Ctrl-C").
+fn emulator_banner(args: &[&str]) -> (Child, String) {
     let mut child = Child(
         Command::new(BIN)
-            .args([
-                "emulator",
-                "--port",
-                "0",
-                "--interval",
-                "0",
-                "--approve-after",
-                "0",
-            ])
+            .arg("emulator")
+            .args(args)
             .env_clear()
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -523,18 +514,30 @@ fn the_emulator_prints_exports_and_a_config_that_works_as_pasted() {
             break;
         }
     }
+    (child, banner)
+}
+
+#[test]
+fn the_emulator_prints_a_config_that_works_as_pasted_with_nothing_exported() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path();
+    let (_child, banner) =
+        emulator_banner(&["--port", "0", "--interval", "0", "--approve-after", "0"]);
     let url = banner
         .lines()
-        .find_map(|l| l.strip_prefix("  export AWS_ENDPOINT_URL_SSO_OIDC="))
-        .unwrap_or_else(|| panic!("no export in:\n{banner}"))
-        .to_owned();
+        .next()
+        .and_then(|l| l.rsplit_once(" listening on "))
+        .map(|(_, u)| u.to_owned())
+        .unwrap_or_else(|| panic!("no URL in:\n{banner}"));
+    let port = url.rsplit(':').next().unwrap();
+    // A restart moves a port-0 emulator: the banner says how to keep one.
     assert!(
-        banner.contains(&format!("  export AWS_ENDPOINT_URL_SSO={url}\n")),
+        banner.contains(&format!("`ssoenv emulator --port {port}`")),
         "{banner}"
     );
-    // Without it a role-chaining profile would call the real STS.
+    // Tools that read no config file can still be pointed at it.
     assert!(
-        banner.contains(&format!("  export AWS_ENDPOINT_URL_STS={url} ")),
+        banner.contains(&format!("export AWS_ENDPOINT_URL_SSO_OIDC={url} ")),
         "{banner}"
     );
     for needle in [
@@ -552,6 +555,15 @@ fn the_emulator_prints_exports_and_a_config_that_works_as_pasted() {
         .expect("a config snippet");
     let end = banner.find("\nThen: ").expect("a next step");
     let snippet = &banner[start..end];
+    // A fixed https:// start URL, as the demo's: `configure` takes it.
+    assert!(
+        snippet.contains("sso_start_url = https://d-0000000000.awsapps.com/start\n"),
+        "{snippet}"
+    );
+    assert!(
+        snippet.contains(&format!("sso_oidc =\n  endpoint_url = {url}\n")),
+        "{snippet}"
+    );
     for profile in [
         "dev-AdministratorAccess",
         "staging-ReadOnly",
@@ -565,18 +577,16 @@ fn the_emulator_prints_exports_and_a_config_that_works_as_pasted() {
     std::fs::create_dir_all(home.join(".aws")).unwrap();
     // A role-chaining profile on top of the pasted ones, as a user adds it.
     let config = format!(
-        "{snippet}\n[profile chained]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\nsource_profile = dev-AdministratorAccess\n"
+        "{snippet}\n[profile chained]\nrole_arn = arn:aws:iam::222222222222:role/Deploy\nsource_profile = dev-AdministratorAccess\nservices = ssoenv-emulator\n"
     );
     std::fs::write(home.join(".aws/config"), config).unwrap();
+    // No AWS_ENDPOINT_URL_* at all: the pasted config is the whole setup.
     let run = |args: &[&str]| {
         Command::new(BIN)
             .args(args)
             .env_clear()
             .env("HOME", home)
             .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-            .env("AWS_ENDPOINT_URL_SSO_OIDC", &url)
-            .env("AWS_ENDPOINT_URL_SSO", &url)
-            .env("AWS_ENDPOINT_URL_STS", &url)
             .env("SSOENV_INTERACTIVE", "1")
             .stdin(Stdio::null())
             .output()
@@ -607,6 +617,50 @@ fn the_emulator_prints_exports_and_a_config_that_works_as_pasted() {
         "{}",
         stderr(&out)
     );
+    let out = run(&["console", "dev-AdministratorAccess", "--print"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with(&format!("{url}/federation?")),
+        "{}",
+        stdout(&out)
+    );
+    // The wizard, all flags, on the pasted session: no complaint about its start URL.
+    let out = run(&[
+        "configure",
+        "--sso-session",
+        "ssoenv-emulator",
+        "--account-id",
+        "111111111111",
+        "--role-name",
+        "ReadOnly",
+        "--region",
+        "eu-west-1",
+        "--profile",
+        "mine",
+    ]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    // botocore reads the same [services] section: the AWS CLI and SDKs need no exports either.
+    if have_botocore() {
+        let out = Command::new("python3")
+            .args([
+                "-c",
+                "import botocore.session\n\
+                 s = botocore.session.Session(profile='dev-AdministratorAccess')\n\
+                 for svc in ('sso-oidc', 'sso', 'sts'):\n    \
+                 print(s.create_client(svc, region_name='us-east-1').meta.endpoint_url)",
+            ])
+            .env_clear()
+            .env("HOME", home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .output()
+            .unwrap();
+        assert_eq!(
+            stdout(&out),
+            format!("{url}\n{url}\n{url}\n"),
+            "{}",
+            stderr(&out)
+        );
+    }
 }
 
 #[test]
@@ -625,4 +679,102 @@ fn the_emulator_refuses_a_bad_fault_naming_the_grammar() {
         "{err}"
     );
     assert!(err.contains("OP:KIND[:TIMES]"), "{err}");
+}
+
+// ------------------------------------------------ --profile (issue 19, item 9)
+
+/// `--profile NAME`, every AWS CLI user's habit, names the profile wherever
+/// one is taken positionally; both forms at once is a usage error.
+#[test]
+fn profile_as_an_option_works_wherever_a_profile_is_taken() {
+    let sb = Sandbox::new();
+    let out = sb.run(["login", "--profile", "dev"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let out = sb.run(["use", "--profile", "dev", "--shell", "bash"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("export AWS_PROFILE='dev';"),
+        "{}",
+        stdout(&out)
+    );
+    let out = sb.run([
+        "exec",
+        "--profile",
+        "dev",
+        "sh",
+        "-c",
+        "printf %s \"$AWS_PROFILE\"",
+    ]);
+    assert_eq!(
+        (code(&out), stdout(&out)),
+        (Some(0), "dev".to_owned()),
+        "{}",
+        stderr(&out)
+    );
+    let out = sb.run(["exec", "--profile=dev", "--", "printenv", "AWS_PROFILE"]);
+    assert_eq!(
+        (code(&out), stdout(&out)),
+        (Some(0), "dev\n".to_owned()),
+        "{}",
+        stderr(&out)
+    );
+    let out = sb.run(["credential-process", "--profile", "dev"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("\"Version\": 1") || stdout(&out).contains("\"Version\":1"),
+        "{}",
+        stdout(&out)
+    );
+    let out = sb.run(["status", "--check", "--profile", "dev"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let out = sb.run(["console", "--profile", "dev", "--print"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let out = sb.run(["logout", "--profile", "dev"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    for both in [
+        &["use", "dev", "--profile", "prod", "--shell", "bash"][..],
+        &["exec", "dev", "--profile", "prod", "true"],
+        &["login", "--profile", "dev", "prod"],
+        &["credential-process", "dev", "--profile", "prod"],
+    ] {
+        let out = sb.run(both);
+        assert_eq!(code(&out), Some(2), "{both:?}: {}", stderr(&out));
+        assert_eq!(stdout(&out), "", "{both:?}");
+        assert!(
+            !stderr(&out).contains("-- --profile"),
+            "{both:?}: {}",
+            stderr(&out)
+        );
+    }
+}
+
+/// Through the shell function, which adds `--shell bash`: a usage error's
+/// usage line shows what the person typed, not the added option.
+#[test]
+fn a_usage_error_through_the_function_leaves_out_the_added_shell() {
+    if !BASH.available() {
+        skip("bash is not installed");
+        return;
+    }
+    let sb = Sandbox::new();
+    let script = format!(
+        "{}\n{}",
+        BASH.init(),
+        BASH.status_of("ssoenv use dev prod", "rc")
+    );
+    let out = BASH.run_in(
+        &sb,
+        &script,
+        &[(
+            "PATH",
+            &format!(
+                "{}:/usr/bin:/bin",
+                std::path::Path::new(BIN).parent().unwrap().display()
+            ),
+        )],
+    );
+    let err = stderr(&out);
+    assert!(stdout(&out).contains("rc=2"), "{}\n{err}", stdout(&out));
+    assert!(err.contains("Usage: ssoenv use"), "{err}");
+    assert!(!err.contains("--shell"), "{err}");
 }

@@ -256,6 +256,63 @@ fn bad_answers_given_as_flags_are_refused() {
     assert_eq!(config(&sb), support::CONFIG);
 }
 
+/// A value the wizard takes from an existing `[sso-session]` is the file's,
+/// not a flag's: an emulator's loopback start URL is taken as it stands, and
+/// a bad value is blamed on the section and the file, never on `--start-url`.
+#[test]
+fn an_existing_sessions_values_are_checked_as_the_files_not_as_flags() {
+    let sb = Sandbox::new();
+    let url = sb.emu.url();
+    let configure = |session: &str| {
+        sb.run([
+            "configure",
+            "--sso-session",
+            session,
+            "--account-id",
+            "111111111111",
+            "--role-name",
+            "ReadOnly",
+            "--region",
+            "eu-west-1",
+            "--profile",
+            "mine",
+        ])
+    };
+    // What `ssoenv emulator` printed before its start URL was https://.
+    let emulator = format!(
+        "[sso-session ssoenv-emulator]\nsso_start_url = {url}/start\nsso_region = us-east-1\n\
+         sso_registration_scopes = sso:account:access\n"
+    );
+    sb.write_config(&emulator);
+    let out = configure("ssoenv-emulator");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(config(&sb).contains("[profile mine]\nsso_session = ssoenv-emulator\n"));
+
+    let bad =
+        "[sso-session old]\nsso_start_url = http://corp.example/start\nsso_region = us-east-1\n";
+    sb.write_config(bad);
+    let err = assert_fails(
+        &configure("old"),
+        2,
+        "sso_start_url of [sso-session old] in ",
+    );
+    assert!(
+        err.contains(".aws/config: http://corp.example/start is not an https:// URL"),
+        "{err}"
+    );
+    assert!(!err.contains("--start-url:"), "{err}");
+    assert!(
+        err.contains("hint: fix it in [sso-session old], or give --start-url"),
+        "{err}"
+    );
+    let bad_region =
+        "[sso-session r]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = east\n";
+    sb.write_config(bad_region);
+    let err = assert_fails(&configure("r"), 2, "sso_region of [sso-session r] in ");
+    assert!(!err.contains("--sso-region:"), "{err}");
+    assert_eq!(config(&sb), bad_region);
+}
+
 /// `eval "$(ssoenv use)"` in a real shell: the list is on the terminal,
 /// typing filters it, Enter gives the shell that profile.
 #[test]
@@ -397,4 +454,44 @@ fn exec_with_a_profile_and_no_command_starts_the_shell() {
     assert!(out.status.success(), "{}", stderr(&out));
     assert_eq!(stdout(&out), "in=dev\n");
     assert_stderr_has(&out, "starting /bin/sh");
+}
+
+/// `chmod 444 ~/.aws/config` means "do not touch": the wizard says so before
+/// it asks anything (on a terminal) and with every flag given, exit 1, the
+/// file untouched, no login.
+#[test]
+fn a_read_only_config_is_refused_before_the_wizard_asks_anything() {
+    use std::os::unix::fs::PermissionsExt;
+    let sb = Sandbox::new();
+    let path = sb.home.join(".aws/config");
+    std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o444)).unwrap();
+    let c = sb.cmd(["configure"]);
+    if let Some(out) = in_pty(&c, "", sb.dir.path()) {
+        assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+        let screen = stdout(&out);
+        assert!(screen.contains("is read-only (mode 0444)"), "{screen}");
+        assert!(!screen.contains("SSO session name"), "{screen}");
+    } else {
+        skip("script (util-linux) is not installed");
+    }
+    let out = sb.run([
+        "configure",
+        "--sso-session",
+        "corp",
+        "--account-id",
+        "111111111111",
+        "--role-name",
+        "ReadOnly",
+        "--region",
+        "eu-west-1",
+        "--profile",
+        "new",
+    ]);
+    let err = assert_fails(&out, 1, "is read-only (mode 0444)");
+    assert!(err.contains("chmod u+w"), "{err}");
+    assert_eq!(config(&sb), support::CONFIG);
+    let mode = std::fs::metadata(&path).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode, 0o444);
+    assert!(!sb.home.join(".aws/config.ssoenv-bak").exists());
+    assert_eq!(sb.emu.stats().start_device_authorization, 0);
 }

@@ -382,3 +382,81 @@ fn proxy_passwords_holding_url_delimiters_are_hidden_in_text_and_json() {
         }
     }
 }
+
+#[test]
+fn every_endpoint_override_in_force_is_listed() {
+    let sb = Sandbox::new();
+    let url = sb.emu.url();
+    let out = sb.run(["doctor", "prod", "--json"]);
+    let (status, detail, _) = json_check(&stdout(&out), "endpoints");
+    assert_eq!(status, "ok", "{detail}");
+    for var in [
+        "AWS_ENDPOINT_URL_SSO_OIDC",
+        "AWS_ENDPOINT_URL_SSO",
+        "AWS_ENDPOINT_URL_STS",
+        "AWS_ENDPOINT_URL_SIGNIN",
+    ] {
+        assert!(detail.contains(&format!("{var}={url}")), "{var}: {detail}");
+    }
+    // The config's own: a services section and a profile's endpoint_url.
+    sb.write_config(&format!(
+        "[sso-session corp]\nsso_start_url = https://d-1.awsapps.com/start\nsso_region = us-east-1\n\
+         [profile prod]\nsso_session = corp\nsso_account_id = 333333333333\nsso_role_name = ReadOnly\n\
+         services = emu\nendpoint_url = https://vpce.example\n\
+         [services emu]\nsso_oidc =\n  endpoint_url = {url}\nsts =\n  endpoint_url = {url}\n"
+    ));
+    let out = sb
+        .cmd(["doctor", "prod", "--json"])
+        .env_remove("AWS_ENDPOINT_URL_SSO_OIDC")
+        .env_remove("AWS_ENDPOINT_URL_SSO")
+        .env_remove("AWS_ENDPOINT_URL_STS")
+        .env_remove("AWS_ENDPOINT_URL_SIGNIN")
+        .env("AWS_ENDPOINT_URL_S3", "http://127.0.0.1:9")
+        .output()
+        .unwrap();
+    let (status, detail, _) = json_check(&stdout(&out), "endpoints");
+    assert_eq!(status, "ok", "{detail}");
+    assert_eq!(
+        detail,
+        format!(
+            "AWS_ENDPOINT_URL_S3=http://127.0.0.1:9; [services] sso_oidc endpoint_url = {url}; \
+             [services] sts endpoint_url = {url}; profile prod endpoint_url = https://vpce.example"
+        )
+    );
+}
+
+#[test]
+fn a_loopback_start_url_with_aws_endpoints_fails_naming_the_variables() {
+    let sb = Sandbox::new();
+    sb.write_config(
+        "[sso-session ssoenv-emulator]\nsso_start_url = http://127.0.0.1:4567/start\nsso_region = us-east-1\n\
+         [profile dev]\nsso_session = ssoenv-emulator\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\n",
+    );
+    let bare = |args: &[&str]| {
+        sb.cmd(args)
+            .env_remove("AWS_ENDPOINT_URL_SSO_OIDC")
+            .env_remove("AWS_ENDPOINT_URL_SSO")
+            .env_remove("AWS_ENDPOINT_URL_STS")
+            .env_remove("AWS_ENDPOINT_URL_SIGNIN")
+            .output()
+            .unwrap()
+    };
+    let out = bare(&["doctor", "dev"]);
+    let line = text_line(&stdout(&out), "endpoints");
+    assert!(line.starts_with("fail"), "{line}");
+    assert!(
+        line.contains("https://oidc.us-east-1.amazonaws.com"),
+        "{line}"
+    );
+    assert!(
+        line.contains("export AWS_ENDPOINT_URL_SSO_OIDC=http://127.0.0.1:4567"),
+        "{line}"
+    );
+    // `login` and `use` say the same before any request leaves the machine.
+    for args in [&["login", "dev"][..], &["use", "dev", "--shell", "bash"]] {
+        let out = bare(args);
+        let err = assert_fails(&out, 2, "has a start URL on this machine");
+        assert!(err.contains("AWS_ENDPOINT_URL_SSO_OIDC="), "{err}");
+        assert_eq!(stdout(&out), "", "{args:?}");
+    }
+}

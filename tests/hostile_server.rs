@@ -720,3 +720,65 @@ fn a_huge_server_error_text_is_cut_to_about_1_kib_on_every_endpoint() {
     let out = sb.run(["use", "chained", "--shell", "bash"]);
     check("AssumeRole", &assert_fails(&out, 1, "InvalidRequest"));
 }
+
+// ------------------------------------------------- issue 19, item 5
+
+/// `~/.aws/cli/cache` cannot be written (here `~/.aws/cli` is a file, which
+/// stops root too): the role credentials, already issued, are used with a
+/// warning naming the OS error, not thrown away on every try.
+#[test]
+fn an_unwritable_role_cache_warns_and_the_credentials_are_still_used() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.home.join(".aws/cli"), "not a directory").unwrap();
+    let out = sb.run(["use", "dev", "--shell", "bash", "--no-browser"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("export AWS_ACCESS_KEY_ID="),
+        "{}",
+        stdout(&out)
+    );
+    let err = stderr(&out);
+    assert!(
+        err.contains("ssoenv: warning: the credentials are used but were not cached: could not create the directory"),
+        "{err}"
+    );
+    assert!(
+        err.contains("caused by: Not a directory (os error 20)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("until then each command asks for new credentials"),
+        "{err}"
+    );
+    // The next command needs no login: the SSO token was cached.
+    let out = sb.run([
+        "exec",
+        "dev",
+        "--",
+        "sh",
+        "-c",
+        "test -n \"$AWS_SECRET_ACCESS_KEY\"",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert_eq!(sb.emu.stats().start_device_authorization, 1);
+    assert_eq!(sb.emu.stats().get_role_credentials, 2);
+    // Role chaining's cache (the same directory) too.
+    let out = sb.run(["credential-process", "dev"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}
+
+/// `~/.aws/sso/cache` cannot be created: the error's cause is the OS error,
+/// not the message again, and no login starts.
+#[test]
+fn an_uncreatable_token_cache_names_the_os_error() {
+    let sb = Sandbox::new();
+    std::fs::write(sb.home.join(".aws/sso"), "not a directory").unwrap();
+    let out = sb.run(["login", "dev", "--no-browser"]);
+    let err = assert_fails(&out, 1, "cannot be created");
+    assert!(
+        err.contains("caused by: Not a directory (os error 20)"),
+        "{err}"
+    );
+    assert!(!err.contains("caused by: could not create"), "{err}");
+    assert_eq!(sb.emu.stats().start_device_authorization, 0);
+}

@@ -374,3 +374,57 @@ fn an_expired_legacy_token_is_refused_with_the_familiar_message_when_unattended(
     assert!(!err.contains("logging in to"), "{err}");
     assert_eq!(device_flows(&sb), 1);
 }
+
+// ------------------------------------------------- issue 19, items 4 and 10
+
+/// An SDK runs `credential-process` with its output captured: the refusal
+/// tells whoever reads the SDK's error to log in, and nothing about a
+/// `--no-browser` that `credential-process` refuses.
+#[test]
+fn credential_process_refusal_says_only_to_log_in() {
+    let sb = Sandbox::new();
+    let out = run(&sb, headless(&sb, &["credential-process", "dev"]));
+    let err = assert_fails(&out, 1, "credential-process does not start a login");
+    assert!(err.contains("\nhint: run `ssoenv login dev`\n"), "{err}");
+    assert!(!err.contains("--no-browser"), "{err}");
+    assert!(!err.contains("this command"), "{err}");
+    assert_eq!(stdout(&out), "");
+    assert_eq!(device_flows(&sb), 0);
+    // The hint is a command that works from there.
+    let out = run(&sb, headless(&sb, &["login", "dev", "--no-browser"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = run(&sb, headless(&sb, &["credential-process", "dev"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+}
+
+/// `use --force` with nobody to complete a login: it says that the new
+/// login it was asked for cannot start here and why, not "not logged in".
+#[test]
+fn use_force_where_no_login_can_start_says_the_new_login_cannot_start() {
+    let sb = Sandbox::new();
+    let out = run(&sb, headless(&sb, &["login", "dev", "--no-browser"]));
+    assert!(out.status.success(), "{}", stderr(&out));
+    for args in [
+        &["use", "dev", "--force", "--shell", "bash"][..],
+        &["exec", "dev", "--force", "--", "true"][..],
+    ] {
+        let out = run(&sb, headless(&sb, args));
+        let err = assert_fails(
+            &out,
+            1,
+            "--force asks for a new login, and a login cannot start here",
+        );
+        assert!(!err.contains("not logged in"), "{err}");
+        assert!(err.contains("stderr is not a terminal"), "{err}");
+        assert!(err.contains("`ssoenv login dev --force`"), "{err}");
+        assert!(err.contains("leave out --force"), "{err}");
+        assert_eq!(stdout(&out), "", "{args:?}");
+    }
+    assert_eq!(device_flows(&sb), 1, "only the first login");
+    // SSOENV_INTERACTIVE=0 is the other reason, named as such.
+    let mut c = sb.cmd(["use", "dev", "--force", "--shell", "bash"]);
+    c.env("SSOENV_INTERACTIVE", "0");
+    let out = run(&sb, c);
+    let err = assert_fails(&out, 1, "--force asks for a new login");
+    assert!(err.contains("SSOENV_INTERACTIVE=0"), "{err}");
+}

@@ -3,7 +3,7 @@
 //! (docs/endpoints.md#overrides) and plain `http://` only for loopback hosts.
 
 use crate::aws::http::{is_loopback_host, url_host};
-use crate::config::ConfiguredEndpoints;
+use crate::config::{ConfiguredEndpoints, SsoSession};
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
 
@@ -81,7 +81,8 @@ impl Service {
         match self {
             Service::Sso => configured.sso.as_ref(),
             Service::SsoOidc => configured.sso_oidc.as_ref(),
-            Service::Sts | Service::Signin => None,
+            Service::Sts => configured.sts.as_ref(),
+            Service::Signin => configured.signin.as_ref(),
         }
     }
 }
@@ -187,7 +188,8 @@ fn override_for(
         .map(|v| (v.clone(), "the profile's endpoint_url".to_owned()))
 }
 
-/// The federation URL from `AWS_ENDPOINT_URL_SIGNIN`, if set (and not turned
+/// The federation URL from `AWS_ENDPOINT_URL_SIGNIN`, else from the profile's
+/// `services` section's `signin =` (an ssoenv key), if set (and not turned
 /// off by `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`). The value is a base URL as
 /// for every `AWS_ENDPOINT_URL_*` (`http://127.0.0.1:8080`), to which
 /// `/federation` is appended; a value already ending in `/federation` is taken
@@ -198,16 +200,19 @@ fn override_for(
 fn signin_override(configured: &ConfiguredEndpoints, env: &Env) -> Result<Option<String>> {
     let ignore = env.flag(env::AWS_IGNORE_CONFIGURED_ENDPOINT_URLS) || configured.ignore;
     let var = env::AWS_ENDPOINT_URL_SIGNIN;
-    let Some(v) = env.non_empty(var).filter(|_| !ignore) else {
-        return Ok(None);
+    let (v, source) = match (env.non_empty(var), &configured.signin) {
+        _ if ignore => return Ok(None),
+        (Some(v), _) => (v, var),
+        (None, Some(v)) => (v.as_str(), "the profile's services section"),
+        (None, None) => return Ok(None),
     };
-    let base = checked_override(v, var)?;
+    let base = checked_override(v, source)?;
     if base.contains(['?', '#']) {
         return Err(Error::config(format!(
-            "the endpoint {v:?} from {var} has a query or fragment"
+            "the endpoint {v:?} from {source} has a query or fragment"
         ))
         .hint(format!(
-            "set {var} to a base URL such as https://signin.example.com, or unset it"
+            "set {source} to a base URL such as https://signin.example.com, or unset it"
         )));
     }
     Ok(Some(if base.ends_with("/federation") {
@@ -288,6 +293,47 @@ pub fn resolve(region: &str, configured: &ConfiguredEndpoints, env: &Env) -> Res
     })
 }
 
+/// The Identity Center endpoints of one SSO session ([`resolve`]), refusing
+/// before any request a session whose start URL is on this machine (only an
+/// emulator's is) while the endpoints are not: the token would be asked of
+/// AWS for a start URL AWS has never heard of.
+pub fn resolve_for(
+    sso: &SsoSession,
+    configured: &ConfiguredEndpoints,
+    env: &Env,
+) -> Result<Endpoints> {
+    let endpoints = resolve(&sso.region, configured, env)?;
+    let local = |url: &str| url_host(url).is_some_and(is_loopback_host);
+    let start_is_local =
+        sso.start_url.to_ascii_lowercase().starts_with("http") && local(&sso.start_url);
+    if start_is_local && !(local(&endpoints.oidc) && local(&endpoints.portal)) {
+        let session = match &sso.name {
+            Some(n) => format!("sso-session \"{}\"", crate::text::printable(n)),
+            None => "the profile's session".to_owned(),
+        };
+        let base = sso
+            .start_url
+            .trim_end_matches('/')
+            .trim_end_matches("/start")
+            .to_owned();
+        return Err(Error::config(format!(
+            "{session} has a start URL on this machine ({}), but its endpoints are AWS's ({}, {})",
+            crate::text::printable(&sso.start_url),
+            endpoints.oidc,
+            endpoints.portal
+        ))
+        .cause("a loopback start URL is a local emulator's; AWS would not know it")
+        .hint(format!(
+            "point ssoenv at the emulator: export {}={base} {}={base} (and {} for role chaining), \
+             or paste the emulator's current config snippet, whose [services] section carries them",
+            env::AWS_ENDPOINT_URL_SSO_OIDC,
+            env::AWS_ENDPOINT_URL_SSO,
+            env::AWS_ENDPOINT_URL_STS,
+        )));
+    }
+    Ok(endpoints)
+}
+
 /// An override must be `https://`, or `http://` to a loopback host: tokens and
 /// credentials never cross a network in clear text.
 fn checked_override(url: &str, source: &str) -> Result<String> {
@@ -347,10 +393,42 @@ mod tests {
     }
 
     #[test]
+    fn a_loopback_start_url_with_aws_endpoints_is_refused_naming_the_variables() {
+        let sso = SsoSession {
+            name: Some("emu".into()),
+            start_url: "http://127.0.0.1:4567/start".into(),
+            region: "us-east-1".into(),
+            scopes: None,
+        };
+        let e = resolve_for(&sso, &none(), &Env::default()).unwrap_err();
+        assert!(
+            e.message.contains("https://oidc.us-east-1.amazonaws.com"),
+            "{e:?}"
+        );
+        let text = format!("{e:?}");
+        assert!(
+            text.contains("export AWS_ENDPOINT_URL_SSO_OIDC=http://127.0.0.1:4567 AWS_ENDPOINT_URL_SSO=http://127.0.0.1:4567"),
+            "{text}"
+        );
+        let env = Env::from_pairs([
+            ("AWS_ENDPOINT_URL_SSO_OIDC", "http://127.0.0.1:4567"),
+            ("AWS_ENDPOINT_URL_SSO", "http://127.0.0.1:4567"),
+        ]);
+        assert!(resolve_for(&sso, &none(), &env).is_ok());
+        let real = SsoSession {
+            start_url: "https://d-1.awsapps.com/start".into(),
+            ..sso
+        };
+        assert!(resolve_for(&real, &none(), &Env::default()).is_ok());
+    }
+
+    #[test]
     fn service_specific_env_beats_global_env_beats_config() {
         let cfg = ConfiguredEndpoints {
             sso: Some("https://services-sso.example".into()),
             sso_oidc: None,
+            sts: None,
+            signin: None,
             global: Some("https://global.example".into()),
             ignore: false,
         };

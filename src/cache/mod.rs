@@ -194,12 +194,13 @@ pub fn check_writable(dir: &Path) -> Result<()> {
     };
     if !dir.is_dir() {
         crate::fs::ensure_dir(dir).map_err(|e| {
-            Error::runtime(format!(
+            // The OS error, not ensure_dir's own words again.
+            let mut err = Error::runtime(format!(
                 "cannot store an SSO login: the directory {} cannot be created",
                 dir.display()
-            ))
-            .cause(e.message)
-            .hint(format!(
+            ));
+            err.causes = e.causes;
+            err.hint(format!(
                 "make {} a writable directory (check its permissions and free disk space), then try again",
                 dir.display()
             ))

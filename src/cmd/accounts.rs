@@ -17,7 +17,7 @@ pub fn run(args: AccountsArgs, env: &Env) -> Result<i32> {
     let target = super::pick::target(&config, env, named, which_session)?;
     let ctx = Ctx::new(env)?;
     let sso = &target.session;
-    let endpoints = endpoint::resolve(&sso.region, &target.endpoints, env)?;
+    let endpoints = endpoint::resolve_for(sso, &target.endpoints, env)?;
     let opts = LoginOptions::for_credentials(env, args.login.no_browser, false);
     let all = accounts::fetch(&ctx, sso, &endpoints, &target.subject(), opts)?;
     let out = if args.json { json(&all) } else { table(&all) };

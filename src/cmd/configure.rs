@@ -25,6 +25,8 @@ pub const DEFAULT_SCOPES: &str = "sso:account:access";
 
 pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
     let file = read(env)?;
+    // Before any question: a read-only file is the owner's "do not touch".
+    edit::check_writable_by_owner(&file.path)?;
     let tty = crate::tty::interactive();
     if !tty {
         require_flags(&args, &file.config)?;
@@ -33,7 +35,9 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
     let mut new = file.doc.clone();
     // Refuse a clash before any login.
     add_session(&mut new, &file.path, &session_name, &sso)?;
-    let Some((account_id, role_name)) = account_and_role(&args, env, &sso, &session_name)? else {
+    let Some((account_id, role_name)) =
+        account_and_role(&args, env, &file.config, &sso, &session_name)?
+    else {
         return Ok(crate::tty::CANCELLED);
     };
     let profile = profile_answers(&args, tty, &account_id, &role_name)?;
@@ -173,11 +177,47 @@ fn sso_session(args: &ConfigureArgs, config: &Config, tty: bool) -> Result<(Stri
             }
         }
     };
-    check_start_url(&sso.start_url).map_err(|e| Error::config(format!("--start-url: {e}")))?;
-    check_region(&sso.region).map_err(|e| Error::config(format!("--sso-region: {e}")))?;
+    // Each value is checked where it came from: a flag, an answer, or the
+    // existing section (which the person never typed here).
+    let from_file = |key: &str| {
+        format!(
+            "{key} of [sso-session {}] in {}",
+            printable(&session_name),
+            config.path.display()
+        )
+    };
+    let edit_hint = |flag: &str| {
+        format!(
+            "fix it in [sso-session {}], or give {flag} to use another value",
+            printable(&session_name)
+        )
+    };
+    match (&existing, &args.start_url) {
+        // The existing section's start URL is the one its logins already use;
+        // a loopback `http://` one is the emulator's (docs/endpoints.md#overrides).
+        (Some(_), None) => check_existing_start_url(&sso.start_url).map_err(|e| {
+            Error::config(format!("{}: {e}", from_file("sso_start_url")))
+                .hint(edit_hint("--start-url"))
+        })?,
+        _ => check_start_url(&sso.start_url)
+            .map_err(|e| Error::config(format!("--start-url: {e}")))?,
+    }
+    match (&existing, &args.sso_region) {
+        (Some(_), None) => check_region(&sso.region).map_err(|e| {
+            Error::config(format!("{}: {e}", from_file("sso_region")))
+                .hint(edit_hint("--sso-region"))
+        })?,
+        _ => check_region(&sso.region).map_err(|e| Error::config(format!("--sso-region: {e}")))?,
+    }
     let scopes_value = sso.scopes.as_ref().map(|s| s.join(","));
     if let Some(s) = &scopes_value {
-        check_scopes(s).map_err(|e| Error::config(format!("--scopes: {e}")))?;
+        check_scopes(s).map_err(|e| match (&existing, &args.scopes) {
+            (Some(_), None) => {
+                Error::config(format!("{}: {e}", from_file("sso_registration_scopes")))
+                    .hint(edit_hint("--scopes"))
+            }
+            _ => Error::config(format!("--scopes: {e}")),
+        })?;
     }
     Ok((session_name, sso))
 }
@@ -219,13 +259,15 @@ fn add_session(
 fn account_and_role(
     args: &ConfigureArgs,
     env: &Env,
+    config: &Config,
     sso: &SsoSession,
     session_name: &str,
 ) -> Result<Option<(String, String)>> {
     let (account_id, role_name) = match (args.account_id.clone(), args.role_name.clone()) {
         (Some(a), Some(r)) => (a, r),
         (account, role) => {
-            let all = list(env, sso, session_name, args.login.no_browser)?;
+            let configured = config.session_endpoints(session_name);
+            let all = list(env, sso, &configured, session_name, args.login.no_browser)?;
             let Some(picked) = choose(&all, account, role)? else {
                 return Ok(None);
             };
@@ -362,8 +404,14 @@ fn save(file: &ConfigFile, new: &Document, profile_name: &str, session_name: &st
 
 /// Log in (the person is there: the wizard was asked for) and list every
 /// account and role.
-fn list(env: &Env, sso: &SsoSession, name: &str, no_browser: bool) -> Result<Vec<AccountRoles>> {
-    let endpoints = endpoint::resolve(&sso.region, &ConfiguredEndpoints::default(), env)?;
+fn list(
+    env: &Env,
+    sso: &SsoSession,
+    configured: &ConfiguredEndpoints,
+    name: &str,
+    no_browser: bool,
+) -> Result<Vec<AccountRoles>> {
+    let endpoints = endpoint::resolve_for(sso, configured, env)?;
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions::for_login(no_browser, false);
     let mut all = accounts::fetch(&ctx, sso, &endpoints, &Subject::Session(name), opts)?;
@@ -506,6 +554,22 @@ pub fn check_start_url(s: &str) -> std::result::Result<(), String> {
         return Err("a start URL cannot contain spaces or control characters".into());
     }
     Ok(())
+}
+
+/// The start URL of an existing `[sso-session]`: as [`check_start_url`], or
+/// `http://` to a loopback host (an emulator's; nothing real has one).
+fn check_existing_start_url(s: &str) -> std::result::Result<(), String> {
+    let loopback = s.strip_prefix("http://").is_some_and(|_| {
+        crate::aws::http::url_host(s).is_some_and(crate::aws::http::is_loopback_host)
+    });
+    if loopback
+        && !s
+            .chars()
+            .any(|c| c.is_whitespace() || crate::text::is_control(c))
+    {
+        return Ok(());
+    }
+    check_start_url(s)
 }
 
 /// A region such as `eu-west-1`: lowercase letters and digits in parts joined by `-`.

@@ -38,9 +38,14 @@ fn quote_word(w: &str) -> String {
 }
 
 pub fn run(args: CredentialProcessArgs, env: &Env) -> Result<i32> {
-    let profile = credentials::Plan::load(env, &args.profile)?;
+    // clap requires PROFILE or --profile, and `Cli::with_raw_args` makes them one.
+    let name = args.profile.unwrap_or_default();
+    let profile = credentials::Plan::load(env, &name)?;
     let ctx = Ctx::new(env)?;
-    let opts = LoginOptions::for_credentials(env, false, false);
+    let opts = LoginOptions {
+        interaction: crate::login::Interaction::for_credential_process(env),
+        ..LoginOptions::for_credentials(env, false, false)
+    };
     let creds = profile.credentials(&ctx, opts)?;
     let mut json = creds.credential_process_json();
     json.push('\n');

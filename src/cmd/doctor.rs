@@ -126,6 +126,7 @@ pub fn collect(args: &DoctorArgs, env: &Env, now: OffsetDateTime) -> Vec<Check> 
     let mut checks = Vec::new();
     let home = env.home();
     let profile = config_checks(args, env, now, home.as_deref(), &mut checks);
+    checks.push(endpoint_check(env, profile.as_ref()));
     let shell = shell_of(env);
     checks.push(integration(env));
     let rc = match &home {
@@ -485,6 +486,63 @@ fn proxy_checks(env: &Env) -> Vec<Check> {
         }
     });
     checks
+}
+
+/// Every endpoint override in force (docs/endpoints.md#overrides): the
+/// `AWS_ENDPOINT_URL*` variables, then the profile's `services` section and
+/// `endpoint_url`; failing when the SSO session's endpoints cannot be used.
+fn endpoint_check(env: &Env, profile: Option<&ResolvedProfile>) -> Check {
+    let printable = crate::text::printable;
+    let mut found: Vec<String> = env
+        .with_prefix(env::AWS_ENDPOINT_URL)
+        .into_iter()
+        .map(|(k, v)| format!("{}={}", printable(k), redact_userinfo(&printable(v))))
+        .collect();
+    if let Some(p) = profile {
+        let e = &p.endpoints;
+        for (service, url) in [
+            ("sso_oidc", &e.sso_oidc),
+            ("sso", &e.sso),
+            ("sts", &e.sts),
+            ("signin", &e.signin),
+        ] {
+            if let Some(url) = url {
+                found.push(format!(
+                    "[services] {service} endpoint_url = {}",
+                    redact_userinfo(&printable(url))
+                ));
+            }
+        }
+        if let Some(url) = &e.global {
+            found.push(format!(
+                "profile {} endpoint_url = {}",
+                printable(&p.name),
+                redact_userinfo(&printable(url))
+            ));
+        }
+    }
+    let ignored = env.flag(env::AWS_IGNORE_CONFIGURED_ENDPOINT_URLS)
+        || profile.is_some_and(|p| p.endpoints.ignore);
+    let detail = match (found.is_empty(), ignored) {
+        (true, _) => "no overrides: AWS's own endpoints".to_owned(),
+        (false, false) => found.join("; "),
+        (false, true) => format!(
+            "ignored (ignore_configured_endpoint_urls): {}",
+            found.join("; ")
+        ),
+    };
+    if let Some(p) = profile
+        && let Err(e) = endpoint::resolve_for(&p.sso, &p.endpoints, env)
+    {
+        let fix = e.hint.clone().unwrap_or_else(|| "check sso_region".into());
+        return check(
+            "endpoints",
+            Status::Fail,
+            format!("{detail}; {}", e.message),
+        )
+        .fix(fix);
+    }
+    check("endpoints", Status::Ok, detail)
 }
 
 /// `--network`: whether the OIDC and portal endpoints answer, and the clock skew.

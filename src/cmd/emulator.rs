@@ -1,14 +1,19 @@
 //! `ssoenv emulator`: the local IAM Identity Center emulator in the foreground.
-//! It says (on stderr) where it listens, the two exports that point AWS tools
-//! at it, and a `~/.aws/config` snippet with one profile per account and role
-//! it serves, ready to paste.
+//! It says (on stderr) where it listens and a `~/.aws/config` snippet with one
+//! profile per account and role it serves, ready to paste: the snippet
+//! carries the endpoints (a `[services]` section), so nothing needs exporting.
 
 use crate::cli::EmulatorArgs;
 use crate::error::{Error, Result};
 use ssoenv_emulator::{Emulator, EmulatorConfig, Fault, Fixture};
 
-/// The sso-session name of the printed snippet.
+/// The sso-session (and services section) name of the printed snippet.
 pub const SESSION: &str = "ssoenv-emulator";
+
+/// The snippet's start URL: fixed and `https://`, as the demo's, so the
+/// session is the same whatever port the emulator listens on and `ssoenv
+/// configure` takes it like a real one. The emulator accepts any start URL.
+pub const START_URL: &str = "https://d-0000000000.awsapps.com/start";
 
 pub fn run(args: EmulatorArgs) -> Result<i32> {
     let fixture = match &args.fixture {
@@ -56,14 +61,10 @@ pub fn run(args: EmulatorArgs) -> Result<i32> {
 /// What the emulator prints when it starts.
 pub fn banner(url: &str, fixture: &Fixture) -> String {
     let mut out = format!(
-        "ssoenv emulator: IAM Identity Center (SSO-OIDC + portal) listening on {url}\n\
-         Point AWS tools and ssoenv at it with:\n  \
-         export AWS_ENDPOINT_URL_SSO_OIDC={url}\n  \
-         export AWS_ENDPOINT_URL_SSO={url}\n  \
-         export AWS_ENDPOINT_URL_STS={url}       # role chaining (role_arn + source_profile)\n  \
-         export AWS_ENDPOINT_URL_SIGNIN={url}    # ssoenv console\n\
-         Its accounts and roles as ~/.aws/config profiles (paste into ~/.aws/config, or into a\n\
-         file named by AWS_CONFIG_FILE to keep them apart; any start URL is accepted):\n\n"
+        "ssoenv emulator: IAM Identity Center (SSO-OIDC + portal, STS, sign-in) listening on {url}\n\
+         Its accounts and roles as ~/.aws/config profiles, with the endpoints in a [services]\n\
+         section (paste into ~/.aws/config, or into a file named by AWS_CONFIG_FILE to keep them\n\
+         apart; nothing needs exporting, and the AWS CLI and SDKs read the same section):\n\n"
     );
     let snippet = config_snippet(url, &shown_fixture(fixture));
     out.push_str(&snippet.text);
@@ -73,11 +74,22 @@ pub fn banner(url: &str, fixture: &Fixture) -> String {
             fixture.accounts.len() - BANNER_ACCOUNTS
         ));
     }
+    out.push_str(&format!(
+        "\n# A role-chaining profile (role_arn + source_profile) you add needs\n\
+         # `services = {SESSION}` too, for its STS calls.\n"
+    ));
     if let Some(first) = snippet.profiles.first() {
         out.push_str(&format!(
             "\nThen: ssoenv login --sso-session {SESSION} && eval \"$(ssoenv use {first})\"\n"
         ));
     }
+    out.push_str(&format!(
+        "For a setup meant to last, start it with a fixed port (`ssoenv emulator --port {port}`):\n  \
+         the snippet names the port, and a restart on another one breaks every pasted profile.\n\
+         Tools without config files: export AWS_ENDPOINT_URL_SSO_OIDC={url} AWS_ENDPOINT_URL_SSO={url}\n  \
+         AWS_ENDPOINT_URL_STS={url} AWS_ENDPOINT_URL_SIGNIN={url}\n",
+        port = url.rsplit(':').next().unwrap_or("8080")
+    ));
     out.push_str(&format!(
         "Control: GET {url}/_emulator/stats; POST {url}/_emulator/faults {{\"spec\":\"token:500:1\"}},\n  \
          /_emulator/settings, /_emulator/revoke, /_emulator/reset (see `ssoenv emulator --help`)\n\
@@ -111,9 +123,15 @@ pub struct Snippet {
 pub fn config_snippet(url: &str, fixture: &Fixture) -> Snippet {
     let mut text = format!(
         "[sso-session {SESSION}]\n\
-         sso_start_url = {url}/start\n\
+         sso_start_url = {START_URL}\n\
          sso_region = us-east-1\n\
-         sso_registration_scopes = sso:account:access\n"
+         sso_registration_scopes = sso:account:access\n\
+         \n\
+         [services {SESSION}]\n\
+         sso_oidc =\n  endpoint_url = {url}\n\
+         sso =\n  endpoint_url = {url}\n\
+         sts =\n  endpoint_url = {url}\n\
+         signin =\n  endpoint_url = {url}\n"
     );
     let mut profiles: Vec<String> = Vec::new();
     for a in &fixture.accounts {
@@ -144,6 +162,7 @@ pub fn config_snippet(url: &str, fixture: &Fixture) -> Snippet {
             text.push_str(&format!(
                 "\n[profile {name}]\n\
                  sso_session = {SESSION}\n\
+                 services = {SESSION}\n\
                  sso_account_id = {}\n\
                  sso_role_name = {}\n\
                  region = us-east-1\n",
@@ -189,7 +208,9 @@ mod tests {
         assert_eq!(p.account_id, "333333333333");
         assert_eq!(p.role_name, "Admin");
         assert_eq!(p.sso.name.as_deref(), Some(SESSION));
-        assert_eq!(p.sso.start_url, "http://127.0.0.1:1/start");
+        assert_eq!(p.sso.start_url, START_URL);
+        assert_eq!(p.endpoints.sso_oidc.as_deref(), Some("http://127.0.0.1:1"));
+        assert_eq!(p.endpoints.sts.as_deref(), Some("http://127.0.0.1:1"));
         assert_eq!(config.sso_profiles().len(), 4);
     }
 }

@@ -15,7 +15,7 @@ pub fn run(args: LoginArgs, env: &Env) -> Result<i32> {
     let target = super::pick::target(&config, env, named, which_session)?;
     let ctx = Ctx::new(env)?;
     let sso = &target.session;
-    let endpoints = endpoint::resolve(&sso.region, &target.endpoints, env)?;
+    let endpoints = endpoint::resolve_for(sso, &target.endpoints, env)?;
     // `login` always logs in when it must, wherever its output goes, as
     // `aws sso login` does: whoever ran it reads what it prints.
     let mut opts = LoginOptions::for_login(args.login.no_browser, args.force);

@@ -70,7 +70,7 @@ pub fn target(
     if let Some(name) = sso_session {
         return Ok(Target {
             session: config.sso_session(name)?,
-            endpoints: ConfiguredEndpoints::default(),
+            endpoints: config.session_endpoints(name),
             name: name.to_owned(),
             by_session: true,
         });

@@ -11,7 +11,7 @@ use crate::accounts::{self, AccountRoles};
 use crate::aws::endpoint;
 use crate::cli::PopulateArgs;
 use crate::config::edit::{self, Document, Kind, Marker, Upserted, Written};
-use crate::config::{Config, ConfiguredEndpoints, read_config_file};
+use crate::config::{Config, read_config_file};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::login::{Ctx, LoginOptions, Subject};
@@ -28,6 +28,10 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
     // Everything that can be checked offline is checked before any login.
     let template = Template::parse(&args.template)?;
     let file = read(env)?;
+    if !args.dry_run {
+        // Before the login: a read-only file is the owner's "do not touch".
+        crate::config::edit::check_writable_by_owner(&file.path)?;
+    }
     let (session_name, all) = fetch(&args, env, &file.config)?;
     let plan = plan(&all, &session_name, &template);
     for s in &plan.skipped {
@@ -93,7 +97,7 @@ fn fetch(args: &PopulateArgs, env: &Env, config: &Config) -> Result<(String, Vec
         None => only_session(config)?,
     };
     let sso = config.sso_session(&session_name)?;
-    let endpoints = endpoint::resolve(&sso.region, &ConfiguredEndpoints::default(), env)?;
+    let endpoints = endpoint::resolve_for(&sso, &config.session_endpoints(&session_name), env)?;
     let ctx = Ctx::new(env)?;
     let opts = LoginOptions::for_credentials(env, args.login.no_browser, false);
     let all = accounts::fetch(

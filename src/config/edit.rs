@@ -22,7 +22,7 @@ use super::parse::{self, Value, py_trim};
 use crate::error::{Error, Result};
 
 mod write;
-pub use write::{Written, backup_path, resolve_target, write_config};
+pub use write::{Written, backup_path, check_writable_by_owner, resolve_target, write_config};
 
 /// What a section is, as botocore's `build_profile_map` sorts them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]

@@ -57,3 +57,35 @@ impl Config {
         }
     }
 }
+
+impl Config {
+    /// The endpoints a login by session name (`--sso-session NAME`, and
+    /// `configure` or `populate` for that session) uses: those its profiles
+    /// configure (`services`, `endpoint_url`) when every profile naming the
+    /// session agrees, so a pasted `ssoenv emulator` snippet works with no
+    /// exports. botocore's `aws sso login --sso-session` takes the current
+    /// profile's instead; ssoenv's reading reaches the same endpoints for a
+    /// config whose profiles share them, and no surprise where they differ
+    /// (then none apply, as with no profile).
+    pub fn session_endpoints(&self, session: &str) -> ConfiguredEndpoints {
+        let mut found: Option<ConfiguredEndpoints> = None;
+        for (name, sec) in &self.profiles.order {
+            let uses = self
+                .value(*sec, Key::SSO_SESSION)
+                .and_then(super::Value::as_str)
+                .is_some_and(|s| s == session);
+            if !uses {
+                continue;
+            }
+            let Ok(endpoints) = self.endpoints(name, *sec) else {
+                return ConfiguredEndpoints::default();
+            };
+            match &found {
+                Some(f) if *f != endpoints => return ConfiguredEndpoints::default(),
+                Some(_) => {}
+                None => found = Some(endpoints),
+            }
+        }
+        found.unwrap_or_default()
+    }
+}

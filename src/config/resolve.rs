@@ -53,6 +53,8 @@ pub struct ChainedProfile {
 
 /// Where a role-chaining profile's source credentials come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
+// One per chain, built once per command: the SSO variant's size costs nothing.
+#[allow(clippy::large_enum_variant)]
 pub enum RoleSource {
     Sso(ResolvedProfile),
     Role(Box<ChainedProfile>),

@@ -93,6 +93,8 @@ key_table! {
     AWS_ACCESS_KEY_ID = "aws_access_key_id" in Profile | Default;
     AWS_SECRET_ACCESS_KEY = "aws_secret_access_key" in Profile | Default;
     AWS_SESSION_TOKEN = "aws_session_token" in Profile | Default;
+    STS = "sts" in Services;
+    SIGNIN = "signin" in Services;
 }
 
 impl Key {

@@ -39,6 +39,11 @@ pub struct ConfiguredEndpoints {
     pub sso: Option<String>,
     /// `[services X]` → `sso_oidc =` sub-section `endpoint_url`.
     pub sso_oidc: Option<String>,
+    /// `[services X]` → `sts =` sub-section `endpoint_url`.
+    pub sts: Option<String>,
+    /// `[services X]` → `signin =` sub-section `endpoint_url` (ssoenv's own:
+    /// the SDKs have no sign-in service, and ignore the key).
+    pub signin: Option<String>,
     /// The profile's global `endpoint_url`.
     pub global: Option<String>,
     /// `ignore_configured_endpoint_urls = true` in the profile.
@@ -330,6 +335,8 @@ impl Config {
                     };
                     endpoints.sso = url(Key::SSO);
                     endpoints.sso_oidc = url(Key::SSO_OIDC);
+                    endpoints.sts = url(Key::STS);
+                    endpoints.signin = url(Key::SIGNIN);
                 }
                 // botocore never reads the services section when told to ignore it.
                 None if ignore => {}

@@ -492,6 +492,10 @@ sso_oidc =
   endpoint_url = http://127.0.0.1:2
 s3 =
   endpoint_url = http://127.0.0.1:3
+sts =
+  endpoint_url = http://127.0.0.1:4
+signin =
+  endpoint_url = http://127.0.0.1:5
 ";
 
 #[test]
@@ -502,6 +506,8 @@ fn services_sections_and_endpoint_url_fill_configured_endpoints() {
         ConfiguredEndpoints {
             sso: Some("http://127.0.0.1:1".into()),
             sso_oidc: Some("http://127.0.0.1:2".into()),
+            sts: Some("http://127.0.0.1:4".into()),
+            signin: Some("http://127.0.0.1:5".into()),
             global: Some("http://127.0.0.1:9000".into()),
             ignore: false,
         }
@@ -717,6 +723,8 @@ fn key_constants_name_the_key_they_stand_for() {
         (Key::AWS_ACCESS_KEY_ID, "aws_access_key_id"),
         (Key::AWS_SECRET_ACCESS_KEY, "aws_secret_access_key"),
         (Key::AWS_SESSION_TOKEN, "aws_session_token"),
+        (Key::STS, "sts"),
+        (Key::SIGNIN, "signin"),
     ];
     assert_eq!(all.len(), Key::NAMES.len());
     let c = cfg("[profile p]\nSSO_OIDC = x\nregion = r\n");

@@ -211,7 +211,9 @@ impl Step for RoleStep {
     }
 
     fn save(&self, home: &Path, out: AssumeRoleOutput) -> Result<Credentials> {
-        assume_role::save(home, &self.key(), &out)?;
+        if let Err(e) = assume_role::save(home, &self.key(), &out) {
+            super::plan::unsaved(&e);
+        }
         Ok(out.credentials)
     }
 
@@ -281,7 +283,8 @@ fn mfa_code(c: &RoleStep, serial: &str, opts: LoginOptions) -> Result<String> {
         Interaction::Refused(Refusal::Disabled) => {
             Some("SSOENV_INTERACTIVE=0 is set in the environment")
         }
-        Interaction::Refused(Refusal::Unattended) | Interaction::Allowed => None,
+        Interaction::Refused(Refusal::Unattended | Refusal::CredentialProcess)
+        | Interaction::Allowed => None,
     };
     if !crate::tty::interactive() || refused.is_some() {
         return Err(Error::runtime(format!(

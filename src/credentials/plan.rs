@@ -20,7 +20,7 @@ use crate::config::{
     Config, ConfiguredEndpoints, Profile, ResolvedProfile, RoleSource, SsoSession,
 };
 use crate::env::Env;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::login::{Ctx, LoginOptions};
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
@@ -135,6 +135,8 @@ pub(super) trait Step {
 }
 
 /// Where a plan's credentials start.
+// One per plan, built once per command: the SSO variant's size costs nothing.
+#[allow(clippy::large_enum_variant)]
 enum Base {
     Sso(SsoRole),
     Static(StaticSource),
@@ -159,6 +161,23 @@ macro_rules! on_top {
             None => on_base!(&$plan.base, $s => $e),
         }
     };
+}
+
+/// Fresh credentials that could not be cached are still used: a warning, not
+/// an error. The cache only spares the next command a request; failing here
+/// would throw away credentials already issued (after a login, perhaps), and
+/// every retry would fetch and lose them again. (The AWS CLI fails here
+/// with the OS error; aws-vault keeps no such file cache.)
+pub(super) fn unsaved(e: &Error) {
+    let mut w = Error::runtime(format!(
+        "the credentials are used but were not cached: {}",
+        e.message
+    ));
+    w.causes = e.causes.clone();
+    crate::output::warn_error(&w.hint(format!(
+        "{}; until then each command asks for new credentials",
+        e.hint.as_deref().unwrap_or("make the cache directory writable")
+    )));
 }
 
 /// Check cache → lock → check again → the source's credentials → fetch →

@@ -79,7 +79,7 @@ impl Step for SsoRole {
 
     fn prepare(&self, run: &Run) -> Result<Endpoints> {
         let p = &self.profile;
-        endpoint::resolve(&p.sso.region, &p.endpoints, &run.ctx.env)
+        endpoint::resolve_for(&p.sso, &p.endpoints, &run.ctx.env)
     }
 
     fn fetch(
@@ -142,7 +142,9 @@ impl Step for SsoRole {
     }
 
     fn save(&self, home: &Path, c: Credentials) -> Result<Credentials> {
-        role::save(home, &self.profile, &c)?;
+        if let Err(e) = role::save(home, &self.profile, &c) {
+            super::plan::unsaved(&e);
+        }
         Ok(c)
     }
 

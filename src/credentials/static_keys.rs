@@ -16,6 +16,8 @@ use time::OffsetDateTime;
 const NO_ENDPOINTS: ConfiguredEndpoints = ConfiguredEndpoints {
     sso: None,
     sso_oidc: None,
+    sts: None,
+    signin: None,
     global: None,
     ignore: false,
 };

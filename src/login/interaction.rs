@@ -35,6 +35,9 @@ pub enum Refusal {
     /// `exec --server`: the credential server answers SDKs in the background
     /// and never starts a login itself.
     Server,
+    /// `credential-process` with nobody to see the code: an SDK or the AWS
+    /// CLI runs it with its output captured, and it takes no `--no-browser`.
+    CredentialProcess,
 }
 
 /// What `SSOENV_INTERACTIVE` says, if anything.
@@ -86,6 +89,18 @@ impl Interaction {
         )
     }
 
+    /// `credential-process`: as `use`, but nobody who could read a code can
+    /// ask for one with a flag (the SDK runs the command), so an unattended
+    /// refusal says only to log in.
+    pub fn for_credential_process(env: &Env) -> Interaction {
+        match Interaction::for_credentials(env, false) {
+            Interaction::Refused(Refusal::Unattended) => {
+                Interaction::Refused(Refusal::CredentialProcess)
+            }
+            other => other,
+        }
+    }
+
     /// The rule itself, as a pure function of what it depends on.
     pub fn decide(
         var: Override,
@@ -122,6 +137,9 @@ impl Refusal {
             Refusal::Server => {
                 "the credential server of `ssoenv exec --server` never starts a login"
             }
+            Refusal::CredentialProcess => {
+                "credential-process does not start a login when no browser would open: the program that runs it (an SDK, the AWS CLI) captures its output, so nobody would see the code to enter"
+            }
         }
     }
 
@@ -132,7 +150,7 @@ impl Refusal {
             Refusal::Disabled => format!(
                 "run `{login_command}`, or unset SSOENV_INTERACTIVE (or set it to 1) to let this command log in"
             ),
-            Refusal::Background => format!("run `{login_command}`"),
+            Refusal::Background | Refusal::CredentialProcess => format!("run `{login_command}`"),
             Refusal::Server => format!(
                 "run `{login_command}` in another terminal; the server uses the new session on its next request"
             ),
@@ -196,6 +214,14 @@ mod tests {
         assert_eq!(
             d(Override::Yes, true, true, true, true),
             Refused(Refusal::Background)
+        );
+    }
+
+    #[test]
+    fn credential_process_is_told_only_to_log_in() {
+        assert_eq!(
+            Refusal::CredentialProcess.hint("ssoenv login dev"),
+            "run `ssoenv login dev`"
         );
     }
 

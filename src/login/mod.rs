@@ -337,7 +337,9 @@ fn obtain_token_locked(
         Next::Renewed(tok) => return Ok((tok, Obtained::Renewed { after_rejection })),
         Next::Login => {}
     }
-    require_interaction(opts, subject, had_token)?;
+    // With --force nothing was loaded: whether there is a session to go on with.
+    let has_session = had_token || (opts.force && token::load(&ctx.home, session).is_some());
+    require_interaction(opts, subject, has_session)?;
     if had_token {
         crate::output::note(&format!(
             "the SSO session for {} has expired",
@@ -464,6 +466,22 @@ pub(crate) fn require_interaction(
     let Interaction::Refused(why) = opts.interaction else {
         return Ok(());
     };
+    let login = subject.login_command();
+    if opts.force {
+        // The session may be fine: what cannot happen is the login asked for.
+        return Err(
+            Error::runtime("--force asks for a new login, and a login cannot start here")
+                .cause(why.cause())
+                .hint(if had_token {
+                    format!(
+                        "{}; or leave out --force to go on with the current session",
+                        why.hint(&format!("{login} --force"))
+                    )
+                } else {
+                    why.hint(&login)
+                }),
+        );
+    }
     let msg = if had_token {
         EXPIRED_MESSAGE
     } else {
@@ -471,7 +489,7 @@ pub(crate) fn require_interaction(
     };
     Err(Error::runtime(msg)
         .cause(why.cause())
-        .hint(why.hint(&subject.login_command())))
+        .hint(why.hint(&login)))
 }
 
 #[cfg(test)]

@@ -56,6 +56,41 @@ pub fn backup_path(target: &Path) -> PathBuf {
     target.with_file_name(name)
 }
 
+/// Refuse a config file its owner made read-only (`chmod 444`, `chmod u-w`):
+/// the rename would replace it anyway, silently undoing what the owner
+/// meant. Commands call this before asking anything; `write_config` again.
+/// A missing file is fine (it is created).
+pub fn check_writable_by_owner(path: &Path) -> Result<()> {
+    let target = resolve_target(path)?;
+    let Ok(meta) = std::fs::metadata(&target) else {
+        return Ok(());
+    };
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = meta.permissions().mode() & 0o7777;
+        if mode & 0o200 == 0 {
+            return Err(Error::runtime(format!(
+                "{} is read-only (mode {mode:04o}); ssoenv does not replace a file its owner made read-only, so nothing was written",
+                target.display()
+            ))
+            .hint(format!(
+                "make it writable with `chmod u+w {}` and run the command again, or edit it by hand",
+                shell_words::quote(&target.to_string_lossy())
+            )));
+        }
+    }
+    #[cfg(not(unix))]
+    if meta.permissions().readonly() {
+        return Err(Error::runtime(format!(
+            "{} is read-only; nothing was written",
+            target.display()
+        ))
+        .hint("make it writable and run the command again"));
+    }
+    Ok(())
+}
+
 /// Replace the config file at `path` (its target, when a symlink) with `new`,
 /// given that `original` is what was read from it (empty for a file that did
 /// not exist).
@@ -70,6 +105,7 @@ pub fn write_config(path: &Path, original: &[u8], new: &[u8]) -> Result<Written>
     if new == original {
         return Ok(Written::Unchanged);
     }
+    check_writable_by_owner(path)?;
     let target = resolve_target(path)?;
     let shown = target.display();
     let (current, mode) = read_current(&target)?;
