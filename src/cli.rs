@@ -211,6 +211,7 @@ or can be refreshed), 1 when a login is needed, 2 when the profile is unknown or
 
 Examples:
   ssoenv status
+  ssoenv status prod                      # that profile and its session only
   ssoenv status --json | jq '.sessions[] | {name, state: .token.state}'
   ssoenv status --check prod || ssoenv login prod
 
@@ -488,8 +489,7 @@ pub struct StatusArgs {
     /// Print nothing; exit 0 when PROFILE's credentials can be had without a login, else 1
     #[arg(long)]
     pub check: bool,
-    /// With --check: the profile to check (default: AWS_PROFILE)
-    #[arg(requires = "check")]
+    /// Show only this profile (and its session); with --check: the profile to check (default: AWS_PROFILE)
     pub profile: Option<String>,
 }
 

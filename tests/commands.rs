@@ -382,7 +382,58 @@ fn status_check_of_an_unknown_or_missing_profile_is_a_usage_error() {
         2,
         "cannot be used with",
     );
-    assert_fails(&sb.run(["status", "dev"]), 2, "--check");
+}
+
+/// `status PROFILE` (no `--check`) shows that profile and its session, not clap's
+/// "required argument --check"; a name that is no credential profile is the
+/// error `use` gives.
+#[test]
+fn status_with_a_profile_shows_that_profile_alone() {
+    let sb = Sandbox::new();
+    let out = sb.run(["status", "dev"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.lines().any(|l| l.contains(" dev ")), "{text}");
+    assert!(text.contains("corp"), "{text}");
+    for other in [" prod ", " legacy ", "legacy.awsapps.com"] {
+        assert!(!text.contains(other), "{other:?} listed:\n{text}");
+    }
+    let out = sb.run(["status", "legacy", "--json"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let names: Vec<_> = v["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["legacy"]);
+    assert_eq!(v["sessions"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(
+        v["sessions"][0]["start_url"],
+        "https://legacy.awsapps.com/start"
+    );
+    assert_fails(&sb.run(["status", "nope"]), 2, "profile \"nope\" not found");
+    assert_fails(
+        &sb.run(["status", "static"]),
+        2,
+        "not an IAM Identity Center (SSO) profile",
+    );
+}
+
+/// The placeholders are listed on a line of their own, not after a literal `\n`.
+#[test]
+fn prompt_format_errors_list_the_placeholders_on_their_own_line() {
+    let sb = Sandbox::new();
+    for format in ["{profile} {region}", "{profile"] {
+        let err = assert_fails(&sb.run(["prompt", "--format", format]), 2, "--format");
+        assert!(!err.contains("\\n"), "a literal \\n: {err}");
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with("  placeholders: {profile}")),
+            "{err}"
+        );
+    }
 }
 
 // ------------------------------------------------------------- status, prompt

@@ -180,7 +180,10 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
         return check(env, args.profile, now);
     }
     let config = Config::load(env)?;
-    let status = collect(&config, env, now)?;
+    let mut status = collect(&config, env, now)?;
+    if let Some(name) = &args.profile {
+        only(&mut status, name, env)?;
+    }
     if args.json {
         let mut s = crate::text::json_for_terminal(
             serde_json::to_string_pretty(&status).expect("plain data serializes"),
@@ -191,6 +194,28 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
     }
     super::emit(&render(&status, now))?;
     Ok(0)
+}
+
+/// `status PROFILE`: the status cut down to that profile's row and the
+/// session it uses. A name that is not listed (missing, or not a credential
+/// profile) is the error `use` would give for it.
+fn only(status: &mut Status, name: &str, env: &Env) -> Result<()> {
+    status.profiles.retain(|p| p.name == name);
+    let Some(p) = status.profiles.first() else {
+        Plan::load(env, name)?;
+        return Err(crate::error::Error::config(format!(
+            "profile {:?} gives no credentials ssoenv can show",
+            printable(name)
+        ))
+        .hint("run `ssoenv status` to see every profile"));
+    };
+    let (session, url) = (p.sso_session.clone(), p.start_url.clone());
+    status.sessions.retain(|s| {
+        url.is_some()
+            && s.start_url.as_str() == url.as_deref().unwrap_or_default()
+            && s.name == session
+    });
+    Ok(())
 }
 
 /// `status --check [PROFILE]`: exit 0 when the profile's credentials can be
