@@ -398,3 +398,65 @@ fn exec_with_a_profile_and_no_command_starts_the_shell() {
     assert_eq!(stdout(&out), "in=dev\n");
     assert_stderr_has(&out, "starting /bin/sh");
 }
+
+/// `AWS_PROFILE` naming a profile ssoenv cannot use (static keys): without a
+/// terminal the error says where the name came from and to unset it; a
+/// non-SSO profile's hint is `ssoenv configure`, and one whose
+/// `credential_process` runs ssoenv names the profile it uses.
+#[test]
+fn a_profile_from_aws_profile_that_ssoenv_cannot_use_says_so_and_how() {
+    let sb = Sandbox::new();
+    sb.write_config(&format!(
+        "{CONFIG}\n[profile prod-cp]\ncredential_process = ssoenv credential-process prod\n"
+    ));
+    let out = sb
+        .cmd(["use"])
+        .env("AWS_PROFILE", "static")
+        .output()
+        .unwrap();
+    let err = assert_fails(&out, 2, "not an IAM Identity Center (SSO) profile");
+    assert!(
+        err.contains("hint: the name comes from AWS_PROFILE: unset AWS_PROFILE or name a profile"),
+        "{err}"
+    );
+    assert!(err.contains("ssoenv configure --profile static"), "{err}");
+    assert!(!err.contains("aws configure sso"), "{err}");
+    let out = sb
+        .cmd(["login"])
+        .env("AWS_PROFILE", "nope")
+        .output()
+        .unwrap();
+    let err = assert_fails(&out, 2, "profile \"nope\" not found");
+    assert!(err.contains("unset AWS_PROFILE"), "{err}");
+    // Named on the command line: nothing about AWS_PROFILE.
+    let err = assert_fails(&sb.run(["use", "prod-cp"]), 2, "credential_process");
+    assert!(
+        err.contains(
+            "its credentials come from ssoenv's profile \"prod\": name that one (`ssoenv use prod`)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("AWS_PROFILE"), "{err}");
+}
+
+/// On a terminal, `AWS_PROFILE` naming an unusable profile opens the picker
+/// (after saying why) instead of failing.
+#[test]
+fn a_profile_from_aws_profile_that_ssoenv_cannot_use_opens_the_picker_on_a_terminal() {
+    let sb = Sandbox::new();
+    let Some(t) = bash(&sb) else { return };
+    t.line(&format!(
+        "PS1='$ '; export AWS_PROFILE=static; {}",
+        BASH.init()
+    ));
+    t.line("ssoenv use --no-browser");
+    let s = t.wait_for("Esc to cancel");
+    assert!(
+        s.contains("AWS_PROFILE names a profile ssoenv cannot use"),
+        "{s}"
+    );
+    t.pick("prod", "prod");
+    t.line("echo \"P\"\"=[$AWS_PROFILE]\"");
+    let s = t.wait_for("P=[");
+    assert!(s.contains("P=[prod]"), "{s}");
+}
