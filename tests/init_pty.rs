@@ -131,3 +131,33 @@ fn zsh_function_lets_every_message_through_to_the_terminal() {
 fn fish_function_lets_every_message_through_to_the_terminal() {
     messages_through_the_function(&FISH);
 }
+
+/// `ssoenv unset` run as the binary (no function) on a terminal prints no code
+/// that would look as if it worked: it says nothing was changed and how to
+/// use it, as `use` does.
+#[test]
+fn unset_on_a_terminal_without_the_function_says_nothing_was_changed() {
+    if !have("tmux") || !BASH.available() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let t = Tmux::start(home.path(), &[("SSOENV_SHELL", "bash")], BASH.interactive);
+    t.line("PS1='$ '; export SSOENV_PROFILE=dev");
+    t.line("\"$B\" unset; echo \"R\"\"C=$? P=$SSOENV_PROFILE\"");
+    let screen = t.wait_for("RC=");
+    assert!(
+        screen.contains(
+            "ssoenv unset prints shell code to evaluate; nothing was changed in this shell."
+        ),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("hint: run `eval \"$(ssoenv unset)\"`"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("unset AWS_"),
+        "code on the terminal:\n{screen}"
+    );
+    assert!(screen.contains("RC=0 P=dev"), "{screen}");
+}
