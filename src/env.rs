@@ -62,6 +62,9 @@ pub const PROXY_VARS: &[&str] = &[
 /// Set (to the shell's name) by the `ssoenv` shell function for the binary it
 /// runs, when the init script passes it: how `doctor` sees the integration.
 pub const SSOENV_INIT: &str = "SSOENV_INIT";
+/// `1` (or `true`): a `use` through the shell function says nothing when it
+/// succeeds (by default one line on a terminal: profile, account, role, until when).
+pub const SSOENV_QUIET: &str = "SSOENV_QUIET";
 
 // --- written by `use` (and removed by `unset`) ---
 pub const AWS_PROFILE: &str = "AWS_PROFILE";
