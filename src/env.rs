@@ -39,6 +39,8 @@ pub const SSOENV_PKCE_TIMEOUT: &str = "SSOENV_PKCE_TIMEOUT";
 /// set, its default chain skips them). Unset, empty or `1` (`true`, `yes`, `on`): exported.
 pub const SSOENV_EXPORT_AWS_PROFILE: &str = "SSOENV_EXPORT_AWS_PROFILE";
 pub const NO_COLOR: &str = "NO_COLOR";
+/// The terminal's width in columns, when set (else asked of the terminal): `status` fits its tables to it.
+pub const COLUMNS: &str = "COLUMNS";
 pub const DISPLAY: &str = "DISPLAY";
 pub const WAYLAND_DISPLAY: &str = "WAYLAND_DISPLAY";
 pub const SSH_CONNECTION: &str = "SSH_CONNECTION";

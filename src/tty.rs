@@ -15,6 +15,21 @@ pub fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
+/// The width tables are fitted to: `COLUMNS` when it is a number, else the
+/// width of the terminal stdout is, else none (a pipe, a file: no limit).
+pub fn columns(env: &crate::env::Env) -> Option<usize> {
+    if let Some(n) = env
+        .non_empty(crate::env::COLUMNS)
+        .and_then(|c| c.parse::<usize>().ok())
+        .filter(|n| *n > 0)
+    {
+        return Some(n);
+    }
+    Term::stdout()
+        .size_checked()
+        .map(|(_, cols)| usize::from(cols))
+}
+
 /// Asking without a terminal would read nothing: a clear error instead.
 fn need_terminal(prompt: &str) -> Result<()> {
     if interactive() {

@@ -677,3 +677,87 @@ fn the_emulator_refuses_a_bad_fault_naming_the_grammar() {
     );
     assert!(err.contains("OP:KIND[:TIMES]"), "{err}");
 }
+
+/// Profiles with long names and roles, a role chain, one that does not resolve,
+/// and cached credentials: `status` at its widest.
+fn wide_status_sandbox() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.write_config(&format!(
+        "{CONFIG}\n[profile a-rather-long-profile-name-for-production]\nsso_session = corp\n\
+         sso_account_id = 444444444444\nsso_role_name = AWSReservedSSO_PowerUserAccess_0123456789abcdef\n\
+         region = ap-southeast-2\n\
+         [profile chained]\nrole_arn = arn:aws:iam::555555555555:role/Deployer\nsource_profile = dev\n\
+         [profile orphan]\nsso_session = gone\nsso_account_id = 1\nsso_role_name = R\n"
+    ));
+    assert!(sb.run(["login", "dev"]).status.success());
+    assert!(sb.run(["use", "dev"]).status.success());
+    sb
+}
+
+/// `status` fits the terminal (COLUMNS, else the terminal's width): no row wraps
+/// at 80 columns; the timestamps give way to the time left, long cells end in `…`,
+/// and an error is said in full below the table. With room, nothing changes.
+#[test]
+fn status_fits_80_columns() {
+    let sb = wide_status_sandbox();
+    let out = sb.cmd(["status"]).env("COLUMNS", "80").output().unwrap();
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let tables = text.split("\nerrors:\n").next().unwrap();
+    for line in tables.lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "{} columns: {line}\n{text}",
+            line.chars().count()
+        );
+    }
+    let dev = text.lines().find(|l| l.contains(" dev ")).unwrap();
+    assert!(
+        dev.contains("111111111111") && dev.contains("valid, 5"),
+        "{text}"
+    );
+    let long = text.lines().find(|l| l.contains("a-rather-long-")).unwrap();
+    assert!(long.contains('…'), "{text}");
+    assert!(
+        text.contains("  orphan: profile \"orphan\" in ")
+            && text.contains("does not exist: \"gone\""),
+        "{text}"
+    );
+    // A pipe with no COLUMNS: the table as it always was, timestamps and all.
+    let wide = stdout(&sb.run(["status"]));
+    assert!(
+        wide.contains("a-rather-long-profile-name-for-production"),
+        "{wide}"
+    );
+    let dev = wide.lines().find(|l| l.contains(" dev ")).unwrap();
+    assert!(dev.contains("Z (") && dev.contains("m left)"), "{wide}");
+}
+
+/// The same in a real 80-column terminal (no COLUMNS in the environment): no
+/// line of the screen wrapped.
+#[test]
+fn status_fits_a_real_80_column_terminal() {
+    if !have("tmux") || !BASH.available() {
+        return;
+    }
+    let sb = wide_status_sandbox();
+    let t = Tmux::in_sandbox(&sb, BASH.interactive);
+    assert!(
+        t.tmux(&["resize-window", "-t", "t", "-x", "80", "-y", "50"])
+            .status
+            .success()
+    );
+    t.line("PS1='$ '; unset COLUMNS; \"$B\" status; echo \"E\"\"ND\"");
+    let screen = t.wait_for("END");
+    let tables = screen
+        .split("PROFILE")
+        .nth(1)
+        .unwrap()
+        .split("errors:")
+        .next()
+        .unwrap();
+    assert!(tables.contains("a-rather-long-"), "{screen}");
+    for line in tables.lines() {
+        assert!(line.chars().count() <= 80, "wrapped: {line}\n{screen}");
+    }
+}
