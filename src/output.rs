@@ -217,7 +217,10 @@ mod tests {
         .collect();
         assert_eq!(table_width(&rows), 11 + 2 + 19 + 2 + 4);
         let t = fitted_table(&rows, Some(30), &[&[(1, 8)], &[(0, 6)]]);
-        assert_eq!(t, "NAME         ROLE         NOTE\na-long-name  Administra…  x\n");
+        assert_eq!(
+            t,
+            "NAME         ROLE         NOTE\na-long-name  Administra…  x\n"
+        );
         let t = fitted_table(&rows, Some(24), &[&[(1, 8)], &[(0, 6)]]);
         assert_eq!(t, "NAME      ROLE      NOTE\na-long-…  Adminis…  x\n");
         assert_eq!(fitted_table(&rows, None, &[&[(1, 8)]]), table(&rows));
