@@ -5,13 +5,189 @@ use std::ffi::OsString;
 
 macro_rules! examples {
     () => {
-        "Examples:\n  \
-        eval \"$(ssoenv use prod)\"                                   # bash, zsh\n  \
+        "Set up once: add the init line to your shell's startup file (`ssoenv init --help`), e.g.\n  \
+        eval \"$(ssoenv init bash)\"                                  # ~/.bashrc (zsh: init zsh, ~/.zshrc)\n  \
+        ssoenv init fish | source                                   # ~/.config/fish/config.fish\n\n\
+        Examples:\n  \
+        ssoenv use prod                                             # with the init line: this shell\n  \
+        ssoenv exec dev -- terraform plan\n  \
+        eval \"$(ssoenv use prod)\"                                   # without it: bash, zsh\n  \
         ssoenv use prod | source                                    # fish\n  \
-        ssoenv use prod --shell powershell | Out-String | Invoke-Expression\n  \
-        ssoenv exec dev -- terraform plan"
+        ssoenv use prod --shell powershell | Out-String | Invoke-Expression"
     };
 }
+
+/// ssoenv(1)'s ENVIRONMENT: every variable ssoenv reads, and what it does.
+pub const MAN_ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "AWS_PROFILE",
+        "The profile a command means when none is named (use, exec, login, logout, status --check, doctor, console).",
+    ),
+    (
+        "AWS_CONFIG_FILE",
+        "The config file (default ~/.aws/config).",
+    ),
+    (
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "The credentials file whose static keys a role chain may start from (default ~/.aws/credentials).",
+    ),
+    (
+        "AWS_REGION, AWS_DEFAULT_REGION",
+        "The region of STS for role chaining, before the profile's own.",
+    ),
+    (
+        "AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SIGNIN",
+        "Endpoint overrides (all services, then one service), as the AWS CLI takes them.",
+    ),
+    (
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+        "true: ignore every endpoint override.",
+    ),
+    (
+        "AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT",
+        "true: the FIPS or dual-stack endpoints.",
+    ),
+    (
+        "AWS_CA_BUNDLE",
+        "A PEM file of certificate authorities to trust instead of the system's.",
+    ),
+    (
+        "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
+        "The proxy for HTTPS requests, and the hosts reached without it.",
+    ),
+    (
+        "SSOENV_SHELL",
+        "The shell to print code for when --shell is not given and the parent process is no known shell.",
+    ),
+    (
+        "SSOENV_INTERACTIVE",
+        "1: use and exec may start a login with no terminal (the code is printed on stderr).",
+    ),
+    (
+        "SSOENV_LOGIN_FLOW",
+        "pkce: log in with the authorization code and PKCE (as `aws sso login`) instead of the device code.",
+    ),
+    (
+        "SSOENV_PKCE_TIMEOUT",
+        "Seconds to wait for the browser in a PKCE login (default 600).",
+    ),
+    (
+        "SSOENV_HTTP_TIMEOUT",
+        "Seconds one HTTP operation may take, retries included (default 60).",
+    ),
+    (
+        "SSOENV_LOCK_TIMEOUT",
+        "Seconds to wait for another ssoenv's login or refresh of the same session.",
+    ),
+    (
+        "SSOENV_EXPORT_AWS_PROFILE",
+        "0: use unsets AWS_PROFILE instead of setting it (for SDKs that prefer a profile to the exported keys).",
+    ),
+    (
+        "SSOENV_PROMPT",
+        "off: the shell integration leaves the prompt alone.",
+    ),
+    (
+        "SSOENV_AUTO_RENEW",
+        "1: the prompt hook renews credentials quietly in their last 10 minutes.",
+    ),
+    (
+        "SSOENV_QUIET",
+        "1: a use through the shell function says nothing when it succeeds.",
+    ),
+    (
+        "SSOENV_PROFILE, SSOENV_EXPIRATION, SSOENV_RENEWABLE",
+        "Set by use: the active profile, its expiry (epoch seconds) and whether the hook may renew it; read by prompt, status and the hooks.",
+    ),
+    (
+        "SSOENV_INIT",
+        "Set by the shell function for the binary it runs (never exported; removed from exec's children).",
+    ),
+    (
+        "SSOENV_BACKGROUND_RENEW",
+        "Set by the prompt hook for its quiet renewal (never asks, gives up after 3 seconds).",
+    ),
+    (
+        "BROWSER",
+        "The browser command for logins and console (several separated by :).",
+    ),
+    ("NO_COLOR", "Set: no colour in the prompt segment."),
+    (
+        "COLUMNS",
+        "The width status fits its tables to (else the terminal's).",
+    ),
+    (
+        "HOME, XDG_CACHE_HOME, XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_RUNTIME_DIR, TMPDIR",
+        "Where the files below are.",
+    ),
+    (
+        "SHELL",
+        "The shell exec runs with no command, and doctor's guess of yours.",
+    ),
+];
+
+/// ssoenv(1)'s note under ENVIRONMENT: what `use` and `exec` set, not read.
+pub const MAN_ENVIRONMENT_SET: &str = "use (and exec, for its child) sets AWS_ACCESS_KEY_ID, \
+    AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION, \
+    AWS_DEFAULT_REGION and AWS_PROFILE, and removes AWS_SECURITY_TOKEN; unset removes them all. \
+    exec --server sets AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN \
+    for its child and removes what would come before them in an SDK's chain \
+    (AWS_DEFAULT_PROFILE, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME, \
+    AWS_CREDENTIAL_FILE, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, \
+    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE).";
+
+/// ssoenv(1)'s FILES.
+pub const MAN_FILES: &[(&str, &str)] = &[
+    (
+        "~/.aws/config",
+        "Profiles and sso-sessions (AWS_CONFIG_FILE).",
+    ),
+    (
+        "~/.aws/credentials",
+        "Static keys a role chain may start from (AWS_SHARED_CREDENTIALS_FILE).",
+    ),
+    (
+        "~/.aws/sso/cache/*.json",
+        "SSO tokens and client registrations, shared with the AWS CLI.",
+    ),
+    (
+        "~/.aws/cli/cache/*.json",
+        "Role credentials, shared with the AWS CLI.",
+    ),
+    (
+        "~/.cache/ssoenv/locks/",
+        "Locks around logins and refreshes (XDG_CACHE_HOME).",
+    ),
+    (
+        "~/.bashrc, ~/.zshrc, ~/.config/fish/config.fish",
+        "Where the init line goes (see ssoenv-init(1)).",
+    ),
+];
+
+/// The man pages' EXIT STATUS (as the README's table).
+pub const MAN_EXIT_STATUS: &[(&str, &str)] = &[
+    ("0", "Success."),
+    (
+        "1",
+        "Runtime failure: network, login denied or expired, lock timeout, cache I/O; status --check: a login is needed; doctor: a check failed.",
+    ),
+    (
+        "2",
+        "Usage or configuration error: bad arguments, unknown profile, invalid config.",
+    ),
+    (
+        "126, 127",
+        "exec: the command cannot be run / is not found.",
+    ),
+    (
+        "N, 128+N",
+        "exec: the child's exit status, or the signal N that killed it.",
+    ),
+    (
+        "130",
+        "A question or the profile list was cancelled (Esc, Ctrl-C).",
+    ),
+];
 #[cfg(feature = "emulator")]
 const AFTER_HELP: &str = concat!(
     examples!(),
