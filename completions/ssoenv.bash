@@ -301,7 +301,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__emulator)
-            opts="-h --port --fixture --approve-after --token-ttl --credential-seconds --role-ttl --interval --deny --expire --fail --accounts --latency-ms --help"
+            opts="-h --port --fixture --approve-after --token-ttl --role-ttl --credential-seconds --interval --deny --expire --fail --accounts --latency-ms --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -323,11 +323,11 @@ _ssoenv() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --role-ttl)
+                --credential-seconds)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --credential-seconds)
+                --role-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

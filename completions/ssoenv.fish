@@ -120,7 +120,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l port -d 'Port
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fixture -d 'JSON file of accounts and roles to serve (default: a built-in set)' -r -F
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l approve-after -d 'Approve a device code after this many CreateToken polls' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l token-ttl -d 'Access-token lifetime in seconds' -r
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l role-ttl -l credential-seconds -d 'Role-credential lifetime in seconds' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l credential-seconds -l role-ttl -d 'Role-credential lifetime in seconds (`EmulatorConfig::role_ttl`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l interval -d 'Polling interval in seconds returned by StartDeviceAuthorization' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fail -d 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l accounts -d 'Serve N generated accounts (account-0001 ..., 3 roles each; every 100th repeats the name before it) instead of the fixture' -r

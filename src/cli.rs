@@ -243,7 +243,7 @@ pub enum Command {
     Unset(UnsetArgs),
     /// Run a command with temporary credentials for PROFILE
     #[command(
-        after_help = "ssoenv's own options (--region, --no-browser, --force) go before the command; everything from\n\
+        after_help = "ssoenv's own options (--region, --no-browser, --force, --server) go before the command; everything from\n\
             the command's name on is passed to it unchanged. `--` before the command is optional.\n\
             With no PROFILE: AWS_PROFILE, else a list to pick from on a terminal (`ssoenv exec -- CMD`).\n\
             With no command: $SHELL, with the credentials.\n\
@@ -513,7 +513,7 @@ if no browser can be opened, ssoenv exits 1 and says to use --print.
 Examples:
   ssoenv console prod
   ssoenv console prod --destination s3 --region eu-west-1
-  ssoenv console prod --destination /ec2/home#Instances: --duration 4h
+  ssoenv console prod --destination '/ec2/home#Instances:' --duration 4h   # quoted: zsh may read #
   ssoenv console prod --print | xclip -selection clipboard   # the URL is a secret: keep it off screens";
 
 #[derive(Debug, Args)]
@@ -593,12 +593,12 @@ pub struct EmulatorArgs {
     #[arg(long, default_value_t = 1)]
     pub approve_after: u32,
     /// Access-token lifetime in seconds
-    #[arg(long, default_value_t = 28800)]
+    #[arg(long, value_name = "N", default_value_t = 28800)]
     pub token_ttl: u64,
-    /// Role-credential lifetime in seconds
+    /// Role-credential lifetime in seconds (`EmulatorConfig::role_ttl`)
     #[arg(
-        long,
-        visible_alias = "credential-seconds",
+        long = "credential-seconds",
+        visible_alias = "role-ttl",
         value_name = "N",
         default_value_t = 3600
     )]

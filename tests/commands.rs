@@ -761,3 +761,158 @@ fn status_fits_a_real_80_column_terminal() {
         assert!(line.chars().count() <= 80, "wrapped: {line}\n{screen}");
     }
 }
+
+/// The README, for what it says about the binary.
+fn readme() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
+}
+
+/// `profiles --json` has exactly the keys the README and `profiles --help` name.
+#[test]
+fn profiles_json_keys_are_the_ones_the_readme_and_the_help_name() {
+    let sb = Sandbox::new();
+    sb.write_config(&format!(
+        "{CONFIG}\n[profile chained]\nrole_arn = arn:aws:iam::555555555555:role/Deployer\nsource_profile = dev\n"
+    ));
+    let out = sb.run(["profiles", "--json"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let keys: std::collections::BTreeSet<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p.as_object().unwrap().keys().cloned())
+        .collect();
+    assert!(
+        keys.contains("kind") && keys.contains("role_arn"),
+        "{keys:?}"
+    );
+    let readme = readme();
+    let para = readme
+        .split("`ssoenv profiles --json` lists the profiles alone")
+        .nth(1)
+        .unwrap()
+        .split("```\n\n")
+        .next()
+        .unwrap();
+    let help = stdout(&sb.run(["profiles", "--help"]));
+    for k in &keys {
+        assert!(
+            para.contains(&format!("`{k}`")),
+            "README does not name {k}:\n{para}"
+        );
+        assert!(
+            help.contains(&format!("\"{k}\"")),
+            "--help does not name {k}:\n{help}"
+        );
+    }
+}
+
+/// `exec --help` names every option of ssoenv's that goes before the command.
+#[test]
+fn exec_help_names_every_option_that_goes_before_the_command() {
+    let help = stdout(&Sandbox::new().run(["exec", "--help"]));
+    let options = help
+        .split("Options:\n")
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .next()
+        .unwrap();
+    let sentence = help
+        .split("ssoenv's own options (")
+        .nth(1)
+        .unwrap()
+        .split(')')
+        .next()
+        .unwrap();
+    for line in options.lines() {
+        let Some(flag) = line.split_whitespace().find(|w| w.starts_with("--")) else {
+            continue;
+        };
+        if flag != "--help" {
+            assert!(
+                sentence.contains(flag),
+                "{flag} is not in ({sentence}):\n{help}"
+            );
+        }
+    }
+}
+
+/// `console --help`'s examples work as typed in zsh with extendedglob, where an
+/// unquoted `#` is a glob operator ("no matches found").
+#[test]
+fn console_help_examples_survive_zsh_extendedglob() {
+    if !ZSH.available() {
+        return;
+    }
+    let help = stdout(&Sandbox::new().run(["console", "--help"]));
+    let lines: Vec<&str> = help
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("ssoenv console") && !l.contains('|'))
+        .collect();
+    assert!(lines.iter().any(|l| l.contains("#Instances")), "{help}");
+    for line in lines {
+        let out = Command::new("zsh")
+            .args([
+                "-f",
+                "-o",
+                "extendedglob",
+                "-o",
+                "interactivecomments",
+                "-c",
+            ])
+            .arg(format!("ssoenv() {{ print -rl -- \"$@\" }}; {line}"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{line}: {}", stderr(&out));
+        if line.contains("#Instances") {
+            assert!(
+                stdout(&out).lines().any(|a| a == "/ec2/home#Instances:"),
+                "{line}"
+            );
+        }
+    }
+}
+
+/// The emulator's role-credential lifetime is `--credential-seconds` (alias `--role-ttl`)
+/// in `--help` and in the README alike.
+#[test]
+fn the_emulator_names_credential_seconds_as_the_readme_does() {
+    let help = stdout(&Sandbox::new().run(["emulator", "--help"]));
+    let line = help
+        .lines()
+        .find(|l| l.contains("Role-credential lifetime"))
+        .unwrap();
+    assert!(
+        line.trim_start().starts_with("--credential-seconds <N>"),
+        "{line}"
+    );
+    assert!(line.contains("--role-ttl"), "{line}");
+    assert!(readme().contains("`--credential-seconds N` (alias `--role-ttl`)"));
+}
+
+/// The README says what the binary does with SSOENV_INIT: `exec`'s command never sees it.
+#[test]
+fn ssoenv_init_is_kept_from_exec_children_as_the_readme_says() {
+    let sb = Sandbox::new();
+    assert!(sb.run(["login", "dev"]).status.success());
+    let out = sb
+        .cmd([
+            "exec",
+            "dev",
+            "--",
+            "sh",
+            "-c",
+            "echo \"[${SSOENV_INIT-none}]\"",
+        ])
+        .env("SSOENV_INIT", "bash")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "[none]\n", "{}", stderr(&out));
+    assert!(
+        readme().contains("the binary removes it from what `exec` and\n`exec --server` run"),
+        "the README still says only \"never exported\""
+    );
+}

@@ -819,3 +819,39 @@ fn man_pages_preformat_examples_and_document_environment_files_and_exit_status()
     let eval = help.find("eval \"$(ssoenv use").expect("the eval form");
     assert!(init < eval, "{help}");
 }
+
+/// The .deb's metadata gives `depends` (none: the binary is static), so cargo-deb does not
+/// run dpkg-shlibdeps on a static binary and warn (its default is `$auto`).
+#[test]
+fn the_debian_metadata_gives_depends() {
+    let toml =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap();
+    let deb = toml.split("[package.metadata.deb]").nth(1).unwrap();
+    let deb = deb.split("\n[").next().unwrap();
+    assert!(deb.lines().any(|l| l.trim() == "depends = \"\""), "{deb}");
+}
+
+/// zsh loads vendor completions only through compinit, which Debian's zsh does not run for
+/// a user without one in ~/.zshrc: the README's install note says so.
+#[test]
+fn the_readme_says_zsh_completion_needs_compinit() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let install = readme
+        .split("## Install")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    assert!(install.contains("compinit"), "{install}");
+    assert!(
+        !install.contains("zsh and fish look for them without any line"),
+        "{install}"
+    );
+    if have("zsh") {
+        // No compinit, no completion system: `compdef` is not defined.
+        let out = run(Command::new("zsh").args(["-f", "-c", "whence -w compdef || echo none"]));
+        assert!(stdout(&out).contains("none"), "{}", stdout(&out));
+    }
+}
