@@ -703,7 +703,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__populate)
-            opts="-h --sso-session --template --region --prune --dry-run --no-browser --help"
+            opts="-h --sso-session --template --region --no-region --prune --dry-run --no-browser --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -135,7 +135,8 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
         &'ssoenv;populate'= {
             cand --sso-session 'The [sso-session NAME] to populate from (default: the config''s only sso-session)'
             cand --template 'Profile name template'
-            cand --region '`region` of every profile written (without it, a region populate wrote before is kept)'
+            cand --region '`region` of every profile written (without it: a region populate wrote before is kept, and new profiles get the sso-session''s sso_region)'
+            cand --no-region 'Write no `region` into new profiles (instead of the sso-session''s sso_region)'
             cand --prune 'Remove profiles populate wrote for this session whose account or role is gone'
             cand --dry-run 'Print the changes as a diff and write nothing'
             cand --no-browser 'Do not open a browser; print the URL and code to open elsewhere'

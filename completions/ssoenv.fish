@@ -111,7 +111,8 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand console" -l force -d 'Log 
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand console" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l sso-session -d 'The [sso-session NAME] to populate from (default: the config\'s only sso-session)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l template -d 'Profile name template' -r
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l region -d '`region` of every profile written (without it, a region populate wrote before is kept)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l region -d '`region` of every profile written (without it: a region populate wrote before is kept, and new profiles get the sso-session\'s sso_region)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l no-region -d 'Write no `region` into new profiles (instead of the sso-session\'s sso_region)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l prune -d 'Remove profiles populate wrote for this session whose account or role is gone'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l dry-run -d 'Print the changes as a diff and write nothing'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'

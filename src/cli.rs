@@ -487,7 +487,8 @@ Examples:
     \"roles\": [\"AdministratorAccess\", \"ReadOnly\"]}]";
 
 const POPULATE_HELP: &str = "\
-Each profile gets sso_session, sso_account_id, sso_role_name, region (with --region) and the
+Each profile gets sso_session, sso_account_id, sso_role_name, region (--region; a new profile
+without it gets the sso-session's sso_region, unless --no-region) and the
 marker `ssoenv_populated = SESSION`; only profiles with that marker are ever changed or removed.
 A profile of the same name written by hand (or by `aws configure sso`) is left as it is and
 reported. Everything else in the file is kept byte for byte; the first change saves the old
@@ -784,9 +785,12 @@ pub struct PopulateArgs {
         default_value = "{account_name}.{role_name}"
     )]
     pub template: String,
-    /// `region` of every profile written (without it, a region populate wrote before is kept)
+    /// `region` of every profile written (without it: a region populate wrote before is kept, and new profiles get the sso-session's sso_region)
     #[arg(long, value_parser = parse_region)]
     pub region: Option<String>,
+    /// Write no `region` into new profiles (instead of the sso-session's sso_region)
+    #[arg(long, conflicts_with = "region")]
+    pub no_region: bool,
     /// Remove profiles populate wrote for this session whose account or role is gone
     #[arg(long)]
     pub prune: bool,
