@@ -74,18 +74,24 @@ pub fn ask(
     check: impl Fn(&str) -> std::result::Result<(), String>,
 ) -> Result<String> {
     need_terminal(prompt)?;
+    // Empty input reaches the check (dialoguer would ask again without a
+    // word), so an empty required answer is told so; with a default, Enter
+    // takes the default.
     let mut input = dialoguer::Input::<String>::new()
         .with_prompt(prompt)
-        .allow_empty(allow_empty || default.is_some())
+        .allow_empty(true)
         .validate_with(move |s: &String| -> std::result::Result<(), String> {
-            if s.is_empty() {
-                return Ok(());
+            match s.trim() {
+                "" if allow_empty => Ok(()),
+                "" => Err("an answer is required (Ctrl-C to stop)".to_owned()),
+                s => check(s),
             }
-            check(s.trim())
         });
     if let Some(d) = default {
         input = input.default(d.to_owned());
     }
+    // Ctrl-C ends the line first, so the shell's prompt starts on a clean one.
+    let _interrupt = CursorOnInterrupt::install();
     let answer = input.interact_text_on(&Term::stderr()).map_err(failed)?;
     Ok(answer.trim().to_owned())
 }
@@ -98,6 +104,7 @@ pub fn ask_hidden(
     check: impl Fn(&str) -> std::result::Result<(), String> + 'static,
 ) -> Result<String> {
     need_terminal(prompt)?;
+    let _interrupt = CursorOnInterrupt::install();
     let answer = dialoguer::Password::new()
         .with_prompt(prompt)
         .validate_with(move |s: &String| -> std::result::Result<(), String> { check(s.trim()) })

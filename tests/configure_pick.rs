@@ -460,3 +460,80 @@ fn a_profile_from_aws_profile_that_ssoenv_cannot_use_opens_the_picker_on_a_termi
     let s = t.wait_for("P=[");
     assert!(s.contains("P=[prod]"), "{s}");
 }
+
+/// The wizard lists the config's sso-sessions and offers the first as the default: Enter
+/// reuses it (no start URL or region asked).
+#[test]
+fn the_wizard_offers_the_existing_sso_sessions_as_a_list_and_default() {
+    let sb = Sandbox::new();
+    let Some(t) = bash(&sb) else { return };
+    t.line("PS1='$ '");
+    t.line(&format!(
+        "'{BIN}' configure --no-browser; echo \"R\"\"C=$?\""
+    ));
+    let s = t.wait_for("SSO session name");
+    assert!(s.contains("sso-sessions in "), "{s}");
+    assert!(
+        s.contains("    corp  https://d-1234567890.awsapps.com/start  us-east-1"),
+        "{s}"
+    );
+    assert!(s.contains("corp"), "{s}");
+    t.key("Enter");
+    let s = t.wait_for("account (type to filter)");
+    assert!(s.contains("using the existing sso-session \"corp\""), "{s}");
+    assert!(!s.contains("SSO start URL"), "{s}");
+    t.key("Escape");
+    t.wait_for("RC=130");
+}
+
+/// An empty answer to a required question says it is required; Ctrl-C then ends the
+/// wizard on a clean line: fish marks a last line left unfinished with `⏎`, and shows none.
+#[test]
+fn an_empty_required_answer_is_told_and_ctrl_c_leaves_the_line_clean() {
+    if !have("tmux") || !FISH.available() {
+        return;
+    }
+    let sb = Sandbox::new();
+    sb.write_config("[default]\nregion = us-east-1\n");
+    let t = Tmux::in_sandbox(&sb, FISH.interactive);
+    t.line(&format!("'{BIN}' configure --no-browser"));
+    t.wait_for("SSO session name");
+    t.key("Enter");
+    t.wait_for("an answer is required");
+    t.key("C-c");
+    t.line("echo \"D\"\"ONE\"");
+    let s = t.wait_for("DONE");
+    assert!(
+        !s.lines()
+            .any(|l| l.contains("SSO session name") && l.contains('⏎')),
+        "the wizard's line was left unfinished:\n{s}"
+    );
+}
+
+/// With every answer given as a flag, the wizard asks nothing on a terminal either.
+#[test]
+fn the_wizard_asks_nothing_when_every_answer_is_a_flag() {
+    let sb = Sandbox::new();
+    let Some(t) = bash(&sb) else { return };
+    t.line("PS1='$ '");
+    t.line(&format!(
+        "'{BIN}' configure --sso-session neo --start-url https://neo.awsapps.com/start \
+         --sso-region us-east-2 --account-id 111111111111 --role-name ReadOnly --region eu-west-1; \
+         echo \"R\"\"C=$?\""
+    ));
+    let s = t.wait_for("RC=");
+    assert!(s.contains("RC=0"), "{s}");
+    for question in [
+        "output format",
+        "CLI profile name",
+        "scopes",
+        "SSO session name",
+    ] {
+        assert!(!s.contains(question), "asked {question:?}:\n{s}");
+    }
+    let text = config(&sb);
+    assert!(
+        text.contains("[profile ReadOnly-111111111111]\nsso_session = neo\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\nregion = eu-west-1\n"),
+        "{text}"
+    );
+}
