@@ -537,3 +537,69 @@ fn the_wizard_asks_nothing_when_every_answer_is_a_flag() {
         "{text}"
     );
 }
+
+/// A config with 30 more SSO profiles than the sandbox's, one whose name holds
+/// the letters of "read" in order.
+fn many_profiles(sb: &Sandbox) {
+    let mut text = format!(
+        "{CONFIG}\n[profile research-and-dev]\nsso_session = corp\nsso_account_id = 444444444444\nsso_role_name = Admin\n"
+    );
+    for i in 1..=30 {
+        text.push_str(&format!(
+            "[profile p{i:02}]\nsso_session = corp\nsso_account_id = 1000000000{i:02}\nsso_role_name = R{}\n",
+            "x".repeat(i % 7)
+        ));
+    }
+    sb.write_config(&text);
+}
+
+/// The picker: as many rows as the terminal has (a "more" line when they do not all
+/// fit), aligned columns, the name matched before the rest of the row, and Ctrl-C
+/// clearing the list and cancelling as Esc does.
+#[test]
+fn the_picker_fills_the_terminal_aligns_columns_prefers_names_and_ctrl_c_cancels() {
+    let sb = Sandbox::new();
+    many_profiles(&sb);
+    let Some(t) = bash(&sb) else { return };
+    t.line("PS1='$ '");
+    t.line(&format!(
+        "out=$('{BIN}' use --shell bash); echo \"c\"\"c=$? out=[$out]\""
+    ));
+    let s = t.wait_for("Esc to cancel");
+    let rows: Vec<&str> = s
+        .lines()
+        .filter(|l| (l.starts_with("  ") || l.starts_with("> ")) && l.contains("sso-session corp"))
+        .collect();
+    // 34 profiles (33 of sso-session corp, and legacy) in a 50-line terminal: all of
+    // them, not 15.
+    assert_eq!(rows.len(), 33, "{s}");
+    assert!(s.contains("  legacy "), "{s}");
+    let column = |l: &str| l.find("sso-session corp").unwrap();
+    assert!(
+        rows.iter().all(|r| column(r) == column(rows[0])),
+        "not aligned:\n{s}"
+    );
+    // "read": research-and-dev (the name) before prod and legacy (their role).
+    t.keys("read");
+    let s = t.wait_for("> research-and-dev");
+    assert!(s.contains("  prod "), "{s}");
+    // Ctrl-C: the list is cleared and the command cancelled (130, nothing on stdout).
+    t.key("C-c");
+    let s = t.wait_for("cc=");
+    assert!(s.contains("cc=130 out=[]"), "{s}");
+    t.line("clear");
+    t.wait_gone("research-and-dev");
+    // A shorter terminal: fewer rows, and a line saying how many more there are.
+    assert!(
+        t.tmux(&["resize-window", "-t", "t", "-x", "120", "-y", "15"])
+            .status
+            .success()
+    );
+    t.line(&format!(
+        "'{BIN}' use --shell bash >/dev/null; echo \"d\"\"d=$?\""
+    ));
+    let s = t.wait_for("Esc to cancel");
+    assert!(s.contains("… 22 more (0 above, 22 below"), "{s}");
+    t.key("Escape");
+    t.wait_for("dd=130");
+}

@@ -220,21 +220,14 @@ fn describe(p: &Plan) -> (String, String, String) {
 }
 
 /// What a profile picker offers: the profiles that resolve, SSO and
-/// role-chaining ones, as (name, line).
-pub fn usable_profiles(config: &Config) -> Vec<(String, String)> {
-    let profiles: Vec<_> = Plan::listed(config)
+/// role-chaining ones, as (name, cells: name, account, role, session or source).
+pub fn usable_profiles(config: &Config) -> Vec<(String, Vec<String>)> {
+    Plan::listed(config)
         .into_iter()
         .filter_map(|(n, p)| p.ok().map(|p| (n, p)))
-        .collect();
-    padded_names(profiles)
-        .map(|(name, shown, p)| {
+        .map(|(name, p)| {
             let (source, account, role) = describe(&p);
-            let line = format!(
-                "{shown}  {}  {}  {source}",
-                crate::text::printable(&account),
-                crate::text::printable(&role),
-            );
-            (name, line)
+            (name.clone(), vec![name, account, role, source])
         })
         .collect()
 }
@@ -322,8 +315,8 @@ pub fn pick_profile(config: &Config, env: &Env) -> crate::error::Result<Option<O
     if choices.is_empty() {
         return Ok(None);
     }
-    let lines: Vec<String> = choices.iter().map(|(_, l)| l.clone()).collect();
-    let picked = crate::tty::pick(
+    let lines: Vec<Vec<String>> = choices.iter().map(|(_, l)| l.clone()).collect();
+    let picked = crate::tty::pick_rows(
         "profile (type to filter, Enter to choose, Esc to cancel)",
         &lines,
     )?;
