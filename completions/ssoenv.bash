@@ -317,7 +317,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__emulator)
-            opts="-h --port --fixture --approve-after --token-ttl --credential-seconds --role-ttl --interval --deny --expire --fail --accounts --latency-ms --help"
+            opts="-h --port --fixture --approve-after --token-ttl --role-ttl --credential-seconds --interval --deny --expire --fail --accounts --latency-ms --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -339,11 +339,11 @@ _ssoenv() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --role-ttl)
+                --credential-seconds)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --credential-seconds)
+                --role-ttl)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -731,7 +731,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__populate)
-            opts="-h --sso-session --template --region --prune --dry-run --no-browser --help"
+            opts="-h --sso-session --template --region --no-region --prune --dry-run --no-browser --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0

@@ -120,7 +120,8 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand console" -l force -d 'Log 
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand console" -s h -l help -d 'Print help'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l sso-session -d 'The [sso-session NAME] to populate from (default: the config\'s only sso-session)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l template -d 'Profile name template' -r
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l region -d '`region` of every profile written (without it, a region populate wrote before is kept)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l region -d '`region` of every profile written (without it: a region populate wrote before is kept, and new profiles get the sso-session\'s sso_region)' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l no-region -d 'Write no `region` into new profiles (instead of the sso-session\'s sso_region)'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l prune -d 'Remove profiles populate wrote for this session whose account or role is gone'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l dry-run -d 'Print the changes as a diff and write nothing'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand populate" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
@@ -129,7 +130,7 @@ complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l port -d 'Port
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fixture -d 'JSON file of accounts and roles to serve (default: a built-in set)' -r -F
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l approve-after -d 'Approve a device code after this many CreateToken polls' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l token-ttl -d 'Access-token lifetime in seconds' -r
-complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l role-ttl -l credential-seconds -d 'Role-credential lifetime in seconds' -r
+complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l credential-seconds -l role-ttl -d 'Role-credential lifetime in seconds (`EmulatorConfig::role_ttl`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l interval -d 'Polling interval in seconds returned by StartDeviceAuthorization' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l fail -d 'Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand emulator" -l accounts -d 'Serve N generated accounts (account-0001 ..., 3 roles each; every 100th repeats the name before it) instead of the fixture' -r

@@ -6,13 +6,189 @@ use std::ffi::OsString;
 
 macro_rules! examples {
     () => {
-        "Examples:\n  \
-        eval \"$(ssoenv use prod)\"                                   # bash, zsh\n  \
+        "Set up once: add the init line to your shell's startup file (`ssoenv init --help`), e.g.\n  \
+        eval \"$(ssoenv init bash)\"                                  # ~/.bashrc (zsh: init zsh, ~/.zshrc)\n  \
+        ssoenv init fish | source                                   # ~/.config/fish/config.fish\n\n\
+        Examples:\n  \
+        ssoenv use prod                                             # with the init line: this shell\n  \
+        ssoenv exec dev -- terraform plan\n  \
+        eval \"$(ssoenv use prod)\"                                   # without it: bash, zsh\n  \
         ssoenv use prod | source                                    # fish\n  \
-        ssoenv use prod --shell powershell | Out-String | Invoke-Expression\n  \
-        ssoenv exec dev -- terraform plan"
+        ssoenv use prod --shell powershell | Out-String | Invoke-Expression"
     };
 }
+
+/// ssoenv(1)'s ENVIRONMENT: every variable ssoenv reads, and what it does.
+pub const MAN_ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "AWS_PROFILE",
+        "The profile a command means when none is named (use, exec, login, logout, status --check, doctor, console).",
+    ),
+    (
+        "AWS_CONFIG_FILE",
+        "The config file (default ~/.aws/config).",
+    ),
+    (
+        "AWS_SHARED_CREDENTIALS_FILE",
+        "The credentials file whose static keys a role chain may start from (default ~/.aws/credentials).",
+    ),
+    (
+        "AWS_REGION, AWS_DEFAULT_REGION",
+        "The region of STS for role chaining, before the profile's own.",
+    ),
+    (
+        "AWS_ENDPOINT_URL, AWS_ENDPOINT_URL_SSO_OIDC, AWS_ENDPOINT_URL_SSO, AWS_ENDPOINT_URL_STS, AWS_ENDPOINT_URL_SIGNIN",
+        "Endpoint overrides (all services, then one service), as the AWS CLI takes them.",
+    ),
+    (
+        "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS",
+        "true: ignore every endpoint override.",
+    ),
+    (
+        "AWS_USE_FIPS_ENDPOINT, AWS_USE_DUALSTACK_ENDPOINT",
+        "true: the FIPS or dual-stack endpoints.",
+    ),
+    (
+        "AWS_CA_BUNDLE",
+        "A PEM file of certificate authorities to trust instead of the system's.",
+    ),
+    (
+        "HTTPS_PROXY, HTTP_PROXY, ALL_PROXY, NO_PROXY",
+        "The proxy for HTTPS requests, and the hosts reached without it.",
+    ),
+    (
+        "SSOENV_SHELL",
+        "The shell to print code for when --shell is not given and the parent process is no known shell.",
+    ),
+    (
+        "SSOENV_INTERACTIVE",
+        "1: use and exec may start a login with no terminal (the code is printed on stderr).",
+    ),
+    (
+        "SSOENV_LOGIN_FLOW",
+        "pkce: log in with the authorization code and PKCE (as `aws sso login`) instead of the device code.",
+    ),
+    (
+        "SSOENV_PKCE_TIMEOUT",
+        "Seconds to wait for the browser in a PKCE login (default 600).",
+    ),
+    (
+        "SSOENV_HTTP_TIMEOUT",
+        "Seconds one HTTP operation may take, retries included (default 60).",
+    ),
+    (
+        "SSOENV_LOCK_TIMEOUT",
+        "Seconds to wait for another ssoenv's login or refresh of the same session.",
+    ),
+    (
+        "SSOENV_EXPORT_AWS_PROFILE",
+        "0: use unsets AWS_PROFILE instead of setting it (for SDKs that prefer a profile to the exported keys).",
+    ),
+    (
+        "SSOENV_PROMPT",
+        "off: the shell integration leaves the prompt alone.",
+    ),
+    (
+        "SSOENV_AUTO_RENEW",
+        "1: the prompt hook renews credentials quietly in their last 10 minutes.",
+    ),
+    (
+        "SSOENV_QUIET",
+        "1: a use through the shell function says nothing when it succeeds.",
+    ),
+    (
+        "SSOENV_PROFILE, SSOENV_EXPIRATION, SSOENV_RENEWABLE",
+        "Set by use: the active profile, its expiry (epoch seconds) and whether the hook may renew it; read by prompt, status and the hooks.",
+    ),
+    (
+        "SSOENV_INIT",
+        "Set by the shell function for the binary it runs (never exported; removed from exec's children).",
+    ),
+    (
+        "SSOENV_BACKGROUND_RENEW",
+        "Set by the prompt hook for its quiet renewal (never asks, gives up after 3 seconds).",
+    ),
+    (
+        "BROWSER",
+        "The browser command for logins and console (several separated by :).",
+    ),
+    ("NO_COLOR", "Set: no colour in the prompt segment."),
+    (
+        "COLUMNS",
+        "The width status fits its tables to (else the terminal's).",
+    ),
+    (
+        "HOME, XDG_CACHE_HOME, XDG_CONFIG_HOME, XDG_DATA_HOME, XDG_RUNTIME_DIR, TMPDIR",
+        "Where the files below are.",
+    ),
+    (
+        "SHELL",
+        "The shell exec runs with no command, and doctor's guess of yours.",
+    ),
+];
+
+/// ssoenv(1)'s note under ENVIRONMENT: what `use` and `exec` set, not read.
+pub const MAN_ENVIRONMENT_SET: &str = "use (and exec, for its child) sets AWS_ACCESS_KEY_ID, \
+    AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN, AWS_CREDENTIAL_EXPIRATION, AWS_REGION, \
+    AWS_DEFAULT_REGION and AWS_PROFILE, and removes AWS_SECURITY_TOKEN; unset removes them all. \
+    exec --server sets AWS_CONTAINER_CREDENTIALS_FULL_URI and AWS_CONTAINER_AUTHORIZATION_TOKEN \
+    for its child and removes what would come before them in an SDK's chain \
+    (AWS_DEFAULT_PROFILE, AWS_WEB_IDENTITY_TOKEN_FILE, AWS_ROLE_ARN, AWS_ROLE_SESSION_NAME, \
+    AWS_CREDENTIAL_FILE, AWS_CONTAINER_CREDENTIALS_RELATIVE_URI, \
+    AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE).";
+
+/// ssoenv(1)'s FILES.
+pub const MAN_FILES: &[(&str, &str)] = &[
+    (
+        "~/.aws/config",
+        "Profiles and sso-sessions (AWS_CONFIG_FILE).",
+    ),
+    (
+        "~/.aws/credentials",
+        "Static keys a role chain may start from (AWS_SHARED_CREDENTIALS_FILE).",
+    ),
+    (
+        "~/.aws/sso/cache/*.json",
+        "SSO tokens and client registrations, shared with the AWS CLI.",
+    ),
+    (
+        "~/.aws/cli/cache/*.json",
+        "Role credentials, shared with the AWS CLI.",
+    ),
+    (
+        "~/.cache/ssoenv/locks/",
+        "Locks around logins and refreshes (XDG_CACHE_HOME).",
+    ),
+    (
+        "~/.bashrc, ~/.zshrc, ~/.config/fish/config.fish",
+        "Where the init line goes (see ssoenv-init(1)).",
+    ),
+];
+
+/// The man pages' EXIT STATUS (as the README's table).
+pub const MAN_EXIT_STATUS: &[(&str, &str)] = &[
+    ("0", "Success."),
+    (
+        "1",
+        "Runtime failure: network, login denied or expired, lock timeout, cache I/O; status --check: a login is needed; doctor: a check failed.",
+    ),
+    (
+        "2",
+        "Usage or configuration error: bad arguments, unknown profile, invalid config.",
+    ),
+    (
+        "126, 127",
+        "exec: the command cannot be run / is not found.",
+    ),
+    (
+        "N, 128+N",
+        "exec: the child's exit status, or the signal N that killed it.",
+    ),
+    (
+        "130",
+        "A question or the profile list was cancelled (Esc, Ctrl-C).",
+    ),
+];
 #[cfg(feature = "emulator")]
 const AFTER_HELP: &str = concat!(
     examples!(),
@@ -68,7 +244,7 @@ pub enum Command {
     Unset(UnsetArgs),
     /// Run a command with temporary credentials for PROFILE
     #[command(
-        after_help = "ssoenv's own options (--region, --no-browser, --force) go before the command; everything from\n\
+        after_help = "ssoenv's own options (--region, --no-browser, --force, --server) go before the command; everything from\n\
             the command's name on is passed to it unchanged. `--` before the command is optional.\n\
             With no PROFILE: AWS_PROFILE, else a list to pick from on a terminal (`ssoenv exec -- CMD`).\n\
             With no command: $SHELL, with the credentials.\n\
@@ -212,6 +388,7 @@ or can be refreshed), 1 when a login is needed, 2 when the profile is unknown or
 
 Examples:
   ssoenv status
+  ssoenv status prod                      # that profile and its session only
   ssoenv status --json | jq '.sessions[] | {name, state: .token.state}'
   ssoenv status --check prod || ssoenv login prod
 
@@ -311,7 +488,8 @@ Examples:
     \"roles\": [\"AdministratorAccess\", \"ReadOnly\"]}]";
 
 const POPULATE_HELP: &str = "\
-Each profile gets sso_session, sso_account_id, sso_role_name, region (with --region) and the
+Each profile gets sso_session, sso_account_id, sso_role_name, region (--region; a new profile
+without it gets the sso-session's sso_region, unless --no-region) and the
 marker `ssoenv_populated = SESSION`; only profiles with that marker are ever changed or removed.
 A profile of the same name written by hand (or by `aws configure sso`) is left as it is and
 reported. Everything else in the file is kept byte for byte; the first change saves the old
@@ -337,7 +515,7 @@ if no browser can be opened, ssoenv exits 1 and says to use --print.
 Examples:
   ssoenv console prod
   ssoenv console prod --destination s3 --region eu-west-1
-  ssoenv console prod --destination /ec2/home#Instances: --duration 4h
+  ssoenv console prod --destination '/ec2/home#Instances:' --duration 4h   # quoted: zsh may read #
   ssoenv console prod --print | xclip -selection clipboard   # the URL is a secret: keep it off screens";
 
 #[derive(Debug, Args)]
@@ -437,12 +615,12 @@ pub struct EmulatorArgs {
     #[arg(long, default_value_t = 1)]
     pub approve_after: u32,
     /// Access-token lifetime in seconds
-    #[arg(long, default_value_t = 28800)]
+    #[arg(long, value_name = "N", default_value_t = 28800)]
     pub token_ttl: u64,
-    /// Role-credential lifetime in seconds
+    /// Role-credential lifetime in seconds (`EmulatorConfig::role_ttl`)
     #[arg(
-        long,
-        visible_alias = "credential-seconds",
+        long = "credential-seconds",
+        visible_alias = "role-ttl",
         value_name = "N",
         default_value_t = 3600
     )]
@@ -515,8 +693,7 @@ pub struct StatusArgs {
     /// Print nothing; exit 0 when PROFILE's credentials can be had without a login, else 1
     #[arg(long)]
     pub check: bool,
-    /// With --check: the profile to check (default: AWS_PROFILE)
-    #[arg(requires = "check")]
+    /// Show only this profile (and its session); with --check: the profile to check (default: AWS_PROFILE)
     pub profile: Option<String>,
     /// PROFILE as the AWS CLI spells it (`--profile NAME`)
     #[arg(
@@ -663,9 +840,12 @@ pub struct PopulateArgs {
         default_value = "{account_name}.{role_name}"
     )]
     pub template: String,
-    /// `region` of every profile written (without it, a region populate wrote before is kept)
+    /// `region` of every profile written (without it: a region populate wrote before is kept, and new profiles get the sso-session's sso_region)
     #[arg(long, value_parser = parse_region)]
     pub region: Option<String>,
+    /// Write no `region` into new profiles (instead of the sso-session's sso_region)
+    #[arg(long, conflicts_with = "region")]
+    pub no_region: bool,
     /// Remove profiles populate wrote for this session whose account or role is gone
     #[arg(long)]
     pub prune: bool,

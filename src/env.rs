@@ -39,6 +39,8 @@ pub const SSOENV_PKCE_TIMEOUT: &str = "SSOENV_PKCE_TIMEOUT";
 /// set, its default chain skips them). Unset, empty or `1` (`true`, `yes`, `on`): exported.
 pub const SSOENV_EXPORT_AWS_PROFILE: &str = "SSOENV_EXPORT_AWS_PROFILE";
 pub const NO_COLOR: &str = "NO_COLOR";
+/// The terminal's width in columns, when set (else asked of the terminal): `status` fits its tables to it.
+pub const COLUMNS: &str = "COLUMNS";
 pub const DISPLAY: &str = "DISPLAY";
 pub const WAYLAND_DISPLAY: &str = "WAYLAND_DISPLAY";
 pub const SSH_CONNECTION: &str = "SSH_CONNECTION";
@@ -62,6 +64,9 @@ pub const PROXY_VARS: &[&str] = &[
 /// Set (to the shell's name) by the `ssoenv` shell function for the binary it
 /// runs, when the init script passes it: how `doctor` sees the integration.
 pub const SSOENV_INIT: &str = "SSOENV_INIT";
+/// `1` (or `true`): a `use` through the shell function says nothing when it
+/// succeeds (by default one line on a terminal: profile, account, role, until when).
+pub const SSOENV_QUIET: &str = "SSOENV_QUIET";
 
 // --- written by `use` (and removed by `unset`) ---
 pub const AWS_PROFILE: &str = "AWS_PROFILE";

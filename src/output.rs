@@ -124,29 +124,48 @@ pub fn stderr_text(text: &str) {
 /// Left-aligned columns separated by two spaces. Cells come from the config
 /// and the caches: control characters are shown escaped (`\e`, `\x07`).
 pub fn table(rows: &[Vec<String>]) -> String {
-    let rows: Vec<Vec<std::borrow::Cow<'_, str>>> = rows
-        .iter()
-        .map(|r| r.iter().map(|c| printable(c)).collect())
-        .collect();
-    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
-    let widths: Vec<usize> = (0..cols)
-        .map(|c| {
-            rows.iter()
-                .filter_map(|r| r.get(c))
-                .map(|s| s.chars().count())
-                .max()
-                .unwrap_or(0)
-        })
-        .collect();
+    fitted_table(rows, None, &[])
+}
+
+/// The width [`fitted_table`] would draw `rows` in, with nothing cut.
+pub fn table_width(rows: &[Vec<String>]) -> usize {
+    let widths = column_widths(&printable_rows(rows));
+    widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1)
+}
+
+/// [`table`] in at most `max` columns when it can be: the columns that
+/// `shrink` gives a floor for (index → fewest characters kept) are narrowed,
+/// widest first, one tier after the other (a later tier only once the ones
+/// before are at their floors), and their longer cells end in `…`. Columns
+/// without a floor keep their width, so a table may still exceed `max`.
+pub fn fitted_table(
+    rows: &[Vec<String>],
+    max: Option<usize>,
+    shrink: &[&[(usize, usize)]],
+) -> String {
+    let rows = printable_rows(rows);
+    let mut widths = column_widths(&rows);
+    if let Some(max) = max {
+        let total = |w: &[usize]| w.iter().sum::<usize>() + 2 * w.len().saturating_sub(1);
+        for tier in shrink {
+            while total(&widths) > max {
+                let widest = tier
+                    .iter()
+                    .filter(|(c, floor)| widths.get(*c).is_some_and(|w| w > floor))
+                    .max_by_key(|(c, _)| widths[*c]);
+                let Some(&(c, _)) = widest else { break };
+                widths[c] -= 1;
+            }
+        }
+    }
     let mut out = String::new();
     for r in &rows {
         let mut line = String::new();
         for (i, cell) in r.iter().enumerate() {
-            if i + 1 == r.len() {
-                line.push_str(cell);
-            } else {
-                line.push_str(cell);
-                line.push_str(&" ".repeat(widths[i] - cell.chars().count() + 2));
+            let shown = cut(cell, widths[i]);
+            line.push_str(&shown);
+            if i + 1 < r.len() {
+                line.push_str(&" ".repeat(widths[i] - shown.chars().count() + 2));
             }
         }
         out.push_str(line.trim_end());
@@ -155,9 +174,57 @@ pub fn table(rows: &[Vec<String>]) -> String {
     out
 }
 
+fn printable_rows(rows: &[Vec<String>]) -> Vec<Vec<std::borrow::Cow<'_, str>>> {
+    rows.iter()
+        .map(|r| r.iter().map(|c| printable(c)).collect())
+        .collect()
+}
+
+fn column_widths(rows: &[Vec<std::borrow::Cow<'_, str>>]) -> Vec<usize> {
+    let cols = rows.iter().map(Vec::len).max().unwrap_or(0);
+    (0..cols)
+        .map(|c| {
+            rows.iter()
+                .filter_map(|r| r.get(c))
+                .map(|s| s.chars().count())
+                .max()
+                .unwrap_or(0)
+        })
+        .collect()
+}
+
+/// `cell` in at most `width` characters: cut, ending in `…`.
+fn cut(cell: &str, width: usize) -> std::borrow::Cow<'_, str> {
+    if cell.chars().count() <= width {
+        return cell.into();
+    }
+    let kept: String = cell.chars().take(width.saturating_sub(1)).collect();
+    format!("{kept}…").into()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fitted_table_narrows_the_widest_column_of_a_tier_first_and_marks_the_cut() {
+        let rows: Vec<Vec<String>> = [
+            ["NAME", "ROLE", "NOTE"],
+            ["a-long-name", "AdministratorAccess", "x"],
+        ]
+        .iter()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+        assert_eq!(table_width(&rows), 11 + 2 + 19 + 2 + 4);
+        let t = fitted_table(&rows, Some(30), &[&[(1, 8)], &[(0, 6)]]);
+        assert_eq!(
+            t,
+            "NAME         ROLE         NOTE\na-long-name  Administra…  x\n"
+        );
+        let t = fitted_table(&rows, Some(24), &[&[(1, 8)], &[(0, 6)]]);
+        assert_eq!(t, "NAME      ROLE      NOTE\na-long-…  Adminis…  x\n");
+        assert_eq!(fitted_table(&rows, None, &[&[(1, 8)]]), table(&rows));
+    }
 
     #[test]
     fn notes_and_warnings_are_kept_while_captured_and_nesting_restores_the_outer_capture() {

@@ -301,7 +301,10 @@ fn prune_removes_only_this_sessions_populated_profiles_that_are_gone() {
     sb.emu.set_fixture(f);
     let out = sb.run(["populate", "--sso-session", "corp"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert_stderr_has(&out, "no longer exist upstream; `--prune` removes them");
+    assert_stderr_has(
+        &out,
+        "no longer exist upstream and are kept: staging.AdministratorAccess, staging.ReadOnly; `--prune` removes them",
+    );
     assert_eq!(read_config(&sb), full, "nothing removed without --prune");
     let out = sb.run(["populate", "--sso-session", "corp", "--prune"]);
     assert!(out.status.success(), "{}", stderr(&out));
@@ -353,7 +356,7 @@ fn dry_run_prints_the_diff_and_writes_nothing() {
         diff.contains("@@ profile prod.ReadOnly (removed) @@\n-[profile prod.ReadOnly]\n"),
         "{diff}"
     );
-    assert!(diff.contains("-sso_role_name = AdministratorAccess\n-ssoenv_populated = corp\n+[profile dev.AdministratorAccess]"), "{diff}");
+    assert!(diff.contains("-sso_role_name = AdministratorAccess\n-region = us-east-1\n-ssoenv_populated = corp\n+[profile dev.AdministratorAccess]"), "{diff}");
     assert!(diff.contains("+region = us-west-2\n"), "{diff}");
     assert_stderr_has(&out, "dry run");
     assert_stderr_has(&out, "1 added, 5 updated, 2 removed");
@@ -722,4 +725,55 @@ fn populate_refuses_a_read_only_config_before_logging_in() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert_eq!(read_config(&sb), before);
+}
+
+/// populate names what it added, removed and kept, says when an account and role already
+/// has a profile of another name, and gives new profiles the session's region (or none
+/// with --no-region).
+#[test]
+fn populate_names_its_changes_notices_other_names_and_gives_new_profiles_a_region() {
+    let sb = Sandbox::new();
+    let out = sb.run(["populate"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(
+            "ssoenv: added: dev.AdministratorAccess, dev.PowerUserAccess, dev.ReadOnly, prod.BillingViewer, prod.ReadOnly, staging.AdministratorAccess, staging.ReadOnly\n"
+        ),
+        "{err}"
+    );
+    // The sandbox's config has dev (111111111111 AdministratorAccess) and prod (333333333333 ReadOnly).
+    assert!(
+        err.contains("account 111111111111 role AdministratorAccess is already configured as profile \"dev\"; populate names it \"dev.AdministratorAccess\" too"),
+        "{err}"
+    );
+    assert!(
+        err.contains("as profile \"prod\"; populate names it \"prod.ReadOnly\" too"),
+        "{err}"
+    );
+    let text = String::from_utf8(read_config(&sb)).unwrap();
+    assert!(
+        text.contains("[profile staging.ReadOnly]\nsso_session = corp\nsso_account_id = 222222222222\nsso_role_name = ReadOnly\nregion = us-east-1\n"),
+        "{text}"
+    );
+    let mut f = Fixture::default();
+    f.accounts.retain(|a| a.account_id != "222222222222");
+    sb.emu.set_fixture(f);
+    let err = stderr(&sb.run(["populate", "--prune"]));
+    assert!(
+        err.contains("ssoenv: removed: staging.AdministratorAccess, staging.ReadOnly\n"),
+        "{err}"
+    );
+    assert!(
+        err.contains("ssoenv: kept as they were: dev.AdministratorAccess, dev.PowerUserAccess, dev.ReadOnly, prod.BillingViewer, prod.ReadOnly\n"),
+        "{err}"
+    );
+    let bare = Sandbox::new();
+    assert!(bare.run(["populate", "--no-region"]).status.success());
+    let text = String::from_utf8(read_config(&bare)).unwrap();
+    let populated_part = text
+        .split("[profile dev.AdministratorAccess]")
+        .nth(1)
+        .unwrap();
+    assert!(!populated_part.contains("region ="), "{text}");
 }

@@ -382,7 +382,58 @@ fn status_check_of_an_unknown_or_missing_profile_is_a_usage_error() {
         2,
         "cannot be used with",
     );
-    assert_fails(&sb.run(["status", "dev"]), 2, "--check");
+}
+
+/// `status PROFILE` (no `--check`) shows that profile and its session, not clap's
+/// "required argument --check"; a name that is no credential profile is the
+/// error `use` gives.
+#[test]
+fn status_with_a_profile_shows_that_profile_alone() {
+    let sb = Sandbox::new();
+    let out = sb.run(["status", "dev"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.lines().any(|l| l.contains(" dev ")), "{text}");
+    assert!(text.contains("corp"), "{text}");
+    for other in [" prod ", " legacy ", "legacy.awsapps.com"] {
+        assert!(!text.contains(other), "{other:?} listed:\n{text}");
+    }
+    let out = sb.run(["status", "legacy", "--json"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let names: Vec<_> = v["profiles"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["name"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["legacy"]);
+    assert_eq!(v["sessions"].as_array().unwrap().len(), 1, "{v}");
+    assert_eq!(
+        v["sessions"][0]["start_url"],
+        "https://legacy.awsapps.com/start"
+    );
+    assert_fails(&sb.run(["status", "nope"]), 2, "profile \"nope\" not found");
+    assert_fails(
+        &sb.run(["status", "static"]),
+        2,
+        "not an IAM Identity Center (SSO) profile",
+    );
+}
+
+/// The placeholders are listed on a line of their own, not after a literal `\n`.
+#[test]
+fn prompt_format_errors_list_the_placeholders_on_their_own_line() {
+    let sb = Sandbox::new();
+    for format in ["{profile} {region}", "{profile"] {
+        let err = assert_fails(&sb.run(["prompt", "--format", format]), 2, "--format");
+        assert!(!err.contains("\\n"), "a literal \\n: {err}");
+        assert!(
+            err.lines()
+                .any(|l| l.starts_with("  placeholders: {profile}")),
+            "{err}"
+        );
+    }
 }
 
 // ------------------------------------------------------------- status, prompt
@@ -748,6 +799,136 @@ fn profile_as_an_option_works_wherever_a_profile_is_taken() {
     }
 }
 
+/// Profiles with long names and roles, a role chain, one that does not resolve,
+/// and cached credentials: `status` at its widest.
+fn wide_status_sandbox() -> Sandbox {
+    let sb = Sandbox::new();
+    sb.write_config(&format!(
+        "{CONFIG}\n[profile a-rather-long-profile-name-for-production]\nsso_session = corp\n\
+         sso_account_id = 444444444444\nsso_role_name = AWSReservedSSO_PowerUserAccess_0123456789abcdef\n\
+         region = ap-southeast-2\n\
+         [profile chained]\nrole_arn = arn:aws:iam::555555555555:role/Deployer\nsource_profile = dev\n\
+         [profile orphan]\nsso_session = gone\nsso_account_id = 1\nsso_role_name = R\n"
+    ));
+    assert!(sb.run(["login", "dev"]).status.success());
+    assert!(sb.run(["use", "dev"]).status.success());
+    sb
+}
+
+/// `status` fits the terminal (COLUMNS, else the terminal's width): no row wraps
+/// at 80 columns; the timestamps give way to the time left, long cells end in `…`,
+/// and an error is said in full below the table. With room, nothing changes.
+#[test]
+fn status_fits_80_columns() {
+    let sb = wide_status_sandbox();
+    let out = sb.cmd(["status"]).env("COLUMNS", "80").output().unwrap();
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    let tables = text.split("\nerrors:\n").next().unwrap();
+    for line in tables.lines() {
+        assert!(
+            line.chars().count() <= 80,
+            "{} columns: {line}\n{text}",
+            line.chars().count()
+        );
+    }
+    let dev = text.lines().find(|l| l.contains(" dev ")).unwrap();
+    assert!(
+        dev.contains("111111111111") && dev.contains("valid, 5"),
+        "{text}"
+    );
+    let long = text.lines().find(|l| l.contains("a-rather-long-")).unwrap();
+    assert!(long.contains('…'), "{text}");
+    assert!(
+        text.contains("  orphan: profile \"orphan\" in ")
+            && text.contains("does not exist: \"gone\""),
+        "{text}"
+    );
+    // A pipe with no COLUMNS: the table as it always was, timestamps and all.
+    let wide = stdout(&sb.run(["status"]));
+    assert!(
+        wide.contains("a-rather-long-profile-name-for-production"),
+        "{wide}"
+    );
+    let dev = wide.lines().find(|l| l.contains(" dev ")).unwrap();
+    assert!(dev.contains("Z (") && dev.contains("m left)"), "{wide}");
+}
+
+/// The same in a real 80-column terminal (no COLUMNS in the environment): no
+/// line of the screen wrapped.
+#[test]
+fn status_fits_a_real_80_column_terminal() {
+    if !have("tmux") || !BASH.available() {
+        return;
+    }
+    let sb = wide_status_sandbox();
+    let t = Tmux::in_sandbox(&sb, BASH.interactive);
+    assert!(
+        t.tmux(&["resize-window", "-t", "t", "-x", "80", "-y", "50"])
+            .status
+            .success()
+    );
+    t.line("PS1='$ '; unset COLUMNS; \"$B\" status; echo \"E\"\"ND\"");
+    let screen = t.wait_for("END");
+    let tables = screen
+        .split("PROFILE")
+        .nth(1)
+        .unwrap()
+        .split("errors:")
+        .next()
+        .unwrap();
+    assert!(tables.contains("a-rather-long-"), "{screen}");
+    for line in tables.lines() {
+        assert!(line.chars().count() <= 80, "wrapped: {line}\n{screen}");
+    }
+}
+
+/// The README, for what it says about the binary.
+fn readme() -> String {
+    std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap()
+}
+
+/// `profiles --json` has exactly the keys the README and `profiles --help` name.
+#[test]
+fn profiles_json_keys_are_the_ones_the_readme_and_the_help_name() {
+    let sb = Sandbox::new();
+    sb.write_config(&format!(
+        "{CONFIG}\n[profile chained]\nrole_arn = arn:aws:iam::555555555555:role/Deployer\nsource_profile = dev\n"
+    ));
+    let out = sb.run(["profiles", "--json"]);
+    assert_eq!(code(&out), Some(0), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    let keys: std::collections::BTreeSet<String> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|p| p.as_object().unwrap().keys().cloned())
+        .collect();
+    assert!(
+        keys.contains("kind") && keys.contains("role_arn"),
+        "{keys:?}"
+    );
+    let readme = readme();
+    let para = readme
+        .split("`ssoenv profiles --json` lists the profiles alone")
+        .nth(1)
+        .unwrap()
+        .split("```\n\n")
+        .next()
+        .unwrap();
+    let help = stdout(&sb.run(["profiles", "--help"]));
+    for k in &keys {
+        assert!(
+            para.contains(&format!("`{k}`")),
+            "README does not name {k}:\n{para}"
+        );
+        assert!(
+            help.contains(&format!("\"{k}\"")),
+            "--help does not name {k}:\n{help}"
+        );
+    }
+}
+
 /// Through the shell function, which adds `--shell bash`: a usage error's
 /// usage line shows what the person typed, not the added option.
 #[test]
@@ -777,4 +958,113 @@ fn a_usage_error_through_the_function_leaves_out_the_added_shell() {
     assert!(stdout(&out).contains("rc=2"), "{}\n{err}", stdout(&out));
     assert!(err.contains("Usage: ssoenv use"), "{err}");
     assert!(!err.contains("--shell"), "{err}");
+}
+
+/// `exec --help` names every option of ssoenv's that goes before the command.
+#[test]
+fn exec_help_names_every_option_that_goes_before_the_command() {
+    let help = stdout(&Sandbox::new().run(["exec", "--help"]));
+    let options = help
+        .split("Options:\n")
+        .nth(1)
+        .unwrap()
+        .split("\n\n")
+        .next()
+        .unwrap();
+    let sentence = help
+        .split("ssoenv's own options (")
+        .nth(1)
+        .unwrap()
+        .split(')')
+        .next()
+        .unwrap();
+    for line in options.lines() {
+        let Some(flag) = line.split_whitespace().find(|w| w.starts_with("--")) else {
+            continue;
+        };
+        if flag != "--help" {
+            assert!(
+                sentence.contains(flag),
+                "{flag} is not in ({sentence}):\n{help}"
+            );
+        }
+    }
+}
+
+/// `console --help`'s examples work as typed in zsh with extendedglob, where an
+/// unquoted `#` is a glob operator ("no matches found").
+#[test]
+fn console_help_examples_survive_zsh_extendedglob() {
+    if !ZSH.available() {
+        return;
+    }
+    let help = stdout(&Sandbox::new().run(["console", "--help"]));
+    let lines: Vec<&str> = help
+        .lines()
+        .map(str::trim)
+        .filter(|l| l.starts_with("ssoenv console") && !l.contains('|'))
+        .collect();
+    assert!(lines.iter().any(|l| l.contains("#Instances")), "{help}");
+    for line in lines {
+        let out = Command::new("zsh")
+            .args([
+                "-f",
+                "-o",
+                "extendedglob",
+                "-o",
+                "interactivecomments",
+                "-c",
+            ])
+            .arg(format!("ssoenv() {{ print -rl -- \"$@\" }}; {line}"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{line}: {}", stderr(&out));
+        if line.contains("#Instances") {
+            assert!(
+                stdout(&out).lines().any(|a| a == "/ec2/home#Instances:"),
+                "{line}"
+            );
+        }
+    }
+}
+
+/// The emulator's role-credential lifetime is `--credential-seconds` (alias `--role-ttl`)
+/// in `--help` and in the README alike.
+#[test]
+fn the_emulator_names_credential_seconds_as_the_readme_does() {
+    let help = stdout(&Sandbox::new().run(["emulator", "--help"]));
+    let line = help
+        .lines()
+        .find(|l| l.contains("Role-credential lifetime"))
+        .unwrap();
+    assert!(
+        line.trim_start().starts_with("--credential-seconds <N>"),
+        "{line}"
+    );
+    assert!(line.contains("--role-ttl"), "{line}");
+    assert!(readme().contains("`--credential-seconds N` (alias `--role-ttl`)"));
+}
+
+/// The README says what the binary does with SSOENV_INIT: `exec`'s command never sees it.
+#[test]
+fn ssoenv_init_is_kept_from_exec_children_as_the_readme_says() {
+    let sb = Sandbox::new();
+    assert!(sb.run(["login", "dev"]).status.success());
+    let out = sb
+        .cmd([
+            "exec",
+            "dev",
+            "--",
+            "sh",
+            "-c",
+            "echo \"[${SSOENV_INIT-none}]\"",
+        ])
+        .env("SSOENV_INIT", "bash")
+        .output()
+        .unwrap();
+    assert_eq!(stdout(&out), "[none]\n", "{}", stderr(&out));
+    assert!(
+        readme().contains("the binary removes it from what `exec` and\n`exec --server` run"),
+        "the README still says only \"never exported\""
+    );
 }

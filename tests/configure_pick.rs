@@ -495,3 +495,208 @@ fn a_read_only_config_is_refused_before_the_wizard_asks_anything() {
     assert!(!sb.home.join(".aws/config.ssoenv-bak").exists());
     assert_eq!(sb.emu.stats().start_device_authorization, 0);
 }
+
+/// `AWS_PROFILE` naming a profile ssoenv cannot use (static keys): without a
+/// terminal the error says where the name came from and to unset it; a
+/// non-SSO profile's hint is `ssoenv configure`, and one whose
+/// `credential_process` runs ssoenv names the profile it uses.
+#[test]
+fn a_profile_from_aws_profile_that_ssoenv_cannot_use_says_so_and_how() {
+    let sb = Sandbox::new();
+    sb.write_config(&format!(
+        "{CONFIG}\n[profile prod-cp]\ncredential_process = ssoenv credential-process prod\n"
+    ));
+    let out = sb
+        .cmd(["use"])
+        .env("AWS_PROFILE", "static")
+        .output()
+        .unwrap();
+    let err = assert_fails(&out, 2, "not an IAM Identity Center (SSO) profile");
+    assert!(
+        err.contains("hint: the name comes from AWS_PROFILE: unset AWS_PROFILE or name a profile"),
+        "{err}"
+    );
+    assert!(err.contains("ssoenv configure --profile static"), "{err}");
+    assert!(!err.contains("aws configure sso"), "{err}");
+    let out = sb
+        .cmd(["login"])
+        .env("AWS_PROFILE", "nope")
+        .output()
+        .unwrap();
+    let err = assert_fails(&out, 2, "profile \"nope\" not found");
+    assert!(err.contains("unset AWS_PROFILE"), "{err}");
+    // Named on the command line: nothing about AWS_PROFILE.
+    let err = assert_fails(&sb.run(["use", "prod-cp"]), 2, "credential_process");
+    assert!(
+        err.contains(
+            "its credentials come from ssoenv's profile \"prod\": name that one (`ssoenv use prod`)"
+        ),
+        "{err}"
+    );
+    assert!(!err.contains("AWS_PROFILE"), "{err}");
+}
+
+/// On a terminal, `AWS_PROFILE` naming an unusable profile opens the picker
+/// (after saying why) instead of failing.
+#[test]
+fn a_profile_from_aws_profile_that_ssoenv_cannot_use_opens_the_picker_on_a_terminal() {
+    let sb = Sandbox::new();
+    let Some(t) = bash(&sb) else { return };
+    t.line(&format!(
+        "PS1='$ '; export AWS_PROFILE=static; {}",
+        BASH.init()
+    ));
+    t.line("ssoenv use --no-browser");
+    let s = t.wait_for("Esc to cancel");
+    assert!(
+        s.contains("AWS_PROFILE names a profile ssoenv cannot use"),
+        "{s}"
+    );
+    t.pick("prod", "prod");
+    t.line("echo \"P\"\"=[$AWS_PROFILE]\"");
+    let s = t.wait_for("P=[");
+    assert!(s.contains("P=[prod]"), "{s}");
+}
+
+/// The wizard lists the config's sso-sessions and offers the first as the default: Enter
+/// reuses it (no start URL or region asked).
+#[test]
+fn the_wizard_offers_the_existing_sso_sessions_as_a_list_and_default() {
+    let sb = Sandbox::new();
+    let Some(t) = bash(&sb) else { return };
+    t.line("PS1='$ '");
+    t.line(&format!(
+        "'{BIN}' configure --no-browser; echo \"R\"\"C=$?\""
+    ));
+    let s = t.wait_for("SSO session name");
+    assert!(s.contains("sso-sessions in "), "{s}");
+    assert!(
+        s.contains("    corp  https://d-1234567890.awsapps.com/start  us-east-1"),
+        "{s}"
+    );
+    assert!(s.contains("corp"), "{s}");
+    t.key("Enter");
+    let s = t.wait_for("account (type to filter)");
+    assert!(s.contains("using the existing sso-session \"corp\""), "{s}");
+    assert!(!s.contains("SSO start URL"), "{s}");
+    t.key("Escape");
+    t.wait_for("RC=130");
+}
+
+/// An empty answer to a required question says it is required; Ctrl-C then ends the
+/// wizard on a clean line: fish marks a last line left unfinished with `⏎`, and shows none.
+#[test]
+fn an_empty_required_answer_is_told_and_ctrl_c_leaves_the_line_clean() {
+    if !have("tmux") || !FISH.available() {
+        return;
+    }
+    let sb = Sandbox::new();
+    sb.write_config("[default]\nregion = us-east-1\n");
+    let t = Tmux::in_sandbox(&sb, FISH.interactive);
+    t.line(&format!("'{BIN}' configure --no-browser"));
+    t.wait_for("SSO session name");
+    t.key("Enter");
+    t.wait_for("an answer is required");
+    t.key("C-c");
+    t.line("echo \"D\"\"ONE\"");
+    let s = t.wait_for("DONE");
+    assert!(
+        !s.lines()
+            .any(|l| l.contains("SSO session name") && l.contains('⏎')),
+        "the wizard's line was left unfinished:\n{s}"
+    );
+}
+
+/// With every answer given as a flag, the wizard asks nothing on a terminal either.
+#[test]
+fn the_wizard_asks_nothing_when_every_answer_is_a_flag() {
+    let sb = Sandbox::new();
+    let Some(t) = bash(&sb) else { return };
+    t.line("PS1='$ '");
+    t.line(&format!(
+        "'{BIN}' configure --sso-session neo --start-url https://neo.awsapps.com/start \
+         --sso-region us-east-2 --account-id 111111111111 --role-name ReadOnly --region eu-west-1; \
+         echo \"R\"\"C=$?\""
+    ));
+    let s = t.wait_for("RC=");
+    assert!(s.contains("RC=0"), "{s}");
+    for question in [
+        "output format",
+        "CLI profile name",
+        "scopes",
+        "SSO session name",
+    ] {
+        assert!(!s.contains(question), "asked {question:?}:\n{s}");
+    }
+    let text = config(&sb);
+    assert!(
+        text.contains("[profile ReadOnly-111111111111]\nsso_session = neo\nsso_account_id = 111111111111\nsso_role_name = ReadOnly\nregion = eu-west-1\n"),
+        "{text}"
+    );
+}
+
+/// A config with 30 more SSO profiles than the sandbox's, one whose name holds
+/// the letters of "read" in order.
+fn many_profiles(sb: &Sandbox) {
+    let mut text = format!(
+        "{CONFIG}\n[profile research-and-dev]\nsso_session = corp\nsso_account_id = 444444444444\nsso_role_name = Admin\n"
+    );
+    for i in 1..=30 {
+        text.push_str(&format!(
+            "[profile p{i:02}]\nsso_session = corp\nsso_account_id = 1000000000{i:02}\nsso_role_name = R{}\n",
+            "x".repeat(i % 7)
+        ));
+    }
+    sb.write_config(&text);
+}
+
+/// The picker: as many rows as the terminal has (a "more" line when they do not all
+/// fit), aligned columns, the name matched before the rest of the row, and Ctrl-C
+/// clearing the list and cancelling as Esc does.
+#[test]
+fn the_picker_fills_the_terminal_aligns_columns_prefers_names_and_ctrl_c_cancels() {
+    let sb = Sandbox::new();
+    many_profiles(&sb);
+    let Some(t) = bash(&sb) else { return };
+    t.line("PS1='$ '");
+    t.line(&format!(
+        "out=$('{BIN}' use --shell bash); echo \"c\"\"c=$? out=[$out]\""
+    ));
+    let s = t.wait_for("Esc to cancel");
+    let rows: Vec<&str> = s
+        .lines()
+        .filter(|l| (l.starts_with("  ") || l.starts_with("> ")) && l.contains("sso-session corp"))
+        .collect();
+    // 34 profiles (33 of sso-session corp, and legacy) in a 50-line terminal: all of
+    // them, not 15.
+    assert_eq!(rows.len(), 33, "{s}");
+    assert!(s.contains("  legacy "), "{s}");
+    let column = |l: &str| l.find("sso-session corp").unwrap();
+    assert!(
+        rows.iter().all(|r| column(r) == column(rows[0])),
+        "not aligned:\n{s}"
+    );
+    // "read": research-and-dev (the name) before prod and legacy (their role).
+    t.keys("read");
+    let s = t.wait_for("> research-and-dev");
+    assert!(s.contains("  prod "), "{s}");
+    // Ctrl-C: the list is cleared and the command cancelled (130, nothing on stdout).
+    t.key("C-c");
+    let s = t.wait_for("cc=");
+    assert!(s.contains("cc=130 out=[]"), "{s}");
+    t.line("clear");
+    t.wait_gone("research-and-dev");
+    // A shorter terminal: fewer rows, and a line saying how many more there are.
+    assert!(
+        t.tmux(&["resize-window", "-t", "t", "-x", "120", "-y", "15"])
+            .status
+            .success()
+    );
+    t.line(&format!(
+        "'{BIN}' use --shell bash >/dev/null; echo \"d\"\"d=$?\""
+    ));
+    let s = t.wait_for("Esc to cancel");
+    assert!(s.contains("… 22 more (0 above, 22 below"), "{s}");
+    t.key("Escape");
+    t.wait_for("dd=130");
+}

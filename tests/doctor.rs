@@ -460,3 +460,144 @@ fn a_loopback_start_url_with_aws_endpoints_fails_naming_the_variables() {
         assert_eq!(stdout(&out), "", "{args:?}");
     }
 }
+
+/// No `fix:` under an `ok` line (text), no `fix` on an `ok` check (`--json`):
+/// without a profile, the profile check says how to check one in its detail.
+#[test]
+fn an_ok_check_carries_no_fix() {
+    let sb = Sandbox::new();
+    let text = stdout(&sb.run(["doctor"]));
+    let lines: Vec<&str> = text.lines().collect();
+    for pair in lines.windows(2) {
+        assert!(
+            !(pair[0].starts_with("ok ") && pair[1].trim_start().starts_with("fix: ")),
+            "a fix under an ok:\n{text}"
+        );
+    }
+    assert!(
+        text_line(&text, "profile").contains("`ssoenv doctor PROFILE` checks one"),
+        "{text}"
+    );
+    let json = stdout(&sb.run(["doctor", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for c in v["checks"].as_array().unwrap() {
+        if c["status"] == "ok" {
+            assert!(c["fix"].is_null(), "{c}");
+        }
+    }
+}
+
+/// Whether this machine's own zsh startup files run compinit (Debian's runs it
+/// on Ubuntu alone): then a user file without it is not a problem.
+fn system_zsh_runs_compinit() -> bool {
+    let ubuntu = std::fs::read_to_string("/etc/os-release")
+        .is_ok_and(|t| t.lines().any(|l| l == "ID=ubuntu"));
+    [
+        "/etc/zsh/zshrc",
+        "/etc/zshrc",
+        "/etc/zsh/zshenv",
+        "/etc/zshenv",
+    ]
+    .iter()
+    .filter_map(|p| std::fs::read_to_string(p).ok())
+    .any(|t| {
+        t.lines()
+            .any(|l| !l.trim_start().starts_with('#') && l.trim() == "compinit")
+            && (ubuntu || !t.contains("ubuntu"))
+    })
+}
+
+/// zsh completion needs compinit: a warning when no startup file runs it,
+/// none once ~/.zshrc does.
+#[test]
+fn zsh_without_compinit_is_warned_about() {
+    let sb = Sandbox::new();
+    std::fs::write(
+        sb.home.join(".zshrc"),
+        "eval \"$(ssoenv init zsh)\"\n# compinit\n",
+    )
+    .unwrap();
+    let doctor = || {
+        let out = sb
+            .cmd(["doctor", "--json"])
+            .env("SSOENV_SHELL", "zsh")
+            .output()
+            .unwrap();
+        stdout(&out)
+    };
+    let json = doctor();
+    if system_zsh_runs_compinit() {
+        assert!(!json.contains("zsh compinit"), "{json}");
+    } else {
+        let (status, detail, fix) = json_check(&json, "zsh compinit");
+        assert_eq!(status, "warn");
+        assert!(detail.contains("zsh completion cannot work"), "{detail}");
+        assert!(detail.contains("~/.zshrc"), "{detail}");
+        assert_eq!(
+            fix.as_deref(),
+            Some("add `autoload -Uz compinit && compinit` to ~/.zshrc")
+        );
+    }
+    std::fs::write(
+        sb.home.join(".zshrc"),
+        "autoload -Uz compinit && compinit\neval \"$(ssoenv init zsh)\"\n",
+    )
+    .unwrap();
+    let json = doctor();
+    assert!(!json.contains("zsh compinit"), "{json}");
+}
+
+/// A BROWSER that cannot open anything (`false`, a missing program) is named
+/// by doctor, and a login that meets it says so instead of waiting silently.
+#[test]
+fn a_failing_browser_is_named_by_doctor_and_by_the_login() {
+    let sb = Sandbox::new();
+    for (browser, says) in [
+        ("false", "false opens nothing"),
+        ("/nonexistent/browser", "/nonexistent/browser is not found"),
+        (
+            "no-such-browser-xyz:false",
+            "no-such-browser-xyz is not found, false opens nothing",
+        ),
+    ] {
+        let out = sb
+            .cmd(["doctor", "--json"])
+            .env("BROWSER", browser)
+            .output()
+            .unwrap();
+        let (status, detail, fix) = json_check(&stdout(&out), "browser");
+        assert_eq!(status, "warn", "{browser}");
+        assert!(detail.contains(says), "{browser}: {detail}");
+        assert!(fix.is_some_and(|f| f.contains("BROWSER")), "{browser}");
+    }
+    let out = sb
+        .cmd(["doctor", "--json"])
+        .env("BROWSER", "sh -c :")
+        .output()
+        .unwrap();
+    let (status, detail, _) = json_check(&stdout(&out), "browser");
+    assert_eq!(status, "ok", "{detail}");
+    for (browser, says) in [
+        (
+            "false",
+            "ssoenv: warning: BROWSER command \"false\" failed (exit status: 1)",
+        ),
+        (
+            "/nonexistent/browser",
+            "ssoenv: warning: BROWSER command \"/nonexistent/browser\" could not be started",
+        ),
+    ] {
+        let out = sb
+            .cmd(["login", "dev", "--force"])
+            .env("BROWSER", browser)
+            .output()
+            .unwrap();
+        let err = stderr(&out);
+        assert!(out.status.success(), "{err}");
+        assert!(err.contains(says), "{browser}: {err}");
+        assert!(
+            err.contains("could not open a browser; open the URL above yourself"),
+            "{err}"
+        );
+    }
+}

@@ -93,7 +93,10 @@ fn messages_through_the_function(sh: &RealShell) {
         ("ssoenv status dev --check", ""),
         ("ssoenv status", "dev"),
         ("ssoenv use no-such-profile", "no-such-profile"),
-        ("ssoenv use dev", ""),
+        (
+            "ssoenv use dev",
+            "ssoenv: dev (111111111111 AdministratorAccess) until ",
+        ),
         ("ssoenv logout dev", "ssoenv: logged out of"),
     ]
     .into_iter()
@@ -130,4 +133,85 @@ fn zsh_function_lets_every_message_through_to_the_terminal() {
 #[test]
 fn fish_function_lets_every_message_through_to_the_terminal() {
     messages_through_the_function(&FISH);
+}
+
+/// `ssoenv unset` run as the binary (no function) on a terminal prints no code
+/// that would look as if it worked: it says nothing was changed and how to
+/// use it, as `use` does.
+#[test]
+fn unset_on_a_terminal_without_the_function_says_nothing_was_changed() {
+    if !have("tmux") || !BASH.available() {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let t = Tmux::start(home.path(), &[("SSOENV_SHELL", "bash")], BASH.interactive);
+    t.line("PS1='$ '; export SSOENV_PROFILE=dev");
+    t.line("\"$B\" unset; echo \"R\"\"C=$? P=$SSOENV_PROFILE\"");
+    let screen = t.wait_for("RC=");
+    assert!(
+        screen.contains(
+            "ssoenv unset prints shell code to evaluate; nothing was changed in this shell."
+        ),
+        "{screen}"
+    );
+    assert!(
+        screen.contains("hint: run `eval \"$(ssoenv unset)\"`"),
+        "{screen}"
+    );
+    assert!(
+        !screen.contains("unset AWS_"),
+        "code on the terminal:\n{screen}"
+    );
+    assert!(screen.contains("RC=0 P=dev"), "{screen}");
+}
+
+/// A successful `use` through the function says one line on the terminal, with the
+/// expiry on the local clock (`TZ`); `SSOENV_QUIET=1` silences it; `eval` of the
+/// binary's output (no function) says nothing.
+#[test]
+fn use_through_the_function_says_one_line_with_the_local_expiry() {
+    if !have("tmux") || !BASH.available() {
+        return;
+    }
+    let sb = support::Sandbox::new();
+    assert!(sb.run(["login", "dev"]).status.success());
+    let url = sb.emu.url();
+    let t = Tmux::start(
+        &sb.home,
+        &[
+            ("AWS_ENDPOINT_URL_SSO_OIDC", url.as_str()),
+            ("AWS_ENDPOINT_URL_SSO", url.as_str()),
+            // Five hours east of UTC, whatever the machine's zone.
+            ("TZ", "XYZ-5"),
+        ],
+        BASH.interactive,
+    );
+    t.line(&format!("PS1='$ '; {}", BASH.init()));
+    t.line("ssoenv use prod; echo \"E\"\"=[$AWS_CREDENTIAL_EXPIRATION]\"");
+    let screen = t.wait_for("E=[");
+    let exp = screen
+        .split("E=[")
+        .nth(1)
+        .unwrap()
+        .split(']')
+        .next()
+        .unwrap();
+    let exp = ssoenv::cache::parse_timestamp(exp).expect(exp) + time::Duration::hours(5);
+    let line = format!(
+        "ssoenv: prod (333333333333 ReadOnly) until {:02}:{:02}",
+        exp.hour(),
+        exp.minute()
+    );
+    let shown: Vec<&str> = screen
+        .lines()
+        .filter(|l| l.starts_with("ssoenv: prod ("))
+        .collect();
+    assert!(
+        shown.len() == 1 && shown[0].starts_with(&line),
+        "want {line:?}:\n{screen}"
+    );
+    t.line("SSOENV_QUIET=1 ssoenv use dev; eval \"$(command \"$B\" use dev)\"; echo \"D\"\"=[$AWS_PROFILE]\"");
+    let screen = t.wait_for("D=[");
+    assert!(screen.contains("D=[dev]"), "{screen}");
+    assert!(!screen.contains("ssoenv: dev ("), "{screen}");
 }

@@ -86,27 +86,187 @@ fn endpoints_named_by_host_name_resolve_through_etc_hosts() {
 /// One page per command, `ssoenv(1)` and `ssoenv-SUBCOMMAND(1)`, as clap_mangen's
 /// `generate_to` names them, rendered from the same definitions `--help` prints. The version
 /// is the package's alone (the commit would change every page at every commit).
+///
+/// clap_mangen draws NAME, DESCRIPTION, OPTIONS and SUBCOMMANDS; the rest is drawn here:
+/// a SYNOPSIS with the value placeholders (`--region REGION`), the help's closing text with
+/// its indented lines (examples, JSON shapes) preformatted rather than refilled, no
+/// hyphenation, and ENVIRONMENT and FILES (ssoenv(1)), EXIT STATUS and SEE ALSO.
 #[cfg(feature = "emulator")]
 fn man_pages() -> Vec<(String, Vec<u8>)> {
     use clap::CommandFactory;
-    fn walk(cmd: &clap::Command, out: &mut Vec<(String, Vec<u8>)>) {
+    fn walk(cmd: &clap::Command, top: bool, subs: &[String], out: &mut Vec<(String, Vec<u8>)>) {
         // No date (it would change the pages at every release); clap_mangen then writes no
         // date argument, so the source must be the last one given or it would shift.
         let man = clap_mangen::Man::new(cmd.clone())
             .source(format!("ssoenv {}", env!("CARGO_PKG_VERSION")));
-        let mut page = Vec::new();
-        man.render(&mut page).unwrap();
-        out.push((man.get_filename(), page));
+        // Each part after the first without roff's preamble (the `Aq` string, defined once).
+        let part = |f: &dyn Fn(&mut Vec<u8>) -> std::io::Result<()>, first: bool| {
+            let mut b = Vec::new();
+            f(&mut b).unwrap();
+            let text = String::from_utf8(b).unwrap();
+            if first {
+                return text;
+            }
+            text.splitn(3, '\n')
+                .enumerate()
+                .filter(|(i, l)| {
+                    *i == 2 || !l.starts_with(".ie \\n(.g") && !l.starts_with(".el .ds Aq")
+                })
+                .map(|(_, l)| l)
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        let mut page = part(&|w| man.render_title(w), true);
+        page.push_str(".nh\n.ad l\n");
+        page.push_str(&part(&|w| man.render_name_section(w), false));
+        page.push_str(&synopsis(cmd));
+        page.push_str(&part(&|w| man.render_description_section(w), false));
+        if cmd.get_arguments().any(|a| !a.is_hide_set()) {
+            page.push_str(&part(&|w| man.render_options_section(w), false));
+        }
+        if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
+            page.push_str(&part(&|w| man.render_subcommands_section(w), false));
+        }
+        if let Some(after) = cmd.get_after_help() {
+            page.push_str(".SH NOTES\n");
+            page.push_str(&notes(&after.to_string()));
+        }
+        if top {
+            page.push_str(".SH ENVIRONMENT\n");
+            for (name, what) in ssoenv::cli::MAN_ENVIRONMENT {
+                page.push_str(&format!(".TP\n\\fB{}\\fR\n{}\n", esc(name), esc(what)));
+            }
+            page.push_str(&format!(".PP\n{}\n", esc(ssoenv::cli::MAN_ENVIRONMENT_SET)));
+            page.push_str(".SH FILES\n");
+            for (name, what) in ssoenv::cli::MAN_FILES {
+                page.push_str(&format!(".TP\n\\fI{}\\fR\n{}\n", esc(name), esc(what)));
+            }
+        }
+        page.push_str(".SH \"EXIT STATUS\"\n");
+        for (code, what) in ssoenv::cli::MAN_EXIT_STATUS {
+            page.push_str(&format!(".TP\n{}\n{}\n", esc(code), esc(what)));
+        }
+        let see: Vec<String> = if top {
+            subs.iter()
+                .map(|s| format!("\\fB{}\\fR(1)", esc(s)))
+                .collect()
+        } else {
+            vec!["\\fBssoenv\\fR(1)".to_owned()]
+        };
+        page.push_str(&format!(
+            ".SH \"SEE ALSO\"\n{}, \\fBaws\\fR(1)\n",
+            see.join(", ")
+        ));
+        if cmd.get_version().is_some() {
+            page.push_str(&part(&|w| man.render_version_section(w), false));
+        }
+        out.push((man.get_filename(), page.into_bytes()));
         for sub in cmd.get_subcommands().filter(|s| !s.is_hide_set()) {
-            walk(sub, out);
+            walk(sub, false, &[], out);
         }
     }
     let mut cmd = ssoenv::cli::Cli::command()
         .version(env!("CARGO_PKG_VERSION"))
         .disable_help_subcommand(true);
     cmd.build();
+    let subs: Vec<String> = cmd
+        .get_subcommands()
+        .filter(|s| !s.is_hide_set())
+        .map(|s| format!("ssoenv-{}", s.get_name()))
+        .collect();
     let mut out = Vec::new();
-    walk(&cmd, &mut out);
+    walk(&cmd, true, &subs, &mut out);
+    out
+}
+
+/// Text for roff: backslashes and dashes escaped, apostrophes as the preamble's `\*(Aq`,
+/// and no line starting with a control character.
+#[cfg(feature = "emulator")]
+fn esc(text: &str) -> String {
+    let t = text
+        .replace('\\', "\\\\")
+        .replace('-', "\\-")
+        .replace('\'', "\\*(Aq");
+    t.lines()
+        .map(|l| {
+            if l.starts_with('.') {
+                format!("\\&{l}")
+            } else {
+                l.to_owned()
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The SYNOPSIS: options (with their value placeholders), then the positionals, then the
+/// subcommand.
+#[cfg(feature = "emulator")]
+fn synopsis(cmd: &clap::Command) -> String {
+    let name = cmd.get_bin_name().unwrap_or_else(|| cmd.get_name());
+    let mut parts = vec![format!("\\fB{}\\fR", esc(name))];
+    let placeholder = |a: &clap::Arg| {
+        let v = a
+            .get_value_names()
+            .map(|v| v.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(" "))
+            .unwrap_or_else(|| a.get_id().as_str().to_uppercase());
+        let many = a.get_num_args().is_some_and(|n| n.max_values() > 1);
+        format!("\\fI{}\\fR{}", esc(&v), if many { "..." } else { "" })
+    };
+    let args = cmd.get_arguments().filter(|a| !a.is_hide_set());
+    let (positionals, options): (Vec<_>, Vec<_>) = args.partition(|a| a.is_positional());
+    for a in options {
+        let mut flag = match (a.get_short(), a.get_long()) {
+            (Some(s), Some(l)) => format!("\\fB\\-{s}\\fR|\\fB\\-\\-{}\\fR", esc(l)),
+            (Some(s), None) => format!("\\fB\\-{s}\\fR"),
+            (None, Some(l)) => format!("\\fB\\-\\-{}\\fR", esc(l)),
+            (None, None) => continue,
+        };
+        if a.get_action().takes_values() {
+            flag.push(' ');
+            flag.push_str(&placeholder(a));
+        }
+        parts.push(if a.is_required_set() {
+            flag
+        } else {
+            format!("[{flag}]")
+        });
+    }
+    for a in positionals {
+        let p = placeholder(a);
+        parts.push(if a.is_required_set() {
+            p
+        } else {
+            format!("[{p}]")
+        });
+    }
+    if cmd.get_subcommands().any(|s| !s.is_hide_set()) {
+        parts.push("\\fISUBCOMMAND\\fR".to_owned());
+    }
+    format!(".SH SYNOPSIS\n{}\n", parts.join(" "))
+}
+
+/// The help's closing text: its indented lines (examples, JSON) as they are (`.nf`), the
+/// others filled as prose, a blank line a new paragraph.
+#[cfg(feature = "emulator")]
+fn notes(text: &str) -> String {
+    let mut out = String::new();
+    for para in text.split("\n\n") {
+        out.push_str(".PP\n");
+        let mut pre = false;
+        for line in para.lines() {
+            let indented = line.starts_with(' ');
+            if indented != pre {
+                out.push_str(if indented { ".nf\n" } else { ".fi\n" });
+                pre = indented;
+            }
+            out.push_str(&esc(line));
+            out.push('\n');
+        }
+        if pre {
+            out.push_str(".fi\n");
+        }
+    }
     out
 }
 
@@ -549,4 +709,149 @@ fn docs_pointers_in_comments_resolve() {
         pointers > 50,
         "only {pointers} docs pointers found in src/ and crates/"
     );
+}
+
+/// Every `"SSOENV_…"` and `"AWS_…"` name in the source (the debug-only test knobs and
+/// build.rs's outputs aside).
+fn variables_in_the_source() -> std::collections::BTreeSet<String> {
+    fn visit(dir: &Path, out: &mut std::collections::BTreeSet<String>) {
+        for e in std::fs::read_dir(dir).unwrap().flatten() {
+            let p = e.path();
+            if p.is_dir() {
+                visit(&p, out);
+            } else if p.extension().is_some_and(|x| x == "rs") {
+                let text = std::fs::read_to_string(&p).unwrap();
+                for (i, _) in text.match_indices('"') {
+                    let rest = &text[i + 1..];
+                    let name: String = rest
+                        .chars()
+                        .take_while(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '_')
+                        .collect();
+                    let closed = rest[name.len()..].starts_with('"');
+                    if closed
+                        && (name.starts_with("SSOENV_") || name.starts_with("AWS_"))
+                        && !name.starts_with("SSOENV_TEST_")
+                        && !name.starts_with("SSOENV_BUILD_")
+                        && !name.ends_with('_')
+                    {
+                        out.insert(name);
+                    }
+                }
+            }
+        }
+    }
+    let mut out = std::collections::BTreeSet::new();
+    visit(&Path::new(env!("CARGO_MANIFEST_DIR")).join("src"), &mut out);
+    out
+}
+
+/// The man pages show examples and JSON shapes as written (`.nf`, no hyphenation), the
+/// SYNOPSIS names each option's value, and ssoenv(1) has ENVIRONMENT (every variable in the
+/// source), FILES, EXIT STATUS and SEE ALSO; `ssoenv --help` shows the init line first.
+#[test]
+fn man_pages_preformat_examples_and_document_environment_files_and_exit_status() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("man");
+    let read = |name: &str| std::fs::read_to_string(dir.join(name)).unwrap();
+    let status = read("ssoenv-status.1");
+    assert!(status.contains("\n.nh\n"), "hyphenation is on:\n{status}");
+    let in_nf = |page: &str, needle: &str| {
+        let at = page
+            .find(needle)
+            .unwrap_or_else(|| panic!("{needle:?} missing:\n{page}"));
+        let before = &page[..at];
+        before
+            .rfind("\n.nf\n")
+            .is_some_and(|nf| before.rfind("\n.fi\n").is_none_or(|fi| fi < nf))
+    };
+    for needle in [
+        "  ssoenv status \\-\\-check prod",
+        "    \"active_profile\": \"prod\" | null,",
+    ] {
+        assert!(in_nf(&status, needle), "{needle:?} is refilled:\n{status}");
+    }
+    let doctor = read("ssoenv-doctor.1");
+    assert!(
+        in_nf(&doctor, "  ssoenv doctor prod \\-\\-network"),
+        "{doctor}"
+    );
+    let use_page = read("ssoenv-use.1");
+    let synopsis = use_page
+        .split(".SH SYNOPSIS\n")
+        .nth(1)
+        .unwrap()
+        .lines()
+        .next()
+        .unwrap();
+    for want in [
+        "[\\fB\\-\\-region\\fR \\fIREGION\\fR]",
+        "[\\fB\\-\\-shell\\fR \\fISHELL\\fR]",
+        "[\\fIPROFILE\\fR]",
+    ] {
+        assert!(synopsis.contains(want), "{want} not in {synopsis}");
+    }
+    let top = read("ssoenv.1");
+    for section in [
+        ".SH ENVIRONMENT",
+        ".SH FILES",
+        ".SH \"EXIT STATUS\"",
+        ".SH \"SEE ALSO\"",
+    ] {
+        assert!(top.contains(section), "{section} missing");
+    }
+    assert!(use_page.contains(".SH \"EXIT STATUS\"") && use_page.contains("\\fBssoenv\\fR(1)"));
+    let environment = top
+        .split(".SH ENVIRONMENT")
+        .nth(1)
+        .unwrap()
+        .split(".SH FILES")
+        .next()
+        .unwrap();
+    let missing: Vec<String> = variables_in_the_source()
+        .into_iter()
+        .filter(|v| !environment.contains(v.as_str()))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "not in ssoenv(1)'s ENVIRONMENT: {missing:?}"
+    );
+    let help = String::from_utf8(run(Command::new(BIN).arg("--help").env_clear()).stdout).unwrap();
+    let init = help.find("ssoenv init bash").expect("the init line");
+    let eval = help.find("eval \"$(ssoenv use").expect("the eval form");
+    assert!(init < eval, "{help}");
+}
+
+/// The .deb's metadata gives `depends` (none: the binary is static), so cargo-deb does not
+/// run dpkg-shlibdeps on a static binary and warn (its default is `$auto`).
+#[test]
+fn the_debian_metadata_gives_depends() {
+    let toml =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("Cargo.toml")).unwrap();
+    let deb = toml.split("[package.metadata.deb]").nth(1).unwrap();
+    let deb = deb.split("\n[").next().unwrap();
+    assert!(deb.lines().any(|l| l.trim() == "depends = \"\""), "{deb}");
+}
+
+/// zsh loads vendor completions only through compinit, which Debian's zsh does not run for
+/// a user without one in ~/.zshrc: the README's install note says so.
+#[test]
+fn the_readme_says_zsh_completion_needs_compinit() {
+    let readme =
+        std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let install = readme
+        .split("## Install")
+        .nth(1)
+        .unwrap()
+        .split("```")
+        .next()
+        .unwrap();
+    assert!(install.contains("compinit"), "{install}");
+    assert!(
+        !install.contains("zsh and fish look for them without any line"),
+        "{install}"
+    );
+    if have("zsh") {
+        // No compinit, no completion system: `compdef` is not defined.
+        let out = run(Command::new("zsh").args(["-f", "-c", "whence -w compdef || echo none"]));
+        assert!(stdout(&out).contains("none"), "{}", stdout(&out));
+    }
 }

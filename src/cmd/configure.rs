@@ -27,9 +27,12 @@ pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
     let file = read(env)?;
     // Before any question: a read-only file is the owner's "do not touch".
     edit::check_writable_by_owner(&file.path)?;
-    let tty = crate::tty::interactive();
-    if !tty {
-        require_flags(&args, &file.config)?;
+    // With every answer given as a flag, nothing is asked, terminal or not
+    // (the optional answers take their defaults, as without a terminal).
+    let complete = require_flags(&args, &file.config);
+    let tty = crate::tty::interactive() && complete.is_err();
+    if !crate::tty::interactive() {
+        complete?;
     }
     let (session_name, sso) = sso_session(&args, &file.config, tty)?;
     let mut new = file.doc.clone();
@@ -123,7 +126,7 @@ fn require_flags(args: &ConfigureArgs, config: &Config) -> Result<()> {
 fn sso_session(args: &ConfigureArgs, config: &Config, tty: bool) -> Result<(String, SsoSession)> {
     let session_name = match args.sso_session.clone() {
         Some(n) => n,
-        None => crate::tty::ask("SSO session name", None, false, check_name)?,
+        None => ask_session_name(config)?,
     };
     check_name(&session_name).map_err(|e| Error::config(format!("--sso-session: {e}")))?;
     let existing = config.sso_session(&session_name).ok();
@@ -220,6 +223,33 @@ fn sso_session(args: &ConfigureArgs, config: &Config, tty: bool) -> Result<(Stri
         })?;
     }
     Ok((session_name, sso))
+}
+
+/// The session name, asked: the config's sso-sessions are listed first, and
+/// the first is the default (Enter reuses it; a new name makes a new one).
+fn ask_session_name(config: &Config) -> Result<String> {
+    let names = config.sso_session_names();
+    if names.is_empty() {
+        return crate::tty::ask("SSO session name", None, false, check_name);
+    }
+    let lines: Vec<String> = names
+        .iter()
+        .map(|n| match config.sso_session(n) {
+            Ok(s) => format!(
+                "    {}  {}  {}",
+                printable(n),
+                printable(&s.start_url),
+                printable(&s.region)
+            ),
+            Err(_) => format!("    {}", printable(n)),
+        })
+        .collect();
+    crate::output::stderr_text(&format!(
+        "sso-sessions in {} (type one to reuse it, or a new name):\n{}\n",
+        printable(&config.path.display().to_string()),
+        lines.join("\n")
+    ));
+    crate::tty::ask("SSO session name", Some(&names[0]), false, check_name)
 }
 
 /// Add (or find unchanged) the `[sso-session …]` section; a clash is an error.

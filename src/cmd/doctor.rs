@@ -136,7 +136,16 @@ pub fn collect(args: &DoctorArgs, env: &Env, now: OffsetDateTime) -> Vec<Check> 
     let init_found = rc.status == Status::Ok;
     checks.push(rc);
     checks.push(completions(home.as_deref(), env, shell, init_found));
+    if let Some(home) = &home
+        && (shell == Shell::Zsh || zsh_has_init_line(home, env))
+        && let Some(c) = zsh_compinit(home, env)
+    {
+        checks.push(c);
+    }
     checks.push(path_check(env));
+    if let Some(c) = browser_check(env) {
+        checks.push(c);
+    }
     checks.extend(proxy_checks(env));
     if args.network {
         match &profile {
@@ -151,7 +160,175 @@ pub fn collect(args: &DoctorArgs, env: &Env, now: OffsetDateTime) -> Vec<Check> 
             ),
         }
     }
+    // A check that is ok needs no fix: what it suggests becomes part of its detail.
+    for c in &mut checks {
+        if c.status == Status::Ok
+            && let Some(fix) = c.fix.take()
+        {
+            c.detail = format!("{} ({fix})", c.detail);
+        }
+    }
     checks
+}
+
+/// Whether a zsh startup file runs `ssoenv init` (the zsh integration is set up, whatever $SHELL says).
+fn zsh_has_init_line(home: &Path, env: &Env) -> bool {
+    zsh_user_files(home, env).iter().any(|p| {
+        crate::fs::read_bounded(p, RC_FILE_LIMIT)
+            .is_ok_and(|b| init_line_in(&String::from_utf8_lossy(&b)).is_some())
+    })
+}
+
+/// zsh's own startup files: `$ZDOTDIR` (else HOME) `.zshenv`, `.zprofile`, `.zshrc`, `.zlogin`.
+fn zsh_user_files(home: &Path, env: &Env) -> Vec<PathBuf> {
+    let dir = env
+        .non_empty("ZDOTDIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| home.to_owned());
+    [".zshenv", ".zprofile", ".zshrc", ".zlogin"]
+        .iter()
+        .map(|f| dir.join(f))
+        .collect()
+}
+
+/// The system-wide zsh startup files (Debian's /etc/zsh, and /etc elsewhere).
+const ZSH_SYSTEM_FILES: &[&str] = &[
+    "/etc/zsh/zshenv",
+    "/etc/zsh/zprofile",
+    "/etc/zsh/zshrc",
+    "/etc/zsh/zlogin",
+    "/etc/zshenv",
+    "/etc/zprofile",
+    "/etc/zshrc",
+    "/etc/zlogin",
+];
+
+/// Whether a line of `text` (comments skipped) runs `compinit`, or loads a
+/// framework that does (oh-my-zsh, prezto, zim, zinit, antidote, antigen).
+fn runs_compinit(text: &str) -> bool {
+    const FRAMEWORKS: &[&str] = &[
+        "oh-my-zsh.sh",
+        "zprezto",
+        "zimfw",
+        "zinit",
+        "antidote",
+        "antigen",
+        "zgenom",
+    ];
+    text.lines().map(str::trim_start).any(|l| {
+        !l.starts_with('#')
+            && (l
+                .split(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+                .any(|w| w == "compinit")
+                || FRAMEWORKS.iter().any(|f| l.contains(f)))
+    })
+}
+
+/// zsh completion (`ssoenv init zsh` registers with `compdef`) needs the
+/// completion system, which only `compinit` loads: a warning when no
+/// startup file runs it. Debian's /etc/zsh/zshrc runs it on Ubuntu alone.
+fn zsh_compinit(home: &Path, env: &Env) -> Option<Check> {
+    let read = |p: &Path| {
+        crate::fs::read_bounded(p, RC_FILE_LIMIT)
+            .ok()
+            .map(|b| String::from_utf8_lossy(&b).into_owned())
+    };
+    let user = zsh_user_files(home, env);
+    if user
+        .iter()
+        .filter_map(|p| read(p))
+        .any(|t| runs_compinit(&t))
+    {
+        return None;
+    }
+    let ubuntu = read(Path::new("/etc/os-release")).is_some_and(|t| {
+        t.lines()
+            .any(|l| l.starts_with("ID=ubuntu") || l.starts_with("ID=\"ubuntu\""))
+    });
+    if ZSH_SYSTEM_FILES
+        .iter()
+        .filter_map(|p| read(Path::new(p)))
+        .any(|t| runs_compinit(&t) && (ubuntu || !t.contains("ubuntu")))
+    {
+        return None;
+    }
+    Some(
+        check(
+            "zsh compinit",
+            Status::Warn,
+            format!(
+                "no zsh startup file runs compinit ({} nor the system's): zsh completion cannot work",
+                shown(home, &user[2])
+            ),
+        )
+        .fix("add `autoload -Uz compinit && compinit` to ~/.zshrc"),
+    )
+}
+
+/// `BROWSER`, when set: the commands in it that cannot open a page (not
+/// found, or `false`/`true`, which exit at once) are named; a warning when
+/// none of them can. Nothing is run.
+fn browser_check(env: &Env) -> Option<Check> {
+    let value = env.non_empty("BROWSER")?;
+    let mut problems = Vec::new();
+    let mut usable = None;
+    for candidate in value.split(':').filter(|c| !c.trim().is_empty()) {
+        let program = shell_words::split(candidate)
+            .ok()
+            .and_then(|w| w.into_iter().next());
+        let Some(program) = program else {
+            problems.push(format!("{candidate:?} is not a command"));
+            continue;
+        };
+        match find_program(env, &program) {
+            None => problems.push(format!("{program} is not found")),
+            Some(path) => {
+                let base = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+                if matches!(base, "false" | "true") {
+                    problems.push(format!("{program} opens nothing"));
+                } else if usable.is_none() {
+                    usable = Some(path);
+                }
+            }
+        }
+    }
+    let shown = printable(value);
+    Some(match usable {
+        Some(path) => check(
+            "browser",
+            Status::Ok,
+            format!("BROWSER={shown:?} runs {}", path.display()),
+        ),
+        None => check(
+            "browser",
+            Status::Warn,
+            format!(
+                "BROWSER={shown:?} cannot open a page: {}",
+                problems.join(", ")
+            ),
+        )
+        .fix("set BROWSER to a browser command (e.g. `firefox`), or unset it"),
+    })
+}
+
+/// `program` as the system would run it: a path as it is, else the first in PATH.
+fn find_program(env: &Env, program: &str) -> Option<PathBuf> {
+    let runnable = |p: &Path| {
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            std::fs::metadata(p).is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+        }
+        #[cfg(not(unix))]
+        p.is_file()
+    };
+    if program.contains('/') {
+        let p = PathBuf::from(program);
+        return runnable(&p).then_some(p);
+    }
+    std::env::split_paths(env.get(env::PATH).unwrap_or_default())
+        .map(|d| d.join(program))
+        .find(|p| runnable(p))
 }
 
 /// The config file, the profile, its session's token and its role credentials.
@@ -196,14 +373,11 @@ fn config_checks(
         (None, None) => match env.non_empty(env::SSOENV_PROFILE) {
             Some(p) => (p.to_owned(), "SSOENV_PROFILE"),
             None => {
-                checks.push(
-                    check(
-                        "profile",
-                        Status::Ok,
-                        "none given and AWS_PROFILE is not set",
-                    )
-                    .fix("run `ssoenv doctor PROFILE` to check one profile"),
-                );
+                checks.push(check(
+                    "profile",
+                    Status::Ok,
+                    "none given and AWS_PROFILE is not set (`ssoenv doctor PROFILE` checks one)",
+                ));
                 return None;
             }
         },

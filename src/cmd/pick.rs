@@ -81,7 +81,13 @@ pub fn target(
     else {
         return Err(none(config, env));
     };
-    let (session, endpoints) = config.profile_session(&name)?;
+    let (session, endpoints) = config.profile_session(&name).map_err(|e| {
+        if profile.is_none() && aws_profile(env).as_deref() == Some(name.as_str()) {
+            from_environment(e, env)
+        } else {
+            e
+        }
+    })?;
     Ok(Target {
         session,
         endpoints,
@@ -214,21 +220,14 @@ fn describe(p: &Plan) -> (String, String, String) {
 }
 
 /// What a profile picker offers: the profiles that resolve, SSO and
-/// role-chaining ones, as (name, line).
-pub fn usable_profiles(config: &Config) -> Vec<(String, String)> {
-    let profiles: Vec<_> = Plan::listed(config)
+/// role-chaining ones, as (name, cells: name, account, role, session or source).
+pub fn usable_profiles(config: &Config) -> Vec<(String, Vec<String>)> {
+    Plan::listed(config)
         .into_iter()
         .filter_map(|(n, p)| p.ok().map(|p| (n, p)))
-        .collect();
-    padded_names(profiles)
-        .map(|(name, shown, p)| {
+        .map(|(name, p)| {
             let (source, account, role) = describe(&p);
-            let line = format!(
-                "{shown}  {}  {}  {source}",
-                crate::text::printable(&account),
-                crate::text::printable(&role),
-            );
-            (name, line)
+            (name.clone(), vec![name, account, role, source])
         })
         .collect()
 }
@@ -242,14 +241,64 @@ pub fn choose_profile(
     env: &Env,
     none: impl FnOnce(&Config) -> Error,
 ) -> Result<Option<Plan>> {
-    if let Some(name) = named.or_else(|| aws_profile(env)) {
+    if let Some(name) = named {
         return Plan::load(env, &name).map(Some);
+    }
+    if let Some(name) = aws_profile(env) {
+        let e = match Plan::load(env, &name) {
+            Ok(plan) => return Ok(Some(plan)),
+            Err(e) => e,
+        };
+        // On a terminal (not in the prompt's quiet renewal), the person
+        // chooses instead, told why first.
+        let Ok(config) = Config::load(env) else {
+            return Err(from_environment(e, env));
+        };
+        if !crate::tty::interactive()
+            || crate::cache::lock::background_renewal(env)
+            || usable_profiles(&config).is_empty()
+        {
+            return Err(from_environment(e, env));
+        }
+        crate::output::warn(&format!(
+            "{} names a profile ssoenv cannot use ({}); choose one instead",
+            profile_variable(env),
+            e.message
+        ));
+        let e = from_environment(e, env);
+        return match pick_profile(&config, env)? {
+            Some(Some(name)) => Plan::resolve(&config, &name).map(Some),
+            Some(None) => Ok(None),
+            None => Err(e),
+        };
     }
     let config = Config::load(env)?;
     match pick_profile(&config, env)? {
         Some(Some(name)) => Plan::resolve(&config, &name).map(Some),
         Some(None) => Ok(None),
         None => Err(none(&config)),
+    }
+}
+
+/// An error about the profile `AWS_PROFILE` (or `SSOENV_PROFILE`) names,
+/// when no profile was named: the hint says where the name came from and
+/// how to get past it.
+pub fn from_environment(e: Error, env: &Env) -> Error {
+    let var = profile_variable(env);
+    let then = match &e.hint {
+        Some(h) => format!("; {h}"),
+        None => String::new(),
+    };
+    let hint = format!("the name comes from {var}: unset {var} or name a profile{then}");
+    e.hint(hint)
+}
+
+/// The variable [`aws_profile`] took the name from.
+fn profile_variable(env: &Env) -> &'static str {
+    if env.non_empty(env::AWS_PROFILE).is_some() {
+        env::AWS_PROFILE
+    } else {
+        env::SSOENV_PROFILE
     }
 }
 
@@ -266,8 +315,8 @@ pub fn pick_profile(config: &Config, env: &Env) -> crate::error::Result<Option<O
     if choices.is_empty() {
         return Ok(None);
     }
-    let lines: Vec<String> = choices.iter().map(|(_, l)| l.clone()).collect();
-    let picked = crate::tty::pick(
+    let lines: Vec<Vec<String>> = choices.iter().map(|(_, l)| l.clone()).collect();
+    let picked = crate::tty::pick_rows(
         "profile (type to filter, Enter to choose, Esc to cancel)",
         &lines,
     )?;

@@ -32,7 +32,7 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
         // Before the login: a read-only file is the owner's "do not touch".
         crate::config::edit::check_writable_by_owner(&file.path)?;
     }
-    let (session_name, all) = fetch(&args, env, &file.config)?;
+    let (session_name, sso, all) = fetch(&args, env, &file.config)?;
     let plan = plan(&all, &session_name, &template);
     for s in &plan.skipped {
         crate::output::note(&format!("skipped {}", printable(s)));
@@ -48,10 +48,74 @@ pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
             ..Counts::default()
         },
         changes: Vec::new(),
+        unchanged: Vec::new(),
     };
-    upsert_profiles(&mut edits, &file.doc, &plan, marker, args.region.as_deref());
+    note_other_names(&file, &plan, &sso, marker);
+    let region = Region {
+        given: args.region.as_deref(),
+        new: (!args.no_region).then_some(sso.region.as_str()),
+    };
+    upsert_profiles(&mut edits, &file.doc, &plan, marker, region);
     let stale_kept = prune_stale(&mut edits, &file.doc, &plan, marker, args.prune);
-    finish(&args, &file, &session_name, &edits, stale_kept)
+    finish(&args, &file, &session_name, &edits, &stale_kept)
+}
+
+/// The `region` populate writes: `--region` into every profile; else the one
+/// it wrote before, or for a new profile `new` (the session's, unless `--no-region`).
+#[derive(Clone, Copy)]
+struct Region<'a> {
+    given: Option<&'a str>,
+    new: Option<&'a str>,
+}
+
+/// An account and role the file already has a profile for, under a name of
+/// its own (written by hand, or by `aws configure sso`): said, so that the
+/// user knows the populated profile is a second name for the same role.
+fn note_other_names(
+    file: &ConfigFile,
+    plan: &Plan,
+    sso: &crate::config::SsoSession,
+    marker: Marker<'_>,
+) {
+    let owned: BTreeSet<String> = file
+        .doc
+        .owned(Kind::Profile, marker)
+        .filter_map(|s| s.name.clone())
+        .collect();
+    let mut existing: BTreeMap<(String, String), Vec<String>> = BTreeMap::new();
+    for (name, p) in crate::credentials::Plan::listed(&file.config) {
+        let Ok(p) = p else { continue };
+        let d = p.describe();
+        let same_session = d.session.is_some_and(|s| s.start_url == sso.start_url);
+        if d.kind != "sso" || !same_session || owned.contains(&name) {
+            continue;
+        }
+        if let (Some(a), Some(r)) = (d.account_id, d.role_name) {
+            existing
+                .entry((a.to_owned(), r.to_owned()))
+                .or_default()
+                .push(name);
+        }
+    }
+    for p in &plan.profiles {
+        let Some(names) = existing.get(&(p.account_id.clone(), p.role_name.clone())) else {
+            continue;
+        };
+        let others: Vec<String> = names
+            .iter()
+            .filter(|n| **n != p.name)
+            .map(|n| format!("\"{}\"", printable(n)))
+            .collect();
+        if !others.is_empty() {
+            crate::output::note(&format!(
+                "account {} role {} is already configured as profile {}; populate names it \"{}\" too",
+                printable(&p.account_id),
+                printable(&p.role_name),
+                others.join(", "),
+                printable(&p.name)
+            ));
+        }
+    }
 }
 
 /// The config file as read: its parse, path, bytes and editable document.
@@ -62,11 +126,13 @@ struct ConfigFile {
     doc: Document,
 }
 
-/// The edits made so far: the new document, the counts, the changed profiles.
+/// The edits made so far: the new document, the counts, the changed profiles
+/// and the ones left as they were.
 struct Edits {
     new: Document,
     n: Counts,
     changes: Vec<(String, Change)>,
+    unchanged: Vec<String>,
 }
 
 /// Read the config file.
@@ -91,7 +157,11 @@ fn read(env: &Env) -> Result<ConfigFile> {
 
 /// The session to populate from and every account and role it lists (logging
 /// in when needed).
-fn fetch(args: &PopulateArgs, env: &Env, config: &Config) -> Result<(String, Vec<AccountRoles>)> {
+fn fetch(
+    args: &PopulateArgs,
+    env: &Env,
+    config: &Config,
+) -> Result<(String, crate::config::SsoSession, Vec<AccountRoles>)> {
     let session_name = match args.sso_session.clone() {
         Some(n) => n,
         None => only_session(config)?,
@@ -107,7 +177,7 @@ fn fetch(args: &PopulateArgs, env: &Env, config: &Config) -> Result<(String, Vec
         &Subject::Session(&session_name),
         opts,
     )?;
-    Ok((session_name, all))
+    Ok((session_name, sso, all))
 }
 
 /// Add or update a section per planned profile (a clash is skipped, said so).
@@ -116,24 +186,30 @@ fn upsert_profiles(
     doc: &Document,
     plan: &Plan,
     marker: Marker<'_>,
-    region: Option<&str>,
+    region: Region<'_>,
 ) {
     let session_name = marker.value;
-    let Edits { new, n, changes } = edits;
+    let Edits {
+        new,
+        n,
+        changes,
+        unchanged,
+    } = edits;
     for p in &plan.profiles {
         let mut pairs = vec![
             ("sso_session", session_name),
             ("sso_account_id", p.account_id.as_str()),
             ("sso_role_name", p.role_name.as_str()),
         ];
-        // Without --region, a region populate wrote before is kept.
-        let kept = match region {
-            Some(r) => Some(r.to_owned()),
-            None => doc
-                .find(Kind::Profile, &p.name)
-                .find(|s| s.is_owned_by(marker))
-                .and_then(|s| s.get("region"))
-                .map(str::to_owned),
+        // Without --region, a region populate wrote before is kept; a new
+        // profile gets the session's (unless --no-region).
+        let before = doc
+            .find(Kind::Profile, &p.name)
+            .find(|s| s.is_owned_by(marker));
+        let kept = match (region.given, before) {
+            (Some(r), _) => Some(r.to_owned()),
+            (None, Some(s)) => s.get("region").map(str::to_owned),
+            (None, None) => region.new.map(str::to_owned),
         };
         if let Some(r) = &kept {
             pairs.push(("region", r.as_str()));
@@ -148,7 +224,10 @@ fn upsert_profiles(
                 n.updated += 1;
                 changes.push((p.name.clone(), Change::Updated));
             }
-            Ok(Ok(Upserted::Unchanged)) => n.unchanged += 1,
+            Ok(Ok(Upserted::Unchanged)) => {
+                n.unchanged += 1;
+                unchanged.push(p.name.clone());
+            }
             Ok(Err(clash)) => {
                 n.skipped += 1;
                 crate::output::note(&format!(
@@ -175,25 +254,27 @@ fn upsert_profiles(
 }
 
 /// Remove (with `--prune`) the owned profiles no longer listed upstream;
-/// returns how many were kept.
+/// returns the names of those kept.
 fn prune_stale(
     edits: &mut Edits,
     doc: &Document,
     plan: &Plan,
     marker: Marker<'_>,
     prune: bool,
-) -> usize {
-    let Edits { new, n, changes } = edits;
+) -> Vec<String> {
+    let Edits {
+        new, n, changes, ..
+    } = edits;
     let wanted: BTreeSet<&str> = plan.profiles.iter().map(|p| p.name.as_str()).collect();
     let stale: Vec<String> = doc
         .owned(Kind::Profile, marker)
         .filter_map(|s| s.name.clone())
         .filter(|name| !wanted.contains(name.as_str()))
         .collect();
-    let mut stale_kept = 0;
+    let mut stale_kept = Vec::new();
     for name in &stale {
         if !prune {
-            stale_kept += 1;
+            stale_kept.push(name.clone());
             continue;
         }
         match new.remove_section(Kind::Profile, name, marker) {
@@ -230,7 +311,7 @@ fn finish(
     file: &ConfigFile,
     session_name: &str,
     edits: &Edits,
-    stale_kept: usize,
+    stale_kept: &[String],
 ) -> Result<i32> {
     let (path, doc, new, n, changes) =
         (&file.path, &file.doc, &edits.new, &edits.n, &edits.changes);
@@ -239,10 +320,31 @@ fn finish(
         n.added, n.updated, n.removed, n.unchanged, n.skipped
     );
     let shown = path.display();
-    if stale_kept > 0 {
+    // The names, not only the counts (`--dry-run`: what would be).
+    let named = |change: Change| -> Vec<String> {
+        changes
+            .iter()
+            .filter(|(_, c)| *c == change)
+            .map(|(name, _)| name.clone())
+            .collect()
+    };
+    let would = if args.dry_run { "would be " } else { "" };
+    for (label, names) in [
+        ("added", named(Change::Added)),
+        ("updated", named(Change::Updated)),
+        ("removed", named(Change::Removed)),
+        ("kept as they were", edits.unchanged.clone()),
+    ] {
+        if !names.is_empty() {
+            crate::output::note(&format!("{would}{label}: {}", name_list(&names)));
+        }
+    }
+    if !stale_kept.is_empty() {
         crate::output::note(&format!(
-            "{stale_kept} profile(s) populated earlier for sso-session {:?} no longer exist upstream; `--prune` removes them",
-            printable(session_name)
+            "{} profile(s) populated earlier for sso-session {:?} no longer exist upstream and are kept: {}; `--prune` removes them",
+            stale_kept.len(),
+            printable(session_name),
+            name_list(stale_kept)
         ));
     }
     if args.dry_run {
@@ -266,6 +368,20 @@ fn finish(
         }
     }
     Ok(0)
+}
+
+/// Profile names for a note: the first 20, then how many more.
+fn name_list(names: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let mut out: Vec<String> = names
+        .iter()
+        .take(SHOWN)
+        .map(|n| printable(n).into_owned())
+        .collect();
+    if names.len() > SHOWN {
+        out.push(format!("… and {} more", names.len() - SHOWN));
+    }
+    out.join(", ")
 }
 
 #[derive(Debug, Default)]

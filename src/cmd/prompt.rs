@@ -43,12 +43,17 @@ pub fn run(args: PromptArgs, env: &Env) -> Result<i32> {
 
 /// A `--format` whose every `{…}` is a known placeholder (`{{` and `}}` are braces).
 fn check_format(format: &str) -> Result<()> {
+    // Listed on a line of its own under the message (a `\n` inside the
+    // message would be shown escaped).
     let valid = || {
-        PLACEHOLDERS
-            .iter()
-            .map(|p| format!("{{{p}}}"))
-            .collect::<Vec<_>>()
-            .join(" ")
+        format!(
+            "  placeholders: {} ({{{{ and }}}} for braces)",
+            PLACEHOLDERS
+                .iter()
+                .map(|p| format!("{{{p}}}"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        )
     };
     let shown = crate::text::printable(format);
     let mut rest = format;
@@ -59,19 +64,19 @@ fn check_format(format: &str) -> Result<()> {
             continue;
         }
         let Some(end) = tail.find('}') else {
-            return Err(Error::config(format!(
-                "invalid --format {shown:?}: a `{{` is not closed\n  placeholders: {} ({{{{ and }}}} for braces)",
-                valid()
-            ))
-            .hint("write `{{` for a literal brace"));
+            return Err(
+                Error::config(format!("invalid --format {shown:?}: a `{{` is not closed"))
+                    .details([valid()])
+                    .hint("write `{{` for a literal brace"),
+            );
         };
         let name = &tail[1..end];
         if !PLACEHOLDERS.contains(&name) {
             return Err(Error::config(format!(
-                "invalid --format {shown:?}: unknown placeholder {{{}}}\n  placeholders: {} ({{{{ and }}}} for braces)",
+                "invalid --format {shown:?}: unknown placeholder {{{}}}",
                 crate::text::printable(name),
-                valid()
             ))
+            .details([valid()])
             .hint("e.g. ssoenv prompt --format '{profile} {remaining}'"));
         }
         rest = &tail[end + 1..];
@@ -99,9 +104,9 @@ mod tests {
         assert!(check_format("{{literal}} {profile} }").is_ok());
         let e = check_format("{profile} {region}").unwrap_err();
         assert!(e.message.contains("unknown placeholder {region}"), "{e}");
+        assert!(!e.message.contains('\n'), "{e}");
         assert!(
-            e.message
-                .contains("placeholders: {profile} {remaining} {seconds} {state} {color}")
+            e.details[0].contains("placeholders: {profile} {remaining} {seconds} {state} {color}")
         );
         assert!(
             check_format("{profile")

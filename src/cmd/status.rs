@@ -180,7 +180,10 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
         return check(env, args.profile, now);
     }
     let config = Config::load(env)?;
-    let status = collect(&config, env, now)?;
+    let mut status = collect(&config, env, now)?;
+    if let Some(name) = &args.profile {
+        only(&mut status, name, env)?;
+    }
     if args.json {
         let mut s = crate::text::json_for_terminal(
             serde_json::to_string_pretty(&status).expect("plain data serializes"),
@@ -189,8 +192,30 @@ pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
         super::emit(&s)?;
         return Ok(0);
     }
-    super::emit(&render(&status, now))?;
+    super::emit(&render(&status, now, crate::tty::columns(env)))?;
     Ok(0)
+}
+
+/// `status PROFILE`: the status cut down to that profile's row and the
+/// session it uses. A name that is not listed (missing, or not a credential
+/// profile) is the error `use` would give for it.
+fn only(status: &mut Status, name: &str, env: &Env) -> Result<()> {
+    status.profiles.retain(|p| p.name == name);
+    let Some(p) = status.profiles.first() else {
+        Plan::load(env, name)?;
+        return Err(crate::error::Error::config(format!(
+            "profile {:?} gives no credentials ssoenv can show",
+            printable(name)
+        ))
+        .hint("run `ssoenv status` to see every profile"));
+    };
+    let (session, url) = (p.sso_session.clone(), p.start_url.clone());
+    status.sessions.retain(|s| {
+        url.is_some()
+            && s.start_url.as_str() == url.as_deref().unwrap_or_default()
+            && s.name == session
+    });
+    Ok(())
 }
 
 /// `status --check [PROFILE]`: exit 0 when the profile's credentials can be
@@ -212,20 +237,93 @@ fn check(env: &Env, profile: Option<String>, now: OffsetDateTime) -> Result<i32>
     Ok(if usable { 0 } else { 1 })
 }
 
-fn until(expires_at: &Option<String>, now: OffsetDateTime) -> String {
+/// When a token or credentials expire: the timestamp and the time left
+/// (`long`), or only the time left.
+fn until(expires_at: &Option<String>, now: OffsetDateTime, long: bool) -> String {
     let Some(t) = expires_at else {
         return String::new();
     };
     match cache::parse_timestamp(t) {
-        Some(exp) if exp > now => format!(
-            "{t} ({} left)",
-            crate::prompt::remaining_text((exp - now).whole_seconds())
-        ),
-        _ => t.clone(),
+        Some(exp) if exp > now => {
+            let left = crate::prompt::remaining_text((exp - now).whole_seconds());
+            if long {
+                format!("{t} ({left} left)")
+            } else {
+                format!("{left} left")
+            }
+        }
+        _ if long => t.clone(),
+        _ => String::new(),
     }
 }
 
-fn render(s: &Status, now: OffsetDateTime) -> String {
+/// The sessions' and profiles' tables, as they are when they fit in `width`
+/// columns (or no width is known). Else the timestamps give way to the time
+/// left, then the longest cells are cut (`…`), down to a floor per column.
+fn render(s: &Status, now: OffsetDateTime, width: Option<usize>) -> String {
+    let fits = |t: &[Vec<String>]| width.is_none_or(|w| crate::output::table_width(t) <= w);
+    let (sessions, profiles) = (session_rows(s, now, true), profile_rows(s, now, true));
+    let mut out = if fits(&sessions) && fits(&profiles) {
+        let mut out = crate::output::table(&sessions);
+        out.push('\n');
+        out.push_str(&crate::output::table(&profiles));
+        out
+    } else {
+        let sessions = session_rows(s, now, false);
+        let profiles = profile_rows(s, now, false);
+        // SESSION, START URL; then CREDENTIALS, ROLE, REGION, SESSION before
+        // the PROFILE name, the one a person types.
+        let mut out = crate::output::fitted_table(&sessions, width, &[&[(0, 8), (1, 24)]]);
+        out.push('\n');
+        out.push_str(&crate::output::fitted_table(
+            &profiles,
+            width,
+            &[&[(2, 8), (4, 8), (5, 9), (6, 17)], &[(1, 10)]],
+        ));
+        // The errors in full below the table, each a message of its own.
+        let errors: Vec<String> = s
+            .profiles
+            .iter()
+            .filter_map(|p| {
+                let e = p.error.as_deref()?;
+                Some(format!("  {}: {}\n", printable(&p.name), printable(e)))
+            })
+            .collect();
+        if !errors.is_empty() {
+            out.push_str("\nerrors:\n");
+            out.extend(errors);
+        }
+        out
+    };
+    let chains: Vec<String> = s
+        .profiles
+        .iter()
+        .filter(|p| !p.chain.is_empty())
+        .map(|p| {
+            let names: Vec<_> = p.chain.iter().map(|n| printable(n).into_owned()).collect();
+            let role = p.role_arn.as_deref().map(printable).unwrap_or_default();
+            let line = format!("  {}  ({role})", names.join(" → "));
+            match width {
+                Some(w) if line.chars().count() > w => {
+                    let kept: String = line.chars().take(w.saturating_sub(1)).collect();
+                    format!("{kept}…\n")
+                }
+                _ => format!("{line}\n"),
+            }
+        })
+        .collect();
+    if !chains.is_empty() {
+        out.push_str("\nrole chains (profile → source → … → SSO profile):\n");
+        out.extend(chains);
+    }
+    match &s.active_profile {
+        Some(a) => out.push_str(&format!("\nactive in this shell: {}\n", printable(a))),
+        None => out.push_str("\nno profile is active in this shell\n"),
+    }
+    out
+}
+
+fn session_rows(s: &Status, now: OffsetDateTime, long: bool) -> Vec<Vec<String>> {
     let mut rows = vec![vec![
         "SESSION".to_owned(),
         "START URL".into(),
@@ -237,11 +335,13 @@ fn render(s: &Status, now: OffsetDateTime) -> String {
             x.name.clone().unwrap_or_else(|| "(legacy)".into()),
             x.start_url.clone(),
             x.token.state.into(),
-            until(&x.token.expires_at, now),
+            until(&x.token.expires_at, now, long),
         ]);
     }
-    let mut out = crate::output::table(&rows);
-    out.push('\n');
+    rows
+}
+
+fn profile_rows(s: &Status, now: OffsetDateTime, long: bool) -> Vec<Vec<String>> {
     let mut rows = vec![vec![
         " ".to_owned(),
         "PROFILE".into(),
@@ -253,9 +353,14 @@ fn render(s: &Status, now: OffsetDateTime) -> String {
     ]];
     for p in &s.profiles {
         let creds = match (&p.error, &p.credentials) {
-            (Some(e), _) => format!("error: {e}"),
+            (Some(e), _) if long => format!("error: {e}"),
+            (Some(_), _) => "error (below)".into(),
             (None, Some(c)) if c.state == "absent" => "absent".into(),
-            (None, Some(c)) => format!("{} {}", c.state, until(&c.expires_at, now)),
+            (None, Some(c)) if long => format!("{} {}", c.state, until(&c.expires_at, now, true)),
+            (None, Some(c)) if c.state == "valid" => {
+                format!("valid, {}", until(&c.expires_at, now, false))
+            }
+            (None, Some(c)) => c.state.into(),
             (None, None) => String::new(),
         };
         rows.push(vec![
@@ -274,24 +379,5 @@ fn render(s: &Status, now: OffsetDateTime) -> String {
             creds,
         ]);
     }
-    out.push_str(&crate::output::table(&rows));
-    let chains: Vec<String> = s
-        .profiles
-        .iter()
-        .filter(|p| !p.chain.is_empty())
-        .map(|p| {
-            let names: Vec<_> = p.chain.iter().map(|n| printable(n).into_owned()).collect();
-            let role = p.role_arn.as_deref().map(printable).unwrap_or_default();
-            format!("  {}  ({role})\n", names.join(" → "))
-        })
-        .collect();
-    if !chains.is_empty() {
-        out.push_str("\nrole chains (profile → source → … → SSO profile):\n");
-        out.extend(chains);
-    }
-    match &s.active_profile {
-        Some(a) => out.push_str(&format!("\nactive in this shell: {}\n", printable(a))),
-        None => out.push_str("\nno profile is active in this shell\n"),
-    }
-    out
+    rows
 }

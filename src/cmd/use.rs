@@ -59,7 +59,67 @@ pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
         return Ok(0);
     }
     super::emit(&script)?;
+    if said_on_terminal(env) {
+        let d = profile.describe();
+        let who = match (d.account_id, d.role_name) {
+            (Some(account), Some(role)) => format!(" ({account} {role})"),
+            _ => String::new(),
+        };
+        crate::output::note(&format!(
+            "{}{who} until {}",
+            profile.name(),
+            local_clock(creds.expiration, time::OffsetDateTime::now_utc())
+        ));
+    }
     Ok(0)
+}
+
+/// Whether a successful `use` says its one line: run by the shell function
+/// (`SSOENV_INIT`) for a person (stderr a terminal), not by the prompt's
+/// quiet renewal, and not asked to be quiet (`SSOENV_QUIET=1`).
+fn said_on_terminal(env: &Env) -> bool {
+    env.non_empty(crate::env::SSOENV_INIT).is_some()
+        && !env.flag(crate::env::SSOENV_QUIET)
+        && !crate::cache::lock::background_renewal(env)
+        && std::io::stderr().is_terminal()
+}
+
+/// `t` on the local clock (`TZ`, else /etc/localtime): `18:42`, with the date
+/// in front when it is not today's.
+fn local_clock(t: time::OffsetDateTime, now: time::OffsetDateTime) -> String {
+    let (Some(at), Some(today)) = (
+        local_time(t.unix_timestamp()),
+        local_time(now.unix_timestamp()),
+    ) else {
+        return crate::cache::format_timestamp(t);
+    };
+    let clock = format!("{:02}:{:02}", at.tm_hour, at.tm_min);
+    if (at.tm_year, at.tm_yday) == (today.tm_year, today.tm_yday) {
+        clock
+    } else {
+        format!(
+            "{:04}-{:02}-{:02} {clock}",
+            at.tm_year + 1900,
+            at.tm_mon + 1,
+            at.tm_mday
+        )
+    }
+}
+
+/// The broken-down local time of `secs` since the epoch (localtime_r(3)).
+fn local_time(secs: i64) -> Option<libc::tm> {
+    // time_t is 32 bits on some targets.
+    #[allow(clippy::useless_conversion)]
+    let t: libc::time_t = secs.try_into().ok()?;
+    let mut tm = std::mem::MaybeUninit::<libc::tm>::zeroed();
+    // SAFETY: both pointers are valid for the call; localtime_r writes only `tm`
+    // and returns null (leaving it unset) on failure.
+    let r = unsafe { libc::localtime_r(&t, tm.as_mut_ptr()) };
+    if r.is_null() {
+        return None;
+    }
+    // SAFETY: localtime_r succeeded, so it filled `tm` (which was zeroed anyway).
+    Some(unsafe { tm.assume_init() })
 }
 
 /// A watchdog for the background renewal: past `limit`, exit 1 with nothing

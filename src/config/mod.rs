@@ -252,32 +252,46 @@ impl Config {
             self.path.display()
         ));
         if self.profiles.order.is_empty() {
-            return e.hint("the file has no profiles; run `aws configure sso` to create one");
+            return e.hint("the file has no profiles; run `ssoenv configure` to create one");
         }
         match suggest(profile, self.profiles.names()) {
             Some(hint) => e.hint(hint),
             None => e.hint(format!(
-                "run `aws configure sso --profile {}` to create it",
+                "run `ssoenv configure --profile {}` to create it",
                 quote(profile)
             )),
         }
     }
 
     fn not_sso(&self, profile: &str, sec: usize) -> Error {
+        let process = self
+            .value(sec, Key::CREDENTIAL_PROCESS)
+            .and_then(Value::as_str);
         let uses = if self.value(sec, Key::ROLE_ARN).is_some() {
             " (it assumes a role with role_arn)"
-        } else if self.value(sec, Key::CREDENTIAL_PROCESS).is_some() {
+        } else if process.is_some() {
             " (it uses credential_process)"
         } else {
             ""
         };
-        self.error(
+        let e = self.error(
             Scope::Profile(profile),
             format!(
                 "not an IAM Identity Center (SSO) profile{uses}: it sets none of sso_session, sso_account_id, sso_role_name, sso_start_url"
             ),
-        )
-        .hint(format!("run `aws configure sso --profile {}` to set it up", quote(profile)))
+        );
+        // `credential_process = ssoenv credential-process prod`: the profile
+        // meant is the one it names.
+        if let Some(target) = process.and_then(ssoenv_process_target) {
+            return e.hint(format!(
+                "its credentials come from ssoenv's profile \"{target}\": name that one (`ssoenv use {}`)",
+                quote(&target)
+            ));
+        }
+        e.hint(format!(
+            "run `ssoenv configure --profile {}` to make an SSO profile (or name another: `ssoenv profiles` lists them)",
+            quote(profile)
+        ))
     }
 }
 
@@ -346,3 +360,21 @@ fn suggest<'a>(target: &str, names: impl Iterator<Item = &'a str>) -> Option<Str
 
 #[cfg(test)]
 mod tests;
+
+/// The profile a `credential_process` that runs ssoenv itself names:
+/// `ssoenv credential-process prod` (or `/usr/bin/ssoenv credential-process
+/// --profile prod`) gives `prod`.
+fn ssoenv_process_target(command: &str) -> Option<String> {
+    let words = shell_words::split(command).ok()?;
+    let (program, rest) = words.split_first()?;
+    let base = program.rsplit('/').next().unwrap_or(program);
+    if base != "ssoenv" || rest.first().map(String::as_str) != Some("credential-process") {
+        return None;
+    }
+    rest[1..]
+        .iter()
+        .find_map(|a| match a.strip_prefix("--profile=") {
+            Some(name) => Some(name.to_owned()),
+            None => (!a.starts_with('-')).then(|| a.clone()),
+        })
+}

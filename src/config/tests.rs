@@ -337,18 +337,18 @@ fn an_unknown_profile_suggests_close_names() {
     let e = c.resolve("zzzzzzzz").unwrap_err();
     assert_eq!(
         e.hint.as_deref(),
-        Some("run `aws configure sso --profile zzzzzzzz` to create it")
+        Some("run `ssoenv configure --profile zzzzzzzz` to create it")
     );
 }
 
 #[test]
-fn an_unknown_profile_in_a_file_without_profiles_hints_aws_configure_sso() {
+fn an_unknown_profile_in_a_file_without_profiles_hints_ssoenv_configure() {
     let e = cfg("# empty\n").resolve("default").unwrap_err();
     assert_eq!(
         e.message,
         format!("profile \"default\" not found in {PATH}")
     );
-    assert!(e.hint.unwrap().contains("aws configure sso"));
+    assert!(e.hint.unwrap().contains("ssoenv configure"));
 }
 
 #[test]
@@ -365,7 +365,9 @@ fn a_profile_without_sso_settings_says_what_it_uses_instead() {
     );
     assert_eq!(
         e.hint.as_deref(),
-        Some("run `aws configure sso --profile ar` to set it up")
+        Some(
+            "run `ssoenv configure --profile ar` to make an SSO profile (or name another: `ssoenv profiles` lists them)"
+        )
     );
     assert!(
         resolve_err(text, "cp")
@@ -751,4 +753,27 @@ fn resolve_all_matches_resolve_for_every_profile() {
             (a, b) => panic!("{name}: {a:?} vs {b:?}"),
         }
     }
+}
+
+#[test]
+fn a_credential_process_profile_running_ssoenv_points_at_the_profile_it_names() {
+    for command in [
+        "ssoenv credential-process prod",
+        "/usr/local/bin/ssoenv credential-process --profile prod",
+        "'/opt/x y/ssoenv' credential-process --profile=prod",
+    ] {
+        let e = resolve_err(
+            &format!("[profile cp]\ncredential_process = {command}\n"),
+            "cp",
+        );
+        assert_eq!(
+            e.hint.as_deref(),
+            Some(
+                "its credentials come from ssoenv's profile \"prod\": name that one (`ssoenv use prod`)"
+            ),
+            "{command}"
+        );
+    }
+    let e = resolve_err("[profile cp]\ncredential_process = other-tool prod\n", "cp");
+    assert!(e.hint.unwrap().contains("ssoenv configure --profile cp"));
 }

@@ -112,15 +112,44 @@ fn launch(env: &Env, target: &std::ffi::OsStr) -> bool {
                 .stdout(Stdio::null())
                 .stderr(Stdio::null())
                 .spawn();
-            if let Ok(mut child) = spawned {
-                // Reap it in the background so it never becomes a zombie.
-                std::thread::spawn(move || child.wait());
-                return true;
+            let shown = crate::text::printable(candidate.trim());
+            match spawned.map(settle) {
+                Ok(Ok(())) => return true,
+                // Named, not ignored: a BROWSER that fails opens nothing, and the
+                // person waits for a page that never comes.
+                Ok(Err(status)) => {
+                    crate::output::warn(&format!("BROWSER command \"{shown}\" failed ({status})"))
+                }
+                Err(e) => crate::output::warn(&format!(
+                    "BROWSER command \"{shown}\" could not be started: {e}"
+                )),
             }
         }
         return false;
     }
     open::that_detached(target).is_ok()
+}
+
+/// How long a BROWSER command is watched: a launcher (`xdg-open`, `open`)
+/// hands the page on and exits in that time, a browser keeps running; one
+/// that exits unsuccessfully by then (`false`, a broken wrapper) failed.
+const BROWSER_SETTLE: Duration = Duration::from_millis(400);
+
+/// `Err(status)` when the started browser exits unsuccessfully within
+/// [`BROWSER_SETTLE`]; one still running is reaped in the background.
+fn settle(mut child: std::process::Child) -> Result<(), std::process::ExitStatus> {
+    let end = std::time::Instant::now() + BROWSER_SETTLE;
+    while std::time::Instant::now() < end {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => return Err(status),
+            Ok(None) => std::thread::sleep(Duration::from_millis(10)),
+            Err(_) => break,
+        }
+    }
+    // Reap it in the background so it never becomes a zombie.
+    std::thread::spawn(move || child.wait());
+    Ok(())
 }
 
 /// How long a page handed to a browser that ssoenv does not wait for
