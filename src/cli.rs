@@ -244,8 +244,8 @@ pub enum Command {
     Unset(UnsetArgs),
     /// Run a command with temporary credentials for PROFILE
     #[command(
-        after_help = "ssoenv's own options (--region, --no-browser, --force, --server) go before the command; everything from\n\
-            the command's name on is passed to it unchanged. `--` before the command is optional.\n\
+        after_help = "ssoenv's own options (--profile, --region, --no-browser, --force, --server) go before the command;\n\
+            everything from the command's name on is passed to it unchanged. `--` before the command is optional.\n\
             With no PROFILE: AWS_PROFILE, else a list to pick from on a terminal (`ssoenv exec -- CMD`).\n\
             With no command: $SHELL, with the credentials.\n\
             The command's exit status passes through (128+N when signal N killed it; 126 when it\n\
