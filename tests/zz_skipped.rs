@@ -2,6 +2,7 @@
 //! other binaries of this run skipped and why (a missing zsh, fish, tmux, botocore,
 //! node …), so that a newcomer knows what ran (issue 19, item 22). See `support/skip.rs`.
 
+#[path = "it/support/mod.rs"]
 mod support;
 
 use std::io::Write;
