@@ -34,6 +34,7 @@ mod pkce_login;
 mod profile_names;
 mod role_chaining;
 mod shell_quoting;
+mod skips;
 mod stderr_writes;
 mod use_exec;
 mod wrong_shell;

@@ -3,9 +3,10 @@
 //! goes where the harness does not capture:
 //!
 //! - each skip is one line appended to `target/tmp/skips/<pid of cargo>/<binary>.txt`
-//!   (cargo runs every test binary of one `cargo test` as its child);
+//!   (cargo runs every test binary of one `cargo test` as its child), naming who skipped:
+//!   the binary, or in `it` (all the integration tests) the test's module, `init_pty`;
 //! - when the test binary exits, an `atexit` handler writes its skips to stderr, one line
-//!   per reason (seen with `cargo test --test NAME` too);
+//!   per reason (seen with `cargo test --test it -- init_pty::` too);
 //! - `tests/zz_skipped.rs`, the last test binary of the package (cargo runs them by name),
 //!   prints the list of the whole run and removes it.
 //!
@@ -40,7 +41,7 @@ pub fn skip(reason: &str) {
             .append(true)
             .open(dir.join(format!("{}.txt", binary_name())))
     {
-        let _ = f.write_all(format!("{}\t{test}\t{reason}\n", binary_name()).as_bytes());
+        let _ = f.write_all(format!("{}\t{test}\t{reason}\n", origin(&test)).as_bytes());
     }
 }
 
@@ -66,6 +67,16 @@ fn binary_name() -> String {
     match stem.rsplit_once('-') {
         Some((name, hash)) if hash.bytes().all(|b| b.is_ascii_hexdigit()) => name.to_owned(),
         _ => stem,
+    }
+}
+
+/// Who skipped, for the run's summary: the test binary, or in `it`, the one binary of the
+/// integration tests, the test's module (the file it is in): `init_pty`, not `it`.
+fn origin(test: &str) -> String {
+    let binary = binary_name();
+    match test.split_once("::") {
+        Some((module, _)) if binary == "it" => module.to_owned(),
+        _ => binary,
     }
 }
 
