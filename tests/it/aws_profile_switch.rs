@@ -2,7 +2,7 @@
 //! JS SDK v3's default chain skips the exported keys): `use` unsets
 //! AWS_PROFILE, `exec`'s child gets none, and everything that needs "this
 //! shell's profile" works from SSOENV_PROFILE, in real bash, zsh and fish
-//! through the shell integration. The JS SDK itself is in tests/js_sdk.rs.
+//! through the shell integration. The JS SDK itself is in tests/it/js_sdk.rs.
 
 use crate::support;
 use support::*;

@@ -29,7 +29,7 @@ fn committed_completions_match_the_cli() {
     assert!(
         stale.is_empty(),
         "these completion files no longer match the CLI: {stale:?}\n\
-         regenerate them with: SSOENV_UPDATE_COMPLETIONS=1 cargo test --test init_completions"
+         regenerate them with: SSOENV_UPDATE_COMPLETIONS=1 cargo test --test it -- init_completions::"
     );
 }
 

@@ -148,7 +148,7 @@ fn committed_man_pages_match_the_cli() {
     assert!(
         stale.is_empty(),
         "these man pages no longer match the CLI: {stale:?}\n\
-         regenerate them with: SSOENV_UPDATE_MAN=1 cargo test --test packaging"
+         regenerate them with: SSOENV_UPDATE_MAN=1 cargo test --test it -- packaging::"
     );
 }
 

@@ -494,7 +494,7 @@ fn signing_regions(sb: &Sandbox, from: usize) -> Vec<String> {
 #[test]
 fn every_assume_role_of_a_chain_is_signed_in_the_used_profiles_region_as_botocore_does() {
     // chained2 (ap-southeast-2) ← chained (no region of its own, dev's eu-west-1 for
-    // AWS_REGION) ← dev. tests/js_sdk.rs has an inner link with its own region.
+    // AWS_REGION) ← dev. tests/it/js_sdk.rs has an inner link with its own region.
     let sb = sandbox();
     login(&sb);
     let region_env: [(&str, Option<&str>); 3] = [
