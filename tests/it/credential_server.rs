@@ -406,7 +406,7 @@ fn botocore_under_exec_server_uses_the_served_profile_not_an_sso_default_profile
 }
 
 /// The AWS SDK for Rust's probe (tests/rust-sdk), built here with
-/// `cargo build --locked` into target/rust-sdk (about 2 minutes the first
+/// `cargo build --locked` into target/rust-sdk (under a minute the first
 /// time on 2 cores; nothing afterwards). None (skipped) when it cannot be
 /// built, e.g. offline; under CI that fails instead.
 fn rust_sdk_probe() -> Option<std::path::PathBuf> {
