@@ -29,7 +29,7 @@ pub mod shell;
 pub mod text;
 pub mod tty;
 
-/// What unit tests share (the integration tests have `tests/support`).
+/// What unit tests share (the integration tests have `tests/it/support`).
 #[cfg(test)]
 pub(crate) mod test_support {
     /// Whether python3 can import botocore; missing, a test skips locally
@@ -51,7 +51,7 @@ pub(crate) mod test_support {
     }
 
     /// A skipped test: said in its output, and recorded where `tests/zz_skipped.rs` lists
-    /// the skips of the whole `cargo test` at its end (`tests/support/skip.rs`: the
+    /// the skips of the whole `cargo test` at its end (`tests/it/support/skip.rs`: the
     /// integration tests' `target/tmp`, found here from this binary's path in
     /// `target/debug/deps`).
     #[allow(clippy::print_stderr)]

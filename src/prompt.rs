@@ -25,7 +25,7 @@ pub struct Band {
 }
 
 /// The bands, most time left first: the one source of thresholds and colours. The four hooks
-/// in `shell/` compute the same bands in shell arithmetic; `tests/init_shells.rs` runs the
+/// in `shell/` compute the same bands in shell arithmetic; `tests/it/init_shells.rs` runs the
 /// real bash, zsh and fish hooks at every edge of this table, and a test below checks that
 /// each hook file (PowerShell's too) spells these numbers, colours and words.
 pub const BANDS: [Band; 4] = [

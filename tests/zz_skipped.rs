@@ -1,7 +1,8 @@
 //! The last test binary of `cargo test` (cargo runs them by name): it lists what the
 //! other binaries of this run skipped and why (a missing zsh, fish, tmux, botocore,
-//! node …), so that a newcomer knows what ran (issue 19, item 22). See `support/skip.rs`.
+//! node …), so that a newcomer knows what ran (issue 19, item 22). See `it/support/skip.rs`.
 
+#[path = "it/support/mod.rs"]
 mod support;
 
 use std::io::Write;

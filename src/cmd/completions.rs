@@ -2,7 +2,7 @@
 //! from the config (through `ssoenv profiles --names`). Each shell's patching lives
 //! with the shell in `src/shell/`; this reads which words complete from the CLI
 //! definition. The generated files are committed in `completions/`;
-//! `tests/init_completions.rs` fails when they no longer match the CLI.
+//! `tests/it/init_completions.rs` fails when they no longer match the CLI.
 
 use crate::cli::{Cli, CompletionsArgs};
 use crate::error::Result;

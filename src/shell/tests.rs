@@ -445,7 +445,7 @@ fn every_shell_knows_its_eval_and_init_lines_and_clap_takes_its_names_and_aliase
 /// so each spells its numbers, colours and words; here they are checked against it.
 /// (Here, not in `prompt`, which sits below `shell` in `src/layers.rs`.) Their
 /// behaviour at every edge of the table is checked in real shells by
-/// `tests/init_shells.rs`.
+/// `tests/it/init_shells.rs`.
 #[test]
 fn every_hook_spells_the_bands_of_the_table() {
     let hooks = Shell::ALL

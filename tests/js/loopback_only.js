@@ -1,4 +1,4 @@
-// Preloaded (`node --require`) by tests/js_sdk.rs: the AWS SDK for JavaScript
+// Preloaded (`node --require`) by tests/it/js_sdk.rs: the AWS SDK for JavaScript
 // may reach 127.0.0.1 only (the emulator, ssoenv's credential server). Every
 // other connection and name lookup is refused and said on stderr, so an
 // endpoint override the SDK did not honour fails the test instead of
