@@ -36,10 +36,10 @@ pub fn fetch(
     let expired = |e: &crate::aws::http::ApiError| {
         format!("{EXPIRED_MESSAGE} ({})", printable(&e.to_string()))
     };
-    let (tok, fresh) = login::ensure_token(ctx, sso, endpoints, opts, subject)?;
+    let (tok, how) = login::obtain_token(ctx, sso, endpoints, opts, subject)?;
     let listed = login::with_token(
         sso,
-        (tok.access_token, fresh),
+        (tok.access_token, how.is_login()),
         |token| -> Result<_> {
             Ok(list_all(
                 ctx.http()?,
@@ -59,7 +59,7 @@ pub fn fetch(
                 force: true,
                 ..opts
             };
-            Ok(login::ensure_token(ctx, sso, endpoints, force, subject)?.0)
+            Ok(login::obtain_token(ctx, sso, endpoints, force, subject)?.0)
         },
     )?;
     listed.map_err(|e| match e {

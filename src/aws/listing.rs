@@ -30,6 +30,19 @@ pub struct AccountRoles {
     pub roles: Vec<String>,
 }
 
+#[cfg(test)]
+impl AccountRoles {
+    /// An account as the listing gives it, for the commands' tests.
+    pub(crate) fn example(id: &str, name: Option<&str>, roles: &[&str]) -> AccountRoles {
+        AccountRoles {
+            account_id: id.into(),
+            account_name: name.map(Into::into),
+            email_address: None,
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        }
+    }
+}
+
 /// What the workers share.
 struct Queue {
     state: Mutex<QueueState>,

@@ -295,15 +295,6 @@ pub fn scan(home: &Path) -> Vec<Found> {
 mod tests {
     use super::*;
 
-    fn session(name: Option<&str>) -> SsoSession {
-        SsoSession {
-            name: name.map(str::to_owned),
-            start_url: "https://d-1234567890.awsapps.com/start".into(),
-            region: "us-east-1".into(),
-            scopes: None,
-        }
-    }
-
     #[test]
     fn debug_never_shows_a_token_or_client_secret() {
         let text = r#"{"startUrl": "u", "region": "r", "accessToken": "ACCESS-TOKEN", "expiresAt": "2025-01-01T12:00:00Z", "clientId": "CID", "clientSecret": "CLIENT-SECRET", "registrationExpiresAt": "2025-02-01T00:00:00Z", "refreshToken": "REFRESH-TOKEN"}"#;
@@ -327,11 +318,11 @@ mod tests {
     #[test]
     fn key_is_sha1_of_session_name_or_configured_start_url() {
         assert_eq!(
-            key(&session(Some("my-sso"))),
+            key(&SsoSession::example(Some("my-sso"))),
             "0ad374308c5a4e22f723adf10145eafad7c4031c"
         );
         assert_eq!(
-            key(&session(None)),
+            key(&SsoSession::example(None)),
             sha1_hex("https://d-1234567890.awsapps.com/start")
         );
     }
@@ -341,7 +332,7 @@ mod tests {
         let t = parse_timestamp("2025-01-01T12:00:00Z").unwrap();
         let r = parse_timestamp("2025-03-31T12:00:00Z").unwrap();
         let f = new_file(
-            &session(Some("s")),
+            &SsoSession::example(Some("s")),
             "AT".into(),
             t,
             "CID",
@@ -355,7 +346,7 @@ mod tests {
             r#"{"startUrl": "https://d-1234567890.awsapps.com/start", "region": "us-east-1", "accessToken": "AT", "expiresAt": "2025-01-01T12:00:00Z", "clientId": "CID", "clientSecret": "CS", "registrationExpiresAt": "2025-03-31T12:00:00Z", "refreshToken": "RT"}"#
         );
         let f = new_file(
-            &session(Some("s")),
+            &SsoSession::example(Some("s")),
             "AT".into(),
             t,
             "CID",
@@ -382,7 +373,7 @@ mod tests {
     #[test]
     fn a_rejected_token_reads_as_expired_and_keeps_its_refresh_material() {
         let tmp = tempfile::tempdir().unwrap();
-        let s = session(Some("corp"));
+        let s = SsoSession::example(Some("corp"));
         let now = parse_timestamp("2025-01-01T10:00:00Z").unwrap();
         let f = new_file(
             &s,
@@ -430,7 +421,7 @@ mod tests {
         let text = std::fs::read_to_string(path(tmp.path(), &s)).unwrap();
         assert!(!text.contains(REJECTED_AT), "{text}");
         // No file: nothing to mark.
-        let none = session(Some("none"));
+        let none = SsoSession::example(Some("none"));
         assert!(!mark_rejected(tmp.path(), &none, "AT", now).unwrap());
         assert!(!path(tmp.path(), &none).exists());
     }

@@ -3,13 +3,14 @@
 //! pick one. `use`, `login`, `logout`, `accounts`, `populate` and `status --check` share this, so a
 //! user meets the same rules and the same list everywhere.
 
+use crate::aws::endpoint::{self, Endpoints};
 use crate::cache::token;
 use crate::config::{Config, ConfiguredEndpoints, SsoSession};
 use crate::credentials::Plan;
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
-use crate::login::Subject;
 use crate::login::TokenState;
+use crate::login::{Ctx, Subject};
 use std::path::Path;
 use time::OffsetDateTime;
 
@@ -94,6 +95,20 @@ pub fn target(
         name,
         by_session: false,
     })
+}
+
+/// Where `login` and `accounts` start: the session the arguments name (as
+/// [`target`] picks it), a login context, and the session's endpoints.
+pub fn session_target(
+    env: &Env,
+    named: (Option<&str>, Option<&str>),
+    none: impl FnOnce(&Config, &Env) -> Error,
+) -> Result<(Target, Ctx, Endpoints)> {
+    let config = Config::load(env)?;
+    let target = target(&config, env, named, none)?;
+    let ctx = Ctx::new(env)?;
+    let endpoints = endpoint::resolve_for(&target.session, &target.endpoints, env)?;
+    Ok((target, ctx, endpoints))
 }
 
 /// Nothing named, for `login` and `accounts`: the SSO sessions and profiles

@@ -687,15 +687,6 @@ fn diff(
 mod tests {
     use super::*;
 
-    fn acct(id: &str, name: Option<&str>, roles: &[&str]) -> AccountRoles {
-        AccountRoles {
-            account_id: id.into(),
-            account_name: name.map(Into::into),
-            email_address: None,
-            roles: roles.iter().map(|r| r.to_string()).collect(),
-        }
-    }
-
     fn names(p: &Plan) -> Vec<&str> {
         p.profiles.iter().map(|p| p.name.as_str()).collect()
     }
@@ -731,10 +722,10 @@ mod tests {
     fn duplicate_account_names_get_their_ids_whatever_the_order() {
         let t = Template::parse("{account_name}.{role_name}").unwrap();
         let a = [
-            acct("111", Some("prod"), &["Admin"]),
-            acct("222", Some("prod"), &["Admin"]),
-            acct("333", Some("dev"), &["Admin"]),
-            acct("444", None, &["Admin"]),
+            AccountRoles::example("111", Some("prod"), &["Admin"]),
+            AccountRoles::example("222", Some("prod"), &["Admin"]),
+            AccountRoles::example("333", Some("dev"), &["Admin"]),
+            AccountRoles::example("444", None, &["Admin"]),
         ];
         let p = plan(&a, "corp", &t);
         assert_eq!(
@@ -756,8 +747,8 @@ mod tests {
         let t = Template::parse("{role_name}").unwrap();
         let p = plan(
             &[
-                acct("111", Some("a"), &["Admin", "Solo"]),
-                acct("222", Some("b"), &["Admin"]),
+                AccountRoles::example("111", Some("a"), &["Admin", "Solo"]),
+                AccountRoles::example("222", Some("b"), &["Admin"]),
             ],
             "corp",
             &t,
@@ -765,7 +756,11 @@ mod tests {
         assert_eq!(names(&p), ["Admin-111", "Solo", "Admin-222"]);
         // Two roles of one account that normalise alike: the second is skipped, said why.
         let p = plan(
-            &[acct("1", Some("a"), &["Read Only", "Read-Only"])],
+            &[AccountRoles::example(
+                "1",
+                Some("a"),
+                &["Read Only", "Read-Only"],
+            )],
             "s",
             &t,
         );

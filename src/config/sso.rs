@@ -30,6 +30,18 @@ impl SsoSession {
             _ => false,
         }
     }
+
+    /// A session on the usual test start URL in us-east-1; `name` None is a
+    /// legacy profile's.
+    #[cfg(test)]
+    pub(crate) fn example(name: Option<&str>) -> SsoSession {
+        SsoSession {
+            name: name.map(str::to_owned),
+            start_url: "https://d-1234567890.awsapps.com/start".into(),
+            region: "us-east-1".into(),
+            scopes: None,
+        }
+    }
 }
 
 /// Endpoint settings that come from the config file (docs/endpoints.md#overrides, steps 3–4).

@@ -278,20 +278,16 @@ pub enum Obtained {
     LoggedIn,
 }
 
-/// A usable SSO token for the session (taking the session lock). Used by
-/// `accounts`; `credentials::role_credentials` takes the lock itself.
-pub fn ensure_token(
-    ctx: &Ctx,
-    session: &SsoSession,
-    endpoints: &Endpoints,
-    opts: LoginOptions,
-    subject: &Subject,
-) -> Result<(token::Token, bool)> {
-    let (tok, how) = obtain_token(ctx, session, endpoints, opts, subject)?;
-    Ok((tok, how == Obtained::LoggedIn))
+impl Obtained {
+    /// Whether a login just now produced the token (a token the portal then
+    /// refuses is not retried with another login).
+    pub(crate) fn is_login(self) -> bool {
+        self == Obtained::LoggedIn
+    }
 }
 
-/// [`ensure_token`], saying how the token was had (`login` reports it).
+/// A usable SSO token for the session, taking the session lock, and how it
+/// was had (`login` reports it; `accounts` uses it).
 pub fn obtain_token(
     ctx: &Ctx,
     session: &SsoSession,
@@ -303,20 +299,9 @@ pub fn obtain_token(
     obtain_token_locked(ctx, session, endpoints, opts, subject)
 }
 
-/// The token logic, with the lock held. Returns the token and whether a
-/// device-code login just produced it.
-pub(crate) fn ensure_token_locked(
-    ctx: &Ctx,
-    session: &SsoSession,
-    endpoints: &Endpoints,
-    opts: LoginOptions,
-    subject: &Subject,
-) -> Result<(token::Token, bool)> {
-    let (tok, how) = obtain_token_locked(ctx, session, endpoints, opts, subject)?;
-    Ok((tok, how == Obtained::LoggedIn))
-}
-
-fn obtain_token_locked(
+/// The token logic, with the session lock held (the role credentials take
+/// the lock themselves): the token and how it was had.
+pub(crate) fn obtain_token_locked(
     ctx: &Ctx,
     session: &SsoSession,
     endpoints: &Endpoints,
