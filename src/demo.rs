@@ -81,7 +81,7 @@ fn step(n: u32, title: &str, bold: bool) -> Result<()> {
     }
 }
 
-pub fn run(outer: &Env) -> Result<i32> {
+pub(crate) fn run(outer: &Env) -> Result<i32> {
     let (home, emu) = set_up()?;
     let dir = home.0.clone();
     let bold =

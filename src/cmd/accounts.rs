@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 use crate::login::LoginOptions;
 use crate::text::printable;
 
-pub fn run(args: AccountsArgs, env: &Env) -> Result<i32> {
+pub(crate) fn run(args: AccountsArgs, env: &Env) -> Result<i32> {
     let named = (args.profile.as_deref(), args.sso_session.as_deref());
     let (target, ctx, endpoints) = super::pick::session_target(env, named, which_session)?;
     let sso = &target.session;
@@ -22,7 +22,7 @@ pub fn run(args: AccountsArgs, env: &Env) -> Result<i32> {
 }
 
 /// `[{"accountId","accountName","emailAddress","roles":[…]}]`, one line, and a newline.
-pub fn json(all: &[AccountRoles]) -> String {
+pub(crate) fn json(all: &[AccountRoles]) -> String {
     let mut s = crate::text::json_for_terminal(
         serde_json::to_string(all).unwrap_or_else(|_| "[]".to_owned()),
     );
@@ -31,7 +31,7 @@ pub fn json(all: &[AccountRoles]) -> String {
 }
 
 /// ACCOUNT ID, NAME, ROLES columns; outside text shown escaped.
-pub fn table(all: &[AccountRoles]) -> String {
+pub(crate) fn table(all: &[AccountRoles]) -> String {
     let rows: Vec<[String; 3]> = all
         .iter()
         .map(|a| {

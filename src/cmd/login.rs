@@ -8,7 +8,7 @@ use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::login::{self, LoginOptions, Obtained};
 
-pub fn run(args: LoginArgs, env: &Env) -> Result<i32> {
+pub(crate) fn run(args: LoginArgs, env: &Env) -> Result<i32> {
     let named = (args.profile.as_deref(), args.sso_session.as_deref());
     let (target, ctx, endpoints) = super::pick::session_target(env, named, which_session)?;
     let sso = &target.session;

@@ -19,12 +19,12 @@ use crate::text::printable;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The marker key of populated profiles; its value is the session's name.
-pub const MARKER_KEY: &str = "ssoenv_populated";
+pub(crate) const MARKER_KEY: &str = "ssoenv_populated";
 
 /// The fields a template may use.
-pub const FIELDS: [&str; 4] = ["account_name", "account_id", "role_name", "session"];
+pub(crate) const FIELDS: [&str; 4] = ["account_name", "account_id", "role_name", "session"];
 
-pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
+pub(crate) fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
     // Everything that can be checked offline is checked before any login.
     let template = Template::parse(&args.template)?;
     let file = read(env)?;
@@ -447,10 +447,10 @@ enum Piece {
 /// A profile-name template such as `{account_name}.{role_name}`; `{{` and
 /// `}}` are literal braces.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Template(Vec<Piece>);
+pub(crate) struct Template(Vec<Piece>);
 
 impl Template {
-    pub fn parse(t: &str) -> Result<Template> {
+    pub(crate) fn parse(t: &str) -> Result<Template> {
         let valid = || {
             FIELDS
                 .iter()
@@ -524,7 +524,7 @@ impl Template {
 /// `_` and `-` kept; control characters dropped; spaces and every other
 /// character become `-`; runs of `-` collapse to one; `-` and `.` trimmed
 /// from both ends (a name must not look like an option).
-pub fn normalise(name: &str) -> String {
+pub(crate) fn normalise(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
         if c.is_control() || crate::text::is_control(c) {
@@ -546,24 +546,24 @@ pub fn normalise(name: &str) -> String {
 // ---------------------------------------------------------------- plan
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Planned {
-    pub name: String,
-    pub account_id: String,
-    pub role_name: String,
+pub(crate) struct Planned {
+    pub(crate) name: String,
+    pub(crate) account_id: String,
+    pub(crate) role_name: String,
 }
 
 #[derive(Debug, Default)]
-pub struct Plan {
-    pub profiles: Vec<Planned>,
+pub(crate) struct Plan {
+    pub(crate) profiles: Vec<Planned>,
     /// What could not get a name of its own, said for a person.
-    pub skipped: Vec<String>,
+    pub(crate) skipped: Vec<String>,
 }
 
 /// The profile for each account and role. Names depend only on what the
 /// portal lists, never on order: accounts whose names normalise alike get
 /// `-ACCOUNTID` after the name, and profiles that would still share a name
 /// across accounts get `-ACCOUNTID` at the end.
-pub fn plan(all: &[AccountRoles], session: &str, template: &Template) -> Plan {
+pub(crate) fn plan(all: &[AccountRoles], session: &str, template: &Template) -> Plan {
     let account_name = |a: &AccountRoles| {
         let n = a.account_name.as_deref().map(normalise).unwrap_or_default();
         if n.is_empty() {

@@ -19,7 +19,7 @@ use crate::login::{
     unreachable_error,
 };
 use crate::text::printable;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use time::OffsetDateTime;
 
 /// An SSO profile's role.
@@ -69,7 +69,8 @@ impl Step for SsoRole {
         role::load(home, &self.profile)
     }
 
-    fn cache_path(&self, home: &Path) -> Option<PathBuf> {
+    #[cfg(any(test, feature = "emulator"))]
+    fn cache_path(&self, home: &Path) -> Option<std::path::PathBuf> {
         Some(role::path(home, &self.profile))
     }
 

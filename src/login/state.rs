@@ -11,7 +11,7 @@ use crate::text::printable;
 use time::{Duration, OffsetDateTime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenState {
+pub(crate) enum TokenState {
     /// No token cached (or none readable).
     Missing,
     /// Usable as is: more than the refresh window left, or less but with no
@@ -29,7 +29,11 @@ pub enum TokenState {
 }
 
 impl TokenState {
-    pub fn of(token: Option<&Token>, session: &SsoSession, now: OffsetDateTime) -> TokenState {
+    pub(crate) fn of(
+        token: Option<&Token>,
+        session: &SsoSession,
+        now: OffsetDateTime,
+    ) -> TokenState {
         let Some(tok) = token else {
             return TokenState::Missing;
         };
@@ -51,7 +55,7 @@ impl TokenState {
     }
 
     /// The name `status --json` gives it.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             TokenState::Missing => "absent",
             TokenState::Valid => "valid",
@@ -64,7 +68,7 @@ impl TokenState {
     /// Whether credentials can be had without a person (`status --check`):
     /// a rejected token is dead even with refresh material (a revoked
     /// session's refresh token is refused too).
-    pub fn usable_unattended(self) -> bool {
+    pub(crate) fn usable_unattended(self) -> bool {
         matches!(self, TokenState::Valid | TokenState::Refreshable { .. })
     }
 }
@@ -72,7 +76,7 @@ impl TokenState {
 /// What `obtain_token` does next (built once per command: size does not matter).
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
-pub enum Next {
+pub(crate) enum Next {
     /// The cached token, as it is.
     Use(Token),
     /// A new access token from the cached one's refresh token.
@@ -85,7 +89,7 @@ pub enum Next {
 /// (botocore does), else a login; a failure to ask keeps a working token
 /// with a warning, else is the error. Missing, expired and rejected tokens
 /// without refresh material need a login.
-pub fn next(
+pub(crate) fn next(
     token: Option<Token>,
     session: &SsoSession,
     now: OffsetDateTime,
