@@ -3,7 +3,7 @@
 //! needed, and once more on a 401), the parallel listing of
 //! [`crate::aws::listing`], and errors that say what to do.
 
-pub use crate::aws::listing::{AccountRoles, sort};
+pub(crate) use crate::aws::listing::{AccountRoles, sort};
 
 use crate::aws::listing::list_all;
 
@@ -16,7 +16,7 @@ use crate::text::printable;
 use std::io::IsTerminal;
 
 /// Whether to show progress: only to a person watching stderr.
-pub fn progress_wanted() -> bool {
+pub(crate) fn progress_wanted() -> bool {
     std::io::stderr().is_terminal()
 }
 
@@ -25,7 +25,7 @@ pub fn progress_wanted() -> bool {
 /// device-code flow when someone can approve it). A 401 from the portal (a
 /// token revoked or expired server-side) leads to one fresh login, as `use`
 /// does; without a terminal or browser it is a clear error instead.
-pub fn fetch(
+pub(crate) fn fetch(
     ctx: &Ctx,
     sso: &SsoSession,
     endpoints: &Endpoints,
@@ -36,10 +36,10 @@ pub fn fetch(
     let expired = |e: &crate::aws::http::ApiError| {
         format!("{EXPIRED_MESSAGE} ({})", printable(&e.to_string()))
     };
-    let (tok, fresh) = login::ensure_token(ctx, sso, endpoints, opts, subject)?;
+    let (tok, how) = login::obtain_token(ctx, sso, endpoints, opts, subject)?;
     let listed = login::with_token(
         sso,
-        (tok.access_token, fresh),
+        (tok.access_token, how.is_login()),
         |token| -> Result<_> {
             Ok(list_all(
                 ctx.http()?,
@@ -59,7 +59,7 @@ pub fn fetch(
                 force: true,
                 ..opts
             };
-            Ok(login::ensure_token(ctx, sso, endpoints, force, subject)?.0)
+            Ok(login::obtain_token(ctx, sso, endpoints, force, subject)?.0)
         },
     )?;
     listed.map_err(|e| match e {

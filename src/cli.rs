@@ -200,7 +200,7 @@ const AFTER_HELP: &str = examples!();
 
 /// `ssoenv --version`: the package version, the git commit and the target triple it was built
 /// from and for (set by build.rs), e.g. `ssoenv 0.1.0 (abc1234 x86_64-unknown-linux-musl)`.
-pub const VERSION: &str = concat!(
+pub(crate) const VERSION: &str = concat!(
     env!("CARGO_PKG_VERSION"),
     " (",
     env!("SSOENV_BUILD_COMMIT"),
@@ -222,11 +222,11 @@ pub const VERSION: &str = concat!(
 )]
 pub struct Cli {
     #[command(subcommand)]
-    pub command: Command,
+    pub(crate) command: Command,
 }
 
 #[derive(Debug, Subcommand)]
-pub enum Command {
+pub(crate) enum Command {
     /// Print shell code that exports temporary credentials for PROFILE (evaluate it)
     #[command(after_help = "Examples:\n  \
             eval \"$(ssoenv use prod)\"\n  \
@@ -519,16 +519,16 @@ Examples:
   ssoenv console prod --print | xclip -selection clipboard   # the URL is a secret: keep it off screens";
 
 #[derive(Debug, Args)]
-pub struct LoginFlags {
+pub(crate) struct LoginFlags {
     /// Do not open a browser; print the URL and code to open elsewhere
     #[arg(long)]
-    pub no_browser: bool,
+    pub(crate) no_browser: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct UseArgs {
+pub(crate) struct UseArgs {
     /// Profile name from ~/.aws/config (default: AWS_PROFILE, else a list to pick from on a terminal)
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
     /// PROFILE as the AWS CLI spells it (`--profile NAME`)
     #[arg(
         long = "profile",
@@ -536,45 +536,45 @@ pub struct UseArgs {
         value_name = "PROFILE",
         conflicts_with = "profile"
     )]
-    pub profile_flag: Option<String>,
+    pub(crate) profile_flag: Option<String>,
     /// Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)
     #[arg(long, value_enum)]
-    pub shell: Option<crate::shell::Shell>,
+    pub(crate) shell: Option<crate::shell::Shell>,
     /// Region to export (beats the profile's `region`)
     #[arg(long, value_parser = parse_region)]
-    pub region: Option<String>,
+    pub(crate) region: Option<String>,
     #[command(flatten)]
-    pub login: LoginFlags,
+    pub(crate) login: LoginFlags,
     /// Log in again even if a valid SSO token is cached
     #[arg(long, alias = "force-login")]
-    pub force: bool,
+    pub(crate) force: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct UnsetArgs {
+pub(crate) struct UnsetArgs {
     /// Shell to print code for (default: the parent process if a known shell, else SSOENV_SHELL, else $SHELL)
     #[arg(long, value_enum)]
-    pub shell: Option<crate::shell::Shell>,
+    pub(crate) shell: Option<crate::shell::Shell>,
 }
 
 #[derive(Debug, Args)]
-pub struct ExecArgs {
+pub(crate) struct ExecArgs {
     /// Profile name from ~/.aws/config (default: AWS_PROFILE, else a list to pick from on a terminal)
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
     /// PROFILE as the AWS CLI spells it (`--profile NAME`)
     #[arg(long = "profile", id = "profile_flag", value_name = "PROFILE")]
-    pub profile_flag: Option<String>,
+    pub(crate) profile_flag: Option<String>,
     /// Region to export (beats the profile's `region`)
     #[arg(long, value_parser = parse_region)]
-    pub region: Option<String>,
+    pub(crate) region: Option<String>,
     #[command(flatten)]
-    pub login: LoginFlags,
+    pub(crate) login: LoginFlags,
     /// Log in again even if a valid SSO token is cached
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Serve credentials to CMD from a local endpoint (AWS_CONTAINER_CREDENTIALS_FULL_URI) instead of exporting keys: SDKs refresh them as they expire
     #[arg(long)]
-    pub server: bool,
+    pub(crate) server: bool,
     /// The command and its arguments (`--` before it is optional; none: $SHELL)
     #[arg(
         trailing_var_arg = true,
@@ -582,14 +582,14 @@ pub struct ExecArgs {
         value_parser = clap::value_parser!(OsString),
         value_name = "CMD"
     )]
-    pub command: Vec<OsString>,
+    pub(crate) command: Vec<OsString>,
 }
 
 #[derive(Debug, Args)]
-pub struct CredentialProcessArgs {
+pub(crate) struct CredentialProcessArgs {
     /// Profile name from ~/.aws/config whose credentials to print
     #[arg(required_unless_present = "profile_flag")]
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
     /// PROFILE as the AWS CLI spells it (`--profile NAME`)
     #[arg(
         long = "profile",
@@ -597,26 +597,26 @@ pub struct CredentialProcessArgs {
         value_name = "PROFILE",
         conflicts_with = "profile"
     )]
-    pub profile_flag: Option<String>,
+    pub(crate) profile_flag: Option<String>,
     // No --no-browser: it would let a login start whose code nobody sees
     // (the SDK captures stderr). Run `ssoenv login --no-browser` instead.
 }
 
 #[cfg(feature = "emulator")]
 #[derive(Debug, Args)]
-pub struct EmulatorArgs {
+pub(crate) struct EmulatorArgs {
     /// Port on 127.0.0.1 (0 picks a free one)
     #[arg(long, default_value_t = 0)]
-    pub port: u16,
+    pub(crate) port: u16,
     /// JSON file of accounts and roles to serve (default: a built-in set)
     #[arg(long)]
-    pub fixture: Option<std::path::PathBuf>,
+    pub(crate) fixture: Option<std::path::PathBuf>,
     /// Approve a device code after this many CreateToken polls
     #[arg(long, default_value_t = 1)]
-    pub approve_after: u32,
+    pub(crate) approve_after: u32,
     /// Access-token lifetime in seconds
     #[arg(long, value_name = "N", default_value_t = 28800)]
-    pub token_ttl: u64,
+    pub(crate) token_ttl: u64,
     /// Role-credential lifetime in seconds (`EmulatorConfig::role_ttl`)
     #[arg(
         long = "credential-seconds",
@@ -624,77 +624,77 @@ pub struct EmulatorArgs {
         value_name = "N",
         default_value_t = 3600
     )]
-    pub role_ttl: u64,
+    pub(crate) role_ttl: u64,
     /// Polling interval in seconds returned by StartDeviceAuthorization
     #[arg(long, default_value_t = 1)]
-    pub interval: u32,
+    pub(crate) interval: u32,
     /// Deny every device authorization and PKCE authorize page (the user clicks "Deny")
     #[arg(long)]
-    pub deny: bool,
+    pub(crate) deny: bool,
     /// Let every device code expire before approval
     #[arg(long)]
-    pub expire: bool,
+    pub(crate) expire: bool,
     /// Inject a fault OP:KIND[:TIMES], e.g. `token:500:2`, `credentials:429=3:1`, `any:slow=3000` (repeatable; all kinds in --help)
     #[arg(long = "fail", value_name = "SPEC")]
-    pub faults: Vec<String>,
+    pub(crate) faults: Vec<String>,
     /// Serve N generated accounts (account-0001 ..., 3 roles each; every 100th repeats the name before it) instead of the fixture
     #[arg(long, value_name = "N", conflicts_with = "fixture")]
-    pub accounts: Option<u32>,
+    pub(crate) accounts: Option<u32>,
     /// Add this many milliseconds to every answer (a distant region)
     #[arg(long, value_name = "N", default_value_t = 0)]
-    pub latency_ms: u64,
+    pub(crate) latency_ms: u64,
 }
 
 #[derive(Debug, Args)]
-pub struct LoginArgs {
+pub(crate) struct LoginArgs {
     /// Profile whose SSO session to log in (default: AWS_PROFILE, else an SSO `default` profile)
     #[arg(conflicts_with = "sso_session")]
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
     /// PROFILE as the AWS CLI spells it (`--profile NAME`)
     #[arg(long = "profile", id = "profile_flag", value_name = "PROFILE", conflicts_with_all = ["profile", "sso_session"])]
-    pub profile_flag: Option<String>,
+    pub(crate) profile_flag: Option<String>,
     /// Log in this [sso-session NAME] directly
     #[arg(long, value_name = "NAME")]
-    pub sso_session: Option<String>,
+    pub(crate) sso_session: Option<String>,
     #[command(flatten)]
-    pub login: LoginFlags,
+    pub(crate) login: LoginFlags,
     /// Log in again even if a valid SSO token is cached
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
     /// Log in with the authorization code and PKCE, as `aws sso login` does (default: SSOENV_LOGIN_FLOW, else the device code)
     #[arg(long, conflicts_with = "use_device_code")]
-    pub pkce: bool,
+    pub(crate) pkce: bool,
     /// Log in with the device code, whatever SSOENV_LOGIN_FLOW says (as `aws sso login --use-device-code`)
     #[arg(long)]
-    pub use_device_code: bool,
+    pub(crate) use_device_code: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct LogoutArgs {
+pub(crate) struct LogoutArgs {
     /// Profile whose SSO session to end (default: AWS_PROFILE, else an SSO `default` profile)
     #[arg(conflicts_with_all = ["sso_session", "all"])]
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
     /// PROFILE as the AWS CLI spells it (`--profile NAME`)
     #[arg(long = "profile", id = "profile_flag", value_name = "PROFILE", conflicts_with_all = ["profile", "sso_session", "all"])]
-    pub profile_flag: Option<String>,
+    pub(crate) profile_flag: Option<String>,
     /// End this [sso-session NAME]
     #[arg(long, value_name = "NAME", conflicts_with = "all")]
-    pub sso_session: Option<String>,
+    pub(crate) sso_session: Option<String>,
     /// End every cached SSO session, like `aws sso logout`
     #[arg(long)]
-    pub all: bool,
+    pub(crate) all: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct StatusArgs {
+pub(crate) struct StatusArgs {
     /// Machine-readable output (a stable shape, shown in --help)
     #[arg(long, conflicts_with = "check")]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Print nothing; exit 0 when PROFILE's credentials can be had without a login, else 1
     #[arg(long)]
-    pub check: bool,
+    pub(crate) check: bool,
     /// Show only this profile (and its session); with --check: the profile to check (default: AWS_PROFILE)
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
     /// PROFILE as the AWS CLI spells it (`--profile NAME`)
     #[arg(
         long = "profile",
@@ -703,13 +703,13 @@ pub struct StatusArgs {
         conflicts_with = "profile",
         requires = "check"
     )]
-    pub profile_flag: Option<String>,
+    pub(crate) profile_flag: Option<String>,
 }
 
 #[derive(Debug, Args)]
-pub struct DoctorArgs {
+pub(crate) struct DoctorArgs {
     /// The profile to check (default: AWS_PROFILE)
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
     /// PROFILE as the AWS CLI spells it (`--profile NAME`)
     #[arg(
         long = "profile",
@@ -717,65 +717,65 @@ pub struct DoctorArgs {
         value_name = "PROFILE",
         conflicts_with = "profile"
     )]
-    pub profile_flag: Option<String>,
+    pub(crate) profile_flag: Option<String>,
     /// Also check that the OIDC and portal endpoints answer, and the clock skew
     #[arg(long)]
-    pub network: bool,
+    pub(crate) network: bool,
     /// Machine-readable output (for bug reports)
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct ProfilesArgs {
+pub(crate) struct ProfilesArgs {
     /// Machine-readable output
     #[arg(long, conflicts_with_all = ["names", "sessions"])]
-    pub json: bool,
+    pub(crate) json: bool,
     /// Only the names of the profiles `use` accepts, one a line (for completions)
     #[arg(long, conflicts_with = "sessions")]
-    pub names: bool,
+    pub(crate) names: bool,
     /// Only the names of the sso-sessions `login --sso-session` accepts, one a line (for completions)
     #[arg(long)]
-    pub sessions: bool,
+    pub(crate) sessions: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct ConfigureArgs {
+pub(crate) struct ConfigureArgs {
     /// Name of the profile to write (default: ROLE-ACCOUNTID)
     #[arg(long, value_name = "NAME")]
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
     /// Name of the [sso-session NAME] to write or reuse
     #[arg(long, value_name = "NAME")]
-    pub sso_session: Option<String>,
+    pub(crate) sso_session: Option<String>,
     /// The AWS access portal URL, https://.../start
     #[arg(long, value_name = "URL")]
-    pub start_url: Option<String>,
+    pub(crate) start_url: Option<String>,
     /// The region of IAM Identity Center
     #[arg(long, value_name = "REGION")]
-    pub sso_region: Option<String>,
+    pub(crate) sso_region: Option<String>,
     /// sso_registration_scopes, comma-separated (default: sso:account:access)
     #[arg(long, value_name = "SCOPES")]
-    pub scopes: Option<String>,
+    pub(crate) scopes: Option<String>,
     /// The account's 12-digit id
     #[arg(long, value_name = "ID")]
-    pub account_id: Option<String>,
+    pub(crate) account_id: Option<String>,
     /// The permission set (role) name
     #[arg(long, value_name = "ROLE")]
-    pub role_name: Option<String>,
+    pub(crate) role_name: Option<String>,
     /// The profile's default region
     #[arg(long, value_name = "REGION")]
-    pub region: Option<String>,
+    pub(crate) region: Option<String>,
     /// The profile's AWS CLI output format: json, yaml, yaml-stream, text or table (optional)
     #[arg(long, value_name = "FORMAT")]
-    pub output: Option<String>,
+    pub(crate) output: Option<String>,
     #[command(flatten)]
-    pub login: LoginFlags,
+    pub(crate) login: LoginFlags,
 }
 
 #[derive(Debug, Args)]
-pub struct ConsoleArgs {
+pub(crate) struct ConsoleArgs {
     /// Profile name from ~/.aws/config (default: AWS_PROFILE, else a list to pick from on a terminal)
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
     /// PROFILE as the AWS CLI spells it (`--profile NAME`)
     #[arg(
         long = "profile",
@@ -783,101 +783,101 @@ pub struct ConsoleArgs {
         value_name = "PROFILE",
         conflicts_with = "profile"
     )]
-    pub profile_flag: Option<String>,
+    pub(crate) profile_flag: Option<String>,
     /// Write the sign-in URL to stdout instead of opening a browser. The URL is a bearer secret:
     /// for 15 minutes it signs anyone who opens it in to the console, for a session of up to
     /// --duration
     #[arg(long)]
-    pub print: bool,
+    pub(crate) print: bool,
     /// The console page to open: an https:// URL on the partition's console
     /// (https://s3.console.aws.amazon.com/s3/buckets), a path (/ec2/home#Instances:) or a service
     /// (s3, ec2) [default: the region's console home]
     #[arg(long, value_name = "URL")]
-    pub destination: Option<String>,
+    pub(crate) destination: Option<String>,
     /// Console region (beats the profile's `region`); also picks the partition
     #[arg(long, value_parser = parse_region)]
-    pub region: Option<String>,
+    pub(crate) region: Option<String>,
     /// Length of the console session, 15m to 12h: 3600, 90m, 4h [default: 1h]. Not sent for
     /// chained role credentials, whose console session lasts as long as they do
     #[arg(long, value_parser = parse_console_duration, value_name = "DURATION")]
-    pub duration: Option<u32>,
+    pub(crate) duration: Option<u32>,
     /// Open no browser at all, neither for an SSO login (its URL and code go to stderr) nor for
     /// the console: needs --print
     #[arg(long, requires = "print")]
-    pub no_browser: bool,
+    pub(crate) no_browser: bool,
     /// Log in again even if a valid SSO token is cached
     #[arg(long)]
-    pub force: bool,
+    pub(crate) force: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct AccountsArgs {
+pub(crate) struct AccountsArgs {
     /// Profile whose SSO session to use (default: AWS_PROFILE, else an SSO `default` profile)
     #[arg(conflicts_with = "sso_session")]
-    pub profile: Option<String>,
+    pub(crate) profile: Option<String>,
     /// PROFILE as the AWS CLI spells it (`--profile NAME`)
     #[arg(long = "profile", id = "profile_flag", value_name = "PROFILE", conflicts_with_all = ["profile", "sso_session"])]
-    pub profile_flag: Option<String>,
+    pub(crate) profile_flag: Option<String>,
     /// Use this [sso-session NAME]
     #[arg(long, value_name = "NAME")]
-    pub sso_session: Option<String>,
+    pub(crate) sso_session: Option<String>,
     /// Machine-readable output (shape below)
     #[arg(long)]
-    pub json: bool,
+    pub(crate) json: bool,
     #[command(flatten)]
-    pub login: LoginFlags,
+    pub(crate) login: LoginFlags,
 }
 
 #[derive(Debug, Args)]
-pub struct PopulateArgs {
+pub(crate) struct PopulateArgs {
     /// The [sso-session NAME] to populate from (default: the config's only sso-session)
     #[arg(long, value_name = "NAME")]
-    pub sso_session: Option<String>,
+    pub(crate) sso_session: Option<String>,
     /// Profile name template
     #[arg(
         long,
         value_name = "TEMPLATE",
         default_value = "{account_name}.{role_name}"
     )]
-    pub template: String,
+    pub(crate) template: String,
     /// `region` of every profile written (without it: a region populate wrote before is kept, and new profiles get the sso-session's sso_region)
     #[arg(long, value_parser = parse_region)]
-    pub region: Option<String>,
+    pub(crate) region: Option<String>,
     /// Write no `region` into new profiles (instead of the sso-session's sso_region)
     #[arg(long, conflicts_with = "region")]
-    pub no_region: bool,
+    pub(crate) no_region: bool,
     /// Remove profiles populate wrote for this session whose account or role is gone
     #[arg(long)]
-    pub prune: bool,
+    pub(crate) prune: bool,
     /// Print the changes as a diff and write nothing
     #[arg(long)]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
     #[command(flatten)]
-    pub login: LoginFlags,
+    pub(crate) login: LoginFlags,
 }
 
 #[derive(Debug, Args)]
-pub struct InitArgs {
+pub(crate) struct InitArgs {
     /// The shell to print the integration for
     #[arg(value_enum)]
-    pub shell: crate::shell::Shell,
+    pub(crate) shell: crate::shell::Shell,
 }
 
 #[derive(Debug, Args)]
-pub struct PromptArgs {
+pub(crate) struct PromptArgs {
     /// Output format with placeholders (see below); default `{profile} {remaining}`
     #[arg(long, value_name = "FORMAT")]
-    pub format: Option<String>,
+    pub(crate) format: Option<String>,
     /// No ANSI colour (also when NO_COLOR is set)
     #[arg(long)]
-    pub no_color: bool,
+    pub(crate) no_color: bool,
 }
 
 #[derive(Debug, Args)]
-pub struct CompletionsArgs {
+pub(crate) struct CompletionsArgs {
     /// The shell to print completions for
     #[arg(value_enum)]
-    pub shell: crate::shell::CompletionShell,
+    pub(crate) shell: crate::shell::CompletionShell,
 }
 
 impl Cli {
@@ -889,7 +889,7 @@ impl Cli {
     /// PROFILE, so commands see one field. For `exec`, a word clap took as
     /// PROFILE after `--profile NAME` is the command's first word; one before
     /// it names the profile twice (a usage error, as clap gives elsewhere).
-    pub fn with_raw_args(mut self, raw: &[OsString]) -> Result<Cli, clap::Error> {
+    pub(crate) fn with_raw_args(mut self, raw: &[OsString]) -> Result<Cli, clap::Error> {
         if let Command::Exec(a) = &mut self.command {
             if a.profile.is_some() && a.profile_flag.is_some() {
                 // `exec_profile_first` moved a leading --profile into place, so

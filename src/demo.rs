@@ -81,7 +81,7 @@ fn step(n: u32, title: &str, bold: bool) -> Result<()> {
     }
 }
 
-pub fn run(outer: &Env) -> Result<i32> {
+pub(crate) fn run(outer: &Env) -> Result<i32> {
     let (home, emu) = set_up()?;
     let dir = home.0.clone();
     let bold =
@@ -181,7 +181,7 @@ fn log_in(ctx: &Ctx, dev: &Plan, dir: &Path, bold: bool) -> Result<Credentials> 
     )?;
     say("   The emulator approves the request as if you had clicked Allow in the browser.\n")?;
     let started = Instant::now();
-    let creds = role_credentials(ctx, dev)?;
+    let creds = plan_credentials(ctx, dev)?;
     say(&format!(
         "   Logged in and got role credentials in {:.1} s.",
         started.elapsed().as_secs_f64()
@@ -209,10 +209,11 @@ fn log_in(ctx: &Ctx, dev: &Plan, dir: &Path, bold: bool) -> Result<Credentials> 
     Ok(creds)
 }
 
-/// The role's credentials; the same call twice: first a login, then served
-/// from the cache.
-fn role_credentials(ctx: &Ctx, dev: &Plan) -> Result<Credentials> {
-    dev.credentials(
+/// A plan's credentials as the demo gets them (a device-code login where one
+/// is needed): demo-dev's twice, first a login, then served from the cache;
+/// demo-deploy's through STS.
+fn plan_credentials(ctx: &Ctx, plan: &Plan) -> Result<Credentials> {
+    plan.credentials(
         ctx,
         LoginOptions {
             no_browser: true,
@@ -232,7 +233,7 @@ fn use_from_the_cache(ctx: &Ctx, dev: &Plan, creds: &Credentials, bold: bool) ->
         bold,
     )?;
     let started = Instant::now();
-    let again = role_credentials(ctx, dev)?;
+    let again = plan_credentials(ctx, dev)?;
     let took = started.elapsed();
     let changes = credentials::env::session_changes(dev.name(), &again, dev.region(), false, true);
     let masked: Vec<_> = changes
@@ -293,15 +294,7 @@ fn chain_a_role(ctx: &Ctx, config: &Config, dir: &Path, bold: bool) -> Result<()
         bold,
     )?;
     let deploy = Plan::resolve(config, "demo-deploy")?;
-    let chained = deploy.credentials(
-        ctx,
-        LoginOptions {
-            no_browser: true,
-            force: false,
-            interaction: Interaction::Allowed,
-            flow: Some(crate::login::Flow::Device),
-        },
-    )?;
+    let chained = plan_credentials(ctx, &deploy)?;
     say(&format!(
         "   STS AssumeRole, signed with SigV4: AWS_ACCESS_KEY_ID={} until {}",
         chained.access_key_id,

@@ -8,50 +8,49 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 
 // --- read ---
-pub const HOME: &str = "HOME";
-pub const USERPROFILE: &str = "USERPROFILE";
-pub const AWS_CONFIG_FILE: &str = "AWS_CONFIG_FILE";
-pub const AWS_SHARED_CREDENTIALS_FILE: &str = "AWS_SHARED_CREDENTIALS_FILE";
-pub const AWS_ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
-pub const AWS_ENDPOINT_URL_SSO: &str = "AWS_ENDPOINT_URL_SSO";
-pub const AWS_ENDPOINT_URL_SSO_OIDC: &str = "AWS_ENDPOINT_URL_SSO_OIDC";
-pub const AWS_ENDPOINT_URL_STS: &str = "AWS_ENDPOINT_URL_STS";
+pub(crate) const HOME: &str = "HOME";
+pub(crate) const USERPROFILE: &str = "USERPROFILE";
+pub(crate) const AWS_CONFIG_FILE: &str = "AWS_CONFIG_FILE";
+pub(crate) const AWS_SHARED_CREDENTIALS_FILE: &str = "AWS_SHARED_CREDENTIALS_FILE";
+pub(crate) const AWS_ENDPOINT_URL: &str = "AWS_ENDPOINT_URL";
+pub(crate) const AWS_ENDPOINT_URL_SSO: &str = "AWS_ENDPOINT_URL_SSO";
+pub(crate) const AWS_ENDPOINT_URL_SSO_OIDC: &str = "AWS_ENDPOINT_URL_SSO_OIDC";
+pub(crate) const AWS_ENDPOINT_URL_STS: &str = "AWS_ENDPOINT_URL_STS";
 /// The sign-in federation endpoint `console` uses (the SDKs have no sign-in
 /// service id: ssoenv's own name, in the SDKs' pattern).
-pub const AWS_ENDPOINT_URL_SIGNIN: &str = "AWS_ENDPOINT_URL_SIGNIN";
-pub const AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: &str = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
-pub const AWS_CA_BUNDLE: &str = "AWS_CA_BUNDLE";
-pub const SHELL: &str = "SHELL";
-pub const SSOENV_SHELL: &str = "SSOENV_SHELL";
-pub const SSOENV_INTERACTIVE: &str = "SSOENV_INTERACTIVE";
-pub const SSOENV_LOCK_TIMEOUT: &str = "SSOENV_LOCK_TIMEOUT";
-pub const SSOENV_PROMPT: &str = "SSOENV_PROMPT";
-pub const SSOENV_AUTO_RENEW: &str = "SSOENV_AUTO_RENEW";
+pub(crate) const AWS_ENDPOINT_URL_SIGNIN: &str = "AWS_ENDPOINT_URL_SIGNIN";
+pub(crate) const AWS_IGNORE_CONFIGURED_ENDPOINT_URLS: &str = "AWS_IGNORE_CONFIGURED_ENDPOINT_URLS";
+pub(crate) const AWS_CA_BUNDLE: &str = "AWS_CA_BUNDLE";
+pub(crate) const SHELL: &str = "SHELL";
+pub(crate) const SSOENV_SHELL: &str = "SSOENV_SHELL";
+pub(crate) const SSOENV_INTERACTIVE: &str = "SSOENV_INTERACTIVE";
+pub(crate) const SSOENV_LOCK_TIMEOUT: &str = "SSOENV_LOCK_TIMEOUT";
+pub(crate) const SSOENV_AUTO_RENEW: &str = "SSOENV_AUTO_RENEW";
 /// Set (to 1) by the prompt hook for its quiet renewal: `use` then never waits
 /// for another ssoenv's lock and gives up within a few seconds overall.
-pub const SSOENV_BACKGROUND_RENEW: &str = "SSOENV_BACKGROUND_RENEW";
+pub(crate) const SSOENV_BACKGROUND_RENEW: &str = "SSOENV_BACKGROUND_RENEW";
 /// `pkce` or `device`: the login flow when the command line names none.
-pub const SSOENV_LOGIN_FLOW: &str = "SSOENV_LOGIN_FLOW";
+pub(crate) const SSOENV_LOGIN_FLOW: &str = "SSOENV_LOGIN_FLOW";
 /// Seconds a PKCE login waits for the browser (default 600).
-pub const SSOENV_PKCE_TIMEOUT: &str = "SSOENV_PKCE_TIMEOUT";
+pub(crate) const SSOENV_PKCE_TIMEOUT: &str = "SSOENV_PKCE_TIMEOUT";
 /// `0` (or `false`, `no`, `off`): `use` unsets AWS_PROFILE instead of setting it, and `exec`'s
 /// child gets none, so the AWS SDK for JavaScript v3 takes the exported keys (with AWS_PROFILE
 /// set, its default chain skips them). Unset, empty or `1` (`true`, `yes`, `on`): exported.
-pub const SSOENV_EXPORT_AWS_PROFILE: &str = "SSOENV_EXPORT_AWS_PROFILE";
-pub const NO_COLOR: &str = "NO_COLOR";
+pub(crate) const SSOENV_EXPORT_AWS_PROFILE: &str = "SSOENV_EXPORT_AWS_PROFILE";
+pub(crate) const NO_COLOR: &str = "NO_COLOR";
 /// The terminal's width in columns, when set (else asked of the terminal): `status` fits its tables to it.
-pub const COLUMNS: &str = "COLUMNS";
-pub const DISPLAY: &str = "DISPLAY";
-pub const WAYLAND_DISPLAY: &str = "WAYLAND_DISPLAY";
-pub const SSH_CONNECTION: &str = "SSH_CONNECTION";
-pub const SSH_TTY: &str = "SSH_TTY";
-pub const WSL_DISTRO_NAME: &str = "WSL_DISTRO_NAME";
-pub const XDG_CACHE_HOME: &str = "XDG_CACHE_HOME";
-pub const PATH: &str = "PATH";
-pub const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
-pub const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
+pub(crate) const COLUMNS: &str = "COLUMNS";
+pub(crate) const DISPLAY: &str = "DISPLAY";
+pub(crate) const WAYLAND_DISPLAY: &str = "WAYLAND_DISPLAY";
+pub(crate) const SSH_CONNECTION: &str = "SSH_CONNECTION";
+pub(crate) const SSH_TTY: &str = "SSH_TTY";
+pub(crate) const WSL_DISTRO_NAME: &str = "WSL_DISTRO_NAME";
+pub(crate) const XDG_CACHE_HOME: &str = "XDG_CACHE_HOME";
+pub(crate) const PATH: &str = "PATH";
+pub(crate) const XDG_CONFIG_HOME: &str = "XDG_CONFIG_HOME";
+pub(crate) const XDG_DATA_HOME: &str = "XDG_DATA_HOME";
 /// Proxy settings `doctor` reports (ureq reads them itself), upper and lower case.
-pub const PROXY_VARS: &[&str] = &[
+pub(crate) const PROXY_VARS: &[&str] = &[
     "HTTPS_PROXY",
     "https_proxy",
     "HTTP_PROXY",
@@ -63,35 +62,35 @@ pub const PROXY_VARS: &[&str] = &[
 ];
 /// Set (to the shell's name) by the `ssoenv` shell function for the binary it
 /// runs, when the init script passes it: how `doctor` sees the integration.
-pub const SSOENV_INIT: &str = "SSOENV_INIT";
+pub(crate) const SSOENV_INIT: &str = "SSOENV_INIT";
 /// `1` (or `true`): a `use` through the shell function says nothing when it
 /// succeeds (by default one line on a terminal: profile, account, role, until when).
-pub const SSOENV_QUIET: &str = "SSOENV_QUIET";
+pub(crate) const SSOENV_QUIET: &str = "SSOENV_QUIET";
 
 // --- written by `use` (and removed by `unset`) ---
-pub const AWS_PROFILE: &str = "AWS_PROFILE";
-pub const AWS_ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
-pub const AWS_SECRET_ACCESS_KEY: &str = "AWS_SECRET_ACCESS_KEY";
-pub const AWS_SESSION_TOKEN: &str = "AWS_SESSION_TOKEN";
+pub(crate) const AWS_PROFILE: &str = "AWS_PROFILE";
+pub(crate) const AWS_ACCESS_KEY_ID: &str = "AWS_ACCESS_KEY_ID";
+pub(crate) const AWS_SECRET_ACCESS_KEY: &str = "AWS_SECRET_ACCESS_KEY";
+pub(crate) const AWS_SESSION_TOKEN: &str = "AWS_SESSION_TOKEN";
 /// botocore reads this before AWS_SESSION_TOKEN (docs/environment.md#credentials), so `use` always removes it.
-pub const AWS_SECURITY_TOKEN: &str = "AWS_SECURITY_TOKEN";
-pub const AWS_CREDENTIAL_EXPIRATION: &str = "AWS_CREDENTIAL_EXPIRATION";
-pub const AWS_REGION: &str = "AWS_REGION";
-pub const AWS_DEFAULT_REGION: &str = "AWS_DEFAULT_REGION";
-pub const SSOENV_PROFILE: &str = "SSOENV_PROFILE";
+pub(crate) const AWS_SECURITY_TOKEN: &str = "AWS_SECURITY_TOKEN";
+pub(crate) const AWS_CREDENTIAL_EXPIRATION: &str = "AWS_CREDENTIAL_EXPIRATION";
+pub(crate) const AWS_REGION: &str = "AWS_REGION";
+pub(crate) const AWS_DEFAULT_REGION: &str = "AWS_DEFAULT_REGION";
+pub(crate) const SSOENV_PROFILE: &str = "SSOENV_PROFILE";
 /// Unix seconds; the prompt computes the countdown from it without starting a process.
-pub const SSOENV_EXPIRATION: &str = "SSOENV_EXPIRATION";
+pub(crate) const SSOENV_EXPIRATION: &str = "SSOENV_EXPIRATION";
 /// `1` when the session's SSO token has refresh material (an sso-session
 /// profile): with SSOENV_AUTO_RENEW=1 the prompt hook renews it unattended.
-pub const SSOENV_RENEWABLE: &str = "SSOENV_RENEWABLE";
+pub(crate) const SSOENV_RENEWABLE: &str = "SSOENV_RENEWABLE";
 
 /// `exec --server` sets these two for the child (docs/credential-process.md#container-endpoint).
-pub const AWS_CONTAINER_CREDENTIALS_FULL_URI: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
-pub const AWS_CONTAINER_AUTHORIZATION_TOKEN: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
+pub(crate) const AWS_CONTAINER_CREDENTIALS_FULL_URI: &str = "AWS_CONTAINER_CREDENTIALS_FULL_URI";
+pub(crate) const AWS_CONTAINER_AUTHORIZATION_TOKEN: &str = "AWS_CONTAINER_AUTHORIZATION_TOKEN";
 /// What `exec --server` removes so the child's credential chain reaches the
 /// server (docs/credential-process.md#container-endpoint): anything earlier in botocore's
 /// chain, and the container variables that beat FULL_URI and the token.
-pub const SERVER_REMOVED_VARS: &[&str] = &[
+pub(crate) const SERVER_REMOVED_VARS: &[&str] = &[
     AWS_PROFILE,
     "AWS_DEFAULT_PROFILE",
     AWS_ACCESS_KEY_ID,
@@ -140,7 +139,8 @@ impl Env {
         }
     }
 
-    pub fn from_pairs<K: Into<String>, V: Into<String>>(
+    #[cfg(any(test, feature = "emulator"))]
+    pub(crate) fn from_pairs<K: Into<String>, V: Into<String>>(
         pairs: impl IntoIterator<Item = (K, V)>,
     ) -> Self {
         Env {
@@ -152,22 +152,22 @@ impl Env {
     }
 
     /// The value, or None when unset. An empty value counts as set.
-    pub fn get(&self, name: &str) -> Option<&str> {
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
         self.vars.get(name).map(String::as_str)
     }
 
     /// The value when set and not empty.
-    pub fn non_empty(&self, name: &str) -> Option<&str> {
+    pub(crate) fn non_empty(&self, name: &str) -> Option<&str> {
         self.get(name).filter(|v| !v.is_empty())
     }
 
     /// botocore-style truthiness: "true" (any case) or "1".
-    pub fn flag(&self, name: &str) -> bool {
+    pub(crate) fn flag(&self, name: &str) -> bool {
         matches!(self.get(name), Some(v) if v.eq_ignore_ascii_case("true") || v == "1")
     }
 
     /// The non-empty variables whose names start with `prefix`, sorted by name.
-    pub fn with_prefix(&self, prefix: &str) -> Vec<(&str, &str)> {
+    pub(crate) fn with_prefix(&self, prefix: &str) -> Vec<(&str, &str)> {
         let mut v: Vec<(&str, &str)> = self
             .vars
             .iter()
@@ -178,12 +178,13 @@ impl Env {
         v
     }
 
-    pub fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
+    #[cfg(any(test, feature = "emulator"))]
+    pub(crate) fn set(&mut self, name: impl Into<String>, value: impl Into<String>) {
         self.vars.insert(name.into(), value.into());
     }
 
     /// The user's home directory: `HOME`, else `USERPROFILE` (Windows).
-    pub fn home(&self) -> Option<PathBuf> {
+    pub(crate) fn home(&self) -> Option<PathBuf> {
         self.non_empty(HOME)
             .or_else(|| self.non_empty(USERPROFILE))
             .map(PathBuf::from)
@@ -191,7 +192,7 @@ impl Env {
 }
 
 /// The user's home directory, or the error every command gives without one.
-pub fn home_dir(env: &Env) -> Result<PathBuf> {
+pub(crate) fn home_dir(env: &Env) -> Result<PathBuf> {
     env.home().ok_or_else(|| {
         Error::config("could not find your home directory (HOME is not set)")
             .hint("set HOME to your home directory")

@@ -8,7 +8,7 @@ use std::fmt;
 
 /// How a failure maps onto the exit code (design: 0 ok, 1 runtime, 2 usage/config).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Bad arguments or a bad/missing config: exit 2.
     Config,
     /// Anything that went wrong while running (network, login, cache): exit 1.
@@ -21,18 +21,18 @@ pub enum Kind {
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
-    pub kind: Kind,
-    pub message: String,
-    pub causes: Vec<String>,
+    pub(crate) kind: Kind,
+    pub(crate) message: String,
+    pub(crate) causes: Vec<String>,
     /// Lines listed under the message (choices, a table): each its own line.
-    pub details: Vec<String>,
+    pub(crate) details: Vec<String>,
     pub hint: Option<String>,
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
-    pub fn new(kind: Kind, message: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: Kind, message: impl Into<String>) -> Self {
         Error {
             kind,
             message: message.into(),
@@ -46,7 +46,7 @@ impl Error {
         Self::new(Kind::Config, message)
     }
     /// A runtime failure (exit 1).
-    pub fn runtime(message: impl Into<String>) -> Self {
+    pub(crate) fn runtime(message: impl Into<String>) -> Self {
         Self::new(Kind::Runtime, message)
     }
     /// Add a `caused by:` line.
@@ -55,7 +55,7 @@ impl Error {
         self
     }
     /// Add lines listed under the message (each shown escaped, on its own line).
-    pub fn details(mut self, lines: impl IntoIterator<Item = String>) -> Self {
+    pub(crate) fn details(mut self, lines: impl IntoIterator<Item = String>) -> Self {
         self.details.extend(lines);
         self
     }

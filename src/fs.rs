@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 
 /// Why [`read_bounded`] read nothing.
 #[derive(Debug)]
-pub enum ReadError {
+pub(crate) enum ReadError {
     NotFound,
     /// Not a regular file: what it is instead ("a FIFO", "a character device", …).
     NotRegular(&'static str),
@@ -71,7 +71,7 @@ fn kind_of(ft: std::fs::FileType) -> &'static str {
 /// checked before opening (a device is never opened) and again on the open
 /// descriptor (the file cannot be swapped in between). Every file ssoenv
 /// reads goes through here.
-pub fn read_bounded(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadError> {
+pub(crate) fn read_bounded(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadError> {
     use std::io::Read as _;
     let (file, len) = open_bounded(path, limit)?;
     let mut bytes = Vec::with_capacity(len as usize);
@@ -87,7 +87,7 @@ pub fn read_bounded(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, Rea
 /// Open a file with `read_bounded`'s checks (a regular file, never blocking,
 /// at most `limit` bytes when opened), with its length then; a caller that
 /// reads it in pieces still stops after `limit` bytes.
-pub fn open_bounded(
+pub(crate) fn open_bounded(
     path: &Path,
     limit: u64,
 ) -> std::result::Result<(std::fs::File, u64), ReadError> {
@@ -118,7 +118,7 @@ pub fn open_bounded(
 }
 
 /// Create `dir` (and parents) if missing; directories ssoenv creates are 0700.
-pub fn ensure_dir(dir: &Path) -> Result<()> {
+pub(crate) fn ensure_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {
         return Ok(());
     }
@@ -138,7 +138,7 @@ pub fn ensure_dir(dir: &Path) -> Result<()> {
 
 /// A new file (never an existing one, never through a symlink: O_CREAT|O_EXCL)
 /// with exactly `mode`, whatever the umask.
-pub fn create_new(path: &Path, mode: u32) -> std::io::Result<std::fs::File> {
+pub(crate) fn create_new(path: &Path, mode: u32) -> std::io::Result<std::fs::File> {
     let mut opts = std::fs::OpenOptions::new();
     opts.write(true).create_new(true);
     #[cfg(unix)]
@@ -158,7 +158,7 @@ pub fn create_new(path: &Path, mode: u32) -> std::io::Result<std::fs::File> {
 
 /// Create `path` (which must not exist: a file, a directory or a symlink there
 /// is an `AlreadyExists` error), mode 0600, holding `bytes`.
-pub fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+pub(crate) fn write_new(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let mut f = create_new(path, 0o600)?;
     f.write_all(bytes)?;
     f.sync_all()
@@ -173,7 +173,7 @@ const PRIVATE_DIR_ATTEMPTS: u32 = 8;
 /// shared temporary directory can neither predict the name nor hand ssoenv a
 /// directory (or symlink) of theirs. An `AlreadyExists` error means every
 /// name tried was taken.
-pub fn private_dir(base: &Path, prefix: &str) -> std::io::Result<PathBuf> {
+pub(crate) fn private_dir(base: &Path, prefix: &str) -> std::io::Result<PathBuf> {
     let mut last = None;
     for _ in 0..PRIVATE_DIR_ATTEMPTS {
         let mut bytes = [0u8; 8];
@@ -191,7 +191,7 @@ pub fn private_dir(base: &Path, prefix: &str) -> std::io::Result<PathBuf> {
 
 /// mkdir `dir` with mode 0700: fails with `AlreadyExists` when anything (a
 /// directory, a file, a symlink, even a dangling one) has that name.
-pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
+pub(crate) fn create_private_dir(dir: &Path) -> std::io::Result<()> {
     let mut b = std::fs::DirBuilder::new();
     b.recursive(false);
     #[cfg(unix)]
@@ -207,7 +207,7 @@ pub fn create_private_dir(dir: &Path) -> std::io::Result<()> {
 /// a torn one; a process killed mid-write leaves the previous file intact.
 /// Stale temporary files of any writer in the directory are removed first
 /// ([`Leftovers::All`]): the caches' files hold tokens.
-pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
+pub(crate) fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     ensure_dir(dir)?;
     let fail = |e: std::io::Error| {
@@ -224,7 +224,7 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
 /// A temporary file beside the file it will replace:
 /// `.NAME[.TAG].PID.UNIQUE.tmp`, created new with its final mode. Removed
 /// again unless [`Temp::commit`] renames it over its target.
-pub struct Temp {
+pub(crate) struct Temp {
     path: PathBuf,
     file: Option<std::fs::File>,
 }
@@ -232,7 +232,7 @@ pub struct Temp {
 impl Temp {
     /// Create the temporary file for `target` with `mode` (a fresh name on a
     /// collision, a few times).
-    pub fn create(target: &Path, tag: Option<&str>, mode: u32) -> std::io::Result<Temp> {
+    pub(crate) fn create(target: &Path, tag: Option<&str>, mode: u32) -> std::io::Result<Temp> {
         let dir = parent_dir(target);
         let name = target
             .file_name()
@@ -264,7 +264,7 @@ impl Temp {
     /// Write `contents`, fsync, then — if `last_look` still agrees — rename
     /// over `target` and fsync the directory. Ok(false) when `last_look`
     /// refused (nothing was replaced).
-    pub fn commit(
+    pub(crate) fn commit(
         mut self,
         target: &Path,
         contents: &[u8],
@@ -306,11 +306,11 @@ fn parent_dir(path: &Path) -> &Path {
 
 /// A temporary file older than this is stale whoever wrote it: a write takes
 /// milliseconds.
-pub const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(60);
+pub(crate) const STALE_TEMP_AGE: std::time::Duration = std::time::Duration::from_secs(60);
 
 /// Which leftovers of killed writers [`remove_stale_temps`] may take.
 #[derive(Clone, Copy)]
-pub enum Leftovers<'a> {
+pub(crate) enum Leftovers<'a> {
     /// Every [`Temp`] file of the directory (one only ssoenv and the AWS CLI
     /// write: the caches) that is stale or whose writer (the pid in the name)
     /// no longer exists; a live writer's fresh file is left alone.
@@ -357,7 +357,7 @@ fn process_is_gone(pid: u32) -> bool {
 /// Remove the [`Temp`] files in `dir` that `which` allows. Returns what was
 /// removed, sorted; failures are ignored (this is cleanup, the write itself
 /// matters).
-pub fn remove_stale_temps(dir: &Path, which: Leftovers<'_>) -> Vec<PathBuf> {
+pub(crate) fn remove_stale_temps(dir: &Path, which: Leftovers<'_>) -> Vec<PathBuf> {
     let Ok(entries) = std::fs::read_dir(dir) else {
         return Vec::new();
     };
@@ -416,7 +416,7 @@ fn test_pause_before_rename() {
 }
 
 /// A number unlikely to repeat: the clock's nanoseconds mixed with a counter.
-pub fn unique() -> u64 {
+pub(crate) fn unique() -> u64 {
     use std::sync::atomic::{AtomicU64, Ordering};
     static N: AtomicU64 = AtomicU64::new(0);
     let nanos = std::time::SystemTime::now()

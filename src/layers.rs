@@ -205,6 +205,7 @@ mod tests {
             if let Some(name) = line
                 .trim()
                 .strip_prefix("pub mod ")
+                .or_else(|| line.trim().strip_prefix("pub(crate) mod "))
                 .and_then(|r| r.strip_suffix(';'))
             {
                 assert!(

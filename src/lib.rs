@@ -4,30 +4,30 @@
 // stdout and stderr have one writer: `output` (design: one writer).
 #![warn(clippy::print_stdout, clippy::print_stderr)]
 
-pub mod accounts;
-pub mod aws;
+pub(crate) mod accounts;
+pub(crate) mod aws;
 pub mod cache;
 pub mod cli;
 pub mod cmd;
 pub mod config;
-pub mod credentials;
+pub(crate) mod credentials;
 #[cfg(feature = "emulator")]
-pub mod demo;
+pub(crate) mod demo;
 pub mod env;
 pub mod error;
-pub mod fs;
+pub(crate) mod fs;
 /// The modules' layering, declared and checked by a test.
 #[cfg(test)]
 mod layers;
-pub mod login;
-pub mod loopback;
+pub(crate) mod login;
+pub(crate) mod loopback;
 pub mod output;
-pub mod percent;
+pub(crate) mod percent;
 pub mod prompt;
-pub mod secret;
+pub(crate) mod secret;
 pub mod shell;
 pub mod text;
-pub mod tty;
+pub(crate) mod tty;
 
 /// What unit tests share (the integration tests have `tests/it/support`).
 #[cfg(test)]
@@ -35,7 +35,7 @@ pub(crate) mod test_support {
     /// Whether python3 can import botocore; missing, a test skips locally
     /// but fails under CI.
     #[allow(clippy::print_stderr)] // a skipped test says so, as test output
-    pub fn have_botocore() -> bool {
+    pub(crate) fn have_botocore() -> bool {
         let ok = std::process::Command::new("python3")
             .args(["-c", "import botocore.session"])
             .output()
@@ -55,7 +55,7 @@ pub(crate) mod test_support {
     /// integration tests' `target/tmp`, found here from this binary's path in
     /// `target/debug/deps`).
     #[allow(clippy::print_stderr)]
-    pub fn skip(reason: &str) {
+    pub(crate) fn skip(reason: &str) {
         use std::io::Write;
         eprintln!("skipping: {reason}");
         let Ok(exe) = std::env::current_exe() else {

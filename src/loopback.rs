@@ -28,7 +28,7 @@ const MAX_HEADERS: usize = 64;
 
 /// The connections of one listener: at most `cap`, pending ones evicted
 /// oldest first when a new one needs the room.
-pub struct Admission {
+pub(crate) struct Admission {
     /// Connections served at once (promoted).
     serving: usize,
     /// Connections still waiting for their request, on top of those.
@@ -45,7 +45,7 @@ struct Table {
 }
 
 /// One admitted connection's place; dropping it frees the place.
-pub struct Slot {
+pub(crate) struct Slot {
     admission: Arc<Admission>,
     id: u64,
     promoted: bool,
@@ -58,7 +58,7 @@ impl Admission {
     /// connect and its request (its thread preempted on a loaded machine, a
     /// flood reconnecting thousands of times a second), so it is made large;
     /// the process's open-file limit is raised to fit it where it can be.
-    pub fn new(serving: usize, pending: usize) -> Arc<Admission> {
+    pub(crate) fn new(serving: usize, pending: usize) -> Arc<Admission> {
         let (serving, pending) = (serving.max(1), pending.max(1));
         raise_open_file_limit(serving + pending + 64);
         Arc::new(Admission {
@@ -75,7 +75,7 @@ impl Admission {
     /// A place for `stream`, evicting the oldest pending connection when all
     /// are taken; `None` when every place holds a promoted connection (or the
     /// stream cannot be cloned): the caller refuses it.
-    pub fn admit(self: &Arc<Self>, stream: &TcpStream) -> Option<Slot> {
+    pub(crate) fn admit(self: &Arc<Self>, stream: &TcpStream) -> Option<Slot> {
         let handle = stream.try_clone().ok()?;
         let mut t = self.table();
         if t.promoted >= self.serving {
@@ -105,7 +105,7 @@ impl Admission {
 
     /// (pending, promoted) connections now.
     #[cfg(test)]
-    pub fn counts(&self) -> (usize, usize) {
+    pub(crate) fn counts(&self) -> (usize, usize) {
         let t = self.table();
         (t.pending.len(), t.promoted)
     }
@@ -114,7 +114,7 @@ impl Admission {
 impl Slot {
     /// The connection has earned its place: it can no longer be evicted.
     /// False when it was evicted already (its socket is shut down).
-    pub fn promote(&mut self) -> bool {
+    pub(crate) fn promote(&mut self) -> bool {
         if self.promoted {
             return true;
         }
@@ -205,27 +205,30 @@ fn whole_head_waiting(_stream: &TcpStream) -> bool {
 
 /// A request head: method, target and headers (names as sent).
 #[derive(Debug, PartialEq, Eq)]
-pub struct Request {
-    pub method: String,
-    pub target: String,
-    pub headers: Vec<(String, Vec<u8>)>,
+pub(crate) struct Request {
+    pub(crate) method: String,
+    pub(crate) target: String,
+    pub(crate) headers: Vec<(String, Vec<u8>)>,
 }
 
 impl Request {
     /// The target without its query.
-    pub fn path(&self) -> &str {
+    pub(crate) fn path(&self) -> &str {
         self.target
             .split_once('?')
             .map_or(self.target.as_str(), |(p, _)| p)
     }
 
     /// The query (after `?`), empty without one.
-    pub fn query(&self) -> &str {
+    pub(crate) fn query(&self) -> &str {
         self.target.split_once('?').map_or("", |(_, q)| q)
     }
 
     /// Every value of header `name` (any case).
-    pub fn header_values<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+    pub(crate) fn header_values<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a [u8]> + 'a {
         self.headers
             .iter()
             .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
@@ -235,7 +238,7 @@ impl Request {
 
 /// Why no request head was read.
 #[derive(Debug, PartialEq, Eq)]
-pub enum HeadError {
+pub(crate) enum HeadError {
     /// Past the size bound (or too many headers): `431`.
     TooLarge,
     /// Not HTTP/1.x: `400`.
@@ -248,7 +251,11 @@ pub enum HeadError {
 /// arrived, within `max` bytes and before `until` (one deadline for the whole
 /// head: a client sending a byte now and then cannot hold its place longer).
 /// A body (there should be none) is not read.
-pub fn read_head(stream: &mut TcpStream, until: Instant, max: usize) -> Result<Request, HeadError> {
+pub(crate) fn read_head(
+    stream: &mut TcpStream,
+    until: Instant,
+    max: usize,
+) -> Result<Request, HeadError> {
     stream.set_nonblocking(false).map_err(|_| HeadError::Io)?;
     let mut buf = Vec::with_capacity(1024);
     let mut chunk = [0u8; 2048];
@@ -309,7 +316,7 @@ fn reason(status: u16) -> &'static str {
 
 /// Writes a whole answer, `Cache-Control: no-store` and `Connection: close`,
 /// within `timeout`.
-pub fn respond(
+pub(crate) fn respond(
     stream: &mut TcpStream,
     status: u16,
     content_type: &str,

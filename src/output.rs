@@ -50,7 +50,7 @@ fn write_stderr(text: &str) {
 /// Runs `f` with the notes, warnings and reported errors it writes on this
 /// thread kept instead of written, and returns them with its result: the
 /// credential server decides whether the user has heard them already.
-pub fn captured<T>(f: impl FnOnce() -> T) -> (T, String) {
+pub(crate) fn captured<T>(f: impl FnOnce() -> T) -> (T, String) {
     let before = CAPTURE.with(|c| c.borrow_mut().replace(String::new()));
     let out = f();
     let text = CAPTURE.with(|c| std::mem::replace(&mut *c.borrow_mut(), before));
@@ -59,7 +59,7 @@ pub fn captured<T>(f: impl FnOnce() -> T) -> (T, String) {
 
 /// Write what the shell will evaluate, in one write. A closed pipe (the
 /// reader went away) is not an error worth a message.
-pub fn emit(script: &str) -> Result<()> {
+pub(crate) fn emit(script: &str) -> Result<()> {
     let mut out = std::io::stdout().lock();
     match out.write_all(script.as_bytes()).and_then(|_| out.flush()) {
         Ok(()) => Ok(()),
@@ -71,18 +71,18 @@ pub fn emit(script: &str) -> Result<()> {
 /// A note for the person running ssoenv: `ssoenv: MSG` on stderr. Control
 /// characters in `msg` are shown escaped (already escaped text is left as
 /// it is).
-pub fn note(msg: &str) {
+pub(crate) fn note(msg: &str) {
     say(&format!("ssoenv: {}", printable(msg)));
 }
 
 /// `ssoenv: warning: MSG` on stderr, escaped as [`note`] is.
-pub fn warn(msg: &str) {
+pub(crate) fn warn(msg: &str) {
     say(&format!("ssoenv: warning: {}", printable(msg)));
 }
 
 /// An error that does not stop the command, as a warning with its causes
 /// and hint: `ssoenv: warning: …`, `  caused by: …`, `hint: …`.
-pub fn warn_error(e: &Error) {
+pub(crate) fn warn_error(e: &Error) {
     let text = e.to_string();
     let text = text.strip_prefix("ssoenv: ").unwrap_or(&text);
     say(&format!("ssoenv: warning: {text}"));
@@ -90,7 +90,7 @@ pub fn warn_error(e: &Error) {
 
 /// An error that does not stop the command, reported as it is: `ssoenv: …`
 /// with its causes and hint.
-pub fn note_error(e: &Error) {
+pub(crate) fn note_error(e: &Error) {
     say(&e.to_string());
 }
 
@@ -117,18 +117,18 @@ pub fn usage_error(e: &clap::Error) {
 /// without a line break added: the AWS CLI–worded login instructions, a
 /// redrawn progress line, the picker's and the demo's narration. The
 /// caller escapes outside text in it.
-pub fn stderr_text(text: &str) {
+pub(crate) fn stderr_text(text: &str) {
     write_stderr(text);
 }
 
 /// Left-aligned columns separated by two spaces. Cells come from the config
 /// and the caches: control characters are shown escaped (`\e`, `\x07`).
-pub fn table(rows: &[Vec<String>]) -> String {
+pub(crate) fn table(rows: &[Vec<String>]) -> String {
     fitted_table(rows, None, &[])
 }
 
 /// The width [`fitted_table`] would draw `rows` in, with nothing cut.
-pub fn table_width(rows: &[Vec<String>]) -> usize {
+pub(crate) fn table_width(rows: &[Vec<String>]) -> usize {
     let widths = column_widths(&printable_rows(rows));
     widths.iter().sum::<usize>() + 2 * widths.len().saturating_sub(1)
 }
@@ -138,7 +138,7 @@ pub fn table_width(rows: &[Vec<String>]) -> usize {
 /// widest first, one tier after the other (a later tier only once the ones
 /// before are at their floors), and their longer cells end in `…`. Columns
 /// without a floor keep their width, so a table may still exceed `max`.
-pub fn fitted_table(
+pub(crate) fn fitted_table(
     rows: &[Vec<String>],
     max: Option<usize>,
     shrink: &[&[(usize, usize)]],

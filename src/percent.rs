@@ -19,18 +19,18 @@ const PATH: &AsciiSet = &RESERVED.remove(b'/');
 
 /// One query or form component, a space as `%20`: SigV4's canonical query
 /// string, botocore's `percent_encode` (the PKCE authorize URL).
-pub fn component(s: &str) -> String {
+pub(crate) fn component(s: &str) -> String {
     utf8_percent_encode(s, RESERVED).to_string()
 }
 
 /// A URL path, `/` kept: SigV4's canonical URI (`quote(path, safe='/~')`).
-pub fn path(s: &str) -> String {
+pub(crate) fn path(s: &str) -> String {
     utf8_percent_encode(s, PATH).to_string()
 }
 
 /// `application/x-www-form-urlencoded` (Python's `urlencode`, `quote_plus`): as
 /// [`component`], a space as `+`. Request bodies, the sign-in login URL.
-pub fn form(s: &str) -> String {
+pub(crate) fn form(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for (i, part) in s.split(' ').enumerate() {
         if i > 0 {
@@ -43,14 +43,14 @@ pub fn form(s: &str) -> String {
 
 /// A form-encoded component decoded: `+` is a space, `%XX` a byte; a `%` not
 /// followed by two hex digits stays as it is; invalid UTF-8 becomes U+FFFD.
-pub fn decode_form(s: &str) -> String {
+pub(crate) fn decode_form(s: &str) -> String {
     let spaced = s.replace('+', " ");
     percent_decode_str(&spaced).decode_utf8_lossy().into_owned()
 }
 
 /// `%2F` → `%2f`: the other spelling of the same escapes (RFC 3986 §2.1), for
 /// finding a secret that a server echoed back in lower-case hex.
-pub fn lower_case_escapes(encoded: &str) -> String {
+pub(crate) fn lower_case_escapes(encoded: &str) -> String {
     let mut out = String::with_capacity(encoded.len());
     let mut hex_left = 0;
     for c in encoded.chars() {

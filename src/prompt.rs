@@ -59,17 +59,18 @@ pub const BANDS: [Band; 4] = [
 /// reads as hours and minutes (`1h05m`), minutes (`42m`), seconds (`59s`); below, `expired`.
 pub const TEXT_FROM: [i64; 3] = [3600, 60, 1];
 /// The word for no time left.
-pub const EXPIRED: &str = "expired";
+pub(crate) const EXPIRED: &str = "expired";
 /// Below this many seconds left, a hook with `SSOENV_AUTO_RENEW=1` renews the credentials
 /// (at most once a minute).
-pub const RENEW_BELOW: i64 = 10 * 60;
+#[cfg(test)]
+pub(crate) const RENEW_BELOW: i64 = 10 * 60;
 
 /// Below this many seconds left the segment turns yellow.
-pub const WARN_BELOW: i64 = BANDS[0].from;
+#[cfg(test)]
+pub(crate) const WARN_BELOW: i64 = BANDS[0].from;
 /// Below this many seconds left the segment turns red.
-pub const CRITICAL_BELOW: i64 = BANDS[1].from;
-/// The default `--format`.
-pub const DEFAULT_FORMAT: &str = "{profile} {remaining}";
+#[cfg(test)]
+pub(crate) const CRITICAL_BELOW: i64 = BANDS[1].from;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
@@ -113,10 +114,10 @@ impl State {
     }
 }
 
-pub const RESET: &str = "\x1b[0m";
+pub(crate) const RESET: &str = "\x1b[0m";
 
 /// `1h05m`, `42m`, `59s` or `expired`.
-pub fn remaining_text(remaining: i64) -> String {
+pub(crate) fn remaining_text(remaining: i64) -> String {
     let [hours, minutes, seconds] = TEXT_FROM;
     if remaining >= hours {
         format!("{}h{:02}m", remaining / 3600, remaining % 3600 / 60)
@@ -132,10 +133,10 @@ pub fn remaining_text(remaining: i64) -> String {
 /// The most digits SSOENV_EXPIRATION may have. Every hook computes with it: bash and zsh
 /// in 64-bit integers, fish in `math`, whose doubles are exact only below 2^53 (16
 /// digits); with at most 15 digits all agree, and none prints an error at every prompt.
-pub const MAX_EXPIRATION_DIGITS: usize = 15;
+pub(crate) const MAX_EXPIRATION_DIGITS: usize = 15;
 
 /// Parse SSOENV_EXPIRATION: decimal unix seconds, 1 to 15 digits, nothing else.
-pub fn parse_expiration(s: &str) -> Option<i64> {
+pub(crate) fn parse_expiration(s: &str) -> Option<i64> {
     if s.is_empty() || s.len() > MAX_EXPIRATION_DIGITS || !s.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -143,12 +144,12 @@ pub fn parse_expiration(s: &str) -> Option<i64> {
 }
 
 /// The renewal mark in a UTF-8 locale, and elsewhere.
-pub const RENEW_MARK: &str = "↻";
-pub const RENEW_MARK_ASCII: &str = "+";
+pub(crate) const RENEW_MARK: &str = "↻";
+pub(crate) const RENEW_MARK_ASCII: &str = "+";
 
 /// Whether the locale is UTF-8: the first of LC_ALL, LC_CTYPE, LANG that is set
 /// and not empty names `UTF-8` or `utf8` (any case).
-pub fn utf8_locale(env: &crate::env::Env) -> bool {
+pub(crate) fn utf8_locale(env: &crate::env::Env) -> bool {
     ["LC_ALL", "LC_CTYPE", "LANG"]
         .iter()
         .find_map(|n| env.non_empty(n))
@@ -161,7 +162,7 @@ pub fn utf8_locale(env: &crate::env::Env) -> bool {
 /// The renewal mark for this environment: empty unless `SSOENV_RENEWABLE=1`
 /// and `SSOENV_AUTO_RENEW=1` (the hook will renew these credentials without a
 /// person), else `↻`, or `+` outside a UTF-8 locale.
-pub fn renew_mark(env: &crate::env::Env) -> &'static str {
+pub(crate) fn renew_mark(env: &crate::env::Env) -> &'static str {
     use crate::env::{SSOENV_AUTO_RENEW, SSOENV_RENEWABLE};
     if env.get(SSOENV_RENEWABLE) != Some("1") || env.get(SSOENV_AUTO_RENEW) != Some("1") {
         ""
@@ -193,7 +194,7 @@ pub fn segment(
 /// [`segment`] with the renewal mark `renew` (empty for none, see
 /// [`renew_mark`]): `{renew}` in a format, and after the text in the default
 /// one (`prod 42m ↻`).
-pub fn segment_marked(
+pub(crate) fn segment_marked(
     profile: &str,
     expiration: Option<i64>,
     now: i64,

@@ -11,41 +11,42 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// What `Debug` and `Display` print instead of a secret.
-pub const REDACTED: &str = "[redacted]";
+pub(crate) const REDACTED: &str = "[redacted]";
 
 /// A secret string; see the module documentation.
 #[derive(Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(transparent)]
-pub struct Secret(String);
+pub(crate) struct Secret(String);
 
 impl Secret {
-    pub fn new(value: impl Into<String>) -> Secret {
+    pub(crate) fn new(value: impl Into<String>) -> Secret {
         Secret(value.into())
     }
 
     /// The value itself, for the places that must send, store or print it.
-    pub fn expose(&self) -> &str {
+    pub(crate) fn expose(&self) -> &str {
         &self.0
     }
 
     /// The value itself, owned.
-    pub fn into_exposed(self) -> String {
+    #[cfg(test)]
+    pub(crate) fn into_exposed(self) -> String {
         self.0
     }
 
-    pub fn is_empty(&self) -> bool {
+    pub(crate) fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
     /// Whether `other` is this secret, compared in constant time (for a
     /// value a stranger sends, as the credential server's bearer token).
-    pub fn matches(&self, other: &[u8]) -> bool {
+    pub(crate) fn matches(&self, other: &[u8]) -> bool {
         constant_time_eq(self.0.as_bytes(), other)
     }
 }
 
 /// Equal bytes, in time that depends only on the lengths.
-pub fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
+pub(crate) fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {
     if a.len() != b.len() {
         return false;
     }

@@ -27,7 +27,7 @@ pub fn is_control(c: char) -> bool {
 /// part of correct spelling in Persian, Hindi, Malayalam and other scripts,
 /// and of emoji sequences (👩‍💻); they reorder nothing, and escaping them
 /// would garble legitimate account and role names.
-pub fn is_invisible_format(c: char) -> bool {
+pub(crate) fn is_invisible_format(c: char) -> bool {
     matches!(
         c,
         '\u{ad}'
@@ -57,7 +57,7 @@ pub fn is_invisible_format(c: char) -> bool {
 
 /// Whether `printable` writes `c` as an escape: a control character or an
 /// invisible format character.
-pub fn needs_escape(c: char) -> bool {
+pub(crate) fn needs_escape(c: char) -> bool {
     is_control(c) || is_invisible_format(c)
 }
 
@@ -90,7 +90,7 @@ pub fn printable(s: &str) -> Cow<'_, str> {
 /// C1 controls (U+009B starts a terminal sequence) and bidi characters raw.
 /// Outside strings JSON has none of these characters, so the value is the
 /// same document for any parser.
-pub fn json_for_terminal(json: String) -> String {
+pub(crate) fn json_for_terminal(json: String) -> String {
     // C0 controls are JSON's whitespace outside strings, escaped inside.
     let escape = |c: char| c >= '\x7f' && needs_escape(c);
     if !json.chars().any(escape) {

@@ -8,16 +8,16 @@ use dialoguer::console::Term;
 use std::io::IsTerminal;
 
 /// Exit status of a question cancelled with Esc (as a shell reports Ctrl-C).
-pub const CANCELLED: i32 = 130;
+pub(crate) const CANCELLED: i32 = 130;
 
 /// Whether a person can be asked: stdin and stderr are both terminals.
-pub fn interactive() -> bool {
+pub(crate) fn interactive() -> bool {
     std::io::stdin().is_terminal() && std::io::stderr().is_terminal()
 }
 
 /// The width tables are fitted to: `COLUMNS` when it is a number, else the
 /// width of the terminal stdout is, else none (a pipe, a file: no limit).
-pub fn columns(env: &crate::env::Env) -> Option<usize> {
+pub(crate) fn columns(env: &crate::env::Env) -> Option<usize> {
     if let Some(n) = env
         .non_empty(crate::env::COLUMNS)
         .and_then(|c| c.parse::<usize>().ok())
@@ -46,7 +46,7 @@ fn failed(e: dialoguer::Error) -> Error {
 
 /// A type-to-filter list on stderr. `Ok(None)` when cancelled (Esc, Ctrl-C).
 /// Items are shown escaped (they come from the config or the portal).
-pub fn pick(prompt: &str, items: &[String]) -> Result<Option<usize>> {
+pub(crate) fn pick(prompt: &str, items: &[String]) -> Result<Option<usize>> {
     let rows: Vec<Vec<String>> = items.iter().map(|i| vec![i.clone()]).collect();
     pick_rows(prompt, &rows)
 }
@@ -55,7 +55,7 @@ pub fn pick(prompt: &str, items: &[String]) -> Result<Option<usize>> {
 /// aligned columns, as many rows as the terminal has room for (with a line
 /// saying how many more there are), and a filter matches the names first,
 /// then the rest of the rows. Esc and Ctrl-C clear the list and cancel.
-pub fn pick_rows(prompt: &str, rows: &[Vec<String>]) -> Result<Option<usize>> {
+pub(crate) fn pick_rows(prompt: &str, rows: &[Vec<String>]) -> Result<Option<usize>> {
     need_terminal(prompt)?;
     let table = crate::output::table(rows);
     let lines: Vec<&str> = table.lines().collect();
@@ -204,7 +204,7 @@ fn picker(
 /// One line typed on the terminal, checked by `check` (asked again until it
 /// passes). `default` is shown in brackets and taken for an empty answer;
 /// with `allow_empty` and no default an empty answer is `""`.
-pub fn ask(
+pub(crate) fn ask(
     prompt: &str,
     default: Option<&str>,
     allow_empty: bool,
@@ -236,7 +236,7 @@ pub fn ask(
 /// A one-line answer that is not echoed (an MFA code, as the AWS CLI reads it
 /// with `getpass`), asked on the terminal through stderr and checked by
 /// `check` until it passes.
-pub fn ask_hidden(
+pub(crate) fn ask_hidden(
     prompt: &str,
     check: impl Fn(&str) -> std::result::Result<(), String> + 'static,
 ) -> Result<String> {

@@ -13,11 +13,11 @@ use time::OffsetDateTime;
 /// the expiration, never the secret key or the session token (as
 /// aws-config's `Credentials`).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Credentials {
-    pub access_key_id: String,
-    pub secret_access_key: Secret,
-    pub session_token: Secret,
-    pub expiration: OffsetDateTime,
+pub(crate) struct Credentials {
+    pub(crate) access_key_id: String,
+    pub(crate) secret_access_key: Secret,
+    pub(crate) session_token: Secret,
+    pub(crate) expiration: OffsetDateTime,
 }
 
 /// Timestamps as AWS tools print them: `%Y-%m-%dT%H:%M:%SZ`, UTC, whole seconds.
@@ -38,20 +38,20 @@ impl Credentials {
     /// Whether these have more than [`super::REFRESH_WINDOW`] left at `now`:
     /// what a cache reuses and a credential source hands out, so that an SDK
     /// does not fetch again on every request.
-    pub fn fresh_at(&self, now: OffsetDateTime) -> bool {
+    pub(crate) fn fresh_at(&self, now: OffsetDateTime) -> bool {
         self.expiration
             .checked_sub(super::REFRESH_WINDOW)
             .is_some_and(|t| t > now)
     }
 
     /// `Expiration` as RFC 3339 with `Z` (botocore needs a zone).
-    pub fn expiration_text(&self) -> String {
+    pub(crate) fn expiration_text(&self) -> String {
         format_timestamp(self.expiration)
     }
 
     /// What a `credential_process` prints on stdout: `Version` is the
     /// integer 1 (the string `"1"` is refused by botocore, docs/credential-process.md#credential_process).
-    pub fn credential_process_json(&self) -> String {
+    pub(crate) fn credential_process_json(&self) -> String {
         #[derive(Serialize)]
         #[serde(rename_all = "PascalCase")]
         struct Out<'a> {
@@ -73,7 +73,7 @@ impl Credentials {
 
     /// What a container-credentials endpoint answers (docs/credential-process.md#container-endpoint): the session
     /// token is `Token` here, and all four keys are required.
-    pub fn container_json(&self) -> String {
+    pub(crate) fn container_json(&self) -> String {
         #[derive(Serialize)]
         #[serde(rename_all = "PascalCase")]
         struct Out<'a> {

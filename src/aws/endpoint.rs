@@ -8,9 +8,9 @@ use crate::env::{self, Env};
 use crate::error::{Error, Result};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Endpoints {
-    pub oidc: String,
-    pub portal: String,
+pub(crate) struct Endpoints {
+    pub(crate) oidc: String,
+    pub(crate) portal: String,
 }
 
 /// `(dnsSuffix, dualStackDnsSuffix)` of the partition a region belongs to
@@ -46,7 +46,7 @@ fn valid_host_label(s: &str) -> bool {
 
 /// The services ssoenv calls, each with its own endpoint.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Service {
+pub(crate) enum Service {
     /// The SSO portal (GetRoleCredentials, ListAccounts, Logout).
     Sso,
     /// SSO-OIDC (RegisterClient, device authorization, CreateToken).
@@ -59,7 +59,7 @@ pub enum Service {
 
 impl Service {
     /// The service-specific override variable (`AWS_ENDPOINT_URL_<ID>`), if any.
-    pub fn env_var(self) -> Option<&'static str> {
+    pub(crate) fn env_var(self) -> Option<&'static str> {
         match self {
             Service::Sso => Some(env::AWS_ENDPOINT_URL_SSO),
             Service::SsoOidc => Some(env::AWS_ENDPOINT_URL_SSO_OIDC),
@@ -91,7 +91,7 @@ impl Service {
 /// sets: `https://{host}.{region}.{dnsSuffix}`, `{host}-fips` with FIPS (except
 /// GovCloud, whose plain hosts are FIPS), the dualstack suffix with dualstack.
 /// Sign-in is one host per partition.
-pub fn default_endpoint(
+pub(crate) fn default_endpoint(
     service: Service,
     region: &str,
     fips: bool,
@@ -137,7 +137,7 @@ pub fn default_endpoint(
 /// `AWS_ENDPOINT_URL`, then the profile's `services` section, then its
 /// `endpoint_url`, then the default. `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS`
 /// (or the profile key) turns the overrides off. Sign-in: see [`signin_override`].
-pub fn resolve_service(
+pub(crate) fn resolve_service(
     service: Service,
     region: &str,
     configured: &ConfiguredEndpoints,
@@ -238,7 +238,7 @@ fn custom_with_variant(fips: bool) -> Error {
 /// (`AWS_ENDPOINT_URL_STS`, then `AWS_ENDPOINT_URL`, then the profile's
 /// `endpoint_url`; `http://` only to loopback) is used verbatim and signed
 /// for the client's region, us-east-1 when there is none.
-pub fn sts_endpoint(
+pub(crate) fn sts_endpoint(
     region: Option<&str>,
     configured: &ConfiguredEndpoints,
     env: &Env,
@@ -278,7 +278,11 @@ pub fn sts_endpoint(
 /// Both Identity Center endpoints of an SSO region (see [`resolve_service`]).
 /// An override of either with FIPS or dualstack is refused first, then the
 /// region is checked, then the overrides.
-pub fn resolve(region: &str, configured: &ConfiguredEndpoints, env: &Env) -> Result<Endpoints> {
+pub(crate) fn resolve(
+    region: &str,
+    configured: &ConfiguredEndpoints,
+    env: &Env,
+) -> Result<Endpoints> {
     let fips = env.flag("AWS_USE_FIPS_ENDPOINT");
     let dualstack = env.flag("AWS_USE_DUALSTACK_ENDPOINT");
     if (fips || dualstack)
@@ -297,7 +301,7 @@ pub fn resolve(region: &str, configured: &ConfiguredEndpoints, env: &Env) -> Res
 /// before any request a session whose start URL is on this machine (only an
 /// emulator's is) while the endpoints are not: the token would be asked of
 /// AWS for a start URL AWS has never heard of.
-pub fn resolve_for(
+pub(crate) fn resolve_for(
     sso: &SsoSession,
     configured: &ConfiguredEndpoints,
     env: &Env,

@@ -11,23 +11,25 @@ use std::time::{Duration, Instant};
 
 // The wire format's half (errors, decoding, checks) lives in `wire.rs`; its names stay
 // reachable here, where every client imports them with the transport.
-pub use super::wire::{ApiError, check_credential, check_text, decode, invalid, parse_api_error};
+pub(crate) use super::wire::{
+    ApiError, check_credential, check_text, decode, invalid, parse_api_error,
+};
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 /// The whole operation, every attempt and backoff included, ends within this
 /// (`SSOENV_HTTP_TIMEOUT` seconds overrides it).
-pub const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
+pub(crate) const DEFAULT_DEADLINE: Duration = Duration::from_secs(60);
 /// Bounds of `SSOENV_HTTP_TIMEOUT`, in seconds.
 const MIN_DEADLINE_SECS: f64 = 0.1;
 const MAX_DEADLINE_SECS: f64 = 3600.0;
-pub const HTTP_TIMEOUT_VAR: &str = "SSOENV_HTTP_TIMEOUT";
+pub(crate) const HTTP_TIMEOUT_VAR: &str = "SSOENV_HTTP_TIMEOUT";
 /// Total attempts per request (botocore "standard" mode).
 const MAX_ATTEMPTS: u32 = 3;
 const BACKOFF_BASE_MS: u64 = 250;
 const BACKOFF_CAP_MS: u64 = 20_000;
 
 #[derive(Debug)]
-pub enum HttpError {
+pub(crate) enum HttpError {
     /// The service answered with an error.
     Api(ApiError),
     /// No usable answer: connection, TLS, unreadable body (the reason only;
@@ -50,7 +52,7 @@ impl std::fmt::Display for HttpError {
     }
 }
 
-pub struct Http {
+pub(crate) struct Http {
     proxied: ureq::Agent,
     direct: ureq::Agent,
     max_attempts: u32,
@@ -58,7 +60,7 @@ pub struct Http {
 }
 
 /// `SSOENV_HTTP_TIMEOUT`: seconds (decimals allowed) for one whole operation.
-pub fn deadline_from_env(env: &Env) -> Result<Duration> {
+pub(crate) fn deadline_from_env(env: &Env) -> Result<Duration> {
     let Some(v) = env.non_empty(HTTP_TIMEOUT_VAR) else {
         return Ok(DEFAULT_DEADLINE);
     };
@@ -77,7 +79,7 @@ pub fn deadline_from_env(env: &Env) -> Result<Duration> {
 }
 
 /// `d` as people read it: `20 s`, `1.5 s`.
-pub fn secs(d: Duration) -> String {
+pub(crate) fn secs(d: Duration) -> String {
     let ms = d.as_millis();
     if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
@@ -86,13 +88,13 @@ pub fn secs(d: Duration) -> String {
     }
 }
 
-pub enum Method {
+pub(crate) enum Method {
     Get,
     Post,
 }
 
 impl Method {
-    pub fn as_str(&self) -> &'static str {
+    pub(crate) fn as_str(&self) -> &'static str {
         match self {
             Method::Get => "GET",
             Method::Post => "POST",
@@ -105,7 +107,7 @@ impl Method {
 /// Bodies carry client secrets, tokens and codes: `Debug` shows only their
 /// kind and length.
 #[derive(Clone, PartialEq, Eq)]
-pub enum Body {
+pub(crate) enum Body {
     Empty,
     Json(String),
     Form(String),
@@ -123,13 +125,14 @@ impl std::fmt::Debug for Body {
 
 impl Body {
     /// A JSON body from any serializable value.
-    pub fn json(value: &impl serde::Serialize) -> Body {
+    #[cfg(test)]
+    pub(crate) fn json(value: &impl serde::Serialize) -> Body {
         Body::Json(serde_json::to_string(value).expect("plain data serializes"))
     }
 
     /// A form body, encoded as Python's `urlencode` does (botocore's query
     /// serializer): unreserved characters kept, space as `+`, the rest `%XX`.
-    pub fn form<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Body {
+    pub(crate) fn form<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> Body {
         let encoded: Vec<String> = pairs
             .into_iter()
             .map(|(k, v)| format!("{}={}", crate::percent::form(k), crate::percent::form(v)))
@@ -137,7 +140,7 @@ impl Body {
         Body::Form(encoded.join("&"))
     }
 
-    pub fn content_type(&self) -> Option<&'static str> {
+    pub(crate) fn content_type(&self) -> Option<&'static str> {
         match self {
             Body::Empty => None,
             Body::Json(_) => Some("application/json"),
@@ -145,7 +148,7 @@ impl Body {
         }
     }
 
-    pub fn as_str(&self) -> &str {
+    pub(crate) fn as_str(&self) -> &str {
         match self {
             Body::Empty => "",
             Body::Json(b) | Body::Form(b) => b,
@@ -154,19 +157,19 @@ impl Body {
 }
 
 /// What a signer sees of a request, exactly as it will be sent.
-pub struct Unsigned<'r> {
-    pub method: &'static str,
-    pub url: &'r str,
-    pub query: &'r [(&'r str, &'r str)],
+pub(crate) struct Unsigned<'r> {
+    pub(crate) method: &'static str,
+    pub(crate) url: &'r str,
+    pub(crate) query: &'r [(&'r str, &'r str)],
     /// The request's own headers (the content type included, when there is a body).
-    pub headers: &'r [(String, String)],
-    pub body: &'r str,
+    pub(crate) headers: &'r [(String, String)],
+    pub(crate) body: &'r str,
 }
 
 /// Signs each attempt (SigV4 for STS): called before every attempt, retries
 /// included, since a signature carries the time. Returns the headers to add
 /// (`Authorization`, `X-Amz-Date`, …), or why it cannot sign.
-pub trait Signer: Send + Sync {
+pub(crate) trait Signer: Send + Sync {
     fn sign(&self, req: &Unsigned) -> std::result::Result<Vec<(String, String)>, String>;
 }
 
@@ -179,14 +182,14 @@ where
     }
 }
 
-pub struct Request<'a> {
-    pub method: Method,
-    pub url: String,
-    pub query: Vec<(&'a str, &'a str)>,
-    pub headers: Vec<(&'a str, &'a str)>,
-    pub body: Body,
+pub(crate) struct Request<'a> {
+    pub(crate) method: Method,
+    pub(crate) url: String,
+    pub(crate) query: Vec<(&'a str, &'a str)>,
+    pub(crate) headers: Vec<(&'a str, &'a str)>,
+    pub(crate) body: Body,
     /// Called before each attempt; None for the unsigned Identity Center APIs.
-    pub signer: Option<&'a dyn Signer>,
+    pub(crate) signer: Option<&'a dyn Signer>,
 }
 
 impl Request<'_> {
@@ -216,7 +219,7 @@ impl Request<'_> {
 }
 
 impl Http {
-    pub fn new(env: &Env) -> Result<Http> {
+    pub(crate) fn new(env: &Env) -> Result<Http> {
         let tls = match env.non_empty(env::AWS_CA_BUNDLE) {
             Some(path) => Some(load_ca_bundle(path)?),
             None => None,
@@ -247,7 +250,7 @@ impl Http {
     /// number of times, all within one deadline for the whole operation
     /// (each attempt gets an equal share of it, or what is left). Returns the
     /// body of a 2xx answer.
-    pub fn send(&self, req: &Request) -> Result<String, HttpError> {
+    pub(crate) fn send(&self, req: &Request) -> Result<String, HttpError> {
         self.send_inner(req, &|s| s.to_owned(), false)
     }
 
@@ -257,7 +260,7 @@ impl Http {
     /// an error answer keeps only its status (and a throttling code, which is
     /// one of a fixed list), and retry notes say no more. `redact` clears the
     /// transport failures' text, which is ssoenv's and the HTTP client's own.
-    pub fn send_secret(
+    pub(crate) fn send_secret(
         &self,
         req: &Request,
         redact: &dyn Fn(&str) -> String,
@@ -344,7 +347,11 @@ impl Http {
     /// `ssoenv doctor --network`: one plain GET of `url` (no retries, within
     /// `budget`), through the proxy as any request. Any HTTP answer counts:
     /// returns its status and its `Date` header.
-    pub fn probe(&self, url: &str, budget: Duration) -> Result<(u16, Option<String>), HttpError> {
+    pub(crate) fn probe(
+        &self,
+        url: &str,
+        budget: Duration,
+    ) -> Result<(u16, Option<String>), HttpError> {
         let agent = if is_loopback_url(url) {
             self.direct.clone()
         } else {
@@ -570,7 +577,7 @@ fn load_ca_bundle(path: &str) -> Result<ureq::tls::TlsConfig> {
 }
 
 /// The host part of an `http(s)://host[:port]/…` URL, without brackets.
-pub fn url_host(url: &str) -> Option<&str> {
+pub(crate) fn url_host(url: &str) -> Option<&str> {
     let rest = url.split_once("://")?.1;
     let authority = rest.split(['/', '?', '#']).next()?;
     let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);
@@ -580,7 +587,7 @@ pub fn url_host(url: &str) -> Option<&str> {
     Some(authority.split(':').next().unwrap_or(authority))
 }
 
-pub fn is_loopback_host(host: &str) -> bool {
+pub(crate) fn is_loopback_host(host: &str) -> bool {
     if host.eq_ignore_ascii_case("localhost") {
         return true;
     }
@@ -590,7 +597,7 @@ pub fn is_loopback_host(host: &str) -> bool {
     }
 }
 
-pub fn is_loopback_url(url: &str) -> bool {
+pub(crate) fn is_loopback_url(url: &str) -> bool {
     url_host(url).is_some_and(is_loopback_host)
 }
 

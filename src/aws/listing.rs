@@ -18,16 +18,29 @@ use std::sync::{Condvar, Mutex};
 use std::time::{Duration, Instant};
 
 /// Requests in flight at most (ListAccounts and ListAccountRoles together).
-pub const MAX_IN_FLIGHT: usize = 16;
+pub(crate) const MAX_IN_FLIGHT: usize = 16;
 
 /// One account and the roles the user has in it (roles sorted).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AccountRoles {
-    pub account_id: String,
-    pub account_name: Option<String>,
-    pub email_address: Option<String>,
-    pub roles: Vec<String>,
+pub(crate) struct AccountRoles {
+    pub(crate) account_id: String,
+    pub(crate) account_name: Option<String>,
+    pub(crate) email_address: Option<String>,
+    pub(crate) roles: Vec<String>,
+}
+
+#[cfg(test)]
+impl AccountRoles {
+    /// An account as the listing gives it, for the commands' tests.
+    pub(crate) fn example(id: &str, name: Option<&str>, roles: &[&str]) -> AccountRoles {
+        AccountRoles {
+            account_id: id.into(),
+            account_name: name.map(Into::into),
+            email_address: None,
+            roles: roles.iter().map(|r| r.to_string()).collect(),
+        }
+    }
 }
 
 /// What the workers share.
@@ -110,7 +123,7 @@ impl Queue {
 /// (then id; an account without a name sorts by its id). `progress` shows
 /// `accounts N/M` on stderr while listing (callers pass whether stderr is a
 /// terminal).
-pub fn list_all(
+pub(crate) fn list_all(
     http: &Http,
     portal_base: &str,
     token: &str,
@@ -172,7 +185,7 @@ pub fn list_all(
 }
 
 /// By account name, then id; an account without a name sorts by its id.
-pub fn sort(all: &mut [AccountRoles]) {
+pub(crate) fn sort(all: &mut [AccountRoles]) {
     all.sort_by(|a, b| {
         let key = |x: &AccountRoles| {
             (

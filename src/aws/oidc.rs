@@ -9,50 +9,50 @@ use crate::secret::Secret;
 use serde::Deserialize;
 use serde_json::json;
 
-pub const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
-pub const REFRESH_GRANT: &str = "refresh_token";
-pub const AUTH_CODE_GRANT: &str = "authorization_code";
+pub(crate) const DEVICE_GRANT: &str = "urn:ietf:params:oauth:grant-type:device_code";
+pub(crate) const REFRESH_GRANT: &str = "refresh_token";
+pub(crate) const AUTH_CODE_GRANT: &str = "authorization_code";
 /// The grant types of a PKCE registration (docs/sso-oidc.md#registerclient), as the CLI sends them.
-pub const AUTH_CODE_GRANT_TYPES: [&str; 2] = [AUTH_CODE_GRANT, REFRESH_GRANT];
+pub(crate) const AUTH_CODE_GRANT_TYPES: [&str; 2] = [AUTH_CODE_GRANT, REFRESH_GRANT];
 /// The redirect URI a PKCE client registers: loopback, **without** a port
 /// (the authorize and token calls add it; docs/sso-oidc.md#redirect-uri).
-pub const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
+pub(crate) const REGISTERED_REDIRECT_URI: &str = "http://127.0.0.1/oauth/callback";
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RegisterClientResponse {
-    pub client_id: String,
-    pub client_secret: Secret,
+pub(crate) struct RegisterClientResponse {
+    pub(crate) client_id: String,
+    pub(crate) client_secret: Secret,
     /// Epoch seconds.
-    pub client_secret_expires_at: i64,
+    pub(crate) client_secret_expires_at: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct DeviceAuthorization {
-    pub device_code: Secret,
-    pub user_code: String,
-    pub verification_uri: String,
-    pub verification_uri_complete: String,
+pub(crate) struct DeviceAuthorization {
+    pub(crate) device_code: Secret,
+    pub(crate) user_code: String,
+    pub(crate) verification_uri: String,
+    pub(crate) verification_uri_complete: String,
     #[serde(default)]
-    pub expires_in: Option<u64>,
+    pub(crate) expires_in: Option<u64>,
     #[serde(default)]
-    pub interval: Option<u64>,
+    pub(crate) interval: Option<u64>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct TokenResponse {
-    pub access_token: Secret,
+pub(crate) struct TokenResponse {
+    pub(crate) access_token: Secret,
     /// Seconds.
-    pub expires_in: i64,
+    pub(crate) expires_in: i64,
     #[serde(default)]
-    pub refresh_token: Option<Secret>,
+    pub(crate) refresh_token: Option<Secret>,
 }
 
-pub struct Oidc<'a> {
-    pub http: &'a Http,
-    pub base: &'a str,
+pub(crate) struct Oidc<'a> {
+    pub(crate) http: &'a Http,
+    pub(crate) base: &'a str,
 }
 
 /// Longest user code and verification URL accepted (AWS sends ~9 and ~80 bytes).
@@ -121,7 +121,7 @@ impl Oidc<'_> {
 
     /// `clientName` is `botocore-client-<session>` (or `-<epoch>` for legacy
     /// profiles) and `scopes` is sent only when configured, as the CLI does (docs/sso-oidc.md#registerclient).
-    pub fn register_client(
+    pub(crate) fn register_client(
         &self,
         client_name: &str,
         scopes: Option<&[String]>,
@@ -142,7 +142,7 @@ impl Oidc<'_> {
     /// it (docs/sso-oidc.md#registerclient): the two grant types, the loopback
     /// redirect URI without a port, the start URL as `issuerUrl` and `scopes`
     /// (configured, else `sso:account:access`, chosen by the caller).
-    pub fn register_client_auth_code(
+    pub(crate) fn register_client_auth_code(
         &self,
         client_name: &str,
         scopes: &[String],
@@ -164,7 +164,7 @@ impl Oidc<'_> {
         )
     }
 
-    pub fn start_device_authorization(
+    pub(crate) fn start_device_authorization(
         &self,
         client_id: &str,
         client_secret: &str,
@@ -180,7 +180,7 @@ impl Oidc<'_> {
         )
     }
 
-    pub fn create_token_device(
+    pub(crate) fn create_token_device(
         &self,
         client_id: &str,
         client_secret: &str,
@@ -192,7 +192,7 @@ impl Oidc<'_> {
 
     /// CreateToken with the authorization code the browser brought back
     /// (docs/sso-oidc.md#createtoken): `redirectUri` is the one of the authorize call, with its port.
-    pub fn create_token_auth_code(
+    pub(crate) fn create_token_auth_code(
         &self,
         client_id: &str,
         client_secret: &str,
@@ -204,7 +204,7 @@ impl Oidc<'_> {
         self.call("/token", body, "CreateToken", TokenResponse::validate)
     }
 
-    pub fn create_token_refresh(
+    pub(crate) fn create_token_refresh(
         &self,
         client_id: &str,
         client_secret: &str,

@@ -5,7 +5,7 @@ use crate::aws::http::{Body, Http, HttpError, Method, Request, check_credential,
 use crate::secret::Secret;
 use serde::Deserialize;
 
-pub const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
+pub(crate) const BEARER_HEADER: &str = "x-amz-sso_bearer_token";
 
 /// The largest page ListAccounts and ListAccountRoles allow (docs/portal.md#pagination).
 const MAX_RESULT: &str = "100";
@@ -15,34 +15,36 @@ const MAX_PAGES: usize = 10_000;
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct RoleCredentials {
-    pub access_key_id: String,
-    pub secret_access_key: Secret,
-    pub session_token: Secret,
+pub(crate) struct RoleCredentials {
+    pub(crate) access_key_id: String,
+    pub(crate) secret_access_key: Secret,
+    pub(crate) session_token: Secret,
     /// Epoch milliseconds (docs/portal.md#getrolecredentials).
-    pub expiration: i64,
+    pub(crate) expiration: i64,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Account {
-    pub account_id: String,
+pub(crate) struct Account {
+    pub(crate) account_id: String,
     #[serde(default)]
-    pub account_name: Option<String>,
+    pub(crate) account_name: Option<String>,
     #[serde(default)]
-    pub email_address: Option<String>,
+    pub(crate) email_address: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(rename_all = "camelCase")]
-pub struct Role {
-    pub role_name: String,
-    pub account_id: String,
+pub(crate) struct Role {
+    pub(crate) role_name: String,
+    /// Not read, but required: an answer without it is malformed.
+    #[allow(dead_code)]
+    account_id: String,
 }
 
-pub struct Portal<'a> {
-    pub http: &'a Http,
-    pub base: &'a str,
+pub(crate) struct Portal<'a> {
+    pub(crate) http: &'a Http,
+    pub(crate) base: &'a str,
 }
 
 impl Portal<'_> {
@@ -57,7 +59,7 @@ impl Portal<'_> {
         })
     }
 
-    pub fn get_role_credentials(
+    pub(crate) fn get_role_credentials(
         &self,
         token: &str,
         account_id: &str,
@@ -85,7 +87,7 @@ impl Portal<'_> {
 
     /// ListAccounts page by page: `each` gets every page as it arrives, so a
     /// caller can start on the first accounts while the rest are listed.
-    pub fn list_accounts_each(
+    pub(crate) fn list_accounts_each(
         &self,
         token: &str,
         each: impl FnMut(Vec<Account>),
@@ -100,7 +102,7 @@ impl Portal<'_> {
         )
     }
 
-    pub fn list_account_roles(
+    pub(crate) fn list_account_roles(
         &self,
         token: &str,
         account_id: &str,
@@ -162,7 +164,7 @@ impl Portal<'_> {
         }
     }
 
-    pub fn logout(&self, token: &str) -> Result<(), HttpError> {
+    pub(crate) fn logout(&self, token: &str) -> Result<(), HttpError> {
         self.http
             .send(&Request {
                 method: Method::Post,

@@ -14,22 +14,22 @@ use crate::secret::Secret;
 use serde::{Deserialize, Serialize};
 
 /// The `SessionDuration` bounds the federation endpoint accepts, in seconds (docs/signin.md#session-duration-and-role-chaining).
-pub const MIN_SESSION_DURATION: u32 = 900;
-pub const MAX_SESSION_DURATION: u32 = 43_200;
+pub(crate) const MIN_SESSION_DURATION: u32 = 900;
+pub(crate) const MAX_SESSION_DURATION: u32 = 43_200;
 /// The console session asked for by default: one hour. This is aws-sso-cli's
 /// default `ConsoleDuration` (60 minutes) for IAM Identity Center role
 /// credentials; aws-vault sends no `SessionDuration`, which per the IAM docs
 /// also gives the credentials' own lifetime, one hour by default.
-pub const DEFAULT_SESSION_DURATION: u32 = 3600;
+pub(crate) const DEFAULT_SESSION_DURATION: u32 = 3600;
 /// The longest SigninToken accepted. Real ones are around a kilobyte; the
 /// login URL carrying one must stay well under the 8 KiB a browser is handed.
-pub const MAX_SIGNIN_TOKEN: usize = 4096;
+pub(crate) const MAX_SIGNIN_TOKEN: usize = 4096;
 /// How long a login URL works once made (docs/signin.md#login-url), for messages.
-pub const LOGIN_URL_MINUTES: u32 = 15;
+pub(crate) const LOGIN_URL_MINUTES: u32 = 15;
 
 /// The AWS partitions with a console ssoenv knows (docs/signin.md#hosts-by-partition), told by region.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Partition {
+pub(crate) enum Partition {
     Aws,
     China,
     GovCloud,
@@ -38,7 +38,7 @@ pub enum Partition {
 impl Partition {
     /// The partition of a region: `cn-*` is China, `us-gov-*` GovCloud, the
     /// rest (and anything unknown) the standard partition.
-    pub fn of(region: &str) -> Partition {
+    pub(crate) fn of(region: &str) -> Partition {
         if region.starts_with("cn-") {
             Partition::China
         } else if region.starts_with("us-gov-") {
@@ -49,7 +49,7 @@ impl Partition {
     }
 
     /// The console's domain; regional consoles are `<region>.<domain>`.
-    pub fn console_domain(self) -> &'static str {
+    pub(crate) fn console_domain(self) -> &'static str {
         match self {
             Partition::Aws => "console.aws.amazon.com",
             Partition::China => "console.amazonaws.cn",
@@ -71,7 +71,7 @@ impl Partition {
 /// Where the console opens without `--destination`: the region's console
 /// home (`https://<region>.<domain>/console/home?region=<region>`, as
 /// aws-vault opens it), or the partition's console root without a region.
-pub fn default_destination(partition: Partition, region: Option<&str>) -> String {
+pub(crate) fn default_destination(partition: Partition, region: Option<&str>) -> String {
     let domain = partition.console_domain();
     match region {
         Some(r) => format!("https://{r}.{domain}/console/home?region={r}"),
@@ -86,7 +86,7 @@ pub fn default_destination(partition: Partition, region: Option<&str>) -> String
 /// `cloudwatch` → `/s3/home`). A path gets `region=<region>` unless it names
 /// one. Anything else (`http://`, another host, spaces, control characters)
 /// is a usage error: a login URL must not send a signed-in person elsewhere.
-pub fn destination(
+pub(crate) fn destination(
     arg: Option<&str>,
     partition: Partition,
     region: Option<&str>,
@@ -171,7 +171,7 @@ fn with_region(path: &str, region: Option<&str>) -> String {
 }
 
 /// The session JSON of `getSigninToken` (docs/signin.md#getsignintoken).
-pub fn session_json(creds: &Credentials) -> String {
+pub(crate) fn session_json(creds: &Credentials) -> String {
     #[derive(Serialize)]
     #[serde(rename_all = "camelCase")]
     struct Session<'a> {
@@ -193,7 +193,7 @@ pub fn session_json(creds: &Credentials) -> String {
 /// endpoint answers HTTP 400 "Invalid credentials parameter" to it (docs/signin.md#session-duration-and-role-chaining,
 /// aws-vault#77, aws-sso-cli PR #1247), and the console session then lasts
 /// as long as the credentials.
-pub fn signin_token_query(
+pub(crate) fn signin_token_query(
     creds: &Credentials,
     chained: bool,
     duration: u32,
@@ -209,7 +209,7 @@ pub fn signin_token_query(
 
 /// The login URL (docs/signin.md#login-url): form-encoded `Issuer`, `Destination` and
 /// `SigninToken` on the same federation URL the token came from.
-pub fn login_url(federation: &str, issuer: &str, destination: &str, token: &str) -> String {
+pub(crate) fn login_url(federation: &str, issuer: &str, destination: &str, token: &str) -> String {
     format!(
         "{federation}?Action=login&Issuer={}&Destination={}&SigninToken={}",
         percent::form(issuer),
@@ -221,7 +221,7 @@ pub fn login_url(federation: &str, issuer: &str, destination: &str, token: &str)
 /// `text` with every secret of `creds` and `token` replaced by `[redacted]`,
 /// raw or encoded as they travel (form, percent, JSON): for error text that
 /// quotes what a server echoed.
-pub fn redact(text: &str, creds: &Credentials, token: Option<&str>) -> String {
+pub(crate) fn redact(text: &str, creds: &Credentials, token: Option<&str>) -> String {
     let mut secrets: Vec<String> = Vec::new();
     let session = session_json(creds);
     for s in [
@@ -252,9 +252,9 @@ pub fn redact(text: &str, creds: &Credentials, token: Option<&str>) -> String {
 }
 
 /// The federation endpoint at `url` (`…/federation`).
-pub struct Federation<'a> {
-    pub http: &'a Http,
-    pub url: &'a str,
+pub(crate) struct Federation<'a> {
+    pub(crate) http: &'a Http,
+    pub(crate) url: &'a str,
 }
 
 impl Federation<'_> {
@@ -265,7 +265,7 @@ impl Federation<'_> {
     /// credentials, and a server echoing it (in any encoding, or in part)
     /// would get them past any redaction; the status and a fixed reason are
     /// all an error says.
-    pub fn get_signin_token(
+    pub(crate) fn get_signin_token(
         &self,
         creds: &Credentials,
         chained: bool,

@@ -10,7 +10,7 @@ use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 use time::OffsetDateTime;
 
-pub const ALGORITHM: &str = "AWS4-HMAC-SHA256";
+pub(crate) const ALGORITHM: &str = "AWS4-HMAC-SHA256";
 
 /// Headers never signed (botocore `SIGNED_HEADERS_BLACKLIST`): a proxy or the
 /// HTTP library may change them on the way.
@@ -30,11 +30,11 @@ const UNSIGNED_HEADERS: [&str; 11] = [
 
 /// The credentials a request is signed with.
 #[derive(Clone, Copy)]
-pub struct SigningCredentials<'a> {
-    pub access_key_id: &'a str,
-    pub secret_access_key: &'a str,
+pub(crate) struct SigningCredentials<'a> {
+    pub(crate) access_key_id: &'a str,
+    pub(crate) secret_access_key: &'a str,
     /// Sent as `X-Amz-Security-Token` (and signed) when present.
-    pub session_token: Option<&'a str>,
+    pub(crate) session_token: Option<&'a str>,
 }
 
 impl std::fmt::Debug for SigningCredentials<'_> {
@@ -47,13 +47,13 @@ impl std::fmt::Debug for SigningCredentials<'_> {
 }
 
 /// A [`Signer`] for the HTTP client: signs each attempt afresh at `now()`.
-pub struct SigV4<'a> {
-    pub credentials: SigningCredentials<'a>,
+pub(crate) struct SigV4<'a> {
+    pub(crate) credentials: SigningCredentials<'a>,
     /// The signing region (the scope's second part).
-    pub region: &'a str,
+    pub(crate) region: &'a str,
     /// The signing name of the service (`sts`).
-    pub service: &'a str,
-    pub now: fn() -> OffsetDateTime,
+    pub(crate) service: &'a str,
+    pub(crate) now: fn() -> OffsetDateTime,
 }
 
 impl Signer for SigV4<'_> {
@@ -91,7 +91,7 @@ impl Signer for SigV4<'_> {
 /// The headers that sign `req` at time `at`: `host` (when the request has
 /// none), `X-Amz-Date`, `X-Amz-Security-Token` (with a session token) and
 /// `Authorization`. Pure: the same inputs give the same headers.
-pub fn sign(
+pub(crate) fn sign(
     req: &Unsigned,
     creds: &SigningCredentials,
     region: &str,
@@ -115,15 +115,15 @@ pub fn sign(
 /// The intermediate values of a signature (for tests and diagnostics).
 pub(crate) struct Parts {
     /// `YYYYMMDD`.
-    pub date: String,
-    pub scope: String,
+    pub(crate) date: String,
+    pub(crate) scope: String,
     /// Read by the tests; kept for diagnostics.
     #[cfg_attr(not(test), allow(dead_code))]
-    pub canonical_request: String,
-    pub signed_headers: String,
-    pub string_to_sign: String,
+    pub(crate) canonical_request: String,
+    pub(crate) signed_headers: String,
+    pub(crate) string_to_sign: String,
     /// The headers added before `Authorization`.
-    pub added: Vec<(String, String)>,
+    pub(crate) added: Vec<(String, String)>,
 }
 
 pub(crate) fn signing_parts(
@@ -241,7 +241,7 @@ fn amz_dates(at: OffsetDateTime) -> (String, String) {
 
 /// The `Host` header of a URL: the authority without user info, lower-cased,
 /// with `:port` only when it is not the scheme's default (80, 443).
-pub fn host_header(url: &str) -> Option<String> {
+pub(crate) fn host_header(url: &str) -> Option<String> {
     let (scheme, rest) = url.split_once("://")?;
     let authority = rest.split(['/', '?', '#']).next()?;
     let authority = authority.rsplit_once('@').map_or(authority, |(_, h)| h);

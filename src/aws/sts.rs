@@ -11,9 +11,9 @@ use crate::aws::implausible_expiration;
 use crate::aws::sigv4::{SigV4, SigningCredentials};
 use time::OffsetDateTime;
 
-pub const API_VERSION: &str = "2011-06-15";
+pub(crate) const API_VERSION: &str = "2011-06-15";
 /// The signing name of STS.
-pub const SIGNING_NAME: &str = "sts";
+pub(crate) const SIGNING_NAME: &str = "sts";
 const WHAT: &str = "AssumeRole";
 /// The longest ARN IAM allows (the model's `arnType`).
 const MAX_ARN_LEN: usize = 2048;
@@ -25,42 +25,42 @@ const MAX_XML_NODES: u32 = 10_000;
 /// The parameters of one AssumeRole call (docs/sts-sigv4.md#assumerole-request). Optional ones are
 /// sent only when set.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct AssumeRoleRequest<'a> {
-    pub role_arn: &'a str,
-    pub role_session_name: &'a str,
-    pub external_id: Option<&'a str>,
-    pub duration_seconds: Option<u32>,
+pub(crate) struct AssumeRoleRequest<'a> {
+    pub(crate) role_arn: &'a str,
+    pub(crate) role_session_name: &'a str,
+    pub(crate) external_id: Option<&'a str>,
+    pub(crate) duration_seconds: Option<u32>,
     /// The MFA device (`mfa_serial`).
-    pub serial_number: Option<&'a str>,
+    pub(crate) serial_number: Option<&'a str>,
     /// The MFA code; never part of a cache key.
-    pub token_code: Option<&'a str>,
+    pub(crate) token_code: Option<&'a str>,
 }
 
 /// A validated AssumeRole answer.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct AssumeRoleOutput {
-    pub credentials: Credentials,
+pub(crate) struct AssumeRoleOutput {
+    pub(crate) credentials: Credentials,
     /// `arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION`.
-    pub assumed_role_arn: String,
+    pub(crate) assumed_role_arn: String,
     /// `AROA…:SESSION`.
-    pub assumed_role_id: String,
-    pub packed_policy_size: Option<u64>,
-    pub source_identity: Option<String>,
-    pub request_id: Option<String>,
+    pub(crate) assumed_role_id: String,
+    pub(crate) packed_policy_size: Option<u64>,
+    pub(crate) source_identity: Option<String>,
+    pub(crate) request_id: Option<String>,
 }
 
 impl AssumeRoleOutput {
     /// The 12-digit account of the assumed-role ARN (its fifth `:` field),
     /// as botocore adds it to the cached credentials; None when the ARN has
     /// no such field.
-    pub fn account_id(&self) -> Option<&str> {
+    pub(crate) fn account_id(&self) -> Option<&str> {
         account_of_arn(&self.assumed_role_arn)
     }
 }
 
 /// The account field of an ARN (`arn:PARTITION:SERVICE:REGION:ACCOUNT:…`)
 /// when it is 12 digits.
-pub fn account_of_arn(arn: &str) -> Option<&str> {
+pub(crate) fn account_of_arn(arn: &str) -> Option<&str> {
     let mut parts = arn.splitn(6, ':');
     if parts.next() != Some("arn") {
         return None;
@@ -72,18 +72,18 @@ pub fn account_of_arn(arn: &str) -> Option<&str> {
 
 /// An STS endpoint: the URL (see `endpoint::sts_endpoint`), the signing
 /// region and the clock the signature uses.
-pub struct Sts<'a> {
-    pub http: &'a Http,
-    pub url: &'a str,
+pub(crate) struct Sts<'a> {
+    pub(crate) http: &'a Http,
+    pub(crate) url: &'a str,
     /// The signing region: the client's region (us-east-1 for the global endpoint).
-    pub region: &'a str,
-    pub now: fn() -> OffsetDateTime,
+    pub(crate) region: &'a str,
+    pub(crate) now: fn() -> OffsetDateTime,
 }
 
 impl Sts<'_> {
     /// AssumeRole with `source` (docs/sts-sigv4.md#assumerole-request): the form body in botocore's order
     /// (`Action`, `Version`, then the parameters), signed per attempt.
-    pub fn assume_role(
+    pub(crate) fn assume_role(
         &self,
         source: &Credentials,
         req: &AssumeRoleRequest,
@@ -207,7 +207,7 @@ fn expiration(value: &str, now: OffsetDateTime) -> Result<OffsetDateTime, String
 /// Parse and validate an AssumeRole answer (docs/sts-sigv4.md#assumerole-response) from `url`; `now`
 /// bounds the expiration. An expiration already past is left for the caller
 /// to report (it is a clock problem, not a bad answer).
-pub fn parse_assume_role(
+pub(crate) fn parse_assume_role(
     body: &str,
     url: &str,
     now: OffsetDateTime,

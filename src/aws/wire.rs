@@ -7,29 +7,29 @@ use super::http::HttpError;
 use crate::text::printable;
 
 /// The largest value ssoenv stores or exports from a service answer (64 KiB).
-pub const MAX_VALUE_LEN: usize = 64 * 1024;
+pub(crate) const MAX_VALUE_LEN: usize = 64 * 1024;
 
 /// An AWS service error: HTTP status, the error name (from `x-amzn-ErrorType`,
 /// cut at `:` and after `#`, docs/sso-oidc.md#errors), the body's snake-case `error` code
 /// (OIDC) and the human message.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ApiError {
-    pub status: u16,
-    pub error_type: String,
-    pub code: String,
-    pub message: String,
+pub(crate) struct ApiError {
+    pub(crate) status: u16,
+    pub(crate) error_type: String,
+    pub(crate) code: String,
+    pub(crate) message: String,
 }
 
 impl ApiError {
     /// True when the error is `name`, given as the OIDC snake code
     /// (`authorization_pending`) or the exception name (`UnauthorizedException`).
-    pub fn is(&self, name: &str) -> bool {
+    pub(crate) fn is(&self, name: &str) -> bool {
         self.code == name || self.error_type == name
     }
 
     /// A throttling error sent with a status other than 429 (STS answers
     /// `Throttling` with a 400): retried as a 429 is (botocore's throttling codes).
-    pub fn is_throttling(&self) -> bool {
+    pub(crate) fn is_throttling(&self) -> bool {
         self.throttling_code().is_some()
     }
 
@@ -48,7 +48,7 @@ impl ApiError {
     /// The error with nothing the server wrote but its status (and its
     /// throttling code, one of a fixed list): for answers to requests that
     /// carry secrets, which an echoing server could quote.
-    pub fn without_server_text(self) -> ApiError {
+    pub(crate) fn without_server_text(self) -> ApiError {
         ApiError {
             status: self.status,
             error_type: self.throttling_code().unwrap_or_default().to_owned(),
@@ -79,7 +79,7 @@ impl std::fmt::Display for ApiError {
 
 /// Parse a 2xx JSON body; a malformed body or one of the wrong shape is an
 /// invalid answer from `url`, not a network failure.
-pub fn decode<T: for<'de> serde::Deserialize<'de>>(
+pub(crate) fn decode<T: for<'de> serde::Deserialize<'de>>(
     body: &str,
     what: &str,
     url: &str,
@@ -88,7 +88,7 @@ pub fn decode<T: for<'de> serde::Deserialize<'de>>(
 }
 
 /// An invalid `what` answer from `url`, saying why.
-pub fn invalid(what: &str, url: &str, why: impl std::fmt::Display) -> HttpError {
+pub(crate) fn invalid(what: &str, url: &str, why: impl std::fmt::Display) -> HttpError {
     HttpError::Invalid(
         printable(&format!(
             "{url} sent an invalid {what} answer: {}",
@@ -101,7 +101,7 @@ pub fn invalid(what: &str, url: &str, why: impl std::fmt::Display) -> HttpError 
 /// A value the service sent that ssoenv caches, exports or sends back as a
 /// credential: non-empty printable ASCII without spaces, at most 64 KiB.
 /// The reason never quotes the value (it may be a secret).
-pub fn check_credential(field: &str, value: &str) -> std::result::Result<(), String> {
+pub(crate) fn check_credential(field: &str, value: &str) -> std::result::Result<(), String> {
     if value.is_empty() {
         return Err(format!("{field} is empty"));
     }
@@ -124,7 +124,7 @@ pub fn check_credential(field: &str, value: &str) -> std::result::Result<(), Str
 
 /// A value shown to the user or sent back (user code, device code, URL):
 /// non-empty and at most `max` bytes. Control characters are escaped when shown.
-pub fn check_text(field: &str, value: &str, max: usize) -> std::result::Result<(), String> {
+pub(crate) fn check_text(field: &str, value: &str, max: usize) -> std::result::Result<(), String> {
     if value.trim().is_empty() {
         return Err(format!("{field} is empty"));
     }
@@ -141,7 +141,7 @@ pub fn check_text(field: &str, value: &str, max: usize) -> std::result::Result<(
 /// at the first `:` and after the last `#`, else body `code`/`__type`; the
 /// OIDC body carries `error`/`error_description`, the portal `message`. An XML
 /// body (the Query protocol of STS) is read as [`parse_xml_error`] does.
-pub fn parse_api_error(status: u16, header: Option<&str>, body: &str) -> ApiError {
+pub(crate) fn parse_api_error(status: u16, header: Option<&str>, body: &str) -> ApiError {
     if body.trim_start().starts_with('<')
         && let Some(e) = parse_xml_error(status, body)
     {
@@ -178,7 +178,7 @@ pub fn parse_api_error(status: u16, header: Option<&str>, body: &str) -> ApiErro
 /// takes a bare `Error` or `Response/Errors/Error`). The code goes in both
 /// `code` and `error_type`, so `is("AccessDenied")` matches. None when the
 /// body is not such a document.
-pub fn parse_xml_error(status: u16, body: &str) -> Option<ApiError> {
+pub(crate) fn parse_xml_error(status: u16, body: &str) -> Option<ApiError> {
     let doc = crate::aws::sts::parse_xml(body).ok()?;
     let error = doc
         .descendants()
@@ -202,14 +202,14 @@ pub fn parse_xml_error(status: u16, body: &str) -> Option<ApiError> {
 
 /// The most of a server's error text (code, message, or the reason an answer
 /// is invalid) that is kept and shown, in bytes.
-pub const MAX_ERROR_TEXT: usize = 1024;
+pub(crate) const MAX_ERROR_TEXT: usize = 1024;
 
 /// Server text as shown to a person: at most [`MAX_ERROR_TEXT`] bytes (cut at
 /// a character boundary), and when cut, marked so with the whole length:
 /// `… (cut, 900000 bytes in all)`. Every error of every endpoint (JSON
 /// bodies, STS's XML, the reason an answer is invalid) passes through here,
 /// so a service (or anything posing as one) cannot flood the terminal.
-pub fn cap_server_text(s: &str) -> String {
+pub(crate) fn cap_server_text(s: &str) -> String {
     if s.len() <= MAX_ERROR_TEXT {
         return s.to_owned();
     }

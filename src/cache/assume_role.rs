@@ -20,7 +20,7 @@ use time::OffsetDateTime;
 /// auto-generated name would make every key different), never `TokenCode`;
 /// `json.dumps(sort_keys=True)` (`", "`/`": "`, non-ASCII escaped), then
 /// lower-case hex SHA-1.
-pub fn key(req: &AssumeRoleRequest, session_name_configured: bool) -> String {
+pub(crate) fn key(req: &AssumeRoleRequest, session_name_configured: bool) -> String {
     let mut args = serde_json::Map::new();
     args.insert("RoleArn".into(), req.role_arn.into());
     if session_name_configured {
@@ -41,7 +41,7 @@ pub fn key(req: &AssumeRoleRequest, session_name_configured: bool) -> String {
 }
 
 /// `~/.aws/cli/cache/<key>.json`.
-pub fn path(home: &Path, key: &str) -> PathBuf {
+pub(crate) fn path(home: &Path, key: &str) -> PathBuf {
     cli_cache_dir(home).join(format!("{key}.json"))
 }
 
@@ -65,7 +65,7 @@ struct StoredCredentials {
 /// printable credentials read as none (corrupt ones with a warning).
 /// Expirations are read leniently: `…UTC` (what botocore writes), `Z`,
 /// `+00:00`, fractional seconds.
-pub fn load(home: &Path, key: &str) -> Option<Credentials> {
+pub(crate) fn load(home: &Path, key: &str) -> Option<Credentials> {
     let file = path(home, key);
     let Read::Present(f) = read_json::<StoredFile>(&file, "assume-role cache file") else {
         return None;
@@ -97,7 +97,7 @@ pub fn load(home: &Path, key: &str) -> Option<Credentials> {
 }
 
 /// Cached credentials with more than 15 minutes left at `now`.
-pub fn load_fresh(home: &Path, key: &str, now: OffsetDateTime) -> Option<Credentials> {
+pub(crate) fn load_fresh(home: &Path, key: &str, now: OffsetDateTime) -> Option<Credentials> {
     load(home, key).filter(|c| c.fresh_at(now))
 }
 
@@ -146,14 +146,14 @@ struct Metadata<'a> {
 }
 
 /// `strftime('%Y-%m-%dT%H:%M:%S%Z')` of a UTC datetime: `…UTC`, whole seconds.
-pub fn format_expiration(t: OffsetDateTime) -> String {
+pub(crate) fn format_expiration(t: OffsetDateTime) -> String {
     let z = crate::cache::format_timestamp(t);
     format!("{}UTC", z.strip_suffix('Z').unwrap_or(&z))
 }
 
 /// The file botocore writes for `out` (docs/caches.md#assume-role-cache): one line, Python `json.dumps`
 /// spacing, the model's key order, `AccountId` from the assumed-role ARN.
-pub fn render(out: &AssumeRoleOutput) -> String {
+pub(crate) fn render(out: &AssumeRoleOutput) -> String {
     let c = &out.credentials;
     let file = File {
         credentials: FileCredentials {
@@ -180,7 +180,7 @@ pub fn render(out: &AssumeRoleOutput) -> String {
 }
 
 /// Store `out` under `key`, atomically, mode 0600.
-pub fn save(home: &Path, key: &str, out: &AssumeRoleOutput) -> Result<()> {
+pub(crate) fn save(home: &Path, key: &str, out: &AssumeRoleOutput) -> Result<()> {
     crate::fs::write_atomic(&path(home, key), render(out).as_bytes())
 }
 

@@ -12,12 +12,12 @@ use std::time::{Duration, Instant};
 
 /// How long to wait for another ssoenv by default; long enough for a person
 /// to approve a login in the browser.
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(300);
 
 /// The largest `SSOENV_LOCK_TIMEOUT` accepted, in seconds (a day).
-pub const MAX_TIMEOUT_SECS: u64 = 86_400;
+pub(crate) const MAX_TIMEOUT_SECS: u64 = 86_400;
 
-pub struct Lock {
+pub(crate) struct Lock {
     file: File,
 }
 
@@ -31,7 +31,7 @@ impl Drop for Lock {
 /// directory, so the AWS CLI's cache directories only ever hold its formats.
 /// A relative `XDG_CACHE_HOME` is ignored, as the XDG Base Directory
 /// specification says ("all paths … must be absolute").
-pub fn lock_dir(env: &Env) -> Option<PathBuf> {
+pub(crate) fn lock_dir(env: &Env) -> Option<PathBuf> {
     let base = match env
         .non_empty(env::XDG_CACHE_HOME)
         .map(PathBuf::from)
@@ -45,7 +45,7 @@ pub fn lock_dir(env: &Env) -> Option<PathBuf> {
 
 /// `SSOENV_LOCK_TIMEOUT`: seconds (fractions allowed) from 0 to a day; unset
 /// or empty is the default. Anything else is a usage error naming the range.
-pub fn timeout(env: &Env) -> Result<Duration> {
+pub(crate) fn timeout(env: &Env) -> Result<Duration> {
     let Some(raw) = env.non_empty(env::SSOENV_LOCK_TIMEOUT) else {
         return Ok(DEFAULT_TIMEOUT);
     };
@@ -67,7 +67,7 @@ pub fn timeout(env: &Env) -> Result<Duration> {
 
 /// Whether this process is the prompt hook's quiet renewal
 /// (`SSOENV_BACKGROUND_RENEW=1`): it never waits for a lock.
-pub fn background_renewal(env: &Env) -> bool {
+pub(crate) fn background_renewal(env: &Env) -> bool {
     env.flag(env::SSOENV_BACKGROUND_RENEW)
 }
 
@@ -167,7 +167,7 @@ fn open_lock_file(path: &Path) -> Result<File> {
 /// prompt hook's quiet renewal (`background_renewal`) never waits: when
 /// another ssoenv holds the lock it fails at once, and the hook skips this
 /// renewal.
-pub fn acquire(env: &Env, key: &str, what: &str) -> Result<Lock> {
+pub(crate) fn acquire(env: &Env, key: &str, what: &str) -> Result<Lock> {
     let background = background_renewal(env);
     let limit = if background {
         Duration::ZERO

@@ -3,11 +3,11 @@
 //! `~/.aws/cli/cache`, all written atomically with mode 0600 (`crate::fs`); plus the lock
 //! files that serialize login and refresh between processes.
 
-pub mod assume_role;
-pub mod lock;
+pub(crate) mod assume_role;
+pub(crate) mod lock;
 pub mod registration;
-pub mod role;
-pub mod token;
+pub(crate) mod role;
+pub(crate) mod token;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
@@ -23,16 +23,16 @@ static CRITICAL: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize
 /// from the request until the new one is saved, stopping would lose it and
 /// force a new login. The background renewal's watchdog waits for it (a
 /// little) before it stops the process.
-pub struct Critical(());
+pub(crate) struct Critical(());
 
 impl Critical {
-    pub fn enter() -> Critical {
+    pub(crate) fn enter() -> Critical {
         CRITICAL.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
         Critical(())
     }
 
     /// Whether any `Critical` is held now.
-    pub fn held() -> bool {
+    pub(crate) fn held() -> bool {
         CRITICAL.load(std::sync::atomic::Ordering::SeqCst) > 0
     }
 }
@@ -44,12 +44,12 @@ impl Drop for Critical {
 }
 
 /// `~/.aws/sso/cache` (fixed under HOME, docs/caches.md#token-cache).
-pub fn sso_cache_dir(home: &Path) -> PathBuf {
+pub(crate) fn sso_cache_dir(home: &Path) -> PathBuf {
     home.join(".aws").join("sso").join("cache")
 }
 
 /// `~/.aws/cli/cache` (docs/caches.md#role-credential-cache).
-pub fn cli_cache_dir(home: &Path) -> PathBuf {
+pub(crate) fn cli_cache_dir(home: &Path) -> PathBuf {
     home.join(".aws").join("cli").join("cache")
 }
 
@@ -62,19 +62,19 @@ pub fn sha1_hex(s: &str) -> String {
 /// serde_json formatter that writes what Python's `json.dumps` writes with
 /// `separators=(item_sep, key_sep)` and `ensure_ascii=True`, so our files and
 /// cache keys are byte-identical to the AWS CLI's.
-pub struct PyFormatter {
+pub(crate) struct PyFormatter {
     item_sep: &'static [u8],
     key_sep: &'static [u8],
 }
 
 impl PyFormatter {
     /// `json.dumps` defaults: `", "` and `": "`.
-    pub const DEFAULT: PyFormatter = PyFormatter {
+    pub(crate) const DEFAULT: PyFormatter = PyFormatter {
         item_sep: b", ",
         key_sep: b": ",
     };
     /// `separators=(',', ':')`.
-    pub const COMPACT: PyFormatter = PyFormatter {
+    pub(crate) const COMPACT: PyFormatter = PyFormatter {
         item_sep: b",",
         key_sep: b":",
     };
@@ -130,7 +130,7 @@ impl serde_json::ser::Formatter for PyFormatter {
 }
 
 /// Serialize like Python's `json.dumps` with the given separators.
-pub fn py_json<T: Serialize + ?Sized>(value: &T, fmt: PyFormatter) -> String {
+pub(crate) fn py_json<T: Serialize + ?Sized>(value: &T, fmt: PyFormatter) -> String {
     let mut out = Vec::new();
     let mut ser = serde_json::Serializer::with_formatter(&mut out, fmt);
     value
@@ -165,7 +165,7 @@ pub fn parse_timestamp(s: &str) -> Option<OffsetDateTime> {
 }
 
 /// The `*.json` files of a cache directory, sorted; none when it is unreadable.
-pub fn json_files(dir: &Path) -> Vec<PathBuf> {
+pub(crate) fn json_files(dir: &Path) -> Vec<PathBuf> {
     let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
         .map(|rd| {
             rd.filter_map(|e| e.ok().map(|e| e.path()))
@@ -180,7 +180,7 @@ pub fn json_files(dir: &Path) -> Vec<PathBuf> {
 /// Check that files can be stored in `dir` before work that would be lost
 /// otherwise (a login): create it if missing, then create, write, sync and
 /// remove a temporary file. Catches read-only homes and full disks early.
-pub fn check_writable(dir: &Path) -> Result<()> {
+pub(crate) fn check_writable(dir: &Path) -> Result<()> {
     let fail = |e: std::io::Error| {
         Error::runtime(format!(
             "cannot store an SSO login: the directory {} is not writable",
@@ -226,20 +226,20 @@ pub fn check_writable(dir: &Path) -> Result<()> {
 }
 
 /// What reading a cache file found.
-pub enum Read<T> {
+pub(crate) enum Read<T> {
     Absent,
     Present(T),
 }
 
 /// The most ssoenv reads of one cache file; the AWS CLI's are a few hundred bytes.
-pub const CACHE_FILE_LIMIT: u64 = 1 << 20;
+pub(crate) const CACHE_FILE_LIMIT: u64 = 1 << 20;
 
 /// Read and parse a JSON cache file. A missing file is `Absent`; a corrupt,
 /// empty or truncated one, one that is not a regular file (a FIFO, a device,
 /// a symlink to `/dev/zero`) or one over `CACHE_FILE_LIMIT` is treated as
 /// absent with a warning on stderr (never a panic, never a hang, never a hard
 /// failure: the next write replaces it).
-pub fn read_json<T: for<'de> serde::Deserialize<'de>>(path: &Path, what: &str) -> Read<T> {
+pub(crate) fn read_json<T: for<'de> serde::Deserialize<'de>>(path: &Path, what: &str) -> Read<T> {
     let bytes = match crate::fs::read_bounded(path, CACHE_FILE_LIMIT) {
         Ok(b) => b,
         Err(crate::fs::ReadError::NotFound) => return Read::Absent,

@@ -16,21 +16,21 @@ use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct RegistrationFile {
-    pub client_id: String,
-    pub client_secret: Secret,
-    pub expires_at: String,
+pub(crate) struct RegistrationFile {
+    pub(crate) client_id: String,
+    pub(crate) client_secret: Secret,
+    pub(crate) expires_at: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub scopes: Option<Vec<String>>,
+    pub(crate) scopes: Option<Vec<String>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub grant_types: Option<Vec<String>>,
+    pub(crate) grant_types: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
-pub struct Registration {
-    pub client_id: String,
-    pub client_secret: Secret,
-    pub expires_at: OffsetDateTime,
+pub(crate) struct Registration {
+    pub(crate) client_id: String,
+    pub(crate) client_secret: Secret,
+    pub(crate) expires_at: OffsetDateTime,
 }
 
 /// `sha1(json.dumps({"tool","startUrl","region","scopes","session_name"}, sort_keys=True))`.
@@ -54,7 +54,7 @@ pub fn key(session: &SsoSession) -> String {
     sha1_hex(&py_json(&args, PyFormatter::DEFAULT))
 }
 
-pub fn path(home: &Path, session: &SsoSession) -> PathBuf {
+pub(crate) fn path(home: &Path, session: &SsoSession) -> PathBuf {
     sso_cache_dir(home).join(format!("{}.json", key(session)))
 }
 
@@ -62,7 +62,7 @@ pub fn path(home: &Path, session: &SsoSession) -> PathBuf {
 /// the CLI tells them apart by `grantTypes` (docs/caches.md#registration-cache),
 /// so a login with the other flow registers again and overwrites the file.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// Device code: no `grantTypes`, `scopes` only when configured.
     Device,
     /// Authorization code with PKCE: `grantTypes` with `authorization_code`.
@@ -82,7 +82,7 @@ impl Kind {
 
 /// A cached device-flow registration with more than 15 minutes left.
 /// Auth-code (PKCE) registrations share the key but not the flow: not reused.
-pub fn load_reusable(
+pub(crate) fn load_reusable(
     home: &Path,
     session: &SsoSession,
     now: OffsetDateTime,
@@ -92,7 +92,7 @@ pub fn load_reusable(
 
 /// A cached registration for the `kind` flow with more than 15 minutes left;
 /// one made for the other flow is not reused (docs/caches.md#registration-cache).
-pub fn load_reusable_for(
+pub(crate) fn load_reusable_for(
     home: &Path,
     session: &SsoSession,
     now: OffsetDateTime,
@@ -115,13 +115,13 @@ pub fn load_reusable_for(
 }
 
 /// Store a device-flow registration: `scopes` only when configured, no `grantTypes`.
-pub fn save(home: &Path, session: &SsoSession, reg: &Registration) -> Result<()> {
+pub(crate) fn save(home: &Path, session: &SsoSession, reg: &Registration) -> Result<()> {
     write(home, session, reg, session.scopes.clone(), None)
 }
 
 /// Store a PKCE registration as the CLI does: the scopes it registered with
 /// and `grantTypes` (docs/caches.md#registration-cache).
-pub fn save_auth_code(
+pub(crate) fn save_auth_code(
     home: &Path,
     session: &SsoSession,
     reg: &Registration,

@@ -14,28 +14,28 @@ use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
-pub struct RoleFile {
+pub(crate) struct RoleFile {
     #[serde(rename = "ProviderType")]
-    pub provider_type: String,
+    pub(crate) provider_type: String,
     #[serde(rename = "Credentials")]
-    pub credentials: CredentialsFile,
+    pub(crate) credentials: CredentialsFile,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "PascalCase")]
-pub struct CredentialsFile {
-    pub access_key_id: String,
-    pub secret_access_key: Secret,
-    pub session_token: Secret,
-    pub expiration: String,
+pub(crate) struct CredentialsFile {
+    pub(crate) access_key_id: String,
+    pub(crate) secret_access_key: Secret,
+    pub(crate) session_token: Secret,
+    pub(crate) expiration: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub account_id: Option<String>,
+    pub(crate) account_id: Option<String>,
 }
 
 use crate::aws::credentials::Credentials;
 
 /// `sha1(json.dumps({"accountId","roleName","sessionName"|"startUrl"}, sort_keys=True, separators=(',',':')))`.
-pub fn key(profile: &ResolvedProfile) -> String {
+pub(crate) fn key(profile: &ResolvedProfile) -> String {
     let mut args = serde_json::Map::new();
     args.insert("accountId".into(), profile.account_id.clone().into());
     args.insert("roleName".into(), profile.role_name.clone().into());
@@ -47,12 +47,12 @@ pub fn key(profile: &ResolvedProfile) -> String {
     sha1_hex(&py_json(&args, PyFormatter::COMPACT))
 }
 
-pub fn path(home: &Path, profile: &ResolvedProfile) -> PathBuf {
+pub(crate) fn path(home: &Path, profile: &ResolvedProfile) -> PathBuf {
     cli_cache_dir(home).join(format!("{}.json", key(profile)))
 }
 
 /// Any cached credentials for the profile (expired or not).
-pub fn load(home: &Path, profile: &ResolvedProfile) -> Option<Credentials> {
+pub(crate) fn load(home: &Path, profile: &ResolvedProfile) -> Option<Credentials> {
     let Read::Present(f) =
         read_json::<RoleFile>(&path(home, profile), "role credential cache file")
     else {
@@ -68,7 +68,7 @@ pub fn load(home: &Path, profile: &ResolvedProfile) -> Option<Credentials> {
 }
 
 /// Cached credentials with more than 15 minutes left.
-pub fn load_fresh(
+pub(crate) fn load_fresh(
     home: &Path,
     profile: &ResolvedProfile,
     now: OffsetDateTime,
@@ -76,7 +76,7 @@ pub fn load_fresh(
     load(home, profile).filter(|c| c.fresh_at(now))
 }
 
-pub fn render(profile: &ResolvedProfile, c: &Credentials) -> String {
+pub(crate) fn render(profile: &ResolvedProfile, c: &Credentials) -> String {
     let f = RoleFile {
         provider_type: "sso".into(),
         credentials: CredentialsFile {
@@ -90,13 +90,13 @@ pub fn render(profile: &ResolvedProfile, c: &Credentials) -> String {
     py_json(&f, PyFormatter::DEFAULT)
 }
 
-pub fn save(home: &Path, profile: &ResolvedProfile, c: &Credentials) -> Result<()> {
+pub(crate) fn save(home: &Path, profile: &ResolvedProfile, c: &Credentials) -> Result<()> {
     write_atomic(&path(home, profile), render(profile, c).as_bytes())
 }
 
 /// Every SSO role-credential file in `~/.aws/cli/cache` (`ProviderType`
 /// `sso`), sorted: what `logout --all` removes. Assume-role entries stay.
-pub fn scan_sso(home: &Path) -> Vec<PathBuf> {
+pub(crate) fn scan_sso(home: &Path) -> Vec<PathBuf> {
     super::json_files(&cli_cache_dir(home))
         .into_iter()
         .filter(|p| {

@@ -17,40 +17,40 @@ use time::OffsetDateTime;
 /// (the Go SDK keeps them too when it rewrites the file).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(rename_all = "camelCase")]
-pub struct TokenFile {
+pub(crate) struct TokenFile {
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub start_url: Option<String>,
+    pub(crate) start_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub region: Option<String>,
+    pub(crate) region: Option<String>,
     #[serde(default)]
-    pub access_token: Option<Secret>,
+    pub(crate) access_token: Option<Secret>,
     #[serde(default)]
-    pub expires_at: Option<String>,
+    pub(crate) expires_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_id: Option<String>,
+    pub(crate) client_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub client_secret: Option<Secret>,
+    pub(crate) client_secret: Option<Secret>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub registration_expires_at: Option<String>,
+    pub(crate) registration_expires_at: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub refresh_token: Option<Secret>,
+    pub(crate) refresh_token: Option<Secret>,
     #[serde(flatten)]
-    pub extra: serde_json::Map<String, serde_json::Value>,
+    pub(crate) extra: serde_json::Map<String, serde_json::Value>,
 }
 
 /// A usable token read from the cache.
 #[derive(Debug, Clone)]
-pub struct Token {
-    pub access_token: Secret,
-    pub expires_at: OffsetDateTime,
-    pub file: TokenFile,
+pub(crate) struct Token {
+    pub(crate) access_token: Secret,
+    pub(crate) expires_at: OffsetDateTime,
+    pub(crate) file: TokenFile,
 }
 
 impl Token {
     /// Whether the portal rejected this token (`mark_rejected`) and no tool
     /// has renewed it since (botocore drops the mark when it rewrites the
     /// file; a tool that keeps unknown keys writes a later `expiresAt`).
-    pub fn rejected(&self) -> bool {
+    pub(crate) fn rejected(&self) -> bool {
         self.file
             .extra
             .get(REJECTED_AT)
@@ -61,7 +61,7 @@ impl Token {
 
     /// Everything a refresh needs (docs/caches.md#token-refresh): a refresh token, the client
     /// registration and a registration that has not expired.
-    pub fn refresh_material(&self, now: OffsetDateTime) -> Option<(&str, &str, &str)> {
+    pub(crate) fn refresh_material(&self, now: OffsetDateTime) -> Option<(&str, &str, &str)> {
         let f = &self.file;
         let reg_ok = f
             .registration_expires_at
@@ -77,17 +77,17 @@ impl Token {
 
 /// The cache key: sha1 of the sso-session name, or of the start URL exactly
 /// as configured for legacy profiles.
-pub fn key(session: &SsoSession) -> String {
+pub(crate) fn key(session: &SsoSession) -> String {
     sha1_hex(session.name.as_deref().unwrap_or(&session.start_url))
 }
 
-pub fn path(home: &Path, session: &SsoSession) -> PathBuf {
+pub(crate) fn path(home: &Path, session: &SsoSession) -> PathBuf {
     sso_cache_dir(home).join(format!("{}.json", key(session)))
 }
 
 /// Read the session's token. Missing → None; unreadable, or lacking
 /// `accessToken`/`expiresAt` → None with a warning.
-pub fn load(home: &Path, session: &SsoSession) -> Option<Token> {
+pub(crate) fn load(home: &Path, session: &SsoSession) -> Option<Token> {
     let p = path(home, session);
     let Read::Present(file) = read_json::<TokenFile>(&p, "SSO token cache file") else {
         return None;
@@ -95,7 +95,7 @@ pub fn load(home: &Path, session: &SsoSession) -> Option<Token> {
     parse_file(file, &p)
 }
 
-pub fn parse_file(file: TokenFile, p: &Path) -> Option<Token> {
+pub(crate) fn parse_file(file: TokenFile, p: &Path) -> Option<Token> {
     let expires_at = file.expires_at.as_deref().and_then(parse_timestamp);
     match (&file.access_token, expires_at) {
         (Some(t), Some(exp)) if !t.is_empty() => Some(Token {
@@ -114,13 +114,13 @@ pub fn parse_file(file: TokenFile, p: &Path) -> Option<Token> {
 }
 
 /// Serialize exactly as the CLI does: one line of `json.dumps` output.
-pub fn render(file: &TokenFile) -> String {
+pub(crate) fn render(file: &TokenFile) -> String {
     py_json(file, PyFormatter::DEFAULT)
 }
 
 /// Save a newly obtained (or refreshed) token. A rejection mark carried over
 /// from the previous token is dropped: it was about that token.
-pub fn save(home: &Path, session: &SsoSession, file: &TokenFile) -> Result<()> {
+pub(crate) fn save(home: &Path, session: &SsoSession, file: &TokenFile) -> Result<()> {
     if file.extra.contains_key(REJECTED_AT) {
         let mut file = file.clone();
         file.extra.remove(REJECTED_AT);
@@ -132,7 +132,7 @@ pub fn save(home: &Path, session: &SsoSession, file: &TokenFile) -> Result<()> {
 /// The key ssoenv adds to a token file when the portal rejected its token:
 /// when that happened, by this machine's clock. Other tools ignore keys they
 /// do not know.
-pub const REJECTED_AT: &str = "ssoenvRejectedAt";
+pub(crate) const REJECTED_AT: &str = "ssoenvRejectedAt";
 
 /// Record that the portal rejected `access_token` (a 401 from
 /// GetRoleCredentials: the token was revoked or has expired server-side).
@@ -144,7 +144,7 @@ pub const REJECTED_AT: &str = "ssoenvRejectedAt";
 /// The file is rewritten atomically, and left alone when it no longer holds
 /// that token (someone logged in meanwhile) or cannot be read. Returns
 /// whether it was marked.
-pub fn mark_rejected(
+pub(crate) fn mark_rejected(
     home: &Path,
     session: &SsoSession,
     access_token: &str,
@@ -171,7 +171,12 @@ pub fn mark_rejected(
 
 /// `mark_rejected` for a caller that is already reporting the rejection:
 /// a file that cannot be rewritten is a warning, not a second error.
-pub fn note_rejected(home: &Path, session: &SsoSession, access_token: &str, now: OffsetDateTime) {
+pub(crate) fn note_rejected(
+    home: &Path,
+    session: &SsoSession,
+    access_token: &str,
+    now: OffsetDateTime,
+) {
     if let Err(e) = mark_rejected(home, session, access_token, now) {
         crate::output::warn_error(&e);
     }
@@ -179,7 +184,7 @@ pub fn note_rejected(home: &Path, session: &SsoSession, access_token: &str, now:
 
 /// Build the file for a freshly obtained token (field order: docs/caches.md#token-file-format).
 #[allow(clippy::too_many_arguments)]
-pub fn new_file(
+pub(crate) fn new_file(
     session: &SsoSession,
     access_token: Secret,
     expires_at: OffsetDateTime,
@@ -206,7 +211,7 @@ pub fn new_file(
 /// service's expiry was unusable: then the old access token and expiry stay),
 /// the rotated refresh token (never dropping the one we have), and the
 /// session's start URL and region. Returns the token as stored.
-pub fn save_refreshed(
+pub(crate) fn save_refreshed(
     home: &Path,
     session: &SsoSession,
     old: &Token,
@@ -238,7 +243,7 @@ pub fn save_refreshed(
 
 /// Store the token a login just produced, with the client registration it
 /// was obtained with, and read it back.
-pub fn save_new(
+pub(crate) fn save_new(
     home: &Path,
     session: &SsoSession,
     access_token: Secret,
@@ -263,16 +268,16 @@ pub fn save_new(
 
 /// A token file found by [`scan`]: what `logout --all` needs to revoke it.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Found {
-    pub path: PathBuf,
-    pub access_token: Secret,
-    pub region: Option<String>,
-    pub start_url: Option<String>,
+pub(crate) struct Found {
+    pub(crate) path: PathBuf,
+    pub(crate) access_token: Secret,
+    pub(crate) region: Option<String>,
+    pub(crate) start_url: Option<String>,
 }
 
 /// Every SSO token file in `~/.aws/sso/cache` (sorted by path), whatever
 /// session wrote it. Client registrations (no `accessToken`) are skipped.
-pub fn scan(home: &Path) -> Vec<Found> {
+pub(crate) fn scan(home: &Path) -> Vec<Found> {
     super::json_files(&sso_cache_dir(home))
         .into_iter()
         .filter_map(|path| {
@@ -294,15 +299,6 @@ pub fn scan(home: &Path) -> Vec<Found> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn session(name: Option<&str>) -> SsoSession {
-        SsoSession {
-            name: name.map(str::to_owned),
-            start_url: "https://d-1234567890.awsapps.com/start".into(),
-            region: "us-east-1".into(),
-            scopes: None,
-        }
-    }
 
     #[test]
     fn debug_never_shows_a_token_or_client_secret() {
@@ -327,11 +323,11 @@ mod tests {
     #[test]
     fn key_is_sha1_of_session_name_or_configured_start_url() {
         assert_eq!(
-            key(&session(Some("my-sso"))),
+            key(&SsoSession::example(Some("my-sso"))),
             "0ad374308c5a4e22f723adf10145eafad7c4031c"
         );
         assert_eq!(
-            key(&session(None)),
+            key(&SsoSession::example(None)),
             sha1_hex("https://d-1234567890.awsapps.com/start")
         );
     }
@@ -341,7 +337,7 @@ mod tests {
         let t = parse_timestamp("2025-01-01T12:00:00Z").unwrap();
         let r = parse_timestamp("2025-03-31T12:00:00Z").unwrap();
         let f = new_file(
-            &session(Some("s")),
+            &SsoSession::example(Some("s")),
             "AT".into(),
             t,
             "CID",
@@ -355,7 +351,7 @@ mod tests {
             r#"{"startUrl": "https://d-1234567890.awsapps.com/start", "region": "us-east-1", "accessToken": "AT", "expiresAt": "2025-01-01T12:00:00Z", "clientId": "CID", "clientSecret": "CS", "registrationExpiresAt": "2025-03-31T12:00:00Z", "refreshToken": "RT"}"#
         );
         let f = new_file(
-            &session(Some("s")),
+            &SsoSession::example(Some("s")),
             "AT".into(),
             t,
             "CID",
@@ -382,7 +378,7 @@ mod tests {
     #[test]
     fn a_rejected_token_reads_as_expired_and_keeps_its_refresh_material() {
         let tmp = tempfile::tempdir().unwrap();
-        let s = session(Some("corp"));
+        let s = SsoSession::example(Some("corp"));
         let now = parse_timestamp("2025-01-01T10:00:00Z").unwrap();
         let f = new_file(
             &s,
@@ -430,7 +426,7 @@ mod tests {
         let text = std::fs::read_to_string(path(tmp.path(), &s)).unwrap();
         assert!(!text.contains(REJECTED_AT), "{text}");
         // No file: nothing to mark.
-        let none = session(Some("none"));
+        let none = SsoSession::example(Some("none"));
         assert!(!mark_rejected(tmp.path(), &none, "AT", now).unwrap());
         assert!(!path(tmp.path(), &none).exists());
     }

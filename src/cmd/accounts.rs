@@ -3,21 +3,17 @@
 //! ListAccountRoles, every page). Logs in first when needed, as `login` does.
 
 use crate::accounts::{self, AccountRoles};
-use crate::aws::endpoint;
 use crate::cli::AccountsArgs;
 use crate::config::Config;
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::login::{Ctx, LoginOptions};
+use crate::login::LoginOptions;
 use crate::text::printable;
 
-pub fn run(args: AccountsArgs, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
+pub(crate) fn run(args: AccountsArgs, env: &Env) -> Result<i32> {
     let named = (args.profile.as_deref(), args.sso_session.as_deref());
-    let target = super::pick::target(&config, env, named, which_session)?;
-    let ctx = Ctx::new(env)?;
+    let (target, ctx, endpoints) = super::pick::session_target(env, named, which_session)?;
     let sso = &target.session;
-    let endpoints = endpoint::resolve_for(sso, &target.endpoints, env)?;
     let opts = LoginOptions::for_credentials(env, args.login.no_browser, false);
     let all = accounts::fetch(&ctx, sso, &endpoints, &target.subject(), opts)?;
     let out = if args.json { json(&all) } else { table(&all) };
@@ -26,7 +22,7 @@ pub fn run(args: AccountsArgs, env: &Env) -> Result<i32> {
 }
 
 /// `[{"accountId","accountName","emailAddress","roles":[…]}]`, one line, and a newline.
-pub fn json(all: &[AccountRoles]) -> String {
+pub(crate) fn json(all: &[AccountRoles]) -> String {
     let mut s = crate::text::json_for_terminal(
         serde_json::to_string(all).unwrap_or_else(|_| "[]".to_owned()),
     );
@@ -35,7 +31,7 @@ pub fn json(all: &[AccountRoles]) -> String {
 }
 
 /// ACCOUNT ID, NAME, ROLES columns; outside text shown escaped.
-pub fn table(all: &[AccountRoles]) -> String {
+pub(crate) fn table(all: &[AccountRoles]) -> String {
     let rows: Vec<[String; 3]> = all
         .iter()
         .map(|a| {
@@ -77,20 +73,11 @@ fn which_session(config: &Config, env: &Env) -> Error {
 mod tests {
     use super::*;
 
-    fn acct(id: &str, name: Option<&str>, roles: &[&str]) -> AccountRoles {
-        AccountRoles {
-            account_id: id.into(),
-            account_name: name.map(Into::into),
-            email_address: None,
-            roles: roles.iter().map(|r| r.to_string()).collect(),
-        }
-    }
-
     #[test]
     fn the_table_aligns_columns_and_escapes_names() {
         let t = table(&[
-            acct("111111111111", Some("dev\x1b[2J"), &["Admin", "ReadOnly"]),
-            acct("2", None, &[]),
+            AccountRoles::example("111111111111", Some("dev\x1b[2J"), &["Admin", "ReadOnly"]),
+            AccountRoles::example("2", None, &[]),
         ]);
         assert_eq!(
             t,
@@ -102,7 +89,8 @@ mod tests {
 
     #[test]
     fn json_has_the_documented_keys() {
-        let v: serde_json::Value = serde_json::from_str(&json(&[acct("1", None, &["R"])])).unwrap();
+        let v: serde_json::Value =
+            serde_json::from_str(&json(&[AccountRoles::example("1", None, &["R"])])).unwrap();
         assert_eq!(
             v,
             serde_json::json!([{"accountId": "1", "accountName": null, "emailAddress": null, "roles": ["R"]}])

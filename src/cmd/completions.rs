@@ -9,7 +9,7 @@ use crate::error::Result;
 use crate::shell::{CompletionShell, Shell, Takes};
 use clap::CommandFactory;
 
-pub fn run(args: CompletionsArgs) -> Result<i32> {
+pub(crate) fn run(args: CompletionsArgs) -> Result<i32> {
     super::emit(&script(args.shell))?;
     Ok(0)
 }
@@ -21,7 +21,7 @@ pub fn script(shell: CompletionShell) -> String {
 
 /// The completion part of `ssoenv init SHELL`: the same script, made safe to
 /// evaluate inside the init script (empty for a shell without completions).
-pub fn for_init(shell: Shell) -> String {
+pub(crate) fn for_init(shell: Shell) -> String {
     match &shell.entry().completion {
         Some(c) => (c.for_init)((c.script)(&mut Cli::command(), &takes())),
         None => String::new(),

@@ -21,9 +21,9 @@ use crate::login::{Ctx, LoginOptions, Subject};
 use crate::text::printable;
 use std::path::Path;
 
-pub const DEFAULT_SCOPES: &str = "sso:account:access";
+pub(crate) const DEFAULT_SCOPES: &str = "sso:account:access";
 
-pub fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
+pub(crate) fn run(args: ConfigureArgs, env: &Env) -> Result<i32> {
     let file = read(env)?;
     // Before any question: a read-only file is the owner's "do not touch".
     edit::check_writable_by_owner(&file.path)?;
@@ -543,7 +543,7 @@ fn split_scopes(s: &str) -> Vec<String> {
 /// A name for a section: not empty, no control characters, no invisible
 /// format characters (bidi overrides: a name must read as it is), nothing
 /// botocore would read back differently (no `[`/`]`, no surrounding spaces).
-pub fn check_name(s: &str) -> std::result::Result<(), String> {
+pub(crate) fn check_name(s: &str) -> std::result::Result<(), String> {
     if s.is_empty() {
         return Err("the name is empty".into());
     }
@@ -567,7 +567,7 @@ pub fn check_name(s: &str) -> std::result::Result<(), String> {
 }
 
 /// `https://` and a host, nothing a config line could not hold.
-pub fn check_start_url(s: &str) -> std::result::Result<(), String> {
+pub(crate) fn check_start_url(s: &str) -> std::result::Result<(), String> {
     let Some(rest) = s.strip_prefix("https://") else {
         return Err(format!(
             "{} is not an https:// URL; start URLs look like https://d-1234567890.awsapps.com/start",
@@ -603,7 +603,7 @@ fn check_existing_start_url(s: &str) -> std::result::Result<(), String> {
 }
 
 /// A region such as `eu-west-1`: lowercase letters and digits in parts joined by `-`.
-pub fn check_region(s: &str) -> std::result::Result<(), String> {
+pub(crate) fn check_region(s: &str) -> std::result::Result<(), String> {
     let ok = !s.is_empty()
         && s.split('-').count() >= 3
         && s.split('-').all(|p| {
@@ -622,7 +622,7 @@ pub fn check_region(s: &str) -> std::result::Result<(), String> {
     }
 }
 
-pub fn check_account_id(s: &str) -> std::result::Result<(), String> {
+pub(crate) fn check_account_id(s: &str) -> std::result::Result<(), String> {
     if s.len() == 12 && s.chars().all(|c| c.is_ascii_digit()) {
         Ok(())
     } else {
@@ -631,7 +631,7 @@ pub fn check_account_id(s: &str) -> std::result::Result<(), String> {
 }
 
 /// The AWS CLI's output formats.
-pub const OUTPUTS: [&str; 5] = ["json", "yaml", "yaml-stream", "text", "table"];
+pub(crate) const OUTPUTS: [&str; 5] = ["json", "yaml", "yaml-stream", "text", "table"];
 
 fn check_output(s: &str) -> std::result::Result<(), String> {
     if OUTPUTS.contains(&s) {

@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::login::{Ctx, LoginOptions, browser};
 use crate::text::printable;
 
-pub fn run(args: ConsoleArgs, env: &Env) -> Result<i32> {
+pub(crate) fn run(args: ConsoleArgs, env: &Env) -> Result<i32> {
     let Some(profile) = super::pick::choose_profile(args.profile, env, |config| {
         super::pick::no_profile_named(config, "name one: `ssoenv console PROFILE`")
     })?
@@ -109,23 +109,23 @@ pub fn run(args: ConsoleArgs, env: &Env) -> Result<i32> {
 const ISSUER_WITHOUT_SSO: &str = "ssoenv";
 
 /// What a console sign-in needs, all resolved.
-pub struct SignIn<'a> {
+pub(crate) struct SignIn<'a> {
     /// The federation URL (`…/federation`), used for both calls.
-    pub federation: &'a str,
-    pub creds: &'a Credentials,
+    pub(crate) federation: &'a str,
+    pub(crate) creds: &'a Credentials,
     /// Chained credentials get no `SessionDuration` (docs/signin.md#session-duration-and-role-chaining).
-    pub chained: bool,
+    pub(crate) chained: bool,
     /// The console session asked for, in seconds (ignored when chained).
-    pub duration: u32,
+    pub(crate) duration: u32,
     /// Where the console sends a person whose session ended: the start URL.
-    pub issuer: &'a str,
-    pub destination: &'a str,
+    pub(crate) issuer: &'a str,
+    pub(crate) destination: &'a str,
 }
 
 /// getSigninToken, then the login URL (docs/signin.md#getsignintoken, docs/signin.md#login-url). Errors name the
 /// federation URL and say what went wrong, never a secret: server text is
 /// escaped and cleared of anything the request carried.
-pub fn sign_in(http: &Http, s: &SignIn) -> Result<String> {
+pub(crate) fn sign_in(http: &Http, s: &SignIn) -> Result<String> {
     let fed = Federation {
         http,
         url: s.federation,

@@ -37,7 +37,7 @@ fn quote_word(w: &str) -> String {
     format!("'{}'", w.replace('\'', "'\\''"))
 }
 
-pub fn run(args: CredentialProcessArgs, env: &Env) -> Result<i32> {
+pub(crate) fn run(args: CredentialProcessArgs, env: &Env) -> Result<i32> {
     // clap requires PROFILE or --profile, and `Cli::with_raw_args` makes them one.
     let name = args.profile.unwrap_or_default();
     let profile = credentials::Plan::load(env, &name)?;

@@ -33,7 +33,7 @@ const MAX_SKEW_SECS: i64 = 300;
 
 #[derive(Debug, Serialize, Clone, Copy, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
-pub enum Status {
+pub(crate) enum Status {
     Ok,
     Warn,
     Fail,
@@ -50,11 +50,11 @@ impl Status {
 }
 
 #[derive(Debug, Serialize)]
-pub struct Check {
-    pub check: &'static str,
-    pub status: Status,
-    pub detail: String,
-    pub fix: Option<String>,
+pub(crate) struct Check {
+    pub(crate) check: &'static str,
+    pub(crate) status: Status,
+    pub(crate) detail: String,
+    pub(crate) fix: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -80,7 +80,7 @@ impl Check {
     }
 }
 
-pub fn run(args: DoctorArgs, env: &Env) -> Result<i32> {
+pub(crate) fn run(args: DoctorArgs, env: &Env) -> Result<i32> {
     let checks = collect(&args, env, OffsetDateTime::now_utc());
     let problems = checks.iter().filter(|c| c.status == Status::Fail).count();
     let out = if args.json {
@@ -122,7 +122,7 @@ fn render(checks: &[Check], problems: usize) -> String {
     out
 }
 
-pub fn collect(args: &DoctorArgs, env: &Env, now: OffsetDateTime) -> Vec<Check> {
+pub(crate) fn collect(args: &DoctorArgs, env: &Env, now: OffsetDateTime) -> Vec<Check> {
     let mut checks = Vec::new();
     let home = env.home();
     let profile = config_checks(args, env, now, home.as_deref(), &mut checks);
@@ -610,7 +610,7 @@ fn path_check(env: &Env) -> Check {
 /// `/`, `?`, `#` or `@` unescaped (curl and ureq take such URLs), so the
 /// authority cannot be cut at the first of those: hiding up to the last `@`
 /// of the whole value may hide a little more than the credentials, never less.
-pub fn redact_userinfo(url: &str) -> String {
+pub(crate) fn redact_userinfo(url: &str) -> String {
     let (scheme, rest) = match url.find("://") {
         Some(i) => url.split_at(i + 3),
         None => ("", url),
@@ -773,7 +773,7 @@ fn network(p: &ResolvedProfile, env: &Env, now: OffsetDateTime) -> Vec<Check> {
 }
 
 /// An IMF-fixdate (`Sun, 06 Nov 1994 08:49:37 GMT`).
-pub fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
+pub(crate) fn parse_http_date(s: &str) -> Option<OffsetDateTime> {
     let parts: Vec<&str> = s.split_whitespace().collect();
     let [_, day, mon, year, hms, "GMT"] = parts.as_slice() else {
         return None;

@@ -8,14 +8,14 @@ use crate::error::{Error, Result};
 use ssoenv_emulator::{Emulator, EmulatorConfig, Fault, Fixture};
 
 /// The sso-session (and services section) name of the printed snippet.
-pub const SESSION: &str = "ssoenv-emulator";
+pub(crate) const SESSION: &str = "ssoenv-emulator";
 
 /// The snippet's start URL: fixed and `https://`, as the demo's, so the
 /// session is the same whatever port the emulator listens on and `ssoenv
 /// configure` takes it like a real one. The emulator accepts any start URL.
-pub const START_URL: &str = "https://d-0000000000.awsapps.com/start";
+pub(crate) const START_URL: &str = "https://d-0000000000.awsapps.com/start";
 
-pub fn run(args: EmulatorArgs) -> Result<i32> {
+pub(crate) fn run(args: EmulatorArgs) -> Result<i32> {
     let fixture = match &args.fixture {
         None if args.accounts.is_some() => Fixture::generated(args.accounts.unwrap_or(0)),
         Some(p) => Fixture::from_file(p).map_err(|e| {
@@ -59,7 +59,7 @@ pub fn run(args: EmulatorArgs) -> Result<i32> {
 }
 
 /// What the emulator prints when it starts.
-pub fn banner(url: &str, fixture: &Fixture) -> String {
+pub(crate) fn banner(url: &str, fixture: &Fixture) -> String {
     let mut out = format!(
         "ssoenv emulator: IAM Identity Center (SSO-OIDC + portal, STS, sign-in) listening on {url}\n\
          Its accounts and roles as ~/.aws/config profiles, with the endpoints in a [services]\n\
@@ -112,15 +112,15 @@ fn shown_fixture(fixture: &Fixture) -> Fixture {
     }
 }
 
-pub struct Snippet {
-    pub text: String,
-    pub profiles: Vec<String>,
+pub(crate) struct Snippet {
+    pub(crate) text: String,
+    pub(crate) profiles: Vec<String>,
 }
 
 /// `[sso-session ssoenv-emulator]` and one `[profile ACCOUNT-ROLE]` per
 /// account and role of the fixture. ACCOUNT is the account's name when it
 /// makes a plain profile name, else its id; names are made unique.
-pub fn config_snippet(url: &str, fixture: &Fixture) -> Snippet {
+pub(crate) fn config_snippet(url: &str, fixture: &Fixture) -> Snippet {
     let mut text = format!(
         "[sso-session {SESSION}]\n\
          sso_start_url = {START_URL}\n\

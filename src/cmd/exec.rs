@@ -18,7 +18,7 @@ use std::ffi::OsStr;
 use std::path::Path;
 use std::process::Command;
 
-pub fn run(args: ExecArgs, env: &Env) -> Result<i32> {
+pub(crate) fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     // A bad value is refused before anything runs (`--server` never sets AWS_PROFILE).
     let export_profile = credentials::env::export_aws_profile(env)?;
     let Some(profile) = super::pick::choose_profile(args.profile, env, |config| {

@@ -11,7 +11,7 @@ use crate::shell::Shell;
 /// The quoted placeholder each script assigns to `__ssoenv_bin`.
 const PLACEHOLDER: &str = "'@SSOENV_BIN@'";
 
-pub fn run(args: InitArgs) -> Result<i32> {
+pub(crate) fn run(args: InitArgs) -> Result<i32> {
     if let Err(none) = &args.shell.entry().hook {
         return Err(crate::error::Error::config(format!(
             "there is no shell integration for {} ({})",

@@ -2,20 +2,16 @@
 //! (reusing a valid token unless `--force`). One login serves every profile
 //! of the session; legacy profiles share by start URL, as the AWS CLI does.
 
-use crate::aws::endpoint;
 use crate::cli::LoginArgs;
 use crate::config::Config;
 use crate::env::Env;
 use crate::error::{Error, Result};
-use crate::login::{self, Ctx, LoginOptions, Obtained};
+use crate::login::{self, LoginOptions, Obtained};
 
-pub fn run(args: LoginArgs, env: &Env) -> Result<i32> {
-    let config = Config::load(env)?;
+pub(crate) fn run(args: LoginArgs, env: &Env) -> Result<i32> {
     let named = (args.profile.as_deref(), args.sso_session.as_deref());
-    let target = super::pick::target(&config, env, named, which_session)?;
-    let ctx = Ctx::new(env)?;
+    let (target, ctx, endpoints) = super::pick::session_target(env, named, which_session)?;
     let sso = &target.session;
-    let endpoints = endpoint::resolve_for(sso, &target.endpoints, env)?;
     // `login` always logs in when it must, wherever its output goes, as
     // `aws sso login` does: whoever ran it reads what it prints.
     let mut opts = LoginOptions::for_login(args.login.no_browser, args.force);

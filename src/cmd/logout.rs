@@ -17,7 +17,7 @@ use crate::login::{self, Ctx};
 use crate::text::printable;
 use std::path::{Path, PathBuf};
 
-pub fn run(args: LogoutArgs, env: &Env) -> Result<i32> {
+pub(crate) fn run(args: LogoutArgs, env: &Env) -> Result<i32> {
     if args.all {
         return logout_all(env);
     }

@@ -1,25 +1,25 @@
 //! One file per subcommand; `run` dispatches. Each returns the exit code or an Error.
 
-pub mod accounts;
+pub(crate) mod accounts;
 pub mod completions;
-pub mod configure;
-pub mod console;
+pub(crate) mod configure;
+pub(crate) mod console;
 pub mod credential_process;
-pub mod doctor;
+pub(crate) mod doctor;
 #[cfg(feature = "emulator")]
-pub mod emulator;
-pub mod exec;
+pub(crate) mod emulator;
+pub(crate) mod exec;
 pub mod init;
-pub mod login;
-pub mod logout;
-pub mod pick;
-pub mod populate;
-pub mod profiles;
-pub mod prompt;
-pub mod status;
-pub mod unset;
+pub(crate) mod login;
+pub(crate) mod logout;
+pub(crate) mod pick;
+pub(crate) mod populate;
+pub(crate) mod profiles;
+pub(crate) mod prompt;
+pub(crate) mod status;
+pub(crate) mod unset;
 #[path = "use.rs"]
-pub mod use_;
+pub(crate) mod use_;
 
 use crate::cli::{Cli, Command};
 use crate::env::Env;
@@ -50,4 +50,4 @@ pub fn run(cli: Cli, env: &Env) -> Result<i32> {
     }
 }
 
-pub use crate::output::emit;
+pub(crate) use crate::output::emit;

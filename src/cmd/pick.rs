@@ -3,20 +3,21 @@
 //! pick one. `use`, `login`, `logout`, `accounts`, `populate` and `status --check` share this, so a
 //! user meets the same rules and the same list everywhere.
 
+use crate::aws::endpoint::{self, Endpoints};
 use crate::cache::token;
 use crate::config::{Config, ConfiguredEndpoints, SsoSession};
 use crate::credentials::Plan;
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
-use crate::login::Subject;
 use crate::login::TokenState;
+use crate::login::{Ctx, Subject};
 use std::path::Path;
 use time::OffsetDateTime;
 
 /// The profile of this shell: `AWS_PROFILE` when set and not empty, else
 /// `SSOENV_PROFILE` (what `use` exports, also with
 /// `SSOENV_EXPORT_AWS_PROFILE=0`, when AWS_PROFILE is left unset).
-pub fn aws_profile(env: &Env) -> Option<String> {
+pub(crate) fn aws_profile(env: &Env) -> Option<String> {
     env.non_empty(env::AWS_PROFILE)
         .or_else(|| env.non_empty(env::SSOENV_PROFILE))
         .map(str::to_owned)
@@ -25,7 +26,7 @@ pub fn aws_profile(env: &Env) -> Option<String> {
 /// `AWS_PROFILE`, else `default` when it is an SSO profile (as `aws sso login`
 /// takes it). A `default` with static keys or `role_arn` is never taken:
 /// logging in or out of it means nothing.
-pub fn login_profile(config: &Config, env: &Env) -> Option<String> {
+pub(crate) fn login_profile(config: &Config, env: &Env) -> Option<String> {
     aws_profile(env).or_else(|| {
         config
             .sso_profiles()
@@ -37,18 +38,18 @@ pub fn login_profile(config: &Config, env: &Env) -> Option<String> {
 
 /// The SSO session a command means, with the profile's endpoint settings and
 /// the name to use in hints.
-pub struct Target {
-    pub session: SsoSession,
-    pub endpoints: ConfiguredEndpoints,
+pub(crate) struct Target {
+    pub(crate) session: SsoSession,
+    pub(crate) endpoints: ConfiguredEndpoints,
     /// The profile's name, or the session's with `--sso-session`.
-    pub name: String,
+    pub(crate) name: String,
     /// Whether `name` is a session's (not a profile's).
-    pub by_session: bool,
+    pub(crate) by_session: bool,
 }
 
 impl Target {
     /// What the login layer names in its hints.
-    pub fn subject(&self) -> Subject<'_> {
+    pub(crate) fn subject(&self) -> Subject<'_> {
         if self.by_session {
             Subject::Session(&self.name)
         } else {
@@ -61,7 +62,7 @@ impl Target {
 /// profile named, else `AWS_PROFILE`, else `default` if it is an SSO profile.
 /// When nothing is named and there is no such default, the error `none`
 /// makes: the caller lists the choices rather than guess.
-pub fn target(
+pub(crate) fn target(
     config: &Config,
     env: &Env,
     (profile, sso_session): (Option<&str>, Option<&str>),
@@ -96,9 +97,23 @@ pub fn target(
     })
 }
 
+/// Where `login` and `accounts` start: the session the arguments name (as
+/// [`target`] picks it), a login context, and the session's endpoints.
+pub(crate) fn session_target(
+    env: &Env,
+    named: (Option<&str>, Option<&str>),
+    none: impl FnOnce(&Config, &Env) -> Error,
+) -> Result<(Target, Ctx, Endpoints)> {
+    let config = Config::load(env)?;
+    let target = target(&config, env, named, none)?;
+    let ctx = Ctx::new(env)?;
+    let endpoints = endpoint::resolve_for(&target.session, &target.endpoints, env)?;
+    Ok((target, ctx, endpoints))
+}
+
 /// Nothing named, for `login` and `accounts`: the SSO sessions and profiles
 /// to choose from, and `hint` (given whether the config has any session).
-pub fn which_session(config: &Config, env: &Env, hint: impl Fn(bool) -> String) -> Error {
+pub(crate) fn which_session(config: &Config, env: &Env, hint: impl Fn(bool) -> String) -> Error {
     let home = env.home();
     let sessions = session_lines(config, home.as_deref(), OffsetDateTime::now_utc());
     let profiles = profile_lines(config);
@@ -115,7 +130,7 @@ pub fn which_session(config: &Config, env: &Env, hint: impl Fn(bool) -> String) 
 /// The profiles of the config as indented lines: name, session (or, for a
 /// role-chaining profile, its source), account, role. Profiles that do not
 /// resolve are listed with the reason.
-pub fn profile_lines(config: &Config) -> Vec<String> {
+pub(crate) fn profile_lines(config: &Config) -> Vec<String> {
     padded_names(Plan::listed(config))
         .map(|(_, shown, p)| match p {
             Ok(p) => {
@@ -132,7 +147,11 @@ pub fn profile_lines(config: &Config) -> Vec<String> {
 
 /// Every SSO session the config uses (sso-sessions, then legacy start URLs), each
 /// with whether a token is cached for it. Reads the cache only: no network.
-pub fn session_lines(config: &Config, home: Option<&Path>, now: OffsetDateTime) -> Vec<String> {
+pub(crate) fn session_lines(
+    config: &Config,
+    home: Option<&Path>,
+    now: OffsetDateTime,
+) -> Vec<String> {
     let sessions = config.sessions_in_use();
     let labels: Vec<String> = sessions.iter().map(session_label).collect();
     let width = labels.iter().map(|l| l.chars().count()).max().unwrap_or(0);
@@ -174,7 +193,7 @@ fn first_line(s: &str) -> &str {
 }
 
 /// Detail lines for an error message: a heading and its lines, or `none` when empty.
-pub fn block(heading: &str, lines: &[String], empty: &str) -> Vec<String> {
+pub(crate) fn block(heading: &str, lines: &[String], empty: &str) -> Vec<String> {
     if lines.is_empty() {
         return vec![format!("  {heading}: {empty}")];
     }
@@ -221,7 +240,7 @@ fn describe(p: &Plan) -> (String, String, String) {
 
 /// What a profile picker offers: the profiles that resolve, SSO and
 /// role-chaining ones, as (name, cells: name, account, role, session or source).
-pub fn usable_profiles(config: &Config) -> Vec<(String, Vec<String>)> {
+pub(crate) fn usable_profiles(config: &Config) -> Vec<(String, Vec<String>)> {
     Plan::listed(config)
         .into_iter()
         .filter_map(|(n, p)| p.ok().map(|p| (n, p)))
@@ -236,7 +255,7 @@ pub fn usable_profiles(config: &Config) -> Vec<(String, Vec<String>)> {
 /// `AWS_PROFILE` (read from only the sections it needs), else the picker on
 /// a terminal. `Ok(None)` when the person cancelled the picker; `none`
 /// builds the error when there is nothing to ask with.
-pub fn choose_profile(
+pub(crate) fn choose_profile(
     named: Option<String>,
     env: &Env,
     none: impl FnOnce(&Config) -> Error,
@@ -283,7 +302,7 @@ pub fn choose_profile(
 /// An error about the profile `AWS_PROFILE` (or `SSOENV_PROFILE`) names,
 /// when no profile was named: the hint says where the name came from and
 /// how to get past it.
-pub fn from_environment(e: Error, env: &Env) -> Error {
+pub(crate) fn from_environment(e: Error, env: &Env) -> Error {
     let var = profile_variable(env);
     let then = match &e.hint {
         Some(h) => format!("; {h}"),
@@ -306,7 +325,10 @@ fn profile_variable(env: &Env) -> &'static str {
 /// profiles (drawn on stderr). `Ok(None)` when there is no terminal or no
 /// profile to offer (the caller then says which to name); `Ok(Some(None))`
 /// when the person cancelled.
-pub fn pick_profile(config: &Config, env: &Env) -> crate::error::Result<Option<Option<String>>> {
+pub(crate) fn pick_profile(
+    config: &Config,
+    env: &Env,
+) -> crate::error::Result<Option<Option<String>>> {
     // The prompt hook's quiet renewal never asks anything.
     if !crate::tty::interactive() || crate::cache::lock::background_renewal(env) {
         return Ok(None);
@@ -325,7 +347,7 @@ pub fn pick_profile(config: &Config, env: &Env) -> crate::error::Result<Option<O
 
 /// No profile named, no `AWS_PROFILE` and no terminal to pick on: the error
 /// listing the profiles there are, with `hint` saying how to name one.
-pub fn no_profile_named(config: &Config, hint: &str) -> Error {
+pub(crate) fn no_profile_named(config: &Config, hint: &str) -> Error {
     let lines = profile_lines(config);
     let details = block(
         &format!("SSO profiles in {}", config.path.display()),

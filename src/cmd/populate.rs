@@ -19,12 +19,12 @@ use crate::text::printable;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// The marker key of populated profiles; its value is the session's name.
-pub const MARKER_KEY: &str = "ssoenv_populated";
+pub(crate) const MARKER_KEY: &str = "ssoenv_populated";
 
 /// The fields a template may use.
-pub const FIELDS: [&str; 4] = ["account_name", "account_id", "role_name", "session"];
+pub(crate) const FIELDS: [&str; 4] = ["account_name", "account_id", "role_name", "session"];
 
-pub fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
+pub(crate) fn run(args: PopulateArgs, env: &Env) -> Result<i32> {
     // Everything that can be checked offline is checked before any login.
     let template = Template::parse(&args.template)?;
     let file = read(env)?;
@@ -447,10 +447,10 @@ enum Piece {
 /// A profile-name template such as `{account_name}.{role_name}`; `{{` and
 /// `}}` are literal braces.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Template(Vec<Piece>);
+pub(crate) struct Template(Vec<Piece>);
 
 impl Template {
-    pub fn parse(t: &str) -> Result<Template> {
+    pub(crate) fn parse(t: &str) -> Result<Template> {
         let valid = || {
             FIELDS
                 .iter()
@@ -524,7 +524,7 @@ impl Template {
 /// `_` and `-` kept; control characters dropped; spaces and every other
 /// character become `-`; runs of `-` collapse to one; `-` and `.` trimmed
 /// from both ends (a name must not look like an option).
-pub fn normalise(name: &str) -> String {
+pub(crate) fn normalise(name: &str) -> String {
     let mut out = String::with_capacity(name.len());
     for c in name.chars() {
         if c.is_control() || crate::text::is_control(c) {
@@ -546,24 +546,24 @@ pub fn normalise(name: &str) -> String {
 // ---------------------------------------------------------------- plan
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Planned {
-    pub name: String,
-    pub account_id: String,
-    pub role_name: String,
+pub(crate) struct Planned {
+    pub(crate) name: String,
+    pub(crate) account_id: String,
+    pub(crate) role_name: String,
 }
 
 #[derive(Debug, Default)]
-pub struct Plan {
-    pub profiles: Vec<Planned>,
+pub(crate) struct Plan {
+    pub(crate) profiles: Vec<Planned>,
     /// What could not get a name of its own, said for a person.
-    pub skipped: Vec<String>,
+    pub(crate) skipped: Vec<String>,
 }
 
 /// The profile for each account and role. Names depend only on what the
 /// portal lists, never on order: accounts whose names normalise alike get
 /// `-ACCOUNTID` after the name, and profiles that would still share a name
 /// across accounts get `-ACCOUNTID` at the end.
-pub fn plan(all: &[AccountRoles], session: &str, template: &Template) -> Plan {
+pub(crate) fn plan(all: &[AccountRoles], session: &str, template: &Template) -> Plan {
     let account_name = |a: &AccountRoles| {
         let n = a.account_name.as_deref().map(normalise).unwrap_or_default();
         if n.is_empty() {
@@ -687,15 +687,6 @@ fn diff(
 mod tests {
     use super::*;
 
-    fn acct(id: &str, name: Option<&str>, roles: &[&str]) -> AccountRoles {
-        AccountRoles {
-            account_id: id.into(),
-            account_name: name.map(Into::into),
-            email_address: None,
-            roles: roles.iter().map(|r| r.to_string()).collect(),
-        }
-    }
-
     fn names(p: &Plan) -> Vec<&str> {
         p.profiles.iter().map(|p| p.name.as_str()).collect()
     }
@@ -731,10 +722,10 @@ mod tests {
     fn duplicate_account_names_get_their_ids_whatever_the_order() {
         let t = Template::parse("{account_name}.{role_name}").unwrap();
         let a = [
-            acct("111", Some("prod"), &["Admin"]),
-            acct("222", Some("prod"), &["Admin"]),
-            acct("333", Some("dev"), &["Admin"]),
-            acct("444", None, &["Admin"]),
+            AccountRoles::example("111", Some("prod"), &["Admin"]),
+            AccountRoles::example("222", Some("prod"), &["Admin"]),
+            AccountRoles::example("333", Some("dev"), &["Admin"]),
+            AccountRoles::example("444", None, &["Admin"]),
         ];
         let p = plan(&a, "corp", &t);
         assert_eq!(
@@ -756,8 +747,8 @@ mod tests {
         let t = Template::parse("{role_name}").unwrap();
         let p = plan(
             &[
-                acct("111", Some("a"), &["Admin", "Solo"]),
-                acct("222", Some("b"), &["Admin"]),
+                AccountRoles::example("111", Some("a"), &["Admin", "Solo"]),
+                AccountRoles::example("222", Some("b"), &["Admin"]),
             ],
             "corp",
             &t,
@@ -765,7 +756,11 @@ mod tests {
         assert_eq!(names(&p), ["Admin-111", "Solo", "Admin-222"]);
         // Two roles of one account that normalise alike: the second is skipped, said why.
         let p = plan(
-            &[acct("1", Some("a"), &["Read Only", "Read-Only"])],
+            &[AccountRoles::example(
+                "1",
+                Some("a"),
+                &["Read Only", "Read-Only"],
+            )],
             "s",
             &t,
         );

@@ -27,7 +27,7 @@ struct Row {
     source_profile: Option<String>,
 }
 
-pub fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
+pub(crate) fn run(args: ProfilesArgs, env: &Env) -> Result<i32> {
     if args.names || args.sessions {
         return names(env, args.sessions);
     }

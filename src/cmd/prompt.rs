@@ -10,7 +10,7 @@ use crate::error::{Error, Result};
 /// The placeholders `crate::prompt::segment` expands.
 const PLACEHOLDERS: [&str; 6] = ["profile", "remaining", "seconds", "state", "color", "renew"];
 
-pub fn run(args: PromptArgs, env: &Env) -> Result<i32> {
+pub(crate) fn run(args: PromptArgs, env: &Env) -> Result<i32> {
     // Checked even with no profile active, so a typo shows when it is written.
     if let Some(f) = &args.format {
         check_format(f)?;

@@ -25,65 +25,65 @@ use serde::Serialize;
 use time::OffsetDateTime;
 
 #[derive(Debug, Serialize)]
-pub struct Status {
-    pub active_profile: Option<String>,
-    pub sessions: Vec<SessionStatus>,
-    pub profiles: Vec<ProfileStatus>,
+pub(crate) struct Status {
+    pub(crate) active_profile: Option<String>,
+    pub(crate) sessions: Vec<SessionStatus>,
+    pub(crate) profiles: Vec<ProfileStatus>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct SessionStatus {
-    pub name: Option<String>,
-    pub start_url: String,
-    pub region: String,
-    pub token: TokenStatus,
+pub(crate) struct SessionStatus {
+    pub(crate) name: Option<String>,
+    pub(crate) start_url: String,
+    pub(crate) region: String,
+    pub(crate) token: TokenStatus,
 }
 
 #[derive(Debug, Serialize)]
-pub struct TokenStatus {
+pub(crate) struct TokenStatus {
     /// `valid`, `refreshable` (expired or about to, with a refresh token),
     /// `rejected` (the portal refused it; the next use refreshes or logs in),
     /// `expired` or `absent`.
-    pub state: &'static str,
-    pub expires_at: Option<String>,
-    pub refreshable: bool,
+    pub(crate) state: &'static str,
+    pub(crate) expires_at: Option<String>,
+    pub(crate) refreshable: bool,
 }
 
 #[derive(Debug, Serialize)]
-pub struct ProfileStatus {
-    pub name: String,
-    pub sso_session: Option<String>,
-    pub start_url: Option<String>,
-    pub account_id: Option<String>,
-    pub role_name: Option<String>,
-    pub region: Option<String>,
-    pub credentials: Option<CredentialStatus>,
-    pub active: bool,
-    pub error: Option<String>,
+pub(crate) struct ProfileStatus {
+    pub(crate) name: String,
+    pub(crate) sso_session: Option<String>,
+    pub(crate) start_url: Option<String>,
+    pub(crate) account_id: Option<String>,
+    pub(crate) role_name: Option<String>,
+    pub(crate) region: Option<String>,
+    pub(crate) credentials: Option<CredentialStatus>,
+    pub(crate) active: bool,
+    pub(crate) error: Option<String>,
     /// The error's `caused by:` lines and hint (the table shows the message
     /// only; `--json` keeps the rest).
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub causes: Vec<String>,
+    pub(crate) causes: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub hint: Option<String>,
+    pub(crate) hint: Option<String>,
     /// A role-chaining profile's `role_arn`, `source_profile` and chain
     /// (absent for SSO profiles).
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub role_arn: Option<String>,
+    pub(crate) role_arn: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub source_profile: Option<String>,
+    pub(crate) source_profile: Option<String>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub chain: Vec<String>,
+    pub(crate) chain: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct CredentialStatus {
+pub(crate) struct CredentialStatus {
     /// `valid`, `expired` or `absent`.
-    pub state: &'static str,
-    pub expires_at: Option<String>,
+    pub(crate) state: &'static str,
+    pub(crate) expires_at: Option<String>,
 }
 
-pub fn collect(config: &Config, env: &Env, now: OffsetDateTime) -> Result<Status> {
+pub(crate) fn collect(config: &Config, env: &Env, now: OffsetDateTime) -> Result<Status> {
     let home = crate::env::home_dir(env)?;
     let active = env.non_empty(env::SSOENV_PROFILE).map(str::to_owned);
     let sessions = config.sessions_in_use();
@@ -174,7 +174,7 @@ fn token_status(home: &std::path::Path, s: &SsoSession, now: OffsetDateTime) -> 
     }
 }
 
-pub fn run(args: StatusArgs, env: &Env) -> Result<i32> {
+pub(crate) fn run(args: StatusArgs, env: &Env) -> Result<i32> {
     let now = OffsetDateTime::now_utc();
     if args.check {
         return check(env, args.profile, now);

@@ -6,7 +6,7 @@ use crate::error::Result;
 use crate::shell::Shell;
 use std::io::IsTerminal;
 
-pub fn run(args: UnsetArgs, env: &Env) -> Result<i32> {
+pub(crate) fn run(args: UnsetArgs, env: &Env) -> Result<i32> {
     let shell = Shell::detect(args.shell, env)?;
     let script = shell.render(&crate::credentials::env::unset_changes())?;
     if std::io::stdout().is_terminal() {

@@ -13,12 +13,12 @@ use std::io::IsTerminal;
 
 /// The prompt hook's quiet renewal gives up after this long, whatever it is
 /// doing (waiting on the network, refreshing): a prompt must never freeze.
-pub const BACKGROUND_RENEW_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
+pub(crate) const BACKGROUND_RENEW_DEADLINE: std::time::Duration = std::time::Duration::from_secs(3);
 /// How long past the deadline the watchdog waits for a refresh under way to
 /// save what it got (see `give_up_after`).
-pub const REFRESH_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
+pub(crate) const REFRESH_GRACE: std::time::Duration = std::time::Duration::from_secs(2);
 
-pub fn run(args: UseArgs, env: &Env) -> Result<i32> {
+pub(crate) fn run(args: UseArgs, env: &Env) -> Result<i32> {
     if crate::cache::lock::background_renewal(env) {
         give_up_after(BACKGROUND_RENEW_DEADLINE);
     }
@@ -144,7 +144,7 @@ fn give_up_after(limit: std::time::Duration) {
 }
 
 /// No profile named and no `AWS_PROFILE`: the profiles to choose from, and how.
-pub fn which_profile(config: &Config, shell: Shell) -> Error {
+pub(crate) fn which_profile(config: &Config, shell: Shell) -> Error {
     let lines = super::pick::profile_lines(config);
     let example = credentials::Plan::listed(config)
         .into_iter()
@@ -174,6 +174,6 @@ fn eval_hint(shell: Shell, profile: &str) -> String {
     shell.eval_line(&format!("use {}", shell_words::quote(profile)))
 }
 
-pub fn init_hint(shell: Shell) -> &'static str {
+pub(crate) fn init_hint(shell: Shell) -> &'static str {
     shell.init_line()
 }

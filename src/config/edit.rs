@@ -22,7 +22,10 @@ use super::parse::{self, Value, py_trim};
 use crate::error::{Error, Result};
 
 mod write;
-pub use write::{Written, backup_path, check_writable_by_owner, resolve_target, write_config};
+#[cfg(test)]
+use write::backup_path;
+pub(crate) use write::check_writable_by_owner;
+pub use write::{Written, write_config};
 
 /// What a section is, as botocore's `build_profile_map` sorts them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -78,7 +81,7 @@ pub struct Section {
 
 impl Section {
     /// A key's plain value (None when absent or a sub-section).
-    pub fn get(&self, key: &str) -> Option<&str> {
+    pub(crate) fn get(&self, key: &str) -> Option<&str> {
         self.keys
             .iter()
             .find(|(k, _)| k == key)
@@ -86,13 +89,13 @@ impl Section {
     }
 
     /// Whether the marker key has the marker's value here.
-    pub fn is_owned_by(&self, marker: Marker<'_>) -> bool {
+    pub(crate) fn is_owned_by(&self, marker: Marker<'_>) -> bool {
         self.get(marker.key) == Some(marker.value)
     }
 
     /// The byte range of the section in `Document::to_bytes()`: the header
     /// through its last key or continuation line.
-    pub fn span(&self) -> std::ops::Range<usize> {
+    pub(crate) fn span(&self) -> std::ops::Range<usize> {
         self.start..self.body_end
     }
 }
@@ -215,14 +218,14 @@ impl Document {
     }
 
     /// The sections botocore maps to this kind and name.
-    pub fn find(&self, kind: Kind, name: &str) -> impl Iterator<Item = &Section> {
+    pub(crate) fn find(&self, kind: Kind, name: &str) -> impl Iterator<Item = &Section> {
         self.sections
             .iter()
             .filter(move |s| s.kind == kind && s.name.as_deref() == Some(name))
     }
 
     /// The sections the marker owns, of one kind, in file order.
-    pub fn owned(&self, kind: Kind, marker: Marker<'_>) -> impl Iterator<Item = &Section> {
+    pub(crate) fn owned(&self, kind: Kind, marker: Marker<'_>) -> impl Iterator<Item = &Section> {
         self.sections
             .iter()
             .filter(move |s| s.kind == kind && s.name.is_some() && s.is_owned_by(marker))
@@ -287,7 +290,7 @@ impl Document {
     /// `Ok(false)` when there is no such section, a `Clash` when it is not
     /// owned (or ambiguous). Blank lines around it are tidied so that
     /// removing what `upsert_section` appended gives the file back.
-    pub fn remove_section(
+    pub(crate) fn remove_section(
         &mut self,
         kind: Kind,
         name: &str,
@@ -328,7 +331,7 @@ impl Document {
     /// matched as the reader sees them: the text before the first `=` or
     /// `:`, right-stripped and lower-cased. Indented lines under another key
     /// are part of its value (or sub-section) and stay with it.
-    pub fn without_keys(&self, keys: &[&str]) -> String {
+    pub(crate) fn without_keys(&self, keys: &[&str]) -> String {
         let headers: std::collections::HashSet<usize> =
             self.sections.iter().map(|s| s.start).collect();
         let mut out = String::with_capacity(self.text.len());

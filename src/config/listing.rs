@@ -34,9 +34,9 @@ use std::path::Path;
 
 /// The profiles of a config file, each with the profile of `config` that
 /// resolves as it does.
-pub struct Listing {
+pub(crate) struct Listing {
     /// The profiles that answer for all (the whole file's, or a few).
-    pub config: Config,
+    pub(crate) config: Config,
     /// The file's text and, per profile in file order, its name there and
     /// the position in `config`'s profiles of the one that answers for it;
     /// None when `config` is the whole file.
@@ -50,7 +50,7 @@ type Row = (Range<usize>, usize);
 impl Listing {
     /// Every profile name in file order, with the position (in
     /// `config.profile_all()`) of the profile that resolves as it does.
-    pub fn profiles(&self) -> Box<dyn Iterator<Item = (&str, usize)> + '_> {
+    pub(crate) fn profiles(&self) -> Box<dyn Iterator<Item = (&str, usize)> + '_> {
         match &self.rows {
             Some((text, rows)) => Box::new(rows.iter().map(|(r, i)| (&text[r.clone()], *i))),
             None => Box::new(
@@ -67,7 +67,7 @@ impl Listing {
 impl Config {
     /// The config file's profiles for a listing; `None` when there is no
     /// file. Errors are `load`'s.
-    pub fn load_listing(env: &Env) -> Result<Option<Listing>> {
+    pub(crate) fn load_listing(env: &Env) -> Result<Option<Listing>> {
         let path = Config::path(env)?;
         if let Some(listing) = light(&path) {
             return Ok(Some(listing));

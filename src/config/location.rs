@@ -11,7 +11,7 @@ use std::path::PathBuf;
 impl Config {
     /// Path of the config file: `AWS_CONFIG_FILE` (with `~` and `$VAR` expanded) or `~/.aws/config`.
     /// An empty `AWS_CONFIG_FILE` counts as unset.
-    pub fn path(env: &Env) -> Result<PathBuf> {
+    pub(crate) fn path(env: &Env) -> Result<PathBuf> {
         match env.non_empty(env::AWS_CONFIG_FILE) {
             Some(raw) => expand_user(&expand_vars(raw, env), env),
             None => Ok(home(env)?.join(".aws").join("config")),
@@ -20,13 +20,13 @@ impl Config {
 }
 
 /// The most ssoenv reads of a config file; real ones are kilobytes.
-pub const CONFIG_FILE_LIMIT: u64 = 16 << 20;
+pub(crate) const CONFIG_FILE_LIMIT: u64 = 16 << 20;
 
 /// Read the config file through the one bounded reader (a regular file, at
 /// most `CONFIG_FILE_LIMIT` bytes, never blocking). `/dev/null` is the
 /// exception, and reads as empty, as botocore reads it: people point
 /// `AWS_CONFIG_FILE` there to mean "no config".
-pub fn read_config_file(path: &std::path::Path) -> std::result::Result<Vec<u8>, ReadError> {
+pub(crate) fn read_config_file(path: &std::path::Path) -> std::result::Result<Vec<u8>, ReadError> {
     if is_dev_null(path) {
         return Ok(Vec::new());
     }

@@ -7,7 +7,10 @@ use super::{Config, ConfiguredEndpoints, Key, Scope, SsoSession};
 use crate::error::{Error, Result};
 
 impl Config {
-    pub fn profile_session(&self, profile: &str) -> Result<(SsoSession, ConfiguredEndpoints)> {
+    pub(crate) fn profile_session(
+        &self,
+        profile: &str,
+    ) -> Result<(SsoSession, ConfiguredEndpoints)> {
         if let Some(sec) = self.profiles.get(profile)
             && self.has_role(sec)
         {
@@ -67,7 +70,7 @@ impl Config {
     /// profile's instead; ssoenv's reading reaches the same endpoints for a
     /// config whose profiles share them, and no surprise where they differ
     /// (then none apply, as with no profile).
-    pub fn session_endpoints(&self, session: &str) -> ConfiguredEndpoints {
+    pub(crate) fn session_endpoints(&self, session: &str) -> ConfiguredEndpoints {
         let mut found: Option<ConfiguredEndpoints> = None;
         for (name, sec) in &self.profiles.order {
             let uses = self

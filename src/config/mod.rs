@@ -21,12 +21,12 @@ mod scan;
 mod sections;
 mod sso;
 
-pub use listing::Listing;
-pub use location::{CONFIG_FILE_LIMIT, read_config_file};
-pub use resolve::{
+pub(crate) use location::{CONFIG_FILE_LIMIT, read_config_file};
+pub(crate) use resolve::{
     CHAINED_MAX_DURATION, ChainedProfile, Profile, RoleSource, StaticKeys, chain_text,
 };
-pub use sso::{ConfiguredEndpoints, ResolvedProfile, SsoSession};
+pub use sso::SsoSession;
+pub(crate) use sso::{ConfiguredEndpoints, ResolvedProfile};
 
 use crate::env::{self, Env};
 use crate::error::{Error, Result};
@@ -38,8 +38,8 @@ use std::path::PathBuf;
 
 /// A parsed config file.
 #[derive(Debug, Clone, Default)]
-pub struct Config {
-    pub path: PathBuf,
+pub(crate) struct Config {
+    pub(crate) path: PathBuf,
     ini: Ini,
     profiles: Named,
     sso_sessions: Named,
@@ -48,20 +48,20 @@ pub struct Config {
 
 impl Config {
     /// Read and parse the config file. A missing file is an error here (exit 2) naming the path.
-    pub fn load(env: &Env) -> Result<Config> {
+    pub(crate) fn load(env: &Env) -> Result<Config> {
         Self::load_inner(env, false).map(|c| c.expect("a missing file is an error"))
     }
 
     /// Like `load`, but a missing file is `None`: no profiles, nothing wrong
     /// (botocore reads a missing config file as empty). For listings.
-    pub fn load_if_present(env: &Env) -> Result<Option<Config>> {
+    pub(crate) fn load_if_present(env: &Env) -> Result<Option<Config>> {
         Self::load_inner(env, true)
     }
 
     /// Resolve one profile as `load` then `profile` do, reading only the
     /// sections it needs when that succeeds (`scan.rs`); anything else, an
     /// error included, is the full parse's answer.
-    pub fn load_profile(env: &Env, name: &str) -> Result<Profile> {
+    pub(crate) fn load_profile(env: &Env, name: &str) -> Result<Profile> {
         let path = Self::path(env)?;
         if let Some(profile) = scan::profile_in_file(&path, name) {
             return Ok(profile);
@@ -132,7 +132,7 @@ impl Config {
     }
 
     /// Parse text (for tests and benchmarks); `path` is only used in messages.
-    pub fn parse(path: PathBuf, text: &str) -> Result<Config> {
+    pub(crate) fn parse(path: PathBuf, text: &str) -> Result<Config> {
         let ini = parse::parse_ini_with(text, Key::NAMES).map_err(|e| {
             Error::config(format!(
                 "could not parse {}: line {}: {}",
@@ -174,12 +174,12 @@ impl Config {
     }
 
     /// All profile names, in file order.
-    pub fn profile_names(&self) -> Vec<String> {
+    pub(crate) fn profile_names(&self) -> Vec<String> {
         self.profiles.names().map(str::to_owned).collect()
     }
 
     /// All sso-session names, in file order.
-    pub fn sso_session_names(&self) -> Vec<String> {
+    pub(crate) fn sso_session_names(&self) -> Vec<String> {
         self.sso_sessions.names().map(str::to_owned).collect()
     }
 

@@ -21,7 +21,7 @@ use crate::text::printable;
 /// passed by reference: the variants' sizes do not matter.
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Profile {
+pub(crate) enum Profile {
     /// An IAM Identity Center profile (GetRoleCredentials).
     Sso(ResolvedProfile),
     /// `role_arn` + `source_profile`: STS AssumeRole with the source's credentials.
@@ -30,32 +30,32 @@ pub enum Profile {
 
 /// A role-chaining profile with its source resolved, to any depth.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ChainedProfile {
-    pub name: String,
-    pub role_arn: String,
+pub(crate) struct ChainedProfile {
+    pub(crate) name: String,
+    pub(crate) role_arn: String,
     /// `role_session_name` as configured; None means botocore's generated
     /// `botocore-session-<epoch>`, which the cache key leaves out (docs/caches.md#assume-role-cache).
-    pub role_session_name: Option<String>,
-    pub external_id: Option<String>,
-    pub duration_seconds: Option<u32>,
-    pub mfa_serial: Option<String>,
+    pub(crate) role_session_name: Option<String>,
+    pub(crate) external_id: Option<String>,
+    pub(crate) duration_seconds: Option<u32>,
+    pub(crate) mfa_serial: Option<String>,
     /// The profile's own `region`, else its source's (for `AWS_REGION`).
-    pub region: Option<String>,
+    pub(crate) region: Option<String>,
     /// The profile's own `region` key only: the region botocore signs this
     /// chain's AssumeRole calls in when this is the profile being used
     /// ([`ChainedProfile::sts_region`]).
-    pub own_region: Option<String>,
+    pub(crate) own_region: Option<String>,
     /// This profile's endpoint settings (for the STS endpoint when this is
     /// the profile being used: one STS client for the whole chain).
-    pub endpoints: ConfiguredEndpoints,
-    pub source: RoleSource,
+    pub(crate) endpoints: ConfiguredEndpoints,
+    pub(crate) source: RoleSource,
 }
 
 /// Where a role-chaining profile's source credentials come from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 // One per chain, built once per command: the SSO variant's size costs nothing.
 #[allow(clippy::large_enum_variant)]
-pub enum RoleSource {
+pub(crate) enum RoleSource {
     Sso(ResolvedProfile),
     Role(Box<ChainedProfile>),
     Static(StaticKeys),
@@ -73,23 +73,24 @@ struct RoleSettings {
 /// `aws_access_key_id`/`aws_secret_access_key` (and `aws_session_token`) of a
 /// profile in the config file. Debug never shows the secrets.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct StaticKeys {
-    pub profile: String,
-    pub access_key_id: String,
-    pub secret_access_key: Secret,
-    pub session_token: Option<Secret>,
+pub(crate) struct StaticKeys {
+    pub(crate) profile: String,
+    pub(crate) access_key_id: String,
+    pub(crate) secret_access_key: Secret,
+    pub(crate) session_token: Option<Secret>,
 }
 
 /// STS's limits on `DurationSeconds` (model constraint, docs/sts-sigv4.md#assumerole-request), and the cap
 /// for a role session assuming another role (docs/sts-sigv4.md#role-chaining).
-pub const MIN_DURATION: u32 = 900;
-pub const MAX_DURATION: u32 = 43_200;
-pub const CHAINED_MAX_DURATION: u32 = 3_600;
+pub(crate) const MIN_DURATION: u32 = 900;
+pub(crate) const MAX_DURATION: u32 = 43_200;
+pub(crate) const CHAINED_MAX_DURATION: u32 = 3_600;
 
 impl Profile {
     /// The region to export (`AWS_REGION`): the profile's, or for a chained
     /// profile its own else its source's.
-    pub fn region(&self) -> Option<&str> {
+    #[cfg(test)]
+    pub(crate) fn region(&self) -> Option<&str> {
         match self {
             Profile::Sso(p) => p.region.as_deref(),
             Profile::AssumeRole(c) => c.region.as_deref(),
@@ -98,14 +99,14 @@ impl Profile {
 
     /// The SSO profile the credentials finally come from (None for a chain
     /// that starts with static keys).
-    pub fn sso_root(&self) -> Option<&ResolvedProfile> {
+    pub(crate) fn sso_root(&self) -> Option<&ResolvedProfile> {
         match self {
             Profile::Sso(p) => Some(p),
             Profile::AssumeRole(c) => c.sso_root(),
         }
     }
 
-    pub fn as_chained(&self) -> Option<&ChainedProfile> {
+    pub(crate) fn as_chained(&self) -> Option<&ChainedProfile> {
         match self {
             Profile::AssumeRole(c) => Some(c),
             Profile::Sso(_) => None,
@@ -115,7 +116,7 @@ impl Profile {
 
 impl ChainedProfile {
     /// The names from this profile to where its chain starts.
-    pub fn chain(&self) -> Vec<&str> {
+    pub(crate) fn chain(&self) -> Vec<&str> {
         let mut names = vec![self.name.as_str()];
         let mut at = &self.source;
         loop {
@@ -140,11 +141,11 @@ impl ChainedProfile {
     }
 
     /// `profile "a" → "b" → "c"`, escaped for a terminal.
-    pub fn chain_text(&self) -> String {
+    pub(crate) fn chain_text(&self) -> String {
         chain_text(&self.chain())
     }
 
-    pub fn sso_root(&self) -> Option<&ResolvedProfile> {
+    pub(crate) fn sso_root(&self) -> Option<&ResolvedProfile> {
         match &self.source {
             RoleSource::Sso(p) => Some(p),
             RoleSource::Role(c) => c.sso_root(),
@@ -153,7 +154,7 @@ impl ChainedProfile {
     }
 
     /// The name of the profile this one takes its source credentials from.
-    pub fn source_name(&self) -> &str {
+    pub(crate) fn source_name(&self) -> &str {
         match &self.source {
             RoleSource::Sso(p) => &p.name,
             RoleSource::Role(c) => &c.name,
@@ -163,7 +164,7 @@ impl ChainedProfile {
 
     /// The account and role name of `role_arn`
     /// (`arn:PARTITION:iam::ACCOUNT:role/PATH/NAME`), when it has that shape.
-    pub fn arn_parts(&self) -> Option<(&str, &str)> {
+    pub(crate) fn arn_parts(&self) -> Option<(&str, &str)> {
         let mut parts = self.role_arn.splitn(6, ':');
         let (Some("arn"), Some(_), Some("iam"), Some(""), Some(account), Some(resource)) = (
             parts.next(),
@@ -181,7 +182,7 @@ impl ChainedProfile {
 
     /// Whether the source credentials are themselves a role session (SSO role
     /// credentials or an assumed role): AWS then caps the session at 1 hour.
-    pub fn source_is_role_session(&self) -> bool {
+    pub(crate) fn source_is_role_session(&self) -> bool {
         !matches!(self.source, RoleSource::Static(_))
     }
 }
@@ -191,7 +192,7 @@ fn names(visited: &[String]) -> String {
 }
 
 /// `profile "a" → "b"`: each name escaped (names come from the config).
-pub fn chain_text(names: &[&str]) -> String {
+pub(crate) fn chain_text(names: &[&str]) -> String {
     let quoted: Vec<String> = names
         .iter()
         .map(|n| format!("\"{}\"", printable(n)))
@@ -202,7 +203,7 @@ pub fn chain_text(names: &[&str]) -> String {
 impl Config {
     /// Resolve a profile ssoenv can get credentials for: an SSO profile or a
     /// role-chaining one (with its whole chain), or a clear exit-2 error.
-    pub fn profile(&self, name: &str) -> Result<Profile> {
+    pub(crate) fn profile(&self, name: &str) -> Result<Profile> {
         let Some(sec) = self.profiles.get(name) else {
             return Err(self.profile_not_found(name));
         };
@@ -211,7 +212,7 @@ impl Config {
 
     /// Every profile that gives credentials to ssoenv (SSO keys or
     /// `role_arn`), in file order, each resolved as [`Config::profile`] does.
-    pub fn credential_profiles(&self) -> Vec<(String, Result<Profile>)> {
+    pub(crate) fn credential_profiles(&self) -> Vec<(String, Result<Profile>)> {
         self.profiles
             .order
             .iter()
@@ -221,7 +222,7 @@ impl Config {
     }
 
     /// Every profile, in file order, resolved as [`Config::profile`] does.
-    pub fn profile_all(&self) -> impl Iterator<Item = (&str, Result<Profile>)> {
+    pub(crate) fn profile_all(&self) -> impl Iterator<Item = (&str, Result<Profile>)> {
         self.profiles
             .order
             .iter()

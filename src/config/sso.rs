@@ -23,42 +23,54 @@ pub struct SsoSession {
 impl SsoSession {
     /// Whether both name the same login (one token file, `token::key`): the
     /// same sso-session, or two legacy profiles with the same start URL.
-    pub fn same_as(&self, other: &SsoSession) -> bool {
+    pub(crate) fn same_as(&self, other: &SsoSession) -> bool {
         match (&self.name, &other.name) {
             (Some(x), Some(y)) => x == y,
             (None, None) => self.start_url == other.start_url,
             _ => false,
         }
     }
+
+    /// A session on the usual test start URL in us-east-1; `name` None is a
+    /// legacy profile's.
+    #[cfg(test)]
+    pub(crate) fn example(name: Option<&str>) -> SsoSession {
+        SsoSession {
+            name: name.map(str::to_owned),
+            start_url: "https://d-1234567890.awsapps.com/start".into(),
+            region: "us-east-1".into(),
+            scopes: None,
+        }
+    }
 }
 
 /// Endpoint settings that come from the config file (docs/endpoints.md#overrides, steps 3–4).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct ConfiguredEndpoints {
+pub(crate) struct ConfiguredEndpoints {
     /// `[services X]` → `sso =` sub-section `endpoint_url`.
-    pub sso: Option<String>,
+    pub(crate) sso: Option<String>,
     /// `[services X]` → `sso_oidc =` sub-section `endpoint_url`.
-    pub sso_oidc: Option<String>,
+    pub(crate) sso_oidc: Option<String>,
     /// `[services X]` → `sts =` sub-section `endpoint_url`.
-    pub sts: Option<String>,
+    pub(crate) sts: Option<String>,
     /// `[services X]` → `signin =` sub-section `endpoint_url` (ssoenv's own:
     /// the SDKs have no sign-in service, and ignore the key).
-    pub signin: Option<String>,
+    pub(crate) signin: Option<String>,
     /// The profile's global `endpoint_url`.
-    pub global: Option<String>,
+    pub(crate) global: Option<String>,
     /// `ignore_configured_endpoint_urls = true` in the profile.
-    pub ignore: bool,
+    pub(crate) ignore: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ResolvedProfile {
-    pub name: String,
-    pub sso: SsoSession,
-    pub account_id: String,
-    pub role_name: String,
+pub(crate) struct ResolvedProfile {
+    pub(crate) name: String,
+    pub(crate) sso: SsoSession,
+    pub(crate) account_id: String,
+    pub(crate) role_name: String,
     /// The profile's `region`, if any.
-    pub region: Option<String>,
-    pub endpoints: ConfiguredEndpoints,
+    pub(crate) region: Option<String>,
+    pub(crate) endpoints: ConfiguredEndpoints,
 }
 
 /// The keys botocore's `SSOProvider` requires, in its order
@@ -82,7 +94,7 @@ const SSO_MARKERS: [Key; 4] = [
 impl Config {
     /// Every SSO session the config uses: the sso-sessions that resolve, in
     /// order, then the legacy start URLs of resolving profiles, once each.
-    pub fn sessions_in_use(&self) -> Vec<SsoSession> {
+    pub(crate) fn sessions_in_use(&self) -> Vec<SsoSession> {
         let mut sessions: Vec<SsoSession> = self
             .sso_session_names()
             .iter()
@@ -101,7 +113,7 @@ impl Config {
 
     /// Every profile with any SSO key (`sso_account_id`, `sso_role_name`,
     /// `sso_session`, `sso_start_url`), in file order, each resolved.
-    pub fn sso_profiles(&self) -> Vec<(String, Result<ResolvedProfile>)> {
+    pub(crate) fn sso_profiles(&self) -> Vec<(String, Result<ResolvedProfile>)> {
         self.profiles
             .order
             .iter()
@@ -111,7 +123,7 @@ impl Config {
     }
 
     /// Resolve one profile into a validated ResolvedProfile, or a clear exit-2 error.
-    pub fn resolve(&self, profile: &str) -> Result<ResolvedProfile> {
+    pub(crate) fn resolve(&self, profile: &str) -> Result<ResolvedProfile> {
         let Some(sec) = self.profiles.get(profile) else {
             return Err(self.profile_not_found(profile));
         };
@@ -119,7 +131,8 @@ impl Config {
     }
 
     /// Every profile, in file order, resolved as `resolve` does.
-    pub fn resolve_all(&self) -> impl Iterator<Item = (&str, Result<ResolvedProfile>)> {
+    #[cfg(test)]
+    pub(crate) fn resolve_all(&self) -> impl Iterator<Item = (&str, Result<ResolvedProfile>)> {
         self.profiles
             .order
             .iter()
@@ -239,7 +252,7 @@ impl Config {
     }
 
     /// Resolve a `[sso-session NAME]` section.
-    pub fn sso_session(&self, name: &str) -> Result<SsoSession> {
+    pub(crate) fn sso_session(&self, name: &str) -> Result<SsoSession> {
         let Some(sec) = self.sso_sessions.get(name) else {
             let hint = suggest(name, self.sso_sessions.names())
                 .unwrap_or_else(|| "run `aws configure sso-session` to create one".to_owned());

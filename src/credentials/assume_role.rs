@@ -17,7 +17,7 @@ use crate::error::{Error, Result};
 use crate::login::interaction::Refusal;
 use crate::login::{Interaction, LoginOptions, unreachable_error};
 use crate::text::printable;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use time::OffsetDateTime;
 
 /// One profile's role of a chain, without its source (the plan holds the
@@ -142,7 +142,8 @@ impl Step for RoleStep {
         assume_role::load(home, &self.key())
     }
 
-    fn cache_path(&self, home: &Path) -> Option<PathBuf> {
+    #[cfg(any(test, feature = "emulator"))]
+    fn cache_path(&self, home: &Path) -> Option<std::path::PathBuf> {
         Some(assume_role::path(home, &self.key()))
     }
 

@@ -30,7 +30,7 @@ use std::path::{Path, PathBuf};
 /// role assumption (with its parameters), web identity, `credential_process`,
 /// IAM Identity Center (legacy and `sso_session`), and `aws login`'s
 /// `login_session`. Lower-case, as the reader compares them.
-pub const CREDENTIAL_KEYS: &[&str] = &[
+pub(crate) const CREDENTIAL_KEYS: &[&str] = &[
     "aws_access_key_id",
     "aws_secret_access_key",
     "aws_session_token",
@@ -55,13 +55,13 @@ pub const CREDENTIAL_KEYS: &[&str] = &[
 ];
 
 /// The user's config (its bytes) without any credential source.
-pub fn without_credentials(config: &[u8]) -> Result<String> {
+pub(crate) fn without_credentials(config: &[u8]) -> Result<String> {
     Ok(Document::parse(config)?.without_keys(CREDENTIAL_KEYS))
 }
 
 /// The child's private config directory; removed on drop.
 #[derive(Debug)]
-pub struct ChildConfig {
+pub(crate) struct ChildConfig {
     dir: PathBuf,
     config: PathBuf,
     credentials: PathBuf,
@@ -70,7 +70,7 @@ pub struct ChildConfig {
 impl ChildConfig {
     /// Write the child's files for the config file at `config_path` (the one
     /// `Config::load` read).
-    pub fn create(env: &Env, config_path: &Path) -> Result<ChildConfig> {
+    pub(crate) fn create(env: &Env, config_path: &Path) -> Result<ChildConfig> {
         let bytes = crate::config::read_config_file(config_path).map_err(|e| {
             Error::runtime(format!(
                 "could not read config file {} again",
@@ -98,7 +98,7 @@ impl ChildConfig {
     }
 
     /// The child's environment changes: the two files.
-    pub fn changes(&self) -> Vec<Change> {
+    pub(crate) fn changes(&self) -> Vec<Change> {
         let path = |p: &Path| Some(p.to_string_lossy().into_owned());
         vec![
             (env::AWS_CONFIG_FILE.to_owned(), path(&self.config)),

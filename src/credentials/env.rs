@@ -12,7 +12,7 @@ use crate::shell::Change;
 /// case, as SSOENV_INTERACTIVE); anything else is a usage error naming the
 /// variable, so a typo never silently keeps the profile the JS SDK prefers
 /// over the keys.
-pub fn export_aws_profile(env: &Env) -> Result<bool> {
+pub(crate) fn export_aws_profile(env: &Env) -> Result<bool> {
     let Some(raw) = env.non_empty(env::SSOENV_EXPORT_AWS_PROFILE) else {
         return Ok(true);
     };
@@ -43,7 +43,7 @@ pub fn export_aws_profile(env: &Env) -> Result<bool> {
 /// else removed. AWS_PROFILE is set when `export_profile`
 /// ([`export_aws_profile`]), else removed: the JS SDK's default chain then
 /// takes the keys; SSOENV_PROFILE names the profile either way.
-pub fn session_changes(
+pub(crate) fn session_changes(
     profile: &str,
     creds: &Credentials,
     region: Option<&str>,
@@ -88,7 +88,12 @@ pub fn session_changes(
 /// The changes `exec --server` makes for its child: the container endpoint
 /// and its token, the region and SSOENV_PROFILE; every variable that would
 /// come before the container provider in an SDK's chain is removed.
-pub fn server_changes(profile: &str, url: &str, token: &str, region: Option<&str>) -> Vec<Change> {
+pub(crate) fn server_changes(
+    profile: &str,
+    url: &str,
+    token: &str,
+    region: Option<&str>,
+) -> Vec<Change> {
     let set = |n: &str, v: &str| (n.to_owned(), Some(v.to_owned()));
     let mut out: Vec<Change> = env::SERVER_REMOVED_VARS
         .iter()
@@ -104,14 +109,15 @@ pub fn server_changes(profile: &str, url: &str, token: &str, region: Option<&str
 }
 
 /// The changes `unset` makes: every variable `use` touches.
-pub fn unset_changes() -> Vec<Change> {
+pub(crate) fn unset_changes() -> Vec<Change> {
     env::SESSION_VARS
         .iter()
         .map(|n| ((*n).to_owned(), None))
         .collect()
 }
 
+#[cfg(feature = "emulator")]
 /// Whether a change carries a secret (masked in the demo, never logged).
-pub fn is_secret(name: &str) -> bool {
+pub(crate) fn is_secret(name: &str) -> bool {
     matches!(name, env::AWS_SECRET_ACCESS_KEY | env::AWS_SESSION_TOKEN)
 }

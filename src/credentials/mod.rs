@@ -7,12 +7,12 @@
 //! child's SDK; `child_config` is the config such a child reads.
 
 mod assume_role;
-pub mod child_config;
-pub mod env;
+pub(crate) mod child_config;
+pub(crate) mod env;
 mod plan;
-pub mod server;
+pub(crate) mod server;
 mod sso;
 mod static_keys;
 
-pub use crate::aws::credentials::Credentials;
-pub use plan::Plan;
+pub(crate) use crate::aws::credentials::Credentials;
+pub(crate) use plan::Plan;

@@ -22,25 +22,25 @@ use crate::config::{
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::login::{Ctx, LoginOptions};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use time::OffsetDateTime;
 
 /// What one run of [`Plan::credentials`] shares between its steps.
 pub(super) struct Run<'a> {
-    pub ctx: &'a Ctx,
-    pub opts: LoginOptions,
+    pub(crate) ctx: &'a Ctx,
+    pub(crate) opts: LoginOptions,
     /// The chain's STS endpoint and signing region (None without role steps).
-    pub sts: Option<(String, String)>,
+    pub(crate) sts: Option<(String, String)>,
 }
 
 /// One line of `ssoenv doctor` about a source: the check's name, whether it
 /// passed, what was found and what to do.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Finding {
-    pub check: &'static str,
-    pub ok: bool,
-    pub detail: String,
-    pub fix: Option<String>,
+pub(crate) struct Finding {
+    pub(crate) check: &'static str,
+    pub(crate) ok: bool,
+    pub(crate) detail: String,
+    pub(crate) fix: Option<String>,
 }
 
 impl Finding {
@@ -67,9 +67,9 @@ impl Finding {
 /// where it has none, or where `role_arn` has another shape).
 #[derive(Debug, Default)]
 pub(super) struct Role<'a> {
-    pub account_id: Option<&'a str>,
-    pub role_name: Option<&'a str>,
-    pub role_arn: Option<&'a str>,
+    pub(crate) account_id: Option<&'a str>,
+    pub(crate) role_name: Option<&'a str>,
+    pub(crate) role_arn: Option<&'a str>,
 }
 
 /// A source of credentials: a base (SSO, static keys) or a role step. A new
@@ -97,8 +97,9 @@ pub(super) trait Step {
     fn reuse(&self, home: &Path, now: OffsetDateTime) -> Option<Credentials>;
     /// The cached credentials whatever their age, for listings.
     fn cached(&self, home: &Path) -> Option<Credentials>;
+    #[cfg(any(test, feature = "emulator"))]
     /// The cache file, if the source has one.
-    fn cache_path(&self, home: &Path) -> Option<PathBuf>;
+    fn cache_path(&self, home: &Path) -> Option<std::path::PathBuf>;
     /// The lock a fetch runs under (name, what for), if any.
     fn lock(&self) -> Option<(String, &'static str)>;
     fn prepare(&self, run: &Run) -> Result<Self::Prepared>;
@@ -218,7 +219,7 @@ fn obtain<S: Step>(
 
 /// A profile resolved into its sources. Built by [`Plan::resolve`] (or the
 /// listings); everything a command knows about a profile comes from here.
-pub struct Plan {
+pub(crate) struct Plan {
     base: Base,
     /// In the order they run; the last is the profile's own role.
     steps: Vec<RoleStep>,
@@ -226,20 +227,20 @@ pub struct Plan {
 
 impl Plan {
     /// The plan of profile `name`, or the config's exit-2 error.
-    pub fn resolve(config: &Config, name: &str) -> Result<Plan> {
+    pub(crate) fn resolve(config: &Config, name: &str) -> Result<Plan> {
         config.profile(name).map(Plan::from)
     }
 
     /// The plan of profile `name`, reading only the sections of the config
     /// it needs (`Config::load_profile`): what the hot paths (`use`, `exec`,
     /// `credential-process`, `status --check`) start from.
-    pub fn load(env: &crate::env::Env, name: &str) -> Result<Plan> {
+    pub(crate) fn load(env: &crate::env::Env, name: &str) -> Result<Plan> {
         Config::load_profile(env, name).map(Plan::from)
     }
 
     /// Every profile that gives credentials (SSO keys or `role_arn`), in file
     /// order, each resolved.
-    pub fn listed(config: &Config) -> Vec<(String, Result<Plan>)> {
+    pub(crate) fn listed(config: &Config) -> Vec<(String, Result<Plan>)> {
         config
             .credential_profiles()
             .into_iter()
@@ -248,27 +249,27 @@ impl Plan {
     }
 
     /// Every profile of the config, in file order, each resolved.
-    pub fn all(config: &Config) -> impl Iterator<Item = (&str, Result<Plan>)> {
+    pub(crate) fn all(config: &Config) -> impl Iterator<Item = (&str, Result<Plan>)> {
         config.profile_all().map(|(n, p)| (n, p.map(Plan::from)))
     }
 
-    pub fn name(&self) -> &str {
+    pub(crate) fn name(&self) -> &str {
         on_top!(self, s => s.name())
     }
 
     /// The region to export: the profile's, or a chain's own else its source's.
-    pub fn region(&self) -> Option<&str> {
+    pub(crate) fn region(&self) -> Option<&str> {
         on_top!(self, s => s.region())
     }
 
     /// The profile's own endpoint settings.
-    pub fn endpoints(&self) -> &ConfiguredEndpoints {
+    pub(crate) fn endpoints(&self) -> &ConfiguredEndpoints {
         on_top!(self, s => s.endpoints())
     }
 
     /// The credentials: each step's cache, else a fetch (logging in, asking
     /// for an MFA code) as `opts` allow.
-    pub fn credentials(&self, ctx: &Ctx, opts: LoginOptions) -> Result<Credentials> {
+    pub(crate) fn credentials(&self, ctx: &Ctx, opts: LoginOptions) -> Result<Credentials> {
         // Every AssumeRole of a chain goes to one STS endpoint, signed in one
         // region: the profile's (its own `region`, its endpoint settings), as
         // botocore, the JS and the Rust SDKs do; an inner link's own region
@@ -299,7 +300,7 @@ impl Plan {
     /// [`Plan::credentials`] would get them: a step's cache it would reuse,
     /// else every step below fetching without a person (no MFA code; a
     /// token that is valid or can be refreshed).
-    pub fn usable_unattended(&self, home: &Path, now: OffsetDateTime) -> bool {
+    pub(crate) fn usable_unattended(&self, home: &Path, now: OffsetDateTime) -> bool {
         for s in self.steps.iter().rev() {
             if s.reuse(home, now).is_some() {
                 return true;
@@ -314,7 +315,7 @@ impl Plan {
     /// Whether the credentials can be renewed without a person: the session's
     /// token is refreshable (or the chain starts from static keys), and no
     /// step asks for an MFA code.
-    pub fn renewable(&self, env: &Env) -> bool {
+    pub(crate) fn renewable(&self, env: &Env) -> bool {
         self.steps.iter().all(|s| s.renewable(env)) && on_base!(&self.base, b => b.renewable(env))
     }
 
@@ -322,7 +323,7 @@ impl Plan {
     /// with a role session's credentials, not an IAM user's long-term keys):
     /// AWS caps such sessions at 1 hour, and the console federation must not
     /// send `SessionDuration` for them (docs/signin.md#session-duration-and-role-chaining).
-    pub fn is_role_chain(&self) -> bool {
+    pub(crate) fn is_role_chain(&self) -> bool {
         match self.steps.len() {
             0 => false,
             1 => on_base!(&self.base, b => b.gives_role_session()),
@@ -332,24 +333,25 @@ impl Plan {
 
     /// The SSO profile the credentials finally come from: the session to log
     /// in to (None for a chain that starts with static keys).
-    pub fn login_session(&self) -> Option<&ResolvedProfile> {
+    pub(crate) fn login_session(&self) -> Option<&ResolvedProfile> {
         on_base!(&self.base, b => b.login_session())
     }
 
     /// The profile's cached credentials, whatever their age (its own role's:
     /// the last step's, or the base's).
-    pub fn cached(&self, home: &Path) -> Option<Credentials> {
+    pub(crate) fn cached(&self, home: &Path) -> Option<Credentials> {
         on_top!(self, s => s.cached(home))
     }
 
+    #[cfg(any(test, feature = "emulator"))]
     /// Where [`Plan::cached`] reads from.
-    pub fn cache_path(&self, home: &Path) -> Option<PathBuf> {
+    pub(crate) fn cache_path(&self, home: &Path) -> Option<std::path::PathBuf> {
         on_top!(self, s => s.cache_path(home))
     }
 
     /// The names from the profile down to where its chain starts (empty for
     /// a profile without role steps).
-    pub fn chain(&self) -> Vec<&str> {
+    pub(crate) fn chain(&self) -> Vec<&str> {
         if self.steps.is_empty() {
             return Vec::new();
         }
@@ -363,7 +365,7 @@ impl Plan {
     }
 
     /// What listings show about the profile.
-    pub fn describe(&self) -> Description<'_> {
+    pub(crate) fn describe(&self) -> Description<'_> {
         let (kind, role) = on_top!(self, s => (s.kind(), s.role()));
         Description {
             kind,
@@ -378,7 +380,12 @@ impl Plan {
 
     /// `ssoenv doctor`'s lines about the profile (`from`: how it was named),
     /// top step first, then where the chain starts. No network.
-    pub fn diagnose(&self, from: &str, home: Option<&Path>, now: OffsetDateTime) -> Vec<Finding> {
+    pub(crate) fn diagnose(
+        &self,
+        from: &str,
+        home: Option<&Path>,
+        now: OffsetDateTime,
+    ) -> Vec<Finding> {
         let chain = crate::config::chain_text(&self.chain());
         let mut out = Vec::new();
         let base_from = match self.steps.last() {
@@ -395,21 +402,21 @@ impl Plan {
 
 /// A profile as listings show it.
 #[derive(Debug)]
-pub struct Description<'a> {
+pub(crate) struct Description<'a> {
     /// `sso` or `assume-role` (role chaining).
-    pub kind: &'static str,
+    pub(crate) kind: &'static str,
     /// The SSO session the credentials start from, if any.
-    pub session: Option<&'a SsoSession>,
+    pub(crate) session: Option<&'a SsoSession>,
     /// The account and role; None when a `role_arn` has another shape than
     /// `arn:PARTITION:iam::ACCOUNT:role/NAME`.
-    pub account_id: Option<&'a str>,
-    pub role_name: Option<&'a str>,
+    pub(crate) account_id: Option<&'a str>,
+    pub(crate) role_name: Option<&'a str>,
     /// A chained profile's `role_arn` and `source_profile`.
-    pub role_arn: Option<&'a str>,
-    pub source_profile: Option<&'a str>,
+    pub(crate) role_arn: Option<&'a str>,
+    pub(crate) source_profile: Option<&'a str>,
     /// The profile, then each source down to where the chain starts (empty
     /// without role steps).
-    pub chain: Vec<&'a str>,
+    pub(crate) chain: Vec<&'a str>,
 }
 
 impl From<Profile> for Plan {

@@ -34,24 +34,24 @@ use std::time::{Duration, Instant};
 use time::OffsetDateTime;
 
 /// Authorised requests served at once; past it a newcomer gets `503`.
-pub const MAX_CONNECTIONS: usize = 64;
+pub(crate) const MAX_CONNECTIONS: usize = 64;
 /// Connections that have not sent an authorised request yet; past it the
 /// oldest of them is closed for the newcomer. Large, because it is the margin
 /// a real client has against a flood reconnecting as fast as it can.
-pub const MAX_PENDING: usize = 512;
+pub(crate) const MAX_PENDING: usize = 512;
 /// The most bytes of request line and headers read from a client.
-pub const MAX_HEAD: usize = 16 * 1024;
+pub(crate) const MAX_HEAD: usize = 16 * 1024;
 /// How long a client may take to send its whole request head (and to read the answer).
-pub const IO_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const IO_TIMEOUT: Duration = Duration::from_secs(5);
 /// Stack of a thread answering a request (a warm answer needs little).
 const REQUEST_STACK: usize = 256 * 1024;
 /// The path credentials are served on.
-pub const PATH: &str = "/ssoenv/credentials";
+pub(crate) const PATH: &str = "/ssoenv/credentials";
 
 /// Where the credentials come from: a cache in memory, else
 /// [`Plan::credentials`] (role or assume-role cache file, refresh,
 /// GetRoleCredentials or AssumeRole) with logins refused.
-pub struct Source {
+pub(crate) struct Source {
     ctx: Ctx,
     profile: Plan,
     /// The credentials held and their JSON, serialized once.
@@ -63,7 +63,7 @@ pub struct Source {
 
 impl Source {
     /// A source that starts with `creds` (the ones `exec` got up front).
-    pub fn new(ctx: Ctx, profile: Plan, creds: Option<Credentials>) -> Source {
+    pub(crate) fn new(ctx: Ctx, profile: Plan, creds: Option<Credentials>) -> Source {
         Source {
             ctx,
             profile,
@@ -149,7 +149,7 @@ fn fresh(c: &Credentials, now: OffsetDateTime) -> bool {
 
 /// A running server. It stops when the process exits (it lives as long as
 /// the `exec` that started it).
-pub struct Server {
+pub(crate) struct Server {
     addr: SocketAddr,
     token: Secret,
 }
@@ -157,7 +157,7 @@ pub struct Server {
 impl Server {
     /// Binds 127.0.0.1 on a free port, with a fresh random token, and serves
     /// on a background thread.
-    pub fn start(source: Source) -> Result<Server> {
+    pub(crate) fn start(source: Source) -> Result<Server> {
         let token = random_token()?;
         let listener = TcpListener::bind((Ipv4Addr::LOCALHOST, 0)).map_err(|e| {
             Error::runtime("could not start the credential server on 127.0.0.1").cause(e)
@@ -178,13 +178,13 @@ impl Server {
     }
 
     /// `http://127.0.0.1:PORT/ssoenv/credentials`: AWS_CONTAINER_CREDENTIALS_FULL_URI.
-    pub fn url(&self) -> String {
+    pub(crate) fn url(&self) -> String {
         format!("http://127.0.0.1:{}{PATH}", self.addr.port())
     }
 
     /// AWS_CONTAINER_AUTHORIZATION_TOKEN: sent verbatim as `Authorization`
     /// (the value itself, for the child's environment).
-    pub fn token(&self) -> &str {
+    pub(crate) fn token(&self) -> &str {
         self.token.expose()
     }
 }

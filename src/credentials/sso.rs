@@ -15,11 +15,11 @@ use crate::config::{ConfiguredEndpoints, ResolvedProfile, SsoSession};
 use crate::env::Env;
 use crate::error::{Error, Result};
 use crate::login::{
-    self, EXPIRED_MESSAGE, Subject, TokenState, ensure_token_locked, require_interaction,
+    self, EXPIRED_MESSAGE, Subject, TokenState, obtain_token_locked, require_interaction,
     unreachable_error,
 };
 use crate::text::printable;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use time::OffsetDateTime;
 
 /// An SSO profile's role.
@@ -69,7 +69,8 @@ impl Step for SsoRole {
         role::load(home, &self.profile)
     }
 
-    fn cache_path(&self, home: &Path) -> Option<PathBuf> {
+    #[cfg(any(test, feature = "emulator"))]
+    fn cache_path(&self, home: &Path) -> Option<std::path::PathBuf> {
         Some(role::path(home, &self.profile))
     }
 
@@ -90,14 +91,14 @@ impl Step for SsoRole {
     ) -> Result<Credentials> {
         let (ctx, opts, profile) = (run.ctx, run.opts, &self.profile);
         let subject = Subject::Profile(&profile.name);
-        let (tok, fresh) = ensure_token_locked(ctx, &profile.sso, &endpoints, opts, &subject)?;
+        let (tok, how) = obtain_token_locked(ctx, &profile.sso, &endpoints, opts, &subject)?;
         let portal = Portal {
             http: ctx.http()?,
             base: &endpoints.portal,
         };
         let answer = login::with_token(
             &profile.sso,
-            (tok.access_token, fresh),
+            (tok.access_token, how.is_login()),
             |token| {
                 let answer =
                     portal.get_role_credentials(token, &profile.account_id, &profile.role_name);

@@ -8,7 +8,7 @@ use super::plan::{Finding, Role, Run, Step};
 use crate::config::{ConfiguredEndpoints, StaticKeys};
 use crate::env::Env;
 use crate::error::Result;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use time::OffsetDateTime;
 
 /// Keys in the config have no endpoints of their own (a chain's are its
@@ -75,7 +75,8 @@ impl Step for StaticSource {
         None
     }
 
-    fn cache_path(&self, _home: &Path) -> Option<PathBuf> {
+    #[cfg(any(test, feature = "emulator"))]
+    fn cache_path(&self, _home: &Path) -> Option<std::path::PathBuf> {
         None
     }
 

@@ -14,7 +14,7 @@ use std::process::{Command, Stdio};
 use std::time::Duration;
 
 /// Whether a browser window could appear for the user.
-pub fn available(env: &Env) -> bool {
+pub(crate) fn available(env: &Env) -> bool {
     if env.non_empty("BROWSER").is_some() {
         return true;
     }
@@ -43,7 +43,7 @@ fn is_wsl(env: &Env) -> bool {
 /// A backslash or a user name is refused: browsers end the host at `\`
 /// (WHATWG URL, special schemes), so `http://evil\@127.0.0.1/` is a page
 /// on `evil`, and no URL the service sends has either.
-pub fn safe_to_open(url: &str) -> bool {
+pub(crate) fn safe_to_open(url: &str) -> bool {
     if url.is_empty() || url.len() > 8 * 1024 || !url.chars().all(|c| c.is_ascii_graphic()) {
         return false;
     }
@@ -68,7 +68,7 @@ pub fn safe_to_open(url: &str) -> bool {
 /// Try to open `url`; false when that failed (the URL is printed anyway).
 /// The URL is on the browser's command line: only for URLs that are not
 /// secrets (the device code's verification page); see [`open_private`].
-pub fn open(env: &Env, url: &str) -> bool {
+pub(crate) fn open(env: &Env, url: &str) -> bool {
     launch(env, url.as_ref())
 }
 
@@ -78,7 +78,7 @@ pub fn open(env: &Env, url: &str) -> bool {
 /// path. `None` when the URL is not safe, the page cannot be written or no
 /// browser starts. The page is removed when the returned [`Page`] is dropped,
 /// or later with [`Page::remove_later`].
-pub fn open_private(env: &Env, url: &str) -> Option<Page> {
+pub(crate) fn open_private(env: &Env, url: &str) -> Option<Page> {
     if !safe_to_open(url) {
         return None;
     }
@@ -159,7 +159,7 @@ fn settle(mut child: std::process::Child) -> Result<(), std::process::ExitStatus
 /// The URL itself works for 15 minutes, and the page is readable only by
 /// you, so erring long costs little; a browser that has not read it by then
 /// shows "file not found", and `--print` is the way out.
-pub const PAGE_KEPT_FOR: Duration = Duration::from_secs(60);
+pub(crate) const PAGE_KEPT_FOR: Duration = Duration::from_secs(60);
 /// A page directory older than this, left by a process that was killed
 /// (Ctrl-C during a PKCE login), is removed by the next one.
 const STALE_PAGE: Duration = Duration::from_secs(15 * 60);
@@ -167,7 +167,7 @@ const PAGE_DIR_PREFIX: &str = "ssoenv-open-";
 const PAGE_FILE: &str = "open.html";
 
 /// A redirecting page on disk; removed (file and directory) when dropped.
-pub struct Page {
+pub(crate) struct Page {
     dir: PathBuf,
     file: PathBuf,
     keep: bool,
@@ -195,7 +195,7 @@ impl Page {
 
     /// The page's path (what the browser is given).
     #[cfg(test)]
-    pub fn path(&self) -> &Path {
+    pub(crate) fn path(&self) -> &Path {
         &self.file
     }
 
@@ -203,7 +203,7 @@ impl Page {
     /// background step (`sh`, detached from the terminal's signals, no
     /// stdio) removes it after [`PAGE_KEPT_FOR`], whether or not ssoenv has
     /// exited by then. If that step cannot start, the page is removed now.
-    pub fn remove_later(mut self) {
+    pub(crate) fn remove_later(mut self) {
         self.keep = spawn_remover(&self.dir, &self.file, PAGE_KEPT_FOR);
     }
 }

@@ -30,7 +30,7 @@ use std::sync::mpsc;
 use std::time::{Duration, Instant};
 
 /// The callback path on the loopback listener.
-pub const CALLBACK_PATH: &str = "/oauth/callback";
+pub(crate) const CALLBACK_PATH: &str = "/oauth/callback";
 /// The most a request head may hold (request line and headers).
 const MAX_HEAD: usize = 16 * 1024;
 /// How long one connection may take to send its request head (the CLI waits
@@ -43,14 +43,14 @@ const MAX_IN_FLIGHT: usize = 16;
 const MAX_WAITING: usize = 128;
 
 /// The one-shot loopback listener the browser is redirected to.
-pub struct Callback {
+pub(crate) struct Callback {
     listener: TcpListener,
     port: u16,
 }
 
 /// What the browser brought back.
 #[derive(Debug, PartialEq, Eq)]
-pub enum Answer {
+pub(crate) enum Answer {
     /// The authorization code, with our state.
     Code(Secret),
     /// `error=…` with our state: the login failed in the browser.
@@ -62,9 +62,9 @@ pub enum Answer {
 
 /// The wait ended without an answer.
 #[derive(Debug, PartialEq, Eq)]
-pub struct TimedOut {
+pub(crate) struct TimedOut {
     /// Callbacks refused because they did not carry our state.
-    pub wrong_state: u32,
+    pub(crate) wrong_state: u32,
 }
 
 /// What one request to the listener amounted to.
@@ -79,7 +79,7 @@ impl Callback {
     /// Listen on 127.0.0.1 on a port the system picks. Debug builds only:
     /// `SSOENV_TEST_PKCE_PORT` picks the port (the tests take one first to
     /// make the bind fail); release builds have no such knob.
-    pub fn bind() -> io::Result<Callback> {
+    pub(crate) fn bind() -> io::Result<Callback> {
         #[allow(unused_mut)]
         let mut port = 0u16;
         #[cfg(debug_assertions)]
@@ -97,7 +97,7 @@ impl Callback {
 
     /// `http://127.0.0.1:<port>/oauth/callback`: the redirect URI of the
     /// authorize and token calls (the registration's has no port).
-    pub fn redirect_uri(&self) -> String {
+    pub(crate) fn redirect_uri(&self) -> String {
         format!("http://127.0.0.1:{}{CALLBACK_PATH}", self.port)
     }
 
@@ -106,7 +106,11 @@ impl Callback {
     /// (at most [`MAX_IN_FLIGHT`] at once, the oldest evicted for a new
     /// one), so neither a browser's idle speculative connection nor another
     /// user's idle ones hold up the one carrying the redirect.
-    pub fn wait(&self, state: &str, deadline: Instant) -> std::result::Result<Answer, TimedOut> {
+    pub(crate) fn wait(
+        &self,
+        state: &str,
+        deadline: Instant,
+    ) -> std::result::Result<Answer, TimedOut> {
         let (tx, rx) = mpsc::channel::<Seen>();
         let admission = Admission::new(MAX_IN_FLIGHT, MAX_WAITING);
         let mut wrong_state = 0u32;

@@ -30,16 +30,16 @@ pub(super) const EXPIRED_AUTHORIZATION_HINT: &str =
 
 /// An OIDC error that ends the poll: its code, the message (`{}` is the
 /// session, described) and the hint.
-pub struct PollError {
-    pub code: &'static str,
-    pub message: &'static str,
-    pub hint: &'static str,
+pub(crate) struct PollError {
+    pub(crate) code: &'static str,
+    pub(crate) message: &'static str,
+    pub(crate) hint: &'static str,
 }
 
 /// Keep polling on `authorization_pending`; slow down on `slow_down`
 /// (both handled in the loop). These end it, with a message and a hint;
 /// any other error is reported as the service's answer.
-pub const POLL_ERRORS: &[PollError] = &[
+pub(crate) const POLL_ERRORS: &[PollError] = &[
     PollError {
         code: "expired_token",
         message: EXPIRED_AUTHORIZATION,
@@ -58,7 +58,7 @@ pub const POLL_ERRORS: &[PollError] = &[
 ];
 
 /// The table entry for an error, if it ends the poll.
-pub fn poll_error(a: &ApiError) -> Option<&'static PollError> {
+pub(crate) fn poll_error(a: &ApiError) -> Option<&'static PollError> {
     POLL_ERRORS.iter().find(|e| a.is(e.code))
 }
 
@@ -72,7 +72,7 @@ impl PollError {
 
 /// The OIDC device-code flow (docs/sso-oidc.md#device-flow), writing the token where the AWS
 /// CLI writes it. `subject` is what asked for it (named in the first line).
-pub fn login(
+pub(crate) fn login(
     ctx: &Ctx,
     session: &SsoSession,
     endpoints: &Endpoints,

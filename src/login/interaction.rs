@@ -15,7 +15,7 @@ use std::io::IsTerminal;
 
 /// The policy a command passes to `session`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Interaction {
+pub(crate) enum Interaction {
     /// Start a login when one is needed.
     Allowed,
     /// Never start one: fail, saying why (the reason) and what to run.
@@ -24,7 +24,7 @@ pub enum Interaction {
 
 /// Why a login would not be started.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Refusal {
+pub(crate) enum Refusal {
     /// `SSOENV_INTERACTIVE=0` (or `false`).
     Disabled,
     /// The prompt hook's quiet renewal (`SSOENV_BACKGROUND_RENEW=1`).
@@ -42,7 +42,7 @@ pub enum Refusal {
 
 /// What `SSOENV_INTERACTIVE` says, if anything.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Override {
+pub(crate) enum Override {
     Yes,
     No,
     /// Unset, empty, or a value that is neither (decide from the terminal).
@@ -50,7 +50,7 @@ pub enum Override {
 }
 
 impl Override {
-    pub fn from_env(env: &Env) -> Override {
+    pub(crate) fn from_env(env: &Env) -> Override {
         match env.non_empty(env::SSOENV_INTERACTIVE).map(str::trim) {
             Some(v)
                 if ["1", "true", "yes", "on"]
@@ -73,12 +73,12 @@ impl Override {
 
 impl Interaction {
     /// `ssoenv login`: always.
-    pub fn for_login() -> Interaction {
+    pub(crate) fn for_login() -> Interaction {
         Interaction::Allowed
     }
 
     /// `use` and `exec`, from this process's environment and stderr.
-    pub fn for_credentials(env: &Env, no_browser: bool) -> Interaction {
+    pub(crate) fn for_credentials(env: &Env, no_browser: bool) -> Interaction {
         let browser = !no_browser && super::browser::available(env);
         Interaction::decide(
             Override::from_env(env),
@@ -92,7 +92,7 @@ impl Interaction {
     /// `credential-process`: as `use`, but nobody who could read a code can
     /// ask for one with a flag (the SDK runs the command), so an unattended
     /// refusal says only to log in.
-    pub fn for_credential_process(env: &Env) -> Interaction {
+    pub(crate) fn for_credential_process(env: &Env) -> Interaction {
         match Interaction::for_credentials(env, false) {
             Interaction::Refused(Refusal::Unattended) => {
                 Interaction::Refused(Refusal::CredentialProcess)
@@ -102,7 +102,7 @@ impl Interaction {
     }
 
     /// The rule itself, as a pure function of what it depends on.
-    pub fn decide(
+    pub(crate) fn decide(
         var: Override,
         background: bool,
         stderr_is_terminal: bool,
@@ -125,7 +125,7 @@ impl Interaction {
 
 impl Refusal {
     /// Why no login was started (a `caused by:` line).
-    pub fn cause(self) -> &'static str {
+    pub(crate) fn cause(self) -> &'static str {
         match self {
             Refusal::Disabled => {
                 "not starting a login because SSOENV_INTERACTIVE=0 is set in the environment"
@@ -145,7 +145,7 @@ impl Refusal {
 
     /// What to do instead, given the `ssoenv login …` command for the session
     /// and the command that was run (`use`, `exec`).
-    pub fn hint(self, login_command: &str) -> String {
+    pub(crate) fn hint(self, login_command: &str) -> String {
         match self {
             Refusal::Disabled => format!(
                 "run `{login_command}`, or unset SSOENV_INTERACTIVE (or set it to 1) to let this command log in"

@@ -6,15 +6,15 @@
 //! flows themselves are in [`device`] and [`pkce`]. Every path shares the
 //! AWS CLI's caches (docs/caches.md).
 
-pub mod browser;
-pub mod callback;
-pub mod device;
-pub mod interaction;
-pub mod pkce;
-pub mod state;
+pub(crate) mod browser;
+pub(crate) mod callback;
+pub(crate) mod device;
+pub(crate) mod interaction;
+pub(crate) mod pkce;
+pub(crate) mod state;
 
-pub use interaction::Interaction;
-pub use state::{Next, TokenState};
+pub(crate) use interaction::Interaction;
+pub(crate) use state::{Next, TokenState};
 
 use crate::aws::endpoint::Endpoints;
 use crate::aws::http::{ApiError, Http, HttpError};
@@ -32,12 +32,12 @@ use time::{Duration, OffsetDateTime};
 use crate::aws::MAX_LIFETIME;
 
 /// The message AWS users know (botocore UnauthorizedSSOTokenError), with our command.
-pub const EXPIRED_MESSAGE: &str =
+pub(crate) const EXPIRED_MESSAGE: &str =
     "The SSO session associated with this profile has expired or is otherwise invalid.";
 
 /// The login flows (docs/sso-oidc.md#authorization-code-with-pkce, docs/sso-oidc.md#device-flow).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Flow {
+pub(crate) enum Flow {
     /// The device code: a URL and a code, approved on any device.
     Device,
     /// Authorization code with PKCE: the browser on this machine brings the
@@ -48,7 +48,7 @@ pub enum Flow {
 impl Flow {
     /// `SSOENV_LOGIN_FLOW`: `pkce` or `device` (any case); unset or empty is
     /// None. Anything else is a usage error naming the variable.
-    pub fn from_env(env: &Env) -> Result<Option<Flow>> {
+    pub(crate) fn from_env(env: &Env) -> Result<Option<Flow>> {
         let Some(raw) = env.non_empty(crate::env::SSOENV_LOGIN_FLOW) else {
             return Ok(None);
         };
@@ -69,22 +69,22 @@ impl Flow {
 }
 
 #[derive(Debug, Clone, Copy)]
-pub struct LoginOptions {
+pub(crate) struct LoginOptions {
     /// Never open a browser; print the URL and code only.
-    pub no_browser: bool,
+    pub(crate) no_browser: bool,
     /// Ignore cached tokens and role credentials; always log in.
-    pub force: bool,
+    pub(crate) force: bool,
     /// Whether a login may start, as the command decided.
-    pub interaction: Interaction,
+    pub(crate) interaction: Interaction,
     /// The flow the command line asked for (`login --pkce`,
     /// `--use-device-code`); None: `SSOENV_LOGIN_FLOW`, else the device code.
-    pub flow: Option<Flow>,
+    pub(crate) flow: Option<Flow>,
 }
 
 impl LoginOptions {
     /// `ssoenv login`: always logs in when it must, wherever its output goes,
     /// as `aws sso login` does.
-    pub fn for_login(no_browser: bool, force: bool) -> LoginOptions {
+    pub(crate) fn for_login(no_browser: bool, force: bool) -> LoginOptions {
         LoginOptions {
             no_browser,
             force,
@@ -95,7 +95,7 @@ impl LoginOptions {
 
     /// Commands that need credentials (`use`, `exec`, `accounts`,
     /// `populate`): log in only when someone can complete it.
-    pub fn for_credentials(env: &Env, no_browser: bool, force: bool) -> LoginOptions {
+    pub(crate) fn for_credentials(env: &Env, no_browser: bool, force: bool) -> LoginOptions {
         LoginOptions {
             no_browser,
             force,
@@ -107,7 +107,11 @@ impl LoginOptions {
 
 /// Why a PKCE login cannot work here, so the device code is used instead
 /// (the CLI has no such fallback; the issue asks for one). None: PKCE it is.
-pub fn pkce_unusable(env: &Env, session: &SsoSession, no_browser: bool) -> Option<&'static str> {
+pub(crate) fn pkce_unusable(
+    env: &Env,
+    session: &SsoSession,
+    no_browser: bool,
+) -> Option<&'static str> {
     use crate::env::{SSH_CONNECTION, SSH_TTY};
     if session.name.is_none() {
         return Some(
@@ -135,7 +139,7 @@ pub fn pkce_unusable(env: &Env, session: &SsoSession, no_browser: bool) -> Optio
 /// to the device code (with a note saying why) where it cannot work:
 /// [`pkce_unusable`], or no listener on 127.0.0.1. Every login of every
 /// command comes through here; the caller holds the session lock.
-pub fn log_in(
+pub(crate) fn log_in(
     ctx: &Ctx,
     session: &SsoSession,
     endpoints: &Endpoints,
@@ -169,16 +173,16 @@ pub fn log_in(
 
 /// What the core needs from the outside world, passed in (design: the clock
 /// and the environment are parameters). Owns its data and is `Sync`.
-pub struct Ctx {
-    pub env: Env,
-    pub home: PathBuf,
-    pub now: fn() -> OffsetDateTime,
+pub(crate) struct Ctx {
+    pub(crate) env: Env,
+    pub(crate) home: PathBuf,
+    pub(crate) now: fn() -> OffsetDateTime,
     /// Built on first use: the cached path never pays for TLS setup.
     http: OnceLock<Http>,
 }
 
 impl Ctx {
-    pub fn new(env: &Env) -> Result<Ctx> {
+    pub(crate) fn new(env: &Env) -> Result<Ctx> {
         Ok(Ctx {
             home: crate::env::home_dir(env)?,
             env: env.clone(),
@@ -187,7 +191,7 @@ impl Ctx {
         })
     }
 
-    pub fn http(&self) -> Result<&Http> {
+    pub(crate) fn http(&self) -> Result<&Http> {
         if let Some(h) = self.http.get() {
             return Ok(h);
         }
@@ -198,13 +202,13 @@ impl Ctx {
 
 /// The name to give in "run `ssoenv login …`" hints.
 #[derive(Debug, Clone)]
-pub enum Subject<'p> {
+pub(crate) enum Subject<'p> {
     Profile(&'p str),
     Session(&'p str),
 }
 
 impl Subject<'_> {
-    pub fn login_command(&self) -> String {
+    pub(crate) fn login_command(&self) -> String {
         match self {
             Subject::Profile(p) => format!("ssoenv login {}", shell_words::quote(p)),
             Subject::Session(s) => format!("ssoenv login --sso-session {}", shell_words::quote(s)),
@@ -214,7 +218,7 @@ impl Subject<'_> {
 
 /// `sso-session "NAME"`, or the start URL of a legacy profile; escaped for
 /// the terminal (config text is outside text).
-pub fn describe(s: &SsoSession) -> String {
+pub(crate) fn describe(s: &SsoSession) -> String {
     match &s.name {
         Some(n) => format!("sso-session \"{}\"", printable(n)),
         None => printable(&s.start_url).into_owned(),
@@ -268,7 +272,7 @@ pub(crate) fn expiry_after(
 
 /// How [`obtain_token`] came by its token, for `login` to say what happened.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Obtained {
+pub(crate) enum Obtained {
     /// The cached token, used as it is.
     Cached,
     /// A new access token from the cached refresh token; `after_rejection`:
@@ -278,21 +282,17 @@ pub enum Obtained {
     LoggedIn,
 }
 
-/// A usable SSO token for the session (taking the session lock). Used by
-/// `accounts`; `credentials::role_credentials` takes the lock itself.
-pub fn ensure_token(
-    ctx: &Ctx,
-    session: &SsoSession,
-    endpoints: &Endpoints,
-    opts: LoginOptions,
-    subject: &Subject,
-) -> Result<(token::Token, bool)> {
-    let (tok, how) = obtain_token(ctx, session, endpoints, opts, subject)?;
-    Ok((tok, how == Obtained::LoggedIn))
+impl Obtained {
+    /// Whether a login just now produced the token (a token the portal then
+    /// refuses is not retried with another login).
+    pub(crate) fn is_login(self) -> bool {
+        self == Obtained::LoggedIn
+    }
 }
 
-/// [`ensure_token`], saying how the token was had (`login` reports it).
-pub fn obtain_token(
+/// A usable SSO token for the session, taking the session lock, and how it
+/// was had (`login` reports it; `accounts` uses it).
+pub(crate) fn obtain_token(
     ctx: &Ctx,
     session: &SsoSession,
     endpoints: &Endpoints,
@@ -303,20 +303,9 @@ pub fn obtain_token(
     obtain_token_locked(ctx, session, endpoints, opts, subject)
 }
 
-/// The token logic, with the lock held. Returns the token and whether a
-/// device-code login just produced it.
-pub(crate) fn ensure_token_locked(
-    ctx: &Ctx,
-    session: &SsoSession,
-    endpoints: &Endpoints,
-    opts: LoginOptions,
-    subject: &Subject,
-) -> Result<(token::Token, bool)> {
-    let (tok, how) = obtain_token_locked(ctx, session, endpoints, opts, subject)?;
-    Ok((tok, how == Obtained::LoggedIn))
-}
-
-fn obtain_token_locked(
+/// The token logic, with the session lock held (the role credentials take
+/// the lock themselves): the token and how it was had.
+pub(crate) fn obtain_token_locked(
     ctx: &Ctx,
     session: &SsoSession,
     endpoints: &Endpoints,
@@ -360,7 +349,7 @@ fn obtain_token_locked(
 /// `log_in` gets the new token. The portal's last answer is returned as it
 /// is, for the caller to put in its own words. Shared by GetRoleCredentials
 /// (`use`, `exec`) and the account listing (`accounts`, `populate`).
-pub fn with_token<T>(
+pub(crate) fn with_token<T>(
     session: &SsoSession,
     (token, fresh): (Secret, bool),
     mut call: impl FnMut(&str) -> Result<std::result::Result<T, HttpError>>,
@@ -383,7 +372,7 @@ pub fn with_token<T>(
 
 /// Why a refresh gave no token.
 #[derive(Debug)]
-pub enum RefreshError {
+pub(crate) enum RefreshError {
     /// The service said no (invalid_grant, revoked client …): log in again.
     Refused(ApiError),
     /// Could not ask (network, 5xx): keep the old token while it lasts.

@@ -11,7 +11,7 @@
 //! - The wait is bounded: [`TIMEOUT_VAR`] seconds, 600 by default (the CLI's
 //!   overall limit too).
 
-pub use super::callback::{Answer, Callback};
+pub(crate) use super::callback::{Answer, Callback};
 use super::device::{self, EXPIRED_AUTHORIZATION, EXPIRED_AUTHORIZATION_HINT};
 use super::{Ctx, Subject, describe, unreachable_error};
 use crate::aws::endpoint::Endpoints;
@@ -28,13 +28,13 @@ use sha2::{Digest, Sha256};
 use std::time::{Duration, Instant};
 
 /// The variable bounding the wait for the browser, in seconds.
-pub const TIMEOUT_VAR: &str = env::SSOENV_PKCE_TIMEOUT;
+pub(crate) const TIMEOUT_VAR: &str = env::SSOENV_PKCE_TIMEOUT;
 /// How long to wait for the browser by default (the CLI's limit, docs/sso-oidc.md#callback-listener).
-pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
+pub(crate) const DEFAULT_TIMEOUT: Duration = Duration::from_secs(600);
 /// The longest wait [`TIMEOUT_VAR`] may ask for: an hour.
 const MAX_TIMEOUT_SECS: u64 = 3600;
 /// The scopes a PKCE client registers and asks for when none are configured.
-pub const DEFAULT_SCOPE: &str = "sso:account:access";
+pub(crate) const DEFAULT_SCOPE: &str = "sso:account:access";
 /// RFC 7636's unreserved characters, the verifier's alphabet (docs/sso-oidc.md#verifier-challenge-and-state).
 const VERIFIER_ALPHABET: &[u8] =
     b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~";
@@ -48,7 +48,7 @@ fn random(buf: &mut [u8]) -> Result<()> {
 
 /// A code verifier: 64 characters drawn uniformly from `A-Za-z0-9-._~`
 /// (bytes at or above 198 = 3 × 66 are dropped, so no character is favoured).
-pub fn verifier() -> Result<Secret> {
+pub(crate) fn verifier() -> Result<Secret> {
     let n = VERIFIER_ALPHABET.len();
     let limit = (256 / n * n) as u8;
     let mut out = String::with_capacity(64);
@@ -66,12 +66,12 @@ pub fn verifier() -> Result<Secret> {
 }
 
 /// `base64url(sha256(verifier))` without padding (S256, docs/sso-oidc.md#verifier-challenge-and-state).
-pub fn challenge(verifier: &str) -> String {
+pub(crate) fn challenge(verifier: &str) -> String {
     base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
 }
 
 /// A random UUID version 4 (`uuid.uuid4()` as the CLI's state).
-pub fn uuid4() -> Result<String> {
+pub(crate) fn uuid4() -> Result<String> {
     let mut b = [0u8; 16];
     random(&mut b)?;
     b[6] = (b[6] & 0x0f) | 0x40;
@@ -99,7 +99,7 @@ fn origin(oidc_base: &str) -> &str {
 
 /// The authorize URL, parameters in the CLI's order with `code_challenge`
 /// last (docs/sso-oidc.md#authorize-url).
-pub fn authorize_url(
+pub(crate) fn authorize_url(
     oidc_base: &str,
     client_id: &str,
     redirect_uri: &str,
@@ -124,7 +124,7 @@ pub fn authorize_url(
 }
 
 /// The configured registration scopes, else `sso:account:access`.
-pub fn scopes(session: &SsoSession) -> Vec<String> {
+pub(crate) fn scopes(session: &SsoSession) -> Vec<String> {
     match &session.scopes {
         Some(s) if !s.is_empty() => s.clone(),
         _ => vec![DEFAULT_SCOPE.to_owned()],
@@ -133,7 +133,7 @@ pub fn scopes(session: &SsoSession) -> Vec<String> {
 
 /// [`TIMEOUT_VAR`]: seconds (fractions allowed) above 0 and up to an hour;
 /// unset or empty is 600. Anything else is a usage error naming the variable.
-pub fn timeout(env: &Env) -> Result<Duration> {
+pub(crate) fn timeout(env: &Env) -> Result<Duration> {
     let Some(raw) = env.non_empty(TIMEOUT_VAR) else {
         return Ok(DEFAULT_TIMEOUT);
     };
@@ -154,7 +154,7 @@ pub fn timeout(env: &Env) -> Result<Duration> {
 
 /// The PKCE login on a bound listener (docs/sso-oidc.md#authorization-code-with-pkce), writing the token where
 /// the AWS CLI writes it. The caller chose the flow and bound `callback`.
-pub fn login(
+pub(crate) fn login(
     ctx: &Ctx,
     session: &SsoSession,
     endpoints: &Endpoints,

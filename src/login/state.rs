@@ -1,5 +1,5 @@
 //! The state of a cached SSO token, as one pure function of (token, session,
-//! now), and what to do about it: `ensure_token`, `status`, `status --check`
+//! now), and what to do about it: `obtain_token`, `status`, `status --check`
 //! and the session lists all read the same [`TokenState`].
 
 use super::{RefreshError, describe};
@@ -11,7 +11,7 @@ use crate::text::printable;
 use time::{Duration, OffsetDateTime};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum TokenState {
+pub(crate) enum TokenState {
     /// No token cached (or none readable).
     Missing,
     /// Usable as is: more than the refresh window left, or less but with no
@@ -29,7 +29,11 @@ pub enum TokenState {
 }
 
 impl TokenState {
-    pub fn of(token: Option<&Token>, session: &SsoSession, now: OffsetDateTime) -> TokenState {
+    pub(crate) fn of(
+        token: Option<&Token>,
+        session: &SsoSession,
+        now: OffsetDateTime,
+    ) -> TokenState {
         let Some(tok) = token else {
             return TokenState::Missing;
         };
@@ -51,7 +55,7 @@ impl TokenState {
     }
 
     /// The name `status --json` gives it.
-    pub fn label(self) -> &'static str {
+    pub(crate) fn label(self) -> &'static str {
         match self {
             TokenState::Missing => "absent",
             TokenState::Valid => "valid",
@@ -64,15 +68,15 @@ impl TokenState {
     /// Whether credentials can be had without a person (`status --check`):
     /// a rejected token is dead even with refresh material (a revoked
     /// session's refresh token is refused too).
-    pub fn usable_unattended(self) -> bool {
+    pub(crate) fn usable_unattended(self) -> bool {
         matches!(self, TokenState::Valid | TokenState::Refreshable { .. })
     }
 }
 
-/// What `ensure_token` does next (built once per command: size does not matter).
+/// What `obtain_token` does next (built once per command: size does not matter).
 #[allow(clippy::large_enum_variant)]
 #[derive(Debug)]
-pub enum Next {
+pub(crate) enum Next {
     /// The cached token, as it is.
     Use(Token),
     /// A new access token from the cached one's refresh token.
@@ -85,7 +89,7 @@ pub enum Next {
 /// (botocore does), else a login; a failure to ask keeps a working token
 /// with a warning, else is the error. Missing, expired and rejected tokens
 /// without refresh material need a login.
-pub fn next(
+pub(crate) fn next(
     token: Option<Token>,
     session: &SsoSession,
     now: OffsetDateTime,
@@ -135,19 +139,10 @@ mod tests {
 
     const NOW: OffsetDateTime = datetime!(2026-11-27 10:00 UTC);
 
-    fn session(name: Option<&str>) -> SsoSession {
-        SsoSession {
-            name: name.map(str::to_owned),
-            start_url: "https://d-1234567890.awsapps.com/start".into(),
-            region: "us-east-1".into(),
-            scopes: None,
-        }
-    }
-
     /// A token with `left` to live, with refresh material or not.
     fn token(access: &str, left: Duration, refreshable: bool) -> Token {
         let f: TokenFile = new_file(
-            &session(Some("corp")),
+            &SsoSession::example(Some("corp")),
             access.into(),
             NOW + left,
             "CID",
@@ -193,7 +188,7 @@ mod tests {
 
     #[test]
     fn a_token_with_20_minutes_left_is_used_as_is() {
-        let corp = session(Some("corp"));
+        let corp = SsoSession::example(Some("corp"));
         let (r, refreshed) = run(
             token("OLD", Duration::minutes(20), true),
             &corp,
@@ -204,7 +199,7 @@ mod tests {
 
     #[test]
     fn a_token_with_10_minutes_left_is_refreshed() {
-        let corp = session(Some("corp"));
+        let corp = SsoSession::example(Some("corp"));
         let (r, refreshed) = run(
             token("OLD", Duration::minutes(10), true),
             &corp,
@@ -215,7 +210,7 @@ mod tests {
 
     #[test]
     fn a_refused_refresh_keeps_a_token_that_still_works() {
-        let corp = session(Some("corp"));
+        let corp = SsoSession::example(Some("corp"));
         let (r, _) = run(
             token("OLD", Duration::minutes(10), true),
             &corp,
@@ -226,7 +221,7 @@ mod tests {
 
     #[test]
     fn a_refused_refresh_of_an_expired_token_needs_a_login() {
-        let corp = session(Some("corp"));
+        let corp = SsoSession::example(Some("corp"));
         let (r, refreshed) = run(
             token("OLD", -Duration::minutes(1), true),
             &corp,
@@ -237,7 +232,7 @@ mod tests {
 
     #[test]
     fn a_failed_refresh_keeps_a_working_token_and_reports_an_expired_one() {
-        let corp = session(Some("corp"));
+        let corp = SsoSession::example(Some("corp"));
         let failed = || RefreshError::Failed(crate::error::Error::runtime("offline"));
         let (r, _) = run(
             token("OLD", Duration::minutes(5), true),
@@ -255,7 +250,7 @@ mod tests {
 
     #[test]
     fn a_legacy_profile_never_refreshes() {
-        let legacy = session(None);
+        let legacy = SsoSession::example(None);
         let (r, refreshed) = run(
             token("OLD", Duration::minutes(10), true),
             &legacy,
@@ -272,7 +267,7 @@ mod tests {
 
     #[test]
     fn a_rejected_token_is_refreshed_if_possible_else_logged_in() {
-        let corp = session(Some("corp"));
+        let corp = SsoSession::example(Some("corp"));
         let mut tok = token("OLD", Duration::ZERO, true);
         tok.file.extra.insert(
             crate::cache::token::REJECTED_AT.into(),
@@ -298,13 +293,18 @@ mod tests {
 
     #[test]
     fn no_token_means_a_login() {
-        let r = next(None, &session(Some("corp")), NOW, |_| unreachable!());
+        let r = next(
+            None,
+            &SsoSession::example(Some("corp")),
+            NOW,
+            |_| unreachable!(),
+        );
         assert!(matches!(r, Ok(Next::Login)));
     }
 
     #[test]
     fn states_and_labels_match_status() {
-        let corp = session(Some("corp"));
+        let corp = SsoSession::example(Some("corp"));
         let of = |t: Token| TokenState::of(Some(&t), &corp, NOW);
         assert_eq!(TokenState::of(None, &corp, NOW).label(), "absent");
         assert_eq!(of(token("A", Duration::hours(1), false)).label(), "valid");

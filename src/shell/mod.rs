@@ -38,52 +38,52 @@ pub type Change = (String, Option<String>);
 
 /// Everything ssoenv knows about one shell: the registry row. Each shell's file defines
 /// its `ENTRY`; nothing outside `src/shell/` matches on a shell.
-pub struct Entry {
+pub(crate) struct Entry {
     /// The canonical name: `--shell`, `init`, `completions`, `SSOENV_INIT`.
-    pub name: &'static str,
+    pub(crate) name: &'static str,
     /// Other names accepted by `--shell` and found in process names (`pwsh`, `dash` …).
-    pub aliases: &'static [&'static str],
+    pub(crate) aliases: &'static [&'static str],
     /// The help line of `--shell NAME` for this shell, if any.
-    pub help: Option<&'static str>,
+    pub(crate) help: Option<&'static str>,
     /// The whole text for a list of validated changes (names and values already checked).
-    pub render: fn(&[Change]) -> String,
+    pub(crate) render: fn(&[Change]) -> String,
     /// One value as a literal this shell reads back exactly (the binary path in `init`).
-    pub quote: fn(&str) -> String,
+    pub(crate) quote: fn(&str) -> String,
     /// `ssoenv init`: the hook script (with its `'@SSOENV_BIN@'` placeholder), or why there
     /// is none (cause, hint).
-    pub hook: std::result::Result<&'static str, NoIntegration>,
+    pub(crate) hook: std::result::Result<&'static str, NoIntegration>,
     /// How this shell evaluates the output of `ssoenv ARGS` (ARGS already quoted).
-    pub eval_line: fn(&str) -> String,
+    pub(crate) eval_line: fn(&str) -> String,
     /// The startup-file line that loads the integration, and the file as the README names it.
-    pub init_line: &'static str,
-    pub rc_file: &'static str,
+    pub(crate) init_line: &'static str,
+    pub(crate) rc_file: &'static str,
     /// The startup files this shell reads, where `doctor` looks for the init line.
-    pub startup_files: fn(&Dirs) -> Vec<PathBuf>,
+    pub(crate) startup_files: fn(&Dirs) -> Vec<PathBuf>,
     /// `ssoenv completions NAME`, or None when there is none (sh, json).
-    pub completion: Option<Completion>,
+    pub(crate) completion: Option<Completion>,
     /// Where installed completion scripts are looked for by `doctor`.
-    pub completion_paths: fn(&Dirs) -> Vec<PathBuf>,
+    pub(crate) completion_paths: fn(&Dirs) -> Vec<PathBuf>,
     /// `doctor`'s fix when none is installed (after "add the init line, or run ").
-    pub completion_install: &'static str,
+    pub(crate) completion_install: &'static str,
 }
 
 /// Why `ssoenv init NAME` has nothing to print: a `caused by` line and a hint.
-pub struct NoIntegration {
+pub(crate) struct NoIntegration {
     /// After "there is no shell integration for NAME", in parentheses.
-    pub why: &'static str,
-    pub cause: &'static str,
-    pub hint: &'static str,
+    pub(crate) why: &'static str,
+    pub(crate) cause: &'static str,
+    pub(crate) hint: &'static str,
 }
 
 /// A shell's completion script: clap_complete's (or another generator's) script for the
 /// CLI, patched to complete profile and sso-session names from the config.
-pub struct Completion {
+pub(crate) struct Completion {
     /// The file name it is committed under in `completions/`.
-    pub file: &'static str,
+    pub(crate) file: &'static str,
     /// The script for `ssoenv completions NAME`.
-    pub script: fn(&mut clap::Command, &Takes) -> String,
+    pub(crate) script: fn(&mut clap::Command, &Takes) -> String,
     /// The same script as `ssoenv init NAME` embeds it.
-    pub for_init: fn(String) -> String,
+    pub(crate) for_init: fn(String) -> String,
 }
 
 /// Which words complete from the config, read from the CLI definition by the caller
@@ -99,16 +99,16 @@ pub struct Takes {
 }
 
 /// The directories startup files and completion scripts live under.
-pub struct Dirs {
-    pub home: PathBuf,
+pub(crate) struct Dirs {
+    pub(crate) home: PathBuf,
     /// `XDG_CONFIG_HOME`, else `~/.config`.
-    pub config_home: PathBuf,
+    pub(crate) config_home: PathBuf,
     /// `XDG_DATA_HOME`, else `~/.local/share`.
-    pub data_home: PathBuf,
+    pub(crate) data_home: PathBuf,
 }
 
 impl Dirs {
-    pub fn new(home: &Path, env: &Env) -> Dirs {
+    pub(crate) fn new(home: &Path, env: &Env) -> Dirs {
         let xdg = |name, default| {
             env.non_empty(name)
                 .map(PathBuf::from)
@@ -122,7 +122,7 @@ impl Dirs {
     }
 
     /// The system-wide data directories package managers install completions under.
-    pub const SYSTEM_SHARE: [&'static str; 3] =
+    pub(crate) const SYSTEM_SHARE: [&'static str; 3] =
         ["/usr/share", "/usr/local/share", "/opt/homebrew/share"];
 }
 
@@ -173,7 +173,7 @@ impl Shell {
     ];
 
     /// The registry: this shell's row.
-    pub fn entry(&self) -> &'static Entry {
+    pub(crate) fn entry(&self) -> &'static Entry {
         match self {
             Shell::Bash => &bash::ENTRY,
             Shell::Zsh => &zsh::ENTRY,
@@ -207,7 +207,7 @@ impl Shell {
     /// regard to case as Windows file names are. `sh`, `dash` and `posix` are POSIX sh (code
     /// dash evaluates: `export`, `unset`, `'\''` quoting); anything else (`ksh`, `tcsh` …) gives
     /// `None`: ssoenv does not guess at a shell it has not been tested with.
-    pub fn from_name(name: &str) -> Option<Shell> {
+    pub(crate) fn from_name(name: &str) -> Option<Shell> {
         let base = name.rsplit(['/', '\\']).next().unwrap_or(name);
         let base = base.strip_prefix('-').unwrap_or(base);
         let lower;
@@ -225,7 +225,7 @@ impl Shell {
     }
 
     /// The canonical name, as accepted by `--shell` and [`Shell::from_name`].
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         self.entry().name
     }
 
@@ -237,7 +237,7 @@ impl Shell {
     /// evaluate fish code (`set -gx …` turns on xtrace and errexit in zsh and prints the
     /// secrets; `set -e …` can end a bash). The process that runs us is the shell that
     /// evaluates our output in `eval "$(ssoenv use prod)"` and `ssoenv use prod | source`.
-    pub fn detect(explicit: Option<Shell>, env: &Env) -> Result<Shell> {
+    pub(crate) fn detect(explicit: Option<Shell>, env: &Env) -> Result<Shell> {
         if let Some(shell) = explicit {
             return Ok(shell);
         }
@@ -249,7 +249,7 @@ impl Shell {
     /// An unknown parent (`sudo`, `sh -c`, a test harness) or `$SHELL` (`/bin/sh`) is skipped;
     /// an unknown `SSOENV_SHELL`, when it is consulted, is an error (the user asked for
     /// something we cannot do).
-    pub fn detect_from(
+    pub(crate) fn detect_from(
         explicit: Option<Shell>,
         env: &Env,
         parent_name: Option<&str>,
@@ -297,30 +297,30 @@ impl Shell {
 
     /// The hook script `ssoenv init` prints (`shell/ssoenv.<ext>`, with its `'@SSOENV_BIN@'`
     /// placeholder); None for sh and json, which have no integration.
-    pub fn hook_script(&self) -> Option<&'static str> {
+    pub(crate) fn hook_script(&self) -> Option<&'static str> {
         self.entry().hook.as_ref().ok().copied()
     }
 
     /// How this shell evaluates the output of `ssoenv ARGS` (ARGS already quoted), for
     /// hints: `eval "$(ssoenv use prod)"`, `ssoenv use prod | source` …
-    pub fn eval_line(&self, args: &str) -> String {
+    pub(crate) fn eval_line(&self, args: &str) -> String {
         (self.entry().eval_line)(args)
     }
 
     /// The line for the startup file that loads the integration (sh and json: the bash one).
-    pub fn init_line(&self) -> &'static str {
+    pub(crate) fn init_line(&self) -> &'static str {
         self.entry().init_line
     }
 
     /// The startup file the init line goes in, as the README names it.
-    pub fn rc_file(&self) -> &'static str {
+    pub(crate) fn rc_file(&self) -> &'static str {
         self.entry().rc_file
     }
 
     /// Quote `s` as one literal for this shell; the shell reads it back as exactly `s`. `s`
     /// must not contain NUL (no environment variable can hold it); [`Shell::render`] checks
     /// that, this function does not.
-    pub fn quote(&self, s: &str) -> String {
+    pub(crate) fn quote(&self, s: &str) -> String {
         (self.entry().quote)(s)
     }
 
@@ -337,7 +337,7 @@ impl Shell {
 
     /// The startup files every shell reads, each once, in registry order: `doctor` looks for
     /// the init line in all of them (the user's shell may not be `$SHELL`).
-    pub fn all_startup_files(dirs: &Dirs) -> Vec<PathBuf> {
+    pub(crate) fn all_startup_files(dirs: &Dirs) -> Vec<PathBuf> {
         let mut files: Vec<PathBuf> = Vec::new();
         for shell in Shell::ALL {
             for f in (shell.entry().startup_files)(dirs) {
@@ -368,7 +368,7 @@ impl CompletionShell {
         CompletionShell::Registry(Shell::Zsh),
     ];
 
-    pub fn name(&self) -> &'static str {
+    pub(crate) fn name(&self) -> &'static str {
         match self {
             CompletionShell::Registry(shell) => shell.name(),
             CompletionShell::Elvish => "elvish",
@@ -387,7 +387,7 @@ impl CompletionShell {
 
     /// The completion script for `cli` (the CLI definition), profile names read through
     /// `ssoenv profiles --names` where the shell has additions.
-    pub fn script(&self, cli: &mut clap::Command, takes: &Takes) -> String {
+    pub(crate) fn script(&self, cli: &mut clap::Command, takes: &Takes) -> String {
         match self {
             CompletionShell::Registry(shell) => shell
                 .entry()

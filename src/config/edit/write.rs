@@ -27,7 +27,7 @@ pub enum Written {
 const MAX_LINKS: usize = 40;
 
 /// Follow `path` through symlinks to the file they name (which may not exist).
-pub fn resolve_target(path: &Path) -> Result<PathBuf> {
+pub(crate) fn resolve_target(path: &Path) -> Result<PathBuf> {
     let mut p = path.to_path_buf();
     for _ in 0..MAX_LINKS {
         match std::fs::symlink_metadata(&p) {
@@ -50,7 +50,7 @@ pub fn resolve_target(path: &Path) -> Result<PathBuf> {
 }
 
 /// The backup `write_config` keeps: `<target>.ssoenv-bak`.
-pub fn backup_path(target: &Path) -> PathBuf {
+pub(crate) fn backup_path(target: &Path) -> PathBuf {
     let mut name = target.file_name().unwrap_or_default().to_os_string();
     name.push(".ssoenv-bak");
     target.with_file_name(name)
@@ -60,7 +60,7 @@ pub fn backup_path(target: &Path) -> PathBuf {
 /// the rename would replace it anyway, silently undoing what the owner
 /// meant. Commands call this before asking anything; `write_config` again.
 /// A missing file is fine (it is created).
-pub fn check_writable_by_owner(path: &Path) -> Result<()> {
+pub(crate) fn check_writable_by_owner(path: &Path) -> Result<()> {
     let target = resolve_target(path)?;
     let Ok(meta) = std::fs::metadata(&target) else {
         return Ok(());
