@@ -169,6 +169,7 @@ fn raise_open_file_limit(want: usize) {
 fn raise_open_file_limit(_want: usize) {}
 
 /// Bytes of a waiting request looked at when choosing whom to evict.
+#[cfg(unix)]
 const PEEK: usize = 4096;
 
 /// Whether a whole request head (up to its blank line) already sits in the

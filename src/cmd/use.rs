@@ -114,11 +114,15 @@ fn local_time(secs: i64) -> Option<libc::tm> {
     let mut tm = std::mem::MaybeUninit::<libc::tm>::zeroed();
     // SAFETY: both pointers are valid for the call; localtime_r writes only `tm`
     // and returns null (leaving it unset) on failure.
-    let r = unsafe { libc::localtime_r(&t, tm.as_mut_ptr()) };
-    if r.is_null() {
+    #[cfg(unix)]
+    let ok = !unsafe { libc::localtime_r(&t, tm.as_mut_ptr()) }.is_null();
+    // SAFETY: as above; the CRT's localtime_s returns 0 on success.
+    #[cfg(windows)]
+    let ok = unsafe { libc::localtime_s(tm.as_mut_ptr(), &t) } == 0;
+    if !ok {
         return None;
     }
-    // SAFETY: localtime_r succeeded, so it filled `tm` (which was zeroed anyway).
+    // SAFETY: the call succeeded, so it filled `tm` (which was zeroed anyway).
     Some(unsafe { tm.assume_init() })
 }
 
