@@ -1,7 +1,8 @@
 //! Every account an sso-session can see, for `ssoenv accounts`, `populate`
 //! and `configure`: a usable token from the login layer (logging in when
 //! needed, and once more on a 401), the parallel listing of
-//! [`crate::aws::listing`], and errors that say what to do.
+//! [`crate::aws::listing`], and errors that say what to do. The names it
+//! lists are kept for the profile picker (`crate::cache::account_names`).
 
 pub(crate) use crate::aws::listing::{AccountRoles, sort};
 
@@ -9,6 +10,7 @@ use crate::aws::listing::list_all;
 
 use crate::aws::endpoint::Endpoints;
 use crate::aws::http::HttpError;
+use crate::cache::account_names;
 use crate::config::SsoSession;
 use crate::error::{Error, Result};
 use crate::login::{self, Ctx, EXPIRED_MESSAGE, Interaction, LoginOptions, Subject, describe};
@@ -62,7 +64,7 @@ pub(crate) fn fetch(
             Ok(login::obtain_token(ctx, sso, endpoints, force, subject)?.0)
         },
     )?;
-    listed.map_err(|e| match e {
+    let all = listed.map_err(|e| match e {
         // Rejected again, by a token from a login just now.
         HttpError::Api(e) if e.status == 401 => Error::runtime(what())
             .cause(expired(&e))
@@ -88,5 +90,22 @@ pub(crate) fn fetch(
             .cause(printable(&t).into_owned())
             .hint("the portal (or a proxy in between) sent an answer ssoenv cannot use; try again later"),
         e => login::unreachable_error(what(), &endpoints.portal, e),
-    })
+    })?;
+    remember_names(ctx, sso, &all);
+    Ok(all)
+}
+
+/// Keep the account names for the profile picker (in ssoenv's own cache,
+/// `crate::cache::account_names`). The listing stands without them: a
+/// failure is a warning.
+fn remember_names(ctx: &Ctx, sso: &SsoSession, all: &[AccountRoles]) {
+    let Some(path) = account_names::path(&ctx.env) else {
+        return;
+    };
+    let named = all
+        .iter()
+        .map(|a| (a.account_id.as_str(), a.account_name.as_deref()));
+    if let Err(e) = account_names::remember(&path, &sso.start_url, named) {
+        crate::output::warn_error(&e);
+    }
 }

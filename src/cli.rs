@@ -160,6 +160,10 @@ pub const MAN_FILES: &[(&str, &str)] = &[
         "Locks around logins and refreshes (XDG_CACHE_HOME).",
     ),
     (
+        "~/.cache/ssoenv/account-names.json",
+        "Account names from the portal's last listing, for the profile list (XDG_CACHE_HOME).",
+    ),
+    (
         "~/.bashrc, ~/.zshrc, ~/.config/fish/config.fish",
         "Where the init line goes (see ssoenv-init(1)).",
     ),

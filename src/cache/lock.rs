@@ -27,20 +27,10 @@ impl Drop for Lock {
     }
 }
 
-/// `$XDG_CACHE_HOME/ssoenv/locks` or `~/.cache/ssoenv/locks`: ssoenv's own
-/// directory, so the AWS CLI's cache directories only ever hold its formats.
-/// A relative `XDG_CACHE_HOME` is ignored, as the XDG Base Directory
-/// specification says ("all paths … must be absolute").
+/// `$XDG_CACHE_HOME/ssoenv/locks` or `~/.cache/ssoenv/locks`, in ssoenv's
+/// own directory ([`super::ssoenv_cache_dir`]).
 pub(crate) fn lock_dir(env: &Env) -> Option<PathBuf> {
-    let base = match env
-        .non_empty(env::XDG_CACHE_HOME)
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-    {
-        Some(x) => x,
-        None => env.home()?.join(".cache"),
-    };
-    Some(base.join("ssoenv").join("locks"))
+    Some(super::ssoenv_cache_dir(env)?.join("locks"))
 }
 
 /// `SSOENV_LOCK_TIMEOUT`: seconds (fractions allowed) from 0 to a day; unset

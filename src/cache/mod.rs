@@ -1,8 +1,10 @@
 //! The caches ssoenv shares with the AWS CLI (docs/caches.md): the SSO token and
 //! client-registration files in `~/.aws/sso/cache`, the role and assume-role credentials in
-//! `~/.aws/cli/cache`, all written atomically with mode 0600 (`crate::fs`); plus the lock
-//! files that serialize login and refresh between processes.
+//! `~/.aws/cli/cache`, all written atomically with mode 0600 (`crate::fs`); plus, in ssoenv's
+//! own directory, the lock files that serialize login and refresh between processes and the
+//! account names the portal gave.
 
+pub(crate) mod account_names;
 pub(crate) mod assume_role;
 pub(crate) mod lock;
 pub mod registration;
@@ -41,6 +43,22 @@ impl Drop for Critical {
     fn drop(&mut self) {
         CRITICAL.fetch_sub(1, std::sync::atomic::Ordering::SeqCst);
     }
+}
+
+/// `$XDG_CACHE_HOME/ssoenv` or `~/.cache/ssoenv`: ssoenv's own directory,
+/// so the AWS CLI's cache directories only ever hold its formats. A relative
+/// `XDG_CACHE_HOME` is ignored, as the XDG Base Directory specification says
+/// ("all paths … must be absolute").
+pub(crate) fn ssoenv_cache_dir(env: &crate::env::Env) -> Option<PathBuf> {
+    let base = match env
+        .non_empty(crate::env::XDG_CACHE_HOME)
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+    {
+        Some(x) => x,
+        None => env.home()?.join(".cache"),
+    };
+    Some(base.join("ssoenv"))
 }
 
 /// `~/.aws/sso/cache` (fixed under HOME, docs/caches.md#token-cache).

@@ -4,6 +4,7 @@
 //! user meets the same rules and the same list everywhere.
 
 use crate::aws::endpoint::{self, Endpoints};
+use crate::cache::account_names::{self, AccountNames};
 use crate::cache::token;
 use crate::config::{Config, ConfiguredEndpoints, SsoSession};
 use crate::credentials::Plan;
@@ -239,14 +240,43 @@ fn describe(p: &Plan) -> (String, String, String) {
 }
 
 /// What a profile picker offers: the profiles that resolve, SSO and
-/// role-chaining ones, as (name, cells: name, account, role, session or source).
-pub(crate) fn usable_profiles(config: &Config) -> Vec<(String, Vec<String>)> {
-    Plan::listed(config)
+/// role-chaining ones, as (name, cells: name, account name, account id,
+/// role, session or source). The account name is the profile's own
+/// `sso_account_name` (what aws-sso-util's `configure populate` writes),
+/// else the one the portal gave when ssoenv last listed the accounts
+/// (`names`); the column is left out when no row has one.
+pub(crate) fn usable_profiles(config: &Config, names: &AccountNames) -> Vec<(String, Vec<String>)> {
+    let rows: Vec<(String, String, Vec<String>)> = Plan::listed(config)
         .into_iter()
         .filter_map(|(n, p)| p.ok().map(|p| (n, p)))
         .map(|(name, p)| {
+            let d = p.describe();
+            let start_url = d.session.map(|s| s.start_url.as_str());
+            let account_name = d
+                .account_id
+                .and_then(|id| {
+                    config
+                        .account_name(&name)
+                        .filter(|n| account_names::valid_name(n))
+                        .or_else(|| names.get(start_url, id))
+                })
+                .unwrap_or_default()
+                .to_owned();
             let (source, account, role) = describe(&p);
-            (name.clone(), vec![name, account, role, source])
+            (
+                name.clone(),
+                account_name,
+                vec![name, account, role, source],
+            )
+        })
+        .collect();
+    let any_name = rows.iter().any(|(_, n, _)| !n.is_empty());
+    rows.into_iter()
+        .map(|(name, account_name, mut cells)| {
+            if any_name {
+                cells.insert(1, account_name);
+            }
+            (name, cells)
         })
         .collect()
 }
@@ -275,7 +305,7 @@ pub(crate) fn choose_profile(
         };
         if !crate::tty::interactive()
             || crate::cache::lock::background_renewal(env)
-            || usable_profiles(&config).is_empty()
+            || usable_profiles(&config, &AccountNames::default()).is_empty()
         {
             return Err(from_environment(e, env));
         }
@@ -333,7 +363,8 @@ pub(crate) fn pick_profile(
     if !crate::tty::interactive() || crate::cache::lock::background_renewal(env) {
         return Ok(None);
     }
-    let choices = usable_profiles(config);
+    // One small file read, only now that the list opens.
+    let choices = usable_profiles(config, &AccountNames::load(env));
     if choices.is_empty() {
         return Ok(None);
     }
@@ -357,4 +388,78 @@ pub(crate) fn no_profile_named(config: &Config, hint: &str) -> Error {
     Error::config("which profile? none was named and AWS_PROFILE is not set")
         .details(details)
         .hint(hint)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::PathBuf;
+
+    const CONFIG: &str = "\
+[sso-session corp]
+sso_start_url = https://d-1.awsapps.com/start
+sso_region = us-east-1
+
+[profile dev]
+sso_session = corp
+sso_account_id = 111111111111
+sso_role_name = Admin
+
+[profile prod]
+sso_session = corp
+sso_account_id = 333333333333
+sso_role_name = ReadOnly
+sso_account_name = Production (config)
+
+[profile bad-name]
+sso_session = corp
+sso_account_id = 444444444444
+sso_role_name = R
+sso_account_name = x\u{1b}]0;y
+
+[profile chained]
+source_profile = dev
+role_arn = arn:aws:iam::555555555555:role/Deploy
+";
+
+    #[test]
+    fn rows_carry_account_names_from_the_config_else_the_portal() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("names.json");
+        let portal = [
+            ("111111111111", Some("dev-portal")),
+            ("333333333333", Some("prod-portal")),
+            ("444444444444", Some("four")),
+            ("555555555555", Some("tools")),
+        ];
+        account_names::remember(&path, "https://d-1.awsapps.com/start", portal).unwrap();
+        let config = Config::parse(PathBuf::from("/x/config"), CONFIG).unwrap();
+        let rows = usable_profiles(&config, &AccountNames::read(&path));
+        let names: Vec<(&str, &str)> = rows
+            .iter()
+            .map(|(n, cells)| (n.as_str(), cells[1].as_str()))
+            .collect();
+        assert_eq!(
+            names,
+            [
+                ("dev", "dev-portal"),
+                ("prod", "Production (config)"),
+                // A config name with a control character gives way to the portal's.
+                ("bad-name", "four"),
+                ("chained", "tools"),
+            ]
+        );
+        assert_eq!(rows[0].1[2], "111111111111");
+        // No names anywhere: no column for them.
+        let config = Config::parse(
+            PathBuf::from("/x/config"),
+            &CONFIG.replace("sso_account_name", "x_other"),
+        )
+        .unwrap();
+        let rows = usable_profiles(&config, &AccountNames::default());
+        assert_eq!(
+            rows[0].1,
+            ["dev", "111111111111", "Admin", "sso-session corp"]
+        );
+    }
 }

@@ -299,7 +299,11 @@ fn sections(text: &str) -> Option<(Vec<Section<'_>>, FastMap<&str, usize>)> {
         if known == Some(Key::SOURCE_PROFILE) {
             section.source_profile = Some(v);
         }
-        let Some(known) = known else { continue };
+        // A key resolution never reads (`sso_account_name`, shown in the
+        // picker only) leaves the shape as it is.
+        let Some(known) = known.filter(|&k| k != Key::SSO_ACCOUNT_NAME) else {
+            continue;
+        };
         let Some(shape) = &mut section.shape else {
             continue;
         };

@@ -183,6 +183,16 @@ impl Config {
         self.sso_sessions.names().map(str::to_owned).collect()
     }
 
+    /// The account name a profile carries for lists (`sso_account_name`,
+    /// as aws-sso-util's `configure populate` writes it); None when absent,
+    /// blank or a sub-section.
+    pub(crate) fn account_name(&self, profile: &str) -> Option<&str> {
+        let sec = self.profiles.get(profile)?;
+        self.value(sec, Key::SSO_ACCOUNT_NAME)?
+            .as_str()
+            .filter(|n| !n.trim().is_empty())
+    }
+
     // --- helpers ---
 
     /// A key of a section, falling back to `[DEFAULT]` (configparser `get`).

@@ -72,6 +72,9 @@ key_table! {
     SSO_SESSION = "sso_session" in Profile | Default;
     SSO_ACCOUNT_ID = "sso_account_id" in Profile | Default;
     SSO_ROLE_NAME = "sso_role_name" in Profile | Default;
+    // Shown in the profile picker only (aws-sso-util's `configure populate`
+    // writes it); resolution never reads it.
+    SSO_ACCOUNT_NAME = "sso_account_name" in Profile | Default;
     SSO_START_URL = "sso_start_url" in Profile | Default | SsoSession;
     SSO_REGION = "sso_region" in Profile | Default | SsoSession;
     SSO_REGISTRATION_SCOPES = "sso_registration_scopes" in Profile | Default | SsoSession;

@@ -701,6 +701,7 @@ fn key_constants_name_the_key_they_stand_for() {
         (Key::SSO_SESSION, "sso_session"),
         (Key::SSO_ACCOUNT_ID, "sso_account_id"),
         (Key::SSO_ROLE_NAME, "sso_role_name"),
+        (Key::SSO_ACCOUNT_NAME, "sso_account_name"),
         (Key::SSO_START_URL, "sso_start_url"),
         (Key::SSO_REGION, "sso_region"),
         (Key::SSO_REGISTRATION_SCOPES, "sso_registration_scopes"),

@@ -700,3 +700,83 @@ fn the_picker_fills_the_terminal_aligns_columns_prefers_names_and_ctrl_c_cancels
     t.key("Escape");
     t.wait_for("dd=130");
 }
+
+/// The picker shows account names: a profile's `sso_account_name` (as aws-sso-util
+/// writes it), else the name the portal gave when `ssoenv accounts` last listed the
+/// accounts (kept in ssoenv's own cache, 0600); the column is aligned, escaped, and
+/// typing an account name finds its profile.
+#[test]
+fn the_picker_shows_account_names_from_the_config_and_from_the_portal() {
+    let sb = Sandbox::new();
+    sb.write_config(&CONFIG.replace(
+        "[profile prod]\n",
+        "[profile prod]\nsso_account_name = Prod \u{202e}Org\n",
+    ));
+    let names = sb.home.join(".cache/ssoenv/account-names.json");
+    let out = sb.run(["accounts", "--sso-session", "corp"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&names).unwrap();
+    assert!(text.contains("\"222222222222\": \"staging\""), "{text}");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&names).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+    let Some(t) = bash(&sb) else { return };
+    t.line("PS1='$ '");
+    t.line(&format!(
+        "out=$('{BIN}' use --shell bash); echo \"c\"\"c=$? out=[$out]\""
+    ));
+    let s = t.wait_for("Esc to cancel");
+    let row = |name: &str| -> String {
+        s.lines()
+            .find(|l| {
+                l.get(2..)
+                    .is_some_and(|r| r.starts_with(&format!("{name} ")))
+            })
+            .unwrap_or_else(|| panic!("no row for {name}:\n{s}"))
+            .to_owned()
+    };
+    let words = |l: &str| {
+        l[2..]
+            .split_whitespace()
+            .map(str::to_owned)
+            .collect::<Vec<_>>()
+    };
+    // From the portal (through the cache): dev's own session, and legacy's account
+    // as the corp portal named it.
+    assert_eq!(
+        words(&row("dev"))[..3],
+        ["dev", "dev", "111111111111"],
+        "{s}"
+    );
+    assert_eq!(
+        words(&row("legacy"))[..4],
+        ["legacy", "staging", "222222222222", "ReadOnly"],
+        "{s}"
+    );
+    // From the config, bidi override escaped.
+    assert!(
+        row("prod").contains("prod    Prod \\u{202e}Org  333333333333  ReadOnly"),
+        "{s}"
+    );
+    let column = |l: String| {
+        l.find("1111")
+            .or(l.find("2222"))
+            .or(l.find("3333"))
+            .unwrap()
+    };
+    assert_eq!(column(row("dev")), column(row("prod")), "not aligned:\n{s}");
+    assert_eq!(
+        column(row("dev")),
+        column(row("legacy")),
+        "not aligned:\n{s}"
+    );
+    // "stag" is in no profile's name: legacy is found by its account name.
+    t.keys("stag");
+    let s = t.wait_for("> legacy");
+    assert!(!s.contains("  dev "), "{s}");
+    t.key("Escape");
+    t.wait_for("cc=130 out=[]");
+}
