@@ -1,0 +1,179 @@
+# ssoenv shell integration for nushell. nushell sources files, not text, so save it once
+# and source the file from config.nu (as zoxide and atuin are set up):
+#   ssoenv init nu | save -f ($nu.data-dir | path join ssoenv.nu)
+#   source ($nu.data-dir | path join ssoenv.nu)
+# Loading it twice is harmless: the prompt wrapper and the hook are added once.
+#
+# Public names (for people who build their own prompt):
+#   ssoenv-segment    a record {text, state, color, renew} computed now, in nushell (no
+#                     process): text "prod 42m" (empty when no profile is active), state
+#                     ok | warn | critical | expired | unknown, color green | yellow | red
+#   SSOENV_PROMPT=off do not put "(prod 42m) " in front of the right prompt
+
+# The binary; `ssoenv init` replaces the quoted placeholder with its own path.
+const __ssoenv_bin = '@SSOENV_BIN@'
+
+# The binary to run: the one that printed this script or, once that file is gone, the
+# ssoenv on PATH, so that open shells keep working.
+def __ssoenv_exe [] {
+    if ($__ssoenv_bin | str starts-with '/') and ($__ssoenv_bin | path exists) {
+        return $__ssoenv_bin
+    }
+    let found = (which -a ssoenv | where type == external | get -o 0.path)
+    if $found == null {
+        error make --unspanned {
+            msg: $"ssoenv: ($__ssoenv_bin) is gone and there is no ssoenv on PATH"
+            help: "install ssoenv again; this shell then finds it on PATH"
+        }
+    }
+    $found
+}
+
+# `ssoenv use …` and `ssoenv unset` change this shell: the binary prints the changes as
+# JSON (`--shell nu`), applied with load-env and hide-env; nothing is evaluated.
+# Everything else runs the binary as it is.
+def --env --wrapped ssoenv [...args: string@__ssoenv_complete] {
+    let sub = ($args | get -o 0 | default '')
+    let exe = (__ssoenv_exe)
+    if $sub not-in [use unset] or ($args | any {|a| $a in [-h --help -V --version] }) {
+        with-env {SSOENV_INIT: nu} { ^$exe ...$args }
+        return
+    }
+    mut shell_args = [--shell nu]
+    mut next = false
+    for arg in ($args | skip 1) {
+        if $next {
+            $next = false
+            __ssoenv_check_shell $arg
+            $shell_args = []
+            continue
+        }
+        if $arg == '--' { break }
+        if $arg == '--shell' {
+            $next = true
+        } else if ($arg | str starts-with '--shell=') {
+            __ssoenv_check_shell ($arg | str substring 8..)
+            $shell_args = []
+        }
+    }
+    let rest = ($args | skip 1)
+    let shell_args = $shell_args
+    let out = (with-env {SSOENV_INIT: nu} { ^$exe $sub ...$shell_args ...$rest })
+    __ssoenv_apply $out
+    $env.__SSOENV_RENEW_AT = 0
+}
+
+# The JSON object of the changes: null unsets, a string sets.
+def --env __ssoenv_apply [out: string] {
+    let changes = if ($out | str trim) == '' { {} } else { $out | from json }
+    let gone = ($changes | transpose name value | where value == null | get name)
+    hide-env -i ...$gone
+    load-env ($changes | reject ...$gone)
+}
+
+# This function reads the output as nushell data: code for another shell is refused.
+def __ssoenv_check_shell [name: string] {
+    if $name not-in [nu nushell json] {
+        error make --unspanned {
+            msg: $"ssoenv: refusing --shell ($name): this function reads the output in nushell"
+            help: $"drop --shell; to print code for another shell, run: ^ssoenv use PROFILE --shell ($name)"
+        }
+    }
+}
+
+# Outside text shown on a terminal (the profile name): C0, DEL and C1 control characters
+# written as escapes, \e \n \t \r \xNN \u{NN}, as `ssoenv prompt` shows them.
+def __ssoenv_printable [name: string] {
+    if not ($name =~ '[\x00-\x1f\x7f-\x{9f}]') { return $name }
+    $name | split chars | each {|c|
+        match $c {
+            "\t" => '\t'
+            "\n" => '\n'
+            "\r" => '\r'
+            "\e" => '\e'
+            _ => {
+                if $c =~ '[\x00-\x1f\x7f]' {
+                    $"\\x(($c | encode utf-8 | encode hex --lower))"
+                } else if $c =~ '[\x{80}-\x{9f}]' {
+                    $"\\u{(($c | encode utf-8 | bytes at 1..1 | encode hex --lower))}"
+                } else { $c }
+            }
+        }
+    } | str join
+}
+
+# The segment, computed from the environment alone (no process per prompt).
+def ssoenv-segment [] {
+    let profile = ($env.SSOENV_PROFILE? | default '')
+    if $profile == '' { return {text: '', state: '', color: '', renew: ''} }
+    let renew = if ($env.SSOENV_RENEWABLE? == '1') and ($env.SSOENV_AUTO_RENEW? == '1') {
+        let loc = ([$env.LC_ALL? $env.LC_CTYPE? $env.LANG?] | where {|l| ($l | default '') != '' } | get -o 0 | default '')
+        if ($loc =~ '(?i)utf-?8') { "\u{21bb}" } else { '+' }
+    } else { '' }
+    let name = (__ssoenv_printable $profile)
+    let exp = ($env.SSOENV_EXPIRATION? | default '')
+    if not ($exp =~ '^[0-9]{1,15}$') {
+        return {text: $name, state: unknown, color: '', renew: $renew}
+    }
+    let left = ($exp | into int) - ((date now | into int) // 1_000_000_000)
+    let band = if $left <= 0 {
+        {text: expired, state: expired, color: red}
+    } else {
+        let text = if $left >= 3600 {
+            $"($left // 3600)h($left mod 3600 // 60 | fill -a r -c '0' -w 2)m"
+        } else if $left >= 60 { $"($left // 60)m" } else { $"($left)s" }
+        if $left < 300 {
+            {text: $text, state: critical, color: red}
+        } else if $left < 900 {
+            {text: $text, state: warn, color: yellow}
+        } else { {text: $text, state: ok, color: green} }
+    }
+    {text: $"($name) ($band.text)", state: $band.state, color: $band.color, renew: $renew}
+}
+
+# "(prod 42m ↻) " coloured by band, or nothing.
+def __ssoenv_prompt [] {
+    if ($env.SSOENV_PROMPT? == 'off') { return '' }
+    let s = (ssoenv-segment)
+    if $s.text == '' { return '' }
+    let mark = if $s.renew == '' { '' } else { $" ($s.renew)" }
+    let body = $"\(($s.text)($mark)\)"
+    if ($env.NO_COLOR? | default '') != '' or $s.color == '' { return $"($body) " }
+    $"(ansi $s.color)($body)(ansi reset) "
+}
+
+# Quiet renewal before a prompt: role credentials from a valid or refreshable token,
+# never a login; at most once a minute, only when auto-renew is on and under 10 minutes.
+def --env __ssoenv_renew_if_due [] {
+    if ($env.SSOENV_AUTO_RENEW? != '1') or ($env.SSOENV_PROFILE? | default '') == '' { return }
+    let exp = ($env.SSOENV_EXPIRATION? | default '')
+    if not ($exp =~ '^[0-9]{1,15}$') { return }
+    let now = ((date now | into int) // 1_000_000_000)
+    let last = ($env.__SSOENV_RENEW_AT? | default 0 | into int)
+    if (($exp | into int) - $now) >= 600 or ($now - $last) < 60 { return }
+    $env.__SSOENV_RENEW_AT = $now
+    let exe = (try { __ssoenv_exe } catch { return })
+    let out = (try {
+        with-env {SSOENV_INTERACTIVE: '0', SSOENV_BACKGROUND_RENEW: '1'} {
+            ^$exe use $env.SSOENV_PROFILE --shell nu e>| ignore
+        }
+    } catch { return })
+    __ssoenv_apply $out
+}
+
+do --env {
+    # The right prompt: the segment, then whatever was there (a closure or a string).
+    let prev = ($env.PROMPT_COMMAND_RIGHT? | default '')
+    let ours = (($prev | describe) == 'closure') and ((view source $prev) =~ '__ssoenv_prompt')
+    if not $ours {
+        $env.PROMPT_COMMAND_RIGHT = {||
+            let rest = if ($prev | describe) == 'closure' { do $prev } else { $prev }
+            $"(__ssoenv_prompt)($rest)"
+        }
+    }
+    let hooks = ($env.config.hooks.pre_prompt? | default [])
+    let hooked = ($hooks | any {|h| (($h | describe) == 'closure') and ((view source $h) =~ '__ssoenv_renew_if_due') })
+    if not $hooked {
+        $env.config.hooks.pre_prompt = ($hooks | append {|| __ssoenv_renew_if_due })
+    }
+}
