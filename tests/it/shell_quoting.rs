@@ -229,6 +229,21 @@ const DASH: ShellRun = ShellRun {
     driver: POSIX_DRIVER,
 };
 
+/// nushell evaluates nothing: the `ssoenv` command of `ssoenv init nu` (written to `init.nu`
+/// beside the driver) applies the JSON changes with `load-env` and `hide-env`.
+const NU: ShellRun = ShellRun {
+    shell: Shell::Nu,
+    program: "nu",
+    args: support::NU_ARGS,
+    driver: "source init.nu\n\
+             def --env main [sets: string, unsets: string] {\n\
+             __ssoenv_apply (open --raw $sets)\n\
+             ^env -0 | save -f set.env\n\
+             __ssoenv_apply (open --raw $unsets)\n\
+             ^env -0 | save -f unset.env\n\
+             }\n",
+};
+
 /// Evaluate sets then unsets of every hostile value in `run`, under `locale`, and check the
 /// environment byte for byte.
 fn round_trip(run: &ShellRun, locale: &str) {
@@ -242,6 +257,11 @@ fn round_trip(run: &ShellRun, locale: &str) {
     std::fs::write(dir.path().join("sets"), &sets).unwrap();
     std::fs::write(dir.path().join("unsets"), &unsets).unwrap();
     std::fs::write(dir.path().join("driver"), run.driver).unwrap();
+    if run.shell == Shell::Nu {
+        let init = Command::new(support::BIN).args(["init", "nu"]).output().unwrap();
+        assert!(init.status.success(), "{}", support::stderr(&init));
+        std::fs::write(dir.path().join("init.nu"), &init.stdout).unwrap();
+    }
 
     let output = Command::new(run.program)
         .args(run.args)
@@ -334,6 +354,16 @@ fn fish_reads_back_every_hostile_value_byte_for_byte() {
 #[test]
 fn fish_reads_back_every_hostile_value_in_the_c_locale() {
     round_trip(&FISH, "C");
+}
+
+#[test]
+fn nu_reads_back_every_hostile_value_byte_for_byte() {
+    round_trip(&NU, "C.UTF-8");
+}
+
+#[test]
+fn nu_reads_back_every_hostile_value_in_the_c_locale() {
+    round_trip(&NU, "C");
 }
 
 #[test]

@@ -100,6 +100,10 @@ pub const FISH: RealShell = RealShell {
     coloured_prompt: |sgr, seg| format!("{sgr}({seg})"),
 };
 
+/// nushell with no config files and no standard library (`nu -n --no-std-lib SCRIPT`).
+/// nushell evaluates no text, so it is tested apart from [`SHELLS`] (tests/it/init_nu.rs).
+pub const NU_ARGS: &[&str] = &["-n", "--no-std-lib"];
+
 pub const SHELLS: [RealShell; 3] = [BASH, ZSH, FISH];
 
 /// The entry of [`SHELLS`] called `name`.
