@@ -11,13 +11,18 @@ def __ssoenv_complete [context: string] {
     }
     let sub = ($words | get 1)
     let prev = ($words | get (($words | length) - 2))
-    let names = {|flag| try { ssoenv profiles $flag e>| ignore | lines } catch { [] } | each {|n| {value: $n} } }
+    let names = {|flag| try { ssoenv profiles $flag | lines } catch { [] } | each {|n| {value: $n} } }
     if $prev == '--sso-session' and $sub in [@SESSION_COMMANDS@] {
         return (do $names '--sessions')
     }
     if $sub not-in [@PROFILE_COMMANDS@] or ($prev in [@VALUED@]) { return [] }
-    let typed = ($words | skip 2 | drop 1 | where {|w| not ($w | str starts-with '-') })
-    if ($typed | is-empty) and ($sub != status or ('--check' in $words)) {
+    mut positional = 0
+    mut skip = false
+    for w in ($words | skip 2 | drop 1) {
+        if $skip { $skip = false; continue }
+        if $w in [@VALUED@] { $skip = true } else if not ($w | str starts-with '-') { $positional += 1 }
+    }
+    if $positional == 0 and ($sub != status or ('--check' in $words)) {
         return (do $names '--names')
     }
     []

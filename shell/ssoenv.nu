@@ -36,12 +36,20 @@ def --env --wrapped ssoenv [...args: string@__ssoenv_complete] {
     let sub = ($args | get -o 0 | default '')
     let exe = (__ssoenv_exe)
     if $sub not-in [use unset] or ($args | any {|a| $a in [-h --help -V --version] }) {
+        # The last expression: its output goes where this command's goes (a terminal stays
+        # a terminal for the pickers and the login).
         with-env {SSOENV_INIT: nu} { ^$exe ...$args }
-        return
+    } else {
+        __ssoenv_change $exe $sub ($args | skip 1)
     }
+}
+
+# `use`/`unset`: the changes as JSON (`--shell nu`, or a `--shell` naming nushell or json),
+# applied; any other `--shell` is refused before the binary runs.
+def --env __ssoenv_change [exe: string, sub: string, rest: list<string>] {
     mut shell_args = [--shell nu]
     mut next = false
-    for arg in ($args | skip 1) {
+    for arg in $rest {
         if $next {
             $next = false
             __ssoenv_check_shell $arg
@@ -56,7 +64,6 @@ def --env --wrapped ssoenv [...args: string@__ssoenv_complete] {
             $shell_args = []
         }
     }
-    let rest = ($args | skip 1)
     let shell_args = $shell_args
     let out = (with-env {SSOENV_INIT: nu} { ^$exe $sub ...$shell_args ...$rest })
     __ssoenv_apply $out
@@ -153,11 +160,11 @@ def --env __ssoenv_renew_if_due [] {
     if (($exp | into int) - $now) >= 600 or ($now - $last) < 60 { return }
     $env.__SSOENV_RENEW_AT = $now
     let exe = (try { __ssoenv_exe } catch { return })
-    let out = (try {
-        with-env {SSOENV_INTERACTIVE: '0', SSOENV_BACKGROUND_RENEW: '1'} {
-            ^$exe use $env.SSOENV_PROFILE --shell nu e>| ignore
-        }
-    } catch { return })
+    let r = (with-env {SSOENV_INTERACTIVE: '0', SSOENV_BACKGROUND_RENEW: '1'} {
+        ^$exe use $env.SSOENV_PROFILE --shell nu | complete
+    })
+    if $r.exit_code != 0 { return }
+    let out = $r.stdout
     __ssoenv_apply $out
 }
 

@@ -23,6 +23,7 @@ mod hostile_server;
 mod hostile_shell;
 mod init_completions;
 mod init_lint;
+mod init_nu;
 mod init_pty;
 mod init_shells;
 mod init_use;
