@@ -1,7 +1,7 @@
-# ssoenv shell integration for nushell. nushell sources files, not text, so save it once
-# and source the file from config.nu (as zoxide and atuin are set up):
-#   ssoenv init nu | save -f ($nu.data-dir | path join ssoenv.nu)
-#   source ($nu.data-dir | path join ssoenv.nu)
+# ssoenv shell integration for nushell. nushell sources files, not text, so save it and
+# source the file (as zoxide is set up):
+#   in env.nu:     ssoenv init nu | save -f ~/.ssoenv.nu
+#   in config.nu:  source ~/.ssoenv.nu
 # Loading it twice is harmless: the prompt wrapper and the hook are added once.
 #
 # Public names (for people who build their own prompt):

@@ -31,8 +31,10 @@ pub(super) const ENTRY: Entry = Entry {
     quote,
     hook: Ok(include_str!("../../shell/ssoenv.nu")),
     eval_line: |args| format!("ssoenv {args} --shell nu | from json | load-env"),
-    init_line: "source ($nu.data-dir | path join ssoenv.nu)",
-    rc_file: "$nu.config-path (config.nu), after `ssoenv init nu | save -f ($nu.data-dir | path join ssoenv.nu)`",
+    // As zoxide's: env.nu saves the script, config.nu sources it (nushell sources files
+    // known when it parses). `doctor` finds this line in env.nu.
+    init_line: "ssoenv init nu | save -f ~/.ssoenv.nu",
+    rc_file: "env.nu ($nu.env-path), with `source ~/.ssoenv.nu` in config.nu",
     startup_files,
     completion: Some(Completion {
         file: "ssoenv.nu",
@@ -40,12 +42,13 @@ pub(super) const ENTRY: Entry = Entry {
         for_init: |script| script.replace(STANDALONE, ""),
     }),
     completion_paths,
-    completion_install: "`ssoenv completions nu | save -f ($nu.data-dir | path join completions ssoenv.nu)` and `source` it from config.nu",
+    completion_install: "`ssoenv completions nu | save -f ~/.ssoenv-completions.nu` and `source ~/.ssoenv-completions.nu` in config.nu",
 };
 
 /// The `extern` line of the standalone script; in `init` the `ssoenv` command itself
 /// carries the completer.
-const STANDALONE: &str = "# (standalone script only)\nexport extern ssoenv [...args: string@__ssoenv_complete]\n";
+const STANDALONE: &str =
+    "# (standalone script only)\nexport extern ssoenv [...args: string@__ssoenv_complete]\n";
 
 fn startup_files(d: &Dirs) -> Vec<PathBuf> {
     vec![
@@ -56,7 +59,7 @@ fn startup_files(d: &Dirs) -> Vec<PathBuf> {
 
 fn completion_paths(d: &Dirs) -> Vec<PathBuf> {
     vec![
-        d.data_home.join("nushell/completions/ssoenv.nu"),
+        d.home.join(".ssoenv-completions.nu"),
         d.config_home.join("nushell/completions/ssoenv.nu"),
     ]
 }

@@ -139,6 +139,40 @@ fn rc_file_init_line_found_or_missing() {
     assert!(detail.contains("ssoenv init"), "{detail}");
 }
 
+/// nushell: env.nu saves the init (`ssoenv init nu | save -f ~/.ssoenv.nu`), and without it
+/// the fix names that line and both files.
+#[test]
+fn nushell_env_nu_init_line_found_or_missing() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd(["doctor", "--json"])
+        .env("SSOENV_SHELL", "nu")
+        .output()
+        .unwrap();
+    let (status, _, fix) = json_check(&stdout(&out), "rc file");
+    assert_eq!(status, "warn");
+    assert_eq!(
+        fix.as_deref(),
+        Some(
+            "add `ssoenv init nu | save -f ~/.ssoenv.nu` to env.nu ($nu.env-path), with `source ~/.ssoenv.nu` in config.nu"
+        )
+    );
+    std::fs::create_dir_all(sb.home.join(".config/nushell")).unwrap();
+    std::fs::write(
+        sb.home.join(".config/nushell/env.nu"),
+        "$env.EDITOR = 'vi'\nssoenv init nu | save -f ~/.ssoenv.nu\n",
+    )
+    .unwrap();
+    let out = sb
+        .cmd(["doctor", "--json"])
+        .env("SSOENV_SHELL", "nu")
+        .output()
+        .unwrap();
+    let (status, detail, _) = json_check(&stdout(&out), "rc file");
+    assert_eq!(status, "ok");
+    assert!(detail.contains("env.nu:2"), "{detail}");
+}
+
 #[cfg(unix)]
 #[test]
 fn a_shadowing_ssoenv_in_path_is_found() {

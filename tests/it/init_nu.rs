@@ -13,7 +13,13 @@ use std::process::{Command, Output, Stdio};
 use support::{BIN, NU_ARGS, Sandbox, have, stderr, stdout};
 
 /// `ssoenv init nu` (for the binary at `bin`), then `body`, in a real nu in `home`.
-fn nu(home: &Path, sb: Option<&Sandbox>, init_bin: &str, body: &str, env: &[(&str, &str)]) -> Output {
+fn nu(
+    home: &Path,
+    sb: Option<&Sandbox>,
+    init_bin: &str,
+    body: &str,
+    env: &[(&str, &str)],
+) -> Output {
     let init = Command::new(BIN).args(["init", "nu"]).output().unwrap();
     assert!(init.status.success(), "{}", stderr(&init));
     let init = String::from_utf8(init.stdout).unwrap().replacen(
@@ -51,7 +57,12 @@ fn nu(home: &Path, sb: Option<&Sandbox>, init_bin: &str, body: &str, env: &[(&st
 }
 
 fn ok(out: &Output) -> String {
-    assert!(out.status.success(), "nu failed: {}\n{}", stderr(out), stdout(out));
+    assert!(
+        out.status.success(),
+        "nu failed: {}\n{}",
+        stderr(out),
+        stdout(out)
+    );
     stdout(out)
 }
 
@@ -75,7 +86,10 @@ print $\"gone=(['AWS_ACCESS_KEY_ID' 'AWS_SECRET_ACCESS_KEY' 'AWS_SESSION_TOKEN' 
     let out = ok(&nu(&sb.home, Some(&sb), BIN, body, &[]));
     assert!(out.contains("profile=dev key=ASIA"), "{out}");
     assert!(out.contains("region=eu-west-1"), "{out}");
-    assert!(out.contains("seg=dev 59m") || out.contains("seg=dev 1h00m"), "{out}");
+    assert!(
+        out.contains("seg=dev 59m") || out.contains("seg=dev 1h00m"),
+        "{out}"
+    );
     assert!(out.contains("before=critical"), "{out}");
     assert!(out.contains("after=ok"), "{out}");
     assert!(out.contains("gone=false"), "{out}");
@@ -97,7 +111,11 @@ for a in [[use dev --shell bash] [use dev '--shell=zsh'] [unset --shell fish] [u
 print (ssoenv --version)
 print (ssoenv use --help | lines | first)";
     let out = ok(&nu(&sb.home, Some(&sb), BIN, body, &[]));
-    for a in ["use dev --shell bash", "use dev --shell=zsh", "unset --shell fish"] {
+    for a in [
+        "use dev --shell bash",
+        "use dev --shell=zsh",
+        "unset --shell fish",
+    ] {
         let sh = a.rsplit([' ', '=']).next().unwrap();
         assert!(
             out.contains(&format!(
@@ -106,8 +124,16 @@ print (ssoenv use --help | lines | first)";
             "{a}: {out}"
         );
     }
-    assert!(out.contains("use nope -> External command had a non-zero exit code profile=kept key=false"), "{out}");
-    assert!(out.contains(&format!("ssoenv {}", env!("CARGO_PKG_VERSION"))), "{out}");
+    assert!(
+        out.contains(
+            "use nope -> External command had a non-zero exit code profile=kept key=false"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains(&format!("ssoenv {}", env!("CARGO_PKG_VERSION"))),
+        "{out}"
+    );
     assert!(out.contains("\nPrint shell code that exports"), "{out}");
     // Refused before the binary ran: no login was started.
     assert_eq!(sb.emu.stats().start_device_authorization, 0);
@@ -173,7 +199,10 @@ print $\"t1=((date now | into int) // 1_000_000_000)\"",
         lefts.join(" ")
     );
     let out = ok(&nu(home.path(), None, "/nonexistent/ssoenv", &body, &[]));
-    assert!(out.contains("hooks=1\n"), "sourced twice, hooked once: {out}");
+    assert!(
+        out.contains("hooks=1\n"),
+        "sourced twice, hooked once: {out}"
+    );
     let t0: i64 = support::field(&out, "t0").parse().unwrap();
     let t1: i64 = support::field(&out, "t1").parse().unwrap();
     for left in edges() {
@@ -184,7 +213,8 @@ print $\"t1=((date now | into int) // 1_000_000_000)\"",
         let ok = (t0..=t1).any(|now| {
             let seg = prompt::segment("pr\nod", Some(t0 + left), now, false, None).unwrap();
             let state = prompt::State::of(Some(t0 + left - now));
-            let shown = format!("{}({seg})\x1b[0m R>", state.ansi().unwrap()).replace('\x1b', "<ESC>");
+            let shown =
+                format!("{}({seg})\x1b[0m R>", state.ansi().unwrap()).replace('\x1b', "<ESC>");
             let want = format!(
                 "{left}|{seg}|{}|{}|{}",
                 state.name(),
@@ -195,12 +225,26 @@ print $\"t1=((date now | into int) // 1_000_000_000)\"",
         });
         let seg = prompt::segment("pr\nod", Some(t0 + left), t0, false, None);
         let state = prompt::State::of(Some(left));
-        assert!(ok, "{left}s left: {line:?} (want {seg:?} {:?})\n{out}", state.ansi());
+        assert!(
+            ok,
+            "{left}s left: {line:?} (want {seg:?} {:?})\n{out}",
+            state.ansi()
+        );
     }
     assert!(out.contains("unknown|(pr\\nod) R>\n"), "{out}");
-    assert!(out.contains("utf8|(pr\\nod 1h06m \u{21bb}) R>\n") || out.contains("utf8|(pr\\nod 1h07m \u{21bb}) R>\n"), "{out}");
-    assert!(out.contains("c|(pr\\nod 1h06m +) R>\n") || out.contains("c|(pr\\nod 1h07m +) R>\n"), "{out}");
-    assert!(out.contains("off|(pr\\nod 1h06m) R>\n") || out.contains("off|(pr\\nod 1h07m) R>\n"), "{out}");
+    assert!(
+        out.contains("utf8|(pr\\nod 1h06m \u{21bb}) R>\n")
+            || out.contains("utf8|(pr\\nod 1h07m \u{21bb}) R>\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("c|(pr\\nod 1h06m +) R>\n") || out.contains("c|(pr\\nod 1h07m +) R>\n"),
+        "{out}"
+    );
+    assert!(
+        out.contains("off|(pr\\nod 1h06m) R>\n") || out.contains("off|(pr\\nod 1h07m) R>\n"),
+        "{out}"
+    );
     assert!(out.contains("prompt-off|R>\n"), "{out}");
     assert!(out.contains("inactive|R>\n"), "{out}");
 }
@@ -211,7 +255,12 @@ fn the_completer_offers_subcommands_and_hostile_profile_names_exactly() {
         return;
     }
     let sb = Sandbox::new();
-    let names = ["\"it's $(touch PWNED) `id` ;|&\"", "a$(b)", "caf\u{e9}", "\"q r\""];
+    let names = [
+        "\"it's $(touch PWNED) `id` ;|&\"",
+        "a$(b)",
+        "caf\u{e9}",
+        "\"q r\"",
+    ];
     let mut config = support::CONFIG.to_owned();
     for n in names {
         config.push_str(&format!(

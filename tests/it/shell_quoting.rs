@@ -258,7 +258,10 @@ fn round_trip(run: &ShellRun, locale: &str) {
     std::fs::write(dir.path().join("unsets"), &unsets).unwrap();
     std::fs::write(dir.path().join("driver"), run.driver).unwrap();
     if run.shell == Shell::Nu {
-        let init = Command::new(support::BIN).args(["init", "nu"]).output().unwrap();
+        let init = Command::new(support::BIN)
+            .args(["init", "nu"])
+            .output()
+            .unwrap();
         assert!(init.status.success(), "{}", support::stderr(&init));
         std::fs::write(dir.path().join("init.nu"), &init.stdout).unwrap();
     }
