@@ -124,16 +124,16 @@ def ssoenv-segment [] {
     }
     let left = ($exp | into int) - ((date now | into int) // 1_000_000_000)
     let band = if $left <= 0 {
-        {text: expired, state: expired, color: red}
+        {text: expired, state: expired, color: 'red'}
     } else {
         let text = if $left >= 3600 {
             $"($left // 3600)h($left mod 3600 // 60 | fill -a r -c '0' -w 2)m"
         } else if $left >= 60 { $"($left // 60)m" } else { $"($left)s" }
         if $left < 300 {
-            {text: $text, state: critical, color: red}
+            {text: $text, state: critical, color: 'red'}
         } else if $left < 900 {
-            {text: $text, state: warn, color: yellow}
-        } else { {text: $text, state: ok, color: green} }
+            {text: $text, state: warn, color: 'yellow'}
+        } else { {text: $text, state: ok, color: 'green'} }
     }
     {text: $"($name) ($band.text)", state: $band.state, color: $band.color, renew: $renew}
 }

@@ -78,7 +78,11 @@ fn powershell_assigns_env_drive_and_removes_items_silently() {
 #[test]
 fn an_empty_list_renders_nothing() {
     for shell in Shell::ALL {
-        let want = if shell == Shell::Json { "{}\n" } else { "" };
+        let want = if matches!(shell, Shell::Json | Shell::Nu) {
+            "{}\n"
+        } else {
+            ""
+        };
         assert_eq!(render(shell, &[]), want);
     }
 }
@@ -265,7 +269,9 @@ fn from_name_accepts_names_paths_login_shells_and_windows_executables() {
         ("/usr/bin/dash", Some(Shell::Sh)),
         ("ksh", None),
         ("tcsh", None),
-        ("nu", None),
+        ("nu", Some(Shell::Nu)),
+        ("nushell", Some(Shell::Nu)),
+        ("/usr/bin/nu", Some(Shell::Nu)),
         ("cmd.exe", None),
         ("sudo", None),
         ("", None),
