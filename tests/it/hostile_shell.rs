@@ -378,7 +378,7 @@ fn the_wrappers_refuse_a_shell_that_is_not_their_own() {
     let sb = Sandbox::new();
     for sh in installed_shells() {
         let shell = sh.name;
-        for other in ["bash", "zsh", "fish", "powershell", "pwsh"] {
+        for other in ["bash", "zsh", "fish", "powershell", "pwsh", "nu"] {
             if other == shell {
                 continue;
             }
