@@ -297,3 +297,41 @@ print (__ssoenv_complete 'ssoenv status ' | each {|r| $r.value } | to json)";
     assert!(lists[3].is_empty() && lists[4].is_empty(), "{out}");
     assert!(!sb.home.join("PWNED").exists());
 }
+
+/// `ssoenv completions nu` without the init: the completer and an `extern ssoenv` that
+/// carries it, completing names through the `ssoenv` on PATH.
+#[test]
+fn the_standalone_completion_script_declares_the_extern_and_completes_names() {
+    if !have("nu") {
+        return;
+    }
+    let sb = Sandbox::new();
+    let out = sb.run(["completions", "nu"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let script = sb.home.join("completions.nu");
+    std::fs::write(&script, &out.stdout).unwrap();
+    let bin_dir = sb.dir.path().join("bin");
+    std::fs::create_dir_all(&bin_dir).unwrap();
+    std::os::unix::fs::symlink(BIN, bin_dir.join("ssoenv")).unwrap();
+    let out = Command::new("nu")
+        .args(NU_ARGS)
+        .arg("-c")
+        .arg(
+            "source completions.nu
+print (scope externs | where name == ssoenv | length)
+print (__ssoenv_complete 'ssoenv login --sso-session ' | each {|r| $r.value } | to json -r)
+print (__ssoenv_complete 'ssoenv exec ' | each {|r| $r.value } | to json -r)",
+        )
+        .current_dir(&sb.home)
+        .env_clear()
+        .env("HOME", &sb.home)
+        .env("PATH", format!("{}:/usr/bin:/bin", bin_dir.display()))
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let out = ok(&out);
+    let sessions = stdout(&sb.run(["profiles", "--sessions"]));
+    let names = stdout(&sb.run(["profiles", "--names"]));
+    let json = |s: &str| serde_json::to_string(&s.lines().collect::<Vec<_>>()).unwrap();
+    assert_eq!(out, format!("1\n{}\n{}\n", json(&sessions), json(&names)));
+}
