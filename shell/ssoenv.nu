@@ -173,14 +173,18 @@ do --env {
     let prev = ($env.PROMPT_COMMAND_RIGHT? | default '')
     let ours = (($prev | describe) == 'closure') and ((view source $prev) =~ '__ssoenv_prompt')
     if not $ours {
+        let call = (($prev | describe) == 'closure')
+        # Inactive: one variable test (and the previous prompt).
         $env.PROMPT_COMMAND_RIGHT = {||
-            let rest = if ($prev | describe) == 'closure' { do $prev } else { $prev }
-            $"(__ssoenv_prompt)($rest)"
+            let rest = if $call { do $prev } else { $prev }
+            if ($env.SSOENV_PROFILE? | default '') == '' { $rest } else { $"(__ssoenv_prompt)($rest)" }
         }
     }
     let hooks = ($env.config.hooks.pre_prompt? | default [])
     let hooked = ($hooks | any {|h| (($h | describe) == 'closure') and ((view source $h) =~ '__ssoenv_renew_if_due') })
     if not $hooked {
-        $env.config.hooks.pre_prompt = ($hooks | append {|| __ssoenv_renew_if_due })
+        $env.config.hooks.pre_prompt = ($hooks | append {||
+            if $env.SSOENV_AUTO_RENEW? == '1' { __ssoenv_renew_if_due }
+        })
     }
 }
