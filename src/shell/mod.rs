@@ -8,6 +8,7 @@
 //! half of it (zoxide init).
 
 mod bash;
+mod elvish;
 mod fish;
 mod json;
 mod powershell;
@@ -31,6 +32,7 @@ pub enum Shell {
     /// Not a shell: the changes as one JSON object (`null` = unset), as `direnv export
     /// json`, for editors, scripts and shells without `eval`. No integration.
     Json,
+    Elvish,
 }
 
 /// One change: set NAME to a value, or unset it (None).
@@ -163,13 +165,14 @@ fn block(
 
 impl Shell {
     /// Every shell, in the order used in help and messages.
-    pub const ALL: [Shell; 6] = [
+    pub const ALL: [Shell; 7] = [
         Shell::Bash,
         Shell::Zsh,
         Shell::Fish,
         Shell::PowerShell,
         Shell::Sh,
         Shell::Json,
+        Shell::Elvish,
     ];
 
     /// The registry: this shell's row.
@@ -181,6 +184,7 @@ impl Shell {
             Shell::PowerShell => &powershell::ENTRY,
             Shell::Sh => &sh::ENTRY,
             Shell::Json => &json::ENTRY,
+            Shell::Elvish => &elvish::ENTRY,
         }
     }
 
@@ -350,19 +354,17 @@ impl Shell {
     }
 }
 
-/// The value of `ssoenv completions SHELL`: a registry shell with a completion script, or
-/// elvish, for which clap_complete writes a plain script (no integration, no registry row).
+/// The value of `ssoenv completions SHELL`: a registry shell with a completion script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompletionShell {
     Registry(Shell),
-    Elvish,
 }
 
 impl CompletionShell {
     /// In clap_complete's order, as `completions --help` has always listed them.
     pub const ALL: [CompletionShell; 5] = [
         CompletionShell::Registry(Shell::Bash),
-        CompletionShell::Elvish,
+        CompletionShell::Registry(Shell::Elvish),
         CompletionShell::Registry(Shell::Fish),
         CompletionShell::Registry(Shell::PowerShell),
         CompletionShell::Registry(Shell::Zsh),
@@ -371,7 +373,6 @@ impl CompletionShell {
     pub(crate) fn name(&self) -> &'static str {
         match self {
             CompletionShell::Registry(shell) => shell.name(),
-            CompletionShell::Elvish => "elvish",
         }
     }
 
@@ -381,7 +382,6 @@ impl CompletionShell {
             CompletionShell::Registry(shell) => {
                 shell.entry().completion.as_ref().map_or("", |c| c.file)
             }
-            CompletionShell::Elvish => "ssoenv.elv",
         }
     }
 
@@ -394,7 +394,6 @@ impl CompletionShell {
                 .completion
                 .as_ref()
                 .map_or_else(String::new, |c| (c.script)(cli, takes)),
-            CompletionShell::Elvish => generate(clap_complete::Shell::Elvish, cli),
         }
     }
 }
