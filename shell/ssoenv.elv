@@ -240,27 +240,40 @@ fn ssoenv {|@args|
     ssoenv-segment
 }
 
-# In the interactive shell: the functions into the REPL's namespace, the segment in
-# front of the right prompt (once), computed before each prompt. (`elvish -c` has no
-# editor; there the functions stay in the caller's namespace of `eval`.)
-var __ssoenv_edit = ?(eval 'nop $edit:rprompt' 2>/dev/null)
-if $__ssoenv_edit {
-    edit:add-var ssoenv~ $ssoenv~
-    edit:add-var ssoenv-segment~ $ssoenv-segment~
-    if (not ?(eval 'nop $__ssoenv_orig_rprompt' 2>/dev/null)) {
-        eval 'edit:add-var __ssoenv_orig_rprompt $edit:rprompt
-set edit:before-readline = [$@edit:before-readline {|| if (not-eq (__ssoenv_env SSOENV_PROFILE)(__ssoenv_env SSOENV_SEGMENT) "") { ssoenv-segment } }]
-set edit:rprompt = {||
-    if (and (not-eq $E:SSOENV_SEGMENT "") (not-eq (__ssoenv_env SSOENV_PROMPT) off)) {
-        var seg = "("$E:SSOENV_SEGMENT$__ssoenv_mk")"
-        if (and (not (has-env NO_COLOR)) (not-eq $E:SSOENV_SEGMENT_COLOR "")) {
+# The segment in front of the right prompt, and the previous right prompt after it.
+fn __ssoenv_rprompt {|orig|
+    if (and (not-eq $E:SSOENV_SEGMENT '') (not-eq (__ssoenv_env SSOENV_PROMPT) off)) {
+        var seg = '('$E:SSOENV_SEGMENT$__ssoenv_mk')'
+        if (and (not (has-env NO_COLOR)) (not-eq $E:SSOENV_SEGMENT_COLOR '')) {
             styled $seg $E:SSOENV_SEGMENT_COLOR
         } else {
             put $seg
         }
-        put " "
+        put ' '
     }
-    $__ssoenv_orig_rprompt
-}'
+    $orig
+}
+
+# Before each prompt. Inactive and nothing shown: this one test is the whole cost.
+fn __ssoenv_hook {
+    if (not-eq (__ssoenv_env SSOENV_PROFILE)(__ssoenv_env SSOENV_SEGMENT) '') {
+        ssoenv-segment
+    }
+}
+
+# In the interactive shell: the functions into the REPL's namespace, the segment in
+# front of the right prompt and the hook before each prompt (once). `elvish -c` has no
+# editor, where `$edit:` would not compile: it is reached through `eval`. There the
+# functions stay in the namespace `eval … &on-end` hands its caller.
+var __ssoenv_edit = ?(eval 'nop $edit:rprompt' 2>/dev/null)
+if $__ssoenv_edit {
+    edit:add-var ssoenv~ $ssoenv~
+    edit:add-var ssoenv-segment~ $ssoenv-segment~
+    if (not ?(eval 'nop $__ssoenv_loaded' 2>/dev/null)) {
+        edit:add-var __ssoenv_loaded $true
+        var orig = (eval 'put $edit:rprompt')
+        var prompt = {|| __ssoenv_rprompt $orig }
+        eval 'set edit:rprompt = $prompt' &ns=(ns [&prompt=$prompt])
+        eval 'set edit:before-readline = [$@edit:before-readline $hook]' &ns=(ns [&hook=$__ssoenv_hook~])
     }
 }

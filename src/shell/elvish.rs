@@ -60,8 +60,14 @@ fn startup_files(d: &Dirs) -> Vec<PathBuf> {
 /// Inside the init script the completer is set only where there is an editor (not in
 /// `elvish -c`, where `$edit:` does not exist and would be a compile error): the script
 /// is evaluated from a quoted string when the hook found one.
+/// Names are read through the binary that printed the init script (`__ssoenv_exe`), not
+/// whatever `ssoenv` is on PATH.
 fn for_init(script: String) -> String {
-    format!("if $__ssoenv_edit {{\n    eval {}\n}}\n", quote(&script))
+    let script = script.replace("e:ssoenv profiles", "(__ssoenv_exe) profiles");
+    format!(
+        "if $__ssoenv_edit {{\n    eval &ns=(ns [&__ssoenv_exe~=$__ssoenv_exe~]) {}\n}}\n",
+        quote(&script)
+    )
 }
 
 /// Modules `use` finds: the user's lib directories, then the system ones.
