@@ -269,9 +269,11 @@ var __ssoenv_edit = ?(eval 'nop $edit:rprompt' 2>/dev/null)
 if $__ssoenv_edit {
     edit:add-var ssoenv~ $ssoenv~
     edit:add-var ssoenv-segment~ $ssoenv-segment~
-    if (not ?(eval 'nop $__ssoenv_loaded' 2>/dev/null)) {
-        edit:add-var __ssoenv_loaded $true
-        var orig = (eval 'put $edit:rprompt')
+    # Loaded before: the right prompt is already our wrapper (a closure's body is
+    # readable; a builtin prompt has none).
+    var orig = (eval 'put $edit:rprompt')
+    var wrapped = (try { str:contains $orig[body] __ssoenv_rprompt } catch { put $false })
+    if (not $wrapped) {
         var prompt = {|| __ssoenv_rprompt $orig }
         eval 'set edit:rprompt = $prompt' &ns=(ns [&prompt=$prompt])
         eval 'set edit:before-readline = [$@edit:before-readline $hook]' &ns=(ns [&hook=$__ssoenv_hook~])

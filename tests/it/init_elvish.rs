@@ -87,3 +87,64 @@ fn the_elvish_segment_counts_down_without_a_process() {
         );
     }
 }
+
+/// `use`, the hook's renewal near expiry, `exec` and `unset` through the function, against
+/// the emulator.
+#[test]
+fn use_renew_exec_and_unset_through_the_elvish_function() {
+    if !have("elvish") {
+        return;
+    }
+    let sb = crate::support::Sandbox::new();
+    let script = "eval ((external $E:B) init elvish | slurp) &on-end={|ns|\n\
+        var s~ = $ns[ssoenv~]\n\
+        s use dev 2>/dev/null\n\
+        echo profile=$E:AWS_PROFILE key=$E:AWS_ACCESS_KEY_ID region=$E:AWS_REGION seg=$E:SSOENV_SEGMENT\n\
+        set-env SSOENV_AUTO_RENEW 1\n\
+        set-env SSOENV_EXPIRATION (to-string (+ 100 (num (date +%s))))\n\
+        $ns[__ssoenv_hook~]\n\
+        echo after=$E:SSOENV_SEGMENT_STATE\n\
+        s exec dev -- sh -c 'echo exec=$AWS_PROFILE'\n\
+        s unset\n\
+        echo unset=(to-string (has-env AWS_ACCESS_KEY_ID))(to-string (has-env SSOENV_PROFILE))\n\
+        }\n";
+    let out = ELVISH.run_in(&sb, script, &[("NO_COLOR", "1")]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{}\n{text}", stderr(&out));
+    assert!(text.contains("profile=dev key=ASIA"), "{text}");
+    assert!(text.contains("region=eu-west-1"), "{text}");
+    assert!(
+        text.contains("seg=dev 59m") || text.contains("seg=dev 1h00m"),
+        "{text}"
+    );
+    assert!(text.contains("after=ok\n"), "{text}");
+    assert!(text.contains("exec=dev\n"), "{text}");
+    assert!(text.contains("unset=$false$false\n"), "{text}");
+}
+
+/// In a real terminal: the segment and the renewal mark in front of the user's right
+/// prompt, kept; with `SSOENV_PROMPT=off` the right prompt alone.
+#[test]
+fn the_elvish_right_prompt_shows_the_countdown_and_the_renewal_mark() {
+    if !have("tmux") || !have("elvish") {
+        return;
+    }
+    let home = tempfile::tempdir().unwrap();
+    let t = crate::support::Tmux::start(home.path(), &[], ELVISH.interactive);
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    t.keys(
+        "set edit:prompt = { put 'P> ' }; set edit:rprompt = { put RIGHT }; \
+         eval ((external $E:B) init elvish | slurp); eval ((external $E:B) init elvish | slurp); \
+         set-env SSOENV_PROFILE prod; set-env SSOENV_RENEWABLE 1; set-env SSOENV_AUTO_RENEW 1; \
+         set-env NO_COLOR 1; set-env SSOENV_EXPIRATION (to-string (+ 1830 (num (date +%s)))); echo READY",
+    );
+    t.key("Enter");
+    let s = t.wait_for("(prod 30m \u{21bb}) RIGHT");
+    assert!(s.contains("(prod 30m \u{21bb}) RIGHT"), "{s}");
+    // Loaded twice: one segment.
+    assert!(!s.contains("(prod 30m \u{21bb}) (prod"), "{s}");
+    t.keys("clear; set-env SSOENV_PROMPT off");
+    t.key("Enter");
+    t.wait_gone("(prod");
+    assert!(t.screen().contains("RIGHT"), "{}", t.screen());
+}
