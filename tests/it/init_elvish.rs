@@ -148,3 +148,56 @@ fn the_elvish_right_prompt_shows_the_countdown_and_the_renewal_mark() {
     t.wait_gone("(prod");
     assert!(t.screen().contains("RIGHT"), "{}", t.screen());
 }
+
+/// Control characters in the profile name are written as escapes, as `ssoenv prompt` shows
+/// them, in the segment and in the right prompt; absurd expirations give `unknown`.
+#[test]
+fn the_elvish_segment_escapes_control_characters_and_refuses_absurd_expirations() {
+    if !have("elvish") {
+        return;
+    }
+    let name = "ev\x1b]0;T\x07il\x1b[2J\u{9b}31m\x7f\t\r\nz\u{85}";
+    let printable = ssoenv::text::printable(name).into_owned();
+    let body = "$ns[__ssoenv_hook~]\n\
+                print 'segment='$E:SSOENV_SEGMENT\"\\n\"\n\
+                print 'state='$E:SSOENV_SEGMENT_STATE\"\\n\"\n\
+                print 'prompt='; $ns[__ssoenv_rprompt~] {|| put R } | each {|p| print $p }; print \"\\n\"";
+    for (exp, seg, state) in [
+        ("1", format!("{printable} expired"), "expired"),
+        ("", printable.clone(), "unknown"),
+        ("-5", printable.clone(), "unknown"),
+        ("1234567890123456", printable.clone(), "unknown"),
+        ("12a", printable.clone(), "unknown"),
+    ] {
+        for locale in ["C", "C.UTF-8"] {
+            let out = in_init(
+                body,
+                &[
+                    ("SSOENV_PROFILE", name),
+                    ("SSOENV_EXPIRATION", exp),
+                    ("LC_ALL", locale),
+                ],
+            );
+            let text = stdout(&out);
+            assert_eq!(stderr(&out), "", "{exp:?} {locale}");
+            assert!(
+                text.contains(&format!("segment={seg}\nstate={state}\n")),
+                "{exp:?} {locale}: {text:?}"
+            );
+            let prompt = text.split("prompt=").nth(1).unwrap();
+            assert!(prompt.contains(&format!("({seg})")), "{prompt:?}");
+            let plain = prompt
+                .replace("\x1b[31m", "")
+                .replace("\x1b[;31m", "")
+                .replace("\x1b[m", "")
+                .replace("\x1b[0m", "");
+            assert!(
+                !plain
+                    .trim_end_matches('\n')
+                    .chars()
+                    .any(ssoenv::text::is_control),
+                "{exp:?} {locale}: {prompt:?}"
+            );
+        }
+    }
+}
