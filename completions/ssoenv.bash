@@ -673,7 +673,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__init)
-            opts="-h --help bash zsh fish powershell sh json nu"
+            opts="-h --help bash zsh fish powershell sh json nu elvish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -814,7 +814,7 @@ _ssoenv() {
             fi
             case "${prev}" in
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh json nu" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh json nu elvish" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -836,7 +836,7 @@ _ssoenv() {
                     return 0
                     ;;
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh json nu" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh json nu elvish" -- "${cur}"))
                     return 0
                     ;;
                 --region)

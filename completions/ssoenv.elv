@@ -248,3 +248,46 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
     ]
     $completions[$command]
 }
+
+# ssoenv: PROFILE completes from the config file (`ssoenv profiles --names`), a session
+# name after --sso-session from `ssoenv profiles --sessions`; everything else is clap's.
+# Candidates are data: elvish quotes each one it inserts, so a hostile name is text.
+var __ssoenv_clap_completer = $edit:completion:arg-completer[ssoenv]
+set edit:completion:arg-completer[ssoenv] = {|@words|
+    var n = (count $words)
+    fn names {|what|
+        try {
+            e:ssoenv profiles $what 2>/dev/null | from-lines | each {|name| edit:complex-candidate $name }
+        } catch { }
+    }
+    if (and (> $n 2) (eq $words[-2] --sso-session) (has-value ['login' 'logout' 'configure' 'accounts' 'populate'] $words[1])) {
+        names --sessions
+        return
+    }
+    if (and (> $n 2) (has-value ['use' 'exec' 'credential-process' 'login' 'logout' 'status' 'doctor' 'configure' 'accounts' 'console'] $words[1]) (not (str:has-prefix $words[-1] -))) {
+        var skip = $false
+        var check = $false
+        var positional = $false
+        for w $words[2..(- $n 1)] {
+            if $skip {
+                set skip = $false
+            } elif (has-value ['--account-id' '--destination' '--duration' '--output' '--profile' '--region' '--role-name' '--scopes' '--shell' '--sso-region' '--sso-session' '--start-url'] $w) {
+                set skip = $true
+            } elif (eq $w --check) {
+                set check = $true
+            } elif (eq $w --) {
+            } elif (not (str:has-prefix $w -)) {
+                set positional = $true
+            }
+        }
+        if (and (not $skip) (not $positional) (or (not-eq $words[1] status) $check)) {
+            names --names
+            return
+        }
+        if (or $skip $positional) {
+            $__ssoenv_clap_completer $@words
+            return
+        }
+    }
+    $__ssoenv_clap_completer $@words
+}

@@ -8,6 +8,7 @@
 //! half of it (zoxide init).
 
 mod bash;
+mod elvish;
 mod fish;
 mod json;
 mod nu;
@@ -34,6 +35,7 @@ pub enum Shell {
     Json,
     /// nushell: the changes as data (`--shell json`'s object) for `ssoenv init nu`.
     Nu,
+    Elvish,
 }
 
 /// One change: set NAME to a value, or unset it (None).
@@ -166,7 +168,7 @@ fn block(
 
 impl Shell {
     /// Every shell, in the order used in help and messages.
-    pub const ALL: [Shell; 7] = [
+    pub const ALL: [Shell; 8] = [
         Shell::Bash,
         Shell::Zsh,
         Shell::Fish,
@@ -174,6 +176,7 @@ impl Shell {
         Shell::Sh,
         Shell::Json,
         Shell::Nu,
+        Shell::Elvish,
     ];
 
     /// The registry: this shell's row.
@@ -186,6 +189,7 @@ impl Shell {
             Shell::Sh => &sh::ENTRY,
             Shell::Json => &json::ENTRY,
             Shell::Nu => &nu::ENTRY,
+            Shell::Elvish => &elvish::ENTRY,
         }
     }
 
@@ -355,19 +359,17 @@ impl Shell {
     }
 }
 
-/// The value of `ssoenv completions SHELL`: a registry shell with a completion script, or
-/// elvish, for which clap_complete writes a plain script (no integration, no registry row).
+/// The value of `ssoenv completions SHELL`: a registry shell with a completion script.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum CompletionShell {
     Registry(Shell),
-    Elvish,
 }
 
 impl CompletionShell {
     /// In clap_complete's order, as `completions --help` has always listed them.
     pub const ALL: [CompletionShell; 6] = [
         CompletionShell::Registry(Shell::Bash),
-        CompletionShell::Elvish,
+        CompletionShell::Registry(Shell::Elvish),
         CompletionShell::Registry(Shell::Fish),
         CompletionShell::Registry(Shell::PowerShell),
         CompletionShell::Registry(Shell::Zsh),
@@ -377,7 +379,6 @@ impl CompletionShell {
     pub(crate) fn name(&self) -> &'static str {
         match self {
             CompletionShell::Registry(shell) => shell.name(),
-            CompletionShell::Elvish => "elvish",
         }
     }
 
@@ -387,7 +388,6 @@ impl CompletionShell {
             CompletionShell::Registry(shell) => {
                 shell.entry().completion.as_ref().map_or("", |c| c.file)
             }
-            CompletionShell::Elvish => "ssoenv.elv",
         }
     }
 
@@ -400,7 +400,6 @@ impl CompletionShell {
                 .completion
                 .as_ref()
                 .map_or_else(String::new, |c| (c.script)(cli, takes)),
-            CompletionShell::Elvish => generate(clap_complete::Shell::Elvish, cli),
         }
     }
 }

@@ -62,6 +62,20 @@ fn fish_sets_global_exported_variables_and_erases_by_name() {
 }
 
 #[test]
+fn elvish_sets_and_unsets_env_inside_a_block_with_doubled_single_quotes() {
+    let changes = [set("A", "it's\n$(x)`y`\\"), unset("B")];
+    assert_eq!(
+        render(Shell::Elvish, &changes),
+        "if $true { # code for elvish; in bash, zsh or sh: eval \"$(ssoenv ...)\"\n\
+         set-env A 'it''s\n$(x)`y`\\'\n\
+         unset-env B\n\
+         }\n"
+    );
+    assert_eq!(Shell::Elvish.quote("''"), "''''''");
+    assert_eq!(render(Shell::Elvish, &[]), "");
+}
+
+#[test]
 fn powershell_assigns_env_drive_and_removes_items_silently() {
     let changes = [
         set("AWS_PROFILE", "prod"),
@@ -471,6 +485,7 @@ fn every_hook_spells_the_bands_of_the_table() {
                 format!("-lt {edge}"),
                 format!("< {edge}"),
                 format!("-ge {edge}"),
+                format!("$left {edge})"),
             ];
             assert!(
                 spelled.iter().any(|s| hook.contains(s.as_str())),
@@ -486,8 +501,9 @@ fn every_hook_spells_the_bands_of_the_table() {
             let colour = format!("={}", band.color);
             let quoted = format!("'{}'", band.color);
             let fish = format!("_COLOR {}", band.color);
+            let elvish = format!("color = {}", band.color);
             assert!(
-                [colour, quoted, fish]
+                [colour, quoted, fish, elvish]
                     .iter()
                     .any(|c| hook.contains(c.as_str())),
                 "{shell}: colour {}",

@@ -635,3 +635,31 @@ fn a_failing_browser_is_named_by_doctor_and_by_the_login() {
         );
     }
 }
+
+/// elvish's rc files (`~/.config/elvish/rc.elv`, the old `~/.elvish/rc.elv`) are startup
+/// files `doctor` reads, and its fix names the elvish line.
+#[test]
+fn doctor_finds_the_init_line_in_elvish_rc_files() {
+    let sb = Sandbox::new();
+    let out = sb
+        .cmd(["doctor", "--json"])
+        .env("SSOENV_SHELL", "elvish")
+        .output()
+        .unwrap();
+    let (status, _, fix) = json_check(&stdout(&out), "rc file");
+    assert_eq!(status, "warn");
+    assert_eq!(
+        fix.as_deref(),
+        Some("add `eval (ssoenv init elvish | slurp)` to ~/.config/elvish/rc.elv")
+    );
+    for rc in [".config/elvish/rc.elv", ".elvish/rc.elv"] {
+        let path = sb.home.join(rc);
+        std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+        std::fs::write(&path, "use str\neval (ssoenv init elvish | slurp)\n").unwrap();
+        let out = sb.run(["doctor", "--json"]);
+        let (status, detail, _) = json_check(&stdout(&out), "rc file");
+        assert_eq!(status, "ok", "{rc}");
+        assert!(detail.contains("rc.elv:2"), "{rc}: {detail}");
+        std::fs::remove_file(&path).unwrap();
+    }
+}

@@ -148,9 +148,17 @@ fn tab_completes_each_hostile_name(shell: &str) {
             "function fish_prompt; printf '$ '; end; \"$B\" init fish | source; \
              function ssoenv; if test \"$argv[1]\" = profiles; command $B $argv; else; echo GOT:(count $argv):(printf %s $argv[2] | od -An -tx1 -v | tr -d ' \\n'):END; end; end; echo READY"
         }
+        "elvish" => {
+            "set edit:prompt = { put '$ ' }; eval ((external $E:B) init elvish | slurp); \
+             edit:add-var ssoenv~ {|@a| if (eq $a[0] profiles) { (external $E:B) $@a } else { echo GOT:(to-string (count $a)):(print $a[1] | od -An -tx1 -v | tr -d ' \\n'):END } }; echo READY"
+        }
         _ => unreachable!(),
     };
-    let t = Tmux::start(home.path(), &[], support::shell(shell).interactive);
+    let interactive = match shell {
+        "elvish" => support::ELVISH.interactive,
+        _ => support::shell(shell).interactive,
+    };
+    let t = Tmux::start(home.path(), &[], interactive);
     std::thread::sleep(Duration::from_millis(300));
     t.keys(setup);
     t.key("Enter");
@@ -169,6 +177,11 @@ fn tab_completes_each_hostile_name(shell: &str) {
         t.keys(&format!("ssoenv use {typed}"));
         t.key("Tab");
         std::thread::sleep(Duration::from_millis(500));
+        if shell == "elvish" {
+            // The first Enter accepts the candidate and leaves completion mode.
+            t.key("Enter");
+            std::thread::sleep(Duration::from_millis(200));
+        }
         t.key("Enter");
         let want = format!("GOT:2:{}:END", hex(name));
         let s = t.wait_for(&want);
@@ -196,6 +209,11 @@ fn zsh_tab_completion_in_a_terminal_selects_each_hostile_name() {
 #[test]
 fn fish_tab_completion_in_a_terminal_selects_each_hostile_name() {
     tab_completes_each_hostile_name("fish");
+}
+
+#[test]
+fn elvish_tab_completion_in_a_terminal_selects_each_hostile_name() {
+    tab_completes_each_hostile_name("elvish");
 }
 
 // --- 2. terminal escapes in the prompt ------------------------------------------------------

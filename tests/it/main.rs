@@ -22,6 +22,7 @@ mod files_locks;
 mod hostile_server;
 mod hostile_shell;
 mod init_completions;
+mod init_elvish;
 mod init_lint;
 mod init_nu;
 mod init_pty;

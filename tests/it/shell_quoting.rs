@@ -244,6 +244,31 @@ const NU: ShellRun = ShellRun {
              }\n",
 };
 
+/// elvish: `eval` of the `--shell elvish` text (`set-env`/`unset-env`, `''` quoting).
+const ELVISH: ShellRun = ShellRun {
+    shell: Shell::Elvish,
+    program: "elvish",
+    args: support::ELVISH.args,
+    driver: "eval (slurp < $args[0])\n\
+             env -0 > set.env\n\
+             eval (slurp < $args[1])\n\
+             env -0 > unset.env\n",
+};
+
+/// elvish's `ssoenv` function: the `--shell json` changes applied as data by the init
+/// script's `__ssoenv_apply` (no eval of the values).
+const ELVISH_INIT: ShellRun = ShellRun {
+    shell: Shell::Json,
+    program: "elvish",
+    args: support::ELVISH.args,
+    driver: "eval ((external $E:B) init elvish | slurp) &on-end={|ns|\n\
+             $ns[__ssoenv_apply~] (slurp < $args[0])\n\
+             env -0 > set.env\n\
+             $ns[__ssoenv_apply~] (slurp < $args[1])\n\
+             env -0 > unset.env\n\
+             }\n",
+};
+
 /// Evaluate sets then unsets of every hostile value in `run`, under `locale`, and check the
 /// environment byte for byte.
 fn round_trip(run: &ShellRun, locale: &str) {
@@ -276,6 +301,7 @@ fn round_trip(run: &ShellRun, locale: &str) {
         .env("XDG_CONFIG_HOME", dir.path().join("config"))
         .env("XDG_DATA_HOME", dir.path().join("data"))
         .env("LC_ALL", locale)
+        .env("B", support::BIN)
         .output()
         .unwrap();
     let what = format!("{} {:?} in LC_ALL={locale}", run.program, run.args);
@@ -377,6 +403,21 @@ fn dash_reads_back_every_hostile_value_byte_for_byte() {
 #[test]
 fn dash_reads_back_every_hostile_value_in_the_c_locale() {
     round_trip(&DASH, "C");
+}
+
+#[test]
+fn elvish_reads_back_every_hostile_value_byte_for_byte() {
+    round_trip(&ELVISH, "C.UTF-8");
+}
+
+#[test]
+fn elvish_reads_back_every_hostile_value_in_the_c_locale() {
+    round_trip(&ELVISH, "C");
+}
+
+#[test]
+fn elvish_function_applies_every_hostile_value_from_json() {
+    round_trip(&ELVISH_INIT, "C.UTF-8");
 }
 
 #[test]

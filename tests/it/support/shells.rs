@@ -103,6 +103,24 @@ pub const FISH: RealShell = RealShell {
 /// nushell with no config files and no standard library (`nu -n --no-std-lib SCRIPT`).
 /// nushell evaluates no text, so it is tested apart from [`SHELLS`] (tests/it/init_nu.rs).
 pub const NU_ARGS: &[&str] = &["-n", "--no-std-lib"];
+/// elvish 0.19: no strict mode (a failing command raises an exception that ends the
+/// script), no editor under `-c`, so the matrix of [`SHELLS`] does not run it yet; the
+/// elvish tests use this row for its program and arguments.
+pub const ELVISH: RealShell = RealShell {
+    name: "elvish",
+    args: &["-norc"],
+    interactive: "elvish -norc",
+    prompt_setup: "set edit:prompt = {|| put 'P> ' }",
+    show_segment: "printf \"segment=%s\\nstate=%s\\ncolor=%s\\n\" $E:SSOENV_SEGMENT $E:SSOENV_SEGMENT_STATE $E:SSOENV_SEGMENT_COLOR\n",
+    now: "(date +%s)",
+    arith: |e| format!("({e})"),
+    export_word: |name, word| format!("set-env {name} {word}\n"),
+    assign: |name, value| format!("var {name} = {value}\n"),
+    unset: "unset-env SSOENV_PROFILE\n",
+    list_hooks: "echo hooks=\n",
+    grep_session: "env | grep -E '^(AWS_|SSOENV_(PROFILE|EXPIRATION))'\n",
+    coloured_prompt: |sgr, seg| format!("{sgr}({seg})"),
+};
 
 pub const SHELLS: [RealShell; 3] = [BASH, ZSH, FISH];
 
