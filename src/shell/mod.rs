@@ -12,6 +12,7 @@ mod fish;
 mod json;
 mod powershell;
 mod sh;
+mod xonsh;
 mod zsh;
 
 use crate::env::{self, Env};
@@ -28,6 +29,8 @@ pub enum Shell {
     PowerShell,
     /// POSIX sh (dash, busybox sh, bash as sh): `export`/`unset` only, no integration.
     Sh,
+    /// xonsh: `$NAME = '…'` Python literals; `init` reads `--shell json`.
+    Xonsh,
     /// Not a shell: the changes as one JSON object (`null` = unset), as `direnv export
     /// json`, for editors, scripts and shells without `eval`. No integration.
     Json,
@@ -163,13 +166,14 @@ fn block(
 
 impl Shell {
     /// Every shell, in the order used in help and messages.
-    pub const ALL: [Shell; 6] = [
+    pub const ALL: [Shell; 7] = [
         Shell::Bash,
         Shell::Zsh,
         Shell::Fish,
         Shell::PowerShell,
         Shell::Sh,
         Shell::Json,
+        Shell::Xonsh,
     ];
 
     /// The registry: this shell's row.
@@ -181,6 +185,7 @@ impl Shell {
             Shell::PowerShell => &powershell::ENTRY,
             Shell::Sh => &sh::ENTRY,
             Shell::Json => &json::ENTRY,
+            Shell::Xonsh => &xonsh::ENTRY,
         }
     }
 
@@ -360,12 +365,13 @@ pub enum CompletionShell {
 
 impl CompletionShell {
     /// In clap_complete's order, as `completions --help` has always listed them.
-    pub const ALL: [CompletionShell; 5] = [
+    pub const ALL: [CompletionShell; 6] = [
         CompletionShell::Registry(Shell::Bash),
         CompletionShell::Elvish,
         CompletionShell::Registry(Shell::Fish),
         CompletionShell::Registry(Shell::PowerShell),
         CompletionShell::Registry(Shell::Zsh),
+        CompletionShell::Registry(Shell::Xonsh),
     ];
 
     pub(crate) fn name(&self) -> &'static str {

@@ -26,6 +26,7 @@ mod init_lint;
 mod init_pty;
 mod init_shells;
 mod init_use;
+mod init_xonsh;
 mod js_sdk;
 mod lifecycle;
 mod login_policy;
