@@ -25,7 +25,8 @@ fn run(sb: &Sandbox, script: &str, env: &[(&str, &str)]) -> Option<String> {
     Some(stdout(&out))
 }
 
-/// The script's `$B init xonsh` must see `$B`: the binary, as `RealShell::run` sets it.
+/// `use`, `exec`, other subcommands, a foreign `--shell`, `--help` and `unset` through the
+/// alias; then quiet renewal from the prompt field with `SSOENV_AUTO_RENEW=1` near expiry.
 #[test]
 fn the_alias_applies_use_and_unset_and_passes_the_rest_through() {
     let sb = Sandbox::new();
@@ -50,6 +51,10 @@ ssoenv use dev --shell xonsh 2>/dev/null
 print('own_shell_rc=%d' % _.rtn)
 ssoenv use --help
 print('help_rc=%d' % _.rtn)
+import time
+$SSOENV_AUTO_RENEW = '1'
+$SSOENV_EXPIRATION = str(int(time.time()) + 100)
+print('renewed=' + ssoenv_segment()['state'] + ' ' + str(int($SSOENV_EXPIRATION) - int(time.time()) > 3000))
 ssoenv unset
 print('unset_rc=%d' % _.rtn)
 print('left=' + ','.join(sorted(k for k in ${...} if k.startswith('AWS_') or k.startswith('SSOENV_PROFILE'))))
@@ -72,6 +77,7 @@ print('left=' + ','.join(sorted(k for k in ${...} if k.startswith('AWS_') or k.s
     has("own_shell_rc=0\n");
     has("Usage:");
     has("help_rc=0\n");
+    has("renewed=ok True\n");
     has("unset_rc=0\n");
     has(
         "left=AWS_ENDPOINT_URL_SIGNIN,AWS_ENDPOINT_URL_SSO,AWS_ENDPOINT_URL_SSO_OIDC,AWS_ENDPOINT_URL_STS\n",
@@ -179,15 +185,14 @@ $SSOENV_PROMPT = 'off'
 #[test]
 fn the_renewal_mark_shows_only_when_renewable_and_auto_renew_and_a_name_stays_text() {
     let sb = Sandbox::new();
-    let script = format!(
-        "import time
+    let script = "import time
 $NO_COLOR = '1'
 $SSOENV_PROFILE = 'dev'
 $SSOENV_EXPIRATION = str(int(time.time()) + 5430)
 def show(renewable, auto, **loc):
     for k in ('LC_ALL', 'LC_CTYPE', 'LANG', 'SSOENV_RENEWABLE', 'SSOENV_AUTO_RENEW'):
-        if k in ${{...}}: del ${{...}}[k]
-    for k, v in loc.items(): ${{...}}[k] = v
+        if k in ${...}: del ${...}[k]
+    for k, v in loc.items(): ${...}[k] = v
     if renewable: $SSOENV_RENEWABLE = '1'
     if auto: $SSOENV_AUTO_RENEW = '1'
     $PROMPT_FIELDS.reset()
@@ -199,11 +204,10 @@ show(True, True, LC_ALL='C', LANG='C.UTF-8')
 show(True, False, LANG='C.UTF-8')
 show(False, True, LANG='C.UTF-8')
 show(False, False)
-$SSOENV_PROFILE = '{{RED}}{{user}}\\x1b]0;t\\x07\\x85 $HOME'
+$SSOENV_PROFILE = '{RED}{user}\\x1b]0;t\\x07\\x85 $HOME'
 show(False, False)
-",
-    );
-    let Some(out) = run(&sb, &script, &[]) else {
+";
+    let Some(out) = run(&sb, script, &[]) else {
         return;
     };
     assert_eq!(
