@@ -262,7 +262,10 @@ impl Shell {
         if let Some(shell) = explicit {
             return Ok(shell);
         }
-        if let Some(shell) = parent_name.and_then(Shell::from_name) {
+        // xonsh retitles its process with its command line (`xonsh --no-rc -`): the first
+        // word names the program (no supported shell's name has a space).
+        let parent_program = parent_name.map(|n| n.split(' ').next().unwrap_or(n));
+        if let Some(shell) = parent_program.and_then(Shell::from_name) {
             return Ok(shell);
         }
         if let Some(value) = env.non_empty(env::SSOENV_SHELL) {
