@@ -173,7 +173,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__completions)
-            opts="-h --help bash elvish fish powershell zsh nu"
+            opts="-h --help bash elvish fish powershell zsh nu xonsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -673,7 +673,7 @@ _ssoenv() {
             return 0
             ;;
         ssoenv__subcmd__init)
-            opts="-h --help bash zsh fish powershell sh json nu elvish"
+            opts="-h --help bash zsh fish powershell sh json nu elvish xonsh"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -814,7 +814,7 @@ _ssoenv() {
             fi
             case "${prev}" in
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh json nu elvish" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh json nu elvish xonsh" -- "${cur}"))
                     return 0
                     ;;
                 *)
@@ -836,7 +836,7 @@ _ssoenv() {
                     return 0
                     ;;
                 --shell)
-                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh json nu elvish" -- "${cur}"))
+                    COMPREPLY=($(compgen -W "bash zsh fish powershell sh json nu elvish xonsh" -- "${cur}"))
                     return 0
                     ;;
                 --region)

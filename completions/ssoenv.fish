@@ -53,7 +53,8 @@ powershell\t''
 sh\t'POSIX sh (dash): `use`/`unset` code only; `init sh` explains there is no integration'
 json\t'the changes as a JSON object (null = unset), as `direnv export json`: for editors and scripts'
 nu\t'nushell: the changes as data for the `ssoenv` command of `ssoenv init nu`'
-elvish\t''"
+elvish\t''
+xonsh\t''"
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l region -d 'Region to export (beats the profile\'s `region`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l no-browser -d 'Do not open a browser; print the URL and code to open elsewhere'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand use" -l force -d 'Log in again even if a valid SSO token is cached'
@@ -65,7 +66,8 @@ powershell\t''
 sh\t'POSIX sh (dash): `use`/`unset` code only; `init sh` explains there is no integration'
 json\t'the changes as a JSON object (null = unset), as `direnv export json`: for editors and scripts'
 nu\t'nushell: the changes as data for the `ssoenv` command of `ssoenv init nu`'
-elvish\t''"
+elvish\t''
+xonsh\t''"
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand unset" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l profile -d 'PROFILE as the AWS CLI spells it (`--profile NAME`)' -r
 complete -c ssoenv -n "__fish_ssoenv_using_subcommand exec" -l region -d 'Region to export (beats the profile\'s `region`)' -r

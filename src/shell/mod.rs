@@ -14,6 +14,7 @@ mod json;
 mod nu;
 mod powershell;
 mod sh;
+mod xonsh;
 mod zsh;
 
 use crate::env::{self, Env};
@@ -30,6 +31,8 @@ pub enum Shell {
     PowerShell,
     /// POSIX sh (dash, busybox sh, bash as sh): `export`/`unset` only, no integration.
     Sh,
+    /// xonsh: `$NAME = '…'` Python literals; `init` reads `--shell json`.
+    Xonsh,
     /// Not a shell: the changes as one JSON object (`null` = unset), as `direnv export
     /// json`, for editors, scripts and shells without `eval`. No integration.
     Json,
@@ -168,7 +171,7 @@ fn block(
 
 impl Shell {
     /// Every shell, in the order used in help and messages.
-    pub const ALL: [Shell; 8] = [
+    pub const ALL: [Shell; 9] = [
         Shell::Bash,
         Shell::Zsh,
         Shell::Fish,
@@ -177,6 +180,7 @@ impl Shell {
         Shell::Json,
         Shell::Nu,
         Shell::Elvish,
+        Shell::Xonsh,
     ];
 
     /// The registry: this shell's row.
@@ -190,6 +194,7 @@ impl Shell {
             Shell::Json => &json::ENTRY,
             Shell::Nu => &nu::ENTRY,
             Shell::Elvish => &elvish::ENTRY,
+            Shell::Xonsh => &xonsh::ENTRY,
         }
     }
 
@@ -266,7 +271,10 @@ impl Shell {
         if let Some(shell) = explicit {
             return Ok(shell);
         }
-        if let Some(shell) = parent_name.and_then(Shell::from_name) {
+        // xonsh retitles its process with its command line (`xonsh --no-rc -`): the first
+        // word names the program (no supported shell's name has a space).
+        let parent_program = parent_name.map(|n| n.split(' ').next().unwrap_or(n));
+        if let Some(shell) = parent_program.and_then(Shell::from_name) {
             return Ok(shell);
         }
         if let Some(value) = env.non_empty(env::SSOENV_SHELL) {
@@ -367,13 +375,14 @@ pub enum CompletionShell {
 
 impl CompletionShell {
     /// In clap_complete's order, as `completions --help` has always listed them.
-    pub const ALL: [CompletionShell; 6] = [
+    pub const ALL: [CompletionShell; 7] = [
         CompletionShell::Registry(Shell::Bash),
         CompletionShell::Registry(Shell::Elvish),
         CompletionShell::Registry(Shell::Fish),
         CompletionShell::Registry(Shell::PowerShell),
         CompletionShell::Registry(Shell::Zsh),
         CompletionShell::Registry(Shell::Nu),
+        CompletionShell::Registry(Shell::Xonsh),
     ];
 
     pub(crate) fn name(&self) -> &'static str {

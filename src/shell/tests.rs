@@ -335,6 +335,8 @@ fn a_parent_that_is_a_known_shell_beats_an_inherited_ssoenv_shell() {
         ("bash", "fish", Shell::Fish),
         ("zsh", "pwsh", Shell::PowerShell),
         ("nonsense", "bash", Shell::Bash),
+        ("bash", "xonsh --no-rc -", Shell::Xonsh),
+        ("bash", "xonsh", Shell::Xonsh),
     ] {
         let env = Env::from_pairs([("SSOENV_SHELL", inherited), ("SHELL", "/bin/sh")]);
         assert_eq!(

@@ -28,6 +28,7 @@ mod init_nu;
 mod init_pty;
 mod init_shells;
 mod init_use;
+mod init_xonsh;
 mod js_sdk;
 mod lifecycle;
 mod login_policy;

@@ -269,6 +269,18 @@ const ELVISH_INIT: ShellRun = ShellRun {
              }\n",
 };
 
+/// xonsh: `execx` of the text, read from the file (xonsh's `$(…)` capture can lose output
+/// on a busy machine, see `src/shell/xonsh.rs`).
+const XONSH: ShellRun = ShellRun {
+    shell: Shell::Xonsh,
+    program: "xonsh",
+    args: support::XONSH.args,
+    driver: "execx(open($ARGS[1], encoding='utf-8').read())\n\
+             env -0 > set.env\n\
+             execx(open($ARGS[2], encoding='utf-8').read())\n\
+             env -0 > unset.env\n",
+};
+
 /// Evaluate sets then unsets of every hostile value in `run`, under `locale`, and check the
 /// environment byte for byte.
 fn round_trip(run: &ShellRun, locale: &str) {
@@ -418,6 +430,16 @@ fn elvish_reads_back_every_hostile_value_in_the_c_locale() {
 #[test]
 fn elvish_function_applies_every_hostile_value_from_json() {
     round_trip(&ELVISH_INIT, "C.UTF-8");
+}
+
+#[test]
+fn xonsh_reads_back_every_hostile_value_byte_for_byte() {
+    round_trip(&XONSH, "C.UTF-8");
+}
+
+#[test]
+fn xonsh_reads_back_every_hostile_value_in_the_c_locale() {
+    round_trip(&XONSH, "C");
 }
 
 #[test]

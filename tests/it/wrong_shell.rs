@@ -126,7 +126,16 @@ fn code_for_another_shell_fails_harmlessly_and_code_for_the_same_family_works() 
     std::fs::create_dir_all(&dir).unwrap();
 
     let mut checked = 0;
-    for output in ["bash", "zsh", "fish", "powershell", "sh", "json", "nu"] {
+    for output in [
+        "bash",
+        "zsh",
+        "fish",
+        "powershell",
+        "sh",
+        "json",
+        "nu",
+        "xonsh",
+    ] {
         for (profile, command) in [
             (Some("dev"), vec!["use", "dev"]),
             (Some(HOSTILE), vec!["use", HOSTILE]),

@@ -122,6 +122,25 @@ pub const ELVISH: RealShell = RealShell {
     coloured_prompt: |sgr, seg| format!("{sgr}({seg})"),
 };
 
+/// xonsh (Debian's 0.13): Python mode, no startup files. Not in [`SHELLS`]: the matrix of
+/// `init_shells.rs` speaks POSIX and fish code; `init_xonsh.rs` puts xonsh through the same
+/// checks (values, hostile names, wrapper, prompt bands, renewal mark, completion).
+pub const XONSH: RealShell = RealShell {
+    name: "xonsh",
+    args: &["--no-rc"],
+    interactive: "xonsh --no-rc -i",
+    prompt_setup: "$PROMPT = 'P> '\n",
+    show_segment: "from xonsh.prompt.base import PromptFormatter\nfrom xonsh.ansi_colors import ansi_partial_color_format\n__s = ssoenv_segment()\nprint('segment=' + __s['segment'])\nprint('state=' + __s['state'])\nprint('color=' + __s['color'])\n$PROMPT_FIELDS.reset()\nprint('prompt=' + ansi_partial_color_format(PromptFormatter()($PROMPT)))\n",
+    now: "int(__import__('time').time())",
+    arith: |e| format!("@({e})"),
+    export_word: |name, word| format!("${name} = str({word})\n"),
+    assign: |name, value| format!("{name} = {value}\n"),
+    unset: "if 'SSOENV_PROFILE' in ${...}: del $SSOENV_PROFILE\n",
+    list_hooks: "print('hooks=' + ','.join(k for k in $PROMPT_FIELDS if k == 'ssoenv'))\n",
+    grep_session: "env | grep -E '^(AWS_|SSOENV_(PROFILE|EXPIRATION))' || true\n",
+    coloured_prompt: |sgr, seg| format!("{sgr}({seg})\x1b[0m P> "),
+};
+
 pub const SHELLS: [RealShell; 3] = [BASH, ZSH, FISH];
 
 /// The entry of [`SHELLS`] called `name`.
@@ -149,7 +168,7 @@ impl RealShell {
     pub fn command(&self, script: &str) -> Command {
         let mut c = Command::new(self.name);
         c.args(self.args).arg("-c").arg(script);
-        if self.name != "fish" {
+        if !matches!(self.name, "fish" | "xonsh") {
             c.arg(self.name);
         }
         c

@@ -1,0 +1,88 @@
+# xonsh completion for ssoenv, appended to `ssoenv init xonsh` and printed by `ssoenv
+# completions xonsh`. The @…@ lists are filled from the CLI definition
+# (src/shell/xonsh.rs).
+
+def __ssoenv_completion_setup():
+    import os
+    import re
+    import shutil
+    import subprocess
+    from xonsh.completers.completer import add_one_completer
+    from xonsh.completers.tools import RichCompletion, contextual_command_completer_for
+
+    commands = @COMMANDS@
+    profile_commands = @PROFILE_COMMANDS@
+    session_commands = @SESSION_COMMANDS@
+    valued = @VALUED@
+    bin_path = globals().get('__ssoenv_bin', 'ssoenv')
+
+    def quote(s):
+        # A word xonsh reads back as exactly `s`: plain when safe, else `@('…')`, a Python
+        # literal in printable ASCII (xonsh expands $NAME even in quoted subprocess words,
+        # never inside @(…)).
+        if re.fullmatch(r'[A-Za-z0-9_.:/+,=%-]+', s) and not s.startswith('-'):
+            return s
+        out = []
+        for c in s:
+            o = ord(c)
+            if c in '\\\'':
+                out.append('\\' + c)
+            elif 0x20 <= o <= 0x7e:
+                out.append(c)
+            elif o < 0x100:
+                out.append('\\x%02x' % o)
+            elif o < 0x10000:
+                out.append('\\u%04x' % o)
+            else:
+                out.append('\\U%08x' % o)
+        return "@('" + ''.join(out) + "')"
+
+    def names(flag):
+        # `ssoenv profiles --names` (or --sessions) of the binary the alias runs.
+        exe = bin_path if os.access(bin_path, os.X_OK) else shutil.which('ssoenv')
+        if not exe:
+            return []
+        try:
+            done = subprocess.run([exe, 'profiles', flag], stdin=subprocess.DEVNULL,
+                                  stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+                                  env=__xonsh__.env.detype(), timeout=10)
+        except (OSError, subprocess.SubprocessError):
+            return []
+        return [n for n in done.stdout.decode('utf-8', 'replace').split('\n') if n]
+
+    def offer(words, prefix):
+        return {RichCompletion(quote(w), display=w, append_space=True)
+                for w in words if w.startswith(prefix)}
+
+    @contextual_command_completer_for('ssoenv')
+    def complete(ctx):
+        prefix = ctx.prefix
+        words = [a.value for a in ctx.args[:ctx.arg_index]]
+        if ctx.arg_index == 1:
+            return offer(commands, prefix)
+        sub = words[1] if len(words) > 1 else ''
+        if words[-1] == '--sso-session' and sub in session_commands:
+            return offer(names('--sessions'), prefix)
+        if sub not in profile_commands or prefix.startswith('-'):
+            return None
+        skip, seen, check = False, False, False
+        for w in words[2:]:
+            if skip:
+                skip = False
+            elif w in valued:
+                skip = True
+            elif w == '--check':
+                check = True
+            elif w == '--':
+                return None
+            elif not w.startswith('-'):
+                seen = True
+        if skip or seen or (sub == 'status' and not check):
+            return None
+        return offer(names('--names'), prefix)
+
+    add_one_completer('ssoenv', complete, 'start')
+
+
+__ssoenv_completion_setup()
+del __ssoenv_completion_setup
