@@ -9,38 +9,15 @@ use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::process::{Command, Stdio};
 use support::*;
 
-/// `setpriv` runs a command as uid/gid 65534 (root only); missing: skip
-/// locally, fail under CI.
-fn can_switch_users() -> bool {
-    if !have("setpriv") {
-        return false;
-    }
-    let root = Command::new("id").arg("-u").output().unwrap();
-    let is_root = String::from_utf8_lossy(&root.stdout).trim() == "0";
-    if !is_root && std::env::var_os("CI").is_some() {
-        panic!("the other-user tests need root under CI");
-    }
-    is_root
-}
-
+/// `script` run by `sh` as uid/gid 65534; it must succeed.
 fn as_nobody(script: &str) {
-    let out = Command::new("setpriv")
-        .args([
-            "--reuid=65534",
-            "--regid=65534",
-            "--clear-groups",
-            "sh",
-            "-c",
-            script,
-        ])
-        .output()
-        .unwrap();
+    let out = as_other_user("sh").args(["-c", script]).output().unwrap();
     assert!(out.status.success(), "{script}: {}", stderr(&out));
 }
 
 #[test]
 fn another_user_planting_the_demo_home_in_a_shared_tmpdir_cannot_make_it_write_anywhere() {
-    if !can_switch_users() {
+    if !can_be_another_user() {
         return;
     }
     let base = tempfile::tempdir().unwrap();

@@ -101,16 +101,14 @@ while True:
     time.sleep(0.001)
 "#;
         // pyenv's shim under /root is not for other users: a system python3.
-        let python = ["/usr/bin/python3", "/usr/local/bin/python3", "python3"]
-            .into_iter()
-            .find(|py| {
-                as_nobody(py)
-                    .args(["-c", "import os"])
-                    .stdout(Stdio::null())
-                    .stderr(Stdio::null())
-                    .status()
-                    .is_ok_and(|s| s.success())
-            });
+        let python = [super::system_python(), "python3"].into_iter().find(|py| {
+            super::as_other_user(py)
+                .args(["-c", "import os"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .status()
+                .is_ok_and(|s| s.success())
+        });
         let Some(python) = python else {
             if std::env::var_os("CI").is_some() {
                 panic!("no python3 that uid 65534 can run, required under CI");
@@ -118,7 +116,7 @@ while True:
             super::skip("no python3 that uid 65534 can run");
             return None;
         };
-        let mut child = as_nobody(python)
+        let mut child = super::as_other_user(python)
             .args(["-c", WATCH])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -145,17 +143,4 @@ while True:
         let _ = self.child.wait();
         self.reader.join().unwrap()
     }
-}
-
-fn as_nobody(program: &str) -> Command {
-    let mut c = Command::new("setpriv");
-    c.args([
-        "--reuid=65534",
-        "--regid=65534",
-        "--clear-groups",
-        "--",
-        program,
-    ])
-    .current_dir("/");
-    c
 }

@@ -64,9 +64,28 @@ pub fn can_be_another_user() -> bool {
     root
 }
 
+/// `setpriv` and its arguments that run the rest of a command line as uid
+/// and gid 65534 with no supplementary groups.
+const AS_OTHER_USER: [&str; 4] = [
+    "setpriv",
+    "--reuid=65534",
+    "--regid=65534",
+    "--clear-groups",
+];
+
+/// `program` run as uid 65534, from `/` (a directory it can enter).
+pub fn as_other_user(program: &str) -> Command {
+    let mut c = Command::new(AS_OTHER_USER[0]);
+    c.args(&AS_OTHER_USER[1..])
+        .arg("--")
+        .arg(program)
+        .current_dir("/");
+    c
+}
+
 /// A python3 that uid 65534 can run: the system's (a pyenv shim under
 /// /root is out of its reach).
-fn system_python() -> &'static str {
+pub fn system_python() -> &'static str {
     ["/usr/bin/python3", "/usr/local/bin/python3"]
         .into_iter()
         .find(|p| std::path::Path::new(p).exists())
@@ -76,19 +95,13 @@ fn system_python() -> &'static str {
 /// The command line that runs the attacker as uid 65534 (for a script that
 /// starts it itself, such as a stand-in browser).
 pub fn flood_command(port: u16, count: usize) -> Vec<String> {
-    [
-        "setpriv",
-        "--reuid=65534",
-        "--regid=65534",
-        "--clear-groups",
-        system_python(),
-        "-c",
-        FLOOD,
-        &port.to_string(),
-        &count.to_string(),
-    ]
-    .map(str::to_owned)
-    .to_vec()
+    AS_OTHER_USER
+        .iter()
+        .copied()
+        .chain([system_python(), "-c", FLOOD])
+        .map(str::to_owned)
+        .chain([port.to_string(), count.to_string()])
+        .collect()
 }
 
 /// A running flood against one port, stopped by [`IdleFlood::stop`].
