@@ -166,6 +166,21 @@ impl Env {
         matches!(self.get(name), Some(v) if v.eq_ignore_ascii_case("true") || v == "1")
     }
 
+    /// An on/off switch: `1`/`true`/`yes`/`on` is `Some(true)`, `0`/`false`/`no`/`off`
+    /// `Some(false)` (any case, surrounding space ignored); unset, empty or
+    /// anything else `None`, for the caller to default or refuse.
+    pub(crate) fn switch(&self, name: &str) -> Option<bool> {
+        let v = self.non_empty(name)?.trim();
+        let is = |words: [&str; 4]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
+        if is(["1", "true", "yes", "on"]) {
+            Some(true)
+        } else if is(["0", "false", "no", "off"]) {
+            Some(false)
+        } else {
+            None
+        }
+    }
+
     /// The non-empty variables whose names start with `prefix`, sorted by name.
     pub(crate) fn with_prefix(&self, prefix: &str) -> Vec<(&str, &str)> {
         let mut v: Vec<(&str, &str)> = self

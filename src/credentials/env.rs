@@ -16,14 +16,9 @@ pub(crate) fn export_aws_profile(env: &Env) -> Result<bool> {
     let Some(raw) = env.non_empty(env::SSOENV_EXPORT_AWS_PROFILE) else {
         return Ok(true);
     };
-    let v = raw.trim();
-    let is = |words: [&str; 4]| words.iter().any(|w| v.eq_ignore_ascii_case(w));
-    if is(["1", "true", "yes", "on"]) {
-        Ok(true)
-    } else if is(["0", "false", "no", "off"]) {
-        Ok(false)
-    } else {
-        Err(Error::config(format!(
+    match env.switch(env::SSOENV_EXPORT_AWS_PROFILE) {
+        Some(on) => Ok(on),
+        None => Err(Error::config(format!(
             "{} is \"{}\", which is neither on (1) nor off (0)",
             env::SSOENV_EXPORT_AWS_PROFILE,
             crate::text::printable(raw)
@@ -31,7 +26,7 @@ pub(crate) fn export_aws_profile(env: &Env) -> Result<bool> {
         .hint(format!(
             "set {0}=0 to leave AWS_PROFILE unset (for Node.js tools), {0}=1 or unset it to export it",
             env::SSOENV_EXPORT_AWS_PROFILE
-        )))
+        ))),
     }
 }
 

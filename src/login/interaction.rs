@@ -51,22 +51,10 @@ pub(crate) enum Override {
 
 impl Override {
     pub(crate) fn from_env(env: &Env) -> Override {
-        match env.non_empty(env::SSOENV_INTERACTIVE).map(str::trim) {
-            Some(v)
-                if ["1", "true", "yes", "on"]
-                    .iter()
-                    .any(|y| v.eq_ignore_ascii_case(y)) =>
-            {
-                Override::Yes
-            }
-            Some(v)
-                if ["0", "false", "no", "off"]
-                    .iter()
-                    .any(|n| v.eq_ignore_ascii_case(n)) =>
-            {
-                Override::No
-            }
-            _ => Override::Auto,
+        match env.switch(env::SSOENV_INTERACTIVE) {
+            Some(true) => Override::Yes,
+            Some(false) => Override::No,
+            None => Override::Auto,
         }
     }
 }
