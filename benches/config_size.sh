@@ -6,7 +6,11 @@
 # `status --check p100`, `use p100`, `credential-process p100` and
 # `exec p100 -- /bin/true`. Reports hyperfine medians and each command's
 # difference from the same command at 200 profiles (the aim: within 0.5 ms at
-# 30,000). `profiles --names` at 100,000 profiles is benches/profile_names.sh.
+# 30,000), twice: as commands run day to day (the sections remembered in
+# ~/.cache/ssoenv/config-sections, src/config/memo.rs) and as the first
+# lookup after each edit of the config (the scan of the whole file, no memo:
+# XDG_CACHE_HOME is a file, so none can be written). `profiles --names` at
+# 100,000 profiles is benches/profile_names.sh.
 #
 # Usage: benches/config_size.sh [RUNS]   (needs hyperfine; the static musl
 # build when the x86_64-unknown-linux-musl target and musl-gcc are there,
@@ -64,6 +68,10 @@ for n in "${sizes[@]}"; do
   AWS_CONFIG_FILE="$work/config-$n" "$bin" use p100 --shell bash | grep -q "AWS_ACCESS_KEY_ID='ASIAEXAMPLE'"
   AWS_CONFIG_FILE="$work/config-$n" "$bin" status --check p100
 done
+# A memo is written only for a config changed more than two seconds ago.
+sleep 3
+for n in "${sizes[@]}"; do AWS_CONFIG_FILE="$work/config-$n" "$bin" status --check p100; done
+touch "$work/no-cache"
 names=("status --check p100" "use p100 --shell bash" "credential-process p100" "exec p100 -- /bin/true")
 for n in "${sizes[@]}"; do echo "config-$n: $(wc -c < "$work/config-$n") bytes"; done
 # The machine's load drifts: several short rounds, each running every size, pooled.
@@ -72,22 +80,27 @@ for r in $(seq 1 "$rounds"); do
   for n in "${sizes[@]}"; do
     AWS_CONFIG_FILE="$work/config-$n" hyperfine -N --warmup 20 --runs "$((runs / rounds))" \
       --export-json "$work/h-$n-$r.json" "${names[@]/#/$bin }" >/dev/null 2>&1
+    AWS_CONFIG_FILE="$work/config-$n" XDG_CACHE_HOME="$work/no-cache" hyperfine -N --warmup 20 \
+      --runs "$((runs / rounds))" --export-json "$work/s-$n-$r.json" "${names[@]/#/$bin }" >/dev/null 2>&1
   done
 done
 
 python3 - "$work" "$bin" "$rounds" "${sizes[@]}" <<'PY'
 import json, statistics, sys
 work, b, rounds, sizes = sys.argv[1], sys.argv[2], int(sys.argv[3]), sys.argv[4:]
-times = {}
-for n in sizes:
-    for r in range(1, rounds + 1):
-        for res in json.load(open(f"{work}/h-{n}-{r}.json"))["results"]:
-            times.setdefault((res["command"].replace(b + " ", ""), n), []).extend(res["times"])
-med = {k: statistics.median(t) * 1000 for k, t in times.items()}
-cmds = list(dict.fromkeys(c for c, _ in med))
-print("  %-26s" % "command" + "".join("%16s" % f"{n} profiles" for n in sizes))
-for c in cmds:
-    base = med[(c, sizes[0])]
-    cells = ["%7.2f ms" % base] + ["%7.2f (%+.2f)" % (med[(c, n)], med[(c, n)] - base) for n in sizes[1:]]
-    print("  %-26s" % c + "".join("%16s" % x for x in cells))
+for prefix, title in (("h", "remembered sections (every run but the first after an edit)"),
+                      ("s", "the scan (the first run after an edit)")):
+    times = {}
+    for n in sizes:
+        for r in range(1, rounds + 1):
+            for res in json.load(open(f"{work}/{prefix}-{n}-{r}.json"))["results"]:
+                times.setdefault((res["command"].replace(b + " ", ""), n), []).extend(res["times"])
+    med = {k: statistics.median(t) * 1000 for k, t in times.items()}
+    cmds = list(dict.fromkeys(c for c, _ in med))
+    print(title)
+    print("  %-26s" % "command" + "".join("%16s" % f"{n} profiles" for n in sizes))
+    for c in cmds:
+        base = med[(c, sizes[0])]
+        cells = ["%7.2f ms" % base] + ["%7.2f (%+.2f)" % (med[(c, n)], med[(c, n)] - base) for n in sizes[1:]]
+        print("  %-26s" % c + "".join("%16s" % x for x in cells))
 PY

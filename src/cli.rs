@@ -164,6 +164,10 @@ pub const MAN_FILES: &[(&str, &str)] = &[
         "Account names from the portal's last listing, for the profile list (XDG_CACHE_HOME).",
     ),
     (
+        "~/.cache/ssoenv/config-sections/",
+        "Where each used profile's sections lie in the config, so a large config is not read again until it changes (XDG_CACHE_HOME).",
+    ),
+    (
         "~/.bashrc, ~/.zshrc, ~/.config/fish/config.fish",
         "Where the init line goes (see ssoenv-init(1)).",
     ),

@@ -206,6 +206,22 @@ impl Env {
     }
 }
 
+/// `$XDG_CACHE_HOME/ssoenv` or `~/.cache/ssoenv`: ssoenv's own directory,
+/// so the AWS CLI's cache directories only ever hold its formats. A relative
+/// `XDG_CACHE_HOME` is ignored, as the XDG Base Directory specification says
+/// ("all paths … must be absolute").
+pub(crate) fn ssoenv_cache_dir(env: &Env) -> Option<PathBuf> {
+    let base = match env
+        .non_empty(XDG_CACHE_HOME)
+        .map(PathBuf::from)
+        .filter(|p| p.is_absolute())
+    {
+        Some(x) => x,
+        None => env.home()?.join(".cache"),
+    };
+    Some(base.join("ssoenv"))
+}
+
 /// The user's home directory, or the error every command gives without one.
 pub(crate) fn home_dir(env: &Env) -> Result<PathBuf> {
     env.home().ok_or_else(|| {

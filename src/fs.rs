@@ -117,6 +117,25 @@ pub(crate) fn open_bounded(
     Ok((file, meta.len()))
 }
 
+/// Whether a file or directory is this user's own and writable by no one
+/// else: what ssoenv requires of its own state before believing it (a planted
+/// or shared `XDG_CACHE_HOME` is another user's). Always true without Unix
+/// owners.
+pub(crate) fn owned_by_me_alone(meta: &std::fs::Metadata) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        // SAFETY: geteuid cannot fail and has no side effects.
+        let me = unsafe { libc::geteuid() };
+        meta.uid() == me && meta.mode() & 0o022 == 0
+    }
+    #[cfg(not(unix))]
+    {
+        let _ = meta;
+        true
+    }
+}
+
 /// Create `dir` (and parents) if missing; directories ssoenv creates are 0700.
 pub(crate) fn ensure_dir(dir: &Path) -> Result<()> {
     if dir.is_dir() {

@@ -110,6 +110,13 @@ pub(crate) fn json_for_terminal(json: String) -> String {
     out
 }
 
+/// Lower-case hex SHA-1 of a string: every cache key (docs/caches.md#cache-keys)
+/// and every file name made from text.
+pub fn sha1_hex(s: &str) -> String {
+    let digest = <sha1::Sha1 as sha1::Digest>::digest(s.as_bytes());
+    digest.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,7 +13,7 @@ pub(crate) mod token;
 
 use crate::error::{Error, Result};
 use serde::Serialize;
-use sha1::{Digest, Sha1};
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use time::OffsetDateTime;
@@ -45,21 +45,7 @@ impl Drop for Critical {
     }
 }
 
-/// `$XDG_CACHE_HOME/ssoenv` or `~/.cache/ssoenv`: ssoenv's own directory,
-/// so the AWS CLI's cache directories only ever hold its formats. A relative
-/// `XDG_CACHE_HOME` is ignored, as the XDG Base Directory specification says
-/// ("all paths … must be absolute").
-pub(crate) fn ssoenv_cache_dir(env: &crate::env::Env) -> Option<PathBuf> {
-    let base = match env
-        .non_empty(crate::env::XDG_CACHE_HOME)
-        .map(PathBuf::from)
-        .filter(|p| p.is_absolute())
-    {
-        Some(x) => x,
-        None => env.home()?.join(".cache"),
-    };
-    Some(base.join("ssoenv"))
-}
+pub(crate) use crate::env::ssoenv_cache_dir;
 
 /// `~/.aws/sso/cache` (fixed under HOME, docs/caches.md#token-cache).
 pub(crate) fn sso_cache_dir(home: &Path) -> PathBuf {
@@ -71,11 +57,7 @@ pub(crate) fn cli_cache_dir(home: &Path) -> PathBuf {
     home.join(".aws").join("cli").join("cache")
 }
 
-/// Lower-case hex SHA-1 of a string: every cache key (docs/caches.md#cache-keys).
-pub fn sha1_hex(s: &str) -> String {
-    let digest = Sha1::digest(s.as_bytes());
-    digest.iter().map(|b| format!("{b:02x}")).collect()
-}
+pub use crate::text::sha1_hex;
 
 /// serde_json formatter that writes what Python's `json.dumps` writes with
 /// `separators=(item_sep, key_sep)` and `ensure_ascii=True`, so our files and

@@ -108,8 +108,9 @@ fn local_clock(t: time::OffsetDateTime, now: time::OffsetDateTime) -> String {
 
 /// The broken-down local time of `secs` since the epoch (localtime_r(3)).
 fn local_time(secs: i64) -> Option<libc::tm> {
-    // time_t is 32 bits on some targets.
-    #[allow(clippy::useless_conversion)]
+    // time_t is 32 bits on some targets; the libc crate marks musl's as
+    // deprecated (its width is to follow musl 1.2's): the conversion is checked.
+    #[allow(clippy::useless_conversion, deprecated)]
     let t: libc::time_t = secs.try_into().ok()?;
     let mut tm = std::mem::MaybeUninit::<libc::tm>::zeroed();
     // SAFETY: both pointers are valid for the call; localtime_r writes only `tm`

@@ -15,6 +15,7 @@ pub mod edit;
 mod listing;
 mod location;
 mod login_target;
+mod memo;
 mod parse;
 mod resolve;
 mod scan;
@@ -63,7 +64,9 @@ impl Config {
     /// error included, is the full parse's answer.
     pub(crate) fn load_profile(env: &Env, name: &str) -> Result<Profile> {
         let path = Self::path(env)?;
-        if let Some(profile) = scan::profile_in_file(&path, name) {
+        if let Some(profile) =
+            scan::profile_in_file(&path, name, env::ssoenv_cache_dir(env).as_deref())
+        {
             return Ok(profile);
         }
         Self::load(env)?.profile(name)

@@ -176,15 +176,29 @@ fn indentation(prefix: &[u8]) -> bool {
     }
 }
 
-/// One pass, reading `piece` bytes at a time: the text of the sections
-/// kept for `profiles`, in file order; `None` when the scan cannot read the
-/// file as the reader would.
-fn pass(mut input: impl Read, profiles: &[String], piece: usize) -> Option<String> {
+/// What one pass keeps: the sections' text in file order, and where each
+/// section lies in the file (from its header to the next header or the end).
+struct Kept {
+    text: String,
+    sections: Vec<Section>,
+}
+
+/// A section's bytes in the file: `start..end`.
+pub(super) type Section = std::ops::Range<u64>;
+
+/// One pass, reading `piece` bytes at a time: the sections kept for
+/// `profiles`; `None` when the scan cannot read the file as the reader would.
+fn pass(mut input: impl Read, profiles: &[String], piece: usize) -> Option<Kept> {
     let mut buf = vec![0u8; piece.max(1)];
-    // `buf[..filled]` holds unread bytes from a line start on.
+    // `buf[..filled]` holds unread bytes from a line start on; `base` is
+    // where `buf[0]` lies in the file.
     let mut filled = 0;
+    let mut base = 0u64;
     let mut total = 0u64;
     let mut kept: Vec<u8> = Vec::new();
+    let mut sections = Vec::new();
+    // Where the section being kept began in the file.
+    let mut section_start = 0u64;
     let mut keeping = false;
     let mut first = true;
     loop {
@@ -249,34 +263,62 @@ fn pass(mut input: impl Read, profiles: &[String], piece: usize) -> Option<Strin
                 // Most headers, told apart in a few bytes.
                 continue;
             }
-            if let Some(name) = canonical_profile(&text[pos..]) {
+            let next = if let Some(name) = canonical_profile(&text[pos..]) {
                 // `[profile NAME]` and the line's end: most headers.
-                if keeping {
-                    kept.extend_from_slice(&text[from..pos]);
-                }
-                keeping = profiles.iter().any(|p| p.as_bytes() == name);
-                from = pos;
-                continue;
-            }
-            let Some(raw) = header(&text[pos..line_end()]).ok()? else {
-                // `[x` or `[]`: a line of the section (read or refused by the reader).
-                continue;
+                profiles.iter().any(|p| p.as_bytes() == name)
+            } else {
+                let Some(raw) = header(&text[pos..line_end()]).ok()? else {
+                    // `[x` or `[]`: a line of the section (read or refused by the reader).
+                    continue;
+                };
+                keep(raw, profiles)?
             };
             if keeping {
                 kept.extend_from_slice(&text[from..pos]);
+                sections.push(section_start..base + pos as u64);
             }
-            keeping = keep(raw, profiles)?;
-            from = pos;
+            keeping = next;
+            (from, section_start) = (pos, base + pos as u64);
         }
         if keeping {
             kept.extend_from_slice(&text[from..end]);
         }
         if eof {
-            return String::from_utf8(kept).ok();
+            if keeping {
+                sections.push(section_start..base + end as u64);
+            }
+            let text = String::from_utf8(kept).ok()?;
+            return Some(Kept { text, sections });
         }
         buf.copy_within(end..filled, 0);
         filled -= end;
+        base += end as u64;
     }
+}
+
+/// The profiles `config`'s profiles chain to that are not among `profiles`
+/// yet (`source_profile`, read as the resolver reads it, `[DEFAULT]` under
+/// each; a value that is not a string is its error).
+fn chained_beyond(config: &Config, profiles: &[String]) -> Vec<String> {
+    let mut more: Vec<String> = Vec::new();
+    for &(_, sec) in &config.profiles.order {
+        if let Some(v) = config
+            .value(sec, Key::SOURCE_PROFILE)
+            .and_then(|v| v.as_str())
+            && !profiles.iter().chain(&more).any(|p| p == v)
+        {
+            more.push(v.to_owned());
+        }
+    }
+    more
+}
+
+/// What a lookup found: the profile, the profiles it reads (itself first,
+/// then its chain) and the sections that hold them.
+pub(super) struct Found {
+    pub(super) profile: Profile,
+    pub(super) profiles: Vec<String>,
+    pub(super) sections: Vec<Section>,
 }
 
 /// `Config::profile(name)` from the sections it reaches, when that succeeds;
@@ -287,42 +329,101 @@ fn profile<R: Read>(
     mut open: impl FnMut() -> Option<R>,
     name: &str,
     piece: usize,
-) -> Option<Profile> {
+) -> Option<Found> {
     let mut profiles = vec![name.to_owned()];
     loop {
-        let text = pass(open()?, &profiles, piece)?;
-        let config = Config::parse(path.to_owned(), &text).ok()?;
-        // The profiles these chain to (read as the resolver reads them,
-        // `[DEFAULT]` under each; a value that is not a string is its error).
-        let before = profiles.len();
-        for &(_, sec) in &config.profiles.order {
-            if let Some(v) = config
-                .value(sec, Key::SOURCE_PROFILE)
-                .and_then(|v| v.as_str())
-                && !profiles.iter().any(|p| p == v)
-            {
-                profiles.push(v.to_owned());
-            }
+        let kept = pass(open()?, &profiles, piece)?;
+        let config = Config::parse(path.to_owned(), &kept.text).ok()?;
+        let more = chained_beyond(&config, &profiles);
+        if more.is_empty() {
+            let profile = config.profile(name).ok()?;
+            let sections = kept.sections;
+            return Some(Found {
+                profile,
+                profiles,
+                sections,
+            });
         }
-        if profiles.len() == before {
-            return config.profile(name).ok();
-        }
+        profiles.extend(more);
     }
+}
+
+/// `Config::profile(name)` from `text`, the sections a lookup of `name`
+/// kept for `profiles` (as `memo.rs` reads them again): `None` unless they
+/// parse and every profile they chain to is among `profiles`.
+pub(super) fn profile_from_sections(
+    path: &Path,
+    text: &str,
+    name: &str,
+    profiles: &[String],
+) -> Option<Profile> {
+    let config = Config::parse(path.to_owned(), text).ok()?;
+    if !chained_beyond(&config, profiles).is_empty() {
+        return None;
+    }
+    config.profile(name).ok()
+}
+
+/// Whether `section`, read again where a pass once kept it, still is such
+/// a section: it starts a line (`before`: the bytes before it in the file,
+/// at most three) with a header kept for `profiles`, and ends where the
+/// file does (`after` empty) or where the next line opens with `[`.
+pub(super) fn still_kept(before: &[u8], section: &[u8], after: &[u8], profiles: &[String]) -> bool {
+    let starts_line = matches!(before, [] | [.., b'\n' | b'\r']) || before == "\u{feff}".as_bytes();
+    let ends_section = after.is_empty()
+        || (after.starts_with(b"[") && matches!(section.last(), Some(b'\n' | b'\r')));
+    if !(starts_line && ends_section && section.starts_with(b"[")) {
+        return false;
+    }
+    if let Some(name) = canonical_profile(section) {
+        return profiles.iter().any(|p| p.as_bytes() == name);
+    }
+    let line = memchr::memchr2(b'\n', b'\r', section).map_or(section, |i| &section[..i]);
+    matches!(header(line), Ok(Some(raw)) if keep(raw, profiles) == Some(true))
 }
 
 /// `Config::profile(name)` for the config file at `path`, from the sections
 /// it reaches; `None` when that is not a plain success or the file cannot be
-/// read (the full parse then says why).
-pub(super) fn profile_in_file(path: &Path, name: &str) -> Option<Profile> {
+/// read (the full parse then says why). With `cache_dir`, where the sections
+/// lay is remembered (`memo.rs`), so that the next lookup of `name` in the
+/// same file reads those bytes only.
+pub(super) fn profile_in_file(
+    path: &Path,
+    name: &str,
+    cache_dir: Option<&Path>,
+) -> Option<Profile> {
+    lookup(path, name, cache_dir, std::time::SystemTime::now())
+}
+
+/// `profile_in_file`, the memo's "settled" judged at `now`.
+pub(super) fn lookup(
+    path: &Path,
+    name: &str,
+    cache_dir: Option<&Path>,
+    now: std::time::SystemTime,
+) -> Option<Profile> {
     if super::location::is_dev_null(path) {
         return None;
     }
+    let (file, _) = crate::fs::open_bounded(path, CONFIG_FILE_LIMIT).ok()?;
+    let memo = cache_dir.map(|dir| super::memo::Memo::at(dir, path, name));
+    if let Some(memo) = &memo
+        && let Some(profile) = memo.recall(path, &file, name)
+    {
+        return Some(profile);
+    }
+    let before = file.metadata().ok()?;
     let open = || {
-        crate::fs::open_bounded(path, CONFIG_FILE_LIMIT)
-            .ok()
-            .map(|(f, _)| f)
+        use std::io::Seek as _;
+        (&file).rewind().ok().map(|()| &file)
     };
-    profile(path, open, name, PIECE)
+    let found = profile(path, open, name, PIECE)?;
+    if let Some(memo) = &memo
+        && let Ok(after) = file.metadata()
+    {
+        memo.remember(&before, &after, &found, now);
+    }
+    Some(found.profile)
 }
 
 #[cfg(test)]

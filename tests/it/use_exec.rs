@@ -948,3 +948,45 @@ fn the_shell_functions_mark_reaches_the_binary_but_not_the_exec_child() {
         );
     }
 }
+
+/// `use` remembers where its profile's sections lie in a settled config
+/// (`~/.cache/ssoenv/config-sections/`), and an edit of the file, even one
+/// that keeps its size and modification time, is seen at once.
+#[test]
+fn use_remembers_where_its_sections_lie_and_sees_every_edit() {
+    let sb = Sandbox::new();
+    let region = |sb: &Sandbox| {
+        let out = sb.run(["use", "dev", "--shell", "bash"]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        let line = text
+            .lines()
+            .find(|l| l.starts_with("export AWS_REGION="))
+            .unwrap_or_default();
+        line.trim_start_matches("export AWS_REGION=")
+            .trim_end_matches(';')
+            .trim_matches('\'')
+            .to_owned()
+    };
+    let memos = sb.home.join(".cache/ssoenv/config-sections");
+    assert_eq!(region(&sb), "eu-west-1");
+    // Written a moment ago: not remembered yet.
+    assert!(!memos.exists());
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    assert_eq!(region(&sb), "eu-west-1");
+    assert_eq!(std::fs::read_dir(&memos).unwrap().count(), 1);
+    // The same size, the old modification time: the next `use` sees it.
+    let config = sb.home.join(".aws/config");
+    let modified = std::fs::metadata(&config).unwrap().modified().unwrap();
+    let text = std::fs::read_to_string(&config).unwrap();
+    let edited = text.replacen("region = eu-west-1", "region = eu-west-3", 1);
+    assert_eq!(edited.len(), text.len());
+    let file = std::fs::OpenOptions::new()
+        .write(true)
+        .open(&config)
+        .unwrap();
+    std::io::Write::write_all(&mut &file, edited.as_bytes()).unwrap();
+    file.set_modified(modified).unwrap();
+    drop(file);
+    assert_eq!(region(&sb), "eu-west-3");
+}

@@ -20,7 +20,48 @@ fn lazy_bytes(bytes: &[u8], name: &str) -> Option<Profile> {
 }
 
 fn lazy_in_pieces(bytes: &[u8], name: &str, piece: usize) -> Option<Profile> {
-    profile(Path::new(PATH), || Some(bytes), name, piece)
+    let found = profile(Path::new(PATH), || Some(bytes), name, piece)?;
+    // What a memo would read again: the sections where the scan says they
+    // lie, each still kept, give the same profile.
+    assert_eq!(found.profiles[0], name);
+    let mut text = Vec::new();
+    for s in &found.sections {
+        let (start, end) = (s.start as usize, s.end as usize);
+        let before = &bytes[start.saturating_sub(if start == 3 { 3 } else { 1 })..start];
+        let after = &bytes[end..(end + 1).min(bytes.len())];
+        assert!(still_kept(
+            before,
+            &bytes[start..end],
+            after,
+            &found.profiles
+        ));
+        text.extend_from_slice(&bytes[start..end]);
+    }
+    let text = String::from_utf8(text).unwrap();
+    let again = profile_from_sections(Path::new(PATH), &text, name, &found.profiles);
+    assert_eq!(again.as_ref(), Some(&found.profile));
+    Some(found.profile)
+}
+
+/// What a pass keeps, checked against where it says the sections lie: the
+/// sections, cut from the file, are the text, each starting a line with a
+/// kept header (as `memo.rs` checks them again).
+fn pass_text(bytes: &[u8], profiles: &[String], piece: usize) -> Option<String> {
+    let kept = pass(bytes, profiles, piece)?;
+    let mut text = Vec::new();
+    for s in &kept.sections {
+        let (start, end) = (s.start as usize, s.end as usize);
+        let before = &bytes[start.saturating_sub(if start == 3 { 3 } else { 1 })..start];
+        let after = &bytes[end..(end + 1).min(bytes.len())];
+        assert!(
+            still_kept(before, &bytes[start..end], after, profiles),
+            "{:?}",
+            String::from_utf8_lossy(&bytes[start..end])
+        );
+        text.extend_from_slice(&bytes[start..end]);
+    }
+    assert_eq!(text, kept.text.as_bytes());
+    Some(kept.text)
 }
 
 /// What `Config::load_profile` answers for a file with these bytes.
@@ -114,7 +155,7 @@ fn an_indented_header_line_is_left_to_the_full_parse() {
     for indent in [" ", "\t", "\u{a0}", "\u{2003}"] {
         let text = format!("[profile a]\nsso_session = corp\nk = v\n{indent}[profile b]\n");
         assert_eq!(
-            pass(text.as_bytes(), &["a".to_owned()], PIECE),
+            pass_text(text.as_bytes(), &["a".to_owned()], PIECE),
             None,
             "{indent:?}"
         );
@@ -122,7 +163,7 @@ fn an_indented_header_line_is_left_to_the_full_parse() {
     // A `[` inside a value, or an indented one that cannot be a header, is just text.
     let text = "[profile a]\nk = [x]\n  [y\n[profile b]\n";
     assert_eq!(
-        pass(text.as_bytes(), &["a".to_owned()], PIECE).as_deref(),
+        pass_text(text.as_bytes(), &["a".to_owned()], PIECE).as_deref(),
         Some("[profile a]\nk = [x]\n  [y\n")
     );
 }
@@ -136,7 +177,7 @@ fn sections_are_found_across_pieces_and_in_lines_longer_than_a_piece() {
         text.push_str(&format!("[profile p{i}]\r\nregion = r{i}\r\n"));
     }
     text.push_str("[profile z]\r\nregion = last");
-    let kept = pass(
+    let kept = pass_text(
         text.as_bytes(),
         &["a".into(), "p7777".into(), "z".into()],
         PIECE,
