@@ -210,9 +210,5 @@ fn completion_quotes_profile_names_on_the_old_bash() {
         .lines()
         .filter_map(|l| l.strip_prefix("reply="))
         .collect();
-    assert_eq!(
-        replies,
-        ["a$b", "ab", "a\\$b", "ab", "--shell"],
-        "{out}"
-    );
+    assert_eq!(replies, ["a$b", "ab", "a\\$b", "ab", "--shell"], "{out}");
 }
