@@ -82,14 +82,21 @@ _ssoenv_with_profiles() {
         # name is outside text. Match literally; insert the name quoted: with
         # printf %q, or after an opening ' (readline inserts after it and closes
         # it) with each ' written '\''.
-        local name quoted sq="'" esc="'\\''"
+        local name quoted rest sq="'" esc="'\\''"
         [[ $list == sessions ]] || list=names
         COMPREPLY=()
         # shellcheck disable=SC2312 # best effort: a failing list completes nothing
         while IFS= read -r name; do
             [[ -n $name ]] || continue
             if [[ $cur == "$sq"* ]]; then
-                [[ $name == "${cur#"$sq"}"* ]] && COMPREPLY+=("${name//"$sq"/"$esc"}")
+                [[ $name == "${cur#"$sq"}"* ]] || continue
+                # Not "${name//"$sq"/"$esc"}": bash before 4.3 keeps those inner quotes.
+                quoted='' rest=$name
+                while [[ $rest == *"$sq"* ]]; do
+                    quoted+=${rest%%"$sq"*}$esc
+                    rest=${rest#*"$sq"}
+                done
+                COMPREPLY+=("$quoted$rest")
             else
                 printf -v quoted '%q' "$name"
                 [[ $name == "$cur"* || $quoted == "$cur"* ]] && COMPREPLY+=("$quoted")

@@ -71,7 +71,8 @@ ssoenv() {
     done
     local __ssoenv_out
     __ssoenv_find || return
-    __ssoenv_out=$(SSOENV_INIT=bash command "$__ssoenv_exe" "$1" "${__ssoenv_shell[@]}" "${@:2}") || return
+    # ${a[@]+"${a[@]}"}: an empty array is "unbound" under `set -u` before bash 4.4.
+    __ssoenv_out=$(SSOENV_INIT=bash command "$__ssoenv_exe" "$1" ${__ssoenv_shell[@]+"${__ssoenv_shell[@]}"} ${2+"${@:2}"}) || return
     eval "$__ssoenv_out"
     __ssoenv_renew_at=0
     ssoenv_segment
@@ -174,15 +175,10 @@ __ssoenv_prepare() {
 # __ssoenv_tickf, the short function that recomputes the countdown within the
 # band (below). Sets __ssoenv_until, the
 # second at which the text next changes (the hook does nothing before then).
-# The clock: EPOCHSECONDS (bash 5), printf's %(…)T (bash 4.2), `date` only on
-# older shells, where the hook calls this function at every prompt.
+# The clock: EPOCHSECONDS (bash 5; before, see __ssoenv_epoch below).
 __ssoenv_tick() {
     [[ -n $__ssoenv_exp ]] || return 0
-    if [[ -n ${EPOCHSECONDS-} ]]; then
-        ((__ssoenv_l = __ssoenv_exp - EPOCHSECONDS, 1))
-    else
-        __ssoenv_clock
-    fi
+    ((__ssoenv_l = __ssoenv_exp - EPOCHSECONDS, 1))
     # Minutes change when the seconds left cross a multiple of 60 (as do the colour
     # and renewal thresholds), at exp + 1 - 60 * minutes; in the last minute, every
     # second. __ssoenv_lom: the fewest minutes left within a band of minutes.
@@ -213,8 +209,6 @@ __ssoenv_tick() {
         SSOENV_SEGMENT_STATE=expired SSOENV_SEGMENT_COLOR=red __ssoenv_pre=$__ssoenv_red
     fi
     SSOENV_SEGMENT="$__ssoenv_name $__ssoenv_t" __ssoenv_ps1=$__ssoenv_pre$SSOENV_SEGMENT$__ssoenv_close
-    # Without EPOCHSECONDS, here again at the next prompt.
-    [[ -n ${EPOCHSECONDS-} ]] || __ssoenv_until=0 __ssoenv_tickf=__ssoenv_tick
     # Under 10 minutes with SSOENV_AUTO_RENEW=1, renew (at most once a minute).
     ((__ssoenv_l >= 600)) || [[ ${SSOENV_AUTO_RENEW-} != 1 ]] || __ssoenv_renew_due
 }
@@ -286,18 +280,6 @@ __ssoenv_renew_due() {
     return 0
 }
 
-# The time without EPOCHSECONDS (bash before 5.0): the seconds left into
-# __ssoenv_l. (The hook then recomputes at each prompt.)
-__ssoenv_clock() {
-    local t
-    if ((BASH_VERSINFO[0] > 4 || (BASH_VERSINFO[0] == 4 && BASH_VERSINFO[1] >= 2))); then
-        printf -v t '%(%s)T' -1
-    else
-        t=$(date +%s)
-    fi
-    ((__ssoenv_l = __ssoenv_exp - t, 1))
-}
-
 # Quiet renewal: role credentials from a valid or refreshable token, never a login.
 __ssoenv_renew() {
     local __ssoenv_out
@@ -329,25 +311,17 @@ __ssoenv_hook() {
     # PS1 expanded; else the slow path.
     # shellcheck disable=SC2015 # the slow path when A or B fails is what is meant
     [[ ${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_AUTO_RENEW-}:${SSOENV_RENEWABLE-}:${SSOENV_PROMPT-}:${PS1-} == "$__ssoenv_key"$__ssoenv_pat ]] && shopt -q promptvars || __ssoenv_slow
-    # The countdown only when its text is due to change (without EPOCHSECONDS,
-    # bash before 5.0: every prompt).
+    # The countdown only when its text is due to change.
     ((EPOCHSECONDS < __ssoenv_until)) || $__ssoenv_tickf
     # shellcheck disable=SC2248 # a number
     return $__ssoenv_status
 }
 
-# bash before 5.0 has no EPOCHSECONDS: the hook's test reads it as 0 there (and
-# the tick keeps __ssoenv_until at 0: a recompute at every prompt), also under `set -u`.
-if [[ -z ${EPOCHSECONDS-} ]]; then
-    __ssoenv_def=$(declare -f __ssoenv_hook)
-    eval "${__ssoenv_def/EPOCHSECONDS/\${EPOCHSECONDS-0\}}"
-fi
-
 # The session changed, or PS1 needs the marker put in or taken out.
 __ssoenv_slow() {
     __ssoenv_key=''
     [[ ${SSOENV_PROFILE-}:${SSOENV_EXPIRATION-}:${NO_COLOR-}:${SSOENV_AUTO_RENEW-}:${SSOENV_RENEWABLE-} == "$__ssoenv_session" ]] || __ssoenv_prepare
-    ((${EPOCHSECONDS-0} < __ssoenv_until)) || $__ssoenv_tickf
+    ((EPOCHSECONDS < __ssoenv_until)) || $__ssoenv_tickf
     if ! shopt -q promptvars && [[ :$SHELLOPTS: != *:posix:* ]]; then
         __ssoenv_literal
     elif [[ ${PS1-} == *"$__ssoenv_marker"* ]]; then
@@ -380,10 +354,48 @@ __ssoenv_literal() {
     [[ -z ${__ssoenv_lit-} ]] || PS1=${PS1/"$__ssoenv_lit"/}
     __ssoenv_lit=''
     if [[ -n $SSOENV_SEGMENT && ${SSOENV_PROMPT-} != off ]]; then
-        __ssoenv_lit=${__ssoenv_ps1//\\/\\\\}
+        # Not ${x//\\/\\\\}: bash before 4.3 takes the replacement's backslashes as escapes.
+        local rest=$__ssoenv_ps1
+        while [[ $rest == *\\* ]]; do
+            __ssoenv_lit+=${rest%%\\*}"\\\\"
+            rest=${rest#*\\}
+        done
+        __ssoenv_lit+=$rest
         PS1=$__ssoenv_lit${PS1-}
     fi
 }
+
+# bash before 5.0 (macOS's /bin/bash is 3.2) has no EPOCHSECONDS. SECONDS counts
+# whole seconds since the shell started, on the same clock: the epoch is SECONDS
+# plus an offset taken here, once (printf's %(%s)T since bash 4.2, else one
+# `date`), and the functions that read EPOCHSECONDS are defined again reading
+# (SECONDS + __ssoenv_t0), so a prompt costs what it costs on bash 5, no process.
+# (Assigning SECONDS shifts that clock; loading this file again sets it right.)
+__ssoenv_epoch() {
+    local s t n
+    for ((n = 0; n < 3; n++)); do
+        s=$SECONDS t=''
+        { printf -v t '%(%s)T' -1; } 2>/dev/null || t=''
+        case $t in
+        '' | *[!0-9]*) t=$(date +%s) || t='' ;;
+        *) ;; # bash 4.2 and later
+        esac
+        # The same second before and after: t and SECONDS agree.
+        ((s != SECONDS)) || break
+    done
+    # (No clock at all, no `date`: the countdown is then wrong, never an error.)
+    case $t in
+    '' | *[!0-9]*) t=0 ;;
+    *) ;; # the epoch
+    esac
+    ((__ssoenv_t0 = t - s, 1))
+}
+if [[ -z ${EPOCHSECONDS-} ]]; then
+    __ssoenv_epoch
+    __ssoenv_def=$(declare -f __ssoenv_hook __ssoenv_slow __ssoenv_tick __ssoenv_tick_h __ssoenv_tick_m __ssoenv_tick_s __ssoenv_tick_mr __ssoenv_tick_sr)
+    eval "${__ssoenv_def//EPOCHSECONDS/(SECONDS + __ssoenv_t0)}"
+    unset __ssoenv_def
+fi
 
 # Register the hook once, keeping whatever PROMPT_COMMAND holds (string or,
 # since bash 5.1, array); append, so a PROMPT_COMMAND that rebuilds PS1 runs first.

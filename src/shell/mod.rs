@@ -12,6 +12,7 @@ mod elvish;
 mod fish;
 mod json;
 mod nu;
+mod parent;
 mod powershell;
 mod sh;
 mod xonsh;
@@ -255,7 +256,7 @@ impl Shell {
         if let Some(shell) = explicit {
             return Ok(shell);
         }
-        Self::detect_from(None, env, parent_process_name().as_deref())
+        Self::detect_from(None, env, parent::parent_process_name().as_deref())
     }
 
     /// [`Shell::detect`] with the parent process's name passed in, so it can be tested.
@@ -484,22 +485,6 @@ fn validate(name: &str, value: Option<&str>) -> Result<()> {
         .cause("an environment variable cannot hold NUL"));
     }
     Ok(())
-}
-
-/// The name of the process that started us (the shell evaluating our output, in normal use).
-/// Linux: `/proc/<ppid>/comm`. Elsewhere: unknown, and detection falls back to `$SHELL`.
-#[cfg(target_os = "linux")]
-fn parent_process_name() -> Option<String> {
-    // SAFETY: getppid has no preconditions and cannot fail.
-    let ppid = unsafe { libc::getppid() };
-    let comm = std::fs::read_to_string(format!("/proc/{ppid}/comm")).ok()?;
-    let comm = comm.trim_end_matches('\n');
-    (!comm.is_empty()).then(|| comm.to_owned())
-}
-
-#[cfg(not(target_os = "linux"))]
-fn parent_process_name() -> Option<String> {
-    None
 }
 
 #[cfg(test)]

@@ -9,6 +9,7 @@ mod support;
 
 mod accounts_populate;
 mod aws_profile_switch;
+mod bash32;
 mod bidi_text;
 mod cache_files;
 mod commands;
