@@ -24,6 +24,10 @@
 //!   whole file, so every message, suggestion and line number is the full
 //!   parse's.
 //!
+//! Each lookup also says where its sections lie in the file, which
+//! `memo.rs` remembers, so that the next lookup of the same profile reads
+//! those bytes alone until the file changes.
+//!
 //! What differs on purpose: a broken line in a section the profile never
 //! reads (a duplicate key in another profile, bytes that are not UTF-8
 //! there) no longer stops it, as an unrelated mistake elsewhere in the file
