@@ -156,9 +156,11 @@ fn show_the_setting(dir: &Path, emu: &Emulator, bold: bool) -> Result<()> {
 }
 
 /// The environment of the `ssoenv` children below (no login of their own:
-/// the demo's logs in first); the demo's own calls may log in.
-fn child_env(outer: &Env, dir: &Path, emu: &Emulator) -> [(&'static str, String); 7] {
-    [
+/// the demo's logs in first); the demo's own calls may log in. What Windows needs to start
+/// a program at all passes through where set (without `SystemRoot` a Windows process cannot
+/// open a socket; `cmd` is found through `ComSpec` and `PATHEXT`): never set on Unix.
+fn child_env(outer: &Env, dir: &Path, emu: &Emulator) -> Vec<(&'static str, String)> {
+    let mut vars = vec![
         (env::HOME, dir.to_string_lossy().into_owned()),
         (env::AWS_ENDPOINT_URL_SSO_OIDC, emu.url()),
         (env::AWS_ENDPOINT_URL_SSO, emu.url()),
@@ -169,7 +171,13 @@ fn child_env(outer: &Env, dir: &Path, emu: &Emulator) -> [(&'static str, String)
             "PATH",
             outer.get("PATH").unwrap_or("/usr/bin:/bin").to_owned(),
         ),
-    ]
+    ];
+    for name in ["SystemRoot", "ComSpec", "PATHEXT"] {
+        if let Some(v) = outer.non_empty(name) {
+            vars.push((name, v.to_owned()));
+        }
+    }
+    vars
 }
 
 /// Step 3: the device-code login, and the cache files it left.
@@ -201,8 +209,8 @@ fn log_in(ctx: &Ctx, dev: &Plan, dir: &Path, bold: bool) -> Result<Credentials> 
         names.sort();
         for n in names {
             say(&format!(
-                "     {}/{n}",
-                d.strip_prefix(dir).unwrap_or(&d).display()
+                "     {}",
+                d.strip_prefix(dir).unwrap_or(&d).join(n).display()
             ))?;
         }
     }
@@ -268,22 +276,55 @@ fn exec_another_role(exe: &Path, child_env: &[(&str, String)], bold: bool) -> Re
         bold,
     )?;
     let mut cmd = std::process::Command::new(exe);
-    cmd.args([
-        "exec",
-        "demo-prod",
-        "--",
-        "sh",
-        "-c",
-        "echo \"   in the child: AWS_PROFILE=$AWS_PROFILE AWS_REGION=$AWS_REGION AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID\"",
-    ])
-    .env_clear()
-    .envs(child_env.iter().map(|(k, v)| (k, v)));
+    cmd.args(["exec", "demo-prod", "--"])
+        .env_clear()
+        .envs(child_env.iter().map(|(k, v)| (k, v)));
+    let (program, args) = echo_in_the_child(cfg!(windows));
+    cmd.arg(program);
+    for a in args {
+        push_verbatim(&mut cmd, a);
+    }
     let status = cmd.status().map_err(|e| fail("run `ssoenv exec`", e))?;
     say(&format!(
         "   (same SSO session, so no second login; exit status {})",
         status.code().unwrap_or(-1)
     ))?;
     Ok(status.success())
+}
+
+/// The child of step 5, which prints the variables `exec` gave it: `sh -c` on Unix; on
+/// Windows, which has no `sh`, `cmd /d /c` (`/d`: no AutoRun commands from the registry).
+fn echo_in_the_child(windows: bool) -> (&'static str, &'static [&'static str]) {
+    if windows {
+        (
+            "cmd",
+            &[
+                "/d",
+                "/c",
+                "echo    in the child: AWS_PROFILE=%AWS_PROFILE% AWS_REGION=%AWS_REGION% AWS_ACCESS_KEY_ID=%AWS_ACCESS_KEY_ID%",
+            ],
+        )
+    } else {
+        (
+            "sh",
+            &[
+                "-c",
+                "echo \"   in the child: AWS_PROFILE=$AWS_PROFILE AWS_REGION=$AWS_REGION AWS_ACCESS_KEY_ID=$AWS_ACCESS_KEY_ID\"",
+            ],
+        )
+    }
+}
+
+/// One argument as written. On Windows `cmd /c` takes the rest of its command line as is: the
+/// quotes Rust would add around an argument with spaces would be echoed.
+fn push_verbatim(cmd: &mut std::process::Command, arg: &str) {
+    #[cfg(windows)]
+    {
+        use std::os::windows::process::CommandExt;
+        cmd.raw_arg(arg);
+    }
+    #[cfg(not(windows))]
+    cmd.arg(arg);
 }
 
 /// Step 6: role chaining through STS, cached as the AWS CLI caches it.
@@ -427,5 +468,16 @@ mod tests {
             let mode = std::fs::metadata(&path).unwrap().permissions().mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+    }
+
+    #[test]
+    fn the_exec_step_runs_cmd_on_windows_and_sh_elsewhere() {
+        let (program, args) = echo_in_the_child(true);
+        assert_eq!((program, &args[..2]), ("cmd", &["/d", "/c"][..]));
+        assert!(args[2].contains("AWS_PROFILE=%AWS_PROFILE%"), "{}", args[2]);
+        assert!(!args.iter().any(|a| a.contains('$')));
+        let (program, args) = echo_in_the_child(false);
+        assert_eq!((program, args[0]), ("sh", "-c"));
+        assert!(args[1].contains("AWS_PROFILE=$AWS_PROFILE"));
     }
 }

@@ -8,6 +8,25 @@ use crate::error::{Error, Result};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// A path as the user would type it. Windows' `canonicalize` (and `current_exe` under some
+/// launchers) gives the verbatim form `\\?\C:\…` or `\\?\UNC\server\share\…`, which
+/// no one types and `cmd` cannot `cd` into: shown as `C:\…` and `\\server\share\…`.
+/// Other paths are shown as they are.
+pub(crate) fn shown(path: &Path) -> String {
+    without_verbatim_prefix(&path.display().to_string())
+}
+
+fn without_verbatim_prefix(s: &str) -> String {
+    if let Some(rest) = s.strip_prefix(r"\\?\UNC\") {
+        return format!(r"\\{rest}");
+    }
+    match s.strip_prefix(r"\\?\") {
+        // Only a drive path: `\\?\Volume{…}\` has no other spelling.
+        Some(rest) if rest.as_bytes().get(1) == Some(&b':') => rest.to_owned(),
+        _ => s.to_owned(),
+    }
+}
+
 /// Why [`read_bounded`] read nothing.
 #[derive(Debug)]
 pub(crate) enum ReadError {
@@ -449,6 +468,19 @@ pub(crate) fn unique() -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn windows_verbatim_paths_are_shown_as_typed_and_others_as_they_are() {
+        let shown = without_verbatim_prefix;
+        assert_eq!(shown(r"\\?\C:\tools\ssoenv.exe"), r"C:\tools\ssoenv.exe");
+        assert_eq!(
+            shown(r"\\?\UNC\srv\share\ssoenv.exe"),
+            r"\\srv\share\ssoenv.exe"
+        );
+        assert_eq!(shown(r"\\?\Volume{1}\x.exe"), r"\\?\Volume{1}\x.exe");
+        assert_eq!(shown(r"C:\tools\ssoenv.exe"), r"C:\tools\ssoenv.exe");
+        assert_eq!(shown("/usr/bin/ssoenv"), "/usr/bin/ssoenv");
+    }
 
     #[test]
     fn atomic_write_creates_0600_file_in_0700_dir_and_replaces() {

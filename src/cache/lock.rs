@@ -260,8 +260,13 @@ mod tests {
     fn a_relative_xdg_cache_home_is_ignored() {
         let env = Env::from_pairs([("HOME", "/h"), ("XDG_CACHE_HOME", "rel")]);
         assert_eq!(lock_dir(&env).unwrap(), Path::new("/h/.cache/ssoenv/locks"));
-        let env = Env::from_pairs([("HOME", "/h"), ("XDG_CACHE_HOME", "/c")]);
-        assert_eq!(lock_dir(&env).unwrap(), Path::new("/c/ssoenv/locks"));
+        // Absolute as the platform has it: `/c` has no drive on Windows, so it is relative there.
+        let abs = if cfg!(windows) { r"C:\c" } else { "/c" };
+        let env = Env::from_pairs([("HOME", "/h"), ("XDG_CACHE_HOME", abs)]);
+        assert_eq!(
+            lock_dir(&env).unwrap(),
+            Path::new(abs).join("ssoenv").join("locks")
+        );
     }
 
     #[test]

@@ -57,6 +57,7 @@ pub(crate) fn run(args: CredentialProcessArgs, env: &Env) -> Result<i32> {
 mod tests {
     use super::config_line;
 
+    #[cfg(unix)]
     const HOSTILE: &[&str] = &[
         "prod",
         "my profile",
@@ -92,6 +93,7 @@ mod tests {
     }
 
     /// The argv `sh -c LINE` runs (dash or bash as /bin/sh).
+    #[cfg(unix)]
     fn sh_argv(line: &str) -> Vec<String> {
         let out = std::process::Command::new("sh")
             .arg("-c")
@@ -107,6 +109,8 @@ mod tests {
         text.split_terminator('\0').map(str::to_owned).collect()
     }
 
+    // Runs `sh`, which Windows has not.
+    #[cfg(unix)]
     #[test]
     fn shlex_and_sh_read_the_line_as_the_same_three_words() {
         for name in HOSTILE {

@@ -566,7 +566,7 @@ fn path_check(env: &Env) -> Check {
     }
     let me_shown = me
         .as_ref()
-        .map(|p| p.display().to_string())
+        .map(|p| crate::fs::shown(p))
         .unwrap_or_else(|| "this binary".into());
     match found.first() {
         None => check(
@@ -578,7 +578,7 @@ fn path_check(env: &Env) -> Check {
         Some((_, canon)) if Some(canon) == me.as_ref() => {
             let others: Vec<String> = found[1..]
                 .iter()
-                .map(|(p, _)| p.display().to_string())
+                .map(|(p, _)| crate::fs::shown(p))
                 .collect();
             let detail = if others.is_empty() {
                 format!("`ssoenv` is {me_shown}")
@@ -595,12 +595,12 @@ fn path_check(env: &Env) -> Check {
             Status::Fail,
             format!(
                 "another ssoenv shadows this one: `ssoenv` runs {}, not {me_shown}",
-                first.display()
+                crate::fs::shown(first)
             ),
         )
         .fix(format!(
             "remove {} or put the directory of {me_shown} before it in PATH",
-            first.display()
+            crate::fs::shown(first)
         )),
     }
 }

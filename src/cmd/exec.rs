@@ -30,9 +30,7 @@ pub(crate) fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     // No command: the user's shell, as `aws-vault exec` does.
     let shell_cmd;
     let command: &[std::ffi::OsString] = if args.command.is_empty() {
-        shell_cmd = [std::ffi::OsString::from(
-            env.non_empty("SHELL").unwrap_or("/bin/sh"),
-        )];
+        shell_cmd = [std::ffi::OsString::from(default_shell(env, cfg!(windows)))];
         crate::output::note(&format!(
             "starting {} with the credentials of profile \"{}\"; exit it to return",
             crate::text::printable(&shell_cmd[0].to_string_lossy()),
@@ -111,6 +109,21 @@ pub(crate) fn run(args: ExecArgs, env: &Env) -> Result<i32> {
     Ok(exit_code(status))
 }
 
+/// The shell `exec PROFILE` starts when no command is given: `$SHELL`, else `/bin/sh`; on
+/// Windows `%ComSpec%`, else `cmd.exe`, as `cmd /k` and `start` do. `$SHELL` is not looked at
+/// there: Git Bash and MSYS2 set it to a path of their own (`/usr/bin/bash`) that Windows
+/// cannot start, and there is no `/bin/sh`. Windows spells the variable `ComSpec`; `Env` looks
+/// names up as written, so the upper-case spelling some tools export is accepted too.
+fn default_shell(env: &Env, windows: bool) -> &str {
+    if windows {
+        env.non_empty("ComSpec")
+            .or_else(|| env.non_empty("COMSPEC"))
+            .unwrap_or("cmd.exe")
+    } else {
+        env.non_empty(crate::env::SHELL).unwrap_or("/bin/sh")
+    }
+}
+
 /// An empty name or a directory cannot be run; say so in the shell's words
 /// (bash: "Is a directory", exit 126).
 fn check_program(program: &OsStr) -> Result<()> {
@@ -183,5 +196,28 @@ impl Drop for IgnoreInterrupts {
             libc::signal(libc::SIGINT, self.saved[0]);
             libc::signal(libc::SIGQUIT, self.saved[1]);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn with_no_command_windows_starts_comspec_and_never_a_unix_shell() {
+        let env = Env::from_pairs([
+            ("SHELL", "/usr/bin/bash"),
+            ("ComSpec", r"C:\Windows\system32\cmd.exe"),
+        ]);
+        assert_eq!(default_shell(&env, true), r"C:\Windows\system32\cmd.exe");
+        assert_eq!(default_shell(&env, false), "/usr/bin/bash");
+        let env = Env::from_pairs([("COMSPEC", r"D:\tools\cmd.exe")]);
+        assert_eq!(default_shell(&env, true), r"D:\tools\cmd.exe");
+        let env = Env::from_pairs([("SHELL", "/usr/bin/bash"), ("ComSpec", "")]);
+        assert_eq!(default_shell(&env, true), "cmd.exe");
+        assert_eq!(
+            default_shell(&Env::from_pairs([("SHELL", "")]), false),
+            "/bin/sh"
+        );
     }
 }

@@ -274,9 +274,13 @@ fn text_that_is_not_utf8_is_refused_at_the_line_of_the_first_bad_byte() {
 fn a_missing_file_is_an_exit_2_error_naming_the_path() {
     let env = Env::from_pairs([("HOME", "/nonexistent/home")]);
     let e = Config::load(&env).unwrap_err();
+    // The path as the platform writes it: `\.aws\config` on Windows.
+    let path = std::path::Path::new("/nonexistent/home")
+        .join(".aws")
+        .join("config");
     assert_eq!(
         e.message,
-        "config file /nonexistent/home/.aws/config does not exist"
+        format!("config file {} does not exist", path.display())
     );
     assert_eq!(e.exit_code(), 2);
     assert!(e.hint.unwrap().contains("aws configure sso"));

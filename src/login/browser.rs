@@ -194,7 +194,7 @@ impl Page {
     }
 
     /// The page's path (what the browser is given).
-    #[cfg(test)]
+    #[cfg(all(test, unix))]
     pub(crate) fn path(&self) -> &Path {
         &self.file
     }

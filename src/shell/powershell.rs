@@ -92,14 +92,19 @@ fn render(changes: &[Change]) -> String {
 /// `$PROFILE` (current user, current host, and all hosts) on Linux and macOS, then on
 /// Windows (PowerShell 7, then Windows PowerShell 5.1).
 fn startup_files(d: &Dirs) -> Vec<PathBuf> {
+    // Joined name by name: on Windows a path is shown with `\` throughout, not `Documents/…`.
+    let ps = d.config_home.join("powershell");
     vec![
-        d.config_home
-            .join("powershell/Microsoft.PowerShell_profile.ps1"),
-        d.config_home.join("powershell/profile.ps1"),
+        ps.join("Microsoft.PowerShell_profile.ps1"),
+        ps.join("profile.ps1"),
         d.home
-            .join("Documents/PowerShell/Microsoft.PowerShell_profile.ps1"),
+            .join("Documents")
+            .join("PowerShell")
+            .join("Microsoft.PowerShell_profile.ps1"),
         d.home
-            .join("Documents/WindowsPowerShell/Microsoft.PowerShell_profile.ps1"),
+            .join("Documents")
+            .join("WindowsPowerShell")
+            .join("Microsoft.PowerShell_profile.ps1"),
     ]
 }
 

@@ -41,4 +41,5 @@ mod shell_quoting;
 mod skips;
 mod stderr_writes;
 mod use_exec;
+mod windows_wine;
 mod wrong_shell;

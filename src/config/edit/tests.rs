@@ -1,5 +1,6 @@
 use super::*;
 use crate::config::Config;
+#[cfg(unix)]
 use std::path::Path;
 
 const MARK: Marker<'static> = Marker {
