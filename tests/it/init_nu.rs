@@ -105,12 +105,23 @@ fn another_shells_output_is_refused_before_the_binary_runs_and_failures_change_n
     let body = "source init.nu
 $env.AWS_PROFILE = 'kept'
 for a in [[use dev --shell bash] [use dev '--shell=zsh'] [unset --shell fish] [use nope]] {
-    let r = (try { ssoenv ...$a; 'ran' } catch {|e| $e.msg })
+    let r = (try { ssoenv ...$a; 'ran' } catch {|e| $\"status ($env.LAST_EXIT_CODE)\" })
     print $\"($a | str join ' ') -> ($r) profile=($env.AWS_PROFILE) key=('AWS_ACCESS_KEY_ID' in $env)\"
 }
 print (ssoenv --version)
 print (ssoenv use --help | lines | first)";
-    let out = ok(&nu(&sb.home, Some(&sb), BIN, body, &[]));
+    let raw = nu(&sb.home, Some(&sb), BIN, body, &[]);
+    let err = stderr(&raw);
+    for sh in ["bash", "zsh", "fish"] {
+        assert!(
+            err.contains(&format!(
+                "ssoenv: refusing --shell {sh}: this function reads the output in nushell\nhint: "
+            )),
+            "{err}"
+        );
+    }
+    assert!(err.contains("profile nope"), "ssoenv's own message: {err}");
+    let out = ok(&raw);
     for a in [
         "use dev --shell bash",
         "use dev --shell=zsh",
@@ -118,16 +129,12 @@ print (ssoenv use --help | lines | first)";
     ] {
         let sh = a.rsplit([' ', '=']).next().unwrap();
         assert!(
-            out.contains(&format!(
-                "{a} -> ssoenv: refusing --shell {sh}: this function reads the output in nushell profile=kept key=false"
-            )),
+            out.contains(&format!("{a} -> status 2 profile=kept key=false")),
             "{a}: {out}"
         );
     }
     assert!(
-        out.contains(
-            "use nope -> External command had a non-zero exit code profile=kept key=false"
-        ),
+        out.contains("use nope -> status 2 profile=kept key=false"),
         "{out}"
     );
     assert!(

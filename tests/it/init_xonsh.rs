@@ -279,6 +279,35 @@ print('back=' + ','.join(comp('ssoenv exec `')))
     assert!(!sb.home.join("PWNED").exists());
 }
 
+/// After `exec PROFILE` (with or without `--`) the command is completed as xonsh completes
+/// a command line starting there: command names, then that command's own completion (here
+/// `ssoenv` itself, whose completer offers its subcommands), as bash, zsh and fish do.
+#[test]
+fn the_completer_hands_the_command_after_exec_profile_to_xonsh() {
+    let sb = Sandbox::new();
+    let script = "\
+from xonsh.completer import Completer
+__c = Completer()
+def comp(line):
+    prefix = line.split(' ')[-1]
+    got, _ = __c.complete(prefix, line, len(line) - len(prefix), len(line), __xonsh__.ctx,
+                          multiline_text=line, cursor_index=len(line))
+    return sorted(str(c).strip() for c in got)
+print('dash=' + str('printf' in comp('ssoenv exec dev -- prin')))
+print('bare=' + str('printf' in comp('ssoenv exec dev prin')))
+print('opt=' + str('printf' in comp('ssoenv exec --region eu-west-1 dev -- prin')))
+print('args=' + ','.join(comp('ssoenv exec dev -- ssoenv us')))
+print('args2=' + ','.join(comp('ssoenv exec dev ssoenv use d')))
+";
+    let Some(out) = run(&sb, script, &[]) else {
+        return;
+    };
+    assert_eq!(
+        out, "dash=True\nbare=True\nopt=True\nargs=use\nargs2=dev\n",
+        "{out}"
+    );
+}
+
 #[test]
 fn doctor_finds_the_init_line_in_the_xonshrc() {
     let sb = Sandbox::new();
