@@ -127,7 +127,6 @@ print (ssoenv use --help | lines | first)";
         "use dev --shell=zsh",
         "unset --shell fish",
     ] {
-        let sh = a.rsplit([' ', '=']).next().unwrap();
         assert!(
             out.contains(&format!("{a} -> status 2 profile=kept key=false")),
             "{a}: {out}"
