@@ -221,6 +221,18 @@ show(False, False)
     );
 }
 
+/// Python defining `comp(line)`: the sorted completions of xonsh's own completer at the end
+/// of `line`, as Tab would offer them.
+const COMP: &str = "\
+from xonsh.completer import Completer
+__c = Completer()
+def comp(line):
+    prefix = line.split(' ')[-1]
+    got, _ = __c.complete(prefix, line, len(line) - len(prefix), len(line), __xonsh__.ctx,
+                          multiline_text=line, cursor_index=len(line))
+    return sorted(got)
+";
+
 const HOSTILE_CONFIG: &str = "\
 [sso-session corp]
 sso_start_url = https://d-1234567890.awsapps.com/start
@@ -247,14 +259,8 @@ fn the_completer_offers_subcommands_and_hostile_profile_names_as_exact_words() {
     let sb = Sandbox::new();
     sb.write_config(HOSTILE_CONFIG);
     // Each offered word, typed on a command line, must reach a command as the profile name.
-    let script = "\
-from xonsh.completer import Completer
-__c = Completer()
-def comp(line):
-    prefix = line.split(' ')[-1]
-    got, _ = __c.complete(prefix, line, len(line) - len(prefix), len(line), __xonsh__.ctx,
-                          multiline_text=line, cursor_index=len(line))
-    return sorted(got)
+    let script = format!(
+        "{COMP}\
 print('sub=' + ','.join(comp('ssoenv us')))
 print('sub2=' + ','.join(c for c in comp('ssoenv ') if c.strip() in ('exec', 'unset', 'use', 'prompt')))
 for w in comp('ssoenv use '):
@@ -263,8 +269,9 @@ for w in comp('ssoenv use '):
 print('after_option=' + str(len(comp('ssoenv use --region eu-west-1 '))))
 print('second=' + str('dev ' in comp('ssoenv use dev ')))
 print('back=' + ','.join(comp('ssoenv exec `')))
-";
-    let Some(out) = run(&sb, script, &[]) else {
+"
+    );
+    let Some(out) = run(&sb, &script, &[]) else {
         return;
     };
     let has = |s: &str| assert!(out.contains(s), "{s:?} in:\n{out}");
@@ -285,21 +292,16 @@ print('back=' + ','.join(comp('ssoenv exec `')))
 #[test]
 fn the_completer_hands_the_command_after_exec_profile_to_xonsh() {
     let sb = Sandbox::new();
-    let script = "\
-from xonsh.completer import Completer
-__c = Completer()
-def comp(line):
-    prefix = line.split(' ')[-1]
-    got, _ = __c.complete(prefix, line, len(line) - len(prefix), len(line), __xonsh__.ctx,
-                          multiline_text=line, cursor_index=len(line))
-    return sorted(str(c).strip() for c in got)
-print('dash=' + str('printf' in comp('ssoenv exec dev -- prin')))
-print('bare=' + str('printf' in comp('ssoenv exec dev prin')))
-print('opt=' + str('printf' in comp('ssoenv exec --region eu-west-1 dev -- prin')))
-print('args=' + ','.join(comp('ssoenv exec dev -- ssoenv us')))
-print('args2=' + ','.join(comp('ssoenv exec dev ssoenv use d')))
-";
-    let Some(out) = run(&sb, script, &[]) else {
+    let script = format!(
+        "{COMP}\
+print('dash=' + str('printf ' in comp('ssoenv exec dev -- prin')))
+print('bare=' + str('printf ' in comp('ssoenv exec dev prin')))
+print('opt=' + str('printf ' in comp('ssoenv exec --region eu-west-1 dev -- prin')))
+print('args=' + ','.join(c.strip() for c in comp('ssoenv exec dev -- ssoenv us')))
+print('args2=' + ','.join(c.strip() for c in comp('ssoenv exec dev ssoenv use d')))
+"
+    );
+    let Some(out) = run(&sb, &script, &[]) else {
         return;
     };
     assert_eq!(
