@@ -114,7 +114,7 @@ def __ssoenv_printable [name: string] {
 # The segment, computed from the environment alone (no process per prompt). It runs on
 # every prompt, so it is written for nushell's costs (benches/prompt_hook.sh): each
 # custom-command call, pipeline and `$env.X? | default` costs as much as a small regex,
-# and a bounded regex (`{1,15}`) several times more; hence `in [null '']`, one unbounded
+# and a bounded or case-blind regex (`{1,15}`, `(?i)`) several times more; hence `in [null '']`, one unbounded
 # regex plus `str length`, the control-character scan only to decide, and no records
 # built per band.
 def ssoenv-segment [] {
@@ -122,7 +122,7 @@ def ssoenv-segment [] {
     if $profile in [null ''] { return {text: '', state: '', color: '', renew: ''} }
     let renew = if $env.SSOENV_RENEWABLE? == '1' and $env.SSOENV_AUTO_RENEW? == '1' {
         let loc = if $env.LC_ALL? not-in [null ''] { $env.LC_ALL } else if $env.LC_CTYPE? not-in [null ''] { $env.LC_CTYPE } else { $env.LANG? }
-        if $loc != null and $loc =~ '(?i)utf-?8' { "\u{21bb}" } else { '+' }
+        if $loc != null and (($loc | str contains -i 'utf-8') or ($loc | str contains -i 'utf8')) { "\u{21bb}" } else { '+' }
     } else { '' }
     let name = if $profile =~ '[\x00-\x1f\x7f-\x{9f}]' { __ssoenv_printable $profile } else { $profile }
     let exp = $env.SSOENV_EXPIRATION?
@@ -145,12 +145,14 @@ def ssoenv-segment [] {
 # Quiet renewal before a prompt: role credentials from a valid or refreshable token,
 # never a login; at most once a minute, only when auto-renew is on and under 10 minutes.
 def --env __ssoenv_renew_if_due [] {
-    if ($env.SSOENV_AUTO_RENEW? != '1') or ($env.SSOENV_PROFILE? | default '') == '' { return }
-    let exp = ($env.SSOENV_EXPIRATION? | default '')
-    if not ($exp =~ '^[0-9]{1,15}$') { return }
+    if $env.SSOENV_AUTO_RENEW? != '1' or $env.SSOENV_PROFILE? in [null ''] { return }
+    # As cheap as ssoenv-segment's checks: this runs before every prompt with auto-renew on.
+    let exp = $env.SSOENV_EXPIRATION?
+    if $exp == null or not ($exp =~ '^[0-9]+$') or ($exp | str length) > 15 { return }
     let now = ((date now | into int) // 1_000_000_000)
+    if (($exp | into int) - $now) >= 600 { return }
     let last = ($env.__SSOENV_RENEW_AT? | default 0 | into int)
-    if (($exp | into int) - $now) >= 600 or ($now - $last) < 60 { return }
+    if ($now - $last) < 60 { return }
     $env.__SSOENV_RENEW_AT = $now
     let exe = (try { __ssoenv_exe } catch { return })
     let r = (with-env {SSOENV_INTERACTIVE: '0', SSOENV_BACKGROUND_RENEW: '1'} {
