@@ -248,12 +248,15 @@ fn the_completer_offers_subcommands_and_hostile_profile_names_exactly() {
     for n in ["it's $(touch PWNED) `id` ;|&", "a$(b)", "caf\u{e9}", "q r"] {
         assert!(listed.lines().any(|l| l == n), "{n:?} not in {listed}");
     }
+    // Names come as literals nushell reads back (`r#'…'#` unless plain), the name itself as
+    // the description; `names` lists what is offered, as names (hostile_shell.rs types them).
     let body = "source init.nu
+def names [r] { if ($r | describe) =~ '^record' { $r.completions } else { $r } | each {|x| $x.description? | default $x.value } }
 print (__ssoenv_complete 'ssoenv ' | each {|r| $r.value } | to json)
-print (__ssoenv_complete 'ssoenv use ' | each {|r| $r.value } | to json)
-print (__ssoenv_complete 'ssoenv exec --region x ' | each {|r| $r.value } | to json)
-print (__ssoenv_complete 'ssoenv use dev ' | each {|r| $r.value } | to json)
-print (__ssoenv_complete 'ssoenv status ' | each {|r| $r.value } | to json)";
+print (names (__ssoenv_complete 'ssoenv use ') | to json)
+print (names (__ssoenv_complete 'ssoenv exec --region x ') | to json)
+print (names (__ssoenv_complete 'ssoenv use dev ') | to json)
+print (names (__ssoenv_complete 'ssoenv status ') | to json)";
     let out = ok(&nu(&sb.home, Some(&sb), BIN, body, &[]));
     let lists: Vec<Vec<String>> = out
         .split("\n[")
@@ -294,9 +297,10 @@ fn the_standalone_completion_script_declares_the_extern_and_completes_names() {
         .arg("-c")
         .arg(
             "source completions.nu
+def names [r] { if ($r | describe) =~ '^record' { $r.completions } else { $r } | each {|x| $x.description? | default $x.value } }
 print (scope externs | where name == ssoenv | length)
-print (__ssoenv_complete 'ssoenv login --sso-session ' | each {|r| $r.value } | to json -r)
-print (__ssoenv_complete 'ssoenv exec ' | each {|r| $r.value } | to json -r)",
+print (names (__ssoenv_complete 'ssoenv login --sso-session ') | to json -r)
+print (names (__ssoenv_complete 'ssoenv exec ') | to json -r)",
         )
         .current_dir(&sb.home)
         .env_clear()

@@ -171,12 +171,12 @@ pub fn all_installed_shells() -> impl Iterator<Item = &'static RealShell> {
     ALL_SHELLS.iter().filter(|sh| have(sh.name))
 }
 
-/// The entry of [`SHELLS`] called `name`.
+/// The entry of [`ALL_SHELLS`] called `name`.
 pub fn shell(name: &str) -> &'static RealShell {
-    SHELLS
+    ALL_SHELLS
         .iter()
         .find(|s| s.name == name)
-        .unwrap_or_else(|| panic!("no shell {name} in SHELLS"))
+        .unwrap_or_else(|| panic!("no shell {name} in ALL_SHELLS"))
 }
 
 /// `f` for each shell in [`SHELLS`] that is installed; a missing one is
