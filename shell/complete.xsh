@@ -50,9 +50,13 @@ def __ssoenv_completion_setup():
             return []
         return [n for n in done.stdout.decode('utf-8', 'replace').split('\n') if n]
 
-    def offer(words, prefix):
-        return {RichCompletion(quote(w), display=w, append_space=True)
-                for w in words if w.startswith(prefix)}
+    def offer(words, ctx):
+        # The word typed so far, an opening quote included, is replaced by the literal:
+        # `'x` becomes `@('x…')`, not `'@('x…')`.
+        typed = len(ctx.opening_quote) + len(ctx.prefix)
+        return {RichCompletion(quote(w), prefix_len=typed, display=w, append_space=True,
+                               append_closing_quote=False)
+                for w in words if w.startswith(ctx.prefix)}
 
     def command_from(ctx, i):
         # `exec PROFILE [--] COMMAND ARGS…`: complete from word `i` on as xonsh completes a
@@ -74,10 +78,10 @@ def __ssoenv_completion_setup():
         prefix = ctx.prefix
         words = [a.value for a in ctx.args[:ctx.arg_index]]
         if ctx.arg_index == 1:
-            return offer(commands, prefix)
+            return offer(commands, ctx)
         sub = words[1] if len(words) > 1 else ''
         if words[-1] == '--sso-session' and sub in session_commands:
-            return offer(names('--sessions'), prefix)
+            return offer(names('--sessions'), ctx)
         if sub not in profile_commands:
             return None
         skip, seen, check = False, False, False
@@ -100,7 +104,7 @@ def __ssoenv_completion_setup():
             return command_from(ctx, ctx.arg_index) if sub == 'exec' else None
         if sub == 'status' and not check:
             return None
-        return offer(names('--names'), prefix)
+        return offer(names('--names'), ctx)
 
     add_one_completer('ssoenv', complete, 'start')
 

@@ -1,8 +1,9 @@
 //! Hostile input against the shell integration (issue 7): profile names that
 //! carry code or terminal escapes, an inherited `SSOENV_SHELL` for another
 //! shell, prompt options set in any order, absurd `SSOENV_EXPIRATION` values.
-//! Everything runs in real bash, zsh and fish (tab completion in a tmux
-//! terminal); a missing shell skips locally and fails under `CI`.
+//! Everything runs in real bash, zsh and fish; tab completion of hostile names in a tmux
+//! terminal also in nushell, elvish and xonsh (all six shells of `support::ALL_SHELLS`);
+//! a missing shell skips locally and fails under `CI`.
 
 use crate::support;
 
@@ -157,6 +158,9 @@ fn tab_completes_each_hostile_name(shell: &str) {
         "nu" => {
             "def --wrapped ssoenv [...args: string@__ssoenv_complete] { if ($args | get 0) == profiles { ^$env.B ...$args } else { print $\"GOT:($args | length):($args | get 1 | encode utf-8 | encode hex --lower):END\" } }; print (\"REA\" + \"DY\")"
         }
+        "xonsh" => {
+            "$PROMPT = '$ '; execx(__import__('subprocess').check_output([$B, 'init', 'xonsh'], env=__xonsh__.env.detype(), text=True), 'exec', __xonsh__.ctx, filename='ssoenv'); aliases['ssoenv'] = lambda a: print('GOT:%d:%s:END' % (len(a), a[1].encode().hex())); print('REA' + 'DY')"
+        }
         _ => unreachable!(),
     };
     let t = Tmux::start(home.path(), &[], support::shell(shell).interactive);
@@ -185,7 +189,7 @@ fn tab_completes_each_hostile_name(shell: &str) {
         t.keys(&format!("ssoenv use {typed}"));
         t.key("Tab");
         std::thread::sleep(Duration::from_millis(500));
-        if shell == "elvish" {
+        if matches!(shell, "elvish" | "xonsh") {
             // The first Enter accepts the candidate and leaves completion mode.
             t.key("Enter");
             std::thread::sleep(Duration::from_millis(200));
@@ -222,6 +226,11 @@ fn fish_tab_completion_in_a_terminal_selects_each_hostile_name() {
 #[test]
 fn nu_tab_completion_in_a_terminal_selects_each_hostile_name() {
     tab_completes_each_hostile_name("nu");
+}
+
+#[test]
+fn xonsh_tab_completion_in_a_terminal_selects_each_hostile_name() {
+    tab_completes_each_hostile_name("xonsh");
 }
 
 #[test]
