@@ -184,8 +184,14 @@ do --env {
     let hooks = ($env.config.hooks.pre_prompt? | default [])
     let hooked = ($hooks | any {|h| (($h | describe) == 'closure') and ((view source $h) =~ '__ssoenv_renew_if_due') })
     if not $hooked {
+        # The call (a --env command, costly) only when a renewal may be due: under 10
+        # minutes left; the rest of the test is in it.
         $env.config.hooks.pre_prompt = ($hooks | append {||
-            if $env.SSOENV_AUTO_RENEW? == '1' { __ssoenv_renew_if_due }
+            if $env.SSOENV_AUTO_RENEW? == '1' {
+                let exp = $env.SSOENV_EXPIRATION?
+                if $exp == null or not ($exp =~ '^[0-9]+$') or ($exp | str length) > 15 { return }
+                if (($exp | into int) - (date now | into int) // 1_000_000_000) < 600 { __ssoenv_renew_if_due }
+            }
         })
     }
 }
