@@ -130,16 +130,16 @@ def ssoenv-segment [] {
         return {text: $name, state: unknown, color: '', renew: $renew}
     }
     let left = ($exp | into int) - ((date now | into int) // 1_000_000_000)
-    if $left <= 0 { return {text: $"($name) expired", state: expired, color: red, renew: $renew} }
+    if $left <= 0 { return {text: $"($name) expired", state: expired, color: 'red', renew: $renew} }
     let text = if $left >= 3600 {
         let m = $left mod 3600 // 60
         if $m < 10 { $"($name) ($left // 3600)h0($m)m" } else { $"($name) ($left // 3600)h($m)m" }
     } else if $left >= 60 { $"($name) ($left // 60)m" } else { $"($name) ($left)s" }
     if $left < 300 {
-        {text: $text, state: critical, color: red, renew: $renew}
+        {text: $text, state: critical, color: 'red', renew: $renew}
     } else if $left < 900 {
-        {text: $text, state: warn, color: yellow, renew: $renew}
-    } else { {text: $text, state: ok, color: green, renew: $renew} }
+        {text: $text, state: warn, color: 'yellow', renew: $renew}
+    } else { {text: $text, state: ok, color: 'green', renew: $renew} }
 }
 
 # Quiet renewal before a prompt: role credentials from a valid or refreshable token,
@@ -177,7 +177,7 @@ do --env {
             let s = (ssoenv-segment)
             let body = if $s.renew == '' { $"\(($s.text)\)" } else { $"\(($s.text) ($s.renew)\)" }
             if $env.NO_COLOR? not-in [null ''] or $s.color == '' { return $"($body) ($__ssoenv_rest)" }
-            let sgr = if $s.color == green { "\e[32m" } else if $s.color == yellow { "\e[33m" } else { "\e[31m" }
+            let sgr = if $s.color == 'green' { "\e[32m" } else if $s.color == 'yellow' { "\e[33m" } else { "\e[31m" }
             $"($sgr)($body)\e[0m ($__ssoenv_rest)"
         }
     }
