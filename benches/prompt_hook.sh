@@ -67,6 +67,33 @@ zsh_case() {
             $(( best * 1e6 / N )) $(( ebest * 1e6 / N )) $(( (best - ebest) * 1e6 / N ))'
 }
 
+# nushell: what it runs before each prompt, the pre_prompt hooks and the right prompt
+# (PROMPT_COMMAND_RIGHT, a closure), against an empty closure; `timeit`, wall clock, best
+# of RUNS. nushell sources files only: the init goes to a temporary file first.
+nu_case() { # $1: label, $2: nushell code setting the environment
+    local dir
+    dir=$(mktemp -d)
+    # NU_INIT=FILE: that script instead (an older version, for a before/after figure).
+    if [[ -n ${NU_INIT-} ]]; then cp "$NU_INIT" "$dir/init.nu"; else "$bin" init nu >"$dir/init.nu"; fi
+    (cd "$dir" && env -i HOME=/tmp PATH=/usr/bin:/bin N="$n" R="$runs" nu -n --no-std-lib -c '
+        source init.nu
+        $env.PROMPT_COMMAND_RIGHT = {|| "P> " } | ignore
+        source init.nu
+        '"$2"'
+        let n = ($env.N | into int)
+        let empty = {|| }
+        let hooks = $env.config.hooks.pre_prompt
+        let run = {|| for h in $hooks { do --env $h }; do $env.PROMPT_COMMAND_RIGHT }
+        let best = (1..($env.R | into int) | each { timeit { for i in 1..$n { do $run } } } | math min)
+        let ebest = (1..($env.R | into int) | each { timeit { for i in 1..$n { do $empty } } } | math min)
+        let h = ($best | into int) / $n / 1000
+        let e = ($ebest | into int) / $n / 1000
+        print ($"nu    %-34s" | str replace "%-34s" ("'"$1"'" | fill -w 34)) --no-newline
+        print $" ($h | math round -p 2 | fill -a r -w 7) µs/prompt   \(empty closure ($e | math round -p 2) µs, difference ($h - $e | math round -p 2) µs\)"
+    ')
+    rm -r "$dir"
+}
+
 echo "N = $n hook calls per case, best of $runs runs, $( ((cpu)) && echo "CPU time" || echo "wall clock")"
 bash_case "no profile" ":"
 bash_case "active (prod 42m)" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 2550))'
@@ -82,6 +109,12 @@ zsh_case "active, recomputed each time" 'export SSOENV_PROFILE=prod SSOENV_EXPIR
 zsh_case "last minute, recomputed each time" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 45)); MISS="__ssoenv_until=0"'
 zsh_case "marked (prod 42m ↻)" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 2550)) SSOENV_RENEWABLE=1 SSOENV_AUTO_RENEW=1 LANG=C.UTF-8'
 zsh_case "active, SSOENV_PROMPT=off" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 2550)) SSOENV_PROMPT=off'
+if command -v nu >/dev/null; then
+    nu_case "no profile" ""
+    nu_case "active (prod 42m)" '$env.SSOENV_PROFILE = "prod"; $env.SSOENV_EXPIRATION = ((date now | into int) // 1_000_000_000 + 2550 | into string)'
+    nu_case "marked (prod 42m ↻)" '$env.SSOENV_PROFILE = "prod"; $env.SSOENV_EXPIRATION = ((date now | into int) // 1_000_000_000 + 2550 | into string); $env.SSOENV_RENEWABLE = "1"; $env.SSOENV_AUTO_RENEW = "1"; $env.LANG = "C.UTF-8"'
+    nu_case "active, SSOENV_PROMPT=off" '$env.SSOENV_PROFILE = "prod"; $env.SSOENV_EXPIRATION = ((date now | into int) // 1_000_000_000 + 2550 | into string); $env.SSOENV_PROMPT = "off"'
+fi
 
 if command -v hyperfine >/dev/null; then
     echo

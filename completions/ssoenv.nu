@@ -8,7 +8,21 @@ def __ssoenv_complete [context: string] {
     }
     let sub = ($words | get 1)
     let prev = ($words | get (($words | length) - 2))
-    let names = {|flag| try { ssoenv profiles $flag | lines } catch { [] } | each {|n| {value: $n} } }
+    # A name goes on the command line as a literal nushell reads back exactly: as it is
+    # when plain, else a raw string `r#'…'#` (no escapes, nothing expanded or run). The
+    # names are matched here against what is typed (after an opening quote); the typed
+    # text is then a substring of each value, hence nushell's substring match.
+    let typed = ($words | last | str replace -r "^(r#*'|['\"`])" '')
+    let names = {|flag|
+        let found = (try { ssoenv profiles $flag | lines } catch { [] } | where {|n| $n | str starts-with $typed } | each {|n|
+            if $n =~ '^[A-Za-z0-9_.,:/@%+=-]+$' { {value: $n} } else {
+                mut h = '#'
+                while ($n | str contains $"'($h)") { $h = $"($h)#" }
+                {value: $"r($h)'($n)'($h)", description: $n}
+            }
+        })
+        {options: {completion_algorithm: substring, case_sensitive: true}, completions: $found}
+    }
     if $prev == '--sso-session' and $sub in ['login' 'logout' 'configure' 'accounts' 'populate'] {
         return (do $names '--sessions')
     }

@@ -46,23 +46,42 @@ def __ssoenv_completion_setup():
             return []
         return [n for n in done.stdout.decode('utf-8', 'replace').split('\n') if n]
 
-    def offer(words, prefix):
-        return {RichCompletion(quote(w), display=w, append_space=True)
-                for w in words if w.startswith(prefix)}
+    def offer(words, ctx):
+        # The word typed so far, an opening quote included, is replaced by the literal:
+        # `'x` becomes `@('x…')`, not `'@('x…')`.
+        typed = len(ctx.opening_quote) + len(ctx.prefix)
+        return {RichCompletion(quote(w), prefix_len=typed, display=w, append_space=True,
+                               append_closing_quote=False)
+                for w in words if w.startswith(ctx.prefix)}
+
+    def command_from(ctx, i):
+        # `exec PROFILE [--] COMMAND ARGS…`: complete from word `i` on as xonsh completes a
+        # line that starts there (the command name, then that command's own completion), as
+        # xonsh's `sudo` skipper does.
+        from xonsh.completer import Completer
+        from xonsh.completers.commands import complete_command
+        from xonsh.parsers.completion_context import CompletionContext
+        rest = ctx._replace(args=ctx.args[i:], arg_index=ctx.arg_index - i)
+        if rest.arg_index == 0:
+            return set(complete_command(rest))
+        shell = getattr(__xonsh__.shell, 'shell', None)
+        completer = getattr(shell, 'completer', None) or Completer()
+        got, _ = completer.complete_from_context(CompletionContext(rest))
+        return set(got)
 
     @contextual_command_completer_for('ssoenv')
     def complete(ctx):
         prefix = ctx.prefix
         words = [a.value for a in ctx.args[:ctx.arg_index]]
         if ctx.arg_index == 1:
-            return offer(commands, prefix)
+            return offer(commands, ctx)
         sub = words[1] if len(words) > 1 else ''
         if words[-1] == '--sso-session' and sub in session_commands:
-            return offer(names('--sessions'), prefix)
-        if sub not in profile_commands or prefix.startswith('-'):
+            return offer(names('--sessions'), ctx)
+        if sub not in profile_commands:
             return None
         skip, seen, check = False, False, False
-        for w in words[2:]:
+        for i, w in enumerate(words[2:], 2):
             if skip:
                 skip = False
             elif w in valued:
@@ -70,12 +89,18 @@ def __ssoenv_completion_setup():
             elif w == '--check':
                 check = True
             elif w == '--':
-                return None
+                return command_from(ctx, i + 1) if sub == 'exec' and seen else None
             elif not w.startswith('-'):
+                if sub == 'exec' and seen:
+                    return command_from(ctx, i)
                 seen = True
-        if skip or seen or (sub == 'status' and not check):
+        if skip or prefix.startswith('-'):
             return None
-        return offer(names('--names'), prefix)
+        if seen:
+            return command_from(ctx, ctx.arg_index) if sub == 'exec' else None
+        if sub == 'status' and not check:
+            return None
+        return offer(names('--names'), ctx)
 
     add_one_completer('ssoenv', complete, 'start')
 

@@ -78,13 +78,15 @@ def --env __ssoenv_apply [out: string] {
     load-env ($changes | reject ...$gone)
 }
 
-# This function reads the output as nushell data: code for another shell is refused.
+# This function reads the output as nushell data: code for another shell is refused, with
+# the usage status 2 as the binary and the other shells' functions give it. nushell's own
+# errors carry status 1, so the refusal ends with a process that exits 2 (only here,
+# never on a prompt).
 def __ssoenv_check_shell [name: string] {
     if $name not-in [nu nushell json] {
-        error make --unspanned {
-            msg: $"ssoenv: refusing --shell ($name): this function reads the output in nushell"
-            help: $"drop --shell; to print code for another shell, run: ^ssoenv use PROFILE --shell ($name)"
-        }
+        print -e $"ssoenv: refusing --shell ($name): this function reads the output in nushell"
+        print -e $"hint: drop --shell; to print code for another shell, run: ^ssoenv use PROFILE --shell ($name)"
+        ^$nu.current-exe -n --no-std-lib --no-config-file -c 'exit 2'
     }
 }
 
@@ -109,55 +111,48 @@ def __ssoenv_printable [name: string] {
     } | str join
 }
 
-# The segment, computed from the environment alone (no process per prompt).
+# The segment, computed from the environment alone (no process per prompt). It runs on
+# every prompt, so it is written for nushell's costs (benches/prompt_hook.sh): each
+# custom-command call, pipeline and `$env.X? | default` costs as much as a small regex,
+# and a bounded or case-blind regex (`{1,15}`, `(?i)`) several times more; hence `in [null '']`, one unbounded
+# regex plus `str length`, the control-character scan only to decide, and no records
+# built per band.
 def ssoenv-segment [] {
-    let profile = ($env.SSOENV_PROFILE? | default '')
-    if $profile == '' { return {text: '', state: '', color: '', renew: ''} }
-    let renew = if ($env.SSOENV_RENEWABLE? == '1') and ($env.SSOENV_AUTO_RENEW? == '1') {
-        let loc = ([$env.LC_ALL? $env.LC_CTYPE? $env.LANG?] | where {|l| ($l | default '') != '' } | get -o 0 | default '')
-        if ($loc =~ '(?i)utf-?8') { "\u{21bb}" } else { '+' }
+    let profile = $env.SSOENV_PROFILE?
+    if $profile in [null ''] { return {text: '', state: '', color: '', renew: ''} }
+    let renew = if $env.SSOENV_RENEWABLE? == '1' and $env.SSOENV_AUTO_RENEW? == '1' {
+        let loc = if $env.LC_ALL? not-in [null ''] { $env.LC_ALL } else if $env.LC_CTYPE? not-in [null ''] { $env.LC_CTYPE } else { $env.LANG? }
+        if $loc != null and (($loc | str contains -i 'utf-8') or ($loc | str contains -i 'utf8')) { "\u{21bb}" } else { '+' }
     } else { '' }
-    let name = (__ssoenv_printable $profile)
-    let exp = ($env.SSOENV_EXPIRATION? | default '')
-    if not ($exp =~ '^[0-9]{1,15}$') {
+    let name = if $profile =~ '[\x00-\x1f\x7f-\x{9f}]' { __ssoenv_printable $profile } else { $profile }
+    let exp = $env.SSOENV_EXPIRATION?
+    if $exp == null or not ($exp =~ '^[0-9]+$') or ($exp | str length) > 15 {
         return {text: $name, state: unknown, color: '', renew: $renew}
     }
     let left = ($exp | into int) - ((date now | into int) // 1_000_000_000)
-    let band = if $left <= 0 {
-        {text: expired, state: expired, color: 'red'}
-    } else {
-        let text = if $left >= 3600 {
-            $"($left // 3600)h($left mod 3600 // 60 | fill -a r -c '0' -w 2)m"
-        } else if $left >= 60 { $"($left // 60)m" } else { $"($left)s" }
-        if $left < 300 {
-            {text: $text, state: critical, color: 'red'}
-        } else if $left < 900 {
-            {text: $text, state: warn, color: 'yellow'}
-        } else { {text: $text, state: ok, color: 'green'} }
-    }
-    {text: $"($name) ($band.text)", state: $band.state, color: $band.color, renew: $renew}
-}
-
-# "(prod 42m ↻) " coloured by band, or nothing.
-def __ssoenv_prompt [] {
-    if ($env.SSOENV_PROMPT? == 'off') { return '' }
-    let s = (ssoenv-segment)
-    if $s.text == '' { return '' }
-    let mark = if $s.renew == '' { '' } else { $" ($s.renew)" }
-    let body = $"\(($s.text)($mark)\)"
-    if ($env.NO_COLOR? | default '') != '' or $s.color == '' { return $"($body) " }
-    $"(ansi $s.color)($body)(ansi reset) "
+    if $left <= 0 { return {text: $"($name) expired", state: expired, color: 'red', renew: $renew} }
+    let text = if $left >= 3600 {
+        let m = $left mod 3600 // 60
+        if $m < 10 { $"($name) ($left // 3600)h0($m)m" } else { $"($name) ($left // 3600)h($m)m" }
+    } else if $left >= 60 { $"($name) ($left // 60)m" } else { $"($name) ($left)s" }
+    if $left < 300 {
+        {text: $text, state: critical, color: 'red', renew: $renew}
+    } else if $left < 900 {
+        {text: $text, state: warn, color: 'yellow', renew: $renew}
+    } else { {text: $text, state: ok, color: 'green', renew: $renew} }
 }
 
 # Quiet renewal before a prompt: role credentials from a valid or refreshable token,
 # never a login; at most once a minute, only when auto-renew is on and under 10 minutes.
 def --env __ssoenv_renew_if_due [] {
-    if ($env.SSOENV_AUTO_RENEW? != '1') or ($env.SSOENV_PROFILE? | default '') == '' { return }
-    let exp = ($env.SSOENV_EXPIRATION? | default '')
-    if not ($exp =~ '^[0-9]{1,15}$') { return }
+    if $env.SSOENV_AUTO_RENEW? != '1' or $env.SSOENV_PROFILE? in [null ''] { return }
+    # As cheap as ssoenv-segment's checks: this runs before every prompt with auto-renew on.
+    let exp = $env.SSOENV_EXPIRATION?
+    if $exp == null or not ($exp =~ '^[0-9]+$') or ($exp | str length) > 15 { return }
     let now = ((date now | into int) // 1_000_000_000)
+    if (($exp | into int) - $now) >= 600 { return }
     let last = ($env.__SSOENV_RENEW_AT? | default 0 | into int)
-    if (($exp | into int) - $now) >= 600 or ($now - $last) < 60 { return }
+    if ($now - $last) < 60 { return }
     $env.__SSOENV_RENEW_AT = $now
     let exe = (try { __ssoenv_exe } catch { return })
     let r = (with-env {SSOENV_INTERACTIVE: '0', SSOENV_BACKGROUND_RENEW: '1'} {
@@ -171,20 +166,32 @@ def --env __ssoenv_renew_if_due [] {
 do --env {
     # The right prompt: the segment, then whatever was there (a closure or a string).
     let prev = ($env.PROMPT_COMMAND_RIGHT? | default '')
-    let ours = (($prev | describe) == 'closure') and ((view source $prev) =~ '__ssoenv_prompt')
+    let ours = (($prev | describe) == 'closure') and ((view source $prev) =~ '__ssoenv_(prompt|rest)')
     if not $ours {
         let call = (($prev | describe) == 'closure')
-        # Inactive: one variable test (and the previous prompt).
+        # "(prod 42m ↻) " coloured by band (the SGR of `prompt::BANDS`), then the previous
+        # prompt. Inactive: one variable test. Inline, as a call costs (see ssoenv-segment).
         $env.PROMPT_COMMAND_RIGHT = {||
-            let rest = if $call { do $prev } else { $prev }
-            if ($env.SSOENV_PROFILE? | default '') == '' { $rest } else { $"(__ssoenv_prompt)($rest)" }
+            let __ssoenv_rest = if $call { do $prev } else { $prev }
+            if $env.SSOENV_PROFILE? in [null ''] or $env.SSOENV_PROMPT? == 'off' { return $__ssoenv_rest }
+            let s = (ssoenv-segment)
+            let body = if $s.renew == '' { $"\(($s.text)\)" } else { $"\(($s.text) ($s.renew)\)" }
+            if $env.NO_COLOR? not-in [null ''] or $s.color == '' { return $"($body) ($__ssoenv_rest)" }
+            let sgr = if $s.color == 'green' { "\e[32m" } else if $s.color == 'yellow' { "\e[33m" } else { "\e[31m" }
+            $"($sgr)($body)\e[0m ($__ssoenv_rest)"
         }
     }
     let hooks = ($env.config.hooks.pre_prompt? | default [])
     let hooked = ($hooks | any {|h| (($h | describe) == 'closure') and ((view source $h) =~ '__ssoenv_renew_if_due') })
     if not $hooked {
+        # The call (a --env command, costly) only when a renewal may be due: under 10
+        # minutes left; the rest of the test is in it.
         $env.config.hooks.pre_prompt = ($hooks | append {||
-            if $env.SSOENV_AUTO_RENEW? == '1' { __ssoenv_renew_if_due }
+            if $env.SSOENV_AUTO_RENEW? == '1' {
+                let exp = $env.SSOENV_EXPIRATION?
+                if $exp == null or not ($exp =~ '^[0-9]+$') or ($exp | str length) > 15 { return }
+                if (($exp | into int) - (date now | into int) // 1_000_000_000) < 600 { __ssoenv_renew_if_due }
+            }
         })
     }
 }

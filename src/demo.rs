@@ -381,6 +381,23 @@ fn console_url(exe: &Path, child_env: &[(&str, String)], bold: bool) -> Result<b
     Ok(out.status.success())
 }
 
+/// For every shell of the registry with an integration: its name and startup file, then
+/// the line to put there (the registry's own text, so a new shell shows up here).
+fn startup_lines() -> Vec<String> {
+    Shell::ALL
+        .iter()
+        .filter(|s| s.hook_script().is_some())
+        .map(|s| {
+            format!(
+                "   {} ({}):\n       {}",
+                s.name(),
+                s.rc_file(),
+                s.init_line()
+            )
+        })
+        .collect()
+}
+
 /// Step 8: the startup-file lines, and what the emulator saw.
 fn use_it_for_real(emu: &Emulator, bold: bool) -> Result<()> {
     step(
@@ -388,10 +405,9 @@ fn use_it_for_real(emu: &Emulator, bold: bool) -> Result<()> {
         "Use it for real: one line in your shell's startup file",
         bold,
     )?;
-    say("   bash  (~/.bashrc)    eval \"$(ssoenv init bash)\"")?;
-    say("   zsh   (~/.zshrc)     eval \"$(ssoenv init zsh)\"")?;
-    say("   fish  (config.fish)  ssoenv init fish | source")?;
-    say("   pwsh  ($PROFILE)     Invoke-Expression (& ssoenv init powershell | Out-String)")?;
+    for line in startup_lines() {
+        say(&line)?;
+    }
     say("   then: ssoenv use <profile>    ssoenv exec <profile> -- <command>")?;
     let stats = emu.stats();
     say(&format!(

@@ -240,7 +240,7 @@ impl Shell {
     }
 
     /// The canonical name, as accepted by `--shell` and [`Shell::from_name`].
-    pub(crate) fn name(&self) -> &'static str {
+    pub fn name(&self) -> &'static str {
         self.entry().name
     }
 
@@ -315,7 +315,7 @@ impl Shell {
 
     /// The hook script `ssoenv init` prints (`shell/ssoenv.<ext>`, with its `'@SSOENV_BIN@'`
     /// placeholder); None for sh and json, which have no integration.
-    pub(crate) fn hook_script(&self) -> Option<&'static str> {
+    pub fn hook_script(&self) -> Option<&'static str> {
         self.entry().hook.as_ref().ok().copied()
     }
 
@@ -326,12 +326,12 @@ impl Shell {
     }
 
     /// The line for the startup file that loads the integration (sh and json: the bash one).
-    pub(crate) fn init_line(&self) -> &'static str {
+    pub fn init_line(&self) -> &'static str {
         self.entry().init_line
     }
 
     /// The startup file the init line goes in, as the README names it.
-    pub(crate) fn rc_file(&self) -> &'static str {
+    pub fn rc_file(&self) -> &'static str {
         self.entry().rc_file
     }
 

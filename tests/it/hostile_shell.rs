@@ -1,8 +1,9 @@
 //! Hostile input against the shell integration (issue 7): profile names that
 //! carry code or terminal escapes, an inherited `SSOENV_SHELL` for another
 //! shell, prompt options set in any order, absurd `SSOENV_EXPIRATION` values.
-//! Everything runs in real bash, zsh and fish (tab completion in a tmux
-//! terminal); a missing shell skips locally and fails under `CI`.
+//! Everything runs in real bash, zsh and fish; tab completion of hostile names in a tmux
+//! terminal also in nushell, elvish and xonsh (all six shells of `support::ALL_SHELLS`);
+//! a missing shell skips locally and fails under `CI`.
 
 use crate::support;
 
@@ -152,14 +153,25 @@ fn tab_completes_each_hostile_name(shell: &str) {
             "set edit:prompt = { put '$ ' }; eval ((external $E:B) init elvish | slurp); \
              edit:add-var ssoenv~ {|@a| if (eq $a[0] profiles) { (external $E:B) $@a } else { echo GOT:(to-string (count $a)):(print $a[1] | od -An -tx1 -v | tr -d ' \\n'):END } }; echo READY"
         }
+        // nushell sources files known when it parses a line: the init is saved, then
+        // sourced, each on its own line (below), before this one.
+        "nu" => {
+            "def --wrapped ssoenv [...args: string@__ssoenv_complete] { if ($args | get 0) == profiles { ^$env.B ...$args } else { print $\"GOT:($args | length):($args | get 1 | encode utf-8 | encode hex --lower):END\" } }; print (\"REA\" + \"DY\")"
+        }
+        "xonsh" => {
+            "$PROMPT = '$ '; execx(__import__('subprocess').check_output([$B, 'init', 'xonsh'], env=__xonsh__.env.detype(), text=True), 'exec', __xonsh__.ctx, filename='ssoenv'); aliases['ssoenv'] = lambda a: print('GOT:%d:%s:END' % (len(a), a[1].encode().hex())); print('REA' + 'DY')"
+        }
         _ => unreachable!(),
     };
-    let interactive = match shell {
-        "elvish" => support::ELVISH.interactive,
-        _ => support::shell(shell).interactive,
-    };
-    let t = Tmux::start(home.path(), &[], interactive);
+    let t = Tmux::start(home.path(), &[], support::shell(shell).interactive);
     std::thread::sleep(Duration::from_millis(300));
+    if shell == "nu" {
+        for line in ["^$env.B init nu | save -f init.nu", "source init.nu"] {
+            t.keys(line);
+            t.key("Enter");
+            std::thread::sleep(Duration::from_millis(500));
+        }
+    }
     t.keys(setup);
     t.key("Enter");
     let s = t.wait_for("READY\n");
@@ -177,7 +189,7 @@ fn tab_completes_each_hostile_name(shell: &str) {
         t.keys(&format!("ssoenv use {typed}"));
         t.key("Tab");
         std::thread::sleep(Duration::from_millis(500));
-        if shell == "elvish" {
+        if matches!(shell, "elvish" | "xonsh") {
             // The first Enter accepts the candidate and leaves completion mode.
             t.key("Enter");
             std::thread::sleep(Duration::from_millis(200));
@@ -209,6 +221,16 @@ fn zsh_tab_completion_in_a_terminal_selects_each_hostile_name() {
 #[test]
 fn fish_tab_completion_in_a_terminal_selects_each_hostile_name() {
     tab_completes_each_hostile_name("fish");
+}
+
+#[test]
+fn nu_tab_completion_in_a_terminal_selects_each_hostile_name() {
+    tab_completes_each_hostile_name("nu");
+}
+
+#[test]
+fn xonsh_tab_completion_in_a_terminal_selects_each_hostile_name() {
+    tab_completes_each_hostile_name("xonsh");
 }
 
 #[test]

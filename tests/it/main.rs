@@ -37,6 +37,7 @@ mod packaging;
 mod pkce_login;
 mod profile_names;
 mod role_chaining;
+mod shell_matrix;
 mod shell_quoting;
 mod skips;
 mod stderr_writes;

@@ -822,6 +822,22 @@ fn the_demo_runs_end_to_end() {
     assert!(!text.contains("\x1b["), "no colour when not a terminal");
     assert!(stderr(&out).contains("Then enter the code:"));
     assert!(text.contains("Demo finished."));
+    // The last step names every shell of the registry that has an integration, each with
+    // its startup file and line.
+    let with_init: Vec<_> = ssoenv::shell::Shell::ALL
+        .iter()
+        .filter(|s| s.hook_script().is_some())
+        .collect();
+    assert!(with_init.len() >= 7, "{with_init:?}");
+    for s in with_init {
+        let line = format!(
+            "   {} ({}):\n       {}\n",
+            s.name(),
+            s.rc_file(),
+            s.init_line()
+        );
+        assert!(text.contains(&line), "{line:?} in {text}");
+    }
 }
 
 #[test]

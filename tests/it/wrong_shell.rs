@@ -126,16 +126,8 @@ fn code_for_another_shell_fails_harmlessly_and_code_for_the_same_family_works() 
     std::fs::create_dir_all(&dir).unwrap();
 
     let mut checked = 0;
-    for output in [
-        "bash",
-        "zsh",
-        "fish",
-        "powershell",
-        "sh",
-        "json",
-        "nu",
-        "xonsh",
-    ] {
+    // Every output of the registry, so that a new shell's is checked without a list here.
+    for output in ssoenv::shell::Shell::ALL.map(|s| s.name()) {
         for (profile, command) in [
             (Some("dev"), vec!["use", "dev"]),
             (Some(HOSTILE), vec!["use", HOSTILE]),

@@ -101,11 +101,27 @@ pub const FISH: RealShell = RealShell {
 };
 
 /// nushell with no config files and no standard library (`nu -n --no-std-lib SCRIPT`).
-/// nushell evaluates no text, so it is tested apart from [`SHELLS`] (tests/it/init_nu.rs).
 pub const NU_ARGS: &[&str] = &["-n", "--no-std-lib"];
+/// nushell: evaluates no text; the matrix steps of [`RealShell`] write `ssoenv init nu` to
+/// `init.nu` in the HOME and source it. The fields below serve the matrix only.
+pub const NU: RealShell = RealShell {
+    name: "nu",
+    args: NU_ARGS,
+    interactive: "nu -n --no-std-lib",
+    prompt_setup: "$env.PROMPT_COMMAND_RIGHT = {|| 'P> ' }",
+    show_segment: "let __s = (ssoenv-segment)\nprint $\"segment=($__s.text)\\nstate=($__s.state)\\ncolor=($__s.color)\"\n",
+    now: "((date now | into int) // 1_000_000_000)",
+    arith: |e| format!("({e})"),
+    export_word: |name, word| format!("$env.{name} = ({word} | into string)\n"),
+    assign: |name, value| format!("let {name} = {value}\n"),
+    unset: "hide-env -i SSOENV_PROFILE\n",
+    list_hooks: "print $\"hooks=($env.config.hooks.pre_prompt | length)\"\n",
+    grep_session: "$env | columns | where {|n| $n =~ '^(AWS_|SSOENV_(PROFILE|EXPIRATION))' } | each {|n| print $n } | ignore\n",
+    coloured_prompt: |sgr, seg| format!("{sgr}({seg})\x1b[0m P> "),
+};
 /// elvish 0.19: no strict mode (a failing command raises an exception that ends the
-/// script), no editor under `-c`, so the matrix of [`SHELLS`] does not run it yet; the
-/// elvish tests use this row for its program and arguments.
+/// script with status 2), no editor under `-c`: the matrix steps run the script inside
+/// `eval … &on-end`, with the integration's functions bound from its namespace.
 pub const ELVISH: RealShell = RealShell {
     name: "elvish",
     args: &["-norc"],
@@ -122,9 +138,7 @@ pub const ELVISH: RealShell = RealShell {
     coloured_prompt: |sgr, seg| format!("{sgr}({seg})"),
 };
 
-/// xonsh (Debian's 0.13): Python mode, no startup files. Not in [`SHELLS`]: the matrix of
-/// `init_shells.rs` speaks POSIX and fish code; `init_xonsh.rs` puts xonsh through the same
-/// checks (values, hostile names, wrapper, prompt bands, renewal mark, completion).
+/// xonsh (Debian's 0.13): Python mode, no startup files.
 pub const XONSH: RealShell = RealShell {
     name: "xonsh",
     args: &["--no-rc"],
@@ -141,14 +155,28 @@ pub const XONSH: RealShell = RealShell {
     coloured_prompt: |sgr, seg| format!("{sgr}({seg})\x1b[0m P> "),
 };
 
+/// The shells that evaluate text, for the tests written in their code (POSIX and fish:
+/// PROMPT_COMMAND, precmd_functions, `eval`).
 pub const SHELLS: [RealShell; 3] = [BASH, ZSH, FISH];
 
-/// The entry of [`SHELLS`] called `name`.
+/// Every shell with an integration that runs here: the matrix of `shell_matrix.rs`, whose
+/// cases each row expresses through the step methods of [`RealShell`] ([`RealShell::program`],
+/// [`RealShell::call`], [`RealShell::print_hex`], [`RealShell::set_env`],
+/// [`RealShell::prompt_line`]). A new shell is a row here and an arm in each step.
+pub const ALL_SHELLS: [RealShell; 6] = [BASH, ZSH, FISH, NU, ELVISH, XONSH];
+
+/// The rows of [`ALL_SHELLS`] that are installed (a missing one is skipped, or fails the
+/// test under `CI`).
+pub fn all_installed_shells() -> impl Iterator<Item = &'static RealShell> {
+    ALL_SHELLS.iter().filter(|sh| have(sh.name))
+}
+
+/// The entry of [`ALL_SHELLS`] called `name`.
 pub fn shell(name: &str) -> &'static RealShell {
-    SHELLS
+    ALL_SHELLS
         .iter()
         .find(|s| s.name == name)
-        .unwrap_or_else(|| panic!("no shell {name} in SHELLS"))
+        .unwrap_or_else(|| panic!("no shell {name} in ALL_SHELLS"))
 }
 
 /// `f` for each shell in [`SHELLS`] that is installed; a missing one is
@@ -168,7 +196,7 @@ impl RealShell {
     pub fn command(&self, script: &str) -> Command {
         let mut c = Command::new(self.name);
         c.args(self.args).arg("-c").arg(script);
-        if !matches!(self.name, "fish" | "xonsh") {
+        if matches!(self.name, "bash" | "zsh") {
             c.arg(self.name);
         }
         c
@@ -267,6 +295,130 @@ impl RealShell {
         format!("{run}; echo status={}\n", self.last_status())
     }
 
+    /// The matrix: a whole script that loads the integration the way this shell's users
+    /// do (nu: from `init.nu`, written to `home` now), then runs `body`.
+    pub fn program(&self, home: &Path, body: &str) -> String {
+        match self.name {
+            "nu" => {
+                let init = Command::new(BIN).args(["init", "nu"]).output().unwrap();
+                assert!(init.status.success(), "{}", stderr(&init));
+                std::fs::write(home.join("init.nu"), &init.stdout).unwrap();
+                format!("{}\nsource init.nu\n{body}", self.prompt_setup)
+            }
+            // No editor under `-c`: no prompt to set; the right prompt is called with `P> `.
+            "elvish" => format!(
+                "eval ((external $E:B) init elvish | slurp) &on-end={{|ns|\n\
+                 var ssoenv~ = $ns[ssoenv~]\nvar ssoenv-segment~ = $ns[ssoenv-segment~]\n\
+                 var __ssoenv_hook~ = $ns[__ssoenv_hook~]\nvar __ssoenv_rprompt~ = $ns[__ssoenv_rprompt~]\n\
+                 {body}\n}}\n"
+            ),
+            "xonsh" => format!(
+                "{}execx(__import__('subprocess').check_output([$B, 'init', 'xonsh'], env=__xonsh__.env.detype(), text=True), 'exec', __xonsh__.ctx, filename='ssoenv')\n{body}",
+                self.prompt_setup
+            ),
+            _ => format!("{}\n{}\n{body}", self.prompt_setup, self.init()),
+        }
+    }
+
+    /// The matrix: `ssoenv ARGS` through the integration's function, then a line
+    /// `label=<its status>` (elvish: the exit status its exception carries; 2 for one
+    /// raised in elvish, the status an uncaught one ends a script with).
+    pub fn call(&self, args: &[&str], label: &str) -> String {
+        match self.name {
+            "nu" => {
+                let list: Vec<String> = args.iter().map(|a| nu_literal(a)).collect();
+                format!(
+                    "try {{ ssoenv ...[{}]; print 'label=0' }} catch {{ print $\"{label}=($env.LAST_EXIT_CODE)\" }}\n",
+                    list.join(" ")
+                )
+                .replace("label=0", &format!("{label}=0"))
+            }
+            "elvish" => {
+                let list: Vec<String> = args.iter().map(|a| elvish_literal(a)).collect();
+                format!(
+                    "try {{ ssoenv {}; echo {label}=0 }} catch e {{ if (eq (kind-of $e[reason]) '!!eval.ExternalCmdExit') {{ echo {label}=$e[reason][exit-status] }} else {{ echo {label}=2 }} }}\n",
+                    list.join(" ")
+                )
+            }
+            "xonsh" => {
+                let list: Vec<String> = args.iter().map(|a| python_literal(a)).collect();
+                format!(
+                    "ssoenv @([{}])\nprint('{label}=%d' % _.rtn)\n",
+                    list.join(", ")
+                )
+            }
+            _ => {
+                let words: Vec<String> = args
+                    .iter()
+                    .map(|a| shell_words::quote(a).into_owned())
+                    .collect();
+                format!(
+                    "{}\n",
+                    self.status_of(&format!("ssoenv {}", words.join(" ")), label)
+                )
+            }
+        }
+    }
+
+    /// The matrix: code printing each of `names` as `NAME=<hex of the value>` or `NAME
+    /// unset`, one a line.
+    pub fn print_hex(&self, names: &[&str]) -> String {
+        let hex = "od -An -tx1 -v | tr -d ' \\n'";
+        match self.name {
+            "nu" => format!(
+                "for n in [{}] {{ if $n in $env {{ print $\"($n)=($env | get $n | encode utf-8 | encode hex --lower)\" }} else {{ print $\"($n) unset\" }} }}\n",
+                names.join(" ")
+            ),
+            "elvish" => format!(
+                "for n [{}] {{ if (has-env $n) {{ echo $n=(print (get-env $n) | {hex}) }} else {{ echo $n' unset' }} }}\n",
+                names.join(" ")
+            ),
+            "xonsh" => format!(
+                "for __n in {names:?}:\n    print((__n + '=' + ${{...}}[__n].encode().hex()) if __n in ${{...}} else (__n + ' unset'))\n"
+            ),
+            _ => format!("{}\n", self.show(names)),
+        }
+    }
+
+    /// The matrix: set and export `name` to `value` (any text).
+    pub fn set_env(&self, name: &str, value: &str) -> String {
+        match self.name {
+            "nu" => format!("$env.{name} = {}\n", nu_literal(value)),
+            "elvish" => format!("set-env {name} {}\n", elvish_literal(value)),
+            "xonsh" => format!("${name} = {}\n", python_literal(value)),
+            _ => format!("{}\n", self.export(name, value)),
+        }
+    }
+
+    /// The matrix: run what the shell runs before a prompt (hooks), then print
+    /// `label=<the prompt as the terminal gets it>`: the segment in front of `P> ` (nu and
+    /// elvish: the right prompt).
+    pub fn prompt_line(&self, label: &str) -> String {
+        match self.name {
+            "nu" => format!(
+                "for h in $env.config.hooks.pre_prompt {{ do --env $h }}\nprint $\"{label}=(do $env.PROMPT_COMMAND_RIGHT)\"\n"
+            ),
+            "elvish" => format!(
+                "__ssoenv_hook\nprint '{label}='; __ssoenv_rprompt {{|| put 'P> ' }} | each {{|p| print $p }}; print \"\\n\"\n"
+            ),
+            "xonsh" => format!(
+                "from xonsh.prompt.base import PromptFormatter\nfrom xonsh.ansi_colors import ansi_partial_color_format\n$PROMPT_FIELDS.reset()\nprint('{label}=' + ansi_partial_color_format(PromptFormatter()($PROMPT)))\n"
+            ),
+            "bash" => format!(
+                "{}printf '{label}=%s\\n' \"${{PS1@P}}\"\n",
+                self.prompt_hook()
+            ),
+            "zsh" => format!(
+                "{}printf '{label}=%s\\n' \"${{(%)PROMPT}}\"\n",
+                self.prompt_hook()
+            ),
+            _ => format!(
+                "{}printf '{label}=%s\\n' (fish_prompt | string collect)\n",
+                self.prompt_hook()
+            ),
+        }
+    }
+
     /// The line that sources the file `path`.
     pub fn source(&self, path: &str) -> String {
         format!("source {path}")
@@ -324,4 +476,23 @@ pub fn eval_in(shell_name: &str, script: &str, names: &[&str], dir: &Path) -> St
 /// fails the test under `CI`), for a loop that needs `continue` or `break`.
 pub fn installed_shells() -> impl Iterator<Item = &'static RealShell> {
     SHELLS.iter().filter(|sh| have(sh.name))
+}
+
+/// A nushell literal for any text: a raw string with enough `#`.
+fn nu_literal(s: &str) -> String {
+    let mut hashes = String::from("#");
+    while s.contains(&format!("'{hashes}")) {
+        hashes.push('#');
+    }
+    format!("r{hashes}'{s}'{hashes}")
+}
+
+/// An elvish single-quoted literal (`'` doubled; nothing else is special inside).
+fn elvish_literal(s: &str) -> String {
+    format!("'{}'", s.replace('\'', "''"))
+}
+
+/// A Python string literal for any text (JSON's escapes are Python's).
+fn python_literal(s: &str) -> String {
+    serde_json::to_string(s).unwrap()
 }

@@ -1,0 +1,217 @@
+//! The shell matrix: every shell with an integration (`support::ALL_SHELLS`: bash, zsh,
+//! fish, nushell, elvish, xonsh) runs the same cases, each row expressing the steps in its
+//! own language (`RealShell::program`, `call`, `print_hex`, `set_env`, `prompt_line`):
+//! `use`, `exec` and `unset` through the integration's function with a hostile profile
+//! name, byte-exact and running nothing; another shell's `--shell` refused before the
+//! binary runs; a failure carrying the binary's status and message; the prompt segment
+//! in every band, coloured, with the renewal mark and a name with control characters.
+//! A missing shell is skipped locally and fails under `CI`. Shell-specific extras stay in
+//! `init_shells.rs`, `init_nu.rs`, `init_elvish.rs` and `init_xonsh.rs`.
+
+use crate::support;
+use ssoenv::prompt;
+use support::{RealShell, Sandbox, all_installed_shells, field, hex, stderr, stdout};
+
+/// A profile name built to break quoting in every one of the six languages.
+const HOSTILE: &str = "it's $(touch PWNED) `id` ;|&{x}@(y)$HOME\"q";
+
+fn sandbox() -> Sandbox {
+    let sb = Sandbox::new();
+    let mut config = support::CONFIG.to_owned();
+    config.push_str(&format!(
+        "\n[profile {}]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = AdministratorAccess\nregion = eu-west-1\n",
+        shell_words::quote(HOSTILE)
+    ));
+    sb.write_config(&config);
+    sb
+}
+
+/// `body` in `sh` after loading the integration, against the sandbox's emulator.
+fn run(sb: &Sandbox, sh: &RealShell, body: &str, env: &[(&str, &str)]) -> std::process::Output {
+    let script = sh.program(&sb.home, body);
+    sh.run_in(sb, &script, env)
+}
+
+#[test]
+fn use_exec_and_unset_through_the_function_keep_a_hostile_name_byte_exact_and_run_nothing() {
+    for sh in all_installed_shells() {
+        let shell = sh.name;
+        let sb = sandbox();
+        let listed = stdout(&sb.run(["profiles", "--names"]));
+        assert!(listed.lines().any(|l| l == HOSTILE), "{listed}");
+        let mut body = sh.set_env("AWS_SECURITY_TOKEN", "stale");
+        body.push_str(&sh.call(&["use", HOSTILE], "use"));
+        body.push_str(&sh.print_hex(&[
+            "AWS_PROFILE",
+            "SSOENV_PROFILE",
+            "AWS_REGION",
+            "AWS_SECURITY_TOKEN",
+        ]));
+        body.push_str(&sh.call(
+            &[
+                "exec",
+                HOSTILE,
+                "--",
+                "sh",
+                "-c",
+                "printf %s \"$AWS_PROFILE\" > exec.out; exit 7",
+            ],
+            "exec",
+        ));
+        body.push_str(&sh.call(&["unset"], "unset"));
+        body.push_str(&sh.print_hex(&["AWS_PROFILE", "AWS_ACCESS_KEY_ID", "SSOENV_PROFILE"]));
+        let out = run(&sb, sh, &body, &[("NO_COLOR", "1")]);
+        let text = stdout(&out);
+        let ctx = format!("{shell}:\n{text}\n{}", stderr(&out));
+        assert_eq!(get(&text, "use", &ctx), "0", "{ctx}");
+        let profile = format!("AWS_PROFILE={}\n", hex(HOSTILE));
+        assert!(text.contains(&profile), "{ctx}");
+        assert!(
+            text.contains(&format!("SSOENV_PROFILE={}\n", hex(HOSTILE))),
+            "{ctx}"
+        );
+        assert!(
+            text.contains(&format!("AWS_REGION={}\n", hex("eu-west-1"))),
+            "{ctx}"
+        );
+        assert!(
+            text.contains("AWS_SECURITY_TOKEN unset\n"),
+            "stale token cleared: {ctx}"
+        );
+        assert_eq!(
+            get(&text, "exec", &ctx),
+            "7",
+            "exec passes the status on: {ctx}"
+        );
+        assert_eq!(
+            std::fs::read_to_string(sb.home.join("exec.out")).unwrap(),
+            HOSTILE,
+            "{ctx}"
+        );
+        assert_eq!(get(&text, "unset", &ctx), "0", "{ctx}");
+        let after = text.rsplit("unset=0\n").next().unwrap();
+        assert_eq!(
+            after, "AWS_PROFILE unset\nAWS_ACCESS_KEY_ID unset\nSSOENV_PROFILE unset\n",
+            "{ctx}"
+        );
+        assert!(!sb.home.join("PWNED").exists(), "{ctx}");
+        assert_eq!(sb.emu.stats().start_device_authorization, 1, "{ctx}");
+    }
+}
+
+#[test]
+fn another_shells_code_is_refused_and_failures_carry_the_binarys_status_and_message() {
+    for sh in all_installed_shells() {
+        let shell = sh.name;
+        let sb = sandbox();
+        let foreign = if shell == "bash" { "zsh" } else { "bash" };
+        let mut body = sh.set_env("AWS_PROFILE", "kept");
+        body.push_str(&sh.call(&["use", "dev", "--shell", foreign], "refused"));
+        body.push_str(&sh.call(&["use", "dev", &format!("--shell={foreign}")], "refused2"));
+        body.push_str(&sh.call(&["unset", "--shell", foreign], "refused3"));
+        body.push_str(&sh.call(&["use", "no-such-profile"], "config"));
+        body.push_str(&sh.set_env("SSOENV_INTERACTIVE", "0"));
+        body.push_str(&sh.call(&["use", "dev"], "runtime"));
+        body.push_str(&sh.call(&["use", "dev", "--shell", shell], "own"));
+        body.push_str(&sh.print_hex(&["AWS_PROFILE", "AWS_ACCESS_KEY_ID"]));
+        let out = run(&sb, sh, &body, &[]);
+        let (text, err) = (stdout(&out), stderr(&out));
+        let ctx = format!("{shell}:\n{text}\n{err}\n{body}");
+        for label in ["refused", "refused2", "refused3", "config"] {
+            assert_eq!(get(&text, label, &ctx), "2", "{label}: {ctx}");
+        }
+        assert_eq!(get(&text, "runtime", &ctx), "1", "{ctx}");
+        // Its own name is no foreign shell: it gets as far as the (non-interactive) login.
+        assert_eq!(get(&text, "own", &ctx), "1", "{ctx}");
+        assert!(
+            text.contains(&format!("AWS_PROFILE={}\n", hex("kept"))),
+            "{ctx}"
+        );
+        assert!(text.contains("AWS_ACCESS_KEY_ID unset\n"), "{ctx}");
+        assert_eq!(
+            err.matches(&format!("ssoenv: refusing --shell {foreign}"))
+                .count(),
+            3,
+            "{ctx}"
+        );
+        assert!(err.contains("no-such-profile"), "ssoenv's message: {ctx}");
+        assert!(err.contains("ssoenv login dev"), "ssoenv's hint: {ctx}");
+        assert_eq!(sb.emu.stats().start_device_authorization, 0, "{ctx}");
+    }
+}
+
+/// Seconds left, one inside each band and text form (mid-minute, so that a second's tick
+/// changes nothing but the last one), and past expiry.
+const LEFTS: [i64; 6] = [5430, 2550, 630, 150, 40, -100];
+
+#[test]
+fn the_prompt_counts_down_in_every_band_with_its_colour_and_the_renewal_mark() {
+    let name = "pr\nod\x1b]0;T\x07 $(touch PWNED)";
+    for sh in all_installed_shells() {
+        let shell = sh.name;
+        let sb = Sandbox::new();
+        let t0 = now();
+        let mut body = sh.set_env("SSOENV_PROFILE", name);
+        for (i, left) in LEFTS.iter().enumerate() {
+            body.push_str(&sh.set_env("SSOENV_EXPIRATION", &(t0 + left).to_string()));
+            body.push_str(&sh.prompt_line(&format!("p{i}")));
+        }
+        body.push_str(&sh.set_env("SSOENV_EXPIRATION", &(t0 + 5430).to_string()));
+        body.push_str(&sh.set_env("NO_COLOR", "1"));
+        body.push_str(&sh.set_env("SSOENV_RENEWABLE", "1"));
+        body.push_str(&sh.set_env("SSOENV_AUTO_RENEW", "1"));
+        body.push_str(&sh.prompt_line("mark"));
+        body.push_str(&sh.set_env("SSOENV_AUTO_RENEW", "0"));
+        body.push_str(&sh.prompt_line("off"));
+        let out = run(&sb, sh, &body, &[("LANG", "C.UTF-8")]);
+        // The mark's form follows the locale the shell started with.
+        let c = run(&sb, sh, &body, &[("LANG", "C.UTF-8"), ("LC_ALL", "C")]);
+        let c = stdout(&c);
+        let t1 = now();
+        let text = stdout(&out);
+        let ctx = format!("{shell}:\n{text:?}\n{}", stderr(&out));
+        assert!(out.status.success(), "{ctx}");
+        let shown = ssoenv::text::printable(name).into_owned();
+        for (i, left) in LEFTS.iter().enumerate() {
+            let p = field(&text, &format!("p{i}"));
+            // The shells read the clock on their own (elvish from /proc): a second either way.
+            let ok = (t0 - 1..=t1 + 1).any(|now| {
+                let seg = prompt::segment(name, Some(t0 + left), now, false, None).unwrap();
+                let state = prompt::State::of(Some(t0 + left - now));
+                let sgr = state.ansi().unwrap();
+                // elvish's `styled` writes the same colour as `ESC[;32m`.
+                let coloured = p.contains(sgr) || p.contains(&sgr.replace('[', "[;"));
+                p.contains(&format!("({seg})")) && coloured && p.ends_with("P> ")
+            });
+            assert!(ok, "{left}s left: {p:?}\n{ctx}");
+            assert!(p.contains(&format!("({shown} ")), "{p:?}");
+        }
+        let plain = |text: &str, label: &str, mark: &str| {
+            let p = field(text, label);
+            let want = [" 1h30m", " 1h31m"]
+                .iter()
+                .any(|t| p == format!("({shown}{t}{mark}) P> "));
+            assert!(want, "{label}: {p:?}\n{ctx}");
+        };
+        plain(&text, "mark", " \u{21bb}");
+        plain(&c, "mark", " +");
+        plain(&text, "off", "");
+        plain(&c, "off", "");
+        assert!(!sb.home.join("PWNED").exists(), "{ctx}");
+    }
+}
+
+/// `label=` of `out`, or a failure showing the whole run.
+fn get<'a>(text: &'a str, label: &str, ctx: &str) -> &'a str {
+    if !text.contains(&format!("{label}=")) {
+        panic!("no {label}= in {ctx}");
+    }
+    field(text, label)
+}
+
+fn now() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+}
