@@ -13,11 +13,11 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
             e:ssoenv profiles $what 2>/dev/null | from-lines | each {|name| edit:complex-candidate $name }
         } catch { }
     }
+    # No `return`: a lambda does not catch it (only `fn` does), and the exception would
+    # reach whoever calls the completer.
     if (and (> $n 2) (eq $words[-2] --sso-session) (has-value @SESSION_COMMANDS@ $words[1])) {
         names --sessions
-        return
-    }
-    if (and (> $n 2) (has-value @PROFILE_COMMANDS@ $words[1]) (not (str:has-prefix $words[-1] -))) {
+    } elif (and (> $n 2) (has-value @PROFILE_COMMANDS@ $words[1]) (not (str:has-prefix $words[-1] -))) {
         var skip = $false
         var check = $false
         var positional = $false
@@ -35,12 +35,10 @@ set edit:completion:arg-completer[ssoenv] = {|@words|
         }
         if (and (not $skip) (not $positional) (or (not-eq $words[1] status) $check)) {
             names --names
-            return
-        }
-        if (or $skip $positional) {
+        } else {
             $__ssoenv_clap_completer $@words
-            return
         }
+    } else {
+        $__ssoenv_clap_completer $@words
     }
-    $__ssoenv_clap_completer $@words
 }

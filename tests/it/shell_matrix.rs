@@ -140,6 +140,79 @@ fn another_shells_code_is_refused_and_failures_carry_the_binarys_status_and_mess
     }
 }
 
+/// Profile names for the completers: quotes of every kind, command substitutions of
+/// every language (each would create `PWNED`), `;`, spaces, globs, non-ASCII.
+const COMPLETION_NAMES: [&str; 9] = [
+    HOSTILE,
+    "x$(touch PWNED)",
+    "a b",
+    "semi;colon&",
+    "q\"x",
+    "d$HOME`id`\\z",
+    "caf\u{e9} \u{201a}q",
+    "n(touch PWNED)@(open('PWNED','w'))!(touch PWNED)",
+    "e{b,c}|<>*?~[ab",
+];
+
+#[test]
+fn completion_offers_the_subcommands_and_each_hostile_profile_name_exactly_and_runs_nothing() {
+    for sh in all_installed_shells() {
+        let shell = sh.name;
+        let sb = Sandbox::new();
+        let mut config = support::CONFIG.to_owned();
+        for n in COMPLETION_NAMES {
+            config.push_str(&format!(
+                "\n[profile {}]\nsso_session = corp\nsso_account_id = 111111111111\nsso_role_name = R\n",
+                shell_words::quote(n)
+            ));
+        }
+        sb.write_config(&config);
+        let listed = stdout(&sb.run(["profiles", "--names"]));
+        for n in COMPLETION_NAMES {
+            assert!(listed.lines().any(|l| l == n), "{n:?} not in {listed}");
+        }
+        // None: no tmux to reach zsh's or elvish's line editor (skipped by `have`, a
+        // failure under CI).
+        let Some(text) = sh.completions(&sb.home, &["ssoenv ", "ssoenv use "]) else {
+            continue;
+        };
+        let ctx = format!("{shell}:\n{text}");
+        assert!(text.ends_with("done\n"), "{ctx}");
+        assert!(!text.contains("split="), "one word each: {ctx}");
+        let offered = |label: &str| -> Vec<String> {
+            let mut got: Vec<String> = text
+                .lines()
+                .filter_map(|l| l.strip_prefix(&format!("{label}=")))
+                .map(unhex)
+                .collect();
+            got.sort();
+            got
+        };
+        let subs = offered("c0");
+        for sub in [
+            "use", "exec", "unset", "prompt", "login", "status", "doctor",
+        ] {
+            assert!(subs.iter().any(|s| s == sub), "{sub}: {ctx}");
+        }
+        let mut want: Vec<String> = listed.lines().map(str::to_owned).collect();
+        want.sort();
+        assert_eq!(offered("c1"), want, "{ctx}");
+        if shell == "nu" {
+            assert!(text.contains("completer=__ssoenv_complete\n"), "{ctx}");
+        }
+        assert!(!sb.home.join("PWNED").exists(), "{ctx}");
+    }
+}
+
+/// The text whose UTF-8 bytes `h` spells in hex.
+fn unhex(h: &str) -> String {
+    let bytes: Vec<u8> = (0..h.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(&h[i..i + 2], 16).unwrap())
+        .collect();
+    String::from_utf8(bytes).unwrap()
+}
+
 /// Seconds left, one inside each band and text form (mid-minute, so that a second's tick
 /// changes nothing but the last one), and past expiry.
 const LEFTS: [i64; 6] = [5430, 2550, 630, 150, 40, -100];

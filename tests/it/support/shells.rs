@@ -5,7 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 
-use super::{BIN, Sandbox, have, stderr, stdout};
+use super::{BIN, Sandbox, Tmux, have, stderr, stdout};
 
 /// One real shell and how a test script talks to it.
 pub struct RealShell {
@@ -419,6 +419,183 @@ impl RealShell {
         }
     }
 
+    /// The matrix: ask the completer `ssoenv init` installs, as this shell calls it, for
+    /// the word after each of `lines` (each ends in a space: an empty word is completed).
+    /// Returns lines `c<i>=<hex>`, one per candidate for `lines[i]`: the word the shell
+    /// reads back from what it would insert (bash: the `COMPREPLY` entry parsed by bash;
+    /// nu: the value parsed by nu; xonsh: the word run as a command's argument; zsh, fish
+    /// and elvish quote a candidate themselves on insertion: the candidate as offered),
+    /// then `done`. bash, fish, nu, xonsh: a script; zsh and elvish offer their completers
+    /// only in the line editor, which runs in a terminal: through tmux (zsh: Tab pressed,
+    /// `compadd` recording what it is given; elvish: `$edit:completion:arg-completer[ssoenv]`
+    /// called from the editor's namespace). `None`: tmux missing for those two.
+    pub fn completions(&self, home: &Path, lines: &[&str]) -> Option<String> {
+        let hex = "od -An -tx1 -v | tr -d ' \\n'";
+        let script = match self.name {
+            "bash" => {
+                // Readline calls the function without errexit (nounset and pipefail stay).
+                let mut s = String::from(
+                    "set +e\nf=$(complete -p ssoenv | sed -E 's/.*-F ([^ ]+).*/\\1/')\n",
+                );
+                for (i, line) in lines.iter().enumerate() {
+                    let w: Vec<String> = words_of(line)
+                        .iter()
+                        .map(|w| shell_words::quote(w).into_owned())
+                        .collect();
+                    s.push_str(&format!(
+                        "COMP_WORDS=({}); COMP_CWORD={}; COMP_LINE={}; COMP_POINT=${{#COMP_LINE}}; COMPREPLY=()\n\
+                         \"$f\" ssoenv '' \"${{COMP_WORDS[COMP_CWORD-1]}}\"\n\
+                         for r in \"${{COMPREPLY[@]}}\"; do eval \"set -- $r\"; \
+                         if [ $# = 1 ]; then printf 'c{i}=%s\\n' \"$(printf %s \"$1\" | {hex})\"; else printf 'split=%s\\n' \"$r\"; fi; done\n",
+                        w.join(" "),
+                        w.len() - 1,
+                        shell_words::quote(line),
+                    ));
+                }
+                s
+            }
+            "fish" => {
+                let mut s = String::new();
+                for (i, line) in lines.iter().enumerate() {
+                    s.push_str(&format!(
+                        "for c in (complete -C {}); printf 'c{i}=%s\\n' (printf %s (string split -f1 \\t -- $c) | {hex}); end\n",
+                        shell_words::quote(line)
+                    ));
+                }
+                s
+            }
+            "nu" => {
+                let mut s = String::from(
+                    "print $\"completer=(scope commands | where name == ssoenv | get 0.signatures | values | flatten | where parameter_name == args | get 0.completion)\"\n",
+                );
+                for (i, line) in lines.iter().enumerate() {
+                    s.push_str(&format!(
+                        "let r = (__ssoenv_complete {})\n\
+                         for x in (if ($r | describe) =~ '^record' {{ $r.completions }} else {{ $r }}) {{\n\
+                         let back = (^$nu.current-exe -n --no-std-lib -c $\"print -n ($x.value)\" | complete)\n\
+                         print $\"c{i}=($back.stdout | encode utf-8 | encode hex --lower)\"\n}}\n",
+                        nu_literal(line)
+                    ));
+                }
+                s
+            }
+            "xonsh" => {
+                let mut s =
+                    String::from("from xonsh.completer import Completer\n__c = Completer()\n");
+                for (i, line) in lines.iter().enumerate() {
+                    s.push_str(&format!(
+                        "__got, _ = __c.complete('', {l}, len({l}), len({l}), __xonsh__.ctx, multiline_text={l}, cursor_index=len({l}))\n\
+                         for __w in sorted(__got):\n    execx('printf %s ' + __w.rstrip(' ') + ' > word.out')\n    \
+                         print('c{i}=' + open('word.out', 'rb').read().hex())\n",
+                        l = python_literal(line)
+                    ));
+                }
+                s
+            }
+            "zsh" | "elvish" => return self.completions_in_terminal(home, lines),
+            _ => unreachable!("{}", self.name),
+        };
+        let out = self.run(home, &self.program(home, &format!("{script}\n")), &[]);
+        assert!(
+            out.status.success(),
+            "{}: {}\n{}",
+            self.name,
+            stdout(&out),
+            stderr(&out)
+        );
+        Some(format!("{}{}done\n", stdout(&out), stderr(&out)))
+    }
+
+    fn completions_in_terminal(&self, home: &Path, lines: &[&str]) -> Option<String> {
+        if !have("tmux") {
+            return None;
+        }
+        let out = home.join("completions.out");
+        let _ = std::fs::remove_file(&out);
+        let hex = "od -An -tx1 -v | tr -d ' \\n'";
+        let wait = |what: &str, t: &Tmux, pred: &dyn Fn(&str) -> bool| {
+            let start = std::time::Instant::now();
+            loop {
+                let text = std::fs::read_to_string(&out).unwrap_or_default();
+                if pred(&text) {
+                    return text;
+                }
+                assert!(
+                    start.elapsed() < std::time::Duration::from_secs(20),
+                    "{}: {what}: {text}\n{}",
+                    self.name,
+                    t.screen()
+                );
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+        };
+        if self.name == "zsh" {
+            // Whatever the completion system adds is recorded with the line it completes
+            // (the `-O`/`-A`/`-D` calls only compute, as in zsh-capture-completion), as
+            // the word zsh reads back from the match it would insert (quoted by zsh).
+            std::fs::write(
+                home.join(".zshrc"),
+                format!(
+                    "autoload -Uz compinit; compinit -u -D\neval \"$(\"$B\" init zsh)\"\n\
+                     compadd() {{\n  if [[ ${{@[1,(i)(-|--)]}} == *-(O|A|D)\\ * ]]; then builtin compadd \"$@\"; return $?; fi\n  \
+                     local -a __hits; builtin compadd -A __hits \"$@\"\n  \
+                     local w; local -a __word\n  \
+                     for w in $__hits; do eval \"__word=($w)\"; if (( $#__word == 1 )); then print -r -- \"$BUFFER|$(print -rn -- $__word[1] | {hex})\"; else print -r -- \"split|$w\"; fi >> {out}; done\n  \
+                     builtin compadd \"$@\"\n}}\nPS1='zsh-ready> '\n",
+                    out = shell_words::quote(&out.display().to_string())
+                ),
+            )
+            .unwrap();
+            let t = Tmux::start(home, &[], "zsh -i");
+            t.wait_for("zsh-ready> ");
+            let mut text = String::new();
+            for line in lines {
+                t.keys(line);
+                t.key("Tab");
+                let tag = format!("\n{line}|");
+                wait(line, &t, &|s: &str| format!("\n{s}").contains(&tag));
+                // Give a second call (the listing) time to finish; then an empty line.
+                std::thread::sleep(std::time::Duration::from_millis(300));
+                t.key("C-u");
+            }
+            let all = std::fs::read_to_string(&out).unwrap();
+            for (i, line) in lines.iter().enumerate() {
+                let mut seen = Vec::new();
+                for h in all
+                    .lines()
+                    .filter_map(|l| l.strip_prefix(&format!("{line}|")))
+                {
+                    if !seen.contains(&h) {
+                        seen.push(h);
+                        text.push_str(&format!("c{i}={h}\n"));
+                    }
+                }
+            }
+            for l in all.lines().filter(|l| l.starts_with("split|")) {
+                text.push_str(&format!("split={l}\n"));
+            }
+            text.push_str("done\n");
+            return Some(text);
+        }
+        // elvish: candidates are strings or complex candidates, whose stem is inserted.
+        let mut body = String::new();
+        for (i, line) in lines.iter().enumerate() {
+            let list: Vec<String> = words_of(line).iter().map(|w| elvish_literal(w)).collect();
+            body.push_str(&format!(
+                "$edit:completion:arg-completer[ssoenv] {} | each {{|c| var s = (if (eq (kind-of $c) string) {{ put $c }} else {{ put $c[stem] }}); echo c{i}=(print $s | {hex}) }}\n",
+                list.join(" ")
+            ));
+        }
+        body.push_str("echo done\n");
+        std::fs::write(home.join("complete.elv"), body).unwrap();
+        let t = Tmux::start(home, &[], self.interactive);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        t.line(
+            "eval ((external $E:B) init elvish | slurp); eval (slurp < complete.elv) > completions.out 2>&1",
+        );
+        Some(wait("done", &t, &|s: &str| s.ends_with("done\n")))
+    }
+
     /// The line that sources the file `path`.
     pub fn source(&self, path: &str) -> String {
         format!("source {path}")
@@ -495,4 +672,10 @@ fn elvish_literal(s: &str) -> String {
 /// A Python string literal for any text (JSON's escapes are Python's).
 fn python_literal(s: &str) -> String {
     serde_json::to_string(s).unwrap()
+}
+
+/// The words of a command line ending in a space (the last one empty).
+fn words_of(line: &str) -> Vec<String> {
+    assert!(line.ends_with(' '), "{line:?}");
+    line.split(' ').map(str::to_owned).collect()
 }
