@@ -4,7 +4,11 @@
 //! `use`, `exec` and `unset` through the integration's function with a hostile profile
 //! name, byte-exact and running nothing; another shell's `--shell` refused before the
 //! binary runs; a failure carrying the binary's status and message; the prompt segment
-//! in every band, coloured, with the renewal mark and a name with control characters.
+//! in every band, coloured, with the renewal mark and a name with control characters;
+//! `--help`, `prompt`, `doctor` and an unknown subcommand passed through the function with
+//! their status; a failing `use` changing nothing; `unset` (through the function or by
+//! hand) taking the session and the segment away; completion of the subcommands and of
+//! hostile profile names through each shell's own completer (`RealShell::completions`).
 //! A missing shell is skipped locally and fails under `CI`. Shell-specific extras stay in
 //! `init_shells.rs`, `init_nu.rs`, `init_elvish.rs` and `init_xonsh.rs`.
 
@@ -137,6 +141,99 @@ fn another_shells_code_is_refused_and_failures_carry_the_binarys_status_and_mess
         assert!(err.contains("no-such-profile"), "ssoenv's message: {ctx}");
         assert!(err.contains("ssoenv login dev"), "ssoenv's hint: {ctx}");
         assert_eq!(sb.emu.stats().start_device_authorization, 0, "{ctx}");
+    }
+}
+
+#[test]
+fn help_doctor_and_other_subcommands_pass_through_the_function_with_their_status() {
+    for sh in all_installed_shells() {
+        let shell = sh.name;
+        let sb = Sandbox::new();
+        let mut body = sh.set_env("SSOENV_PROFILE", "dev");
+        body.push_str(&sh.set_env("SSOENV_EXPIRATION", "4102444800"));
+        // Printed, not evaluated: help, the segment, doctor's report.
+        body.push_str(&sh.call(&["use", "--help"], "help"));
+        body.push_str(&sh.call(&["prompt", "--no-color"], "prompt"));
+        body.push_str(&sh.call(&["doctor", "--json"], "doctor"));
+        body.push_str(&sh.call(&["no-such-command"], "unknown"));
+        // The wrapper's variable reaches the binary alone.
+        body.push_str(&sh.print_hex(&["SSOENV_INIT"]));
+        let out = run(&sb, sh, &body, &[]);
+        let (text, err) = (stdout(&out), stderr(&out));
+        let ctx = format!("{shell}:\n{text}\n{err}");
+        assert!(text.contains("Usage: ssoenv use"), "{ctx}");
+        assert_eq!(get(&text, "help", &ctx), "0", "{ctx}");
+        assert!(text.contains("\ndev "), "the segment: {ctx}");
+        assert_eq!(get(&text, "prompt", &ctx), "0", "{ctx}");
+        assert!(
+            text.contains(&format!("loaded in this shell ({shell};")),
+            "doctor sees the integration: {ctx}"
+        );
+        assert_eq!(get(&text, "unknown", &ctx), "2", "{ctx}");
+        assert!(err.contains("no-such-command"), "{ctx}");
+        assert!(text.contains("SSOENV_INIT unset\n"), "{ctx}");
+    }
+}
+
+#[test]
+fn a_failing_use_returns_its_status_and_changes_nothing() {
+    for sh in all_installed_shells() {
+        let shell = sh.name;
+        let sb = Sandbox::new();
+        let mut body = sh.set_env("AWS_PROFILE", "before");
+        body.push_str(&sh.set_env("SSOENV_PROFILE", "before"));
+        body.push_str(&sh.call(&["use", "no-such-profile"], "missing"));
+        body.push_str(&sh.call(&["use"], "noarg"));
+        body.push_str(&sh.print_hex(&["AWS_PROFILE", "SSOENV_PROFILE", "AWS_ACCESS_KEY_ID"]));
+        let out = run(&sb, sh, &body, &[]);
+        let text = stdout(&out);
+        let ctx = format!("{shell}:\n{text}\n{}", stderr(&out));
+        assert_eq!(get(&text, "missing", &ctx), "2", "{ctx}");
+        assert_eq!(get(&text, "noarg", &ctx), "2", "{ctx}");
+        let after = text.rsplit("noarg=2\n").next().unwrap();
+        assert_eq!(
+            after,
+            format!(
+                "AWS_PROFILE={b}\nSSOENV_PROFILE={b}\nAWS_ACCESS_KEY_ID unset\n",
+                b = hex("before")
+            ),
+            "{ctx}"
+        );
+        assert_eq!(sb.emu.stats().start_device_authorization, 0, "{ctx}");
+    }
+}
+
+#[test]
+fn unset_through_the_function_or_by_hand_takes_the_session_and_the_segment_away() {
+    for sh in all_installed_shells() {
+        let shell = sh.name;
+        let sb = Sandbox::new();
+        let mut body = String::new();
+        for name in ssoenv::env::SESSION_VARS {
+            body.push_str(&sh.set_env(name, "x"));
+        }
+        body.push_str(&sh.set_env("SSOENV_EXPIRATION", "4102444800"));
+        body.push_str(&sh.prompt_line("before"));
+        body.push_str(&sh.call(&["unset"], "unset"));
+        body.push_str(&sh.prompt_line("after"));
+        body.push_str(&sh.print_hex(ssoenv::env::SESSION_VARS));
+        // By hand: the profile variable alone.
+        body.push_str(&sh.set_env("SSOENV_PROFILE", "dev"));
+        body.push_str(&sh.set_env("SSOENV_EXPIRATION", "4102444800"));
+        body.push_str(&sh.prompt_line("again"));
+        body.push_str(sh.unset);
+        body.push_str(&sh.prompt_line("by_hand"));
+        let out = run(&sb, sh, &body, &[("NO_COLOR", "1")]);
+        let text = stdout(&out);
+        let ctx = format!("{shell}:\n{text}\n{}", stderr(&out));
+        assert!(get(&text, "before", &ctx).starts_with("(x "), "{ctx}");
+        assert_eq!(get(&text, "unset", &ctx), "0", "{ctx}");
+        assert_eq!(get(&text, "after", &ctx), "P> ", "{ctx}");
+        for name in ssoenv::env::SESSION_VARS {
+            assert!(text.contains(&format!("\n{name} unset\n")), "{name}: {ctx}");
+        }
+        assert!(get(&text, "again", &ctx).starts_with("(dev "), "{ctx}");
+        assert_eq!(get(&text, "by_hand", &ctx), "P> ", "{ctx}");
     }
 }
 
