@@ -316,6 +316,10 @@ fn run(args: &[String]) -> Result<(), Failure> {
         &dist.join("SHA256SUMS"),
         archive::sha256sums(&sums).as_bytes(),
     )?;
+    // The release ships the installer beside the archives: `…/releases/latest/download/install.sh`.
+    let installer = std::fs::read(ws.root.join("install.sh"))
+        .map_err(|e| failed(format!("could not read install.sh: {e}")))?;
+    write(&dist.join("install.sh"), &installer)?;
 
     if opts.targets.len() == TARGETS.len() {
         let info = manifests::Release {
