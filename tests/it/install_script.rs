@@ -12,7 +12,7 @@ use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
-use crate::support::{Sandbox, assert_fails, have, skip, stderr, stdout};
+use crate::support::{Sandbox, assert_fails, eval_in, have, hex, skip, stderr, stdout};
 
 const ROOT: &str = env!("CARGO_MANIFEST_DIR");
 
@@ -153,9 +153,20 @@ fn the_linux_archive_installs_from_a_local_directory_and_the_binary_runs() {
         .output()
         .unwrap();
     assert!(out.status.success(), "{}", stderr(&out));
-    let script = stdout(&out);
-    assert!(script.contains("export AWS_ACCESS_KEY_ID="), "{script}");
-    assert!(script.contains("export AWS_PROFILE=dev"), "{script}");
+    let shown = eval_in(
+        "bash",
+        &stdout(&out),
+        &["AWS_PROFILE", "AWS_ACCESS_KEY_ID"],
+        sb.dir.path(),
+    );
+    assert!(
+        shown.contains(&format!("AWS_PROFILE={}\n", hex("dev"))),
+        "{shown}"
+    );
+    assert!(
+        shown.contains(&format!("AWS_ACCESS_KEY_ID={}", hex("ASIA"))),
+        "{shown}"
+    );
     assert_eq!(sb.emu.stats().get_role_credentials, 1);
 
     // Again, with the directory on PATH: the upgrade replaces the binary, and no PATH advice.

@@ -229,17 +229,20 @@ fn run(args: &[String]) -> Result<(), Failure> {
         check_tools(&opts.targets)?;
     }
     let started = std::time::Instant::now();
-    let mut binaries = Vec::new();
-    for target in &opts.targets {
-        if opts.build {
+    if opts.build {
+        for group in build_groups(&opts.targets) {
             let t = std::time::Instant::now();
-            build(&ws, target)?;
+            build(&ws, &group)?;
+            let names: Vec<_> = group.iter().map(|t| t.triple).collect();
             eprintln!(
                 "xtask: built {} in {:.0} s",
-                target.triple,
+                names.join(", "),
                 t.elapsed().as_secs_f64()
             );
         }
+    }
+    let mut binaries = Vec::new();
+    for target in &opts.targets {
         let path = ws
             .target_dir
             .join(target.triple)
@@ -431,16 +434,35 @@ fn check_tools(targets: &[&Target]) -> Result<(), Failure> {
     }
 }
 
-fn build(ws: &Workspace, target: &Target) -> Result<(), Failure> {
+/// The cargo invocations: each plain-cargo target alone (the x86-64 Linux one is then exactly
+/// .ci/run's static build, so CI compiles it once), and every zig target in one `cargo zigbuild`
+/// (cargo then links them side by side: each release link is one long single-threaded LTO
+/// step, and one invocation keeps both cores busy).
+fn build_groups<'a>(targets: &[&'a Target]) -> Vec<Vec<&'a Target>> {
+    let mut groups: Vec<Vec<&Target>> = Vec::new();
+    for t in targets {
+        match t.builder {
+            Builder::Cargo => groups.push(vec![*t]),
+            Builder::Zig => match groups.iter_mut().find(|g| g[0].builder == Builder::Zig) {
+                Some(g) => g.push(*t),
+                None => groups.push(vec![*t]),
+            },
+        }
+    }
+    groups
+}
+
+fn build(ws: &Workspace, group: &[&Target]) -> Result<(), Failure> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
     let mut cmd = Command::new(&cargo);
-    match target.builder {
+    match group[0].builder {
         Builder::Cargo => cmd.arg("build"),
         Builder::Zig => cmd.arg("zigbuild"),
     };
-    // The same command as .ci/run's static build, so CI compiles the x86-64 Linux binary once.
-    cmd.args(["--release", "--locked", "--target", target.triple])
-        .current_dir(&ws.root);
+    cmd.args(["--release", "--locked"]).current_dir(&ws.root);
+    for t in group {
+        cmd.args(["--target", t.triple]);
+    }
     eprintln!("xtask: {cmd:?}");
     let status = cmd
         .status()
@@ -448,9 +470,10 @@ fn build(ws: &Workspace, target: &Target) -> Result<(), Failure> {
     if status.success() {
         Ok(())
     } else {
+        let names: Vec<_> = group.iter().map(|t| t.triple).collect();
         Err(failed(format!(
-            "the {} build failed ({status}); see cargo's messages above",
-            target.triple
+            "the build for {} failed ({status}); see cargo's messages above",
+            names.join(", ")
         )))
     }
 }
@@ -466,6 +489,27 @@ mod tests {
         assert_eq!(
             over_budget(p, 5_300_000).unwrap(),
             "target/x/release/ssoenv is 5300000 bytes (5.05 MiB), over the 5 MiB (5242880 bytes) budget of a release binary"
+        );
+    }
+
+    #[test]
+    fn the_zig_targets_build_in_one_invocation_and_the_others_alone() {
+        let all: Vec<_> = TARGETS.iter().collect();
+        let groups: Vec<Vec<_>> = build_groups(&all)
+            .iter()
+            .map(|g| g.iter().map(|t| t.triple).collect())
+            .collect();
+        assert_eq!(
+            groups,
+            [
+                vec!["x86_64-unknown-linux-musl"],
+                vec![
+                    "aarch64-unknown-linux-musl",
+                    "aarch64-apple-darwin",
+                    "x86_64-apple-darwin"
+                ],
+                vec!["x86_64-pc-windows-gnu"],
+            ]
         );
     }
 
