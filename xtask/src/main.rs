@@ -336,6 +336,15 @@ fn run(args: &[String]) -> Result<(), Failure> {
             manifests::scoop(&info).map_err(failed)?.as_bytes(),
         )?;
     } else {
+        // A formula or manifest of an earlier run would name archives this run replaced.
+        for stale in ["ssoenv.rb", "ssoenv.json"] {
+            match std::fs::remove_file(dist.join(stale)) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+                    return Err(failed(format!("could not remove the stale {stale}: {e}")));
+                }
+                _ => {}
+            }
+        }
         eprintln!("xtask: not all targets built: ssoenv.rb and ssoenv.json not written");
     }
     eprintln!(
@@ -460,6 +469,24 @@ fn build(ws: &Workspace, group: &[&Target]) -> Result<(), Failure> {
         Builder::Zig => cmd.arg("zigbuild"),
     };
     cmd.args(["--release", "--locked"]).current_dir(&ws.root);
+    // What `cargo run` set for xtask itself goes: some build scripts (ring's) rerun when
+    // CARGO_MANIFEST_DIR changes, so the build would not be the one a plain `cargo build` (as
+    // .ci/run's) left in target/, and each would redo the other's.
+    for (name, _) in std::env::vars_os() {
+        let name = name.to_string_lossy();
+        if name.starts_with("CARGO_PKG_")
+            || matches!(
+                &*name,
+                "CARGO_MANIFEST_DIR"
+                    | "CARGO_MANIFEST_PATH"
+                    | "CARGO_CRATE_NAME"
+                    | "CARGO_BIN_NAME"
+                    | "CARGO_PRIMARY_PACKAGE"
+            )
+        {
+            cmd.env_remove(&*name);
+        }
+    }
     for t in group {
         cmd.args(["--target", t.triple]);
     }
