@@ -490,7 +490,8 @@ fn build(ws: &Workspace, group: &[&Target]) -> Result<(), Failure> {
     for t in group {
         cmd.args(["--target", t.triple]);
     }
-    eprintln!("xtask: {cmd:?}");
+    let shown: Vec<_> = cmd.get_args().map(|a| a.to_string_lossy()).collect();
+    eprintln!("xtask: cargo {}", shown.join(" "));
     let status = cmd
         .status()
         .map_err(|e| failed(format!("could not run {cargo}: {e}")))?;
