@@ -30,6 +30,7 @@ mod init_pty;
 mod init_shells;
 mod init_use;
 mod init_xonsh;
+mod install_script;
 mod js_sdk;
 mod lifecycle;
 mod login_policy;

@@ -92,7 +92,16 @@ impl Sandbox {
         I: IntoIterator<Item = S>,
         S: AsRef<OsStr>,
     {
-        let mut c = Command::new(BIN);
+        self.cmd_of(Path::new(BIN), args)
+    }
+
+    /// Another ssoenv binary (e.g. one install.sh installed) in the same environment.
+    pub fn cmd_of<I, S>(&self, program: &Path, args: I) -> Command
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        let mut c = Command::new(program);
         c.args(args)
             .env_clear()
             .env("HOME", &self.home)
