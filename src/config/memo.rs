@@ -40,6 +40,11 @@ const MEMO_LIMIT: u64 = 64 << 10;
 /// sessions and services is scanned instead).
 const MAX_SECTIONS: usize = 256;
 
+/// A memo not written again for this long is removed when another is
+/// written (a used one is only read, so it is then rescanned once): memos
+/// of configs and profiles gone (temporary `AWS_CONFIG_FILE`s) do not pile up.
+const UNUSED: std::time::Duration = std::time::Duration::from_secs(30 * 24 * 60 * 60);
+
 /// A file changed less than this long ago may change again within the
 /// same clock tick, unseen: no memo is written for it yet.
 const SETTLED_SECONDS: u64 = 2;
@@ -177,8 +182,36 @@ impl Memo {
             profiles: found.profiles.clone(),
             sections: found.sections.iter().map(|s| [s.start, s.end]).collect(),
         };
-        if let Ok(json) = serde_json::to_vec(&stored) {
-            let _ = crate::fs::write_atomic(&self.path, &json);
+        if let Ok(json) = serde_json::to_vec(&stored)
+            && crate::fs::write_atomic(&self.path, &json).is_ok()
+            && let Some(dir) = self.path.parent()
+        {
+            forget_unused(dir, now);
+        }
+    }
+}
+
+/// Remove the memos in `dir` (`<40 hex>.json`, nothing else) not written
+/// for [`UNUSED`] at `now`. Best effort.
+fn forget_unused(dir: &Path, now: SystemTime) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name();
+        let is_memo = name
+            .to_str()
+            .and_then(|n| n.strip_suffix(".json"))
+            .is_some_and(|stem| stem.len() == 40 && stem.bytes().all(|b| b.is_ascii_hexdigit()));
+        let unused = entry
+            .metadata()
+            .ok()
+            .filter(|m| m.is_file())
+            .and_then(|m| m.modified().ok())
+            .and_then(|written| now.duration_since(written).ok())
+            .is_some_and(|age| age >= UNUSED);
+        if is_memo && unused {
+            let _ = std::fs::remove_file(entry.path());
         }
     }
 }

@@ -244,3 +244,31 @@ fn a_memo_that_does_not_hold_is_never_believed() {
     assert!(f.recall("p10").is_none());
     assert_eq!(f.lookup("p10"), Some(want));
 }
+
+#[test]
+fn memos_not_written_for_a_month_are_removed_when_another_is_written() {
+    let f = Fixture::new(20);
+    f.lookup("p1").unwrap();
+    f.lookup("p2").unwrap();
+    let dir = f.memo("p1").path.parent().unwrap().to_owned();
+    let month_ago = SystemTime::now() - UNUSED - Duration::from_secs(60);
+    let old = File::options().write(true).open(f.memo("p1").path).unwrap();
+    old.set_modified(month_ago).unwrap();
+    // Not a memo's name: never touched, however old.
+    let other = dir.join("notes.json");
+    std::fs::write(&other, b"{}").unwrap();
+    File::options()
+        .write(true)
+        .open(&other)
+        .unwrap()
+        .set_modified(month_ago)
+        .unwrap();
+    f.lookup("p3").unwrap();
+    assert!(!f.memo("p1").path.exists(), "unused for a month: removed");
+    assert!(f.memo("p2").path.exists());
+    assert!(f.memo("p3").path.exists());
+    assert!(other.exists());
+    // Removed, it is only scanned and remembered again.
+    assert_eq!(f.lookup("p1"), Some(f.full("p1")));
+    assert!(f.memo("p1").path.exists());
+}
