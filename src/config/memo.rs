@@ -21,6 +21,7 @@
 //! offsets); it is read with the bounds of every file from outside, and
 //! only when it and its directory are the user's own, writable by no one
 //! else.
+//! A memo not written again for 30 days is removed when another is written.
 //! Without inode numbers (Windows) there is no memo: every lookup scans.
 
 use super::scan::{Found, Section, profile_from_sections, still_kept};
