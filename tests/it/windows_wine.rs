@@ -364,3 +364,386 @@ fn the_demo_runs_its_exec_step_with_cmd() {
     assert!(text.contains(r".aws\sso\cache\"), "{text}");
     assert!(!text.contains(".aws\\sso\\cache/"), "{text}");
 }
+
+/// Every line of `text` that names a path under the sandbox HOME uses `\` alone (before, a
+/// path built with `join(".aws/sso/cache")` read `Z:\…\.aws/sso/cache`).
+fn one_kind_of_separator(sb: &Sandbox, text: &str) {
+    let home = win_path(&sb.home);
+    let mut seen = 0;
+    for line in text.lines().filter(|l| l.contains(&home)) {
+        let path = &line[line.find(&home).unwrap()..];
+        let path = path.split_whitespace().next().unwrap_or(path);
+        assert!(!path.contains('/'), "{line}");
+        seen += 1;
+    }
+    assert!(seen > 0, "no path under {home} in: {text}");
+}
+
+#[test]
+fn unset_writes_powershell_that_removes_every_variable_use_set() {
+    let Some(exe) = windows_exe() else { return };
+    let sb = logged_in(&exe);
+    let used = powershell_vars(&ok(&wrun(
+        &exe,
+        &sb,
+        &["use", "dev", "--shell", "powershell"],
+    )));
+    assert!(used.contains_key("AWS_SESSION_TOKEN"), "{used:?}");
+    let out = wrun(&exe, &sb, &["unset", "--shell", "powershell"]);
+    let text = ok(&out);
+    assert_eq!(stderr(&out), "");
+    let removed: Vec<&str> = text
+        .lines()
+        .filter_map(|l| l.strip_prefix("Remove-Item -LiteralPath Env:"))
+        .filter_map(|l| l.strip_suffix(" -ErrorAction SilentlyContinue;"))
+        .collect();
+    for name in used.keys() {
+        assert!(removed.contains(&name.as_str()), "{name} in:\n{text}");
+    }
+    // Nothing but removals: no `$Env:X = …` left to set anything.
+    assert!(powershell_vars(&text).is_empty(), "{text}");
+    // Without --shell: Windows has no parent-shell detection and no SHELL, so nothing is
+    // guessed; the error says to pass --shell, and nothing reaches the evaluating shell.
+    let out = wrun(&exe, &sb, &["unset"]);
+    let err = assert_fails(&out, 2, "could not tell which shell to write code for");
+    assert!(err.contains("SHELL is not set"), "{err}");
+    assert!(err.contains("--shell bash|zsh|fish|powershell|sh"), "{err}");
+}
+
+#[test]
+fn logout_tells_the_portal_and_removes_the_token_and_the_role_credentials() {
+    let Some(exe) = windows_exe() else { return };
+    let sb = logged_in(&exe);
+    ok(&wrun(&exe, &sb, &["use", "dev", "--shell", "powershell"]));
+    ok(&wrun(&exe, &sb, &["use", "prod", "--shell", "powershell"]));
+    let roles: Vec<_> = std::fs::read_dir(sb.cli_cache()).unwrap().collect();
+    assert_eq!(roles.len(), 2, "dev's and prod's role credentials");
+    let out = wrun(&exe, &sb, &["logout", "dev"]);
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(stdout(&out), "");
+    assert!(
+        err.contains("revoked the SSO session for sso-session \"corp\" server-side"),
+        "{err}"
+    );
+    assert!(err.contains("logged out of sso-session \"corp\""), "{err}");
+    // The portal was told, with the token it had issued.
+    let stats = sb.emu.stats();
+    assert_eq!((stats.logout, stats.logouts), (1, 1));
+    assert!(!sb.token_path("corp").exists(), "{err}");
+    assert_eq!(
+        std::fs::read_dir(sb.cli_cache()).unwrap().count(),
+        0,
+        "both profiles share corp: {err}"
+    );
+    // Each removed file is named, as Windows spells it.
+    assert_eq!(err.matches("removed ").count(), 3, "{err}");
+    one_kind_of_separator(&sb, &err);
+    // Again: idempotent, and the portal is not called without a token.
+    let out = wrun(&exe, &sb, &["logout", "dev"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("already logged out"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(sb.emu.stats().logout, 1);
+    // And a use now needs a login (which the non-interactive .exe does not start).
+    let check = wrun(&exe, &sb, &["status", "--check", "dev"]);
+    assert_eq!(check.status.code(), Some(1));
+}
+
+#[test]
+fn configure_with_every_answer_a_flag_edits_a_crlf_config_in_place() {
+    let Some(exe) = windows_exe() else { return };
+    let sb = Sandbox::new();
+    let crlf = CONFIG.replace('\n', "\r\n");
+    sb.write_config(&crlf);
+    let out = wrun(
+        &exe,
+        &sb,
+        &[
+            "configure",
+            "--sso-session",
+            "work",
+            "--start-url",
+            "https://d-9999999999.awsapps.com/start",
+            "--sso-region",
+            "eu-central-1",
+            "--account-id",
+            "222222222222",
+            "--role-name",
+            "ReadOnly",
+            "--region",
+            "eu-west-1",
+            "--output",
+            "json",
+            "--profile",
+            "staging",
+        ],
+    );
+    let err = stderr(&out);
+    assert!(out.status.success(), "{err}");
+    assert_eq!(stdout(&out), "");
+    // No login: the account and role were given.
+    assert_eq!(sb.emu.stats().start_device_authorization, 0, "{err}");
+    let after = std::fs::read_to_string(sb.home.join(".aws/config")).unwrap();
+    assert!(after.starts_with(&crlf), "the rest is kept byte for byte");
+    let added = &after[crlf.len()..];
+    assert_eq!(
+        added,
+        "\r\n[sso-session work]\r\nsso_start_url = https://d-9999999999.awsapps.com/start\r\n\
+         sso_region = eu-central-1\r\nsso_registration_scopes = sso:account:access\r\n\r\n\
+         [profile staging]\r\nsso_session = work\r\nsso_account_id = 222222222222\r\n\
+         sso_role_name = ReadOnly\r\nregion = eu-west-1\r\noutput = json\r\n",
+        "written with the file's own line ends"
+    );
+    // Through a temporary file and a rename: beside it only the backup of the file as it was
+    // (`config.ssoenv-bak`, byte for byte), no temporary file.
+    let mut names: Vec<_> = std::fs::read_dir(sb.home.join(".aws"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(
+        names,
+        ["config", "config.ssoenv-bak"],
+        "no temporary file left"
+    );
+    assert_eq!(
+        std::fs::read_to_string(sb.home.join(".aws/config.ssoenv-bak")).unwrap(),
+        crlf
+    );
+    assert!(err.contains(r"\.aws\config"), "{err}");
+    one_kind_of_separator(&sb, &err);
+    // The .exe reads back what it wrote.
+    let profiles = ok(&wrun(&exe, &sb, &["profiles", "--names"]));
+    assert!(profiles.lines().any(|l| l == "staging"), "{profiles}");
+    // The same answers again change nothing; a clash is refused, the file untouched.
+    let clash = wrun(
+        &exe,
+        &sb,
+        &[
+            "configure",
+            "--sso-session",
+            "work",
+            "--start-url",
+            "https://d-0000000000.awsapps.com/start",
+            "--sso-region",
+            "eu-central-1",
+            "--account-id",
+            "222222222222",
+            "--role-name",
+            "ReadOnly",
+            "--region",
+            "eu-west-1",
+            "--profile",
+            "other",
+        ],
+    );
+    assert_eq!(clash.status.code(), Some(2), "{}", stderr(&clash));
+    assert!(stderr(&clash).contains("work"), "{}", stderr(&clash));
+    assert_eq!(
+        std::fs::read_to_string(sb.home.join(".aws/config")).unwrap(),
+        after
+    );
+}
+
+#[test]
+fn accounts_lists_the_emulators_accounts_and_roles() {
+    let Some(exe) = windows_exe() else { return };
+    let sb = logged_in(&exe);
+    let table = ok(&wrun(&exe, &sb, &["accounts", "dev"]));
+    let lines: Vec<&str> = table.lines().collect();
+    assert!(lines[0].starts_with("ACCOUNT ID"), "{table}");
+    assert_eq!(
+        &lines[1..],
+        [
+            "111111111111  dev      AdministratorAccess, PowerUserAccess, ReadOnly",
+            "333333333333  prod     BillingViewer, ReadOnly",
+            "222222222222  staging  AdministratorAccess, ReadOnly",
+        ],
+        "{table}"
+    );
+    let json = ok(&wrun(
+        &exe,
+        &sb,
+        &["accounts", "--sso-session", "corp", "--json"],
+    ));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(
+        v[0],
+        serde_json::json!({"accountId": "111111111111", "accountName": "dev",
+            "emailAddress": "dev@example.com",
+            "roles": ["AdministratorAccess", "PowerUserAccess", "ReadOnly"]})
+    );
+    assert_eq!(v.as_array().unwrap().len(), 3);
+    // With the cached token: no second login.
+    assert_eq!(sb.emu.stats().start_device_authorization, 1);
+}
+
+#[test]
+fn init_powershell_prints_the_script_calling_this_exe() {
+    let Some(exe) = windows_exe() else { return };
+    let sb = Sandbox::new();
+    let out = wrun(&exe, &sb, &["init", "powershell"]);
+    let text = ok(&out);
+    // The binary's own Windows path, quoted for PowerShell (PowerShell itself cannot run
+    // under wine: its powershell.exe is a stub, so the script is not evaluated here).
+    let bin = format!("$global:__ssoenv_bin = '{}'", win_path(&exe));
+    assert!(text.contains(&bin), "{bin} in:\n{text}");
+    assert!(!text.contains("@SSOENV_BIN@"));
+    assert!(!text.contains(r"\\?\"), "no verbatim path");
+    assert!(text.contains("function global:ssoenv"), "{text}");
+    assert!(text.contains("Register-ArgumentCompleter"), "{text}");
+    // The script is ASCII: PowerShell reads it through the console code page.
+    assert!(text.is_ascii());
+}
+
+#[test]
+fn prompt_shows_the_segment_that_use_left_in_the_environment() {
+    let Some(exe) = windows_exe() else { return };
+    let sb = logged_in(&exe);
+    let vars = powershell_vars(&ok(&wrun(
+        &exe,
+        &sb,
+        &["use", "dev", "--shell", "powershell"],
+    )));
+    let mut c = wcmd(&exe, &sb, &["prompt", "--no-color"]);
+    c.env("SSOENV_PROFILE", &vars["SSOENV_PROFILE"])
+        .env("SSOENV_EXPIRATION", &vars["SSOENV_EXPIRATION"]);
+    let segment = ok(&output_within(c, sb.dir.path(), Duration::from_secs(120)));
+    // The emulator's role credentials last an hour.
+    assert!(
+        segment == "dev 59m\n" || segment == "dev 1h00m\n",
+        "{segment:?}"
+    );
+    let mut c = wcmd(&exe, &sb, &["prompt", "--format", "{profile}:{state}"]);
+    c.env("SSOENV_PROFILE", "dev")
+        .env("SSOENV_EXPIRATION", "946684800"); // 2000-01-01, unix seconds
+    let out = ok(&output_within(c, sb.dir.path(), Duration::from_secs(120)));
+    // Coloured unless asked not to: red, expired.
+    assert_eq!(out, "\x1b[31mdev:expired\x1b[0m\n");
+    // No profile active: nothing at all.
+    assert_eq!(ok(&wrun(&exe, &sb, &["prompt"])), "");
+}
+
+#[test]
+fn completions_powershell_registers_a_completer_for_the_exe_name() {
+    let Some(exe) = windows_exe() else { return };
+    let sb = Sandbox::new();
+    let text = ok(&wrun(&exe, &sb, &["completions", "powershell"]));
+    assert!(
+        text.contains("Register-ArgumentCompleter -Native -CommandName 'ssoenv'"),
+        "{text}"
+    );
+    for word in ["'use'", "'exec'", "'logout'", "'configure'", "'--shell'"] {
+        assert!(text.contains(word), "{word} in:\n{text}");
+    }
+    assert!(text.is_ascii());
+}
+
+/// A child killed (and reaped) when dropped, so a failed assertion leaves no emulator behind.
+struct Killed(std::process::Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_emulator_under_wine_serves_a_native_client_its_banner_config() {
+    let Some(exe) = windows_exe() else { return };
+    let sb = Sandbox::new();
+    let mut c = wcmd(
+        &exe,
+        &sb,
+        &[
+            "emulator",
+            "--port",
+            "0",
+            "--interval",
+            "0",
+            "--approve-after",
+            "0",
+        ],
+    );
+    c.stdout(Stdio::null()).stderr(Stdio::piped());
+    let mut child = Killed(c.spawn().unwrap());
+    // The banner, read on a thread so that an emulator that never prints fails the test.
+    let (tx, rx) = std::sync::mpsc::channel();
+    let err = child.0.stderr.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(err).lines().map_while(|l| l.ok()) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut banner = String::new();
+    loop {
+        let Ok(line) = rx.recv_timeout(Duration::from_secs(60)) else {
+            panic!("no banner from the emulator under wine:\n{banner}");
+        };
+        banner.push_str(line.trim_end_matches('\r'));
+        banner.push('\n');
+        if line.starts_with("Press Ctrl-C") {
+            break;
+        }
+    }
+    let url = banner
+        .lines()
+        .next()
+        .and_then(|l| l.rsplit_once(" listening on "))
+        .map(|(_, u)| u.to_owned())
+        .unwrap_or_else(|| panic!("no URL in:\n{banner}"));
+    assert!(url.starts_with("http://127.0.0.1:"), "{banner}");
+    let start = banner
+        .find("[sso-session ssoenv-emulator]")
+        .expect("a config snippet");
+    let end = banner.find("\nThen: ").expect("a next step");
+    std::fs::write(sb.home.join(".aws/config"), &banner[start..end]).unwrap();
+    // The native (Linux) ssoenv, with nothing but the pasted config pointing it there.
+    let native = |args: &[&str]| {
+        let mut c = Command::new(BIN);
+        c.args(args)
+            .env_clear()
+            .env("HOME", &sb.home)
+            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("SSOENV_INTERACTIVE", "1")
+            .stdin(Stdio::null());
+        output_within(c, sb.dir.path(), Duration::from_secs(60))
+    };
+    let out = native(&["login", "--sso-session", "ssoenv-emulator", "--no-browser"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = native(&["use", "prod-BillingViewer", "--shell", "bash"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("export AWS_ACCESS_KEY_ID='ASIA"),
+        "{}",
+        stdout(&out)
+    );
+    let out = native(&["console", "dev-AdministratorAccess", "--print"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with(&format!("{url}/federation?")),
+        "{}",
+        stdout(&out)
+    );
+    // The control API answers too: one login's worth of requests was counted.
+    let rest = url.strip_prefix("http://").unwrap();
+    let mut s = std::net::TcpStream::connect(rest).unwrap();
+    write!(
+        s,
+        "GET /_emulator/stats HTTP/1.1\r\nHost: {rest}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut answer = String::new();
+    s.read_to_string(&mut answer).unwrap();
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let body = &answer[answer.find("\r\n\r\n").unwrap() + 4..];
+    let stats: serde_json::Value = serde_json::from_str(body).unwrap();
+    assert_eq!(stats["start_device_authorization"], 1, "{answer}");
+}
