@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Per-prompt cost of the ssoenv hook in bash and zsh: N calls of the hook as the
+# Per-prompt cost of the ssoenv hook in bash and zsh (nushell, elvish, xonsh below): N calls of the hook as the
 # shell makes them (PROMPT_COMMAND / precmd_functions), with no profile, with
 # an active profile (the text changes at most once a minute above 60 s left, so
 # most prompts find it cached), with an active profile recomputed every time
@@ -94,6 +94,64 @@ nu_case() { # $1: label, $2: nushell code setting the environment
     rm -r "$dir"
 }
 
+# elvish: what its editor runs before each prompt, the `before-readline` hook and the right
+# prompt the integration wraps (`__ssoenv_hook`, `__ssoenv_rprompt` around the user's), against
+# an empty function and the user's right prompt alone; wall clock (`date +%s%N` around the N
+# calls), best of RUNS. `elvish -c` has no editor: the functions come from the namespace
+# `eval … &on-end` hands back, as in the tests. ELVISH_INIT=FILE: that script instead.
+elvish_case() { # $1: label, $2: elvish code setting the environment
+    local init
+    if [[ -n ${ELVISH_INIT-} ]]; then init=$(<"$ELVISH_INIT"); else init=$("$bin" init elvish); fi
+    env -i HOME=/tmp PATH=/usr/bin:/bin N="$n" R="$runs" INIT="$init" elvish -norc -c '
+        eval $E:INIT &on-end={|ns|
+            var hook~ = $ns[__ssoenv_hook~]
+            var rprompt~ = $ns[__ssoenv_rprompt~]
+            '"$2"'
+            var n = (num $E:N)
+            var user~ = {|| put "P> " }
+            var empty~ = {|| }
+            var best = (num 1e18); var ebest = (num 1e18)
+            for r [(range (num $E:R))] {
+                var t0 = (num (e:date +%s%N))
+                for i [(range $n)] { hook; rprompt $user~ | each {|_| } }
+                var t1 = (num (e:date +%s%N))
+                for i [(range $n)] { empty; user | each {|_| } }
+                var t2 = (num (e:date +%s%N))
+                if (< (- $t1 $t0) $best) { set best = (- $t1 $t0) }
+                if (< (- $t2 $t1) $ebest) { set ebest = (- $t2 $t1) }
+            }
+            var h = (/ $best $n 1000.0); var e = (/ $ebest $n 1000.0)
+            printf "elvish %-33s %7.2f µs/prompt   (empty hook + prompt %5.2f µs, difference %6.2f µs)\n" '"'$1'"' $h $e (- $h $e)
+        }'
+}
+
+# xonsh: what it runs for each prompt, `$PROMPT` formatted with its fields (the integration
+# puts `{ssoenv}` in front of it), against the same prompt without `{ssoenv}`; wall clock
+# (time.perf_counter), best of RUNS.
+xonsh_case() { # $1: label, $2: Python/xonsh code setting the environment
+    env -i HOME=/tmp PATH=/usr/bin:/bin B="$bin" N="$n" R="$runs" L="$1" xonsh --no-rc -c '
+$PROMPT = "P> "
+execx(__import__("subprocess").check_output([$B, "init", "xonsh"], env=__xonsh__.env.detype(), text=True), "exec", __xonsh__.ctx, filename="ssoenv")
+'"$2"'
+import time
+from xonsh.prompt.base import PromptFormatter
+n, runs = int($N), int($R)
+def __bench(prompt):
+    best = 1e18
+    for _ in range(runs):
+        f = PromptFormatter()
+        t0 = time.perf_counter()
+        for _ in range(n):
+            $PROMPT_FIELDS.reset()
+            f(prompt)
+        best = min(best, time.perf_counter() - t0)
+    return best / n * 1e6
+__h = __bench($PROMPT)
+__e = __bench($PROMPT.replace("{ssoenv}", ""))
+print("xonsh  %-33s %7.2f µs/prompt   (prompt alone %5.2f µs, difference %6.2f µs)" % ($L, __h, __e, __h - __e))
+'
+}
+
 echo "N = $n hook calls per case, best of $runs runs, $( ((cpu)) && echo "CPU time" || echo "wall clock")"
 bash_case "no profile" ":"
 bash_case "active (prod 42m)" 'export SSOENV_PROFILE=prod SSOENV_EXPIRATION=$((EPOCHSECONDS + 2550))'
@@ -114,6 +172,19 @@ if command -v nu >/dev/null; then
     nu_case "active (prod 42m)" '$env.SSOENV_PROFILE = "prod"; $env.SSOENV_EXPIRATION = ((date now | into int) // 1_000_000_000 + 2550 | into string)'
     nu_case "marked (prod 42m ↻)" '$env.SSOENV_PROFILE = "prod"; $env.SSOENV_EXPIRATION = ((date now | into int) // 1_000_000_000 + 2550 | into string); $env.SSOENV_RENEWABLE = "1"; $env.SSOENV_AUTO_RENEW = "1"; $env.LANG = "C.UTF-8"'
     nu_case "active, SSOENV_PROMPT=off" '$env.SSOENV_PROFILE = "prod"; $env.SSOENV_EXPIRATION = ((date now | into int) // 1_000_000_000 + 2550 | into string); $env.SSOENV_PROMPT = "off"'
+fi
+
+if command -v elvish >/dev/null; then
+    elvish_case "no profile" ""
+    elvish_case "active (prod 42m)" 'set-env SSOENV_PROFILE prod; set-env SSOENV_EXPIRATION (to-string (+ 2550 (num (e:date +%s))))'
+    elvish_case "marked (prod 42m ↻)" 'set-env SSOENV_PROFILE prod; set-env SSOENV_EXPIRATION (to-string (+ 2550 (num (e:date +%s)))); set-env SSOENV_RENEWABLE 1; set-env SSOENV_AUTO_RENEW 1; set-env LANG C.UTF-8'
+    elvish_case "active, SSOENV_PROMPT=off" 'set-env SSOENV_PROFILE prod; set-env SSOENV_EXPIRATION (to-string (+ 2550 (num (e:date +%s)))); set-env SSOENV_PROMPT off'
+fi
+if command -v xonsh >/dev/null; then
+    xonsh_case "no profile" ""
+    xonsh_case "active (prod 42m)" '$SSOENV_PROFILE = "prod"; $SSOENV_EXPIRATION = str(int(__import__("time").time()) + 2550)'
+    xonsh_case "marked (prod 42m ↻)" '$SSOENV_PROFILE = "prod"; $SSOENV_EXPIRATION = str(int(__import__("time").time()) + 2550); $SSOENV_RENEWABLE = "1"; $SSOENV_AUTO_RENEW = "1"; $LANG = "C.UTF-8"'
+    xonsh_case "active, SSOENV_PROMPT=off" '$SSOENV_PROFILE = "prod"; $SSOENV_EXPIRATION = str(int(__import__("time").time()) + 2550); $SSOENV_PROMPT = "off"'
 fi
 
 if command -v hyperfine >/dev/null; then

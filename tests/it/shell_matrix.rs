@@ -8,7 +8,10 @@
 //! `--help`, `prompt`, `doctor` and an unknown subcommand passed through the function with
 //! their status; a failing `use` changing nothing; `unset` (through the function or by
 //! hand) taking the session and the segment away; completion of the subcommands and of
-//! hostile profile names through each shell's own completer (`RealShell::completions`).
+//! hostile profile names through each shell's own completer (`RealShell::completions`);
+//! an inactive shell's prompt untouched; `SSOENV_PROMPT=off` keeping the prompt but not
+//! the segment away; the integration loaded twice (and again after prompts) hooked once
+//! with one segment (elvish in its line editor, `RealShell::in_editor`).
 //! A missing shell is skipped locally and fails under `CI`. Shell-specific extras stay in
 //! `init_shells.rs`, `init_nu.rs`, `init_elvish.rs` and `init_xonsh.rs`.
 
@@ -234,6 +237,88 @@ fn unset_through_the_function_or_by_hand_takes_the_session_and_the_segment_away(
         }
         assert!(get(&text, "again", &ctx).starts_with("(dev "), "{ctx}");
         assert_eq!(get(&text, "by_hand", &ctx), "P> ", "{ctx}");
+    }
+}
+
+#[test]
+fn an_inactive_shell_shows_the_prompt_untouched() {
+    for sh in all_installed_shells() {
+        let shell = sh.name;
+        let sb = Sandbox::new();
+        let mut body = sh.prompt_line("p");
+        body.push_str(sh.show_segment);
+        if shell == "bash" {
+            // The marker stays out of PS1 until a profile is active.
+            body.push_str("printf 'ps1=%s\\n' \"$PS1\"\n");
+        }
+        let out = run(&sb, sh, &body, &[]);
+        let text = stdout(&out);
+        let ctx = format!("{shell}:\n{text:?}\n{}", stderr(&out));
+        assert!(out.status.success(), "{ctx}");
+        assert_eq!(get(&text, "p", &ctx), "P> ", "{ctx}");
+        assert_eq!(get(&text, "segment", &ctx), "", "{ctx}");
+        if shell == "bash" {
+            assert_eq!(get(&text, "ps1", &ctx), "P> ", "{ctx}");
+        }
+    }
+}
+
+#[test]
+fn ssoenv_prompt_off_leaves_the_prompt_alone_but_keeps_the_segment() {
+    for sh in all_installed_shells() {
+        let shell = sh.name;
+        let sb = Sandbox::new();
+        let mut body = sh.set_env("SSOENV_PROFILE", "dev");
+        body.push_str(&sh.set_env("SSOENV_EXPIRATION", "4102444800"));
+        body.push_str(&sh.prompt_line("p"));
+        body.push_str(sh.show_segment);
+        let out = run(&sb, sh, &body, &[("SSOENV_PROMPT", "off")]);
+        let text = stdout(&out);
+        let ctx = format!("{shell}:\n{text:?}\n{}", stderr(&out));
+        assert!(out.status.success(), "{ctx}");
+        assert_eq!(get(&text, "p", &ctx), "P> ", "{ctx}");
+        assert!(get(&text, "segment", &ctx).starts_with("dev "), "{ctx}");
+    }
+}
+
+/// elvish: in its line editor (`RealShell::in_editor`), as `elvish -c` has none, so neither
+/// the wrapped right prompt nor the hook; `None` (no tmux) skips it, a failure under CI.
+#[test]
+fn loading_the_integration_twice_adds_no_second_hook_or_segment() {
+    for sh in all_installed_shells() {
+        let shell = sh.name;
+        let sb = Sandbox::new();
+        let mut body = sh.load_again();
+        body.push_str(&sh.set_env("SSOENV_PROFILE", "dev"));
+        body.push_str(&sh.set_env("SSOENV_EXPIRATION", "4102444800"));
+        body.push_str(&sh.prompt_line("p1"));
+        body.push_str(&sh.prompt_line("p2"));
+        body.push_str(&sh.count_hooks("hooks2"));
+        // A third time, after prompts were shown (a re-sourced rc file).
+        body.push_str(&sh.load_again());
+        body.push_str(&sh.prompt_line("p3"));
+        body.push_str(&sh.count_hooks("hooks3"));
+        let env = [("NO_COLOR", "1")];
+        let (text, err) = if shell == "elvish" {
+            // None: no tmux (skipped by `have`, a failure under CI).
+            let Some(text) = sh.in_editor(&sb.home, &body, &env) else {
+                continue;
+            };
+            (text, String::new())
+        } else {
+            let out = run(&sb, sh, &body, &env);
+            assert!(out.status.success(), "{shell}: {}", stderr(&out));
+            (stdout(&out), stderr(&out))
+        };
+        let ctx = format!("{shell}:\n{text:?}\n{err}");
+        for label in ["p1", "p2", "p3"] {
+            let p = get(&text, label, &ctx);
+            assert_eq!(p.matches("(dev ").count(), 1, "{label}: {ctx}");
+            assert!(p.starts_with("(dev "), "{label}: {ctx}");
+            assert!(p.ends_with(") P> "), "{label}: {ctx}");
+        }
+        assert_eq!(get(&text, "hooks2", &ctx), "1", "{ctx}");
+        assert_eq!(get(&text, "hooks3", &ctx), "1", "{ctx}");
     }
 }
 

@@ -31,8 +31,6 @@ pub struct RealShell {
     pub assign: fn(&str, &str) -> String,
     /// Shell code removing a variable.
     pub unset: &'static str,
-    /// Shell code printing `hooks=` and the registered prompt hooks, `,`-separated.
-    pub list_hooks: &'static str,
     /// Shell code printing the exported AWS_* and SSOENV_{PROFILE,EXPIRATION} variables.
     pub grep_session: &'static str,
     /// The prompt for the segment `seg` coloured with `sgr`, before the user's `P> `; fish
@@ -61,7 +59,6 @@ pub const BASH: RealShell = RealShell {
     export_word: |name, word| format!("export {name}={word}\n"),
     assign: posix_assign,
     unset: "unset SSOENV_PROFILE\n",
-    list_hooks: "printf 'hooks=%s\\n' \"$PROMPT_COMMAND\"\n",
     grep_session: POSIX_GREP_SESSION,
     // \001 \002: readline's markers for text that takes no room (what \[ \] become).
     coloured_prompt: |sgr, seg| format!("\x01{sgr}\x02({seg})\x01\x1b[0m\x02 P> "),
@@ -78,7 +75,6 @@ pub const ZSH: RealShell = RealShell {
     export_word: |name, word| format!("export {name}={word}\n"),
     assign: posix_assign,
     unset: "unset SSOENV_PROFILE\n",
-    list_hooks: "printf 'hooks=%s\\n' \"${(j:,:)precmd_functions}\"\n",
     grep_session: POSIX_GREP_SESSION,
     coloured_prompt: |sgr, seg| format!("{sgr}({seg})\x1b[0m P> "),
 };
@@ -94,7 +90,6 @@ pub const FISH: RealShell = RealShell {
     export_word: |name, word| format!("set -gx {name} {word}\n"),
     assign: |name, value| format!("set -g {name} {value}\n"),
     unset: "set -e SSOENV_PROFILE\n",
-    list_hooks: "printf 'hooks=%s\\n' (functions --handlers-type generic | string match -e __ssoenv | string trim | string join ,)\n",
     grep_session: "env | string match -r '^(AWS_|SSOENV_(PROFILE|EXPIRATION))' ; true\n",
     // fish's `set_color normal` is the terminal's sgr0, whatever it is.
     coloured_prompt: |sgr, seg| format!("{sgr}({seg})"),
@@ -115,7 +110,6 @@ pub const NU: RealShell = RealShell {
     export_word: |name, word| format!("$env.{name} = ({word} | into string)\n"),
     assign: |name, value| format!("let {name} = {value}\n"),
     unset: "hide-env -i SSOENV_PROFILE\n",
-    list_hooks: "print $\"hooks=($env.config.hooks.pre_prompt | length)\"\n",
     grep_session: "$env | columns | where {|n| $n =~ '^(AWS_|SSOENV_(PROFILE|EXPIRATION))' } | each {|n| print $n } | ignore\n",
     coloured_prompt: |sgr, seg| format!("{sgr}({seg})\x1b[0m P> "),
 };
@@ -133,7 +127,6 @@ pub const ELVISH: RealShell = RealShell {
     export_word: |name, word| format!("set-env {name} {word}\n"),
     assign: |name, value| format!("var {name} = {value}\n"),
     unset: "unset-env SSOENV_PROFILE\n",
-    list_hooks: "echo hooks=\n",
     grep_session: "env | grep -E '^(AWS_|SSOENV_(PROFILE|EXPIRATION))'\n",
     coloured_prompt: |sgr, seg| format!("{sgr}({seg})"),
 };
@@ -150,7 +143,6 @@ pub const XONSH: RealShell = RealShell {
     export_word: |name, word| format!("${name} = str({word})\n"),
     assign: |name, value| format!("{name} = {value}\n"),
     unset: "if 'SSOENV_PROFILE' in ${...}: del $SSOENV_PROFILE\n",
-    list_hooks: "print('hooks=' + ','.join(k for k in $PROMPT_FIELDS if k == 'ssoenv'))\n",
     grep_session: "env | grep -E '^(AWS_|SSOENV_(PROFILE|EXPIRATION))' || true\n",
     coloured_prompt: |sgr, seg| format!("{sgr}({seg})\x1b[0m P> "),
 };
@@ -416,6 +408,77 @@ impl RealShell {
                 "{}printf '{label}=%s\\n' (fish_prompt | string collect)\n",
                 self.prompt_hook()
             ),
+        }
+    }
+
+    /// The matrix: code loading the integration once more, as a second line in a startup
+    /// file does (nu: `init.nu` again; elvish: see [`RealShell::in_editor`]).
+    pub fn load_again(&self) -> String {
+        match self.name {
+            "nu" => "source init.nu\n".to_owned(),
+            "elvish" => "eval ((external $E:B) init elvish | slurp)\n".to_owned(),
+            "xonsh" => "execx(__import__('subprocess').check_output([$B, 'init', 'xonsh'], env=__xonsh__.env.detype(), text=True), 'exec', __xonsh__.ctx, filename='ssoenv')\n".to_owned(),
+            _ => format!("{}\n", self.init()),
+        }
+    }
+
+    /// The matrix: code printing `label=<how many times the integration is hooked into the
+    /// prompt>`: `__ssoenv_hook` in `PROMPT_COMMAND`, `precmd_functions`, fish's
+    /// `fish_prompt` handlers; nu's `pre_prompt` hooks; elvish's `$edit:before-readline`
+    /// (in the editor, [`RealShell::in_editor`]); `{ssoenv}` in xonsh's `$PROMPT`.
+    pub fn count_hooks(&self, label: &str) -> String {
+        match self.name {
+            "bash" => format!(
+                "printf '{label}=%s\\n' \"$(printf '%s\\n' \"${{PROMPT_COMMAND[*]-}}\" | {{ grep -o __ssoenv_hook || true; }} | wc -l)\"\n"
+            ),
+            "zsh" => {
+                format!("print -r -- \"{label}=${{#${{(@M)precmd_functions:#__ssoenv_hook}}}}\"\n")
+            }
+            "fish" => format!(
+                "printf '{label}=%s\\n' (functions --handlers-type generic | string match -e __ssoenv_hook | count)\n"
+            ),
+            "nu" => format!("print $\"{label}=($env.config.hooks.pre_prompt | length)\"\n"),
+            "elvish" => format!("echo {label}=(count $edit:before-readline)\n"),
+            "xonsh" => format!("print('{label}=%d' % $PROMPT.count('{{ssoenv}}'))\n"),
+            _ => unreachable!("{}", self.name),
+        }
+    }
+
+    /// elvish: `body` in the line editor of an interactive `elvish -norc` in a terminal
+    /// (tmux), after the integration was loaded there as rc.elv does; `elvish -c` has no
+    /// editor, so neither the right prompt the integration wraps nor its
+    /// `before-readline` hook exist there. In `body`, [`RealShell::prompt_line`] runs the
+    /// editor's hooks and right prompt. Returns what `body` printed; `None`: no tmux.
+    pub fn in_editor(&self, home: &Path, body: &str, env: &[(&str, &str)]) -> Option<String> {
+        assert_eq!(self.name, "elvish");
+        if !have("tmux") {
+            return None;
+        }
+        let out = home.join("editor.out");
+        let _ = std::fs::remove_file(&out);
+        let body = body.replace(
+            "__ssoenv_hook\nprint '",
+            "for h $edit:before-readline { $h }\nprint '",
+        );
+        let body = body.replace("__ssoenv_rprompt {|| put 'P> ' }", "$edit:rprompt");
+        std::fs::write(home.join("body.elv"), format!("{body}echo done\n")).unwrap();
+        let t = Tmux::start(home, env, self.interactive);
+        std::thread::sleep(std::time::Duration::from_millis(300));
+        t.line(
+            "set edit:rprompt = { put 'P> ' }; eval ((external $E:B) init elvish | slurp); eval (slurp < body.elv) > editor.out 2>&1",
+        );
+        let start = std::time::Instant::now();
+        loop {
+            let text = std::fs::read_to_string(&out).unwrap_or_default();
+            if text.ends_with("done\n") {
+                return Some(text);
+            }
+            assert!(
+                start.elapsed() < std::time::Duration::from_secs(20),
+                "elvish: {text}\n{}",
+                t.screen()
+            );
+            std::thread::sleep(std::time::Duration::from_millis(50));
         }
     }
 
