@@ -52,6 +52,11 @@ var __ssoenv_mk = ''
 var __ssoenv_mk_key = ''
 var __ssoenv_name_of = ''
 var __ssoenv_name = ''
+var __ssoenv_exp_of = $nil
+var __ssoenv_exp = $nil
+var __ssoenv_until = (num 0)
+var __ssoenv_until_key = ''
+var __ssoenv_shown = $nil
 
 # Seconds since the epoch. Linux: the boot time (read once) plus /proc/uptime, two file
 # reads and no process; elsewhere `date +%s`.
@@ -98,31 +103,27 @@ fn __ssoenv_clear {
     set __ssoenv_mk = ''
 }
 
-fn __ssoenv_env {|name|
-    if (has-env $name) { get-env $name } else { put '' }
-}
-
 var __ssoenv_renew~ = {|| }
 
 # Compute the segment (and renew the credentials when asked to and due).
 fn ssoenv-segment {
-    var profile = (__ssoenv_env SSOENV_PROFILE)
+    var profile = $E:SSOENV_PROFILE
     if (eq $profile '') {
         __ssoenv_clear
         return
     }
-    var exp = (__ssoenv_env SSOENV_EXPIRATION)
-    var auto = (__ssoenv_env SSOENV_AUTO_RENEW)
-    var renewable = (__ssoenv_env SSOENV_RENEWABLE)
+    var exp = $E:SSOENV_EXPIRATION
+    var auto = $E:SSOENV_AUTO_RENEW
+    var renewable = $E:SSOENV_RENEWABLE
     var key = $profile':'$exp':'$renewable':'$auto
     if (not-eq $key $__ssoenv_mk_key) {
         set __ssoenv_mk_key = $key
         set-env SSOENV_SEGMENT_RENEW ''
         set __ssoenv_mk = ''
         if (and (eq $renewable 1) (eq $auto 1)) {
-            var loc = (__ssoenv_env LC_ALL)
-            if (eq $loc '') { set loc = (__ssoenv_env LC_CTYPE) }
-            if (eq $loc '') { set loc = (__ssoenv_env LANG) }
+            var loc = $E:LC_ALL
+            if (eq $loc '') { set loc = $E:LC_CTYPE }
+            if (eq $loc '') { set loc = $E:LANG }
             if (re:match '(?i)utf-?8' $loc) {
                 set-env SSOENV_SEGMENT_RENEW "\u21bb"
             } else {
@@ -136,20 +137,33 @@ fn ssoenv-segment {
         set __ssoenv_name = (__ssoenv_printable $profile)
     }
     # Decimal seconds, at most 15 digits (as `ssoenv prompt` takes them); else unknown.
-    if (not (re:match '^[0-9]{1,15}$' $exp)) {
+    # Checked once per value (a regex costs tens of µs a prompt).
+    if (not-eq $exp $__ssoenv_exp_of) {
+        set __ssoenv_exp_of = $exp
+        set __ssoenv_exp = $nil
+        if (re:match '^[0-9]{1,15}$' $exp) { set __ssoenv_exp = (num $exp) }
+        set __ssoenv_until = (num 0)
+    }
+    if (eq $__ssoenv_exp $nil) {
         set-env SSOENV_SEGMENT $__ssoenv_name
         set-env SSOENV_SEGMENT_STATE unknown
         set-env SSOENV_SEGMENT_COLOR ''
         return
     }
     var now = (__ssoenv_now)
-    var left = (- (num $exp) $now)
+    var left = (- $__ssoenv_exp $now)
     if (and (eq $auto 1) (< $left 600) (>= (- $now $__ssoenv_renew_at) 60)) {
         set __ssoenv_renew_at = $now
         if ?(__ssoenv_renew) {
             return
         }
     }
+    # The text shown changes only when the minutes do (every second in the last one):
+    # until then, what the last prompt set stands.
+    if (and (< $now $__ssoenv_until) (eq $key $__ssoenv_until_key) (eq $E:SSOENV_SEGMENT $__ssoenv_shown)) {
+        return
+    }
+    set __ssoenv_until_key = $key
     var text = ''
     var state = ok
     var color = green
@@ -157,13 +171,22 @@ fn ssoenv-segment {
         set text = expired
         set state = expired
         set color = red
+        set __ssoenv_until = (num 1e15)
     } else {
+        var secs = (% $left 60)
         if (>= $left 3600) {
-            set text = (printf '%dh%02dm' (exact-num (math:floor (/ $left 3600))) (exact-num (math:floor (/ (% $left 3600) 60))))
+            var mins = (% (/ (- $left $secs) 60) 60)
+            if (< $mins 10) { set mins = 0$mins }
+            set text = (/ (- $left (% $left 3600)) 3600)'h'$mins'm'
         } elif (>= $left 60) {
-            set text = (exact-num (math:floor (/ $left 60)))m
+            set text = (/ (- $left $secs) 60)'m'
         } else {
-            set text = (exact-num $left)s
+            set text = $left's'
+        }
+        if (>= $left 60) {
+            set __ssoenv_until = (+ $now $secs 1)
+        } else {
+            set __ssoenv_until = (+ $now 1)
         }
         if (< $left 300) {
             set state = critical
@@ -173,7 +196,8 @@ fn ssoenv-segment {
             set color = yellow
         }
     }
-    set-env SSOENV_SEGMENT $__ssoenv_name' '$text
+    set __ssoenv_shown = $__ssoenv_name' '$text
+    set-env SSOENV_SEGMENT $__ssoenv_shown
     set-env SSOENV_SEGMENT_STATE $state
     set-env SSOENV_SEGMENT_COLOR $color
 }
@@ -242,7 +266,7 @@ fn ssoenv {|@args|
 
 # The segment in front of the right prompt, and the previous right prompt after it.
 fn __ssoenv_rprompt {|orig|
-    if (and (not-eq $E:SSOENV_SEGMENT '') (not-eq (__ssoenv_env SSOENV_PROMPT) off)) {
+    if (and (not-eq $E:SSOENV_SEGMENT '') (not-eq $E:SSOENV_PROMPT off)) {
         var seg = '('$E:SSOENV_SEGMENT$__ssoenv_mk')'
         if (and (not (has-env NO_COLOR)) (not-eq $E:SSOENV_SEGMENT_COLOR '')) {
             styled $seg $E:SSOENV_SEGMENT_COLOR
@@ -256,7 +280,7 @@ fn __ssoenv_rprompt {|orig|
 
 # Before each prompt. Inactive and nothing shown: this one test is the whole cost.
 fn __ssoenv_hook {
-    if (not-eq (__ssoenv_env SSOENV_PROFILE)(__ssoenv_env SSOENV_SEGMENT) '') {
+    if (or (not-eq $E:SSOENV_PROFILE '') (not-eq $E:SSOENV_SEGMENT '')) {
         ssoenv-segment
     }
 }

@@ -175,3 +175,43 @@ fn the_elvish_segment_escapes_control_characters_and_refuses_absurd_expirations(
         }
     }
 }
+
+/// Between prompts the segment is kept until its minutes change, and anything that changes
+/// what it shows (a new expiration, the segment cleared by hand) makes the next prompt
+/// compute it again.
+#[test]
+fn the_elvish_segment_is_kept_until_it_changes_and_recomputed_when_its_inputs_do() {
+    if !have("elvish") {
+        return;
+    }
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64;
+    let (in_42m, in_11m) = ((now + 2550).to_string(), (now + 700).to_string());
+    let body = format!(
+        "var seg~ = $ns[ssoenv-segment~]
+seg; echo $E:SSOENV_SEGMENT
+seg; echo $E:SSOENV_SEGMENT
+set-env SSOENV_SEGMENT ''
+seg; echo $E:SSOENV_SEGMENT
+set-env SSOENV_EXPIRATION {in_11m}
+seg; echo $E:SSOENV_SEGMENT / $E:SSOENV_SEGMENT_STATE
+set-env SSOENV_PROFILE other
+seg; echo $E:SSOENV_SEGMENT
+set-env SSOENV_EXPIRATION garbage
+seg; echo $E:SSOENV_SEGMENT / $E:SSOENV_SEGMENT_STATE
+set-env SSOENV_EXPIRATION {in_42m}
+seg; echo $E:SSOENV_SEGMENT / $E:SSOENV_SEGMENT_STATE"
+    );
+    let out = in_init(
+        &body,
+        &[("SSOENV_PROFILE", "prod"), ("SSOENV_EXPIRATION", &in_42m)],
+    );
+    assert_eq!(
+        stdout(&out),
+        "prod 42m\nprod 42m\nprod 42m\nprod 11m / warn\nother 11m\nother / unknown\nother 42m / ok\n",
+        "{}",
+        stderr(&out)
+    );
+}
