@@ -24,7 +24,7 @@
 //! A memo not written again for 30 days is removed when another is written.
 //! Without inode numbers (Windows) there is no memo: every lookup scans.
 
-use super::scan::{Found, Section, profile_from_sections, still_kept};
+use super::scan::{Found, kept_again, profile_from_sections, window};
 use crate::config::Profile;
 use serde::{Deserialize, Serialize};
 use std::fs::{File, Metadata};
@@ -150,12 +150,12 @@ impl Memo {
                 return None;
             }
             last_end = end;
-            let (buf, at) = read_section(file, start..end, identity.size)?;
-            let (before, section, after) = (&buf[..at.start], &buf[at.clone()], &buf[at.end..]);
-            if !still_kept(before, section, after, &stored.profiles) {
-                return None;
-            }
-            text.push_str(std::str::from_utf8(section).ok()?);
+            let section = start..end;
+            let around = window(&section, identity.size);
+            let mut buf = vec![0u8; usize::try_from(around.end - around.start).ok()?];
+            read_exact_at(file, &mut buf, around.start)?;
+            let bytes = kept_again(&buf, around.start, &section, &stored.profiles)?;
+            text.push_str(std::str::from_utf8(bytes).ok()?);
         }
         profile_from_sections(config_path, &text, name, &stored.profiles)
     }
@@ -215,26 +215,6 @@ fn forget_unused(dir: &Path, now: SystemTime) {
             let _ = std::fs::remove_file(entry.path());
         }
     }
-}
-
-/// One section read again with the bytes around it that `still_kept`
-/// checks (up to three before it, for a byte-order mark; one after it),
-/// and where in what was read the section itself lies.
-fn read_section(
-    file: &File,
-    section: Section,
-    size: u64,
-) -> Option<(Vec<u8>, std::ops::Range<usize>)> {
-    let from = match section.start {
-        0..=3 => 0,
-        s => s - 1,
-    };
-    let to = (section.end + 1).min(size);
-    let mut buf = vec![0u8; usize::try_from(to - from).ok()?];
-    read_exact_at(file, &mut buf, from)?;
-    let start = usize::try_from(section.start - from).ok()?;
-    let end = usize::try_from(section.end - from).ok()?;
-    Some((buf, start..end))
 }
 
 #[cfg(unix)]

@@ -368,11 +368,38 @@ pub(super) fn profile_from_sections(
     config.profile(name).ok()
 }
 
+/// The bytes of the file `kept_again` needs to judge `section`: the section,
+/// up to three bytes before it (a byte-order mark; else the line break) and
+/// one after it. `size`: the file's.
+pub(super) fn window(section: &Section, size: u64) -> Section {
+    let from = if section.start <= 3 {
+        0
+    } else {
+        section.start - 1
+    };
+    from..(section.end + 1).min(size)
+}
+
+/// `section`'s bytes when, read again where a pass once kept it, it still is
+/// such a section; `bytes` is the file's `window(section)`, starting at `at`.
+pub(super) fn kept_again<'a>(
+    bytes: &'a [u8],
+    at: u64,
+    section: &Section,
+    profiles: &[String],
+) -> Option<&'a [u8]> {
+    let start = usize::try_from(section.start.checked_sub(at)?).ok()?;
+    let end = usize::try_from(section.end.checked_sub(at)?).ok()?;
+    let (before, rest) = bytes.split_at_checked(start)?;
+    let (section, after) = rest.split_at_checked(end.checked_sub(start)?)?;
+    still_kept(before, section, after, profiles).then_some(section)
+}
+
 /// Whether `section`, read again where a pass once kept it, still is such
 /// a section: it starts a line (`before`: the bytes before it in the file,
 /// at most three) with a header kept for `profiles`, and ends where the
 /// file does (`after` empty) or where the next line opens with `[`.
-pub(super) fn still_kept(before: &[u8], section: &[u8], after: &[u8], profiles: &[String]) -> bool {
+fn still_kept(before: &[u8], section: &[u8], after: &[u8], profiles: &[String]) -> bool {
     let starts_line = matches!(before, [] | [.., b'\n' | b'\r']) || before == "\u{feff}".as_bytes();
     let ends_section = after.is_empty()
         || (after.starts_with(b"[") && matches!(section.last(), Some(b'\n' | b'\r')));

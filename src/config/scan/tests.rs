@@ -24,43 +24,35 @@ fn lazy_in_pieces(bytes: &[u8], name: &str, piece: usize) -> Option<Profile> {
     // What a memo would read again: the sections where the scan says they
     // lie, each still kept, give the same profile.
     assert_eq!(found.profiles[0], name);
-    let mut text = Vec::new();
-    for s in &found.sections {
-        let (start, end) = (s.start as usize, s.end as usize);
-        let before = &bytes[start.saturating_sub(if start == 3 { 3 } else { 1 })..start];
-        let after = &bytes[end..(end + 1).min(bytes.len())];
-        assert!(still_kept(
-            before,
-            &bytes[start..end],
-            after,
-            &found.profiles
-        ));
-        text.extend_from_slice(&bytes[start..end]);
-    }
-    let text = String::from_utf8(text).unwrap();
+    let text = String::from_utf8(cut(bytes, &found.sections, &found.profiles)).unwrap();
     let again = profile_from_sections(Path::new(PATH), &text, name, &found.profiles);
     assert_eq!(again.as_ref(), Some(&found.profile));
     Some(found.profile)
 }
 
+/// The `sections` cut from the file's `bytes` as `memo.rs` reads them again,
+/// each of them checked to be still kept for `profiles`.
+fn cut(bytes: &[u8], sections: &[Section], profiles: &[String]) -> Vec<u8> {
+    let mut text = Vec::new();
+    for s in sections {
+        let around = window(s, bytes.len() as u64);
+        let read = &bytes[around.start as usize..around.end as usize];
+        let section = kept_again(read, around.start, s, profiles);
+        assert!(
+            section.is_some(),
+            "{s:?} not kept again in {:?}",
+            String::from_utf8_lossy(read)
+        );
+        text.extend_from_slice(section.unwrap());
+    }
+    text
+}
+
 /// What a pass keeps, checked against where it says the sections lie: the
-/// sections, cut from the file, are the text, each starting a line with a
-/// kept header (as `memo.rs` checks them again).
+/// sections, cut from the file, are the text.
 fn pass_text(bytes: &[u8], profiles: &[String], piece: usize) -> Option<String> {
     let kept = pass(bytes, profiles, piece)?;
-    let mut text = Vec::new();
-    for s in &kept.sections {
-        let (start, end) = (s.start as usize, s.end as usize);
-        let before = &bytes[start.saturating_sub(if start == 3 { 3 } else { 1 })..start];
-        let after = &bytes[end..(end + 1).min(bytes.len())];
-        assert!(
-            still_kept(before, &bytes[start..end], after, profiles),
-            "{:?}",
-            String::from_utf8_lossy(&bytes[start..end])
-        );
-        text.extend_from_slice(&bytes[start..end]);
-    }
-    assert_eq!(text, kept.text.as_bytes());
+    assert_eq!(cut(bytes, &kept.sections, profiles), kept.text.as_bytes());
     Some(kept.text)
 }
 
