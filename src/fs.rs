@@ -92,8 +92,8 @@ fn kind_of(ft: std::fs::FileType) -> &'static str {
 /// reads goes through here.
 pub(crate) fn read_bounded(path: &Path, limit: u64) -> std::result::Result<Vec<u8>, ReadError> {
     use std::io::Read as _;
-    let (file, len) = open_bounded(path, limit)?;
-    let mut bytes = Vec::with_capacity(len as usize);
+    let (file, meta) = open_bounded(path, limit)?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
     file.take(limit + 1)
         .read_to_end(&mut bytes)
         .map_err(ReadError::Io)?;
@@ -104,12 +104,12 @@ pub(crate) fn read_bounded(path: &Path, limit: u64) -> std::result::Result<Vec<u
 }
 
 /// Open a file with `read_bounded`'s checks (a regular file, never blocking,
-/// at most `limit` bytes when opened), with its length then; a caller that
-/// reads it in pieces still stops after `limit` bytes.
+/// at most `limit` bytes when opened), with its metadata then (from the open
+/// descriptor); a caller that reads it in pieces still stops after `limit` bytes.
 pub(crate) fn open_bounded(
     path: &Path,
     limit: u64,
-) -> std::result::Result<(std::fs::File, u64), ReadError> {
+) -> std::result::Result<(std::fs::File, std::fs::Metadata), ReadError> {
     let io = |e: std::io::Error| match e.kind() {
         std::io::ErrorKind::NotFound => ReadError::NotFound,
         _ => ReadError::Io(e),
@@ -133,7 +133,7 @@ pub(crate) fn open_bounded(
     if meta.len() > limit {
         return Err(ReadError::TooLarge(limit));
     }
-    Ok((file, meta.len()))
+    Ok((file, meta))
 }
 
 /// Whether a file or directory is this user's own and writable by no one

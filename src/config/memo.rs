@@ -121,20 +121,24 @@ impl Memo {
     /// The profile from the remembered sections of `file` (the config at
     /// `config_path`, open), when the memo is for this version of it and
     /// every check holds; `None` sends the caller to the scan.
-    pub(super) fn recall(&self, config_path: &Path, file: &File, name: &str) -> Option<Profile> {
+    pub(super) fn recall(
+        &self,
+        config_path: &Path,
+        file: &File,
+        meta: &Metadata,
+        name: &str,
+    ) -> Option<Profile> {
         // Only a memo in a directory of ours, ours alone: another user who
         // could plant one (a shared `XDG_CACHE_HOME`) could leave sections out.
-        let (memo, _) = crate::fs::open_bounded(&self.path, MEMO_LIMIT).ok()?;
+        let (memo, memo_meta) = crate::fs::open_bounded(&self.path, MEMO_LIMIT).ok()?;
         let dir = std::fs::metadata(self.path.parent()?).ok()?;
-        if !crate::fs::owned_by_me_alone(&memo.metadata().ok()?)
-            || !crate::fs::owned_by_me_alone(&dir)
-        {
+        if !crate::fs::owned_by_me_alone(&memo_meta) || !crate::fs::owned_by_me_alone(&dir) {
             return None;
         }
         let mut bytes = Vec::new();
         std::io::Read::read_to_end(&mut std::io::Read::take(&memo, MEMO_LIMIT), &mut bytes).ok()?;
         let stored: Stored = serde_json::from_slice(&bytes).ok()?;
-        let identity = Identity::of(&file.metadata().ok()?)?;
+        let identity = Identity::of(meta)?;
         if stored.version != VERSION
             || stored.file != identity
             || stored.profiles.first().is_none_or(|p| p != name)

@@ -436,14 +436,13 @@ pub(super) fn lookup(
     if super::location::is_dev_null(path) {
         return None;
     }
-    let (file, _) = crate::fs::open_bounded(path, CONFIG_FILE_LIMIT).ok()?;
+    let (file, before) = crate::fs::open_bounded(path, CONFIG_FILE_LIMIT).ok()?;
     let memo = cache_dir.map(|dir| super::memo::Memo::at(dir, path, name));
     if let Some(memo) = &memo
-        && let Some(profile) = memo.recall(path, &file, name)
+        && let Some(profile) = memo.recall(path, &file, &before, name)
     {
         return Some(profile);
     }
-    let before = file.metadata().ok()?;
     let open = || {
         use std::io::Seek as _;
         (&file).rewind().ok().map(|()| &file)

@@ -44,7 +44,8 @@ impl Fixture {
     /// What the memo alone answers (no scan behind it).
     fn recall(&self, name: &str) -> Option<Profile> {
         let file = File::open(&self.config).unwrap();
-        self.memo(name).recall(&self.config, &file, name)
+        let meta = file.metadata().unwrap();
+        self.memo(name).recall(&self.config, &file, &meta, name)
     }
 
     fn stored(&self, name: &str) -> Stored {
