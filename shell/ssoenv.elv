@@ -14,7 +14,6 @@
 use str
 use re
 use path
-use math
 
 # The binary; `ssoenv init` replaces the quoted placeholder with its own path.
 var __ssoenv_bin = '@SSOENV_BIN@'
@@ -55,7 +54,6 @@ var __ssoenv_name = ''
 var __ssoenv_exp_of = $nil
 var __ssoenv_exp = $nil
 var __ssoenv_until = (num 0)
-var __ssoenv_until_key = ''
 var __ssoenv_shown = $nil
 
 # Seconds since the epoch. Linux: the boot time (read once) plus /proc/uptime, two file
@@ -118,6 +116,8 @@ fn ssoenv-segment {
     var key = $profile':'$exp':'$renewable':'$auto
     if (not-eq $key $__ssoenv_mk_key) {
         set __ssoenv_mk_key = $key
+        # A new profile, expiration or renewal setting: the kept text (below) is stale.
+        set __ssoenv_until = (num 0)
         set-env SSOENV_SEGMENT_RENEW ''
         set __ssoenv_mk = ''
         if (and (eq $renewable 1) (eq $auto 1)) {
@@ -142,7 +142,6 @@ fn ssoenv-segment {
         set __ssoenv_exp_of = $exp
         set __ssoenv_exp = $nil
         if (re:match '^[0-9]{1,15}$' $exp) { set __ssoenv_exp = (num $exp) }
-        set __ssoenv_until = (num 0)
     }
     if (eq $__ssoenv_exp $nil) {
         set-env SSOENV_SEGMENT $__ssoenv_name
@@ -160,10 +159,9 @@ fn ssoenv-segment {
     }
     # The text shown changes only when the minutes do (every second in the last one):
     # until then, what the last prompt set stands.
-    if (and (< $now $__ssoenv_until) (eq $key $__ssoenv_until_key) (eq $E:SSOENV_SEGMENT $__ssoenv_shown)) {
+    if (and (< $now $__ssoenv_until) (eq $E:SSOENV_SEGMENT $__ssoenv_shown)) {
         return
     }
-    set __ssoenv_until_key = $key
     var text = ''
     var state = ok
     var color = green
