@@ -971,25 +971,18 @@ fn the_shell_functions_mark_reaches_the_binary_but_not_the_exec_child() {
 #[test]
 fn use_remembers_where_its_sections_lie_and_sees_every_edit() {
     let sb = Sandbox::new();
+    // AWS_REGION as bash has it after evaluating `use` (hex, as `eval_in` prints values).
     let region = |sb: &Sandbox| {
         let out = sb.run(["use", "dev", "--shell", "bash"]);
         assert!(out.status.success(), "{}", stderr(&out));
-        let text = stdout(&out);
-        let line = text
-            .lines()
-            .find(|l| l.starts_with("export AWS_REGION="))
-            .unwrap_or_default();
-        line.trim_start_matches("export AWS_REGION=")
-            .trim_end_matches(';')
-            .trim_matches('\'')
-            .to_owned()
+        parse_eval(&eval_in("bash", &stdout(&out), VARS, sb.dir.path()))["AWS_REGION"].clone()
     };
     let memos = sb.home.join(".cache/ssoenv/config-sections");
-    assert_eq!(region(&sb), "eu-west-1");
+    assert_eq!(region(&sb), Some(hex("eu-west-1")));
     // Written a moment ago: not remembered yet.
     assert!(!memos.exists());
     std::thread::sleep(std::time::Duration::from_millis(2100));
-    assert_eq!(region(&sb), "eu-west-1");
+    assert_eq!(region(&sb), Some(hex("eu-west-1")));
     assert_eq!(std::fs::read_dir(&memos).unwrap().count(), 1);
     // The same size, the old modification time: the next `use` sees it.
     let config = sb.home.join(".aws/config");
@@ -1004,5 +997,5 @@ fn use_remembers_where_its_sections_lie_and_sees_every_edit() {
     std::io::Write::write_all(&mut &file, edited.as_bytes()).unwrap();
     file.set_modified(modified).unwrap();
     drop(file);
-    assert_eq!(region(&sb), "eu-west-3");
+    assert_eq!(region(&sb), Some(hex("eu-west-3")));
 }
