@@ -32,6 +32,20 @@ pub(crate) mod tty;
 /// What unit tests share (the integration tests have `tests/it/support`).
 #[cfg(test)]
 pub(crate) mod test_support {
+    /// Make a FIFO (named pipe) at `path`, 0600: the hostile "file" a reader must not block on.
+    #[cfg(unix)]
+    pub(crate) fn mkfifo(path: &std::path::Path) {
+        use std::os::unix::ffi::OsStrExt;
+        let c = std::ffi::CString::new(path.as_os_str().as_bytes()).unwrap();
+        // SAFETY: a valid NUL-terminated path.
+        assert_eq!(
+            unsafe { libc::mkfifo(c.as_ptr(), 0o600) },
+            0,
+            "mkfifo {}",
+            path.display()
+        );
+    }
+
     /// Whether python3 can import botocore; missing, a test skips locally
     /// but fails under CI. Under Windows (these tests run under wine in
     /// `.ci/run`, where there is no Python) it skips: the same tests prove

@@ -194,9 +194,7 @@ mod tests {
         #[cfg(unix)]
         {
             std::fs::remove_file(&path).unwrap();
-            let c = std::ffi::CString::new(path.to_str().unwrap()).unwrap();
-            // SAFETY: a valid NUL-terminated path.
-            assert_eq!(unsafe { libc::mkfifo(c.as_ptr(), 0o600) }, 0);
+            crate::test_support::mkfifo(&path);
             assert!(AccountNames::read(&path).get(None, "1").is_none());
             // Remembering over it replaces it with a regular file.
             remember(&path, URL, [("1", Some("one"))]).unwrap();

@@ -237,8 +237,7 @@ fn a_memo_that_does_not_hold_is_never_believed() {
     std::fs::write(&path, vec![b' '; (MEMO_LIMIT + 1) as usize]).unwrap();
     assert!(f.recall("p10").is_none());
     std::fs::remove_file(&path).unwrap();
-    let fifo = std::ffi::CString::new(path.as_os_str().as_encoded_bytes()).unwrap();
-    assert_eq!(unsafe { libc::mkfifo(fifo.as_ptr(), 0o600) }, 0);
+    crate::test_support::mkfifo(&path);
     assert!(f.recall("p10").is_none());
     std::fs::remove_file(&path).unwrap();
     std::os::unix::fs::symlink("/dev/zero", &path).unwrap();
